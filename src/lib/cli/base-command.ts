@@ -1,0 +1,56 @@
+import {Command, Errors, Flags} from '@oclif/core'
+
+import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
+
+/** Errors that carry the exit code the user should see (2: bad input or environment). */
+interface WithExitCode {
+  exitCode?: number
+  oclif?: {exit?: number}
+}
+
+/**
+ * Flags and error handling every command shares. Errors become one line on stderr and a
+ * non-zero exit; a stack trace is printed only with CADV_DEBUG=1, for whoever fixes the bug.
+ */
+export abstract class CadvCommand extends Command {
+  static override baseFlags = {
+    'cgroup-root': Flags.string({
+      description: 'Directory laid out like /sys/fs/cgroup to read instead of the mounted cgroupfs (a fixture tree, or the host cgroupfs mounted elsewhere).',
+      env: 'CADV_CGROUP_ROOT',
+      helpGroup: 'GLOBAL',
+    }),
+    'proc-root': Flags.string({
+      description: 'Where /proc is (for mountinfo, /proc/<pid>/net/dev and machine info).',
+      env: 'CADV_PROC_ROOT',
+      default: '/proc',
+      helpGroup: 'GLOBAL',
+    }),
+    verbose: Flags.boolean({
+      char: 'v',
+      description: 'Explain decisions on stderr (hierarchies watched, fallbacks, ignored cgroups).',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected verbose = false
+
+  /** Prints a diagnostic line on stderr when --verbose is on; stdout stays data only. */
+  protected note(message: string): void {
+    if (this.verbose) process.stderr.write(`cadv: ${message}\n`)
+  }
+
+  protected discover(flags: {'cgroup-root'?: string; 'proc-root'?: string}): CgroupLayout {
+    return discoverCgroups({cgroupRoot: flags['cgroup-root'], procRoot: flags['proc-root']})
+  }
+
+  protected override async catch(err: Error & WithExitCode): Promise<void> {
+    // oclif signals --help, --version and this.exit() with an ExitError; let those through.
+    if (err instanceof Errors.ExitError) throw err
+    const code = err.exitCode ?? err.oclif?.exit ?? 1
+    const first = (err.message || String(err)).split('\n').find((l) => l.trim() !== '') ?? 'unknown error'
+    process.stderr.write(`cadv ${this.id ?? ''}: ${first.replace(/^\s*(Error:\s*)?/, '')}\n`.replace(' :', ':'))
+    if (process.env.CADV_DEBUG === '1' && err.stack) process.stderr.write(`${err.stack}\n`)
+    process.exitCode = code
+    this.exit(code)
+  }
+}

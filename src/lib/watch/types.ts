@@ -1,0 +1,30 @@
+import type {ContainerName} from '../cgroups/index.js'
+
+export type ContainerEventType = 'ContainerAdd' | 'ContainerDelete'
+
+/** The ContainerEvent contract of DESIGN.md: one NDJSON line per event from `cadv watch`. */
+export interface ContainerEvent {
+  type: ContainerEventType
+  name: ContainerName
+  /** RFC 3339 with milliseconds. */
+  time: string
+  /** Unix time in nanoseconds; a number, so it is exact to about 250 ns. */
+  timeNano: number
+  source: 'raw'
+  /** True for containers listed at start-up rather than seen appearing. */
+  initial: boolean
+  factory?: string
+  id?: string
+  alias?: string
+  image?: string
+  labels?: Record<string, string>
+}
+
+export type WatchBackendName = 'inotify' | 'parcel' | 'poll'
+
+export const WATCH_BACKENDS: readonly WatchBackendName[] = ['inotify', 'parcel', 'poll']
+
+export function makeEvent(type: ContainerEventType, name: ContainerName, initial: boolean, at = new Date()): ContainerEvent {
+  const ms = at.getTime()
+  return {type, name, time: at.toISOString(), timeNano: ms * 1e6, source: 'raw', initial}
+}

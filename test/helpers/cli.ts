@@ -1,0 +1,35 @@
+import {spawn, type ChildProcess, type SpawnOptions} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+/** The built CLI, as users run it (`npm test` builds first). */
+export const CADV = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+
+export interface CliResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+/** Runs `cadv ...args` to completion. */
+export function runCli(args: string[], options: SpawnOptions & {input?: string; timeoutMs?: number} = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CADV, ...args], {stdio: ['pipe', 'pipe', 'pipe'], ...options})
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({code, signal, stdout, stderr})
+    })
+    child.stdin!.end(options.input ?? '')
+  })
+}
+
+/** Starts `cadv ...args` and leaves it running; the caller ends it by pid. */
+export function startCli(args: string[], options: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, [CADV, ...args], {stdio: ['ignore', 'pipe', 'pipe'], ...options})
+}
