@@ -4,8 +4,7 @@ import {selectHierarchies} from '../lib/cgroups/index.js'
 import {CadvCommand} from '../lib/cli/base-command.js'
 import {resolveKinds} from '../lib/kinds.js'
 import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
-import {makeEvent} from '../lib/watch/types.js'
-import {scanHierarchies} from '../lib/watch/scan.js'
+import {makeEvent, scanHierarchies} from '../lib/watch/index.js'
 
 export default class Watch extends CadvCommand {
   static override summary = 'Stream ContainerAdd/ContainerDelete events as NDJSON.'

@@ -1,0 +1,1 @@
+export type {ContainerInfo, FactoryCheck, FactoryDecision} from './types.js'
