@@ -1,1 +1,1 @@
-export type {ContainerInfo, FactoryCheck, FactoryDecision} from './types.js'
+export type {ContainerInfo, ContainerResolver, FactoryCheck, FactoryDecision} from './types.js'

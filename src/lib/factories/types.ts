@@ -38,3 +38,13 @@ export interface FactoryDecision {
   id: string | null
   checks: FactoryCheck[]
 }
+
+/**
+ * What the manager and `cadv watch --resolve` need from the factories: a decision for a name,
+ * plus metadata when a factory accepted it. Never throws and never waits longer than the
+ * runtime clients' timeouts; results are cached per container until forget().
+ */
+export interface ContainerResolver {
+  resolve(name: ContainerName): Promise<{decision: FactoryDecision; info?: ContainerInfo}>
+  forget(name: ContainerName): void
+}
