@@ -139,6 +139,7 @@ export class ContainerCollector {
       if (err instanceof CgroupVanished) return undefined
       throw err
     }
+    if (this.dirs.size === 0) return undefined
     this.tickErrors = refreshSpec ? [...this.specErrors] : []
     this.sawAbsent = false
     const sample: Sample = {name: this.name, timestampMs: now}

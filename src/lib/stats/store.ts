@@ -45,6 +45,13 @@ export class Store {
     return list
   }
 
+  /** The list a container's samples will live in (stable identity: callers may hold on to it). */
+  open(name: ContainerName): readonly Sample[] {
+    let list = this.byName.get(name)
+    if (!list) this.byName.set(name, (list = []))
+    return list
+  }
+
   samples(name: ContainerName): readonly Sample[] {
     return this.byName.get(name) ?? []
   }

@@ -35,18 +35,20 @@ function readV2(ctx: ReadContext, dir: string): CpuSample | undefined {
 
 function readV1(ctx: ReadContext, acctDir: string | undefined, cpuDir: string | undefined): CpuSample | undefined {
   if (acctDir === undefined) return undefined
-  let cpu: CpuSample
+  let cpu: CpuSample | undefined
   // With per-CPU on, usage_percpu alone gives the total too (cpuacct.usage is the same counters
-  // summed), so one file replaces two.
+  // summed), so one file replaces two. cpuacct.usage is the fallback when it is unusable.
   if (ctx.kinds.has('percpu')) {
     const path = `${acctDir}/cpuacct.usage_percpu`
     const text = ctx.read(path)
-    if (text === undefined) return undefined
-    const perCpuNs = parseIntList(text, path)
-    let usageNs = 0
-    for (const v of perCpuNs) usageNs += v
-    cpu = {usageNs, perCpuNs}
-  } else {
+    const perCpuNs = text === undefined ? undefined : ctx.attempt(() => parseIntList(text, path))
+    if (perCpuNs !== undefined) {
+      let usageNs = 0
+      for (const v of perCpuNs) usageNs += v
+      cpu = {usageNs, perCpuNs}
+    }
+  }
+  if (cpu === undefined) {
     const path = `${acctDir}/cpuacct.usage`
     const text = ctx.read(path)
     if (text === undefined) return undefined
