@@ -22,10 +22,13 @@ export type Format = 'prometheus' | 'openmetrics'
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/
 
-function parseValue(s: string, where: string): number {
-  if (s === '+Inf' || s === 'Inf') return Infinity
-  if (s === '-Inf') return -Infinity
-  if (s === 'NaN') return NaN
+function parseValue(s: string, where: string, format: Format): number {
+  // 0.0.4 values go through Go's strconv.ParseFloat, which takes nan/inf in any case
+  // (prom-client writes `Nan`); OpenMetrics spells them exactly.
+  const specials: Record<string, number> = {'+Inf': Infinity, '-Inf': -Infinity, NaN: NaN}
+  if (format === 'prometheus') Object.assign(specials, {'+inf': Infinity, inf: Infinity, '-inf': -Infinity, nan: NaN})
+  const key = format === 'prometheus' && !(s in specials) ? s.toLowerCase() : s
+  if (key in specials) return specials[key]!
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) throw new Error(`${where}: bad value "${s}"`)
   return Number(s)
 }
@@ -144,8 +147,8 @@ export function parseExposition(text: string, format: Format): Map<string, Parse
     if (line[i] !== ' ') throw new Error(`${where}: expected a space before the value`)
     const rest = line.slice(i + 1).split(' ')
     if (rest.length > 2) throw new Error(`${where}: trailing garbage "${rest.slice(2).join(' ')}"`)
-    const value = parseValue(rest[0]!, where)
-    const timestamp = rest[1] === undefined ? undefined : parseValue(rest[1], where)
+    const value = parseValue(rest[0]!, where, format)
+    const timestamp = rest[1] === undefined ? undefined : parseValue(rest[1], where, format)
     // The sample belongs to the current family when its name fits; else it opens a new one.
     let f = current && sampleBelongs(current, name, format) ? current : undefined
     if (!f) {

@@ -190,6 +190,16 @@ export class MetricsServer {
     }
     this.inFlightScrapes++
     try {
+      // A scrape is in flight from its first byte to its last: one whose request has not fully
+      // arrived holds its slot (until --request-timeout), so slow clients count against the limit.
+      if (!req.complete) {
+        req.resume()
+        await new Promise<void>((resolve) => {
+          req.once('end', resolve)
+          req.once('close', resolve)
+        })
+        if (res.destroyed) return
+      }
       const body = await this.options.source.body(negotiateFormat(req.headers.accept))
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
       const headers: Record<string, string> = {Vary: 'Accept, Accept-Encoding'}

@@ -16,6 +16,8 @@ import {dirname, isAbsolute, join} from 'node:path'
 import bcrypt from 'bcryptjs'
 import {parse as parseYaml} from 'yaml'
 
+import {parseDuration} from '../cli/duration.js'
+
 export class WebConfigError extends Error {
   readonly exitCode = 2
 }
@@ -65,20 +67,6 @@ function str(o: Obj, key: string, where: string): string | undefined {
   if (v === undefined || v === null || v === '') return undefined
   if (typeof v !== 'string') throw new WebConfigError(`${where}.${key} must be a string`)
   return v
-}
-
-/** Go duration subset: 500ms, 1s, 1m30s. */
-export function parseGoDuration(text: string): number {
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy
-  let total = 0
-  let m: RegExpExecArray | null
-  let end = 0
-  while ((m = re.exec(text)) !== null) {
-    total += Number(m[1]) * {ms: 1, s: 1000, m: 60_000, h: 3_600_000}[m[2] as 'ms']
-    end = re.lastIndex
-  }
-  if (end !== text.length || text === '') throw new WebConfigError(`bad duration "${text}"`)
-  return total
 }
 
 /** Reads and validates a web config file; throws WebConfigError with a one-line message. */
@@ -164,7 +152,12 @@ export function loadWebConfig(path: string): WebConfig {
   if (rate !== undefined && rate !== null) {
     if (!isObj(rate)) throw new WebConfigError(`${where}: rate_limit must be a mapping`)
     checkKeys(rate, `${where}: rate_limit`, ['interval', 'burst'])
-    const interval = typeof rate.interval === 'string' ? parseGoDuration(rate.interval) : 0
+    let interval = 0
+    try {
+      interval = typeof rate.interval === 'string' ? parseDuration(rate.interval) : 0
+    } catch (err) {
+      throw new WebConfigError(`${where}: rate_limit.interval: ${(err as Error).message}`)
+    }
     const burst = Number(rate.burst ?? 0)
     if (interval > 0 && burst > 0) config.rateLimit = {intervalMs: interval, burst}
   }
