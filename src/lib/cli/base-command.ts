@@ -64,5 +64,8 @@ export function firstLine(message: string): string {
   const plain = message.replace(/\u001b\[[0-9;]*m/g, '')
   const wrapped = /^Parsing (--[\w-]+)\s*\n\s*(.+)/.exec(plain)
   if (wrapped) return `${wrapped[1]}: ${wrapped[2]!.trim()}`
-  return plain.split('\n').find((l) => l.trim() !== '') ?? 'unknown error'
+  const lines = plain.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('See more help'))
+  // oclif's flag-constraint errors: "The following error occurred:\n  <reason>".
+  if (lines.length > 1 && /^The following errors? occurred:$/.test(lines[0]!)) return lines.slice(1).join('; ')
+  return lines[0] ?? 'unknown error'
 }
