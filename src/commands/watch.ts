@@ -1,27 +1,96 @@
 import {Flags} from '@oclif/core'
 
-import {selectHierarchies} from '../lib/cgroups/index.js'
+import {invalidNameReason, selectHierarchies} from '../lib/cgroups/index.js'
 import {CadvCommand} from '../lib/cli/base-command.js'
+import {durationFlag} from '../lib/cli/duration.js'
 import {resolveKinds} from '../lib/kinds.js'
+import {ndjsonWriter} from '../lib/output/ndjson.js'
 import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
-import {makeEvent, scanHierarchies} from '../lib/watch/index.js'
+import {WATCH_BACKENDS, countInotifyWatches, createWatcher, type ContainerEvent, type WatchBackendName} from '../lib/watch/index.js'
 
 export default class Watch extends CadvCommand {
   static override summary = 'Stream ContainerAdd/ContainerDelete events as NDJSON.'
 
+  static override description = `Lists the containers (cgroups) that exist now, one ContainerAdd line each with "initial": true, then prints one line per container created or removed, as it happens, until interrupted. A container is reported once however many cgroup hierarchies carry it, and deleted when it is gone from all of them.
+
+Changes are seen through one inotify watch per cgroup directory; a full rescan every --rescan-interval repairs anything the kernel's event queue dropped. Past the inotify watch limit the unwatched directories are polled instead, with one warning on stderr.
+
+Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time":"<RFC 3339>","timeNano":<int>,"source":"raw","initial":<bool>}`
+
+  static override examples = [
+    {description: 'Follow container events, pretty-printed', command: '<%= config.bin %> <%= command.id %> | jq .'},
+    {description: 'The containers that exist now, then exit', command: '<%= config.bin %> <%= command.id %> --once | jq -r .name'},
+    {description: 'Only Docker containers, changes only', command: '<%= config.bin %> <%= command.id %> --prefix /docker --watch-only'},
+    {description: 'Watch the cgroup v2 tree of a hybrid host', command: '<%= config.bin %> <%= command.id %> --hierarchy unified'},
+    {description: 'Without inotify: rescan every 2 seconds', command: '<%= config.bin %> <%= command.id %> --watch-backend poll --poll-interval 2s'},
+  ]
+
   static override flags = {
-    once: Flags.boolean({description: 'Print the existing containers and exit.'}),
-    prefix: Flags.string({description: 'Only containers under this name (repeatable).', multiple: true, default: []}),
-    hierarchy: Flags.string({description: 'Hierarchy to watch, by id or controller (repeatable).', multiple: true, default: []}),
+    once: Flags.boolean({description: 'Print the existing containers and exit.', exclusive: ['watch-only']}),
+    'watch-only': Flags.boolean({description: 'Skip the list of existing containers; print changes only.'}),
+    prefix: Flags.string({description: 'Only containers at or under this name, e.g. /docker (repeatable).', multiple: true, helpValue: '<name>'}),
+    hierarchy: Flags.string({
+      description: 'Hierarchy to watch, by id (cpu,cpuacct, unified, systemd) or by a controller it carries (repeatable). Default: those the default metric kinds need, as cAdvisor does.',
+      multiple: true,
+      helpValue: '<id>',
+    }),
+    'watch-backend': Flags.string({
+      description: 'How changes are seen: inotify (fs.watch per directory), parcel (@parcel/watcher, opt-in) or poll (rescans only).',
+      options: [...WATCH_BACKENDS],
+      default: 'inotify',
+    }),
+    'rescan-interval': durationFlag({
+      description: 'Full rescan that reports what events missed (0 turns it off).',
+      default: '60s',
+    }),
+    'poll-interval': durationFlag({
+      description: 'How often directories without a watch are re-read (poll backend, or past the watch limit).',
+      default: '1s',
+      minMs: 10,
+    }),
   }
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Watch)
     this.verbose = flags.verbose
-    exitQuietlyOnEpipe()
+    for (const p of flags.prefix ?? []) {
+      const why = invalidNameReason(p)
+      if (why) throw Object.assign(new Error(`--prefix ${p}: ${why}`), {exitCode: 2})
+    }
     const layout = this.discover(flags)
-    const hierarchies = selectHierarchies(layout, resolveKinds(), flags.hierarchy)
-    const names = scanHierarchies(hierarchies, flags.prefix)
-    for (const name of [...names.keys()].sort()) process.stdout.write(JSON.stringify(makeEvent('ContainerAdd', name, true)) + '\n')
+    const hierarchies = selectHierarchies(layout, resolveKinds(), flags.hierarchy ?? [])
+    const backend = (flags.once ? 'poll' : flags['watch-backend']) as WatchBackendName
+    this.note(`watching ${hierarchies.map((h) => `${h.id} (${h.mountPoint})`).join(', ')} with ${backend}`)
+
+    const out = ndjsonWriter<ContainerEvent>()
+    // The one place events become output (--resolve will enrich them here).
+    const print = (e: ContainerEvent): void => out.write(e)
+    const watcher = createWatcher({
+      hierarchies,
+      backend,
+      prefixes: flags.prefix ?? [],
+      rescanIntervalMs: flags['rescan-interval'],
+      pollIntervalMs: flags['poll-interval'],
+      onWarning: (m) => process.stderr.write(`cadv watch: warning: ${m}\n`),
+    })
+    const stop = async (): Promise<void> => {
+      await watcher.stop()
+    }
+    exitQuietlyOnEpipe(stop)
+    watcher.on('event', (e) => {
+      if (!(e.initial && flags['watch-only'])) print(e)
+    })
+    await watcher.start()
+    if (flags.once) {
+      await stop()
+      return
+    }
+    const s = watcher.stats()
+    this.note(`${watcher.names.size} containers, ${s.directories} directories, ${s.polled} polled, ${countInotifyWatches()} inotify watches`)
+    await new Promise<void>((resolve) => {
+      const onSignal = (): void => void stop().then(resolve)
+      process.once('SIGINT', onSignal)
+      process.once('SIGTERM', onSignal)
+    })
   }
 }

@@ -2,11 +2,29 @@
  * The manager owns watcher → factories → housekeeping → store; it is the one place they meet.
  * Commands read containers through ContainerView and never reach into cgroupfs themselves.
  */
-import type {EventEmitter} from 'node:events'
+import {EventEmitter} from 'node:events'
 
-import type {ContainerName} from './cgroups/index.js'
-import type {ContainerInfo} from './factories/index.js'
-import type {ContainerSpec, Sample} from './stats/index.js'
+import {selectHierarchies, type CgroupLayout, type ContainerName, type Hierarchy} from './cgroups/index.js'
+import type {ContainerInfo, ContainerResolver} from './factories/index.js'
+import {resolveKinds, type MetricKind} from './kinds.js'
+import {
+  ContainerCollector,
+  controllerHierarchies,
+  defaultMaxOpenFiles,
+  DEFAULT_HOUSEKEEPING,
+  DEFAULT_STORE,
+  Housekeeping,
+  OpenFiles,
+  samplesEqual,
+  Store,
+  type ContainerSpec,
+  type FileStats,
+  type HousekeepingOptions,
+  type Sample,
+  type StoreOptions,
+  type TickOutcome,
+} from './stats/index.js'
+import {createWatcher, type ContainerEvent, type WatchBackendName, type Watcher, type WatcherOptions} from './watch/index.js'
 
 /** Everything known about one live container. */
 export interface ContainerState {
@@ -32,4 +50,200 @@ export interface ContainerViewEvents {
 export interface ContainerView extends EventEmitter<ContainerViewEvents> {
   containers(): Iterable<ContainerState>
   get(name: ContainerName): ContainerState | undefined
+}
+
+export interface ManagerWatchOptions {
+  /** Hierarchies to watch; default: those the enabled kinds need (selectHierarchies). */
+  hierarchies?: Hierarchy[]
+  backend?: WatchBackendName
+  prefixes?: ContainerName[]
+  rescanIntervalMs?: number
+  pollIntervalMs?: number
+}
+
+export interface ManagerOptions {
+  layout: CgroupLayout
+  /** Enabled metric kinds; default cAdvisor's default set. */
+  kinds?: ReadonlySet<MetricKind>
+  watch?: ManagerWatchOptions
+  housekeeping?: Partial<HousekeepingOptions>
+  /** `--storage-duration` and the per-container count bound. */
+  store?: Partial<StoreOptions>
+  /** Runtime metadata; without it every container is a raw cgroup. */
+  resolver?: ContainerResolver
+  /** Which discovered containers to track at all (e.g. `cadv stats --depth`); default all. */
+  include?: (name: ContainerName) => boolean
+  /** Budget of kept-open cgroup files (`--max-open-files`); default from RLIMIT_NOFILE. */
+  maxOpenFiles?: number
+  /** Human-readable notes (read errors, resolver failures); the command decides where they go. */
+  onWarning?: (message: string) => void
+}
+
+/** The read side plus the lifecycle; `cadv stats` and `cadv serve` hold one each. */
+export interface Manager extends ContainerView {
+  start(): Promise<void>
+  stop(): Promise<void>
+  /** Kept-open file counters (hits, opens, evictions) and how many are open now. */
+  fileStats(): FileStats & {open: number; budget: number}
+  /** Names the resolver ignored (no factory accepted them), with the reason. */
+  ignored(): ReadonlyMap<ContainerName, string>
+}
+
+/** Errors about one container are repeated at most this often. */
+const WARN_EVERY_MS = 60_000
+
+interface Tracked {
+  state: ContainerState
+  collector: ContainerCollector
+  lastWarnMs: number
+}
+
+class ContainerManager extends EventEmitter<ContainerViewEvents> implements Manager {
+  private readonly kinds: ReadonlySet<MetricKind>
+  private readonly files: OpenFiles
+  private readonly store: Store
+  private readonly housekeeping: Housekeeping
+  private readonly watcher: Watcher
+  private readonly hierarchies: ReturnType<typeof controllerHierarchies>
+  private readonly tracked = new Map<ContainerName, Tracked>()
+  /** Containers waiting for the resolver; a delete meanwhile cancels the wait. */
+  private readonly pending = new Map<ContainerName, symbol>()
+  private readonly ignoredNames = new Map<ContainerName, string>()
+  private readonly warn: (message: string) => void
+
+  constructor(private readonly options: ManagerOptions) {
+    super()
+    this.kinds = options.kinds ?? resolveKinds()
+    this.warn = options.onWarning ?? (() => undefined)
+    this.files = new OpenFiles(options.maxOpenFiles ?? defaultMaxOpenFiles(options.layout.procRoot))
+    const hk = {...DEFAULT_HOUSEKEEPING, ...options.housekeeping}
+    const maxAgeMs = options.store?.maxAgeMs ?? DEFAULT_STORE.maxAgeMs
+    // Enough room for the whole age window at the base interval, plus slack for jitter.
+    const maxSamples = options.store?.maxSamples ?? Math.max(2, Math.ceil(maxAgeMs / Math.max(1, hk.intervalMs)) + 2)
+    this.store = new Store({maxAgeMs, maxSamples})
+    this.housekeeping = new Housekeeping(hk, (name) => this.tick(name))
+    this.hierarchies = controllerHierarchies(options.layout)
+    const w = options.watch ?? {}
+    const watcherOptions: WatcherOptions = {
+      hierarchies: w.hierarchies ?? selectHierarchies(options.layout, this.kinds),
+      onWarning: this.warn,
+    }
+    if (w.backend !== undefined) watcherOptions.backend = w.backend
+    if (w.prefixes !== undefined) watcherOptions.prefixes = w.prefixes
+    if (w.rescanIntervalMs !== undefined) watcherOptions.rescanIntervalMs = w.rescanIntervalMs
+    if (w.pollIntervalMs !== undefined) watcherOptions.pollIntervalMs = w.pollIntervalMs
+    this.watcher = createWatcher(watcherOptions)
+    this.watcher.on('event', (e) => this.onEvent(e))
+  }
+
+  containers(): Iterable<ContainerState> {
+    return [...this.tracked.values()].map((t) => t.state)
+  }
+
+  get(name: ContainerName): ContainerState | undefined {
+    return this.tracked.get(name)?.state
+  }
+
+  ignored(): ReadonlyMap<ContainerName, string> {
+    return this.ignoredNames
+  }
+
+  fileStats(): FileStats & {open: number; budget: number} {
+    return {...this.files.stats, open: this.files.openCount, budget: this.files.maxOpen}
+  }
+
+  async start(): Promise<void> {
+    await this.watcher.start()
+  }
+
+  async stop(): Promise<void> {
+    await this.watcher.stop()
+    this.housekeeping.stop()
+    this.pending.clear()
+    this.files.closeAll()
+  }
+
+  private onEvent(e: ContainerEvent): void {
+    if (e.type === 'ContainerDelete') {
+      this.remove(e.name)
+      return
+    }
+    if (this.tracked.has(e.name) || this.pending.has(e.name)) return
+    if (this.options.include && !this.options.include(e.name)) return
+    const resolver = this.options.resolver
+    if (!resolver) {
+      this.begin(e.name, undefined)
+      return
+    }
+    // Each container resolves on its own: a slow runtime API delays only its own containers.
+    const token = Symbol(e.name)
+    this.pending.set(e.name, token)
+    resolver.resolve(e.name).then(
+      ({decision, info}) => {
+        if (this.pending.get(e.name) !== token) return
+        this.pending.delete(e.name)
+        if (!decision.accepted) {
+          const why = decision.checks.map((c) => `${c.factory}: ${c.reason}`).join('; ')
+          this.ignoredNames.set(e.name, why || 'no factory accepted it')
+          return
+        }
+        this.begin(e.name, info)
+      },
+      (err: unknown) => {
+        if (this.pending.get(e.name) !== token) return
+        this.pending.delete(e.name)
+        this.warn(`${e.name}: resolving failed (${(err as Error).message}); tracking it as a raw cgroup`)
+        this.begin(e.name, undefined)
+      },
+    )
+  }
+
+  private begin(name: ContainerName, info: ContainerInfo | undefined): void {
+    const collector = new ContainerCollector(name, {
+      layout: this.options.layout,
+      kinds: this.kinds,
+      files: this.files,
+      hierarchies: this.hierarchies,
+    })
+    if (info) collector.setRuntime({pid: info.pid, hasNetwork: info.hasNetwork})
+    const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}
+    if (info) state.info = info
+    this.tracked.set(name, {state, collector, lastWarnMs: Number.NEGATIVE_INFINITY})
+    this.emit('add', state)
+    this.housekeeping.add(name)
+  }
+
+  private remove(name: ContainerName): void {
+    this.pending.delete(name)
+    this.ignoredNames.delete(name)
+    this.options.resolver?.forget(name)
+    const t = this.tracked.get(name)
+    if (!t) return
+    this.housekeeping.remove(name)
+    t.collector.close()
+    this.store.remove(name)
+    this.tracked.delete(name)
+    this.emit('delete', name)
+  }
+
+  private tick(name: ContainerName): TickOutcome {
+    const t = this.tracked.get(name)
+    if (!t) return 'none'
+    const sample = t.collector.collect()
+    if (!sample) return 'none'
+    if (t.collector.spec) t.state.spec = t.collector.spec
+    const prev = this.store.latest(name)
+    this.store.add(sample)
+    if (sample.errors && sample.timestampMs - t.lastWarnMs >= WARN_EVERY_MS) {
+      t.lastWarnMs = sample.timestampMs
+      this.warn(`${name}: ${sample.errors.join('; ')}`)
+    }
+    this.emit('sample', t.state, sample)
+    return prev && samplesEqual(prev, sample) ? 'equal' : 'changed'
+  }
+}
+
+/** Builds the manager: watcher → resolver → housekeeping → store, started by start(). */
+export function createManager(options: ManagerOptions): Manager {
+  return new ContainerManager(options)
 }

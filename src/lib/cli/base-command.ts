@@ -47,10 +47,25 @@ export abstract class CadvCommand extends Command {
     // oclif signals --help, --version and this.exit() with an ExitError; let those through.
     if (err instanceof Errors.ExitError) throw err
     const code = err.exitCode ?? err.oclif?.exit ?? 1
-    const first = (err.message || String(err)).split('\n').find((l) => l.trim() !== '') ?? 'unknown error'
+    const first = firstLine(err.message || String(err))
     process.stderr.write(`cadv ${this.id ?? ''}: ${first.replace(/^\s*(Error:\s*)?/, '')}\n`.replace(' :', ':'))
     if (process.env.CADV_DEBUG === '1' && err.stack) process.stderr.write(`${err.stack}\n`)
     process.exitCode = code
     this.exit(code)
   }
+}
+
+/**
+ * The one line to show for an error. oclif wraps a flag's parse error as
+ * "Parsing --flag \n\t<reason>\nSee more help with --help"; that becomes "--flag: <reason>".
+ */
+export function firstLine(message: string): string {
+  // oclif colours parts of its messages; stderr may be a file.
+  const plain = message.replace(/\u001b\[[0-9;]*m/g, '')
+  const wrapped = /^Parsing (--[\w-]+)\s*\n\s*(.+)/.exec(plain)
+  if (wrapped) return `${wrapped[1]}: ${wrapped[2]!.trim()}`
+  const lines = plain.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('See more help'))
+  // oclif's flag-constraint errors: "The following error occurred:\n  <reason>".
+  if (lines.length > 1 && /^The following errors? occurred:$/.test(lines[0]!)) return lines.slice(1).join('; ')
+  return lines[0] ?? 'unknown error'
 }

@@ -98,6 +98,8 @@ export interface ContainerSpec {
   memoryReservationBytes?: number
   memorySwapLimitBytes?: number
   cpusetCpus?: string
+  /** pids.max; undefined when unlimited. */
+  pidsLimit?: number
 }
 
 export interface Sample {

@@ -1,3 +1,5 @@
+import {performance} from 'node:perf_hooks'
+
 import type {ContainerName} from '../cgroups/index.js'
 
 export type ContainerEventType = 'ContainerAdd' | 'ContainerDelete'
@@ -24,7 +26,8 @@ export type WatchBackendName = 'inotify' | 'parcel' | 'poll'
 
 export const WATCH_BACKENDS: readonly WatchBackendName[] = ['inotify', 'parcel', 'poll']
 
-export function makeEvent(type: ContainerEventType, name: ContainerName, initial: boolean, at = new Date()): ContainerEvent {
-  const ms = at.getTime()
-  return {type, name, time: at.toISOString(), timeNano: ms * 1e6, source: 'raw', initial}
+export function makeEvent(type: ContainerEventType, name: ContainerName, initial: boolean, at?: Date): ContainerEvent {
+  // Without an explicit time, take the sub-millisecond clock so timeNano is worth its name.
+  const ms = at ? at.getTime() : performance.timeOrigin + performance.now()
+  return {type, name, time: new Date(ms).toISOString(), timeNano: Math.round(ms * 1e6), source: 'raw', initial}
 }

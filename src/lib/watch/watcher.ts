@@ -1,67 +1,256 @@
 import {EventEmitter} from 'node:events'
+import {performance} from 'node:perf_hooks'
 
-import {nameDepth, type ContainerName, type Hierarchy} from '../cgroups/index.js'
-import {scanHierarchies, type ScanResult} from './scan.js'
+import type {ContainerName, Hierarchy} from '../cgroups/index.js'
+import {pollBackend, type WatchBackend} from './backend.js'
+import {inotifyBackend} from './inotify.js'
+import {prefixFilter, type ScanResult} from './scan.js'
+import {HierarchyTree, type TreeSink} from './tree.js'
 import {makeEvent, type ContainerEvent, type WatchBackendName} from './types.js'
 
 export interface WatcherOptions {
   hierarchies: Hierarchy[]
+  /** `inotify` (default): fs.watch per directory; `parcel`: @parcel/watcher; `poll`: rescans only. */
   backend?: WatchBackendName
   /** Only containers at or under these names. */
   prefixes?: ContainerName[]
-  /** Full rescan that repairs what events missed (cAdvisor: 1 min). */
+  /** Full rescan that repairs what events missed (cAdvisor: 1 min). 0 turns it off. */
   rescanIntervalMs?: number
-  /** How often the poll backend rescans. */
+  /** How often directories without a watch (poll backend, or past the watch limit) are re-read. */
   pollIntervalMs?: number
-  /** Human-readable notes (fallbacks, limits); the command decides where they go. */
+  /** Human-readable notes (fallbacks, limits); also emitted as 'warning'. */
   onWarning?: (message: string) => void
 }
 
 export interface WatcherEvents {
   event: [ContainerEvent]
+  warning: [string]
+}
+
+export interface WatcherStats {
+  backend: WatchBackendName
+  /** Directories tracked, summed over hierarchies. */
+  directories: number
+  /** Of those, directories without a watch that are re-read every poll interval. */
+  polled: number
+  /** Full rescans done since start. */
+  rescans: number
+}
+
+export const DEFAULT_RESCAN_INTERVAL_MS = 60_000
+export const DEFAULT_POLL_INTERVAL_MS = 1000
+
+/**
+ * Longest stretch of synchronous re-reads before yielding to the event loop. A burst of 2,000
+ * new cgroups otherwise blocks output and timers for the whole burst (watching.md §4).
+ */
+const SLICE_MS = 5
+
+interface DirtyDir {
+  tree: HierarchyTree
+  name: ContainerName
+  entries: Set<string> | undefined
 }
 
 /**
  * Finds containers and reports each add and delete once, across every watched hierarchy.
- * `start()` emits the existing containers as initial adds before it resolves.
+ * `start()` emits the existing containers as initial adds before it resolves, then changes
+ * stream as 'event'. Each hierarchy is a HierarchyTree fed by a backend; this class dedupes
+ * names across hierarchies (an add when the first hierarchy shows a name, a delete when the
+ * last one loses it), coalesces re-reads, and runs the rescan and poll timers.
  */
 export class Watcher extends EventEmitter<WatcherEvents> {
+  /** Reported container name → ids of the hierarchies that hold it. */
   protected readonly known: ScanResult = new Map()
-  private timer: NodeJS.Timeout | undefined
+  private readonly trees: HierarchyTree[] = []
+  private readonly dirty = new Map<string, DirtyDir>()
+  private readonly idleWaiters: Array<() => void> = []
+  private readonly filter
+  private readonly warned = new Set<string>()
+  private backend: WatchBackend | undefined
+  private flushScheduled = false
+  private starting = true
+  private stopped = false
+  private rescans = 0
+  private rescanTimer: NodeJS.Timeout | undefined
+  private pollTimer: NodeJS.Timeout | undefined
+  private rescanning: Promise<void> | undefined
 
   constructor(protected readonly options: WatcherOptions) {
     super()
+    this.filter = prefixFilter(options.prefixes ?? [])
   }
 
   get names(): ReadonlySet<ContainerName> {
     return new Set(this.known.keys())
   }
 
+  get backendName(): WatchBackendName {
+    return this.options.backend ?? 'inotify'
+  }
+
+  stats(): WatcherStats {
+    let directories = 0
+    let polled = 0
+    for (const t of this.trees) {
+      directories += t.size
+      polled += t.polled.size
+    }
+    return {backend: this.backendName, directories, polled, rescans: this.rescans}
+  }
+
   async start(): Promise<void> {
-    this.reconcile(true)
-    const interval = this.options.pollIntervalMs ?? 1000
-    this.timer = setInterval(() => this.reconcile(false), interval)
+    if (this.backend) throw new Error('watcher already started')
+    this.backend = await createBackend(this.backendName, (m) => this.warn(m, m))
+    const sink = this.sink()
+    for (const h of this.options.hierarchies) {
+      const tree = new HierarchyTree(h, this.backend, this.filter.descend, sink)
+      this.trees.push(tree)
+      await this.backend.attach(h, (name, entry) => this.mark(tree, name, entry))
+      tree.trackRoot()
+    }
+    await this.idle()
+    this.starting = false
+    const rescanMs = this.options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS
+    if (rescanMs > 0) this.rescanTimer = setInterval(() => void this.reconcile(), rescanMs)
+    this.pollTimer = setInterval(() => this.poll(), this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS)
   }
 
+  /** Closes every watch and timer. Nothing is emitted afterwards. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = undefined
+    this.stopped = true
+    clearInterval(this.rescanTimer)
+    clearInterval(this.pollTimer)
+    this.dirty.clear()
+    for (const t of this.trees) t.close()
+    await this.backend?.stop()
+    for (const w of this.idleWaiters.splice(0)) w()
   }
 
-  /** Rescans every hierarchy and emits what changed: adds parent first, deletes deepest first. */
-  reconcile(initial: boolean): void {
-    const now = scanHierarchies(this.options.hierarchies, this.options.prefixes ?? [])
-    const added = [...now.keys()].filter((n) => !this.known.has(n)).sort((a, b) => nameDepth(a) - nameDepth(b) || (a < b ? -1 : 1))
-    const removed = [...this.known.keys()].filter((n) => !now.has(n)).sort((a, b) => nameDepth(b) - nameDepth(a))
-    for (const name of removed) {
-      this.known.delete(name)
-      this.emit('event', makeEvent('ContainerDelete', name, false))
+  /**
+   * A full rescan: re-reads every tracked directory (new ones are scanned as they are found),
+   * so creates and deletes that events missed are reported now. Resolves when done.
+   */
+  reconcile(): Promise<void> {
+    this.rescanning ??= (async () => {
+      try {
+        await this.backend?.beforeRescan?.()
+        if (this.stopped) return
+        for (const t of this.trees) for (const name of t.names()) this.mark(t, name)
+        await this.idle()
+        this.rescans++
+      } finally {
+        this.rescanning = undefined
+      }
+    })()
+    return this.rescanning
+  }
+
+  /** Resolves when every pending re-read is done. */
+  idle(): Promise<void> {
+    if (this.dirty.size === 0 || this.stopped) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  private sink(): TreeSink {
+    return {
+      added: (h, name) => {
+        if (!this.filter.report(name)) return
+        let set = this.known.get(name)
+        if (!set) {
+          this.known.set(name, (set = new Set()))
+          this.emit('event', makeEvent('ContainerAdd', name, this.starting))
+        }
+        set.add(h.id)
+      },
+      deleted: (h, name) => {
+        const set = this.known.get(name)
+        if (!set || !set.delete(h.id) || set.size > 0) return
+        this.known.delete(name)
+        this.emit('event', makeEvent('ContainerDelete', name, false))
+      },
+      dirty: (tree, name) => this.mark(tree, name),
+      unwatched: (h, name, err) => {
+        if (err.code === 'ENOSPC') {
+          this.warn(
+            'ENOSPC',
+            `inotify watch limit reached (fs.inotify.max_user_watches); cgroup directories without a watch are re-read every ` +
+              `${this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS} ms instead (first: ${h.id} ${name}). Raise it with sysctl -w fs.inotify.max_user_watches=N`,
+          )
+        } else {
+          this.warn(`watch:${err.code}`, `cannot watch ${h.id} ${name} (${err.code ?? err.message}); polling it instead`)
+        }
+      },
     }
-    for (const name of added) {
-      this.known.set(name, now.get(name)!)
-      this.emit('event', makeEvent('ContainerAdd', name, initial))
+  }
+
+  /** Says something once per key: a watch limit is news the first time, noise after. */
+  private warn(key: string, message: string): void {
+    if (this.warned.has(key)) return
+    this.warned.add(key)
+    this.options.onWarning?.(message)
+    this.emit('warning', message)
+  }
+
+  private mark(tree: HierarchyTree, name: ContainerName, entry?: string): void {
+    if (this.stopped) return
+    const key = `${tree.hierarchy.id}\0${name}`
+    let d = this.dirty.get(key)
+    if (!d) this.dirty.set(key, (d = {tree, name, entries: undefined}))
+    if (entry !== undefined) (d.entries ??= new Set()).add(entry)
+    if (!this.flushScheduled) {
+      this.flushScheduled = true
+      setImmediate(this.flush)
     }
-    for (const [name, set] of now) this.known.set(name, set)
+  }
+
+  private readonly flush = (): void => {
+    this.flushScheduled = false
+    if (this.stopped) return
+    const deadline = performance.now() + SLICE_MS
+    for (const [key, d] of this.dirty) {
+      this.dirty.delete(key)
+      try {
+        d.tree.reread(d.name, d.entries)
+      } catch (err) {
+        // Not ENOENT (that is handled as a delete): say it once and let the rescan retry.
+        const e = err as NodeJS.ErrnoException
+        this.warn(`reread:${e.code}`, `cannot read ${d.tree.hierarchy.id} ${d.name}: ${e.code ?? e.message}`)
+      }
+      if (performance.now() > deadline) break
+    }
+    if (this.dirty.size > 0) {
+      this.flushScheduled = true
+      setImmediate(this.flush)
+    } else {
+      for (const w of this.idleWaiters.splice(0)) w()
+    }
+  }
+
+  /** Re-reads directories that have no watch, and tries once per tick to watch them again. */
+  private poll(): void {
+    for (const t of this.trees) {
+      if (t.polled.size === 0) continue
+      let retry = this.backendName !== 'poll'
+      for (const name of [...t.polled]) {
+        // One refusal means the limit still holds; do not hammer the kernel with the rest.
+        if (retry && !t.rewatch(name)) retry = false
+        this.mark(t, name)
+      }
+    }
+  }
+}
+
+async function createBackend(name: WatchBackendName, warn: (message: string) => void): Promise<WatchBackend> {
+  switch (name) {
+    case 'inotify':
+      return inotifyBackend()
+    case 'poll':
+      return pollBackend()
+    case 'parcel': {
+      const {parcelBackend} = await import('./parcel.js')
+      return parcelBackend(warn)
+    }
   }
 }
 

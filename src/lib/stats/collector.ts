@@ -1,0 +1,194 @@
+import {
+  cgroupDir,
+  hierarchyForController,
+  unifiedHierarchy,
+  type CgroupLayout,
+  type ContainerName,
+  type Hierarchy,
+} from '../cgroups/index.js'
+import type {MetricKind} from '../kinds.js'
+import {CgroupVanished, dirExists, FileParseError, type OpenFiles} from './files.js'
+import {readersFor, specReader, type Controller, type ControllerDir, type KindReader, type ReadContext} from './kinds/index.js'
+import type {ContainerSpec, Sample} from './sample.js'
+
+/** How often limits, and files found absent, are looked at again. */
+export const SPEC_REFRESH_MS = 30_000
+
+const CONTROLLERS: readonly Controller[] = ['cpu', 'cpuacct', 'cpuset', 'memory', 'blkio', 'pids', 'psi']
+
+/** Which hierarchy carries each controller's files on this host (shared by every container). */
+export function controllerHierarchies(layout: CgroupLayout): Map<Controller, Hierarchy> {
+  const map = new Map<Controller, Hierarchy>()
+  for (const c of CONTROLLERS) {
+    let h: Hierarchy | undefined
+    if (c === 'psi') h = unifiedHierarchy(layout)
+    else if (c === 'blkio') h = hierarchyForController(layout, 'blkio') ?? hierarchyForController(layout, 'io')
+    else h = hierarchyForController(layout, c)
+    if (h) map.set(c, h)
+  }
+  return map
+}
+
+export interface CollectorOptions {
+  layout: CgroupLayout
+  kinds: ReadonlySet<MetricKind>
+  files: OpenFiles
+  /** From controllerHierarchies(layout); pass it to share one map among many collectors. */
+  hierarchies?: Map<Controller, Hierarchy>
+  specRefreshMs?: number
+}
+
+/** What the runtime told us about the container (ContainerInfo's pid and hasNetwork). */
+export interface RuntimeHints {
+  pid: number
+  hasNetwork: boolean
+}
+
+/**
+ * Reads one container's sample each tick through the enabled kinds' readers. It remembers
+ * which of its directories exist and which files are absent, so a tick opens nothing that
+ * failed before; both are re-checked with the spec every SPEC_REFRESH_MS.
+ */
+export class ContainerCollector {
+  private readonly readers: KindReader[]
+  private readonly hierarchies: Map<Controller, Hierarchy>
+  /** Hierarchy id → this container's directory there, when it exists. */
+  private dirs = new Map<string, string>()
+  private readonly absent = new Set<string>()
+  private readonly states = new Map<string, unknown>()
+  private hints: RuntimeHints = {pid: 0, hasNetwork: true}
+  private specAt = Number.NEGATIVE_INFINITY
+  private tickErrors: string[] = []
+  private sawAbsent = false
+  spec: ContainerSpec | undefined
+  specErrors: string[] = []
+  private readonly ctx: ReadContext
+
+  constructor(
+    readonly name: ContainerName,
+    private readonly options: CollectorOptions,
+  ) {
+    this.readers = readersFor(options.kinds)
+    this.hierarchies = options.hierarchies ?? controllerHierarchies(options.layout)
+    this.findDirs()
+    const self = this
+    this.ctx = {
+      name,
+      kinds: options.kinds,
+      procRoot: options.layout.procRoot,
+      dir: (c) => self.dir(c),
+      read: (path) => self.readHot(path),
+      readOnce: (path) => options.files.read(path, false),
+      release: (path) => options.files.close(path),
+      get spec() {
+        return self.spec
+      },
+      get pid() {
+        return self.hints.pid
+      },
+      get hasNetwork() {
+        return self.hints.hasNetwork
+      },
+      attempt: <T>(fn: () => T): T | undefined => {
+        try {
+          return fn()
+        } catch (err) {
+          if (err instanceof FileParseError) {
+            self.tickErrors.push(err.message)
+            return undefined
+          }
+          throw err
+        }
+      },
+      state: <T>(key: string, init: () => T): T => {
+        if (!self.states.has(key)) self.states.set(key, init())
+        return self.states.get(key) as T
+      },
+    }
+  }
+
+  setRuntime(hints: RuntimeHints): void {
+    this.hints = hints
+  }
+
+  /** True when the container has a directory in at least one hierarchy the readers use. */
+  get exists(): boolean {
+    return this.dirs.size > 0
+  }
+
+  /** Re-reads limits and shares now (the collector also does it every SPEC_REFRESH_MS). */
+  readSpec(now = Date.now()): ContainerSpec {
+    this.findDirs()
+    this.absent.clear()
+    const errors: string[] = []
+    this.spec = specReader.read(this.ctx, errors)
+    this.specErrors = errors
+    this.specAt = now
+    return this.spec
+  }
+
+  /**
+   * One sample, or undefined when the cgroup vanished while we read it (normal life: the
+   * watcher reports the delete soon after). Parse errors are in `errors`; the rest is kept.
+   */
+  collect(now = Date.now()): Sample | undefined {
+    const refreshSpec = now - this.specAt >= (this.options.specRefreshMs ?? SPEC_REFRESH_MS)
+    try {
+      if (refreshSpec) this.readSpec(now)
+    } catch (err) {
+      if (err instanceof CgroupVanished) return undefined
+      throw err
+    }
+    if (this.dirs.size === 0) return undefined
+    this.tickErrors = refreshSpec ? [...this.specErrors] : []
+    this.sawAbsent = false
+    const sample: Sample = {name: this.name, timestampMs: now}
+    for (const reader of this.readers) {
+      try {
+        reader.read(this.ctx, sample)
+      } catch (err) {
+        if (err instanceof CgroupVanished) return undefined
+        if (err instanceof FileParseError) this.tickErrors.push(err.message)
+        else this.tickErrors.push(`${reader.kind}: ${(err as Error).message}`)
+      }
+    }
+    // A file that should be there was not: if every directory is gone, the cgroup went away
+    // before we opened anything, which is a vanish too.
+    if (this.sawAbsent && ![...this.dirs.values()].some(dirExists)) return undefined
+    if (this.tickErrors.length > 0) sample.errors = this.tickErrors
+    return sample
+  }
+
+  /** Closes this container's kept files (on delete). */
+  close(): void {
+    this.options.files.closeUnder([...this.dirs.values()])
+    const net = this.states.get('network.current') as {path?: string} | undefined
+    if (net?.path) this.options.files.close(net.path)
+  }
+
+  private findDirs(): void {
+    const dirs = new Map<string, string>()
+    for (const h of new Set(this.hierarchies.values())) {
+      const d = cgroupDir(h, this.name)
+      if (dirExists(d)) dirs.set(h.id, d)
+    }
+    this.dirs = dirs
+  }
+
+  private dir(c: Controller): ControllerDir | undefined {
+    const h = this.hierarchies.get(c)
+    if (!h) return undefined
+    const path = this.dirs.get(h.id)
+    return path === undefined ? undefined : {path, version: h.version}
+  }
+
+  private readHot(path: string): string | undefined {
+    if (this.absent.has(path)) return undefined
+    const text = this.options.files.read(path, true)
+    if (text === undefined) {
+      this.absent.add(path)
+      this.sawAbsent = true
+    }
+    return text
+  }
+}

@@ -1,0 +1,38 @@
+import type {Sample} from './sample.js'
+
+/** Deep equality of plain data (numbers, strings, arrays, objects), as samples are made of. */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false
+    for (let i = 0; i < a.length; i++) if (!deepEqual(a[i], b[i])) return false
+    return true
+  }
+  if (Array.isArray(b)) return false
+  const ka = Object.keys(a)
+  if (ka.length !== Object.keys(b).length) return false
+  for (const k of ka) if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
+  return true
+}
+
+/** The parts cAdvisor's StatsEq compares; the timestamp, pressure and errors are left out. */
+const COMPARED = ['cpu', 'memory', 'diskio', 'network', 'processes'] as const
+
+/** Whether nothing moved between two samples (dynamic housekeeping backs off while true). */
+export function samplesEqual(a: Sample, b: Sample): boolean {
+  for (const k of COMPARED) if (!deepEqual(a[k], b[k])) return false
+  return true
+}
+
+/**
+ * Makes `next` reuse `prev`'s part objects where they are equal, so an idle container's 120
+ * retained samples share one set of parts instead of holding 120 copies.
+ */
+export function shareParts(prev: Sample, next: Sample): void {
+  for (const k of [...COMPARED, 'pressure'] as const) {
+    if (next[k] !== undefined && prev[k] !== undefined && deepEqual(prev[k], next[k])) {
+      ;(next as unknown as Record<string, unknown>)[k] = prev[k]
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import {closeSync, openSync, readFileSync, readSync, readlinkSync, statSync} from 'node:fs'
+
+/**
+ * Hot cgroup files are kept open and re-read with a positional read at offset 0: one syscall
+ * per file per tick instead of open/read/close, and no path walk through cgroupfs. The number
+ * of kept descriptors is bounded (`--max-open-files`); beyond it the least recently read one is
+ * closed. Reads are synchronous on purpose: a cgroupfs read is a few microseconds of kernel
+ * work, and the promise machinery around an async read costs more than the read itself.
+ */
+
+/** The cgroup was removed while we read it: the sample ends quietly, it is not an error. */
+export class CgroupVanished extends Error {
+  constructor(readonly path: string) {
+    super(`${path}: cgroup vanished`)
+    this.name = 'CgroupVanished'
+  }
+}
+
+/** A file's content could not be parsed; the message names the file and what was wrong. */
+export class FileParseError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`${path}: ${reason}`)
+    this.name = 'FileParseError'
+  }
+}
+
+const GONE = new Set(['ENODEV', 'ESRCH'])
+/** Errors that mean "this file is not there / not supported here", not "broken". */
+const ABSENT = new Set(['ENOENT', 'ENOTDIR', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL'])
+
+function code(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code
+}
+
+/** Soft RLIMIT_NOFILE from /proc/self/limits; Node cannot call getrlimit itself. */
+export function openFileLimit(procRoot = '/proc'): number | undefined {
+  try {
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(`${procRoot}/self/limits`, 'latin1'))
+    if (!m) return undefined
+    return m[1] === 'unlimited' ? undefined : Number(m[1])
+  } catch {
+    return undefined
+  }
+}
+
+/** A budget that leaves room for sockets, watches and the runtime's own descriptors. */
+export function defaultMaxOpenFiles(procRoot = '/proc'): number {
+  const limit = openFileLimit(procRoot) ?? 1024
+  return Math.max(0, Math.min(16384, limit - 512))
+}
+
+export interface FileStats {
+  /** Reads served from a kept descriptor (one pread). */
+  hits: number
+  /** Reads that had to open the file (first read, or after an LRU close). */
+  opens: number
+  /** Descriptors closed to stay within the budget. */
+  evictions: number
+}
+
+export class OpenFiles {
+  /** path → fd, in least-recently-read order (Map keeps insertion order; a hit re-inserts). */
+  private readonly fds = new Map<string, number>()
+  private buf = Buffer.allocUnsafe(64 * 1024)
+  readonly stats: FileStats = {hits: 0, opens: 0, evictions: 0}
+
+  constructor(readonly maxOpen: number) {}
+
+  get openCount(): number {
+    return this.fds.size
+  }
+
+  /**
+   * The file's content, or undefined when it does not exist. Throws CgroupVanished when a kept
+   * descriptor reports the cgroup gone (ENODEV). `keep` false reads and closes (spec files, read rarely).
+   */
+  read(path: string, keep = true): string | undefined {
+    let fd = this.fds.get(path)
+    if (fd !== undefined) {
+      this.fds.delete(path)
+      try {
+        const text = this.readFd(fd, path)
+        this.fds.set(path, fd)
+        this.stats.hits++
+        return text
+      } catch (err) {
+        closeQuietly(fd)
+        if (err instanceof CgroupVanished) throw err
+        // An odd error on a kept fd: fall through and try a fresh open once.
+      }
+    }
+    try {
+      fd = openSync(path, 'r')
+    } catch (err) {
+      const c = code(err)
+      if (c !== undefined && (ABSENT.has(c) || c === 'EACCES')) return undefined
+      if (c !== undefined && GONE.has(c)) throw new CgroupVanished(path)
+      throw err
+    }
+    this.stats.opens++
+    let text: string
+    try {
+      text = this.readFd(fd, path)
+    } catch (err) {
+      closeQuietly(fd)
+      throw err
+    }
+    if (keep && this.maxOpen > 0) {
+      this.fds.set(path, fd)
+      while (this.fds.size > this.maxOpen) {
+        const [oldPath, oldFd] = this.fds.entries().next().value as [string, number]
+        this.fds.delete(oldPath)
+        closeQuietly(oldFd)
+        this.stats.evictions++
+      }
+    } else {
+      closeQuietly(fd)
+    }
+    return text
+  }
+
+  /** Closes one kept descriptor (a process's /proc file once another process stands for the container). */
+  close(path: string): void {
+    const fd = this.fds.get(path)
+    if (fd === undefined) return
+    this.fds.delete(path)
+    closeQuietly(fd)
+  }
+
+  /** Closes every kept descriptor whose path starts with one of `dirs` (a deleted container's). */
+  closeUnder(dirs: readonly string[]): void {
+    for (const [path, fd] of this.fds) {
+      if (dirs.some((d) => path.startsWith(d + '/'))) {
+        this.fds.delete(path)
+        closeQuietly(fd)
+      }
+    }
+  }
+
+  closeAll(): void {
+    for (const fd of this.fds.values()) closeQuietly(fd)
+    this.fds.clear()
+  }
+
+  private readFd(fd: number, path: string): string {
+    for (;;) {
+      let n: number
+      try {
+        n = readSync(fd, this.buf, 0, this.buf.length, 0)
+      } catch (err) {
+        const c = code(err)
+        if (c !== undefined && (GONE.has(c) || c === 'ENOENT')) throw new CgroupVanished(path)
+        if (c !== undefined && ABSENT.has(c)) return ''
+        throw err
+      }
+      // A full buffer may mean a longer file: grow and re-read from 0 so the text is one snapshot.
+      if (n < this.buf.length) return this.buf.toString("latin1", 0, n)
+      this.buf = Buffer.allocUnsafe(this.buf.length * 2)
+    }
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd)
+  } catch {
+    // already closed or the kernel object is gone; nothing to do
+  }
+}
+
+export function dirExists(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+export function readlinkQuiet(path: string): string | undefined {
+  try {
+    return readlinkSync(path)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,104 @@
+import type {ContainerName} from '../cgroups/index.js'
+
+export interface HousekeepingOptions {
+  /** Base interval (`--housekeeping-interval`, cAdvisor: 1 s). */
+  intervalMs: number
+  /** Ceiling for dynamic back-off (`--max-housekeeping-interval`, cAdvisor: 60 s). */
+  maxIntervalMs: number
+  /** Double the interval while samples are equal, snap back on change (cAdvisor: on). */
+  dynamic: boolean
+  /** Each wait is interval × (1 + U[0,1) × factor); 0 = exact ticks (cAdvisor: 1.0). */
+  jitterFactor: number
+  /** Factor for a container's first wait, spreading containers found at once (cAdvisor: 1.0). */
+  initialSplayFactor?: number
+}
+
+export const DEFAULT_HOUSEKEEPING: HousekeepingOptions = {
+  intervalMs: 1000,
+  maxIntervalMs: 60_000,
+  dynamic: true,
+  jitterFactor: 1,
+}
+
+/** What one tick found: nothing moved, something moved, or no sample (the cgroup vanished). */
+export type TickOutcome = 'equal' | 'changed' | 'none'
+
+/**
+ * cAdvisor's nextHousekeepingInterval: double while the two newest samples are equal (capped
+ * at the maximum), go straight back to the base interval as soon as they differ.
+ */
+export function nextInterval(current: number, outcome: TickOutcome, o: HousekeepingOptions): number {
+  if (!o.dynamic) return o.intervalMs
+  if (outcome === 'equal' && current < o.maxIntervalMs) return Math.min(current * 2, o.maxIntervalMs)
+  if (outcome === 'changed' && current !== o.intervalMs) return o.intervalMs
+  return current
+}
+
+export function withJitter(intervalMs: number, factor: number, random: () => number = Math.random): number {
+  return factor > 0 ? intervalMs + random() * factor * intervalMs : intervalMs
+}
+
+interface Entry {
+  interval: number
+  timer: NodeJS.Timeout
+  ticks: number
+}
+
+/**
+ * One timer per container. The first tick runs as soon as the container is added (a macrotask
+ * each, so a thousand containers found at start-up do not read in one block), then every
+ * jittered interval; `tick` reads and stores a sample and says whether anything moved.
+ */
+export class Housekeeping {
+  private readonly entries = new Map<ContainerName, Entry>()
+
+  constructor(
+    readonly options: HousekeepingOptions,
+    private readonly tick: (name: ContainerName) => TickOutcome,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  has(name: ContainerName): boolean {
+    return this.entries.has(name)
+  }
+
+  /** Current interval of a container (ms), for logs and tests. */
+  interval(name: ContainerName): number | undefined {
+    return this.entries.get(name)?.interval
+  }
+
+  add(name: ContainerName): void {
+    if (this.entries.has(name)) return
+    const entry: Entry = {interval: this.options.intervalMs, ticks: 0, timer: setTimeout(() => this.run(name), 0)}
+    this.entries.set(name, entry)
+  }
+
+  remove(name: ContainerName): void {
+    const e = this.entries.get(name)
+    if (!e) return
+    clearTimeout(e.timer)
+    this.entries.delete(name)
+  }
+
+  stop(): void {
+    for (const e of this.entries.values()) clearTimeout(e.timer)
+    this.entries.clear()
+  }
+
+  private run(name: ContainerName): void {
+    const e = this.entries.get(name)
+    if (!e) return
+    let outcome: TickOutcome = 'none'
+    try {
+      outcome = this.tick(name)
+    } finally {
+      // The tick may have removed the container (vanished and deleted meanwhile).
+      if (this.entries.get(name) === e) {
+        e.interval = nextInterval(e.interval, outcome, this.options)
+        const factor = e.ticks === 0 ? (this.options.initialSplayFactor ?? this.options.jitterFactor) : this.options.jitterFactor
+        e.ticks++
+        e.timer = setTimeout(() => this.run(name), withJitter(e.interval, factor, this.random))
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import type {ContainerName} from '../../cgroups/index.js'
+import type {MetricKind} from '../../kinds.js'
+import type {ContainerSpec, Sample} from '../sample.js'
+
+/** Controllers whose files the readers use; `psi` is the unified tree's pressure files. */
+export type Controller = 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' | 'pids' | 'psi'
+
+/** Where one controller's files are for one container. */
+export interface ControllerDir {
+  path: string
+  version: 1 | 2
+}
+
+/** What a reader sees of one container. It never touches the filesystem except through it. */
+export interface ReadContext {
+  readonly name: ContainerName
+  readonly kinds: ReadonlySet<MetricKind>
+  readonly procRoot: string
+  /** The container's directory for a controller, when the container exists in that hierarchy. */
+  dir(controller: Controller): ControllerDir | undefined
+  /** A hot file: kept open and re-read at offset 0. Undefined when the file does not exist. */
+  read(path: string): string | undefined
+  /** A file read rarely (spec): opened, read and closed. */
+  readOnce(path: string): string | undefined
+  /** Stops keeping a file open (a /proc file of a process that no longer stands for the container). */
+  release(path: string): void
+  /** The last spec read for this container (limits decide which files are worth reading). */
+  readonly spec: ContainerSpec | undefined
+  /** A process whose /proc files stand for the container; 0 when the runtime gave none. */
+  readonly pid: number
+  /** False when the runtime says the container shares another's network namespace. */
+  readonly hasNetwork: boolean
+  /**
+   * Runs `fn`; a FileParseError it throws is recorded in the sample's errors and gives undefined,
+   * so one bad file costs only its own fields. Other errors pass through.
+   */
+  attempt<T>(fn: () => T): T | undefined
+  /** Per-reader memory that survives between ticks (device name caches, the current pid). */
+  state<T>(key: string, init: () => T): T
+}
+
+/**
+ * One metric kind's reader, the way node_exporter has one collector per file behind one
+ * interface. `files` documents what it reads; `read` fills its part of the sample and throws
+ * FileParseError for a malformed file (the collector records it and keeps the other parts)
+ * or CgroupVanished when the cgroup is gone (the collector drops the whole sample).
+ */
+export interface KindReader {
+  kind: MetricKind
+  files: {v1: readonly string[]; v2: readonly string[]}
+  read(ctx: ReadContext, sample: Sample): void
+}
+
+/** Reads the spec part (limits and shares): rarely, and not gated by a kind. */
+export interface SpecReader {
+  files: {v1: readonly string[]; v2: readonly string[]}
+  read(ctx: ReadContext, errors: string[]): ContainerSpec
+}

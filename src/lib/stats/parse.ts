@@ -1,0 +1,82 @@
+import {FileParseError} from './files.js'
+
+/*
+ * Parsers for the handful of cgroupfs formats. Each takes the text and the path it came from,
+ * so that an error names the file. They are hand-rolled loops rather than split/regex chains:
+ * they run for every container on every tick.
+ */
+
+/** Values at or above 2^62 are the kernel's "unlimited" sentinels (v1 prints 2^63 − page size). */
+export const UNLIMITED_THRESHOLD = 2 ** 62
+
+/** Parses an unsigned decimal integer; a leading `-` is clamped to 0 as cAdvisor does. NaN when not a number. */
+export function toUint(s: string): number {
+  if (s.length === 0) return Number.NaN
+  if (s.charCodeAt(0) === 45 /* - */) return /^-\d+$/.test(s) ? 0 : Number.NaN
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return Number.NaN
+  }
+  return Number(s)
+}
+
+/** One integer, e.g. memory.usage_in_bytes. `max` (v2) gives Infinity. */
+export function parseSingle(text: string, path: string): number {
+  const t = text.trim()
+  if (t === '') throw new FileParseError(path, 'file is empty')
+  if (t === 'max') return Number.POSITIVE_INFINITY
+  const n = toUint(t)
+  if (Number.isNaN(n)) throw new FileParseError(path, `expected an integer, got "${t.slice(0, 40)}"`)
+  return n
+}
+
+/** A limit: undefined when unlimited (`max`, `-1`, or a value ≥ 2^62). */
+export function parseLimit(text: string, path: string): number | undefined {
+  const t = text.trim()
+  if (t === '-1') return undefined
+  const n = parseSingle(t, path)
+  return n >= UNLIMITED_THRESHOLD ? undefined : n
+}
+
+/**
+ * "key value" lines (memory.stat, cpu.stat, cpuacct.stat, memory.events). Every well-formed line
+ * is kept, so new kernel keys are harmless. A line without a value, or with a value that is not
+ * an integer, is a parse error: it is how a truncated file shows itself.
+ */
+export function parseKeyValue(text: string, path: string): Map<string, number> {
+  const out = new Map<string, number>()
+  let start = 0
+  let lineNo = 0
+  while (start < text.length) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    lineNo++
+    if (end > start) {
+      const sp = text.indexOf(' ', start)
+      if (sp < 0 || sp >= end) throw new FileParseError(path, `line ${lineNo}: expected "key value", got "${text.slice(start, Math.min(end, start + 40))}"`)
+      const value = toUint(text.slice(sp + 1, end).trim())
+      if (Number.isNaN(value)) throw new FileParseError(path, `line ${lineNo}: "${text.slice(sp + 1, Math.min(end, sp + 41))}" is not an integer`)
+      out.set(text.slice(start, sp), value)
+    }
+    start = end + 1
+  }
+  return out
+}
+
+/** The value of `key`, or a parse error naming the key (a truncated file misses its tail keys). */
+export function need(map: Map<string, number>, key: string, path: string): number {
+  const v = map.get(key)
+  if (v === undefined) throw new FileParseError(path, `no "${key}" line`)
+  return v
+}
+
+/** Whitespace-separated integers (cpuacct.usage_percpu). */
+export function parseIntList(text: string, path: string): number[] {
+  const parts = text.trim().split(/\s+/).filter(Boolean)
+  if (parts.length === 0) throw new FileParseError(path, 'file is empty')
+  return parts.map((p, i) => {
+    const n = toUint(p)
+    if (Number.isNaN(n)) throw new FileParseError(path, `field ${i + 1}: "${p.slice(0, 40)}" is not an integer`)
+    return n
+  })
+}

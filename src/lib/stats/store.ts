@@ -1,0 +1,75 @@
+import type {ContainerName} from '../cgroups/index.js'
+import {shareParts} from './equal.js'
+import type {Sample} from './sample.js'
+
+export interface StoreOptions {
+  /** Samples older than newest − this are dropped (`--storage-duration`, cAdvisor: 2 min). */
+  maxAgeMs: number
+  /** Hard bound per container whatever the age, so a fast tick cannot grow memory without end. */
+  maxSamples: number
+}
+
+export const DEFAULT_STORE: StoreOptions = {maxAgeMs: 120_000, maxSamples: 256}
+
+/**
+ * Recent samples per container, oldest first, bounded by age and by count. Eviction happens on
+ * add, as in cAdvisor's TimedStore; a sample older than the newest is inserted in order.
+ */
+export class Store {
+  private readonly byName = new Map<ContainerName, Sample[]>()
+
+  constructor(readonly options: StoreOptions = DEFAULT_STORE) {}
+
+  add(sample: Sample): readonly Sample[] {
+    let list = this.byName.get(sample.name)
+    if (!list) this.byName.set(sample.name, (list = []))
+    const last = list[list.length - 1]
+    if (!last || last.timestampMs <= sample.timestampMs) {
+      if (last) shareParts(last, sample)
+      list.push(sample)
+    } else {
+      let lo = 0
+      let hi = list.length
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1
+        if (list[mid]!.timestampMs <= sample.timestampMs) lo = mid + 1
+        else hi = mid
+      }
+      list.splice(lo, 0, sample)
+    }
+    const newest = list[list.length - 1]!.timestampMs
+    let drop = 0
+    while (drop < list.length - 1 && list[drop]!.timestampMs <= newest - this.options.maxAgeMs) drop++
+    drop = Math.max(drop, list.length - this.options.maxSamples)
+    if (drop > 0) list.splice(0, drop)
+    return list
+  }
+
+  /** The list a container's samples will live in (stable identity: callers may hold on to it). */
+  open(name: ContainerName): readonly Sample[] {
+    let list = this.byName.get(name)
+    if (!list) this.byName.set(name, (list = []))
+    return list
+  }
+
+  samples(name: ContainerName): readonly Sample[] {
+    return this.byName.get(name) ?? []
+  }
+
+  latest(name: ContainerName): Sample | undefined {
+    const list = this.byName.get(name)
+    return list?.[list.length - 1]
+  }
+
+  remove(name: ContainerName): void {
+    this.byName.delete(name)
+  }
+
+  names(): IterableIterator<ContainerName> {
+    return this.byName.keys()
+  }
+
+  get size(): number {
+    return this.byName.size
+  }
+}

@@ -1,0 +1,46 @@
+import type {ContainerName, Hierarchy} from '../cgroups/index.js'
+import type {WatchBackendName} from './types.js'
+
+/** Something to close when a directory stops being tracked. */
+export interface DirWatch {
+  close(): void
+}
+
+/**
+ * What a backend tells the tree about one directory:
+ * - a DirWatch: events for this directory's entries will arrive; close it when the dir goes;
+ * - 'covered': the backend watches it some other way (parcel: one subscription per hierarchy);
+ * - 'polled': nothing will tell us about changes; the watcher re-reads it on every poll tick.
+ */
+export type WatchResult = DirWatch | 'covered' | 'polled'
+
+/**
+ * Reports "something changed in directory `name` of this hierarchy", optionally naming the
+ * entry. The watcher re-reads that directory (coalesced) and diffs it against what it knows:
+ * backends never decide what was added or deleted, so a lost or merged event cannot mislead it.
+ */
+export type MarkDirty = (name: ContainerName, entry?: string) => void
+
+export interface WatchBackend {
+  readonly name: WatchBackendName
+  /** Called once per hierarchy before its first scan. */
+  attach(h: Hierarchy, mark: MarkDirty): Promise<void>
+  /**
+   * Starts watching one directory. Throws what the kernel said (ENOSPC at the watch limit,
+   * ENOENT when the directory is already gone).
+   */
+  watchDir(h: Hierarchy, name: ContainerName, dir: string): WatchResult
+  /** Before each full rescan; parcel resubscribes here to give back the watches it leaks. */
+  beforeRescan?(): Promise<void>
+  stop(): Promise<void>
+}
+
+/** Rescans only: no kernel watch at all. */
+export function pollBackend(): WatchBackend {
+  return {
+    name: 'poll',
+    attach: async () => undefined,
+    watchDir: () => 'polled',
+    stop: async () => undefined,
+  }
+}

@@ -1,0 +1,192 @@
+import {lstatSync, readdirSync} from 'node:fs'
+
+import {cgroupDir, childName, nameDepth, parentName, type ContainerName, type Hierarchy} from '../cgroups/index.js'
+import type {DirWatch, WatchBackend} from './backend.js'
+import {isIgnoredCgroup} from './scan.js'
+
+/** What the tree tells its owner (the Watcher, which dedupes across hierarchies). */
+export interface TreeSink {
+  added(h: Hierarchy, name: ContainerName): void
+  deleted(h: Hierarchy, name: ContainerName): void
+  /** Schedule a re-read of `name` (a new directory must be scanned once its watch exists). */
+  dirty(tree: HierarchyTree, name: ContainerName): void
+  /** The backend could not watch `name` (ENOSPC, EACCES, ...); it is polled from now on. */
+  unwatched(h: Hierarchy, name: ContainerName, err: NodeJS.ErrnoException): void
+}
+
+interface DirState {
+  /** Inode number: a same-name re-create gets a new one on cgroupfs. */
+  ino: number
+  watch: DirWatch | undefined
+  children: Set<ContainerName>
+}
+
+function code(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException).code
+}
+
+function gone(err: unknown): boolean {
+  const c = code(err)
+  return c === 'ENOENT' || c === 'ENOTDIR'
+}
+
+/**
+ * The directories of one hierarchy that we track, each with its watch. The only way the set
+ * changes is `reread(dir)`: read the directory, compare its subdirectories with what we know,
+ * add (watch first, then schedule a scan: closes the mkdir -p race) and drop (close the
+ * watches of the whole subtree, deepest first). Events, polls and rescans all come down to it.
+ */
+export class HierarchyTree {
+  private readonly dirs = new Map<ContainerName, DirState>()
+  /** Directories no event will tell us about: re-read on every poll tick. */
+  readonly polled = new Set<ContainerName>()
+
+  constructor(
+    readonly hierarchy: Hierarchy,
+    private readonly backend: WatchBackend,
+    private readonly descend: (name: ContainerName) => boolean,
+    private readonly sink: TreeSink,
+  ) {}
+
+  get size(): number {
+    return this.dirs.size
+  }
+
+  has(name: ContainerName): boolean {
+    return this.dirs.has(name)
+  }
+
+  names(): IterableIterator<ContainerName> {
+    return this.dirs.keys()
+  }
+
+  /** Starts tracking the hierarchy's root; throws when it cannot even be read. */
+  trackRoot(): void {
+    lstatSync(this.hierarchy.mountPoint)
+    this.track('/')
+  }
+
+  /**
+   * Tracks a directory that exists (or did a moment ago): watch, then remember, report and
+   * schedule its scan. Returns false when it is gone already; that is normal life.
+   */
+  private track(name: ContainerName): boolean {
+    if (this.dirs.has(name)) return true
+    const dir = cgroupDir(this.hierarchy, name)
+    let watch: DirWatch | undefined
+    let polled = false
+    try {
+      const r = this.backend.watchDir(this.hierarchy, name, dir)
+      if (r === 'polled') polled = true
+      else if (r !== 'covered') watch = r
+    } catch (err) {
+      if (gone(err)) return false
+      polled = true
+      this.sink.unwatched(this.hierarchy, name, err as NodeJS.ErrnoException)
+    }
+    let ino: number
+    try {
+      ino = lstatSync(dir).ino
+    } catch (err) {
+      watch?.close()
+      if (gone(err)) return false
+      throw err
+    }
+    this.dirs.set(name, {ino, watch, children: new Set()})
+    if (polled) this.polled.add(name)
+    const parent = parentName(name)
+    if (parent !== undefined) this.dirs.get(parent)?.children.add(name)
+    this.sink.added(this.hierarchy, name)
+    this.sink.dirty(this, name)
+    return true
+  }
+
+  /** Tries again to watch a polled directory; false when the backend still refuses. */
+  rewatch(name: ContainerName): boolean {
+    const s = this.dirs.get(name)
+    if (!s || !this.polled.has(name)) return true
+    try {
+      const r = this.backend.watchDir(this.hierarchy, name, cgroupDir(this.hierarchy, name))
+      if (r === 'polled') return true
+      if (r !== 'covered') s.watch = r
+      this.polled.delete(name)
+      // Anything that changed before the watch existed is found by the next re-read.
+      this.sink.dirty(this, name)
+      return true
+    } catch (err) {
+      return gone(err)
+    }
+  }
+
+  /**
+   * Reads directory `name` and brings the tracked set in line with it. `entries` are names the
+   * kernel mentioned: those are lstat'ed to tell a same-name re-create (new inode) apart.
+   */
+  reread(name: ContainerName, entries?: ReadonlySet<string>): void {
+    const state = this.dirs.get(name)
+    if (!state) return
+    const dir = cgroupDir(this.hierarchy, name)
+    if (entries) {
+      for (const entry of entries) {
+        const child = childName(name, entry)
+        const known = this.dirs.get(child)
+        if (!known) continue
+        let ino = -1
+        try {
+          ino = lstatSync(`${dir}/${entry}`).ino
+        } catch {
+          // gone: the readdir below drops it
+        }
+        if (ino !== -1 && ino !== known.ino) this.drop(child)
+      }
+    }
+    let listing
+    try {
+      listing = readdirSync(dir, {withFileTypes: true})
+    } catch (err) {
+      if (gone(err) && name !== '/') this.drop(name)
+      // The root is a mount point; anything else (EACCES) keeps what we know until it reads again.
+      return
+    }
+    const now = new Set<ContainerName>()
+    for (const e of listing) {
+      if (!e.isDirectory() || isIgnoredCgroup(e.name)) continue
+      const child = childName(name, e.name)
+      if (this.descend(child)) now.add(child)
+    }
+    // Removals first: a rename within the directory must close the old watch before the new
+    // path watches the same inode.
+    for (const child of [...state.children]) if (!now.has(child)) this.drop(child)
+    for (const child of now) if (!state.children.has(child)) this.track(child)
+  }
+
+  /** Stops tracking a directory and its whole subtree, reporting deletes deepest first. */
+  drop(name: ContainerName): void {
+    if (!this.dirs.has(name)) return
+    const subtree: ContainerName[] = []
+    const stack = [name]
+    while (stack.length > 0) {
+      const n = stack.pop()!
+      subtree.push(n)
+      for (const c of this.dirs.get(n)?.children ?? []) stack.push(c)
+    }
+    subtree.sort((a, b) => nameDepth(b) - nameDepth(a))
+    for (const n of subtree) {
+      const s = this.dirs.get(n)
+      if (!s) continue
+      s.watch?.close()
+      this.dirs.delete(n)
+      this.polled.delete(n)
+      const parent = parentName(n)
+      if (parent !== undefined) this.dirs.get(parent)?.children.delete(n)
+      this.sink.deleted(this.hierarchy, n)
+    }
+  }
+
+  /** Closes every watch without reporting anything. */
+  close(): void {
+    for (const s of this.dirs.values()) s.watch?.close()
+    this.dirs.clear()
+    this.polled.clear()
+  }
+}

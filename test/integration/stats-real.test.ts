@@ -1,0 +1,149 @@
+// The manager on real cgroups: a busy loop shows ≈100 % CPU, a process holding 200 MiB shows
+// its working set, a memory limit shows as the limit, the pids count matches, and a deleted
+// or vanished cgroup goes quietly. Needs root and a writable cgroupfs (CI has both).
+import {after, before, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {once} from 'node:events'
+import {execFileSync} from 'node:child_process'
+
+import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
+import {createManager, type Manager} from '../../src/lib/manager.js'
+import {resolveKinds} from '../../src/lib/kinds.js'
+import {deriveRates, type Sample} from '../../src/lib/stats/index.js'
+import type {ContainerResolver, FactoryDecision} from '../../src/lib/factories/index.js'
+
+const skip = realCgroupSkipReason() ?? (hasStressNg() ? undefined : 'stress-ng is not installed (apt-get install stress-ng)')
+
+function hasStressNg(): boolean {
+  try {
+    execFileSync('stress-ng', ['--version'], {stdio: 'ignore'})
+    return true
+  } catch {
+    return false
+  }
+}
+
+const MiB = 1024 * 1024
+let tc: TestCgroups
+let manager: Manager
+const warnings: string[] = []
+
+function makeManager(resolver?: ContainerResolver): Manager {
+  return createManager({
+    layout: tc.layout,
+    kinds: resolveKinds(['cpu', 'memory', 'process', 'diskIO', 'pressure']),
+    watch: {prefixes: [tc.root], pollIntervalMs: 100},
+    housekeeping: {intervalMs: 250, maxIntervalMs: 250, dynamic: false, jitterFactor: 0},
+    onWarning: (w) => warnings.push(w),
+    ...(resolver ? {resolver} : {}),
+  })
+}
+
+/** Waits until `pred` holds for the container's samples, or fails after `ms`. */
+async function waitFor(m: Manager, name: string, pred: (samples: readonly Sample[]) => boolean, ms = 15_000): Promise<readonly Sample[]> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const samples = m.get(name)?.samples ?? []
+    if (pred(samples)) return samples
+    if (Date.now() > deadline) throw new Error(`timed out waiting on ${name}; last sample ${JSON.stringify(samples.at(-1))}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+before(async () => {
+  if (skip) return
+  tc = new TestCgroups('cadvt-stats')
+  tc.mkdir()
+  for (const rel of ['busy', 'mem', 'lim', 'pids']) tc.mkdir(rel)
+  manager = makeManager()
+})
+
+after(async () => {
+  if (skip) return
+  await manager?.stop()
+  await tc.cleanup()
+})
+
+test('a busy loop shows ≈100 % CPU over 2 s', {skip}, async () => {
+  tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
+  await manager.start()
+  const name = tc.name('busy')
+  const samples = await waitFor(manager, name, (s) => s.length >= 2 && s.at(-1)!.timestampMs - s[0]!.timestampMs >= 2000)
+  const rates = deriveRates(samples[0], samples.at(-1)!)
+  assert.ok(rates?.cpuPercent !== undefined, 'a CPU rate')
+  assert.ok(Math.abs(rates.cpuPercent - 100) <= 15, `CPU ${rates.cpuPercent.toFixed(1)} % is not within 15 points of 100 %`)
+})
+
+test('a process holding 200 MiB shows a working set within 10 %', {skip}, async () => {
+  tc.spawnIn('mem', 'stress-ng', ['--vm', '1', '--vm-bytes', '200M', '--vm-keep', '--vm-hang', '0', '-q'])
+  const name = tc.name('mem')
+  const samples = await waitFor(manager, name, (s) => (s.at(-1)?.memory?.workingSetBytes ?? 0) >= 180 * MiB, 20_000)
+  const ws = samples.at(-1)!.memory!.workingSetBytes
+  assert.ok(Math.abs(ws - 200 * MiB) <= 20 * MiB, `working set ${(ws / MiB).toFixed(1)} MiB is not within 10 % of 200 MiB`)
+})
+
+test('a memory limit shows as the limit; no limit is absent, not 2^63', {skip}, async () => {
+  const mem = tc.hierarchy('memory')
+  tc.write(mem, 'lim', mem.version === 1 ? 'memory.limit_in_bytes' : 'memory.max', String(64 * MiB))
+  const name = tc.name('lim')
+  // The spec is read when the container is first seen; a fresh container sees the new limit.
+  tc.mkdir('lim/inner')
+  tc.write(mem, 'lim/inner', mem.version === 1 ? 'memory.limit_in_bytes' : 'memory.max', String(32 * MiB))
+  await waitFor(manager, `${name}/inner`, (s) => s.length > 0)
+  assert.equal(manager.get(`${name}/inner`)?.spec?.memoryLimitBytes, 32 * MiB)
+  assert.equal(manager.get(tc.name('pids'))?.spec?.memoryLimitBytes, undefined)
+})
+
+test('the pids count matches', {skip}, async () => {
+  for (let i = 0; i < 3; i++) tc.spawnIn('pids', 'sleep', ['600'])
+  const name = tc.name('pids')
+  const samples = await waitFor(manager, name, (s) => s.at(-1)?.processes?.processes === 3)
+  assert.equal(samples.at(-1)!.processes!.processes, 3)
+})
+
+test('a deleted cgroup is dropped, with a delete event and no warnings', {skip}, async () => {
+  tc.mkdir('gone')
+  const name = tc.name('gone')
+  await waitFor(manager, name, (s) => s.length >= 2)
+  const deleted = once(manager, 'delete')
+  tc.rmdir('gone')
+  assert.deepEqual(await deleted, [name])
+  assert.equal(manager.get(name), undefined)
+  assert.deepEqual(warnings, [])
+})
+
+test('resolution: ignored containers are not housekept; a slow one does not hold up the others', {skip}, async () => {
+  let release!: () => void
+  const slowDone = new Promise<void>((r) => (release = r))
+  const decision = (name: string, accepted: boolean): FactoryDecision => ({
+    name,
+    factory: accepted ? 'raw' : null,
+    accepted,
+    id: null,
+    checks: [{factory: 'raw', canHandle: accepted, accept: accepted, reason: accepted ? 'a cgroup' : 'not under a whitelisted prefix'}],
+  })
+  const resolver: ContainerResolver = {
+    async resolve(name) {
+      if (name.endsWith('/slow')) await slowDone
+      const accepted = !name.endsWith('/ignored')
+      return {decision: decision(name, accepted), info: accepted ? {name, factory: 'raw', aliases: ['alias-' + name.split('/').pop()], labels: {}, env: {}, pid: 0, hasNetwork: false} : undefined}
+    },
+    forget() {},
+  }
+  tc.mkdir('r')
+  for (const rel of ['r/ignored', 'r/slow', 'r/fast']) tc.mkdir(rel)
+  const m = makeManager(resolver)
+  try {
+    await m.start()
+    await waitFor(m, tc.name('r/fast'), (s) => s.length >= 2)
+    assert.equal(m.get(tc.name('r/slow')), undefined, 'still resolving')
+    assert.deepEqual(m.get(tc.name('r/fast'))?.info?.aliases, ['alias-fast'])
+    release()
+    await waitFor(m, tc.name('r/slow'), (s) => s.length >= 1)
+    assert.equal(m.get(tc.name('r/ignored')), undefined)
+    assert.match(m.ignored().get(tc.name('r/ignored')) ?? '', /not under a whitelisted prefix/)
+  } finally {
+    release()
+    await m.stop()
+  }
+})

@@ -1,0 +1,196 @@
+// Every reader on v1 (separate and co-mounted cpu/cpuacct), hybrid and v2 fixture trees, read
+// through the real path: discoverCgroups({cgroupRoot}) → ContainerCollector → OpenFiles.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {fileURLToPath} from 'node:url'
+
+import {discoverCgroups} from '../../src/lib/cgroups/index.js'
+import {ALL_KINDS, resolveKinds, type MetricKind} from '../../src/lib/kinds.js'
+import {ContainerCollector, OpenFiles, READERS, type Sample} from '../../src/lib/stats/index.js'
+
+const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
+const ALL = new Set<MetricKind>(ALL_KINDS)
+
+function collector(tree: string, opts: {kinds?: Set<MetricKind>; proc?: string; name?: string} = {}): ContainerCollector {
+  const layout = discoverCgroups({cgroupRoot: fixtures + tree, procRoot: fixtures + 'proc/' + (opts.proc ?? 'basic')})
+  return new ContainerCollector(opts.name ?? '/docker/c1', {layout, kinds: opts.kinds ?? ALL, files: new OpenFiles(64)})
+}
+
+function collect(tree: string, opts: {kinds?: Set<MetricKind>; proc?: string; name?: string} = {}): {sample: Sample; c: ContainerCollector} {
+  const c = collector(tree, opts)
+  const sample = c.collect(1_000_000)
+  assert.ok(sample, 'sample')
+  return {sample, c}
+}
+
+const v1Cpu = {
+  usageNs: 3e9,
+  perCpuNs: [1e9, 2e9],
+  userNs: 1.5e9,
+  systemNs: 0.5e9,
+  periods: 100,
+  throttledPeriods: 7,
+  throttledNs: 123456789,
+  bursts: 0,
+  burstNs: 0,
+}
+const v1Memory = {
+  usageBytes: 209715200,
+  workingSetBytes: 209715200 - 10485760,
+  rssBytes: 178257920,
+  cacheBytes: 20971520,
+  mappedFileBytes: 4194304,
+  swapBytes: 4096,
+  pgfault: 5000,
+  pgmajfault: 12,
+  maxUsageBytes: 262144000,
+  failcnt: 3,
+  kernelBytes: 1048576,
+}
+const disks = [
+  {major: 8, minor: 0, device: 'sda', readBytes: 1048576, writeBytes: 2097152, reads: 10, writes: 20},
+  {major: 253, minor: 0, device: 'dm-0', readBytes: 4096, writeBytes: 0, reads: 1, writes: 0},
+]
+const network = [
+  {name: 'eth0', rxBytes: 1500000, rxPackets: 1000, rxErrors: 1, rxDropped: 2, txBytes: 500000, txPackets: 800, txErrors: 3, txDropped: 4},
+  {name: 'eth1', rxBytes: 250000, rxPackets: 100, rxErrors: 0, rxDropped: 0, txBytes: 125000, txPackets: 50, txErrors: 0, txDropped: 0},
+]
+
+for (const tree of ['cgroup_v1/separate', 'cgroup_v1/comounted', 'cgroup_v1/hybrid']) {
+  test(`v1 readers: ${tree}`, () => {
+    const {sample, c} = collect(tree)
+    assert.equal(sample.errors, undefined)
+    assert.deepEqual(sample.cpu, v1Cpu)
+    assert.deepEqual(sample.memory, v1Memory)
+    assert.deepEqual(sample.diskio, disks)
+    assert.deepEqual(sample.network, network, 'lo and veth* are skipped')
+    assert.deepEqual(sample.processes, {processes: 2})
+    assert.deepEqual(c.spec, {cpuShares: 512, cpuQuotaUs: 50000, cpuPeriodUs: 100000, memoryLimitBytes: 536870912})
+    if (tree.endsWith('hybrid')) {
+      assert.deepEqual(sample.pressure, {cpu: {someUs: 111, fullUs: 0}, memory: {someUs: 2222, fullUs: 1111}, io: {someUs: 33333, fullUs: 22222}})
+    } else {
+      assert.equal(sample.pressure, undefined)
+    }
+  })
+}
+
+test('v1 without percpu reads cpuacct.usage, and no quota means no cpu.stat', () => {
+  const kinds = resolveKinds(['cpu'])
+  const {sample} = collect('cgroup_v1/separate', {kinds})
+  assert.deepEqual(sample.cpu, {usageNs: 3e9, userNs: 1.5e9, systemNs: 0.5e9, periods: 100, throttledPeriods: 7, throttledNs: 123456789, bursts: 0, burstNs: 0})
+  assert.deepEqual(Object.keys(sample).sort(), ['cpu', 'name', 'timestampMs'])
+})
+
+test('v2 readers: cgroup_v2/basic', () => {
+  const {sample, c} = collect('cgroup_v2/basic')
+  assert.equal(sample.errors, undefined)
+  assert.deepEqual(sample.cpu, {usageNs: 3e9, userNs: 2e9, systemNs: 1e9, periods: 100, throttledPeriods: 7, throttledNs: 123456000, bursts: 2, burstNs: 5000000})
+  assert.deepEqual(sample.memory, {
+    usageBytes: 209715200,
+    workingSetBytes: 209715200 - 10485760,
+    rssBytes: 178257920,
+    cacheBytes: 20971520,
+    mappedFileBytes: 4194304,
+    kernelBytes: 1048576,
+    pgfault: 5000,
+    pgmajfault: 12,
+    swapBytes: 4096,
+    maxUsageBytes: 262144000,
+    oomEvents: 2,
+    oomKills: 1,
+  })
+  assert.deepEqual(sample.diskio, disks)
+  assert.deepEqual(sample.network, network)
+  assert.deepEqual(sample.pressure, {cpu: {someUs: 111, fullUs: 0}, memory: {someUs: 2222, fullUs: 1111}, io: {someUs: 33333, fullUs: 22222}})
+  assert.deepEqual(sample.processes, {processes: 3, limit: 100})
+  // memory.max "max" and memory.swap.max "max" are unlimited: absent, never 2^63.
+  assert.deepEqual(c.spec, {cpuWeight: 39, cpuShares: 998, cpuPeriodUs: 100000, cpuQuotaUs: 50000, cpusetCpus: '0-1', memoryReservationBytes: 0, pidsLimit: 100})
+})
+
+test('v1 malformed files: one error per file, the rest of the sample kept', () => {
+  const {sample} = collect('cgroup_v1/malformed')
+  const errors = sample.errors ?? []
+  assert.equal(errors.length, 3, errors.join('\n'))
+  assert.match(errors.find((e) => e.includes('cpuacct.usage_percpu'))!, /field 2: "two" is not an integer/)
+  assert.match(errors.find((e) => e.includes('cpuacct.stat'))!, /line 2: "fifty" is not an integer/)
+  assert.match(errors.find((e) => e.includes('io_service_bytes_recursive'))!, /line 1: expected "major:minor op value"/)
+  assert.deepEqual(sample.cpu, {usageNs: 3e9, periods: 100, throttledPeriods: 7, throttledNs: 123456789, bursts: 0, burstNs: 0}, 'cpuacct.usage stands in for usage_percpu')
+  assert.deepEqual(sample.memory, v1Memory)
+  assert.deepEqual(sample.diskio, [
+    {major: 8, minor: 0, device: 'sda', readBytes: 0, writeBytes: 0, reads: 10, writes: 20},
+    {major: 253, minor: 0, device: 'dm-0', readBytes: 0, writeBytes: 0, reads: 1, writes: 0},
+  ])
+  assert.deepEqual(sample.processes, {processes: 2})
+})
+
+test('v1 truncated files: a clear error, usage still reported', () => {
+  const {sample} = collect('cgroup_v1/truncated')
+  const errors = sample.errors ?? []
+  assert.equal(errors.length, 2, errors.join('\n'))
+  assert.match(errors.find((e) => e.includes('memory.stat'))!, /line 5: expected "key value", got "total_inac"/)
+  assert.match(errors.find((e) => e.includes('cpuacct.stat'))!, /no "system" line/)
+  assert.equal(sample.memory?.usageBytes, 209715200)
+  assert.equal(sample.memory?.workingSetBytes, 209715200, 'without memory.stat the working set is the usage')
+  assert.equal(sample.memory?.failcnt, 3)
+  assert.equal(sample.cpu?.usageNs, 3e9)
+  assert.equal(sample.cpu?.userNs, undefined)
+})
+
+test('v2 malformed files: errors name the file and the fault', () => {
+  const {sample, c} = collect('cgroup_v2/malformed')
+  const errors = sample.errors ?? []
+  assert.match(errors.find((e) => e.includes('memory.stat'))!, /line 2: "line is wrong" is not an integer/)
+  assert.match(errors.find((e) => e.includes('io.stat'))!, /rbytes="lots" is not an integer/)
+  assert.match(errors.find((e) => e.includes('memory.max'))!, /expected an integer, got "a lot"/)
+  assert.match(errors.find((e) => e.includes('memory.pressure'))!, /expected "some" or "full"/)
+  assert.equal(errors.length, 4, errors.join('\n'))
+  assert.equal(sample.memory?.usageBytes, 209715200)
+  assert.equal(sample.memory?.oomEvents, 2)
+  assert.equal(sample.diskio, undefined)
+  assert.deepEqual(sample.pressure, {cpu: {someUs: 111, fullUs: 0}, io: {someUs: 33333, fullUs: 22222}})
+  assert.equal(sample.cpu?.usageNs, 3e9)
+  assert.equal(c.spec?.memoryLimitBytes, undefined)
+  assert.equal(c.spec?.cpuQuotaUs, 50000)
+})
+
+test('v2 truncated files', () => {
+  const {sample} = collect('cgroup_v2/truncated')
+  const errors = sample.errors ?? []
+  assert.match(errors.find((e) => e.includes('cpu.stat'))!, /no "system_usec" line/)
+  assert.match(errors.find((e) => e.includes('memory.events'))!, /line 3: expected "key value", got "ma"/)
+  assert.equal(errors.length, 2, errors.join('\n'))
+  assert.equal(sample.cpu, undefined)
+  assert.equal(sample.memory?.oomEvents, undefined)
+  assert.equal(sample.memory?.workingSetBytes, 209715200 - 10485760)
+})
+
+test('a malformed net/dev is an error for network only', () => {
+  const {sample} = collect('cgroup_v2/basic', {proc: 'badnet'})
+  assert.equal(sample.network, undefined)
+  assert.deepEqual(sample.errors, [`${fixtures}proc/badnet/4242/net/dev: line 3 (eth0): expected 16 counters, got 3`])
+  assert.deepEqual(sample.diskio?.map((d) => d.device), ['8:0', '253:0'], 'unknown devices keep major:minor')
+})
+
+test('disabled kinds are not read', () => {
+  const {sample} = collect('cgroup_v2/basic', {kinds: resolveKinds(['memory'])})
+  assert.deepEqual(Object.keys(sample).sort(), ['memory', 'name', 'timestampMs'])
+})
+
+test('a container missing from a hierarchy has no part for it, and no error', () => {
+  const {sample} = collect('cgroup_v1/separate', {name: '/'})
+  assert.equal(sample.errors, undefined)
+  assert.equal(sample.cpu, undefined)
+})
+
+test('a vanished cgroup ends the sample quietly', () => {
+  const c = collector('cgroup_v2/basic', {name: '/docker/gone'})
+  assert.equal(c.collect(), undefined)
+})
+
+test('the registry is keyed by cAdvisor kind names and each reader documents its files', () => {
+  assert.deepEqual([...READERS.keys()], ['cpu', 'memory', 'diskIO', 'network', 'pressure', 'process'])
+  for (const r of READERS.values()) {
+    assert.ok((ALL_KINDS as readonly string[]).includes(r.kind))
+    assert.ok(r.files.v1.length > 0 && r.files.v2.length > 0)
+  }
+})
