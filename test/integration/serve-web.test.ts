@@ -185,3 +185,21 @@ test('SIGTERM: stops listening, lets the scrape in progress finish, exits 0', as
   assert.match(reply, /container_last_seen/)
   assert.equal(await exited, 0)
 })
+
+test('--listen is repeatable: every address answers', async () => {
+  const serve = await new ServeProcess(['--listen', '127.0.0.1:0', '--telemetry-path', '/m', ...ONLY_ROOT]).ready()
+  try {
+    const listening = () => [...serve.stderr.matchAll(/listening on http:\/\/127\.0\.0\.1:(\d+)\/m/g)].map((m) => Number(m[1]))
+    for (let i = 0; i < 100 && listening().length < 2; i++) await new Promise((r) => setTimeout(r, 50))
+    const ports = listening()
+    assert.equal(ports.length, 2)
+    for (const port of ports) {
+      const res = await fetch(`http://127.0.0.1:${port}/m`)
+      assert.equal(res.status, 200)
+      assert.match(await res.text(), /^machine_cpu_cores/m)
+    }
+    assert.equal((await fetch(`http://127.0.0.1:${ports[0]}/metrics`)).status, 404)
+  } finally {
+    await serve.stop()
+  }
+})
