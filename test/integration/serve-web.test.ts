@@ -11,6 +11,7 @@ import {join} from 'node:path'
 
 import bcrypt from 'bcryptjs'
 
+import {runCli} from '../helpers/cli.js'
 import {ServeProcess} from '../helpers/serve.js'
 import {makeTestPki, opensslSkipReason, type TestPki} from '../helpers/tls.js'
 
@@ -201,5 +202,19 @@ test('--listen is repeatable: every address answers', async () => {
     assert.equal((await fetch(`http://127.0.0.1:${ports[0]}/metrics`)).status, 404)
   } finally {
     await serve.stop()
+  }
+})
+
+test('a port in use: one line, exit 2, before any cgroup is read', async () => {
+  const {createServer} = await import('node:net')
+  const blocker = createServer()
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()))
+  try {
+    const port = (blocker.address() as {port: number}).port
+    const res = await runCli(['serve', '--listen', `127.0.0.1:${port}`, ...ONLY_ROOT])
+    assert.equal(res.code, 2, res.stderr)
+    assert.match(res.stderr, /^cadv serve: cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE\n$/)
+  } finally {
+    blocker.close()
   }
 })
