@@ -1,0 +1,61 @@
+/*
+ * The labels of one container's series: `id`, `name`, `image`, `container_label_<key>` and
+ * (only when whitelisted by the factories) `container_env_<key>`. Unlike cAdvisor, a series
+ * carries only its own container's labels: no union of every container's keys filled with
+ * empty values (cAdvisor #2313, #1447).
+ */
+import type {ContainerState} from '../manager.js'
+import {labelPairs, sanitizeLabelName} from './text.js'
+
+export interface LabelOptions {
+  /** cAdvisor's --store_container_labels: every runtime label becomes a series label (default true). */
+  storeContainerLabels: boolean
+  /** With storeContainerLabels off: the raw runtime label keys that are kept. */
+  whitelistedLabels: readonly string[]
+}
+
+export const DEFAULT_LABEL_OPTIONS: LabelOptions = {storeContainerLabels: true, whitelistedLabels: []}
+
+/**
+ * Adds `prefix + sanitized key` pairs in sorted key order, so that when two keys sanitize to
+ * the same name (`a.b` and `a_b`) the first in sort order wins: deterministic, unlike
+ * cAdvisor's map-order choice.
+ */
+function addPrefixed(pairs: Array<[string, string]>, seen: Set<string>, prefix: string, entries: Record<string, string>, keep?: (key: string) => boolean): void {
+  for (const key of Object.keys(entries).sort()) {
+    if (keep && !keep(key)) continue
+    const name = prefix + sanitizeLabelName(key)
+    if (seen.has(name)) continue
+    seen.add(name)
+    pairs.push([name, entries[key]!])
+  }
+}
+
+/** The label pairs of a container, in exposition order. */
+export function containerLabelPairs(state: ContainerState, options: LabelOptions): Array<[string, string]> {
+  const info = state.info
+  const pairs: Array<[string, string]> = [
+    ['id', state.name],
+    ['name', info?.aliases[0] ?? ''],
+    ['image', info?.image ?? ''],
+  ]
+  if (!info) return pairs
+  const seen = new Set<string>()
+  const labels: Record<string, string> = {...info.labels}
+  // cAdvisor's docker handler adds the restart count as a synthetic runtime label.
+  if (info.restartCount !== undefined && !('restartcount' in labels)) labels.restartcount = String(info.restartCount)
+  if (options.storeContainerLabels) {
+    addPrefixed(pairs, seen, 'container_label_', labels)
+  } else {
+    const keep = new Set(options.whitelistedLabels)
+    addPrefixed(pairs, seen, 'container_label_', labels, (k) => keep.has(k))
+  }
+  // The factories pass on only variables matching --env-metadata-whitelist; empty by default.
+  addPrefixed(pairs, seen, 'container_env_', info.env)
+  return pairs
+}
+
+/** The rendered `k="v",…` label string of a container (empty values left out). */
+export function containerLabels(state: ContainerState, options: LabelOptions): string {
+  return labelPairs(containerLabelPairs(state, options))
+}

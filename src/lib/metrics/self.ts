@@ -1,0 +1,45 @@
+/*
+ * cadv's own process and Node.js runtime metrics (process_*, nodejs_*), from prom-client.
+ * prom-client renders Prometheus text 0.0.4 itself; OpenMetrics is rendered here from its JSON
+ * form, because prom-client's OpenMetrics mode renames counters in place (strips `_total` from
+ * metric.name), which would corrupt every later 0.0.4 scrape of the same registry.
+ */
+import {collectDefaultMetrics, Registry, type MetricObjectWithValues, type MetricValue} from 'prom-client'
+
+import {escapeHelp, formatValue, labelPairs, type ExpositionFormat} from './text.js'
+
+/**
+ * prom-client's gauges whose names end in `_total` (promtool: "non-counter metrics should not
+ * have _total suffix"). Each has a per-type twin without the suffix; summing it gives the same.
+ */
+const DROPPED = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
+
+export class SelfMetrics {
+  readonly registry = new Registry()
+
+  constructor() {
+    collectDefaultMetrics({register: this.registry})
+    for (const name of DROPPED) this.registry.removeSingleMetric(name)
+  }
+
+  async text(format: ExpositionFormat): Promise<string> {
+    if (format === 'prometheus') return this.registry.metrics()
+    const families = await this.registry.getMetricsAsJSON()
+    return families.map((f) => openMetricsFamily(f as MetricObjectWithValues<MetricValue<string>>)).join('')
+  }
+}
+
+/** One prom-client family as OpenMetrics 1.0 text (counter families lose `_total`; samples keep it). */
+function openMetricsFamily(f: MetricObjectWithValues<MetricValue<string>>): string {
+  // prom-client's typings declare a numeric enum; at run time the type is the string 'counter' etc.
+  const type = f.type as unknown as string
+  const counter = type === 'counter'
+  const family = counter ? f.name.replace(/_total$/, '') : f.name
+  let out = `# HELP ${family} ${escapeHelp(f.help, 'openmetrics')}\n# TYPE ${family} ${type}\n`
+  for (const v of f.values) {
+    const sampleName = (v as {metricName?: string}).metricName ?? (counter ? `${family}_total` : f.name)
+    const labels = labelPairs(Object.entries(v.labels).map(([k, x]) => [k, String(x)] as const))
+    out += `${sampleName}${labels === '' ? '' : `{${labels}}`} ${formatValue(v.value)}\n`
+  }
+  return out
+}

@@ -1,0 +1,278 @@
+/*
+ * The HTTP(S) side of `cadv serve`: /metrics (telemetry path), a landing page, /healthz and a
+ * small JSON API over the store. Every route goes through the web config (TLS client checks,
+ * basic auth, rate limit, extra headers). Scrapes beyond --max-requests get 503 at once rather
+ * than queueing behind slow ones.
+ */
+import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {createServer as createHttpsServer} from 'node:https'
+import type {AddressInfo} from 'node:net'
+import type {TLSSocket} from 'node:tls'
+
+import type {ContainerState, ContainerView} from '../manager.js'
+import {negotiateFormat} from './negotiate.js'
+import type {MetricsSource} from './source.js'
+import type {TlsSettings, WebConfig, WebConfigWatcher} from './web-config.js'
+
+export interface ServerOptions {
+  /** `host:port`, `:port` (all interfaces) or `[v6]:port`. */
+  listen: readonly string[]
+  telemetryPath: string
+  source: MetricsSource
+  view: ContainerView
+  webConfig?: WebConfigWatcher
+  /** Parallel scrapes of the telemetry path; 0 = unlimited. */
+  maxRequests: number
+  /** Longest a request may take (receiving it and sending the answer), ms. */
+  requestTimeoutMs: number
+  version: string
+  log: (message: string) => void
+}
+
+export class ListenError extends Error {
+  readonly exitCode = 2
+}
+
+/** Splits a --listen value; throws ListenError on nonsense. */
+export function parseListen(value: string): {host: string | undefined; port: number} {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim())
+  const port = m ? Number(m[3]) : NaN
+  if (!m || port > 65535) throw new ListenError(`--listen "${value}": expected host:port, :port or [ipv6]:port`)
+  const host = m[1] ?? m[2]
+  return {host: host === '' ? undefined : host, port}
+}
+
+function tlsOptions(t: TlsSettings) {
+  return {cert: t.cert, key: t.key, ca: t.ca, minVersion: t.minVersion, maxVersion: t.maxVersion}
+}
+
+/** Whether a finished TLS handshake satisfies client_auth_type (checked per connection, so reloads apply). */
+function clientAllowed(socket: TLSSocket, tls: TlsSettings): boolean {
+  const cert = socket.getPeerCertificate()
+  const presented = cert !== null && Object.keys(cert).length > 0
+  switch (tls.clientAuth) {
+    case 'NoClientCert':
+    case 'RequestClientCert':
+      return true
+    case 'RequireAnyClientCert':
+      return presented
+    case 'VerifyClientCertIfGiven':
+      return !presented || socket.authorized
+    case 'RequireAndVerifyClientCert':
+      return presented && socket.authorized
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+export class MetricsServer {
+  private readonly servers: Server[] = []
+  private inFlightScrapes = 0
+  private readonly active = new Set<ServerResponse>()
+  private closing = false
+
+  constructor(private readonly options: ServerOptions) {}
+
+  /** Binds every --listen address; resolves with the bound addresses (port 0 gets a free port). */
+  async start(): Promise<AddressInfo[]> {
+    const config = this.options.webConfig?.current()
+    const tls = config?.tls
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
+      this.handle(req, res).catch((err: Error) => {
+        this.options.log(`request ${req.url}: ${err.message}`)
+        if (!res.headersSent) this.send(res, 500, 'text/plain; charset=utf-8', 'internal error\n')
+        else res.destroy()
+      })
+    }
+    const addresses: AddressInfo[] = []
+    for (const listen of this.options.listen) {
+      const {host, port} = parseListen(listen)
+      let server: Server
+      if (tls) {
+        // Ask every client for a certificate and judge it per connection against the current
+        // config, so client_auth_type and the CA can change without a restart.
+        const s = createHttpsServer({...tlsOptions(tls), requestCert: true, rejectUnauthorized: false}, handler)
+        s.prependListener('secureConnection', (socket: TLSSocket) => {
+          let current: WebConfig | undefined
+          try {
+            current = this.options.webConfig?.current()
+          } catch {
+            socket.destroy()
+            return
+          }
+          if (!current?.tls || !clientAllowed(socket, current.tls)) socket.destroy()
+        })
+        server = s
+      } else {
+        server = createHttpServer(handler)
+      }
+      server.requestTimeout = this.options.requestTimeoutMs
+      server.headersTimeout = Math.min(this.options.requestTimeoutMs, 60_000)
+      server.timeout = this.options.requestTimeoutMs
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(`cannot listen on ${listen}: ${err.code ?? err.message}`)))
+        server.listen({host, port}, () => resolve())
+      })
+      this.servers.push(server)
+      addresses.push(server.address() as AddressInfo)
+    }
+    if (this.options.webConfig) {
+      this.options.webConfig.onReload = (next) => {
+        this.options.log('web config reloaded')
+        if (next.tls) for (const s of this.servers) if ('setSecureContext' in s) (s as ReturnType<typeof createHttpsServer>).setSecureContext(tlsOptions(next.tls))
+        if (!!next.tls !== !!tls) this.options.log('turning TLS on or off needs a restart; keeping the current mode')
+      }
+      this.options.webConfig.onError = (err) => this.options.log(`web config: ${err.message}; refusing requests until it is fixed`)
+    }
+    return addresses
+  }
+
+  /**
+   * Stops accepting, lets requests in progress finish (up to graceMs), then closes what is left.
+   */
+  async stop(graceMs = 5000): Promise<void> {
+    this.closing = true
+    const closed = Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))))
+    for (const s of this.servers) s.closeIdleConnections()
+    const deadline = Date.now() + graceMs
+    while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    for (const s of this.servers) s.closeAllConnections()
+    await closed
+  }
+
+  private send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+    const buf = typeof body === 'string' ? Buffer.from(body) : body
+    res.writeHead(status, {'Content-Type': type, 'Content-Length': String(buf.length), ...headers})
+    res.end(res.req.method === 'HEAD' ? undefined : buf)
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.active.add(res)
+    res.on('close', () => this.active.delete(res))
+    if (this.closing) res.setHeader('Connection', 'close')
+
+    let config: WebConfig | undefined
+    try {
+      config = this.options.webConfig?.current()
+    } catch {
+      this.send(res, 500, 'text/plain; charset=utf-8', 'web config is invalid\n')
+      return
+    }
+    for (const [k, v] of Object.entries(config?.headers ?? {})) res.setHeader(k, v)
+    if (this.options.webConfig && !(await this.options.webConfig.authorize(req.headers.authorization))) {
+      this.send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n', {'WWW-Authenticate': 'Basic realm="cadv"'})
+      return
+    }
+    if (this.options.webConfig && !this.options.webConfig.allow()) {
+      this.send(res, 429, 'text/plain; charset=utf-8', 'Too Many Requests\n')
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      this.send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', {Allow: 'GET, HEAD'})
+      return
+    }
+    const url = new URL(req.url ?? '/', 'http://cadv')
+    const path = url.pathname
+    if (path === this.options.telemetryPath) return this.scrape(req, res)
+    if (path === '/') return this.landing(res)
+    if (path === '/healthz') return this.send(res, 200, 'text/plain; charset=utf-8', 'ok\n')
+    if (path === '/api/v1/containers' || path.startsWith('/api/v1/containers/')) return this.api(res, path, url.searchParams)
+    this.send(res, 404, 'text/plain; charset=utf-8', 'not found\n')
+  }
+
+  private async scrape(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const max = this.options.maxRequests
+    if (max > 0 && this.inFlightScrapes >= max) {
+      this.send(res, 503, 'text/plain; charset=utf-8', `too many concurrent scrapes (--max-requests ${max})\n`)
+      return
+    }
+    this.inFlightScrapes++
+    try {
+      // A scrape is in flight from its first byte to its last: one whose request has not fully
+      // arrived holds its slot (until --request-timeout), so slow clients count against the limit.
+      if (!req.complete) {
+        req.resume()
+        await new Promise<void>((resolve) => {
+          req.once('end', resolve)
+          req.once('close', resolve)
+        })
+        if (res.destroyed) return
+      }
+      const body = await this.options.source.body(negotiateFormat(req.headers.accept))
+      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+      const headers: Record<string, string> = {Vary: 'Accept, Accept-Encoding'}
+      if (gzip) headers['Content-Encoding'] = 'gzip'
+      this.send(res, 200, body.contentType, gzip ? await body.gzipped() : body.text, headers)
+      await new Promise<void>((resolve) => (res.writableFinished ? resolve() : res.once('close', resolve)))
+    } finally {
+      this.inFlightScrapes--
+    }
+  }
+
+  private landing(res: ServerResponse): void {
+    const p = escapeHtml(this.options.telemetryPath)
+    const html = `<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>cadv</title></head>
+<body>
+<h1>cadv ${escapeHtml(this.options.version)}</h1>
+<p>A container monitor for Linux, exposing per-container statistics with cAdvisor's metric names.</p>
+<ul>
+<li><a href="${p}">${p}</a>: Prometheus metrics</li>
+<li><a href="/api/v1/containers">/api/v1/containers</a>: containers and their latest sample (JSON)</li>
+<li><a href="/healthz">/healthz</a>: health check</li>
+</ul>
+</body>
+</html>
+`
+    this.send(res, 200, 'text/html; charset=utf-8', html)
+  }
+
+  private api(res: ServerResponse, path: string, params: URLSearchParams): void {
+    const json = (status: number, value: unknown) => this.send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`)
+    const rest = path.slice('/api/v1/containers'.length)
+    if (rest === '') {
+      const list = [...this.options.view.containers()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      json(200, list.map((c) => containerJson(c, 1)))
+      return
+    }
+    // /api/v1/containers/<name>: the rest is the container name, `/` for the root container.
+    let name: string
+    try {
+      name = decodeURIComponent(rest)
+    } catch {
+      json(400, {error: 'bad container name encoding'})
+      return
+    }
+    if (name.length > 1 && name.endsWith('/')) name = name.slice(0, -1)
+    const state = this.options.view.get(name)
+    if (!state) {
+      json(404, {error: `no container ${name}`})
+      return
+    }
+    const count = params.has('count') ? Number(params.get('count')) : 60
+    if (!Number.isInteger(count) || count < -1) {
+      json(400, {error: 'count must be an integer ≥ -1 (-1: all samples)'})
+      return
+    }
+    json(200, containerJson(state, count))
+  }
+}
+
+/** A container for the JSON API, with its last `count` samples (-1: all retained), oldest first. */
+export function containerJson(c: ContainerState, count: number) {
+  const samples = count === -1 ? c.samples : count === 0 ? [] : c.samples.slice(-count)
+  return {
+    name: c.name,
+    factory: c.info?.factory ?? null,
+    id: c.info?.id ?? null,
+    aliases: c.info?.aliases ?? [],
+    image: c.info?.image ?? null,
+    labels: c.info?.labels ?? {},
+    firstSeen: new Date(c.firstSeenMs).toISOString(),
+    spec: c.spec ?? null,
+    samples,
+  }
+}

@@ -1,0 +1,47 @@
+/*
+ * `cadv serve` started the way users start it (the built bin), on 127.0.0.1 port 0; the port
+ * is read from its "listening on" line. Stopped by pid.
+ */
+import type {ChildProcess} from 'node:child_process'
+
+import {startCli} from './cli.js'
+
+export class ServeProcess {
+  readonly child: ChildProcess
+  stderr = ''
+  url = ''
+  port = 0
+
+  constructor(args: string[]) {
+    this.child = startCli(['serve', '--listen', '127.0.0.1:0', ...args])
+    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()))
+  }
+
+  /** Resolves once it listens; rejects if it exits first. */
+  async ready(timeoutMs = 20_000): Promise<this> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(this.stderr)
+      if (m) {
+        this.port = Number(m[2])
+        this.url = `${m[1]}://127.0.0.1:${this.port}`
+        return this
+      }
+      if (this.child.exitCode !== null) throw new Error(`cadv serve exited ${this.child.exitCode}: ${this.stderr}`)
+      if (Date.now() > deadline) throw new Error(`cadv serve did not start: ${this.stderr}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  /** SIGTERM and wait; resolves with the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const c = this.child
+    if (c.exitCode !== null || c.signalCode !== null) return c.exitCode
+    const exited = new Promise<number | null>((r) => c.once('exit', (code) => r(code)))
+    c.kill(signal)
+    const timer = setTimeout(() => c.kill('SIGKILL'), 15_000)
+    const code = await exited
+    clearTimeout(timer)
+    return code
+  }
+}

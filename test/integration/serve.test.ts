@@ -1,0 +1,139 @@
+// `cadv serve` on real cgroups: a busy loop shows up with the right CPU figures in both formats,
+// the output passes promtool, gzip and the JSON API work, --once prints the same families.
+// Needs root and a writable cgroupfs (CI has both).
+import {after, before, test} from 'node:test'
+import assert from 'node:assert/strict'
+import {gunzipSync} from 'node:zlib'
+
+import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
+import {runCli} from '../helpers/cli.js'
+import {parseExposition, samples} from '../helpers/exposition.js'
+import {KNOWN_CADVISOR_LINT, promtoolProblems, promtoolSkipReason} from '../helpers/promtool.js'
+import {ServeProcess} from '../helpers/serve.js'
+
+const skip = realCgroupSkipReason()
+let tc: TestCgroups
+let serve: ServeProcess
+
+async function scrape(headers: Record<string, string> = {}): Promise<{status: number; type: string; text: string; raw: Buffer; encoding: string | null}> {
+  const res = await fetch(`${serve.url}/metrics`, {headers})
+  const raw = Buffer.from(await res.arrayBuffer())
+  return {status: res.status, type: res.headers.get('content-type') ?? '', text: raw.toString('utf8'), raw, encoding: res.headers.get('content-encoding')}
+}
+
+function cpuSeconds(text: string, id: string): number {
+  const fams = parseExposition(text, 'prometheus')
+  return samples(fams, 'container_cpu_usage_seconds_total', {id}).reduce((sum, s) => sum + s.value, 0)
+}
+
+async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const v = await f()
+    if (v !== undefined) return v
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+before(async () => {
+  if (skip) return
+  tc = new TestCgroups('cadvt-serve')
+  tc.mkdir()
+  tc.mkdir('busy')
+  tc.mkdir('idle')
+  tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
+  serve = await new ServeProcess(['--housekeeping-interval', '200ms', '--max-housekeeping-interval', '400ms']).ready()
+})
+
+after(async () => {
+  if (skip) return
+  await serve?.stop()
+  await tc.cleanup()
+})
+
+test('a busy test cgroup appears with CPU time that grows about one core per second', {skip}, async () => {
+  const id = tc.name('busy')
+  const first = await until('the busy cgroup in /metrics', async () => {
+    const {text} = await scrape()
+    return cpuSeconds(text, id) > 0 ? text : undefined
+  })
+  const t0 = Date.now()
+  const c0 = cpuSeconds(first, id)
+  await new Promise((r) => setTimeout(r, 1500))
+  const second = await scrape()
+  const c1 = cpuSeconds(second.text, id)
+  const rate = (c1 - c0) / ((Date.now() - t0) / 1000)
+  // One shell loop is one core at most; the machine is shared, so allow it to get less.
+  assert.ok(rate > 0.25 && rate < 1.3, `busy loop used ${rate.toFixed(2)} cores`)
+  const fams = parseExposition(second.text, 'prometheus')
+  assert.equal(samples(fams, 'container_cpu_usage_seconds_total', {id: tc.name('idle')}).length, 0, 'an idle cgroup has no CPU time')
+  assert.ok(samples(fams, 'container_memory_usage_bytes', {id}).length === 1)
+  assert.ok(samples(fams, 'container_last_seen', {id: tc.name('idle')}).length === 1)
+  assert.equal(second.type, 'text/plain; version=0.0.4; charset=utf-8')
+})
+
+test('promtool finds nothing but the cAdvisor names kept for compatibility', {skip: skip ?? promtoolSkipReason()}, async () => {
+  const {text} = await scrape()
+  assert.deepEqual(promtoolProblems(text).filter((p) => !KNOWN_CADVISOR_LINT.has(p)), [])
+})
+
+test('OpenMetrics by Accept header (as Prometheus asks), gzip when accepted', {skip}, async () => {
+  const om = await scrape({Accept: 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'})
+  assert.equal(om.type, 'application/openmetrics-text; version=1.0.0; charset=utf-8')
+  const fams = parseExposition(om.text, 'openmetrics')
+  assert.equal(fams.get('container_cpu_usage_seconds')?.type, 'counter')
+  assert.ok(samples(fams, 'container_cpu_usage_seconds_total', {id: tc.name('busy')}).length > 0)
+  const gz = await fetch(`${serve.url}/metrics`, {headers: {'Accept-Encoding': 'gzip'}})
+  // fetch decodes gzip itself; the header says it was sent compressed.
+  assert.equal(gz.headers.get('content-encoding'), 'gzip')
+  parseExposition(await gz.text(), 'prometheus')
+  const res = await import('node:http').then(
+    (http) =>
+      new Promise<Buffer>((resolve, reject) => {
+        http.get(`${serve.url}/metrics`, {headers: {'Accept-Encoding': 'gzip'}}, (r) => {
+          const chunks: Buffer[] = []
+          r.on('data', (c: Buffer) => chunks.push(c))
+          r.on('end', () => resolve(Buffer.concat(chunks)))
+        }).on('error', reject)
+      }),
+  )
+  parseExposition(gunzipSync(res).toString('utf8'), 'prometheus')
+})
+
+test('landing page, /healthz, JSON API with recent samples, 404s', {skip}, async () => {
+  const landing = await fetch(`${serve.url}/`)
+  assert.match(await landing.text(), /href="\/metrics"/)
+  assert.equal(await (await fetch(`${serve.url}/healthz`)).text(), 'ok\n')
+  const list = (await (await fetch(`${serve.url}/api/v1/containers`)).json()) as Array<{name: string; samples: unknown[]}>
+  const busy = list.find((c) => c.name === tc.name('busy'))
+  assert.ok(busy, 'busy cgroup listed')
+  assert.equal(busy.samples.length, 1)
+  const one = (await (await fetch(`${serve.url}/api/v1/containers${tc.name('busy')}?count=3`)).json()) as {name: string; samples: Array<{timestampMs: number; cpu?: {usageNs: number}}>}
+  assert.equal(one.name, tc.name('busy'))
+  assert.ok(one.samples.length >= 2 && one.samples.length <= 3, `got ${one.samples.length} samples`)
+  assert.ok(one.samples[0]!.timestampMs < one.samples.at(-1)!.timestampMs)
+  const root = (await (await fetch(`${serve.url}/api/v1/containers/`)).json()) as {name: string}
+  assert.equal(root.name, '/')
+  assert.equal((await fetch(`${serve.url}/api/v1/containers/no/such/thing`)).status, 404)
+  assert.equal((await fetch(`${serve.url}/nope`)).status, 404)
+  assert.equal((await fetch(`${serve.url}/metrics`, {method: 'POST'})).status, 405)
+})
+
+test('--once prints one exposition with the test cgroups after one housekeeping round', {skip}, async () => {
+  const res = await runCli(['serve', '--once', '--disable-exporter-metrics'])
+  assert.equal(res.code, 0, res.stderr)
+  const fams = parseExposition(res.stdout, 'prometheus')
+  assert.ok(samples(fams, 'container_cpu_usage_seconds_total', {id: tc.name('busy')}).length > 0)
+  assert.ok(samples(fams, 'container_last_seen', {id: tc.name('idle')}).length === 1)
+  assert.equal(fams.has('process_cpu_seconds_total'), false)
+})
+
+test('bad flags: one line, exit 2', async () => {
+  for (const args of [['--listen', 'nonsense'], ['--enable-metrics', 'cpu,bogus'], ['--web-config-file', '/nonexistent/web.yml'], ['--telemetry-path', 'metrics']]) {
+    const res = await runCli(['serve', ...args])
+    assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`)
+    assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr)
+    assert.doesNotMatch(res.stderr, /\n\s+at /)
+  }
+})
