@@ -5,6 +5,7 @@ import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {once} from 'node:events'
 import {execFileSync} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {createManager, type Manager} from '../../src/lib/manager.js'
@@ -64,14 +65,29 @@ after(async () => {
   await tc.cleanup()
 })
 
-test('a busy loop shows ≈100 % CPU over 2 s', {skip}, async () => {
-  tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
+/** utime + stime of a process in ns, from /proc/<pid>/stat (USER_HZ 100): a source independent of cgroupfs. */
+function processCpuNs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 1e7
+}
+
+test('a busy loop shows ≈100 % CPU over 2 s', {skip}, async (t) => {
+  const child = tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
   await manager.start()
   const name = tc.name('busy')
-  const samples = await waitFor(manager, name, (s) => s.length >= 2 && s.at(-1)!.timestampMs - s[0]!.timestampMs >= 2000)
-  const rates = deriveRates(samples[0], samples.at(-1)!)
+  await waitFor(manager, name, (s) => s.length >= 1)
+  const startSample = manager.get(name)!.samples.at(-1)!
+  const startTruth = processCpuNs(child.pid!)
+  const samples = await waitFor(manager, name, (s) => s.at(-1)!.timestampMs - startSample.timestampMs >= 2000)
+  const truth = ((processCpuNs(child.pid!) - startTruth) / 1e9 / ((Date.now() - startSample.timestampMs) / 1000)) * 100
+  const rates = deriveRates(startSample, samples.at(-1)!)
   assert.ok(rates?.cpuPercent !== undefined, 'a CPU rate')
-  assert.ok(Math.abs(rates.cpuPercent - 100) <= 15, `CPU ${rates.cpuPercent.toFixed(1)} % is not within 15 points of 100 %`)
+  // cadv must agree with the kernel's per-process accounting whatever the load on the host …
+  assert.ok(Math.abs(rates.cpuPercent - truth) <= 15, `CPU ${rates.cpuPercent.toFixed(1)} % but /proc/<pid>/stat says ${truth.toFixed(1)} %`)
+  // … and show one full core when the loop got one (a shared, overloaded machine may not give it).
+  if (truth >= 90) assert.ok(Math.abs(rates.cpuPercent - 100) <= 15, `CPU ${rates.cpuPercent.toFixed(1)} % is not within 15 points of 100 %`)
+  else t.diagnostic(`host contended: the loop got ${truth.toFixed(0)} % of a core`)
 })
 
 test('a process holding 200 MiB shows a working set within 10 %', {skip}, async () => {

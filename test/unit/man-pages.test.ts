@@ -42,7 +42,8 @@ for (const [id, cmd] of Object.entries(manifest.commands)) {
     const file = new URL(`../../man/cadv-${id.replaceAll(':', '-')}.md`, import.meta.url)
     assert.ok(existsSync(file), `man/cadv-${id}.md is missing`)
     const documented = flagsInSection(readFileSync(file, 'utf8'), 'OPTIONS')
-    const own = Object.values(cmd.flags).filter((f) => f.helpGroup !== 'GLOBAL' && !f.hidden).map((f) => f.name)
+    // GLOBAL and RUNTIME flags are shared by several commands and documented once, in cadv(1).
+    const own = Object.values(cmd.flags).filter((f) => f.helpGroup !== 'GLOBAL' && f.helpGroup !== 'RUNTIME' && !f.hidden).map((f) => f.name)
     assert.deepEqual([...documented].sort(), own.sort())
   })
 }
@@ -52,4 +53,11 @@ test('cadv(1) documents the global flags', () => {
   const global = new Set<string>()
   for (const cmd of Object.values(manifest.commands)) for (const f of Object.values(cmd.flags)) if (f.helpGroup === 'GLOBAL') global.add(f.name)
   assert.deepEqual([...flagsInSection(page, 'GLOBAL OPTIONS')].sort(), [...global].sort())
+})
+
+test('cadv(1) documents the runtime flags', () => {
+  const page = readFileSync(new URL('../../man/cadv.md', import.meta.url), 'utf8')
+  const runtime = new Set<string>()
+  for (const cmd of Object.values(manifest.commands)) for (const f of Object.values(cmd.flags)) if (f.helpGroup === 'RUNTIME') runtime.add(f.name)
+  assert.deepEqual([...flagsInSection(page, 'RUNTIME OPTIONS')].sort(), [...runtime].sort())
 })

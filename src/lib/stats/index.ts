@@ -17,3 +17,5 @@ export {Housekeeping, DEFAULT_HOUSEKEEPING, nextInterval, withJitter, type House
 export {deriveRates, effectiveMemoryLimit, memoryPercent, totals, type Rates} from './rates.js'
 export {samplesEqual, deepEqual} from './equal.js'
 export {hostMemoryBytes} from './machine.js'
+export {buildRows, parseFilters, rowOf, FilterError, SORT_KEYS, type RowFilters, type RowQuery, type SortKey, type StatsRow} from './rows.js'
+export {startStatsFeed, type StatsFeed, type StatsFeedOptions} from './feed.js'

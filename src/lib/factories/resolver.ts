@@ -1,0 +1,45 @@
+/*
+ * The ContainerResolver the manager and `cadv watch --resolve` use: one decision per
+ * container, asked once and cached until forget() (no runtime call per housekeeping tick),
+ * concurrent asks for the same name share one lookup. Never throws; waits at most the
+ * runtime clients' timeouts (and a timed-out runtime is skipped for a while afterwards).
+ */
+import {invalidNameReason, type ContainerName} from '../cgroups/index.js'
+import type {Factory} from './factory.js'
+import {resolverOptions, type ResolverOptions, type ResolverOptionsInput} from './options.js'
+import {createFactories, decide, type Resolution} from './registry.js'
+import type {ContainerResolver} from './types.js'
+
+export interface Resolver extends ContainerResolver {
+  readonly options: ResolverOptions
+  /** Closes runtime connections (containerd's gRPC channel) so the process can exit. */
+  close(): void
+}
+
+export function createResolver(input: ResolverOptionsInput = {}): Resolver {
+  const options = resolverOptions(input)
+  const factories: Factory[] = createFactories(options)
+  const cache = new Map<ContainerName, Promise<Resolution>>()
+
+  return {
+    options,
+    resolve(name: ContainerName): Promise<Resolution> {
+      const cached = cache.get(name)
+      if (cached) return cached
+      const bad = invalidNameReason(name)
+      if (bad !== undefined) {
+        return Promise.resolve({decision: {name, factory: null, accepted: false, id: null, checks: []}})
+      }
+      const pending = decide(factories, name)
+      cache.set(name, pending)
+      return pending
+    },
+    forget(name: ContainerName): void {
+      cache.delete(name)
+    },
+    close(): void {
+      for (const f of factories) f.close?.()
+      cache.clear()
+    },
+  }
+}

@@ -1,0 +1,2 @@
+export {classify, fileLines, lines, type InputItem} from './input.js'
+export {decisionPasses, resolveInOrder, type Outcome} from './run.js'
