@@ -6,6 +6,8 @@ import {CadvCommand} from '../lib/cli/base-command.js'
 import {normalizeBooleanArgs} from '../lib/cli/boolean-args.js'
 import {durationFlag} from '../lib/cli/duration.js'
 import {housekeepingFlags, housekeepingOptionsFrom} from '../lib/cli/housekeeping-flags.js'
+import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.js'
+import {createResolver} from '../lib/factories/index.js'
 import {resolveKinds} from '../lib/kinds.js'
 import {createManager} from '../lib/manager.js'
 import {readMachineInfo, renderOnce, startServe} from '../lib/metrics/index.js'
@@ -32,6 +34,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
 
   static override flags = {
     ...housekeepingFlags,
+    ...runtimeFlags,
     listen: Flags.string({
       description: 'Address to listen on: host:port, :port for every interface, [::1]:port (repeatable).',
       multiple: true,
@@ -44,7 +47,6 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     'enable-metrics': Flags.string({
       description: 'Only these metric kinds (comma-separated, cAdvisor names: cpu, percpu, memory, diskIO, network, process, pressure, oom_event, …); replaces the default set.',
       multiple: true,
-      default: [],
     }),
     'disable-metrics': Flags.string({
       description: 'Metric kinds to switch off (comma-separated); default cAdvisor\'s: memory_numa, tcp, udp, advtcp, sched, process, hugetlb, referenced_memory, cpu_topology, resctrl, cpuset.',
@@ -58,7 +60,6 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     'whitelisted-container-labels': Flags.string({
       description: 'Runtime label keys kept with --no-store-container-labels (comma-separated, raw keys).',
       multiple: true,
-      default: [],
     }),
     'sample-timestamps': Flags.boolean({description: 'Give each per-container series its sample\'s timestamp, as cAdvisor does (off: Prometheus uses the scrape time).'}),
     'disable-exporter-metrics': Flags.boolean({description: 'Leave out cadv\'s own process_* and nodejs_* metrics.'}),
@@ -66,7 +67,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
   }
 
   async run(): Promise<void> {
-    this.argv = normalizeBooleanArgs(this.argv, ['store-container-labels', 'allow-dynamic-housekeeping'])
+    this.argv = normalizeBooleanArgs(this.argv, ['store-container-labels', 'allow-dynamic-housekeeping', 'docker-only'])
     const {flags} = await this.parse(Serve)
     this.verbose = flags.verbose
     const kinds = resolveKinds(flags['enable-metrics'], flags['disable-metrics'])
@@ -76,13 +77,14 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
       layout,
       kinds,
       ...housekeepingOptionsFrom(flags),
+      resolver: createResolver(resolverOptionsFromFlags(flags)),
       onWarning: (m) => this.note(m),
     })
     const exposition = {
       kinds,
       labels: {
         storeContainerLabels: flags['store-container-labels'],
-        whitelistedLabels: flags['whitelisted-container-labels'].flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean),
+        whitelistedLabels: (flags['whitelisted-container-labels'] ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean),
       },
       timestamps: flags['sample-timestamps'],
       machine: readMachineInfo(flags['proc-root']),

@@ -86,6 +86,10 @@ export class MetricsServer {
         else res.destroy()
       })
     }
+    // Node checks request timeouts every connectionsCheckingInterval (30 s by default); check
+    // often enough that --request-timeout means what it says.
+    const timeout = this.options.requestTimeoutMs
+    const httpOptions = {requestTimeout: timeout, headersTimeout: Math.min(timeout, 60_000), connectionsCheckingInterval: Math.max(50, Math.min(1000, timeout / 4))}
     const addresses: AddressInfo[] = []
     for (const listen of this.options.listen) {
       const {host, port} = parseListen(listen)
@@ -93,7 +97,7 @@ export class MetricsServer {
       if (tls) {
         // Ask every client for a certificate and judge it per connection against the current
         // config, so client_auth_type and the CA can change without a restart.
-        const s = createHttpsServer({...tlsOptions(tls), requestCert: true, rejectUnauthorized: false}, handler)
+        const s = createHttpsServer({...tlsOptions(tls), ...httpOptions, requestCert: true, rejectUnauthorized: false}, handler)
         s.prependListener('secureConnection', (socket: TLSSocket) => {
           let current: WebConfig | undefined
           try {
@@ -106,11 +110,9 @@ export class MetricsServer {
         })
         server = s
       } else {
-        server = createHttpServer(handler)
+        server = createHttpServer(httpOptions, handler)
       }
-      server.requestTimeout = this.options.requestTimeoutMs
-      server.headersTimeout = Math.min(this.options.requestTimeoutMs, 60_000)
-      server.timeout = this.options.requestTimeoutMs
+      server.timeout = timeout
       await new Promise<void>((resolve, reject) => {
         server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(`cannot listen on ${listen}: ${err.code ?? err.message}`)))
         server.listen({host, port}, () => resolve())

@@ -1,0 +1,62 @@
+// A real Prometheus (Debian's /usr/bin/prometheus, started here on 127.0.0.1 with its own
+// config and storage) scrapes `cadv serve` every second; PromQL through its HTTP API sees a
+// busy test cgroup using about one core. Needs root for the test cgroup (CI has it).
+import {after, before, test} from 'node:test'
+import assert from 'node:assert/strict'
+
+import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
+import {prometheusSkipReason, TestPrometheus} from '../helpers/prometheus.js'
+import {ServeProcess} from '../helpers/serve.js'
+
+const skip = realCgroupSkipReason() ?? prometheusSkipReason()
+let tc: TestCgroups
+let serve: ServeProcess
+let prom: TestPrometheus
+
+before(async () => {
+  if (skip) return
+  tc = new TestCgroups('cadvt-prom')
+  tc.mkdir()
+  tc.mkdir('busy')
+  tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
+  serve = await new ServeProcess(['--housekeeping-interval', '500ms', '--max-housekeeping-interval', '1s']).ready()
+  prom = new TestPrometheus()
+  await prom.start([{job: 'cadv', address: `127.0.0.1:${serve.port}`}])
+})
+
+after(async () => {
+  if (skip) return
+  await prom?.stop()
+  await serve?.stop()
+  await tc?.cleanup()
+})
+
+test('Prometheus scrapes cadv serve and rate(container_cpu_usage_seconds_total) of a busy cgroup is about 1 core', {skip}, async () => {
+  const id = tc.name('busy')
+  const query = `sum(rate(container_cpu_usage_seconds_total{id="${id}"}[5s]))`
+  const deadline = Date.now() + 40_000
+  let value = NaN
+  for (;;) {
+    const result = await prom.query(query)
+    if (result.length > 0) {
+      value = Number(result[0]!.value[1])
+      if (value > 0.25) break
+    }
+    if (Date.now() > deadline) {
+      const targets = await prom.targets()
+      assert.fail(`no rate for ${id} (last ${value}); targets: ${JSON.stringify(targets)}; prometheus log: ${prom.log.slice(-2000)}`)
+    }
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  // One shell loop uses one core at most; the CI machine is shared, so it may get less.
+  assert.ok(value > 0.25 && value < 1.3, `rate = ${value}`)
+  const [target] = await prom.targets()
+  assert.equal(target?.health, 'up', target?.lastError)
+  // Prometheus negotiated OpenMetrics and kept cAdvisor's names (failcnt stays as is).
+  const failcnt = await prom.query(`container_memory_failcnt{id="${id}"}`)
+  const memory = await prom.query(`container_memory_usage_bytes{id="${id}"}`)
+  assert.ok(memory.length === 1 && Number(memory[0]!.value[1]) > 0)
+  assert.ok(failcnt.length <= 1)
+  const info = await prom.query('cadv_version_info')
+  assert.equal(info.length, 1)
+})
