@@ -3,6 +3,8 @@ import {Flags} from '@oclif/core'
 import {invalidNameReason, selectHierarchies} from '../lib/cgroups/index.js'
 import {CadvCommand} from '../lib/cli/base-command.js'
 import {durationFlag} from '../lib/cli/duration.js'
+import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.js'
+import {createResolver, resolveEvents} from '../lib/factories/index.js'
 import {resolveKinds} from '../lib/kinds.js'
 import {ndjsonWriter} from '../lib/output/ndjson.js'
 import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
@@ -22,10 +24,15 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     {description: 'The containers that exist now, then exit', command: '<%= config.bin %> <%= command.id %> --once | jq -r .name'},
     {description: 'Only Docker containers, changes only', command: '<%= config.bin %> <%= command.id %> --prefix /docker --watch-only'},
     {description: 'Watch the cgroup v2 tree of a hybrid host', command: '<%= config.bin %> <%= command.id %> --hierarchy unified'},
+    {description: 'Say which runtime owns each container, with its name, image and labels', command: '<%= config.bin %> <%= command.id %> --resolve | jq -c \'{type, name, factory, alias, image}\''},
     {description: 'Without inotify: rescan every 2 seconds', command: '<%= config.bin %> <%= command.id %> --watch-backend poll --poll-interval 2s'},
   ]
 
   static override flags = {
+    ...runtimeFlags,
+    resolve: Flags.boolean({
+      description: 'Add the runtime that owns each container (factory, id, alias, image, labels), asked once per container; events keep their order.',
+    }),
     once: Flags.boolean({description: 'Print the existing containers and exit.', exclusive: ['watch-only']}),
     'watch-only': Flags.boolean({description: 'Skip the list of existing containers; print changes only.'}),
     prefix: Flags.string({description: 'Only containers at or under this name, e.g. /docker (repeatable).', multiple: true, helpValue: '<name>'}),
@@ -63,8 +70,10 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     this.note(`watching ${hierarchies.map((h) => `${h.id} (${h.mountPoint})`).join(', ')} with ${backend}`)
 
     const out = ndjsonWriter<ContainerEvent>()
-    // The one place events become output (--resolve will enrich them here).
-    const print = (e: ContainerEvent): void => out.write(e)
+    // The one place events become output; --resolve enriches them here, in order.
+    const resolver = flags.resolve ? createResolver(resolverOptionsFromFlags(flags)) : undefined
+    const enricher = resolver ? resolveEvents(resolver, (e) => out.write(e)) : undefined
+    const print = (e: ContainerEvent): void => (enricher ? enricher.push(e) : out.write(e))
     const watcher = createWatcher({
       hierarchies,
       backend,
@@ -75,6 +84,8 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     })
     const stop = async (): Promise<void> => {
       await watcher.stop()
+      await enricher?.drain()
+      resolver?.close()
     }
     exitQuietlyOnEpipe(stop)
     watcher.on('event', (e) => {
