@@ -3,6 +3,8 @@ import {Flags} from '@oclif/core'
 import {nameDepth, selectHierarchies} from '../lib/cgroups/index.js'
 import {CadvCommand} from '../lib/cli/base-command.js'
 import {durationFlag} from '../lib/cli/duration.js'
+import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.js'
+import {createResolver} from '../lib/factories/index.js'
 import type {MetricKind} from '../lib/kinds.js'
 import {createManager} from '../lib/manager.js'
 import {FrameWriter} from '../lib/output/screen.js'
@@ -21,7 +23,8 @@ CPU % is CPU time over wall time, where 100% is one core fully busy (so a contai
 MEM USAGE is the working set (usage minus inactive file cache), measured against the container's memory limit, or the host's memory when it has none.
 NET I/O and BLOCK I/O are totals since the container started (received / sent, read / written).
 On a terminal the table is redrawn in place; piped, successive tables are separated by a blank line.
-Idle raw cgroups (no process in them and no CPU used over the interval) and the root cgroup are hidden unless --all is given.`
+Idle raw cgroups (no process in them and no CPU used over the interval) and the root cgroup are hidden unless --all is given.
+CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O, systemd) when they answer; see the runtime options in cadv(1).`
 
   static override examples = [
     {description: 'Watch every container, refreshed each second', command: '<%= config.bin %> <%= command.id %>'},
@@ -31,6 +34,7 @@ Idle raw cgroups (no process in them and no CPU used over the interval) and the 
   ]
 
   static override flags = {
+    ...runtimeFlags,
     interval: durationFlag({description: 'Time between refreshes (and between the two readings a rate is computed from).', default: '1s', minMs: 100}),
     once: Flags.boolean({description: 'Print one table after one interval and exit (alias: --no-stream).', aliases: ['no-stream']}),
     json: Flags.boolean({description: 'Print one JSON document {time, containers: [rows]} after one interval and exit; numbers are raw (bytes, percent).'}),
@@ -63,6 +67,9 @@ Idle raw cgroups (no process in them and no CPU used over the interval) and the 
       housekeeping: {intervalMs: interval, maxIntervalMs: interval, dynamic: false, jitterFactor: 0},
       store: {maxAgeMs: interval * 3, maxSamples: 3},
       ...(depth === undefined ? {} : {include: (name: string) => nameDepth(name) <= depth}),
+      // Names, factories and labels come from the runtimes; a slow or absent runtime delays only
+      // its own containers (and makes them raw after its timeout).
+      resolver: createResolver(resolverOptionsFromFlags(flags)),
       onWarning: (m) => this.note(m),
     })
     const sort = flags.sort as SortKey

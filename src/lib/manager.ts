@@ -205,7 +205,13 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
       files: this.files,
       hierarchies: this.hierarchies,
     })
-    if (info) collector.setRuntime({pid: info.pid, hasNetwork: info.hasNetwork})
+    if (info) {
+      // A raw cgroup has no runtime pid; its network reader then looks for a process in the
+      // cgroup and counts its interfaces only when that process has a namespace of its own
+      // (never the host's), which is more than cAdvisor's "no network for raw cgroups".
+      const unknownPid = info.factory === 'raw' && info.pid === 0
+      collector.setRuntime(unknownPid ? {pid: 0, hasNetwork: true} : {pid: info.pid, hasNetwork: info.hasNetwork})
+    }
     const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}
     if (info) state.info = info
     this.tracked.set(name, {state, collector, lastWarnMs: Number.NEGATIVE_INFINITY})

@@ -169,3 +169,13 @@ test('in a terminal the table is redrawn in place', {skip: hasTmux() ? undefined
     rmSync(dir, {recursive: true, force: true})
   }
 })
+
+test('the runtimes\' resolver decides what is tracked: --docker-only hides raw cgroups unless whitelisted', async () => {
+  const none = await runCli(['stats', '--once', '--docker-only', ...fast, ...v2])
+  assert.equal(none.code, 0, none.stderr)
+  assert.match(none.stdout, /No containers found/)
+  const listed = await runCli(['stats', '--format', 'ndjson', '--once', '--docker-only', '--raw-cgroup-prefix-whitelist', '/docker', ...fast, ...v2])
+  assert.deepEqual(listed.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as {name: string; factory: string})), [
+    {...(JSON.parse(listed.stdout.trimEnd().split('\n')[0]!) as object), name: '/docker/c1', factory: 'raw'},
+  ])
+})
