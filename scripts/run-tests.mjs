@@ -19,7 +19,10 @@ function walk(dir) {
 
 let files = walk(join(root, 'test')).map((f) => relative(root, f)).sort()
 if (only.length > 0) files = files.filter((f) => only.some((o) => f.includes(o)))
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...passThrough, ...files], {
+// A hung test fails after 5 minutes instead of holding CI until its deadline; force-exit ends
+// a file whose leaked handles would otherwise keep it alive after its tests are done.
+const guards = ['--test-timeout=300000', '--test-force-exit']
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...guards, ...passThrough, ...files], {
   cwd: root,
   stdio: 'inherit',
 })

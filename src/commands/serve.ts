@@ -63,6 +63,8 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     }),
     'sample-timestamps': Flags.boolean({description: 'Give each per-container series its sample\'s timestamp, as cAdvisor does (off: Prometheus uses the scrape time).'}),
     'disable-exporter-metrics': Flags.boolean({description: 'Leave out cadv\'s own process_* and nodejs_* metrics.'}),
+    // Benchmark baseline only (bench/serve.bench.ts): render every container on every scrape.
+    'exposition-cache': Flags.boolean({hidden: true, default: true, allowNo: true, description: 'Reuse rendered container series between scrapes.'}),
     once: Flags.boolean({description: 'Print one exposition (text 0.0.4) for the current containers after one housekeeping round, and exit.'}),
   }
 
@@ -89,6 +91,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
       timestamps: flags['sample-timestamps'],
       machine: readMachineInfo(flags['proc-root']),
       version,
+      noCache: !flags['exposition-cache'],
     }
     const exporterMetrics = !flags['disable-exporter-metrics']
 

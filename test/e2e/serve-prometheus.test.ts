@@ -19,7 +19,7 @@ before(async () => {
   tc.mkdir()
   tc.mkdir('busy')
   tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
-  serve = await new ServeProcess(['--housekeeping-interval', '500ms', '--max-housekeeping-interval', '1s']).ready()
+  serve = await new ServeProcess(['--housekeeping-interval', '500ms', '--max-housekeeping-interval', '1s', '--raw-cgroup-prefix-whitelist', tc.root]).ready()
   prom = new TestPrometheus()
   await prom.start([{job: 'cadv', address: `127.0.0.1:${serve.port}`}])
 })

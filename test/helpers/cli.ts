@@ -29,7 +29,17 @@ export function runCli(args: string[], options: SpawnOptions & {input?: string; 
   })
 }
 
+// Every long-running cadv a test starts; whatever a failed test forgot to stop dies with the
+// test file instead of running on through the rest of the suite.
+const running = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+})
+
 /** Starts `cadv ...args` and leaves it running; the caller ends it by pid. */
 export function startCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawn(process.execPath, [CADV, ...args], {stdio: ['ignore', 'pipe', 'pipe'], ...options})
+  const child = spawn(process.execPath, [CADV, ...args], {stdio: ['ignore', 'pipe', 'pipe'], ...options})
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+  return child
 }

@@ -28,7 +28,11 @@ export class ServeProcess {
         return this
       }
       if (this.child.exitCode !== null) throw new Error(`cadv serve exited ${this.child.exitCode}: ${this.stderr}`)
-      if (Date.now() > deadline) throw new Error(`cadv serve did not start: ${this.stderr}`)
+      if (Date.now() > deadline) {
+        // The caller never gets this object to stop, so a slow start must not leave a server behind.
+        this.child.kill('SIGKILL')
+        throw new Error(`cadv serve did not start within ${timeoutMs} ms: ${this.stderr}`)
+      }
       await new Promise((r) => setTimeout(r, 50))
     }
   }

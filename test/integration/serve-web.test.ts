@@ -15,6 +15,8 @@ import {ServeProcess} from '../helpers/serve.js'
 import {makeTestPki, opensslSkipReason, type TestPki} from '../helpers/tls.js'
 
 const skipTls = opensslSkipReason()
+/** These tests need a server, not the machine's cgroups: only `/` is tracked. */
+const ONLY_ROOT = ['--raw-cgroup-prefix-whitelist', '/cadv-serve-web-tracks-no-raw-cgroups']
 let pki: TestPki
 let dir: string
 
@@ -81,7 +83,7 @@ function writeWebConfig(file: string, users: Record<string, string>, clientAuth 
 test('TLS with client certificates and bcrypt basic auth: the right client in, the wrong ones out; reload on change', {skip: skipTls}, async () => {
   const file = join(dir, 'web.yml')
   writeWebConfig(file, {prom: bcrypt.hashSync('s3cret', 10)})
-  const serve = await new ServeProcess(['--web-config-file', file, '--housekeeping-interval', '500ms']).ready()
+  const serve = await new ServeProcess(['--web-config-file', file, '--housekeeping-interval', '500ms', ...ONLY_ROOT]).ready()
   try {
     assert.match(serve.url, /^https:/)
     const good = {cert: pki.clientCert, key: pki.clientKey}
@@ -147,7 +149,7 @@ function holdScrape(port: number): Promise<{socket: Socket; reply: Promise<strin
 }
 
 test('--max-requests: scrapes beyond the limit get 503; a slow request times out', async () => {
-  const serve = await new ServeProcess(['--max-requests', '1', '--request-timeout', '2s']).ready()
+  const serve = await new ServeProcess(['--max-requests', '1', '--request-timeout', '2s', ...ONLY_ROOT]).ready()
   try {
     const held = await holdScrape(serve.port)
     const over = await fetch(`${serve.url}/metrics`)
@@ -170,7 +172,7 @@ test('--max-requests: scrapes beyond the limit get 503; a slow request times out
 })
 
 test('SIGTERM: stops listening, lets the scrape in progress finish, exits 0', async () => {
-  const serve = await new ServeProcess([]).ready()
+  const serve = await new ServeProcess([...ONLY_ROOT]).ready()
   const held = await holdScrape(serve.port)
   const exited = new Promise<number | null>((r) => serve.child.once('exit', (code) => r(code)))
   serve.child.kill('SIGTERM')

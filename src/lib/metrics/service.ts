@@ -45,6 +45,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     view: setup.manager,
     exposition: new Exposition(setup.exposition),
     self: setup.exporterMetrics ? new SelfMetrics() : undefined,
+    noBodyCache: setup.exposition.noCache,
   })
   const server = new MetricsServer({
     listen: setup.listen,

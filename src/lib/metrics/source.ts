@@ -2,9 +2,12 @@
  * What /metrics serves: the container exposition, machine and version series, and the
  * self-metrics, as one body per format. A body is shared by every scrape that arrives while it
  * is current, and its gzip form is made once; so 50 concurrent scrapers cost one render.
- * A body is rebuilt when a container or sample changed (after at most `coalesceMs`, so a burst
- * of scrapes during a housekeeping round shares one render) or when it is older than
- * `maxAgeMs` (container_last_seen and the self-metrics move on).
+ * A body is rebuilt when a container or sample changed and the body is older than `coalesceMs`
+ * (500 ms: every scrape in that window shares one render; samples are themselves up to one
+ * housekeeping interval old), or when it is older than `maxAgeMs` (1 s: container_last_seen and
+ * the self-metrics move on). While a rebuild runs, scrapes get the previous body if it is
+ * younger than `maxStaleMs` (2 s), so under a storm of scrapes only the one that started the
+ * render waits for it.
  */
 import {gzip} from 'node:zlib'
 import {promisify} from 'node:util'
@@ -25,13 +28,15 @@ export interface Body {
 }
 
 export interface MetricsSourceOptions {
-  /** Containers to expose; absent for an exposition of machine and self-metrics only. */
+  /** Containers to expose. */
   view: ContainerView
   exposition: Exposition
   /** Process and runtime metrics; absent with --disable-exporter-metrics. */
   self?: SelfMetrics
   coalesceMs?: number
   maxAgeMs?: number
+  /** Oldest body served while a newer one is being rendered. */
+  maxStaleMs?: number
   /** Baseline for benchmarks: render a fresh body for every scrape. */
   noBodyCache?: boolean
 }
@@ -42,18 +47,26 @@ interface Built {
   generation: number
 }
 
+/** Per format: the last body built, and the rebuild in progress that scrapes share. */
+interface Slot {
+  done?: Built
+  pending?: Promise<Built>
+}
+
 export class MetricsSource {
   private generation = 0
-  private readonly built = new Map<ExpositionFormat, Promise<Built>>()
+  private readonly slots = new Map<ExpositionFormat, Slot>()
   private readonly coalesceMs: number
   private readonly maxAgeMs: number
+  private readonly maxStaleMs: number
   private readonly bump = (): void => {
     this.generation++
   }
 
   constructor(private readonly options: MetricsSourceOptions) {
-    this.coalesceMs = options.coalesceMs ?? 100
+    this.coalesceMs = options.coalesceMs ?? 500
     this.maxAgeMs = options.maxAgeMs ?? 1000
+    this.maxStaleMs = options.maxStaleMs ?? 2000
     options.view.on('add', this.bump)
     options.view.on('delete', this.bump)
     options.view.on('sample', this.bump)
@@ -66,32 +79,41 @@ export class MetricsSource {
   }
 
   async body(format: ExpositionFormat): Promise<Body> {
-    const now = Date.now()
-    const current = this.built.get(format)
-    if (current && !this.options.noBodyCache) {
-      const b = await current
-      const age = Date.now() - b.atMs
-      if (age < this.maxAgeMs && (b.generation === this.generation || age < this.coalesceMs)) return b.body
-      // Another scrape may have started the rebuild while we waited.
-      const latest = this.built.get(format)
-      if (latest !== current) return (await latest!).body
-    }
-    const promise = this.build(format, now)
-    this.built.set(format, promise)
-    try {
-      return (await promise).body
-    } catch (err) {
-      if (this.built.get(format) === promise) this.built.delete(format)
-      throw err
-    }
+    if (this.options.noBodyCache) return (await this.build(format, Date.now())).body
+    let slot = this.slots.get(format)
+    if (!slot) this.slots.set(format, (slot = {}))
+    const done = slot.done
+    if (done && this.fresh(done)) return done.body
+    // Stale or missing. If another scrape is already rebuilding, serve the previous body while
+    // it is younger than maxStaleMs (a storm of scrapes never queues behind a render);
+    // otherwise this scrape starts the rebuild and waits for it.
+    if (slot.pending && done && Date.now() - done.atMs < this.maxStaleMs) return done.body
+    const s = slot
+    s.pending ??= this.build(format, Date.now()).then(
+      (b) => {
+        s.done = b
+        s.pending = undefined
+        return b
+      },
+      (err: unknown) => {
+        s.pending = undefined
+        throw err
+      },
+    )
+    return (await s.pending).body
+  }
+
+  private fresh(b: Built): boolean {
+    const age = Date.now() - b.atMs
+    return age < this.maxAgeMs && (b.generation === this.generation || age < this.coalesceMs)
   }
 
   private async build(format: ExpositionFormat, now: number): Promise<Built> {
     const generation = this.generation
-    const containers = this.options.exposition.render(this.options.view.containers(), format, now)
+    const containers = await this.options.exposition.renderAsync(this.options.view.containers(), format, now)
     const self = this.options.self ? await this.options.self.text(format) : ''
     const trailer = format === 'openmetrics' ? '# EOF\n' : ''
-    const text = Buffer.from(containers + self + trailer, 'utf8')
+    const text = Buffer.concat([containers, Buffer.from(self + trailer, 'utf8')])
     let gz: Promise<Buffer> | undefined
     const body: Body = {
       contentType: CONTENT_TYPES[format],
