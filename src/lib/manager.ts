@@ -235,6 +235,17 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
   private tick(name: ContainerName): TickOutcome {
     const t = this.tracked.get(name)
     if (!t) return 'none'
+    try {
+      return this.collectInto(t)
+    } catch (err) {
+      // A bug or an odd kernel error must not take housekeeping of every other container down.
+      this.warn(`${name}: housekeeping failed: ${(err as Error).message}`)
+      return 'none'
+    }
+  }
+
+  private collectInto(t: Tracked): TickOutcome {
+    const name = t.state.name
     const sample = t.collector.collect()
     if (!sample) return 'none'
     if (t.collector.spec) t.state.spec = t.collector.spec

@@ -55,6 +55,8 @@ export class ContainerCollector {
   /** Hierarchy id → this container's directory there, when it exists. */
   private dirs = new Map<string, string>()
   private readonly absent = new Set<string>()
+  /** Hot files this container has read, so close() frees exactly its descriptors. */
+  private readonly kept = new Set<string>()
   private readonly states = new Map<string, unknown>()
   private hints: RuntimeHints = {pid: 0, hasNetwork: true}
   private specAt = Number.NEGATIVE_INFINITY
@@ -79,7 +81,10 @@ export class ContainerCollector {
       dir: (c) => self.dir(c),
       read: (path) => self.readHot(path),
       readOnce: (path) => options.files.read(path, false),
-      release: (path) => options.files.close(path),
+      release: (path) => {
+        self.kept.delete(path)
+        options.files.close(path)
+      },
       get spec() {
         return self.spec
       },
@@ -161,9 +166,8 @@ export class ContainerCollector {
 
   /** Closes this container's kept files (on delete). */
   close(): void {
-    this.options.files.closeUnder([...this.dirs.values()])
-    const net = this.states.get('network.current') as {path?: string} | undefined
-    if (net?.path) this.options.files.close(net.path)
+    for (const path of this.kept) this.options.files.close(path)
+    this.kept.clear()
   }
 
   private findDirs(): void {
@@ -185,6 +189,7 @@ export class ContainerCollector {
   private readHot(path: string): string | undefined {
     if (this.absent.has(path)) return undefined
     const text = this.options.files.read(path, true)
+    this.kept.add(path)
     if (text === undefined) {
       this.absent.add(path)
       this.sawAbsent = true

@@ -1,4 +1,5 @@
 import type {ContainerName} from '../cgroups/index.js'
+import {CompactSample} from './compact.js'
 import {shareParts} from './equal.js'
 import type {Sample} from './sample.js'
 
@@ -9,11 +10,15 @@ export interface StoreOptions {
   maxSamples: number
 }
 
+/** How many of the newest samples stay plain objects; older ones are packed (compact.ts). */
+const PLAIN_NEWEST = 2
+
 export const DEFAULT_STORE: StoreOptions = {maxAgeMs: 120_000, maxSamples: 256}
 
 /**
  * Recent samples per container, oldest first, bounded by age and by count. Eviction happens on
- * add, as in cAdvisor's TimedStore; a sample older than the newest is inserted in order.
+ * add, as in cAdvisor's TimedStore; a sample older than the newest is inserted in order. The
+ * two newest are plain objects; older ones are CompactSamples (same fields, a third the memory).
  */
 export class Store {
   private readonly byName = new Map<ContainerName, Sample[]>()
@@ -24,7 +29,8 @@ export class Store {
     let list = this.byName.get(sample.name)
     if (!list) this.byName.set(sample.name, (list = []))
     const last = list[list.length - 1]
-    if (!last || last.timestampMs <= sample.timestampMs) {
+    const outOfOrder = last !== undefined && last.timestampMs > sample.timestampMs
+    if (!outOfOrder) {
       if (last) shareParts(last, sample)
       list.push(sample)
     } else {
@@ -42,6 +48,15 @@ export class Store {
     while (drop < list.length - 1 && list[drop]!.timestampMs <= newest - this.options.maxAgeMs) drop++
     drop = Math.max(drop, list.length - this.options.maxSamples)
     if (drop > 0) list.splice(0, drop)
+    // All but the newest PLAIN_NEWEST are kept compact (rates and metrics read only those).
+    // An out-of-order insert may leave a plain sample deeper down, so then look at all of them.
+    for (let i = list.length - 1 - PLAIN_NEWEST; i >= 0; i--) {
+      if (list[i] instanceof CompactSample) {
+        if (!outOfOrder) break
+        continue
+      }
+      list[i] = CompactSample.from(list[i]!, list[i - 1])
+    }
     return list
   }
 

@@ -1,10 +1,11 @@
 import {FileParseError} from '../files.js'
-import {need, parseIntList, parseKeyValue, parseSingle} from '../parse.js'
+import {needPicked, parseIntList, parseKeyValue, parseSingle, pickKeyValues} from '../parse.js'
 import type {CpuSample} from '../sample.js'
 import type {KindReader, ReadContext} from './types.js'
 
 /** cpuacct.stat counts in USER_HZ ticks; the kernel exports 100 on every architecture cAdvisor supports. */
 const NS_PER_TICK = 1e9 / 100
+const ACCT_KEYS = ['user', 'system'] as const
 
 function throttling(stat: Map<string, number>, cpu: CpuSample, scale: number, timeKey: string): void {
   const periods = stat.get('nr_periods')
@@ -14,21 +15,26 @@ function throttling(stat: Map<string, number>, cpu: CpuSample, scale: number, ti
   cpu.throttledNs = (stat.get(timeKey) ?? 0) * scale
 }
 
+const V2_KEYS = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec', 'nr_bursts', 'burst_usec'] as const
+
 function readV2(ctx: ReadContext, dir: string): CpuSample | undefined {
   const path = `${dir}/cpu.stat`
   const text = ctx.read(path)
   if (text === undefined) return undefined
-  const stat = parseKeyValue(text, path)
+  const [usage, user, system, periods, throttled, throttledUs, bursts, burstUs] = pickKeyValues(text, path, V2_KEYS)
   const cpu: CpuSample = {
-    usageNs: need(stat, 'usage_usec', path) * 1000,
-    userNs: need(stat, 'user_usec', path) * 1000,
-    systemNs: need(stat, 'system_usec', path) * 1000,
+    usageNs: needPicked(usage, 'usage_usec', path) * 1000,
+    userNs: needPicked(user, 'user_usec', path) * 1000,
+    systemNs: needPicked(system, 'system_usec', path) * 1000,
   }
-  throttling(stat, cpu, 1000, 'throttled_usec')
-  const bursts = stat.get('nr_bursts')
+  if (periods !== undefined) {
+    cpu.periods = periods
+    cpu.throttledPeriods = throttled ?? 0
+    cpu.throttledNs = (throttledUs ?? 0) * 1000
+  }
   if (bursts !== undefined) {
     cpu.bursts = bursts
-    cpu.burstNs = (stat.get('burst_usec') ?? 0) * 1000
+    cpu.burstNs = (burstUs ?? 0) * 1000
   }
   return cpu
 }
@@ -57,8 +63,8 @@ function readV1(ctx: ReadContext, acctDir: string | undefined, cpuDir: string | 
   const statPath = `${acctDir}/cpuacct.stat`
   const statText = ctx.read(statPath)
   const times = statText === undefined ? undefined : ctx.attempt(() => {
-    const stat = parseKeyValue(statText, statPath)
-    return {user: need(stat, 'user', statPath), system: need(stat, 'system', statPath)}
+    const [user, system] = pickKeyValues(statText, statPath, ACCT_KEYS)
+    return {user: needPicked(user, 'user', statPath), system: needPicked(system, 'system', statPath)}
   })
   if (times !== undefined) {
     cpu.userNs = times.user * NS_PER_TICK

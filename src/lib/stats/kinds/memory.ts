@@ -1,6 +1,14 @@
-import {need, parseKeyValue, parseSingle} from '../parse.js'
+import {needPicked, pickKeyValues, parseSingle} from '../parse.js'
 import type {MemorySample} from '../sample.js'
 import type {KindReader, ReadContext} from './types.js'
+
+/** memory.stat keys a v1 tick uses, each hierarchical total followed by its local fallback. */
+const V1_STAT_KEYS = [
+  'total_inactive_file', 'inactive_file', 'total_rss', 'rss', 'total_cache', 'cache', 'total_mapped_file', 'mapped_file',
+  'total_swap', 'swap', 'total_pgfault', 'pgfault', 'total_pgmajfault', 'pgmajfault',
+] as const
+const V2_STAT_KEYS = ['inactive_file', 'anon', 'file', 'file_mapped', 'kernel', 'pgfault', 'pgmajfault'] as const
+const EVENT_KEYS = ['oom', 'oom_kill'] as const
 
 /** A single-value file that may be absent (memory.peak before 5.19, kmem when not compiled in). */
 function optional(ctx: ReadContext, path: string): number | undefined {
@@ -25,19 +33,20 @@ function readV1(ctx: ReadContext, dir: string): MemorySample | undefined {
   const statPath = `${dir}/memory.stat`
   const statText = ctx.read(statPath)
   const mem: MemorySample = {usageBytes, workingSetBytes: usageBytes}
-  const stat = statText === undefined ? undefined : ctx.attempt(() => parseKeyValue(statText, statPath))
+  // total_* are hierarchical (the cgroup and its children), which is what a container's numbers
+  // mean; every kernel since 2.6.29 prints them, and use_hierarchy is always 1 since 6.0.
+  const stat = statText === undefined ? undefined : ctx.attempt(() => pickKeyValues(statText, statPath, V1_STAT_KEYS))
   if (stat !== undefined) {
-    // total_* are hierarchical (the cgroup and its children), which is what a container's
-    // numbers mean; every kernel since 2.6.29 prints them, and use_hierarchy is always 1 since 6.0.
-    const pick = (key: string): number | undefined => stat.get(`total_${key}`) ?? stat.get(key)
-    const inactive = ctx.attempt(() => need(stat, stat.has('total_inactive_file') ? 'total_inactive_file' : 'inactive_file', statPath))
+    const pick = (i: number): number | undefined => stat[i] ?? stat[i + 1]
+    const inactive = stat[0] ?? stat[1]
+    if (inactive === undefined) ctx.attempt(() => needPicked(undefined, 'total_inactive_file', statPath))
     mem.workingSetBytes = workingSet(usageBytes, inactive)
-    mem.rssBytes = pick('rss')
-    mem.cacheBytes = pick('cache')
-    mem.mappedFileBytes = pick('mapped_file')
-    mem.swapBytes = pick('swap')
-    mem.pgfault = pick('pgfault')
-    mem.pgmajfault = pick('pgmajfault')
+    mem.rssBytes = pick(2)
+    mem.cacheBytes = pick(4)
+    mem.mappedFileBytes = pick(6)
+    mem.swapBytes = pick(8)
+    mem.pgfault = pick(10)
+    mem.pgmajfault = pick(12)
   }
   mem.maxUsageBytes = optional(ctx, `${dir}/memory.max_usage_in_bytes`)
   mem.failcnt = optional(ctx, `${dir}/memory.failcnt`)
@@ -53,24 +62,24 @@ function readV2(ctx: ReadContext, dir: string): MemorySample | undefined {
   const mem: MemorySample = {usageBytes, workingSetBytes: usageBytes}
   const statPath = `${dir}/memory.stat`
   const statText = ctx.read(statPath)
-  const stat = statText === undefined ? undefined : ctx.attempt(() => parseKeyValue(statText, statPath))
+  const stat = statText === undefined ? undefined : ctx.attempt(() => pickKeyValues(statText, statPath, V2_STAT_KEYS))
   if (stat !== undefined) {
-    mem.workingSetBytes = workingSet(usageBytes, ctx.attempt(() => need(stat, 'inactive_file', statPath)))
-    mem.rssBytes = stat.get('anon')
-    mem.cacheBytes = stat.get('file')
-    mem.mappedFileBytes = stat.get('file_mapped')
-    mem.kernelBytes = stat.get('kernel')
-    mem.pgfault = stat.get('pgfault')
-    mem.pgmajfault = stat.get('pgmajfault')
+    mem.workingSetBytes = workingSet(usageBytes, ctx.attempt(() => needPicked(stat[0], 'inactive_file', statPath)))
+    mem.rssBytes = stat[1]
+    mem.cacheBytes = stat[2]
+    mem.mappedFileBytes = stat[3]
+    mem.kernelBytes = stat[4]
+    mem.pgfault = stat[5]
+    mem.pgmajfault = stat[6]
   }
   mem.swapBytes = optional(ctx, `${dir}/memory.swap.current`)
   mem.maxUsageBytes = optional(ctx, `${dir}/memory.peak`)
   const eventsPath = `${dir}/memory.events`
   const eventsText = ctx.read(eventsPath)
-  const events = eventsText === undefined ? undefined : ctx.attempt(() => parseKeyValue(eventsText, eventsPath))
+  const events = eventsText === undefined ? undefined : ctx.attempt(() => pickKeyValues(eventsText, eventsPath, EVENT_KEYS))
   if (events !== undefined) {
-    mem.oomEvents = ctx.attempt(() => need(events, 'oom', eventsPath))
-    mem.oomKills = events.get('oom_kill')
+    mem.oomEvents = ctx.attempt(() => needPicked(events[0], 'oom', eventsPath))
+    mem.oomKills = events[1]
   }
   return dropUndefined(mem)
 }

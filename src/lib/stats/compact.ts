@@ -1,0 +1,132 @@
+import type {Sample} from './sample.js'
+
+/*
+ * Retained history in a compact form. A sample as read is a tree of small objects whose
+ * counters are mostly too big for V8's small integers, so each is a separate boxed number:
+ * about 600 bytes a sample. Past the newest two, the store keeps each sample as its numbers in
+ * one unboxed double array plus a shared "shape" (keys, array lengths, strings such as device
+ * names), interned so that all samples of a container share one. A sample whose numbers equal
+ * the previous one's also shares its array. Reading a field decodes the sample again: history
+ * is read rarely (the JSON API), the newest samples (rates, metrics) stay plain objects.
+ */
+
+type Shape =
+  | {t: 'n'}
+  | {t: 'c'; v: unknown}
+  | {t: 'a'; items: Shape[]}
+  | {t: 'o'; keys: string[]; items: Shape[]}
+
+const NUM: Shape = {t: 'n'}
+/** Interned shapes by their key; bounded so odd data cannot grow it without end. */
+const shapes = new Map<string, Shape>()
+const MAX_SHAPES = 4096
+
+function keyOf(x: unknown, values: number[]): string {
+  if (typeof x === 'number') {
+    values.push(x)
+    return '#'
+  }
+  if (Array.isArray(x)) return `[${x.map((v) => keyOf(v, values)).join(',')}]`
+  if (x !== null && typeof x === 'object') {
+    let k = '{'
+    for (const [key, v] of Object.entries(x)) if (v !== undefined) k += `${JSON.stringify(key)}:${keyOf(v, values)},`
+    return k + '}'
+  }
+  return JSON.stringify(x) ?? 'null'
+}
+
+function shapeOf(x: unknown): Shape {
+  if (typeof x === 'number') return NUM
+  if (Array.isArray(x)) return {t: 'a', items: x.map(shapeOf)}
+  if (x !== null && typeof x === 'object') {
+    const entries = Object.entries(x).filter(([, v]) => v !== undefined)
+    return {t: 'o', keys: entries.map(([k]) => k), items: entries.map(([, v]) => shapeOf(v))}
+  }
+  return {t: 'c', v: x}
+}
+
+function build(s: Shape, values: readonly number[], pos: {i: number}): unknown {
+  switch (s.t) {
+    case 'n':
+      return values[pos.i++]
+    case 'c':
+      return s.v
+    case 'a':
+      return s.items.map((item) => build(item, values, pos))
+    case 'o': {
+      const o: Record<string, unknown> = {}
+      for (let i = 0; i < s.keys.length; i++) o[s.keys[i]!] = build(s.items[i]!, values, pos)
+      return o
+    }
+  }
+}
+
+function sameValues(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false
+  return true
+}
+
+/** A retained sample in compact form; reads like a Sample (fields decode on access). */
+export class CompactSample implements Sample {
+  private constructor(
+    readonly name: string,
+    readonly timestampMs: number,
+    private readonly shape: Shape,
+    private readonly values: readonly number[],
+  ) {}
+
+  /** Packs `s`; shares the previous compact sample's numbers when they are the same. */
+  static from(s: Sample, previous?: Sample): CompactSample {
+    const {name, timestampMs, ...rest} = s
+    const values: number[] = []
+    const key = keyOf(rest, values)
+    let shape = shapes.get(key)
+    if (!shape) {
+      if (shapes.size >= MAX_SHAPES) shapes.clear()
+      shape = shapeOf(rest)
+      shapes.set(key, shape)
+    }
+    // An exact-length copy: push() leaves spare capacity behind.
+    let packed: readonly number[] = values.slice()
+    if (previous instanceof CompactSample && previous.shape === shape && sameValues(previous.values, values)) packed = previous.values
+    return new CompactSample(name, timestampMs, shape, packed)
+  }
+
+  /** The plain sample, rebuilt. */
+  toPlain(): Sample {
+    return {name: this.name, timestampMs: this.timestampMs, ...(build(this.shape, this.values, {i: 0}) as object)}
+  }
+
+  toJSON(): Sample {
+    return this.toPlain()
+  }
+
+  get cpu(): Sample['cpu'] {
+    return this.toPlain().cpu
+  }
+
+  get memory(): Sample['memory'] {
+    return this.toPlain().memory
+  }
+
+  get diskio(): Sample['diskio'] {
+    return this.toPlain().diskio
+  }
+
+  get network(): Sample['network'] {
+    return this.toPlain().network
+  }
+
+  get pressure(): Sample['pressure'] {
+    return this.toPlain().pressure
+  }
+
+  get processes(): Sample['processes'] {
+    return this.toPlain().processes
+  }
+
+  get errors(): Sample['errors'] {
+    return this.toPlain().errors
+  }
+}
