@@ -131,7 +131,7 @@ try {
   }
   const idle = child('store', tc.root, String(N), 'idle')
   const changing = child('store', tc.root, String(N), 'changing')
-  console.log(`\nMemory, ${N} containers, 2 m store at 1 s (121 samples each), fresh process (RSS after GC):`)
+  console.log(`\nMemory, ${N} containers, 2 m store at 1 s (121 samples each), fresh process (RSS after GC and 3 s to settle):`)
   console.log(`| state | RSS MiB | JS heap MiB |`)
   console.log(`|---|---|---|`)
   console.log(`| Node + cadv modules loaded, nothing collected | ${fmt(idle.rssBase!)} | |`)

@@ -49,6 +49,9 @@ if (mode === 'store') {
   }
   let samples = 0
   for (const name of store.names()) samples += store.samples(name).length
+  // Measure the steady state: V8 gives freed pages back on a timer after a burst of allocation.
+  rss()
+  await new Promise((r) => setTimeout(r, 3000))
   const rssNow = rss()
   const heap = process.memoryUsage().heapUsed / MiB
   let shared = 0
