@@ -3,10 +3,9 @@ import {Args, Flags} from '@oclif/core'
 import {CadvCommand} from '../lib/cli/base-command.js'
 import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.js'
 import type {CgroupLayout} from '../lib/cgroups/index.js'
-import {FACTORY_ORDER, createResolver} from '../lib/factories/index.js'
-import {formatDecision} from '../lib/output/decision.js'
+import {FACTORY_ORDER} from '../lib/factories/index.js'
 import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
-import {classify, decisionPasses, fileLines, lines, resolveInOrder, type InputItem} from '../lib/resolve/index.js'
+import {runResolve} from '../lib/resolve/index.js'
 
 export default class Resolve extends CadvCommand {
   static override summary = 'Say which runtime owns each cgroup, and why.'
@@ -47,44 +46,18 @@ Exit status: 0 when every name was accepted (by an --expect factory, when given)
     const {flags, argv} = await this.parse(Resolve)
     this.verbose = flags.verbose
     exitQuietlyOnEpipe()
-    const args = argv as string[]
-    if (args.length === 0 && !flags.from) this.error('give at least one cgroup name, a path, or - to read names from stdin', {exit: 2})
-
+    const inputs = argv as string[]
+    if (inputs.length === 0 && !flags.from) this.error('give at least one cgroup name, a path, or - to read names from stdin', {exit: 2})
     let layout: CgroupLayout | undefined
-    const getLayout = (): CgroupLayout => (layout ??= this.discover(flags))
-    const resolver = createResolver(resolverOptionsFromFlags(flags, {offline: flags.offline}))
-
-    async function* inputs(): AsyncGenerator<InputItem> {
-      const sources = [...args]
-      if (flags.from) sources.push(`\0from`)
-      for (const a of sources) {
-        if (a === '-' || (a === '\0from' && flags.from === '-')) {
-          for await (const l of lines(process.stdin)) yield classify(l, getLayout)
-        } else if (a === '\0from') {
-          for await (const l of fileLines(flags.from!)) yield classify(l, getLayout)
-        } else yield classify(a, getLayout)
-      }
-    }
-
-    let bad = 0
-    let failed = 0
-    try {
-      await resolveInOrder(resolver, inputs(), ({item, decision}) => {
-        if (!decision) {
-          bad++
-          process.stderr.write(`cadv resolve: ${item.text}: ${'error' in item ? item.error : 'bad input'}\n`)
-          return
-        }
-        if (!decisionPasses(decision, flags.expect)) failed++
-        process.stdout.write(flags.json ? JSON.stringify(decision) + '\n' : formatDecision(decision))
-      })
-    } finally {
-      resolver.close()
-    }
-    if (bad > 0) this.exit(2)
-    if (failed > 0) {
-      this.note(`${failed} name(s) not accepted${flags.expect.length > 0 ? ` by ${flags.expect.join(' or ')}` : ''}`)
-      this.exit(1)
-    }
+    const {code, failed} = await runResolve({
+      inputs,
+      from: flags.from,
+      json: flags.json,
+      expect: flags.expect,
+      options: resolverOptionsFromFlags(flags, {offline: flags.offline}),
+      layout: () => (layout ??= this.discover(flags)),
+    })
+    if (failed > 0) this.note(`${failed} name(s) not accepted${flags.expect.length > 0 ? ` by ${flags.expect.join(' or ')}` : ''}`)
+    if (code !== 0) this.exit(code)
   }
 }

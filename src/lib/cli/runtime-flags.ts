@@ -7,19 +7,12 @@
  */
 import {Errors, Flags} from '@oclif/core'
 
-import {DEFAULT_RESOLVER_OPTIONS as D, DEFAULT_TIMEOUT_MS, type ResolverOptionsInput} from '../factories/index.js'
+import {DEFAULT_RESOLVER_OPTIONS as D, DEFAULT_TIMEOUT_MS} from '../factories/index.js'
+import {parseDurationMs} from './runtime-options.js'
+
+export {parseDurationMs, resolverOptionsFromFlags, type RuntimeFlagValues} from './runtime-options.js'
 
 const GROUP = 'RUNTIME'
-
-/** `2s`, `500ms`, `1.5s`, `1m`, or plain milliseconds → milliseconds. */
-export function parseDurationMs(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text)
-  if (!m) throw new Errors.CLIError(`"${text}" is not a duration (examples: 500ms, 2s, 1m)`, {exit: 2})
-  const n = Number(m[1])
-  const ms = m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n
-  if (ms <= 0) throw new Errors.CLIError(`"${text}": a timeout must be more than 0`, {exit: 2})
-  return Math.round(ms)
-}
 
 const timeout = (runtime: string) =>
   Flags.custom<number>({
@@ -27,7 +20,13 @@ const timeout = (runtime: string) =>
     default: DEFAULT_TIMEOUT_MS,
     defaultHelp: async () => `${DEFAULT_TIMEOUT_MS / 1000}s`,
     helpGroup: GROUP,
-    parse: async (input) => parseDurationMs(input),
+    parse: async (input) => {
+      try {
+        return parseDurationMs(input)
+      } catch (err) {
+        throw new Errors.CLIError((err as Error).message, {exit: 2})
+      }
+    },
   })()
 
 export const runtimeFlags = {
@@ -85,31 +84,3 @@ export const runtimeFlags = {
   }),
 }
 
-/** The parsed values of runtimeFlags (what `this.parse()` returns for them). */
-export interface RuntimeFlagValues {
-  docker: string
-  'docker-timeout': number
-  podman: string
-  'podman-timeout': number
-  containerd: string
-  'containerd-namespace': string
-  'containerd-timeout': number
-  crio: string
-  'crio-timeout': number
-  'docker-only': boolean
-  'raw-cgroup-prefix-whitelist': string[]
-  'env-metadata-whitelist': string[]
-}
-
-export function resolverOptionsFromFlags(flags: RuntimeFlagValues, extra: {offline?: boolean} = {}): ResolverOptionsInput {
-  return {
-    docker: {endpoint: flags.docker, timeoutMs: flags['docker-timeout']},
-    podman: {endpoint: flags.podman, timeoutMs: flags['podman-timeout']},
-    containerd: {endpoint: flags.containerd, namespace: flags['containerd-namespace'], timeoutMs: flags['containerd-timeout']},
-    crio: {endpoint: flags.crio, timeoutMs: flags['crio-timeout']},
-    dockerOnly: flags['docker-only'],
-    rawCgroupPrefixWhitelist: flags['raw-cgroup-prefix-whitelist'],
-    envMetadataWhitelist: flags['env-metadata-whitelist'],
-    offline: extra.offline ?? false,
-  }
-}

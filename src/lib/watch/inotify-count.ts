@@ -6,20 +6,29 @@ import {readFileSync, readdirSync, readlinkSync} from 'node:fs'
  * this number is how a leak shows (tests, bench, --verbose).
  */
 export function countInotifyWatches(pid: number | 'self' = 'self', procRoot = '/proc'): number {
-  let total = 0
+  return listInotifyWatches(pid, procRoot).length
+}
+
+/** The inode number each of a process's inotify watches is on (`ino:` of the fdinfo line). */
+export function listInotifyWatches(pid: number | 'self' = 'self', procRoot = '/proc'): number[] {
+  const inodes: number[] = []
   let fds: string[]
   try {
     fds = readdirSync(`${procRoot}/${pid}/fd`)
   } catch {
-    return 0
+    return inodes
   }
   for (const fd of fds) {
     try {
       if (readlinkSync(`${procRoot}/${pid}/fd/${fd}`) !== 'anon_inode:inotify') continue
-      for (const line of readFileSync(`${procRoot}/${pid}/fdinfo/${fd}`, 'utf8').split('\n')) if (line.startsWith('inotify wd:')) total++
+      for (const line of readFileSync(`${procRoot}/${pid}/fdinfo/${fd}`, 'utf8').split('\n')) {
+        if (!line.startsWith('inotify wd:')) continue
+        const ino = /\bino:([0-9a-f]+)/.exec(line)
+        inodes.push(ino ? Number.parseInt(ino[1]!, 16) : -1)
+      }
     } catch {
       // the fd closed while we looked
     }
   }
-  return total
+  return inodes
 }

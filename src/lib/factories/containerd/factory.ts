@@ -4,6 +4,8 @@
  * Tasks.Get then gives the pid. The gRPC client is imported on first use, so commands that
  * never reach this factory (or run --offline) do not pay for loading grpc-js.
  */
+import {statSync} from 'node:fs'
+
 import type {ContainerName} from '../../cgroups/index.js'
 import {accept, pass, type Factory, type FactoryAnswer} from '../factory.js'
 import {baseName, containerIdTest, dirName, filterEnv, hasAncestorStartingWith, shortId} from '../names.js'
@@ -17,11 +19,13 @@ export type ContainerdApi = Pick<ContainerdClient, 'getContainer' | 'getTask' | 
 export class ContainerdFactory implements Factory {
   readonly name = 'containerd' as const
   private client: Promise<ContainerdApi> | undefined
+  private readonly injected: boolean
 
   constructor(
     private readonly options: ResolverOptions,
     client?: ContainerdApi,
   ) {
+    this.injected = client !== undefined
     if (client) this.client = Promise.resolve(client)
   }
 
@@ -39,6 +43,8 @@ export class ContainerdFactory implements Factory {
         ? accept(`${hint}; decided from the name, skipped ${call} (--offline)`, t.id)
         : pass(`id ${shortId(t.id)} but not containerd's naming; skipped ${call} (--offline)`, t.id)
     }
+    const missing = this.missingSocket()
+    if (missing) return pass(missing, t.id)
     let client: ContainerdApi
     let c: ContainerdContainer | null
     try {
@@ -62,6 +68,23 @@ export class ContainerdFactory implements Factory {
 
   close(): void {
     void this.client?.then((c) => c.close()).catch(() => {})
+  }
+
+  /**
+   * A socket path that does not exist means containerd is not there: say so without loading
+   * grpc-js (about 150 ms) only to learn the same. Other endpoints go through the client.
+   */
+  private missingSocket(): string | undefined {
+    if (this.injected) return undefined
+    const ep = this.options.containerd.endpoint
+    const path = ep.startsWith('unix://') ? ep.slice('unix://'.length) : ep.startsWith('/') ? ep : undefined
+    if (path === undefined) return undefined
+    try {
+      statSync(path)
+      return undefined
+    } catch (err) {
+      return `unreachable: ${ep} (connect ${(err as NodeJS.ErrnoException).code ?? 'error'})`
+    }
   }
 
   private getClient(): Promise<ContainerdApi> {

@@ -1,0 +1,307 @@
+// `cadv watch` with 2,000 real cgroups (in every hierarchy the default metric kinds watch):
+// start-up of `--once` against `node -e 0`, event latency from mkdir to the line on stdout
+// (100 creations/s and a burst), events lost and duplicated over a churn of 10,000 create +
+// remove, inotify watches before and after, RSS, and the event-loop stall of a burst, for the
+// inotify and parcel backends in the same run. Needs root and a writable cgroupfs.
+//
+//   npm run bench -- watch        (BENCH_CGROUPS=2000 BENCH_CHURN=10000 BENCH_RATE_N=300)
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {monitorEventLoopDelay} from 'node:perf_hooks'
+
+import {selectHierarchies, type Hierarchy} from '../src/lib/cgroups/index.js'
+import {resolveKinds} from '../src/lib/kinds.js'
+import {countInotifyWatches, createWatcher, type ContainerEvent, type WatchBackendName} from '../src/lib/watch/index.js'
+import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
+import {CADV} from '../test/helpers/cli.js'
+
+const N = Number(process.env.BENCH_CGROUPS ?? 2000)
+const CHURN = Number(process.env.BENCH_CHURN ?? 10_000)
+const RATE_N = Number(process.env.BENCH_RATE_N ?? 300)
+const BACKENDS: WatchBackendName[] = ['inotify', 'parcel']
+
+const skip = realCgroupSkipReason()
+if (skip) {
+  console.log(`watch bench skipped: ${skip}`)
+  process.exit(0)
+}
+
+const tc = new TestCgroups('cadvb-watch')
+const children = new Set<ChildProcess>()
+let cleaning: Promise<void> | undefined
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const c of children) c.kill('SIGKILL')
+    await tc.cleanup()
+  })()
+  return cleaning
+}
+// Interrupted (Ctrl-C, timeout): the cgroups go anyway.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => {
+    console.error(`\nwatch bench: ${sig}, removing ${tc.root}`)
+    void cleanup().finally(() => process.exit(130))
+  })
+}
+
+const hierarchies = selectHierarchies(tc.layout, resolveKinds())
+const cpu = tc.hierarchy('cpu')
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!
+const pct = (v: number[], p: number): number => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(v.length * p))]!
+const f = (n: number, d = 2): string => (Number.isFinite(n) ? n.toFixed(d) : 'n/a')
+
+/** mkdir/rmdir with many arguments: back-to-back syscalls, the way runc makes cgroups. */
+function many(cmd: 'mkdir' | 'rmdir', paths: string[]): void {
+  for (let i = 0; i < paths.length; i += 4000) {
+    const r = spawnSync(cmd, paths.slice(i, i + 4000))
+    if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`)
+  }
+}
+
+/**
+ * mkdir each directory GAP_US apart from a separate process, printing the CLOCK_MONOTONIC time
+ * taken just before each mkdir (the clock of process.hrtime), as watching.md §9 does.
+ */
+function mkspaced(gapUs: number, dirs: string[]): Map<string, bigint> {
+  const script = `
+    use Time::HiRes qw(clock_gettime CLOCK_MONOTONIC);
+    my $gap = shift(@ARGV) / 1e6; my @t;
+    for my $i (0 .. $#ARGV) {
+      if ($i && $gap > 0) { my $until = clock_gettime(CLOCK_MONOTONIC) + $gap; 1 while clock_gettime(CLOCK_MONOTONIC) < $until; }
+      my $t0 = clock_gettime(CLOCK_MONOTONIC);
+      mkdir $ARGV[$i] or die "$ARGV[$i]: $!\\n";
+      push @t, sprintf("%.0f %s", $t0 * 1e9, $ARGV[$i]);
+    }
+    print "$_\\n" for @t;`
+  const r = spawnSync('perl', ['-e', script, String(gapUs), ...dirs], {encoding: 'utf8', maxBuffer: 64 << 20})
+  if (r.status !== 0) throw new Error(`perl: ${r.stderr}`)
+  const made = new Map<string, bigint>()
+  for (const line of r.stdout.trim().split('\n')) {
+    const [ns, dir] = line.split(' ')
+    made.set(dir!, BigInt(ns!))
+  }
+  return made
+}
+
+/** A running `cadv watch`, with the monotonic arrival time of every line. */
+class RunningWatch {
+  readonly child: ChildProcess
+  readonly events: Array<{e: ContainerEvent; at: bigint}> = []
+  stderr = ''
+  private pending = ''
+
+  constructor(readonly backend: WatchBackendName) {
+    const args = ['watch', '--watch-only', '--verbose', '--prefix', tc.root, '--watch-backend', backend]
+    for (const h of hierarchies) args.push('--hierarchy', h.id)
+    this.child = spawn(process.execPath, [CADV, ...args], {stdio: ['ignore', 'pipe', 'pipe']})
+    children.add(this.child)
+    this.child.stdout!.on('data', (d: Buffer) => {
+      const at = process.hrtime.bigint()
+      const lines = (this.pending + d.toString()).split('\n')
+      this.pending = lines.pop()!
+      for (const l of lines) if (l) this.events.push({e: JSON.parse(l) as ContainerEvent, at})
+    })
+    this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()))
+  }
+
+  async ready(): Promise<void> {
+    while (!/inotify watches/.test(this.stderr)) {
+      if (this.child.exitCode !== null) throw new Error(`cadv watch exited: ${this.stderr}`)
+      await sleep(20)
+    }
+  }
+
+  watches(): number {
+    return countInotifyWatches(this.child.pid!)
+  }
+
+  rssMiB(): number {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 1024 : NaN
+  }
+
+  count(type: ContainerEvent['type'], names: Set<string>): number {
+    return this.events.filter((x) => x.e.type === type && names.has(x.e.name)).length
+  }
+
+  async until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    const end = Date.now() + timeoutMs
+    while (!done()) {
+      if (Date.now() > end) return false
+      await sleep(20)
+    }
+    return true
+  }
+
+  async stop(): Promise<number | null> {
+    this.child.kill('SIGTERM')
+    const code = await new Promise<number | null>((r) => (this.child.exitCode !== null ? r(this.child.exitCode) : this.child.once('exit', (c) => r(c))))
+    children.delete(this.child)
+    return code
+  }
+}
+
+/** Latency in ms from each mkdir to its ContainerAdd line on stdout. */
+function latencies(w: RunningWatch, made: Map<string, bigint>): number[] {
+  const byName = new Map<string, bigint>()
+  for (const {e, at} of w.events) if (e.type === 'ContainerAdd' && !byName.has(e.name)) byName.set(e.name, at)
+  const out: number[] = []
+  for (const [dir, t0] of made) {
+    const at = byName.get(dir.slice(cpu.mountPoint.length))
+    if (at !== undefined) out.push(Number(at - t0) / 1e6)
+  }
+  return out
+}
+
+interface Row {
+  backend: WatchBackendName
+  watchStartMs: number
+  rssMiB: number
+  rate: number[]
+  rateSeen: number
+  burst: number[]
+  burstSeen: number
+  lost: number
+  dup: number
+  watchesBefore: number
+  watchesAfter: number
+  exit: number | null
+}
+
+async function measureBackend(backend: WatchBackendName): Promise<Row> {
+  const t0 = process.hrtime.bigint()
+  const w = new RunningWatch(backend)
+  await w.ready()
+  const watchStartMs = Number(process.hrtime.bigint() - t0) / 1e6
+  const rssMiB = w.rssMiB()
+  const watchesBefore = w.watches()
+
+  // 100 creations per second.
+  const rateDirs = Array.from({length: RATE_N}, (_, i) => tc.dir(cpu, `${backend}-rate/r${i}`))
+  tc.mkdir(`${backend}-rate`, [cpu])
+  const rateMade = mkspaced(10_000, rateDirs)
+  const rateNames = new Set([...rateMade.keys()].map((d) => d.slice(cpu.mountPoint.length)))
+  await w.until(() => w.count('ContainerAdd', rateNames) >= RATE_N, 5000)
+  const rate = latencies(w, rateMade)
+
+  // A burst: N creations back to back.
+  tc.mkdir(`${backend}-burst`, [cpu])
+  await sleep(100)
+  const burstDirs = Array.from({length: N}, (_, i) => tc.dir(cpu, `${backend}-burst/b${i}`))
+  const burstMade = mkspaced(0, burstDirs)
+  const burstNames = new Set([...burstMade.keys()].map((d) => d.slice(cpu.mountPoint.length)))
+  await w.until(() => w.count('ContainerAdd', burstNames) >= N, 10_000)
+  const burst = latencies(w, burstMade)
+  many('rmdir', [...rateDirs, ...burstDirs])
+  tc.rmdir(`${backend}-rate`, [cpu])
+  tc.rmdir(`${backend}-burst`, [cpu])
+  await w.until(() => w.count('ContainerDelete', rateNames) + w.count('ContainerDelete', burstNames) >= RATE_N + N, 10_000)
+
+  // Churn: CHURN cgroups created and removed, in rounds of N, each name used once.
+  const churnNames = new Set<string>()
+  tc.mkdir(`${backend}-churn`, [cpu])
+  for (let round = 0; round * N < CHURN; round++) {
+    const rels = Array.from({length: Math.min(N, CHURN - round * N)}, (_, i) => `${backend}-churn/k${round}-${i}`)
+    for (const r of rels) churnNames.add(tc.name(r))
+    const dirs = rels.map((r) => tc.dir(cpu, r))
+    many('mkdir', dirs)
+    await w.until(() => w.count('ContainerAdd', churnNames) >= churnNames.size, 5000)
+    many('rmdir', dirs)
+    await w.until(() => w.count('ContainerDelete', churnNames) >= churnNames.size, 5000)
+  }
+  await sleep(backend === 'parcel' ? 1000 : 300)
+  let lost = 0
+  let dup = 0
+  const tally = new Map<string, [number, number]>()
+  for (const {e} of w.events) {
+    if (!churnNames.has(e.name)) continue
+    const t = tally.get(e.name) ?? [0, 0]
+    t[e.type === 'ContainerAdd' ? 0 : 1]++
+    tally.set(e.name, t)
+  }
+  for (const name of churnNames) {
+    const [adds, deletes] = tally.get(name) ?? [0, 0]
+    lost += (adds === 0 ? 1 : 0) + (deletes === 0 ? 1 : 0)
+    dup += Math.max(0, adds - 1) + Math.max(0, deletes - 1)
+  }
+  tc.rmdir(`${backend}-churn`, [cpu])
+  await sleep(200)
+  const watchesAfter = w.watches()
+  const exit = await w.stop()
+  return {backend, watchStartMs, rssMiB, rate, rateSeen: rate.length, burst, burstSeen: burst.length, lost, dup, watchesBefore, watchesAfter, exit}
+}
+
+/** In-process: how long the event loop is blocked while a burst of N is taken in. */
+async function eventLoopStall(): Promise<{maxMs: number; p99Ms: number; seen: number}> {
+  tc.mkdir('stall', [cpu])
+  const w = createWatcher({hierarchies: [cpu], prefixes: [tc.name('stall')], rescanIntervalMs: 0})
+  let seen = 0
+  w.on('event', (e) => {
+    if (!e.initial) seen++
+  })
+  await w.start()
+  const h = monitorEventLoopDelay({resolution: 1})
+  h.enable()
+  const dirs = Array.from({length: N}, (_, i) => tc.dir(cpu, `stall/s${i}`))
+  const creator = spawn('mkdir', dirs)
+  await new Promise((r) => creator.once('exit', r))
+  const end = Date.now() + 10_000
+  while (seen < N && Date.now() < end) await sleep(10)
+  h.disable()
+  await w.stop()
+  many('rmdir', dirs)
+  return {maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, seen}
+}
+
+try {
+  const t0 = Date.now()
+  tc.mkdir('', hierarchies)
+  tc.mkdir('existing', hierarchies)
+  for (const h of hierarchies) many('mkdir', Array.from({length: N}, (_, i) => tc.dir(h as Hierarchy, `existing/e${i}`)))
+  console.log(`${N} cgroups in ${hierarchies.map((h) => h.id).join(' ')} (${N * hierarchies.length} directories, set up in ${Date.now() - t0} ms)`)
+
+  // Start-up of --once over the whole host, against node -e 0, alternating, 7 runs each.
+  const once: number[] = []
+  const node: number[] = []
+  let lines = 0
+  for (let i = 0; i < 7; i++) {
+    let s = process.hrtime.bigint()
+    spawnSync(process.execPath, ['-e', '0'])
+    node.push(Number(process.hrtime.bigint() - s) / 1e6)
+    s = process.hrtime.bigint()
+    const r = spawnSync(process.execPath, [CADV, 'watch', '--once'], {encoding: 'utf8', maxBuffer: 64 << 20})
+    once.push(Number(process.hrtime.bigint() - s) / 1e6)
+    lines = r.stdout.split('\n').filter(Boolean).length
+  }
+  console.log(`\ncadv watch --once (${lines} containers listed): median ${f(median(once), 0)} ms; node -e 0: ${f(median(node), 0)} ms; ratio ${f(median(once) / median(node))}x`)
+
+  const rows: Row[] = []
+  for (const b of BACKENDS) {
+    rows.push(await measureBackend(b))
+    await sleep(300)
+  }
+  console.log(`\nbackend  | start (${N}) | RSS MiB | 100/s median / p99 ms | burst of ${N} median / p99 ms | seen rate/burst | churn ${CHURN}: lost / dup | watches before / after | exit`)
+  for (const r of rows) {
+    console.log(
+      [
+        r.backend.padEnd(8),
+        `${f(r.watchStartMs, 0)} ms`,
+        f(r.rssMiB, 1),
+        `${f(median(r.rate))} / ${f(pct(r.rate, 0.99))}`,
+        `${f(median(r.burst))} / ${f(pct(r.burst, 0.99))}`,
+        `${r.rateSeen}/${RATE_N} ${r.burstSeen}/${N}`,
+        `${r.lost} / ${r.dup}`,
+        `${r.watchesBefore} / ${r.watchesAfter}`,
+        String(r.exit),
+      ].join(' | '),
+    )
+  }
+  const stall = await eventLoopStall()
+  console.log(`\nin-process inotify watcher, burst of ${N}: event loop delay max ${f(stall.maxMs, 1)} ms, p99 ${f(stall.p99Ms, 1)} ms (${stall.seen}/${N} seen)`)
+  const inotify = rows.find((r) => r.backend === 'inotify')!
+  const ok = median(inotify.rate) < 2 && pct(inotify.rate, 0.99) < 20 && inotify.lost === 0 && inotify.dup === 0 && inotify.watchesAfter === inotify.watchesBefore
+  console.log(`targets (inotify: median < 2 ms, p99 < 20 ms at 100/s, 0 lost, 0 dup, 0 leaked): ${ok ? 'met' : 'NOT met'}`)
+} finally {
+  await cleanup()
+}

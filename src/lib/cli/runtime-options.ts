@@ -1,0 +1,50 @@
+/*
+ * The runtime flags' values and their translation into resolver options, without oclif, so
+ * that the fast path of `cadv resolve` (bin/run.js → fast-resolve.ts) and the oclif commands
+ * share one translation. The oclif flag definitions are in runtime-flags.ts.
+ */
+import type {ResolverOptionsInput} from '../factories/index.js'
+
+/** A flag value that is not a duration; exitCode 2 = bad input. */
+export class DurationError extends Error {
+  readonly exitCode = 2
+}
+
+/** `2s`, `500ms`, `1.5s`, `1m`, or plain milliseconds → milliseconds (more than 0). */
+export function parseDurationMs(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text)
+  if (!m) throw new DurationError(`"${text}" is not a duration (examples: 500ms, 2s, 1m)`)
+  const n = Number(m[1])
+  const ms = m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n
+  if (ms <= 0) throw new DurationError(`"${text}": a timeout must be more than 0`)
+  return Math.round(ms)
+}
+
+/** The parsed values of the runtime flags. */
+export interface RuntimeFlagValues {
+  docker: string
+  'docker-timeout': number
+  podman: string
+  'podman-timeout': number
+  containerd: string
+  'containerd-namespace': string
+  'containerd-timeout': number
+  crio: string
+  'crio-timeout': number
+  'docker-only': boolean
+  'raw-cgroup-prefix-whitelist': string[]
+  'env-metadata-whitelist': string[]
+}
+
+export function resolverOptionsFromFlags(flags: RuntimeFlagValues, extra: {offline?: boolean} = {}): ResolverOptionsInput {
+  return {
+    docker: {endpoint: flags.docker, timeoutMs: flags['docker-timeout']},
+    podman: {endpoint: flags.podman, timeoutMs: flags['podman-timeout']},
+    containerd: {endpoint: flags.containerd, namespace: flags['containerd-namespace'], timeoutMs: flags['containerd-timeout']},
+    crio: {endpoint: flags.crio, timeoutMs: flags['crio-timeout']},
+    dockerOnly: flags['docker-only'],
+    rawCgroupPrefixWhitelist: flags['raw-cgroup-prefix-whitelist'],
+    envMetadataWhitelist: flags['env-metadata-whitelist'],
+    offline: extra.offline ?? false,
+  }
+}
