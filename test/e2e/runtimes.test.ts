@@ -133,6 +133,23 @@ describe('real runtimes', {skip}, () => {
     assert.match(parent.checks[0]!.reason, /"k8s\.io" holds no 64-character/)
   })
 
+  test('kubepods-style names, cgroupfs and (literal) systemd layouts, from real containerd and runc containers', async () => {
+    const uid = '1b2c3d4e-5f60-4718-92a3-b4c5d6e7f809'
+    const podSlice = `kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${uid.replaceAll('-', '_')}.slice`
+    const cgfs = await rt.runCtr({cgroup: (id) => `kubepods/besteffort/pod${uid}/${id}`})
+    const sd = await rt.runCtr({cgroup: (id) => `${podSlice}/cri-containerd-${id}.scope`})
+    const dockerLike = await rt.runRunc((id) => `system.slice/docker-${id}.scope`)
+    const list = [rt.ctrCgroup(cgfs), rt.ctrCgroup(sd), `${P()}/kubepods/besteffort/pod${uid}`, `${P()}/${podSlice}`, `${P()}/system.slice/docker-${dockerLike}.scope`]
+    const online = (await resolveAll(list)).decisions
+    assert.deepEqual(online.map((d) => [d.factory, d.id]), [['containerd', cgfs], ['containerd', sd], ['raw', null], ['raw', null], ['raw', null]])
+    assert.match(online[4]!.checks[0]!.reason, /docker has no container/, 'no dockerd knows a runc container, whatever its name')
+    const offline = (await resolveAll(list, ['--offline'])).decisions
+    assert.deepEqual(offline.map((d) => d.factory), ['containerd', 'containerd', 'raw', 'raw', 'docker'])
+    await rt.removeCtr(cgfs)
+    await rt.removeCtr(sd)
+    await rt.removeRunc(dockerLike)
+  })
+
   test('an absent runtime (a socket path that does not exist) lets its containers fall through', async () => {
     const flags = rt.cadvFlags()
     flags[flags.indexOf('--podman') + 1] = 'unix:///nonexistent/cadv/podman.sock'

@@ -66,6 +66,11 @@ export interface RunOptions {
   env?: Record<string, string>
 }
 
+export interface CtrOptions extends RunOptions {
+  /** The cgroup under our parent, from the id (default `k8s.io/<id>`), e.g. a kubepods path. */
+  cgroup?: (id: string) => string
+}
+
 interface Daemon {
   pid: number
   log: string
@@ -107,6 +112,8 @@ export class Runtimes {
   private readonly sharedBefore = new Set<string>()
   private readonly made = {docker: new Set<string>(), podman: new Set<string>(), ctr: new Set<string>(), runc: new Set<string>()}
   private tornDown = false
+  private imported = false
+  private readonly ctrCgroups = new Map<string, string>()
   private readonly onExit = (): void => {
     // Last resort if the test process dies without running its after hooks.
     for (const d of this.daemons.values()) {
@@ -348,17 +355,23 @@ export class Runtimes {
     this.made.podman.delete(id)
   }
 
-  /** `ctr run -d` in our namespace with the cgroup `<parent>/k8s.io/<id>`; returns the 64-hex id. */
-  async runCtr(o: RunOptions = {}): Promise<string> {
+  /** `ctr run -d` in our namespace with the cgroup `<parent>/k8s.io/<id>` (or o.cgroup); returns the 64-hex id. */
+  async runCtr(o: CtrOptions = {}): Promise<string> {
     const id = hexId()
-    if (!this.made.ctr.size) await this.ctr(['-n', this.namespace, 'images', 'import', join(this.dir, 'image.tar')])
+    if (!this.imported) {
+      await this.ctr(['-n', this.namespace, 'images', 'import', join(this.dir, 'image.tar')])
+      this.imported = true
+    }
     this.made.ctr.add(id)
-    await this.ctr(['-n', this.namespace, 'run', '-d', '--cgroup', this.ctrCgroup(id), ...Runtimes.flags(o), IMAGE, id])
+    const cgroup = o.cgroup ? `${this.cgroupParent}/${o.cgroup(id)}` : this.ctrCgroup(id)
+    this.ctrCgroups.set(id, cgroup)
+    await this.ctr(['-n', this.namespace, 'run', '-d', '--cgroup', cgroup, ...Runtimes.flags(o), IMAGE, id])
     return id
   }
 
+  /** The cgroup name of a container started with runCtr. */
   ctrCgroup(id: string): string {
-    return `${this.cgroupParent}/${this.namespace}/${id}`
+    return this.ctrCgroups.get(id) ?? `${this.cgroupParent}/${this.namespace}/${id}`
   }
 
   async removeCtr(id: string): Promise<void> {
@@ -372,8 +385,12 @@ export class Runtimes {
     this.made.ctr.delete(id)
   }
 
-  /** runc with an absolute cgroupsPath `<parent>/runc/<id>` (no daemon, so no factory claims it). */
-  async runRunc(): Promise<string> {
+  /**
+   * runc with an absolute cgroupsPath `<parent>/runc/<id>`, or `<parent>/<cgroup(id)>` (no
+   * daemon knows it, so no runtime factory claims it; a literal systemd-style path imitates
+   * what the systemd driver would make, which cannot run here).
+   */
+  async runRunc(cgroup?: (id: string) => string): Promise<string> {
     const id = hexId()
     const bundle = join(this.dir, `bundle-${id.slice(0, 12)}`)
     mkdirSync(bundle, {recursive: true})
@@ -391,7 +408,7 @@ export class Runtimes {
     spec.process.args = ['sh', '-c', 'while true; do sleep 1; done']
     spec.process.env = ['PATH=/bin']
     spec.root = {path: join(this.dir, 'rootfs'), readonly: true}
-    spec.linux.cgroupsPath = `${this.cgroupParent}/runc/${id}`
+    spec.linux.cgroupsPath = `${this.cgroupParent}/${cgroup ? cgroup(id) : `runc/${id}`}`
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec))
     this.made.runc.add(id)
     // The container inherits runc's stdio: give it none, or a pipe would stay open until it dies.

@@ -11,6 +11,7 @@ import {join} from 'node:path'
 
 import bcrypt from 'bcryptjs'
 
+import {runCli} from '../helpers/cli.js'
 import {ServeProcess} from '../helpers/serve.js'
 import {makeTestPki, opensslSkipReason, type TestPki} from '../helpers/tls.js'
 
@@ -184,4 +185,36 @@ test('SIGTERM: stops listening, lets the scrape in progress finish, exits 0', as
   assert.match(reply, /^HTTP\/1\.1 200/)
   assert.match(reply, /container_last_seen/)
   assert.equal(await exited, 0)
+})
+
+test('--listen is repeatable: every address answers', async () => {
+  const serve = await new ServeProcess(['--listen', '127.0.0.1:0', '--telemetry-path', '/m', ...ONLY_ROOT]).ready()
+  try {
+    const listening = () => [...serve.stderr.matchAll(/listening on http:\/\/127\.0\.0\.1:(\d+)\/m/g)].map((m) => Number(m[1]))
+    for (let i = 0; i < 100 && listening().length < 2; i++) await new Promise((r) => setTimeout(r, 50))
+    const ports = listening()
+    assert.equal(ports.length, 2)
+    for (const port of ports) {
+      const res = await fetch(`http://127.0.0.1:${port}/m`)
+      assert.equal(res.status, 200)
+      assert.match(await res.text(), /^machine_cpu_cores/m)
+    }
+    assert.equal((await fetch(`http://127.0.0.1:${ports[0]}/metrics`)).status, 404)
+  } finally {
+    await serve.stop()
+  }
+})
+
+test('a port in use: one line, exit 2, before any cgroup is read', async () => {
+  const {createServer} = await import('node:net')
+  const blocker = createServer()
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()))
+  try {
+    const port = (blocker.address() as {port: number}).port
+    const res = await runCli(['serve', '--listen', `127.0.0.1:${port}`, ...ONLY_ROOT])
+    assert.equal(res.code, 2, res.stderr)
+    assert.match(res.stderr, /^cadv serve: cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE\n$/)
+  } finally {
+    blocker.close()
+  }
 })

@@ -130,6 +130,13 @@ test('--once prints one exposition with the test cgroups after one housekeeping 
   assert.equal(fams.has('process_cpu_seconds_total'), false)
 })
 
+test('cAdvisor-style --store-container-labels=false and --sample-timestamps are accepted', {skip}, async () => {
+  const res = await runCli(['serve', '--once', '--store-container-labels=false', '--whitelisted-container-labels', 'a.b,c', '--sample-timestamps', '--raw-cgroup-prefix-whitelist', tc.root])
+  assert.equal(res.code, 0, res.stderr)
+  const busy = samples(parseExposition(res.stdout, 'prometheus'), 'container_memory_usage_bytes', {id: tc.name('busy')})[0]
+  assert.ok(busy?.timestamp !== undefined && Math.abs(busy.timestamp - Date.now()) < 60_000, 'sample timestamp in ms')
+})
+
 test('bad flags: one line, exit 2', async () => {
   for (const args of [['--listen', 'nonsense'], ['--enable-metrics', 'cpu,bogus'], ['--web-config-file', '/nonexistent/web.yml'], ['--telemetry-path', 'metrics']]) {
     const res = await runCli(['serve', ...args])

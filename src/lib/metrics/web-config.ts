@@ -105,6 +105,8 @@ export function loadWebConfig(path: string): WebConfig {
     ])
     const certFile = str(tls, 'cert_file', w)
     const keyFile = str(tls, 'key_file', w)
+    if (!certFile && !str(tls, 'cert', w)) throw new WebConfigError(`${w}: cert_file (or cert) is required`)
+    if (!keyFile && !str(tls, 'key', w)) throw new WebConfigError(`${w}: key_file (or key) is required`)
     const cert = certFile ? read(certFile, 'cert_file') : str(tls, 'cert', w) ? Buffer.from(str(tls, 'cert', w)!) : undefined
     const key = keyFile ? read(keyFile, 'key_file') : str(tls, 'key', w) ? Buffer.from(str(tls, 'key', w)!) : undefined
     if (!cert) throw new WebConfigError(`${w}: cert_file (or cert) is required`)

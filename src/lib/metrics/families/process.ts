@@ -11,11 +11,11 @@ const threadsMax: Family = {
 export const processModule: KindModule = {
   families: [processes, threadsMax],
   enabled: (kinds) => kinds.has('process'),
-  write(out, {sample}) {
+  write(out, {sample, spec}) {
     const p = sample?.processes
     if (!p) return
     out.add(processes, p.processes)
     // cAdvisor shows an unlimited pids.max as 0.
-    out.add(threadsMax, p.limit ?? 0)
+    out.add(threadsMax, p.limit ?? spec?.pidsLimit ?? 0)
   },
 }
