@@ -1,7 +1,7 @@
 // Child process of bench/stats.bench.ts: runs one memory or stall measurement in a fresh Node
 // process (no tsx, the built dist/ code, as `cadv serve` runs it) and prints one JSON line.
 //   node --expose-gc bench/lib/stats-child.mjs store <root> <n> <idle|changing>
-//   node --expose-gc bench/lib/stats-child.mjs live <root> <n> <seconds> <jitter>
+//   node --expose-gc bench/lib/stats-child.mjs live <root> <n> <seconds> <jitter> <initial splay>
 import {monitorEventLoopDelay} from 'node:perf_hooks'
 
 const dist = new URL('../../dist/lib/', import.meta.url)
@@ -11,7 +11,7 @@ const {createManager} = await import(new URL('manager.js', dist).href)
 const stats = await import(new URL('stats/index.js', dist).href)
 
 const MiB = 1024 * 1024
-const [mode, root, nText, arg4, arg5] = process.argv.slice(2)
+const [mode, root, nText, arg4, arg5, arg6] = process.argv.slice(2)
 const n = Number(nText)
 const rss = () => {
   globalThis.gc?.()
@@ -49,6 +49,9 @@ if (mode === 'store') {
   }
   let samples = 0
   for (const name of store.names()) samples += store.samples(name).length
+  // Measure the steady state: V8 gives freed pages back on a timer after a burst of allocation.
+  rss()
+  await new Promise((r) => setTimeout(r, 3000))
   const rssNow = rss()
   const heap = process.memoryUsage().heapUsed / MiB
   let shared = 0
@@ -64,7 +67,7 @@ if (mode === 'store') {
     layout,
     kinds,
     watch: {prefixes: [root], hierarchies: selectHierarchies(layout, kinds)},
-    housekeeping: {intervalMs: 1000, maxIntervalMs: 1000, dynamic: false, jitterFactor: Number(arg5)},
+    housekeeping: {intervalMs: 1000, maxIntervalMs: 1000, dynamic: false, jitterFactor: Number(arg5), initialSplayFactor: Number(arg6 ?? arg5)},
   })
   let samples = 0
   manager.on('sample', () => samples++)

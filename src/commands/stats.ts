@@ -64,7 +64,9 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
       watch: {hierarchies, ...(filters.prefix.length > 0 ? {prefixes: filters.prefix} : {})},
       // A table wants every row fresh each refresh: no back-off, no jitter, and only the two
       // newest samples kept.
-      housekeeping: {intervalMs: interval, maxIntervalMs: interval, dynamic: false, jitterFactor: 0},
+      // The first waits are spread over an interval so a thousand containers found at start-up
+      // are not all read in the same instant (one long event-loop stall per refresh).
+      housekeeping: {intervalMs: interval, maxIntervalMs: interval, dynamic: false, jitterFactor: 0, initialSplayFactor: once ? 0 : 1},
       store: {maxAgeMs: interval * 3, maxSamples: 3},
       ...(depth === undefined ? {} : {include: (name: string) => nameDepth(name) <= depth}),
       // Names, factories and labels come from the runtimes; a slow or absent runtime delays only

@@ -1,0 +1,52 @@
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {OpenFiles, openFileLimit} from '../../src/lib/stats/index.js'
+import {pickKeyValues} from '../../src/lib/stats/parse.js'
+
+test('kept files are re-read at offset 0 and see new content; the budget closes the least recently read', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadv-files-'))
+  try {
+    const files = new OpenFiles(2)
+    const p = (n: string): string => join(dir, n)
+    for (const n of ['a', 'b', 'c']) writeFileSync(p(n), `${n}1\n`)
+    assert.equal(files.read(p('a')), 'a1\n')
+    assert.equal(files.read(p('b')), 'b1\n')
+    writeFileSync(p('a'), 'a2 longer\n')
+    assert.equal(files.read(p('a')), 'a2 longer\n', 'a positional read at 0 sees the new content')
+    assert.deepEqual(files.stats, {hits: 1, opens: 2, evictions: 0})
+    files.read(p('c'))
+    assert.equal(files.openCount, 2)
+    assert.equal(files.stats.evictions, 1, 'b was the least recently read')
+    files.read(p('a'))
+    assert.equal(files.stats.hits, 2, 'a stayed open')
+    assert.equal(files.read(p('missing')), undefined)
+    assert.equal(files.read(p('a'), false), 'a2 longer\n')
+    const big = 'x'.repeat(200_000)
+    writeFileSync(p('big'), big)
+    assert.equal(files.read(p('big'))?.length, big.length, 'files longer than the buffer are read whole')
+    files.closeAll()
+    assert.equal(files.openCount, 0)
+    const none = new OpenFiles(0)
+    assert.equal(none.read(p('a')), 'a2 longer\n')
+    assert.equal(none.openCount, 0, 'a budget of 0 keeps nothing open')
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
+test('the open-file limit is read from /proc/self/limits', () => {
+  const limit = openFileLimit()
+  assert.ok(limit === undefined || limit > 0)
+})
+
+test('pickKeyValues validates every line and picks only the asked keys', () => {
+  const text = 'cache 10\nrss 20\ntotal_rss 30\nnegative -5\n'
+  assert.deepEqual(pickKeyValues(text, 'f', ['total_rss', 'rss', 'nope', 'negative']), [30, 20, undefined, 0])
+  assert.throws(() => pickKeyValues('a 1\nb x\n', 'f', ['a']), /f: line 2: "x" is not an integer/)
+  assert.throws(() => pickKeyValues('a 1\nb\n', 'f', ['a']), /f: line 2: expected "key value", got "b"/)
+  assert.throws(() => pickKeyValues('a \n', 'f', ['a']), /line 1: "" is not an integer/)
+})
