@@ -424,6 +424,28 @@ describe('offline: decided from names alone', () => {
   })
 })
 
+describe('limits', () => {
+  test('a Limiter keeps at most max calls in flight and runs them all', async () => {
+    const {Limiter} = await import('../../src/lib/factories/http.js')
+    const l = new Limiter(3)
+    let active = 0
+    let peak = 0
+    const results = await Promise.all(
+      Array.from({length: 10}, (_, i) =>
+        l.run(async () => {
+          peak = Math.max(peak, ++active)
+          await new Promise((r) => setTimeout(r, 5))
+          active--
+          if (i === 4) throw new Error('four')
+          return i
+        }).catch((e: Error) => e.message),
+      ),
+    )
+    assert.equal(peak, 3)
+    assert.deepEqual(results, [0, 1, 2, 3, 'four', 5, 6, 7, 8, 9])
+  })
+})
+
 describe('resolver', () => {
   test('one lookup per name until forget(); concurrent asks share it', async () => {
     const r = createResolver({offline: true})

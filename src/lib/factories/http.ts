@@ -51,6 +51,31 @@ export class EndpointGuard {
   }
 }
 
+/**
+ * At most `max` calls in flight to one runtime: a host that starts with thousands of
+ * cgroups must not open thousands of sockets to dockerd at once.
+ */
+export class Limiter {
+  private active = 0
+  private readonly waiting: (() => void)[] = []
+
+  constructor(private readonly max: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((r) => this.waiting.push(r))
+    this.active++
+    try {
+      return await fn()
+    } finally {
+      this.active--
+      this.waiting.shift()?.()
+    }
+  }
+}
+
+/** Calls in flight per runtime endpoint. */
+export const MAX_CALLS_IN_FLIGHT = 16
+
 export interface JsonResponse {
   status: number
   body: unknown

@@ -12,7 +12,7 @@ import {fileURLToPath} from 'node:url'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
 
-import {EndpointGuard, RuntimeUnreachable} from '../http.js'
+import {EndpointGuard, Limiter, MAX_CALLS_IN_FLIGHT, RuntimeUnreachable} from '../http.js'
 import type {ResolverOptions} from '../options.js'
 
 /** The repository's proto/ folder, the same relative place from src/ and from dist/. */
@@ -79,6 +79,7 @@ export function grpcTarget(endpoint: string): string {
 export class ContainerdClient {
   private stubs: Stubs | undefined
   private readonly guard = new EndpointGuard(COOLDOWN_MS)
+  private readonly limiter = new Limiter(MAX_CALLS_IN_FLIGHT)
 
   constructor(readonly config: ResolverOptions['containerd']) {}
 
@@ -135,6 +136,10 @@ export class ContainerdClient {
 
   /** One unary call with a deadline; NOT_FOUND → null when `notFoundIsNull`; other failures throw RuntimeUnreachable. */
   private call<Res>(which: keyof Stubs, method: string, req: unknown, notFoundIsNull: boolean): Promise<Res | null> {
+    return this.limiter.run(() => this.callNow<Res>(which, method, req, notFoundIsNull))
+  }
+
+  private callNow<Res>(which: keyof Stubs, method: string, req: unknown, notFoundIsNull: boolean): Promise<Res | null> {
     const skip = this.guard.check()
     if (skip) return Promise.reject(new RuntimeUnreachable(this.endpoint, skip))
     let stub: grpc.Client

@@ -3,7 +3,7 @@
  * `GET /info` (cgroup driver, storage) and `GET /containers/<id>` (name, pid, image, labels,
  * annotations). CRI-O sends `Host: crio`. /info is asked once and kept.
  */
-import {EndpointGuard, RuntimeUnreachable, getJson, isTimeout} from '../http.js'
+import {EndpointGuard, Limiter, MAX_CALLS_IN_FLIGHT, RuntimeUnreachable, getJson, isTimeout} from '../http.js'
 import type {RuntimeEndpoint} from '../options.js'
 
 export interface CrioInfo {
@@ -36,6 +36,7 @@ function strings(v: unknown): Record<string, string> {
 export class CrioClient {
   private info: CrioInfo | undefined
   private readonly guard = new EndpointGuard(COOLDOWN_MS)
+  private readonly limiter = new Limiter(MAX_CALLS_IN_FLIGHT)
 
   constructor(readonly config: RuntimeEndpoint) {}
 
@@ -73,11 +74,17 @@ export class CrioClient {
   private async get(path: string): Promise<{status: number; body: unknown}> {
     const skip = this.guard.check()
     if (skip) throw new RuntimeUnreachable(this.endpoint, skip)
-    try {
-      return await getJson(this.endpoint, path, this.config.timeoutMs, {Host: 'crio'})
-    } catch (err) {
-      if (isTimeout(err)) this.guard.timedOut()
-      throw err
-    }
+    // The guard is asked again once a slot frees, and marked before the slot is given back,
+    // so that calls queued behind a timed-out one are skipped rather than sent.
+    return this.limiter.run(async () => {
+      const late = this.guard.check()
+      if (late) throw new RuntimeUnreachable(this.endpoint, late)
+      try {
+        return await getJson(this.endpoint, path, this.config.timeoutMs, {Host: 'crio'})
+      } catch (err) {
+        if (isTimeout(err)) this.guard.timedOut()
+        throw err
+      }
+    })
   }
 }

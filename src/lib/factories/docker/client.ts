@@ -2,7 +2,7 @@
  * The Docker Engine API client (also spoken by `podman system service`): the only code that
  * talks to dockerd. One call matters: inspect. Unversioned paths, so any daemon answers.
  */
-import {EndpointGuard, RuntimeUnreachable, getJson, isTimeout} from '../http.js'
+import {EndpointGuard, Limiter, MAX_CALLS_IN_FLIGHT, RuntimeUnreachable, getJson, isTimeout} from '../http.js'
 import type {RuntimeEndpoint} from '../options.js'
 
 /** The fields of `GET /containers/<id>/json` cadv uses. */
@@ -27,6 +27,7 @@ const COOLDOWN_MS = 10_000
 
 export class EngineClient {
   private readonly guard = new EndpointGuard(COOLDOWN_MS)
+  private readonly limiter = new Limiter(MAX_CALLS_IN_FLIGHT)
 
   constructor(
     /** `docker` or `podman`: which daemon this is, for messages. */
@@ -55,12 +56,18 @@ export class EngineClient {
   private async get(path: string): Promise<{status: number; body: unknown}> {
     const skip = this.guard.check()
     if (skip) throw new RuntimeUnreachable(this.endpoint, skip)
-    try {
-      return await getJson(this.endpoint, path, this.config.timeoutMs)
-    } catch (err) {
-      if (isTimeout(err)) this.guard.timedOut()
-      throw err
-    }
+    // The guard is asked again once a slot frees, and marked before the slot is given back,
+    // so that calls queued behind a timed-out one are skipped rather than sent.
+    return this.limiter.run(async () => {
+      const late = this.guard.check()
+      if (late) throw new RuntimeUnreachable(this.endpoint, late)
+      try {
+        return await getJson(this.endpoint, path, this.config.timeoutMs)
+      } catch (err) {
+        if (isTimeout(err)) this.guard.timedOut()
+        throw err
+      }
+    })
   }
 }
 
