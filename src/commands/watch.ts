@@ -4,7 +4,7 @@ import {invalidNameReason, selectHierarchies} from '../lib/cgroups/index.js'
 import {CadvCommand} from '../lib/cli/base-command.js'
 import {durationFlag} from '../lib/cli/duration.js'
 import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.js'
-import {createResolver, resolveEvents} from '../lib/factories/index.js'
+import {createResolver, resolveEvents, type Resolution} from '../lib/factories/index.js'
 import {resolveKinds} from '../lib/kinds.js'
 import {ndjsonWriter} from '../lib/output/ndjson.js'
 import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
@@ -57,6 +57,20 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     }),
   }
 
+  /** --verbose: why a container was ignored, and each runtime that could not be asked (once). */
+  private readonly unreachable = new Set<string>()
+  private explain(r: Resolution): void {
+    if (!this.verbose) return
+    const winner = r.decision.checks.at(-1)
+    if (winner && !r.decision.accepted) this.note(`${r.decision.name}: ignored by ${winner.factory}: ${winner.reason}`)
+    for (const c of r.decision.checks) {
+      if (c.reason.startsWith('unreachable: ') && !this.unreachable.has(c.factory)) {
+        this.unreachable.add(c.factory)
+        this.note(`${c.factory}: ${c.reason}; its containers fall through to the next factory`)
+      }
+    }
+  }
+
   async run(): Promise<void> {
     const {flags} = await this.parse(Watch)
     this.verbose = flags.verbose
@@ -72,7 +86,7 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     const out = ndjsonWriter<ContainerEvent>()
     // The one place events become output; --resolve enriches them here, in order.
     const resolver = flags.resolve ? createResolver(resolverOptionsFromFlags(flags)) : undefined
-    const enricher = resolver ? resolveEvents(resolver, (e) => out.write(e)) : undefined
+    const enricher = resolver ? resolveEvents(resolver, (e) => out.write(e), (r) => this.explain(r)) : undefined
     const print = (e: ContainerEvent): void => (enricher ? enricher.push(e) : out.write(e))
     const watcher = createWatcher({
       hierarchies,

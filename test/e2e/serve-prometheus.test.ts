@@ -12,12 +12,15 @@ const skip = realCgroupSkipReason() ?? prometheusSkipReason()
 let tc: TestCgroups
 let serve: ServeProcess
 let prom: TestPrometheus
+/** A cgroup name with a quote, a backslash, braces and non-ASCII: it becomes an `id` label value. */
+const WEIRD = 'q"uo\\te {ünï} 🐳'
 
 before(async () => {
   if (skip) return
   tc = new TestCgroups('cadvt-prom')
   tc.mkdir()
   tc.mkdir('busy')
+  tc.mkdir(WEIRD)
   tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
   serve = await new ServeProcess(['--housekeeping-interval', '500ms', '--max-housekeeping-interval', '1s', '--raw-cgroup-prefix-whitelist', tc.root]).ready()
   prom = new TestPrometheus()
@@ -57,6 +60,10 @@ test('Prometheus scrapes cadv serve and rate(container_cpu_usage_seconds_total) 
   const memory = await prom.query(`container_memory_usage_bytes{id="${id}"}`)
   assert.ok(memory.length === 1 && Number(memory[0]!.value[1]) > 0)
   assert.ok(failcnt.length <= 1)
+  // The odd cgroup name went through the exposition escaped and came out whole.
+  const weird = await prom.query(`container_memory_usage_bytes{id=${JSON.stringify(tc.name(WEIRD))}}`)
+  assert.equal(weird.length, 1)
+  assert.equal(weird[0]!.metric.id, tc.name(WEIRD))
   const info = await prom.query('cadv_version_info')
   assert.equal(info.length, 1)
 })

@@ -159,7 +159,10 @@ test('--max-requests: scrapes beyond the limit get 503; a slow request times out
     assert.equal((await fetch(`${serve.url}/healthz`)).status, 200, 'the limit is for scrapes only')
     // The held request finishes: its scrape is answered and the slot frees up.
     held.socket.write('hello')
-    assert.match(await Promise.race([held.reply, new Promise<string>((r) => setTimeout(() => r(''), 3000))]).then(async (first) => first || (held.socket.end(), held.reply)), /^HTTP\/1\.1 200/)
+    const reply = await Promise.race([held.reply, new Promise<string>((r) => setTimeout(() => r(''), 3000))]).then(async (first) => first || (held.socket.end(), held.reply))
+    assert.match(reply, /^HTTP\/1\.1 200/)
+    // The refusal is counted, as promhttp counts its own.
+    assert.match(reply, /^cadv_metric_handler_requests_total\{code="503"\} 1$/m)
     held.socket.destroy()
     assert.equal((await fetch(`${serve.url}/metrics`)).status, 200)
     // A request that never completes is cut off by --request-timeout.

@@ -14,6 +14,8 @@ import {ServeProcess} from '../helpers/serve.js'
 const skip = realCgroupSkipReason()
 let tc: TestCgroups
 let serve: ServeProcess
+/** A cgroup name with a quote, a backslash, braces and non-ASCII (the kernel refuses newlines). */
+const WEIRD = 'q"uo\\te {ünï} 🐳'
 
 async function scrape(headers: Record<string, string> = {}): Promise<{status: number; type: string; text: string; raw: Buffer; encoding: string | null}> {
   const res = await fetch(`${serve.url}/metrics`, {headers})
@@ -42,6 +44,7 @@ before(async () => {
   tc.mkdir()
   tc.mkdir('busy')
   tc.mkdir('idle')
+  tc.mkdir(WEIRD)
   tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
   // Only our cgroups (and /): other suites' cgroups on a shared machine must not slow this one.
   serve = await new ServeProcess(['--housekeeping-interval', '200ms', '--max-housekeeping-interval', '400ms', '--raw-cgroup-prefix-whitelist', tc.root]).ready()
@@ -74,8 +77,20 @@ test('a busy test cgroup appears with CPU time that grows about one core per sec
   assert.equal(second.type, 'text/plain; version=0.0.4; charset=utf-8')
 })
 
+test('an odd cgroup name survives as an id label in both formats', {skip}, async () => {
+  const id = tc.name(WEIRD)
+  const text = await until('the odd cgroup', async () => {
+    const {text} = await scrape()
+    return text.includes('container_memory_usage_bytes{id="') && samples(parseExposition(text, 'prometheus'), 'container_memory_usage_bytes', {id}).length === 1 ? text : undefined
+  })
+  assert.ok(text.includes(`id="${tc.root}/q\\"uo\\\\te {ünï} 🐳"`))
+  const om = await scrape({Accept: 'application/openmetrics-text; version=1.0.0'})
+  assert.equal(samples(parseExposition(om.text, 'openmetrics'), 'container_memory_usage_bytes', {id}).length, 1)
+})
+
 test('promtool finds nothing but the cAdvisor names kept for compatibility', {skip: skip ?? promtoolSkipReason()}, async () => {
   const {text} = await scrape()
+  assert.ok(text.includes('{ünï} 🐳'), 'the odd cgroup is in what promtool reads')
   assert.deepEqual(promtoolProblems(text).filter((p) => !KNOWN_CADVISOR_LINT.has(p)), [])
 })
 

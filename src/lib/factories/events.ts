@@ -45,7 +45,14 @@ export interface EventResolver {
   drain(): Promise<void>
 }
 
-export function resolveEvents(resolver: ContainerResolver, write: (e: ContainerEvent & ResolvedFields) => void): EventResolver {
+/**
+ * `onDecision` sees each add's decision (for --verbose notes); it must not throw.
+ */
+export function resolveEvents(
+  resolver: ContainerResolver,
+  write: (e: ContainerEvent & ResolvedFields) => void,
+  onDecision?: (r: Resolution) => void,
+): EventResolver {
   const known = new Map<ContainerName, Promise<Resolution>>()
   let tail: Promise<void> = Promise.resolve()
   return {
@@ -53,6 +60,7 @@ export function resolveEvents(resolver: ContainerResolver, write: (e: ContainerE
       let pending: Promise<Resolution> | undefined
       if (e.type === 'ContainerAdd') {
         pending = resolver.resolve(e.name)
+        if (onDecision) pending = pending.then((r) => (onDecision(r), r))
         known.set(e.name, pending)
       } else {
         pending = known.get(e.name)

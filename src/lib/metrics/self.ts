@@ -4,7 +4,9 @@
  * form, because prom-client's OpenMetrics mode renames counters in place (strips `_total` from
  * metric.name), which would corrupt every later 0.0.4 scrape of the same registry.
  */
-import {collectDefaultMetrics, Registry, type MetricObjectWithValues, type MetricValue} from 'prom-client'
+import {collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue} from 'prom-client'
+
+import type {ContainerView} from '../manager.js'
 
 import {escapeHelp, formatValue, labelPairs, type ExpositionFormat} from './text.js'
 
@@ -16,10 +18,34 @@ const DROPPED = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 
 
 export class SelfMetrics {
   readonly registry = new Registry()
+  /** Scrapes of the telemetry path by HTTP status (503: over --max-requests), like promhttp's. */
+  readonly scrapes = new Counter({
+    name: 'cadv_metric_handler_requests_total',
+    help: 'Scrapes of the metrics endpoint, by HTTP status code.',
+    labelNames: ['code'],
+    registers: [this.registry],
+  })
+  readonly inFlight = new Gauge({
+    name: 'cadv_metric_handler_requests_in_flight',
+    help: 'Scrapes of the metrics endpoint being served now.',
+    registers: [this.registry],
+  })
 
-  constructor() {
+  constructor(view?: ContainerView) {
     collectDefaultMetrics({register: this.registry})
     for (const name of DROPPED) this.registry.removeSingleMetric(name)
+    if (view) {
+      new Gauge({
+        name: 'cadv_containers',
+        help: 'Containers cadv tracks now.',
+        registers: [this.registry],
+        collect() {
+          let n = 0
+          for (const _ of view.containers()) n++
+          this.set(n)
+        },
+      })
+    }
   }
 
   async text(format: ExpositionFormat): Promise<string> {

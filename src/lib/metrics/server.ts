@@ -11,6 +11,7 @@ import type {TLSSocket} from 'node:tls'
 
 import type {ContainerState, ContainerView} from '../manager.js'
 import {negotiateFormat} from './negotiate.js'
+import type {SelfMetrics} from './self.js'
 import type {MetricsSource} from './source.js'
 import type {TlsSettings, WebConfig, WebConfigWatcher} from './web-config.js'
 
@@ -19,6 +20,8 @@ export interface ServerOptions {
   listen: readonly string[]
   telemetryPath: string
   source: MetricsSource
+  /** Where scrape counts go (absent with --disable-exporter-metrics). */
+  self?: SelfMetrics
   view: ContainerView
   webConfig?: WebConfigWatcher
   /** Parallel scrapes of the telemetry path; 0 = unlimited. */
@@ -186,11 +189,15 @@ export class MetricsServer {
 
   private async scrape(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const max = this.options.maxRequests
+    const self = this.options.self
     if (max > 0 && this.inFlightScrapes >= max) {
+      self?.scrapes.inc({code: '503'})
       this.send(res, 503, 'text/plain; charset=utf-8', `too many concurrent scrapes (--max-requests ${max})\n`)
       return
     }
     this.inFlightScrapes++
+    self?.inFlight.inc()
+    res.once('finish', () => self?.scrapes.inc({code: String(res.statusCode)}))
     try {
       // A scrape is in flight from its first byte to its last: one whose request has not fully
       // arrived holds its slot (until --request-timeout), so slow clients count against the limit.
@@ -210,6 +217,7 @@ export class MetricsServer {
       await new Promise<void>((resolve) => (res.writableFinished ? resolve() : res.once('close', resolve)))
     } finally {
       this.inFlightScrapes--
+      self?.inFlight.dec()
     }
   }
 

@@ -41,16 +41,18 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   if (!setup.telemetryPath.startsWith('/')) throw new ListenError(`--telemetry-path "${setup.telemetryPath}" must start with /`)
   for (const l of setup.listen) parseListen(l)
   const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
+  const self = setup.exporterMetrics ? new SelfMetrics(setup.manager) : undefined
   const source = new MetricsSource({
     view: setup.manager,
     exposition: new Exposition(setup.exposition),
-    self: setup.exporterMetrics ? new SelfMetrics() : undefined,
+    self,
     noBodyCache: setup.exposition.noCache,
   })
   const server = new MetricsServer({
     listen: setup.listen,
     telemetryPath: setup.telemetryPath,
     source,
+    self,
     view: setup.manager,
     webConfig,
     maxRequests: setup.maxRequests,
@@ -106,7 +108,7 @@ export async function renderOnce(setup: Pick<ServeSetup, 'manager' | 'exposition
     const source = new MetricsSource({
       view: setup.manager,
       exposition: new Exposition(setup.exposition),
-      self: setup.exporterMetrics ? new SelfMetrics() : undefined,
+      self: setup.exporterMetrics ? new SelfMetrics(setup.manager) : undefined,
     })
     const body = await source.body(format)
     source.close()
