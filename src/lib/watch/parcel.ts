@@ -23,9 +23,24 @@ export async function parcelBackend(warn: (message: string) => void): Promise<Wa
   } catch (err) {
     throw Object.assign(new Error(`--watch-backend parcel: @parcel/watcher cannot be loaded (${(err as Error).message})`), {exitCode: 2})
   }
-  const subs = new Map<string, {h: Hierarchy; mark: MarkDirty; sub: AsyncSubscription}>()
+  const subs = new Map<string, {h: Hierarchy; mark: MarkDirty; sub: AsyncSubscription | undefined}>()
 
+  /**
+   * Parcel's start-up crawl fails as a whole when any directory vanishes under it ("No such
+   * file or directory" from inotify_add_watch), which on a busy host is normal life: retry.
+   */
   async function subscribe(h: Hierarchy, mark: MarkDirty): Promise<AsyncSubscription> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await subscribeOnce(h, mark)
+      } catch (err) {
+        if (attempt >= 10 || !/No such file or directory|ENOENT/.test((err as Error).message)) throw err
+        await new Promise((r) => setTimeout(r, 10 * attempt))
+      }
+    }
+  }
+
+  function subscribeOnce(h: Hierarchy, mark: MarkDirty): Promise<AsyncSubscription> {
     const root = h.mountPoint
     return parcel.subscribe(
       root,
@@ -53,14 +68,20 @@ export async function parcelBackend(warn: (message: string) => void): Promise<Wa
       // go first for its leaked watches to be freed. The rescan that follows re-reads every
       // directory, which covers the moment without a subscription.
       for (const s of subs.values()) {
-        await s.sub.unsubscribe()
-        s.sub = await subscribe(s.h, s.mark)
+        if (s.sub) await s.sub.unsubscribe()
+        s.sub = undefined
+        try {
+          s.sub = await subscribe(s.h, s.mark)
+        } catch (err) {
+          // The rescans keep finding changes meanwhile; the next one subscribes again.
+          warn(`@parcel/watcher cannot subscribe to ${s.h.id} again (${(err as Error).message}); relying on rescans until it can`)
+        }
       }
     },
     async stop() {
       const all = [...subs.values()]
       subs.clear()
-      await Promise.all(all.map((s) => s.sub.unsubscribe()))
+      await Promise.all(all.map((s) => s.sub?.unsubscribe()))
     },
   }
 }

@@ -10,6 +10,11 @@ export interface TreeSink {
   deleted(h: Hierarchy, name: ContainerName): void
   /** Schedule a re-read of `name` (a new directory must be scanned once its watch exists). */
   dirty(tree: HierarchyTree, name: ContainerName): void
+  /**
+   * Schedule tracking a new subdirectory found by a re-read. Queued rather than done at once
+   * so a directory with 2,000 new children does not block the event loop in one call.
+   */
+  found(tree: HierarchyTree, name: ContainerName): void
   /** The backend could not watch `name` (ENOSPC, EACCES, ...); it is polled from now on. */
   unwatched(h: Hierarchy, name: ContainerName, err: NodeJS.ErrnoException): void
 }
@@ -40,6 +45,8 @@ export class HierarchyTree {
   private readonly dirs = new Map<ContainerName, DirState>()
   /** Directories no event will tell us about: re-read on every poll tick. */
   readonly polled = new Set<ContainerName>()
+  /** Found by a re-read and queued for track(): not queued twice by the re-reads of a burst. */
+  private readonly queued = new Set<ContainerName>()
 
   constructor(
     readonly hierarchy: Hierarchy,
@@ -69,9 +76,14 @@ export class HierarchyTree {
   /**
    * Tracks a directory that exists (or did a moment ago): watch, then remember, report and
    * schedule its scan. Returns false when it is gone already; that is normal life.
+   * Idempotent: a directory queued twice is tracked once.
    */
-  private track(name: ContainerName): boolean {
+  track(name: ContainerName): boolean {
+    this.queued.delete(name)
     if (this.dirs.has(name)) return true
+    // Queued while its parent was dropped: it is gone with it.
+    const parent = parentName(name)
+    if (parent !== undefined && !this.dirs.has(parent)) return false
     const dir = cgroupDir(this.hierarchy, name)
     let watch: DirWatch | undefined
     let polled = false
@@ -84,17 +96,20 @@ export class HierarchyTree {
       polled = true
       this.sink.unwatched(this.hierarchy, name, err as NodeJS.ErrnoException)
     }
-    let ino: number
-    try {
-      ino = lstatSync(dir).ino
-    } catch (err) {
-      watch?.close()
-      if (gone(err)) return false
-      throw err
+    // Inodes tell a same-name re-create apart when an event names the entry; the poll
+    // backend has no events, so it skips the syscall (it is what `--once` runs).
+    let ino = -1
+    if (this.backend.name !== 'poll') {
+      try {
+        ino = lstatSync(dir).ino
+      } catch (err) {
+        watch?.close()
+        if (gone(err)) return false
+        throw err
+      }
     }
     this.dirs.set(name, {ino, watch, children: new Set()})
     if (polled) this.polled.add(name)
-    const parent = parentName(name)
     if (parent !== undefined) this.dirs.get(parent)?.children.add(name)
     this.sink.added(this.hierarchy, name)
     this.sink.dirty(this, name)
@@ -157,7 +172,11 @@ export class HierarchyTree {
     // Removals first: a rename within the directory must close the old watch before the new
     // path watches the same inode.
     for (const child of [...state.children]) if (!now.has(child)) this.drop(child)
-    for (const child of now) if (!state.children.has(child)) this.track(child)
+    for (const child of now) {
+      if (state.children.has(child) || this.queued.has(child)) continue
+      this.queued.add(child)
+      this.sink.found(this, child)
+    }
   }
 
   /** Stops tracking a directory and its whole subtree, reporting deletes deepest first. */
@@ -188,5 +207,6 @@ export class HierarchyTree {
     for (const s of this.dirs.values()) s.watch?.close()
     this.dirs.clear()
     this.polled.clear()
+    this.queued.clear()
   }
 }

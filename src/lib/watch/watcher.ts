@@ -35,6 +35,8 @@ export interface WatcherStats {
   polled: number
   /** Full rescans done since start. */
   rescans: number
+  /** Longest synchronous stretch of re-reads in one turn of the event loop, in ms. */
+  longestSliceMs: number
 }
 
 export const DEFAULT_RESCAN_INTERVAL_MS = 60_000
@@ -64,6 +66,9 @@ export class Watcher extends EventEmitter<WatcherEvents> {
   protected readonly known: ScanResult = new Map()
   private readonly trees: HierarchyTree[] = []
   private readonly dirty = new Map<string, DirtyDir>()
+  /** New subdirectories to track, in the order found (a queue with a moving head). */
+  private readonly found: Array<{tree: HierarchyTree; name: ContainerName}> = []
+  private foundHead = 0
   private readonly idleWaiters: Array<() => void> = []
   private readonly filter
   private readonly warned = new Set<string>()
@@ -72,6 +77,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
   private starting = true
   private stopped = false
   private rescans = 0
+  private longestSliceMs = 0
   private rescanTimer: NodeJS.Timeout | undefined
   private pollTimer: NodeJS.Timeout | undefined
   private rescanning: Promise<void> | undefined
@@ -96,7 +102,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       directories += t.size
       polled += t.polled.size
     }
-    return {backend: this.backendName, directories, polled, rescans: this.rescans}
+    return {backend: this.backendName, directories, polled, rescans: this.rescans, longestSliceMs: this.longestSliceMs}
   }
 
   async start(): Promise<void> {
@@ -122,6 +128,8 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     clearInterval(this.rescanTimer)
     clearInterval(this.pollTimer)
     this.dirty.clear()
+    this.found.length = 0
+    this.foundHead = 0
     for (const t of this.trees) t.close()
     await this.backend?.stop()
     for (const w of this.idleWaiters.splice(0)) w()
@@ -148,7 +156,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
 
   /** Resolves when every pending re-read is done. */
   idle(): Promise<void> {
-    if (this.dirty.size === 0 || this.stopped) return Promise.resolve()
+    if (!this.pending() || this.stopped) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
@@ -170,6 +178,10 @@ export class Watcher extends EventEmitter<WatcherEvents> {
         this.emit('event', makeEvent('ContainerDelete', name, false))
       },
       dirty: (tree, name) => this.mark(tree, name),
+      found: (tree, name) => {
+        this.found.push({tree, name})
+        this.schedule()
+      },
       unwatched: (h, name, err) => {
         if (err.code === 'ENOSPC') {
           this.warn(
@@ -198,32 +210,56 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     let d = this.dirty.get(key)
     if (!d) this.dirty.set(key, (d = {tree, name, entries: undefined}))
     if (entry !== undefined) (d.entries ??= new Set()).add(entry)
-    if (!this.flushScheduled) {
-      this.flushScheduled = true
-      setImmediate(this.flush)
-    }
+    this.schedule()
   }
 
   private readonly flush = (): void => {
     this.flushScheduled = false
     if (this.stopped) return
-    const deadline = performance.now() + SLICE_MS
-    for (const [key, d] of this.dirty) {
-      this.dirty.delete(key)
-      try {
-        d.tree.reread(d.name, d.entries)
-      } catch (err) {
-        // Not ENOENT (that is handled as a delete): say it once and let the rescan retry.
-        const e = err as NodeJS.ErrnoException
-        this.warn(`reread:${e.code}`, `cannot read ${d.tree.hierarchy.id} ${d.name}: ${e.code ?? e.message}`)
+    const started = performance.now()
+    const deadline = started + SLICE_MS
+    // New directories first (lowest latency for adds), then re-reads; stop at the deadline.
+    slice: while (performance.now() < deadline) {
+      while (this.foundHead < this.found.length) {
+        const {tree, name} = this.found[this.foundHead++]!
+        this.guard(tree, name, () => tree.track(name))
+        if (performance.now() > deadline) break slice
       }
-      if (performance.now() > deadline) break
+      this.found.length = 0
+      this.foundHead = 0
+      if (this.dirty.size === 0) break
+      for (const [key, d] of this.dirty) {
+        this.dirty.delete(key)
+        this.guard(d.tree, d.name, () => d.tree.reread(d.name, d.entries))
+        if (this.found.length > 0 || performance.now() > deadline) continue slice
+      }
     }
-    if (this.dirty.size > 0) {
+    this.longestSliceMs = Math.max(this.longestSliceMs, performance.now() - started)
+    if (this.pending()) {
       this.flushScheduled = true
       setImmediate(this.flush)
     } else {
       for (const w of this.idleWaiters.splice(0)) w()
+    }
+  }
+
+  private pending(): boolean {
+    return this.dirty.size > 0 || this.foundHead < this.found.length
+  }
+
+  private schedule(): void {
+    if (this.flushScheduled || this.stopped) return
+    this.flushScheduled = true
+    setImmediate(this.flush)
+  }
+
+  /** A failure other than "gone" (handled in the tree as a delete): say it once, let the rescan retry. */
+  private guard(tree: HierarchyTree, name: ContainerName, work: () => unknown): void {
+    try {
+      work()
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      this.warn(`read:${e.code}`, `cannot read ${tree.hierarchy.id} ${name}: ${e.code ?? e.message}`)
     }
   }
 
