@@ -114,6 +114,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
       version,
       log: (m) => process.stderr.write(`cadv serve: ${m}\n`),
     })
+    for (const w of handle.warnings) process.stderr.write(`cadv serve: warning: ${w}\n`)
     const scheme = handle.tls ? 'https' : 'http'
     for (const a of handle.addresses) {
       const host = a.address.includes(':') ? `[${a.address}]` : a.address

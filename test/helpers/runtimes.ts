@@ -11,8 +11,9 @@
  *
  * teardown() removes containers, stops daemons BY PID and waits for them, unmounts what is
  * left under the work directory, removes our cgroup parent deepest first in every hierarchy,
- * then the work directory, and finally the shared runtime directories under /run that did
- * not exist before we started, only when empty. It never throws and is safe to call twice.
+ * then the work directory, and finally the shared runtime directories under /run (containerd's
+ * shim and fifo dirs, podman's runc root) when they are empty and no other run is using them.
+ * It never throws and is safe to call twice.
  */
 import {execFile, execFileSync, spawn} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
@@ -463,7 +464,11 @@ export class Runtimes {
     await attempt('cgroups', () => removeCgroupParent(this.cgroupParent))
     // 5. state: our directory, then shared runtime directories we caused, only when empty
     await attempt('work dir', async () => rmSync(this.dir, {recursive: true, force: true}))
-    for (const d of SHARED_DIRS) if (!this.sharedBefore.has(d)) removeEmptyTree(d)
+    // Runs in parallel (several worktrees' `npm test`) share these directories, so the one that
+    // created a directory may not be the last to leave it: the last run out (no other
+    // cadvrt-* work directory left) removes every empty one; only empty ones, never files.
+    const others = readdirSync('/var/tmp').some((e) => e.startsWith('cadvrt-') && join('/var/tmp', e) !== this.dir)
+    for (const d of SHARED_DIRS) if (!others || !this.sharedBefore.has(d)) removeEmptyTree(d)
     if (problems.length > 0) process.stderr.write(`runtimes teardown: ${problems.join('; ')}\n`)
   }
 }

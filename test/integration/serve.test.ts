@@ -152,6 +152,21 @@ test('cAdvisor-style --store-container-labels=false and --sample-timestamps are 
   assert.ok(busy?.timestamp !== undefined && Math.abs(busy.timestamp - Date.now()) < 60_000, 'sample timestamp in ms')
 })
 
+test('--enable-metrics and --disable-metrics choose the families (cAdvisor kind names)', {skip}, async () => {
+  const only = await runCli(['serve', '--once', '--enable-metrics', 'cpu', '--disable-exporter-metrics', '--raw-cgroup-prefix-whitelist', tc.root])
+  assert.equal(only.code, 0, only.stderr)
+  const a = parseExposition(only.stdout, 'prometheus')
+  assert.ok(a.has('container_cpu_usage_seconds_total'))
+  assert.equal(a.has('container_memory_usage_bytes'), false)
+  assert.equal(a.has('container_processes'), false, 'process is off by default, as in cAdvisor')
+  const less = await runCli(['serve', '--once', '--disable-metrics', 'cpu,percpu', '--enable-metrics', '', '--raw-cgroup-prefix-whitelist', tc.root])
+  assert.equal(less.code, 0, less.stderr)
+  const b = parseExposition(less.stdout, 'prometheus')
+  assert.equal(b.has('container_cpu_usage_seconds_total'), false)
+  assert.ok(b.has('container_memory_usage_bytes'))
+  assert.ok(b.has('process_cpu_seconds_total'), 'exporter metrics are on by default')
+})
+
 test('bad flags: one line, exit 2', async () => {
   for (const args of [['--listen', 'nonsense'], ['--enable-metrics', 'cpu,bogus'], ['--web-config-file', '/nonexistent/web.yml'], ['--telemetry-path', 'metrics']]) {
     const res = await runCli(['serve', ...args])

@@ -32,6 +32,8 @@ export interface ServeSetup {
 export interface ServeHandle {
   addresses: Array<{address: string; port: number}>
   tls: boolean
+  /** Things the operator should hear about (serving every interface with no authentication). */
+  warnings: string[]
   /** Stops listening, lets scrapes in progress finish (up to graceMs), stops the manager. */
   stop(graceMs?: number): Promise<void>
 }
@@ -68,9 +70,19 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     await server.stop(0)
     throw err
   }
+  const config = webConfig?.current()
+  const open = setup.listen.filter((l) => {
+    const host = parseListen(l).host
+    return host === undefined || host === '0.0.0.0' || host === '::'
+  })
+  const warnings: string[] = []
+  if (open.length > 0 && !config?.users && config?.tls?.clientAuth !== 'RequireAndVerifyClientCert') {
+    warnings.push(`${open.join(', ')}: every interface, without authentication; anyone who can reach it sees the host's containers (see --web-config-file)`)
+  }
   return {
     addresses: addresses.map((a) => ({address: a.address, port: a.port})),
-    tls: webConfig?.current().tls !== undefined,
+    tls: config?.tls !== undefined,
+    warnings,
     async stop(graceMs = 5000) {
       await server.stop(graceMs)
       source.close()
