@@ -41,7 +41,7 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
     format: Flags.string({description: 'Output format: table, json (as --json) or ndjson (one line per container per refresh).', options: ['table', 'json', 'ndjson'], default: 'table'}),
     'no-trunc': Flags.boolean({description: 'Show full container names and ids.'}),
     sort: Flags.string({description: 'Order rows by cpu, mem, io (block I/O rate), pids (descending) or name.', options: [...SORT_KEYS], default: 'cpu'}),
-    filter: Flags.string({description: 'Only containers matching factory=<name>, prefix=</cgroup/name> or label=<key>[=<value>] (repeatable; same key ORs, different keys AND).', multiple: true, default: []}),
+    filter: Flags.string({description: 'Only containers matching factory=<name>, prefix=</cgroup/name> or label=<key>[=<value>] (repeatable; same key ORs, different keys AND).', multiple: true}),
     depth: Flags.integer({description: 'Deepest cgroup level shown (/ is 0, /docker 1, /docker/<id> 2).', min: 0}),
     all: Flags.boolean({char: 'a', description: 'Include idle raw cgroups and the root cgroup.'}),
   }
@@ -51,7 +51,8 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
     this.verbose = flags.verbose
     const format = flags.json ? 'json' : flags.format
     const once = flags.once || format === 'json'
-    const filters = parseFilters(flags.filter)
+    const filterValues = flags.filter ?? []
+    const filters = parseFilters(filterValues)
     const layout = this.discover(flags)
     const kinds = new Set<MetricKind>(STATS_KINDS)
     const hierarchies = selectHierarchies(layout, kinds)
@@ -75,7 +76,7 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
       onWarning: (m) => this.note(m),
     })
     const sort = flags.sort as SortKey
-    const narrowed = flags.filter.length > 0 || depth !== undefined
+    const narrowed = filterValues.length > 0 || depth !== undefined
     const empty = emptyStatsMessage(layout.cgroupRoot, hierarchies.map((h) => h.id), narrowed)
     const writer = new FrameWriter(process.stdout)
     const render = (rows: StatsRow[], at: Date): void => {
