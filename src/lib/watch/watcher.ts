@@ -35,8 +35,10 @@ export interface WatcherStats {
   polled: number
   /** Full rescans done since start. */
   rescans: number
-  /** Longest synchronous stretch of re-reads in one turn of the event loop, in ms. */
+  /** Longest synchronous stretch of re-reads in one turn of the event loop, in ms (wall clock). */
   longestSliceMs: number
+  /** The same stretch in CPU time of this process: what the watcher itself cost, without preemption. */
+  longestSliceCpuMs: number
 }
 
 export const DEFAULT_RESCAN_INTERVAL_MS = 60_000
@@ -78,6 +80,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
   private stopped = false
   private rescans = 0
   private longestSliceMs = 0
+  private longestSliceCpuMs = 0
   private rescanTimer: NodeJS.Timeout | undefined
   private pollTimer: NodeJS.Timeout | undefined
   private rescanning: Promise<void> | undefined
@@ -102,7 +105,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       directories += t.size
       polled += t.polled.size
     }
-    return {backend: this.backendName, directories, polled, rescans: this.rescans, longestSliceMs: this.longestSliceMs}
+    return {backend: this.backendName, directories, polled, rescans: this.rescans, longestSliceMs: this.longestSliceMs, longestSliceCpuMs: this.longestSliceCpuMs}
   }
 
   async start(): Promise<void> {
@@ -217,6 +220,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     this.flushScheduled = false
     if (this.stopped) return
     const started = performance.now()
+    const cpu = process.cpuUsage()
     const deadline = started + SLICE_MS
     // New directories first (lowest latency for adds), then re-reads; stop at the deadline.
     slice: while (performance.now() < deadline) {
@@ -235,6 +239,8 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       }
     }
     this.longestSliceMs = Math.max(this.longestSliceMs, performance.now() - started)
+    const used = process.cpuUsage(cpu)
+    this.longestSliceCpuMs = Math.max(this.longestSliceCpuMs, (used.user + used.system) / 1000)
     if (this.pending()) {
       this.flushScheduled = true
       setImmediate(this.flush)
