@@ -62,7 +62,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
       multiple: true,
     }),
     'sample-timestamps': Flags.boolean({description: 'Give each per-container series its sample\'s timestamp, as cAdvisor does (off: Prometheus uses the scrape time).'}),
-    'disable-exporter-metrics': Flags.boolean({description: 'Leave out cadv\'s own metrics (process_*, nodejs_*, cadv_metric_handler_*, cadv_containers).'}),
+    'disable-exporter-metrics': Flags.boolean({description: 'Leave out cadv\'s own metrics (process_*, nodejs_*, cadv_metric_handler_*, cadv_containers, cadv_watch_*).'}),
     // Benchmark baseline only (bench/serve.bench.ts): render every container on every scrape.
     'exposition-cache': Flags.boolean({hidden: true, default: true, allowNo: true, description: 'Reuse rendered container series between scrapes.'}),
     once: Flags.boolean({description: 'Print one exposition (text 0.0.4) for the current containers after one housekeeping round, and exit.'}),

@@ -24,7 +24,7 @@ import {
   type StoreOptions,
   type TickOutcome,
 } from './stats/index.js'
-import {createWatcher, type ContainerEvent, type WatchBackendName, type Watcher, type WatcherOptions} from './watch/index.js'
+import {createWatcher, type ContainerEvent, type WatchBackendName, type Watcher, type WatcherOptions, type WatcherStats} from './watch/index.js'
 
 /** Everything known about one live container. */
 export interface ContainerState {
@@ -87,6 +87,8 @@ export interface Manager extends ContainerView {
   fileStats(): FileStats & {open: number; budget: number}
   /** Names the resolver ignored (no factory accepted them), with the reason. */
   ignored(): ReadonlyMap<ContainerName, string>
+  /** The watcher's counters: directories tracked, how many are polled (watch limit), rescans. */
+  watchStats(): WatcherStats
 }
 
 /** Errors about one container are repeated at most this often. */
@@ -150,6 +152,10 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
 
   fileStats(): FileStats & {open: number; budget: number} {
     return {...this.files.stats, open: this.files.openCount, budget: this.files.maxOpen}
+  }
+
+  watchStats(): WatcherStats {
+    return this.watcher.stats()
   }
 
   async start(): Promise<void> {

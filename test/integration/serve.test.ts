@@ -167,6 +167,16 @@ test('--enable-metrics and --disable-metrics choose the families (cAdvisor kind 
   assert.ok(b.has('process_cpu_seconds_total'), 'exporter metrics are on by default')
 })
 
+test('the watcher shows itself: directories watched by backend, none polled, rescans counted', {skip}, async () => {
+  const fams = parseExposition((await scrape()).text, 'prometheus')
+  const dirs = samples(fams, 'cadv_watch_directories', {backend: 'inotify'})
+  assert.equal(dirs.length, 1)
+  // At least our parent and its two children, in each watched hierarchy.
+  assert.ok(dirs[0]!.value >= 3, `watching ${dirs[0]!.value} directories`)
+  assert.equal(samples(fams, 'cadv_watch_polled_directories', {})[0]?.value, 0, 'nothing falls back to polling below the watch limit')
+  assert.equal(fams.get('cadv_watch_rescans_total')?.type, 'counter')
+})
+
 test('bad flags: one line, exit 2', async () => {
   for (const args of [['--listen', 'nonsense'], ['--enable-metrics', 'cpu,bogus'], ['--web-config-file', '/nonexistent/web.yml'], ['--telemetry-path', 'metrics']]) {
     const res = await runCli(['serve', ...args])

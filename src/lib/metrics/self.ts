@@ -7,6 +7,7 @@
 import {collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue} from 'prom-client'
 
 import type {ContainerView} from '../manager.js'
+import type {WatcherStats} from '../watch/index.js'
 
 import {escapeHelp, formatValue, labelPairs, type ExpositionFormat} from './text.js'
 
@@ -31,8 +32,9 @@ export class SelfMetrics {
     registers: [this.registry],
   })
 
-  constructor(view?: ContainerView) {
+  constructor(view?: ContainerView, watchStats?: () => WatcherStats) {
     collectDefaultMetrics({register: this.registry})
+    if (watchStats) this.registerWatchMetrics(watchStats)
     for (const name of DROPPED) this.registry.removeSingleMetric(name)
     if (view) {
       new Gauge({
@@ -46,6 +48,44 @@ export class SelfMetrics {
         },
       })
     }
+  }
+
+  /**
+   * The watcher's fallbacks made visible: directories past the inotify watch limit are polled
+   * instead of watched, which costs CPU and latency, and an alert on polled > 0 says so.
+   */
+  private registerWatchMetrics(watchStats: () => WatcherStats): void {
+    const registers = [this.registry]
+    new Gauge({
+      name: 'cadv_watch_directories',
+      help: 'Cgroup directories tracked by the watcher, summed over hierarchies, by watch backend.',
+      labelNames: ['backend'],
+      registers,
+      collect() {
+        const s = watchStats()
+        this.reset()
+        this.set({backend: s.backend}, s.directories)
+      },
+    })
+    new Gauge({
+      name: 'cadv_watch_polled_directories',
+      help: 'Tracked cgroup directories without an inotify watch (watch limit reached, or the poll backend), re-read every poll interval.',
+      registers,
+      collect() {
+        this.set(watchStats().polled)
+      },
+    })
+    let reported = 0
+    new Counter({
+      name: 'cadv_watch_rescans_total',
+      help: 'Full rescans of the watched hierarchies that reconcile what inotify events missed.',
+      registers,
+      collect() {
+        const now = watchStats().rescans
+        if (now > reported) this.inc(now - reported)
+        reported = now
+      },
+    })
   }
 
   async text(format: ExpositionFormat): Promise<string> {

@@ -3,6 +3,7 @@
  * lifecycle), the exposition, the self-metrics, the web config and the HTTP servers.
  */
 import type {ContainerView} from '../manager.js'
+import type {WatcherStats} from '../watch/index.js'
 import {Exposition, type ExpositionOptions} from './exposition.js'
 import {SelfMetrics} from './self.js'
 import {ListenError, MetricsServer, parseListen} from './server.js'
@@ -13,6 +14,7 @@ import {WebConfigWatcher} from './web-config.js'
 export interface RunningView extends ContainerView {
   start(): Promise<void>
   stop(): Promise<void>
+  watchStats(): WatcherStats
 }
 
 export interface ServeSetup {
@@ -43,7 +45,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   if (!setup.telemetryPath.startsWith('/')) throw new ListenError(`--telemetry-path "${setup.telemetryPath}" must start with /`)
   for (const l of setup.listen) parseListen(l)
   const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
-  const self = setup.exporterMetrics ? new SelfMetrics(setup.manager) : undefined
+  const self = setup.exporterMetrics ? new SelfMetrics(setup.manager, () => setup.manager.watchStats()) : undefined
   const source = new MetricsSource({
     view: setup.manager,
     exposition: new Exposition(setup.exposition),
@@ -120,7 +122,7 @@ export async function renderOnce(setup: Pick<ServeSetup, 'manager' | 'exposition
     const source = new MetricsSource({
       view: setup.manager,
       exposition: new Exposition(setup.exposition),
-      self: setup.exporterMetrics ? new SelfMetrics(setup.manager) : undefined,
+      self: setup.exporterMetrics ? new SelfMetrics(setup.manager, () => setup.manager.watchStats()) : undefined,
     })
     const body = await source.body(format)
     source.close()
