@@ -121,7 +121,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     await this.idle()
     this.starting = false
     const rescanMs = this.options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS
-    if (rescanMs > 0) this.rescanTimer = setInterval(() => void this.reconcile(), rescanMs)
+    if (rescanMs > 0) this.rescanTimer = setInterval(() => this.reconcileInBackground(), rescanMs)
     this.pollTimer = setInterval(() => this.poll(), this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS)
   }
 
@@ -155,6 +155,14 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       }
     })()
     return this.rescanning
+  }
+
+  /** A timer's rescan: nobody awaits it, so a failure becomes a warning, not an unhandled rejection. */
+  private reconcileInBackground(): void {
+    this.reconcile().catch((err: unknown) => {
+      const e = err as NodeJS.ErrnoException
+      this.warn(`rescan:${e.code ?? e.message}`, `rescan failed (${e.code ?? e.message}); the next one retries`)
+    })
   }
 
   /** Resolves when every pending re-read is done. */
