@@ -84,6 +84,8 @@ test('stats: PIDS is pids.current (tasks) as in docker stats; JSON also has proc
   const row = (rel: string): {pids?: number; processes?: number} | undefined => rows.find((x) => x.name === tc.name(rel))
   assert.deepEqual(pick(row('threaded')), {pids: tasks, processes: 1})
   assert.deepEqual(pick(row('forks')), {pids: 3, processes: 3})
+  // No process directly in the parent, but tasks below it: not idle, so it is listed.
+  assert.deepEqual(pick(row('')), {pids: tasks + 3 + 1, processes: 0})
 })
 
 function pick(r: {pids?: number; processes?: number} | undefined): {pids?: number; processes?: number} {
