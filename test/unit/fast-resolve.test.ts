@@ -58,7 +58,7 @@ test('what the fast path does not handle goes to oclif: --help, a repeated flag,
   assert.match(twice.stderr, /can only be specified once/)
   assert.equal(twice.code, 2)
   const bad = await runCli(['resolve', '--docker-timeout', 'soon', '/'])
-  assert.match(bad.stderr, /"soon" is not a duration/)
+  assert.match(bad.stderr, /--docker-timeout: invalid duration "soon"/)
   assert.equal(bad.code, 2)
   const factory = await runCli(['resolve', '--expect', 'lxc', '/'])
   assert.match(factory.stderr, /Expected --expect=lxc to be one of/)

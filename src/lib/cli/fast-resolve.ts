@@ -13,7 +13,8 @@ import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 import {DEFAULT_RESOLVER_OPTIONS as D, FACTORY_ORDER} from '../factories/index.js'
 import {exitQuietlyOnEpipe} from '../output/stdout.js'
 import {runResolve} from '../resolve/index.js'
-import {checkEndpoint, parseDurationMs, resolverOptionsFromFlags} from './runtime-options.js'
+import {parseDuration} from '../duration.js'
+import {checkEndpoint, MIN_TIMEOUT_MS, resolverOptionsFromFlags} from './runtime-options.js'
 
 type Spec = {type: 'string' | 'boolean'; multiple?: boolean; short?: string; env?: string}
 
@@ -69,7 +70,7 @@ export async function fastResolve(argv: string[]): Promise<number | undefined> {
   if (expect.some((e) => !(FACTORY_ORDER as readonly string[]).includes(e))) return undefined
   let timeouts: number[]
   try {
-    timeouts = ['docker-timeout', 'podman-timeout', 'containerd-timeout', 'crio-timeout'].map((k) => (v[k] === undefined ? D.docker.timeoutMs : parseDurationMs(v[k] as string)))
+    timeouts = ['docker-timeout', 'podman-timeout', 'containerd-timeout', 'crio-timeout'].map((k) => (v[k] === undefined ? D.docker.timeoutMs : parseDuration(v[k] as string, {minMs: MIN_TIMEOUT_MS})))
   } catch {
     return undefined
   }

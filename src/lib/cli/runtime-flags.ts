@@ -8,26 +8,20 @@
 import {Errors, Flags} from '@oclif/core'
 
 import {DEFAULT_RESOLVER_OPTIONS as D, DEFAULT_TIMEOUT_MS} from '../factories/index.js'
-import {checkEndpoint, parseDurationMs} from './runtime-options.js'
+import {durationFlag} from './duration.js'
+import {checkEndpoint, MIN_TIMEOUT_MS} from './runtime-options.js'
 
-export {checkEndpoint, parseDurationMs, resolverOptionsFromFlags, type RuntimeFlagValues} from './runtime-options.js'
+export {checkEndpoint, resolverOptionsFromFlags, type RuntimeFlagValues} from './runtime-options.js'
 
 const GROUP = 'RUNTIME'
 
 const timeout = (runtime: string) =>
-  Flags.custom<number>({
+  durationFlag({
     description: `Longest wait for one ${runtime} call, connection included (500ms, 2s); a daemon that does not answer in time is skipped for 10 s.`,
-    default: DEFAULT_TIMEOUT_MS,
-    defaultHelp: async () => `${DEFAULT_TIMEOUT_MS / 1000}s`,
+    default: `${DEFAULT_TIMEOUT_MS / 1000}s`,
     helpGroup: GROUP,
-    parse: async (input) => {
-      try {
-        return parseDurationMs(input)
-      } catch (err) {
-        throw new Errors.CLIError((err as Error).message, {exit: 2})
-      }
-    },
-  })()
+    minMs: MIN_TIMEOUT_MS,
+  })
 
 /** An endpoint flag, checked when parsed (environment values too): a bad one is exit 2 at once. */
 const endpoint = (flag: 'docker' | 'podman' | 'containerd' | 'crio', options: {description: string; default: string; env: string}) =>

@@ -5,20 +5,8 @@
  */
 import {parseEndpoint, type ResolverOptionsInput} from '../factories/index.js'
 
-/** A flag value that is not a duration; exitCode 2 = bad input. */
-export class DurationError extends Error {
-  readonly exitCode = 2
-}
-
-/** `2s`, `500ms`, `1.5s`, `1m`, or plain milliseconds → milliseconds (more than 0). */
-export function parseDurationMs(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(text)
-  if (!m) throw new DurationError(`"${text}" is not a duration (examples: 500ms, 2s, 1m)`)
-  const n = Number(m[1])
-  const ms = m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n
-  if (ms <= 0) throw new DurationError(`"${text}": a timeout must be more than 0`)
-  return Math.round(ms)
-}
+/** A runtime call's timeout must be more than 0: the smallest accepted is 1 ms. */
+export const MIN_TIMEOUT_MS = 1
 
 /** A runtime endpoint flag value that cannot be an endpoint; exitCode 2 = bad input. */
 export class EndpointError extends Error {
