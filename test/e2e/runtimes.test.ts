@@ -6,11 +6,11 @@ import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import type {ChildProcess} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
-import {createServer, type Server, type Socket} from 'node:net'
 import {join} from 'node:path'
 
 import {createResolver} from '../../src/lib/factories/index.js'
 import {runCli, startCli} from '../helpers/cli.js'
+import {startHungSocket, type HungSocket} from '../helpers/hung-socket.js'
 import {Runtimes, hexId, runtimeSkipReason} from '../helpers/runtimes.js'
 
 const skip = runtimeSkipReason(['containerd', 'docker', 'podman', 'runc'])
@@ -242,21 +242,14 @@ describe('real runtimes', {skip}, () => {
   })
 
   describe('a docker daemon that accepts and never answers', () => {
-    let server: Server
-    const sockets = new Set<Socket>()
+    let hung: HungSocket
     let sock: string
     before(async () => {
       sock = join(rt.dir, 'hung-docker.sock')
-      server = createServer((s) => {
-        sockets.add(s)
-        s.on('close', () => sockets.delete(s))
-        s.on('error', () => {})
-      })
-      await new Promise<void>((r) => server.listen(sock, r))
+      hung = await startHungSocket(sock)
     })
     after(async () => {
-      for (const s of sockets) s.destroy()
-      await new Promise((r) => server.close(r))
+      await hung.close()
     })
 
     test('watch --resolve still reports every add, in order, once the timeout has passed', async () => {

@@ -4,11 +4,11 @@
 import {test, describe, before, after} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
-import {createServer, type Server, type Socket} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {runCli} from '../helpers/cli.js'
+import {startHungSocket, type HungSocket} from '../helpers/hung-socket.js'
 
 const ID = '4b1ed3b8'.repeat(8)
 const ABSENT_BUT_DOCKER = ['--podman', 'unix:///nonexistent/podman.sock', '--containerd', '/nonexistent/containerd.sock', '--crio', '/nonexistent/crio.sock']
@@ -89,21 +89,14 @@ describe('cadv resolve', () => {
 })
 
 describe('a runtime that accepts and never answers', () => {
-  let server: Server
-  const sockets = new Set<Socket>()
+  let hung: HungSocket
   let sock: string
   before(async () => {
     sock = join(root, 'hung.sock')
-    server = createServer((s) => {
-      sockets.add(s) // hold it open, say nothing
-      s.on('close', () => sockets.delete(s))
-      s.on('error', () => {})
-    })
-    await new Promise<void>((r) => server.listen(sock, r))
+    hung = await startHungSocket(sock)
   })
   after(async () => {
-    for (const s of sockets) s.destroy()
-    await new Promise((r) => server.close(r))
+    await hung.close()
   })
 
   test('costs one timeout: the first calls give up, the rest skip it, every name falls through', async () => {

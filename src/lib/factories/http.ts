@@ -76,6 +76,9 @@ export class Limiter {
 /** Calls in flight per runtime endpoint. */
 export const MAX_CALLS_IN_FLIGHT = 16
 
+/** How long after a timeout an endpoint is not asked again. */
+export const COOLDOWN_MS = 10_000
+
 export interface JsonResponse {
   status: number
   body: unknown
@@ -152,4 +155,53 @@ export function isTimeout(err: unknown): boolean {
  */
 export function isAbsent(err: unknown): boolean {
   return err instanceof RuntimeUnreachable && / ENOENT$/.test(err.detail)
+}
+
+/**
+ * One runtime endpoint's call discipline, shared by every client (docker, podman, containerd,
+ * CRI-O): at most MAX_CALLS_IN_FLIGHT calls at once, and after a timeout no call for
+ * COOLDOWN_MS. The guard is asked again once a slot frees, and marked before the slot is
+ * given back, so that calls queued behind a timed-out one are skipped rather than sent.
+ */
+export class GuardedEndpoint {
+  private readonly guard = new EndpointGuard(COOLDOWN_MS)
+  private readonly limiter = new Limiter(MAX_CALLS_IN_FLIGHT)
+
+  constructor(
+    readonly endpoint: string,
+    readonly timeoutMs: number,
+  ) {}
+
+  /** Runs `call` under the guard and the limiter; a timeout error (timeoutError) rests the endpoint. */
+  async run<T>(call: () => Promise<T>): Promise<T> {
+    const skip = this.guard.check()
+    if (skip) throw new RuntimeUnreachable(this.endpoint, skip)
+    return this.limiter.run(async () => {
+      const late = this.guard.check()
+      if (late) throw new RuntimeUnreachable(this.endpoint, late)
+      try {
+        return await call()
+      } catch (err) {
+        if (isTimeout(err)) this.guard.timedOut()
+        throw err
+      }
+    })
+  }
+
+  /** GET `path` as JSON over HTTP (docker, podman, CRI-O). */
+  getJson(path: string, headers: Record<string, string> = {}): Promise<JsonResponse> {
+    return this.run(() => getJson(this.endpoint, path, this.timeoutMs, headers))
+  }
+
+  /** The error a call that ran out of time raises, for clients with their own transport (gRPC). */
+  timeoutError(): RuntimeUnreachable {
+    return new RuntimeUnreachable(this.endpoint, `no answer within ${this.timeoutMs} ms`)
+  }
+}
+
+/** The string-valued entries of a JSON object (labels, annotations); anything else is dropped. */
+export function stringRecord(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x
+  return out
 }

@@ -4,19 +4,13 @@
  * from [a-z0-9] somewhere in it (not anchored, and all lower-case letters, not only hex).
  * The container id is the first such run.
  */
-import type {ContainerName} from '../cgroups/index.js'
+import {parentName, type ContainerName} from '../cgroups/index.js'
 
 const ID_RUN = /[a-z0-9]{64}/
 
 export function baseName(name: ContainerName): string {
   if (name === '/') return '/'
   return name.slice(name.lastIndexOf('/') + 1)
-}
-
-/** The name without its last part (`/a/b` → `/a`), `/` at the top. */
-export function dirName(name: ContainerName): ContainerName {
-  const i = name.lastIndexOf('/')
-  return i <= 0 ? '/' : name.slice(0, i)
 }
 
 export type IdTest = {ok: true; id: string; base: string} | {ok: false; reason: string; base: string}
@@ -36,7 +30,7 @@ export function shortId(id: string): string {
 
 /** True when some part of the name's parent path starts with `prefix` (`kubepods`, `kubepods.slice`). */
 export function hasAncestorStartingWith(name: ContainerName, prefix: string): boolean {
-  return dirName(name).split('/').some((p) => p.startsWith(prefix))
+  return (parentName(name) ?? '/').split('/').some((p) => p.startsWith(prefix))
 }
 
 /** Keeps only the variables whose key starts with a whitelisted prefix; none without a whitelist. */

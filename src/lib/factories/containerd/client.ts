@@ -2,7 +2,7 @@
  * containerd's gRPC API (the only code that talks to containerd): Containers.Get for labels,
  * image and the OCI spec's env, Tasks.Get for the pid, Version for a probe. The namespace goes
  * in the `containerd-namespace` metadata on every call. Every call has a deadline of the
- * configured timeout; after a DEADLINE_EXCEEDED the endpoint rests (EndpointGuard).
+ * configured timeout; after a DEADLINE_EXCEEDED the endpoint rests (GuardedEndpoint).
  *
  * This module pulls in @grpc/grpc-js (about 100 ms to load): import it lazily, only when a
  * name actually needs containerd.
@@ -12,12 +12,11 @@ import {fileURLToPath} from 'node:url'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
 
-import {EndpointGuard, Limiter, MAX_CALLS_IN_FLIGHT, RuntimeUnreachable} from '../http.js'
+import {GuardedEndpoint, RuntimeUnreachable} from '../http.js'
 import type {ResolverOptions} from '../options.js'
 
 /** The repository's proto/ folder, the same relative place from src/ and from dist/. */
 const PROTO_DIR = fileURLToPath(new URL('../../../../proto', import.meta.url))
-const COOLDOWN_MS = 10_000
 
 export interface ContainerdContainer {
   id: string
@@ -78,10 +77,11 @@ export function grpcTarget(endpoint: string): string {
 
 export class ContainerdClient {
   private stubs: Stubs | undefined
-  private readonly guard = new EndpointGuard(COOLDOWN_MS)
-  private readonly limiter = new Limiter(MAX_CALLS_IN_FLIGHT)
+  private readonly guarded: GuardedEndpoint
 
-  constructor(readonly config: ResolverOptions['containerd']) {}
+  constructor(readonly config: ResolverOptions['containerd']) {
+    this.guarded = new GuardedEndpoint(config.endpoint, config.timeoutMs)
+  }
 
   get endpoint(): string {
     return this.config.endpoint
@@ -136,12 +136,10 @@ export class ContainerdClient {
 
   /** One unary call with a deadline; NOT_FOUND → null when `notFoundIsNull`; other failures throw RuntimeUnreachable. */
   private call<Res>(which: keyof Stubs, method: string, req: unknown, notFoundIsNull: boolean): Promise<Res | null> {
-    return this.limiter.run(() => this.callNow<Res>(which, method, req, notFoundIsNull))
+    return this.guarded.run(() => this.callNow<Res>(which, method, req, notFoundIsNull))
   }
 
   private callNow<Res>(which: keyof Stubs, method: string, req: unknown, notFoundIsNull: boolean): Promise<Res | null> {
-    const skip = this.guard.check()
-    if (skip) return Promise.reject(new RuntimeUnreachable(this.endpoint, skip))
     let stub: grpc.Client
     try {
       stub = this.getStubs()[which]
@@ -156,10 +154,8 @@ export class ContainerdClient {
       fn(req, md, {deadline: Date.now() + this.config.timeoutMs}, (err, res) => {
         if (!err) return resolve(res ?? null)
         if (notFoundIsNull && err.code === grpc.status.NOT_FOUND) return resolve(null)
-        if (err.code === grpc.status.DEADLINE_EXCEEDED) {
-          this.guard.timedOut()
-          return reject(new RuntimeUnreachable(this.endpoint, `no answer within ${this.config.timeoutMs} ms`))
-        }
+        // The guard rests the endpoint on this error, as on an HTTP runtime's timeout.
+        if (err.code === grpc.status.DEADLINE_EXCEEDED) return reject(this.guarded.timeoutError())
         reject(new RuntimeUnreachable(this.endpoint, grpcErrorText(err)))
       })
     })

@@ -6,9 +6,9 @@
  */
 import {statSync} from 'node:fs'
 
-import type {ContainerName} from '../../cgroups/index.js'
+import {parentName, type ContainerName} from '../../cgroups/index.js'
 import {accept, pass, passAfterError, type Factory, type FactoryAnswer} from '../factory.js'
-import {baseName, containerIdTest, dirName, filterEnv, hasAncestorStartingWith, shortId} from '../names.js'
+import {baseName, containerIdTest, filterEnv, hasAncestorStartingWith, shortId} from '../names.js'
 import type {ResolverOptions} from '../options.js'
 import type {ContainerInfo} from '../types.js'
 import type {ContainerdClient, ContainerdContainer} from './client.js'
@@ -101,7 +101,7 @@ export class ContainerdFactory implements Factory {
     if (base === `cri-containerd-${id}.scope`) return 'systemd-driver name cri-containerd-<id>.scope'
     if (base !== id) return undefined
     if (hasAncestorStartingWith(name, 'kubepods')) return 'CRI cgroupfs name /kubepods/…/<id>'
-    if (dirName(name) === `/${this.ns}`) return `namespace name /${this.ns}/<id>`
+    if (parentName(name) === `/${this.ns}`) return `namespace name /${this.ns}/<id>`
     return undefined
   }
 

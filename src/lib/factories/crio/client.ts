@@ -3,7 +3,7 @@
  * `GET /info` (cgroup driver, storage) and `GET /containers/<id>` (name, pid, image, labels,
  * annotations). CRI-O sends `Host: crio`. /info is asked once and kept.
  */
-import {EndpointGuard, Limiter, MAX_CALLS_IN_FLIGHT, RuntimeUnreachable, getJson, isTimeout} from '../http.js'
+import {GuardedEndpoint, RuntimeUnreachable, stringRecord} from '../http.js'
 import type {RuntimeEndpoint} from '../options.js'
 
 export interface CrioInfo {
@@ -21,24 +21,17 @@ export interface CrioContainer {
   annotations: Record<string, string>
 }
 
-const COOLDOWN_MS = 10_000
-
 function str(v: unknown): string {
   return typeof v === 'string' ? v : ''
 }
 
-function strings(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {}
-  if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x
-  return out
-}
-
 export class CrioClient {
   private info: CrioInfo | undefined
-  private readonly guard = new EndpointGuard(COOLDOWN_MS)
-  private readonly limiter = new Limiter(MAX_CALLS_IN_FLIGHT)
+  private readonly http: GuardedEndpoint
 
-  constructor(readonly config: RuntimeEndpoint) {}
+  constructor(readonly config: RuntimeEndpoint) {
+    this.http = new GuardedEndpoint(config.endpoint, config.timeoutMs)
+  }
 
   get endpoint(): string {
     return this.config.endpoint
@@ -62,8 +55,8 @@ export class CrioClient {
     const c: CrioContainer = {
       name: str(b.name),
       pid: typeof b.pid === 'number' ? b.pid : 0,
-      labels: strings(b.labels),
-      annotations: strings(b.annotations),
+      labels: stringRecord(b.labels),
+      annotations: stringRecord(b.annotations),
     }
     if (str(b.image)) c.image = str(b.image)
     // created_time is nanoseconds since the epoch.
@@ -71,20 +64,8 @@ export class CrioClient {
     return c
   }
 
-  private async get(path: string): Promise<{status: number; body: unknown}> {
-    const skip = this.guard.check()
-    if (skip) throw new RuntimeUnreachable(this.endpoint, skip)
-    // The guard is asked again once a slot frees, and marked before the slot is given back,
-    // so that calls queued behind a timed-out one are skipped rather than sent.
-    return this.limiter.run(async () => {
-      const late = this.guard.check()
-      if (late) throw new RuntimeUnreachable(this.endpoint, late)
-      try {
-        return await getJson(this.endpoint, path, this.config.timeoutMs, {Host: 'crio'})
-      } catch (err) {
-        if (isTimeout(err)) this.guard.timedOut()
-        throw err
-      }
-    })
+  /** CRI-O answers with `Host: crio`. */
+  private get(path: string): Promise<{status: number; body: unknown}> {
+    return this.http.getJson(path, {Host: 'crio'})
   }
 }

@@ -5,9 +5,9 @@
  * sandbox and is ignored; everything else is accepted. The decision needs only /info (the
  * cgroup driver); /containers/<id> then gives the metadata.
  */
-import type {ContainerName} from '../../cgroups/index.js'
+import {parentName, type ContainerName} from '../../cgroups/index.js'
 import {accept, ignore, pass, passAfterError, type Factory, type FactoryAnswer} from '../factory.js'
-import {baseName, containerIdTest, dirName, shortId} from '../names.js'
+import {baseName, containerIdTest, shortId} from '../names.js'
 import type {ResolverOptions} from '../options.js'
 import type {ContainerInfo} from '../types.js'
 import {CrioClient, type CrioContainer} from './client.js'
@@ -48,7 +48,7 @@ export class CrioFactory implements Factory {
     let skipped = ''
     if (offline) {
       // Without /info, a systemd layout shows in the name: its parents are `.slice` units.
-      driver = dirName(name).split('/').some((p) => p.endsWith('.slice')) ? 'systemd' : 'cgroupfs'
+      driver = (parentName(name) ?? '/').split('/').some((p) => p.endsWith('.slice')) ? 'systemd' : 'cgroupfs'
       skipped = `; cgroup driver ${driver} guessed from the name, skipped ${infoCall} (--offline)`
     } else {
       try {

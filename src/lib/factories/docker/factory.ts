@@ -3,9 +3,9 @@
  * test on the base name, then an inspect; a container that is unknown, not running, or a
  * daemon that does not answer lets the name fall through to the next factory.
  */
-import type {ContainerName} from '../../cgroups/index.js'
+import {parentName, type ContainerName} from '../../cgroups/index.js'
 import {accept, pass, passAfterError, passForNow, type Factory, type FactoryAnswer} from '../factory.js'
-import {baseName, containerIdTest, dirName, filterEnv, shortId} from '../names.js'
+import {baseName, containerIdTest, filterEnv, shortId} from '../names.js'
 import type {ResolverOptions} from '../options.js'
 import type {ContainerInfo} from '../types.js'
 import type {EngineClient, EngineContainer} from './client.js'
@@ -93,7 +93,7 @@ export class DockerFactory extends EngineFactory {
   protected namingHint(name: ContainerName, id: string): string | undefined {
     const base = baseName(name)
     if (base === `docker-${id}.scope`) return `systemd-driver name docker-<id>.scope`
-    if (base === id && baseName(dirName(name)) === 'docker') return 'cgroupfs-driver name …/docker/<id>'
+    if (base === id && baseName(parentName(name) ?? '/') === 'docker') return 'cgroupfs-driver name …/docker/<id>'
     return undefined
   }
 }

@@ -1,6 +1,7 @@
 import type {ContainerName} from '../../cgroups/index.js'
 import {EngineFactory} from '../docker/factory.js'
-import {baseName, dirName} from '../names.js'
+import {parentName} from '../../cgroups/index.js'
+import {baseName} from '../names.js'
 
 /**
  * podman: the docker rules through the Docker-compatible API, after one podman-only step:
@@ -12,7 +13,7 @@ export class PodmanFactory extends EngineFactory {
   readonly name = 'podman' as const
 
   protected override candidateName(name: ContainerName): ContainerName {
-    return baseName(name) === 'container' ? dirName(name) : name
+    return baseName(name) === 'container' ? (parentName(name) ?? name) : name
   }
 
   protected namingHint(name: ContainerName, id: string): string | undefined {
