@@ -131,6 +131,24 @@ test('a bad web config is refused at start with one line and exit 2', async () =
   assert.equal(serve.stderr.trim().split('\n').length, 1)
 })
 
+test('rate_limit is applied before the password check: a flood of bad passwords gets 429, not bcrypt', async () => {
+  const file = join(dir, 'rate.yml')
+  const hash = bcrypt.hashSync('secret', 4)
+  // One token an hour after a burst of two: the third request is over the limit whatever the timing.
+  writeFileSync(file, `basic_auth_users:\n  prom: "${hash}"\nrate_limit:\n  interval: 1h\n  burst: 2\n`)
+  const serve = await new ServeProcess(['--web-config-file', file, ...ONLY_ROOT]).ready()
+  try {
+    const statuses: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${serve.url}/healthz`, {headers: {Authorization: basic('prom', 'wrong')}})
+      statuses.push(res.status)
+    }
+    assert.deepEqual(statuses, [401, 401, 429])
+  } finally {
+    await serve.stop()
+  }
+})
+
 /** Starts a scrape whose request body never finishes arriving: it holds a --max-requests slot. */
 function holdScrape(port: number): Promise<{socket: Socket; reply: Promise<string>}> {
   return new Promise((resolve, reject) => {
