@@ -178,7 +178,9 @@ test('the watcher shows itself: directories watched by backend, none polled, res
 })
 
 test('bad flags: one line, exit 2', async () => {
-  for (const args of [['--listen', 'nonsense'], ['--enable-metrics', 'cpu,bogus'], ['--web-config-file', '/nonexistent/web.yml'], ['--telemetry-path', 'metrics']]) {
+  const bad = [['--listen', 'nonsense'], ['--enable-metrics', 'cpu,bogus'], ['--web-config-file', '/nonexistent/web.yml'], ['--telemetry-path', 'metrics']]
+  // --once must refuse the same input: a flag that is wrong is wrong in both modes.
+  for (const args of [...bad, ...bad.map((a) => [...a, '--once'])]) {
     const res = await runCli(['serve', ...args])
     assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`)
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr)
