@@ -82,6 +82,8 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
       ...housekeepingOptionsFrom(flags),
       resolver: createResolver(resolverOptionsFromFlags(flags)),
       onWarning: (m) => this.note(m),
+      // Fallbacks must be visible (DESIGN): always on stderr, once each.
+      onWatcherWarning: (m) => process.stderr.write(`cadv serve: warning: ${m}\n`),
     })
     const exposition = {
       kinds,
