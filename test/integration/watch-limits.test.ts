@@ -45,8 +45,8 @@ for (const backend of ['inotify', 'parcel'] as const) {
       for (const [name, n] of log.tally()) if (name !== t.root) assert.deepEqual(n, {adds: 1, deletes: 1}, name)
       if (backend === 'parcel') {
         // parcel never removes a deleted directory's watch (watching.md §3.3); the rescan
-        // resubscribes, which gives them back.
-        assert.equal(watchesOnOurs(), 2000, 'parcel leaks until the rescan')
+        // resubscribes, which gives them back. At most 2,000: an upstream fix may leak fewer.
+        assert.ok(watchesOnOurs() <= 2000, `parcel left ${watchesOnOurs()} watches`)
         await w.reconcile()
       } else {
         // inotify watches only the path to the prefix and below it: the total is exact.
