@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url'
 
 import {discoverCgroups} from '../../src/lib/cgroups/index.js'
 import {ALL_KINDS, resolveKinds, type MetricKind} from '../../src/lib/kinds.js'
-import {ContainerCollector, OpenFiles, READERS, type Sample} from '../../src/lib/stats/index.js'
+import {ContainerCollector, OpenFiles, READERS, weightToShares, type Sample} from '../../src/lib/stats/index.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const ALL = new Set<MetricKind>(ALL_KINDS)
@@ -104,7 +104,7 @@ test('v2 readers: cgroup_v2/basic', () => {
   assert.deepEqual(sample.pressure, {cpu: {someUs: 111, fullUs: 0}, memory: {someUs: 2222, fullUs: 1111}, io: {someUs: 33333, fullUs: 22222}})
   assert.deepEqual(sample.processes, {processes: 3, limit: 100})
   // memory.max "max" and memory.swap.max "max" are unlimited: absent, never 2^63.
-  assert.deepEqual(c.spec, {cpuWeight: 39, cpuShares: 998, cpuPeriodUs: 100000, cpuQuotaUs: 50000, cpusetCpus: '0-1', memoryReservationBytes: 0, pidsLimit: 100})
+  assert.deepEqual(c.spec, {cpuWeight: 50, cpuShares: 1286, cpuPeriodUs: 100000, cpuQuotaUs: 50000, cpusetCpus: '0-1', memoryReservationBytes: 0, pidsLimit: 100})
 })
 
 test('v1 malformed files: one error per file, the rest of the sample kept', () => {
@@ -193,4 +193,12 @@ test('the registry is keyed by cAdvisor kind names and each reader documents its
     assert.ok((ALL_KINDS as readonly string[]).includes(r.kind))
     assert.ok(r.files.v1.length > 0 && r.files.v2.length > 0)
   }
+})
+
+test('cpu.weight → shares floors as Go integer division does', () => {
+  // 2 + (w − 1)·262142/9999: 50 → 1286.49… → 1286 (rounding would give 1287).
+  assert.equal(weightToShares(50), 1286)
+  assert.equal(weightToShares(1), 2)
+  assert.equal(weightToShares(100), 2597)
+  assert.equal(weightToShares(10000), 262144)
 })
