@@ -5,12 +5,13 @@ import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {once} from 'node:events'
 import {execFileSync} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {readFileSync, utimesSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {createManager, type Manager} from '../../src/lib/manager.js'
 import {resolveKinds} from '../../src/lib/kinds.js'
-import {deriveRates, type Sample} from '../../src/lib/stats/index.js'
+import {bootTimeMs, deriveRates, type Sample} from '../../src/lib/stats/index.js'
 import type {ContainerResolver, FactoryDecision} from '../../src/lib/factories/index.js'
 
 const skip = realCgroupSkipReason() ?? (hasStressNg() ? undefined : 'stress-ng is not installed (apt-get install stress-ng)')
@@ -108,6 +109,37 @@ test('a memory limit shows as the limit; no limit is absent, not 2^63', {skip}, 
   await waitFor(manager, `${name}/inner`, (s) => s.length > 0)
   assert.equal(manager.get(`${name}/inner`)?.spec?.memoryLimitBytes, 32 * MiB)
   assert.equal(manager.get(tc.name('pids'))?.spec?.memoryLimitBytes, undefined)
+})
+
+test('a raw cgroup\'s creation time is its directories\' mtime, the same after a restart', {skip}, async () => {
+  const boot = bootTimeMs('/proc')!
+  const bootFloorS = Math.floor(boot / 60_000) * 60
+  const nowS = Math.floor(Date.now() / 1000)
+  // Back-date the directories (and the control file made with them) as if made before cadv started.
+  const age = (rel: string, s: number): void => {
+    for (const h of tc.hierarchies) {
+      const d = tc.dir(h, rel)
+      utimesSync(d, s, s)
+      utimesSync(join(d, h.version === 1 ? 'cgroup.clone_children' : 'cgroup.events'), s, s)
+    }
+  }
+  const aged = Math.max(bootFloorS + 60, nowS - 600)
+  tc.mkdir('aged')
+  age('aged', aged)
+  tc.mkdir('prehistoric')
+  age('prehistoric', bootFloorS - 3600)
+  // A fresh manager stands for a cadv restart: it must not take "now" as the creation time.
+  const restarted = makeManager()
+  try {
+    await restarted.start()
+    await waitFor(restarted, tc.name('aged'), (s) => s.length > 0)
+    await waitFor(restarted, tc.name('prehistoric'), (s) => s.length > 0)
+    assert.equal(restarted.get(tc.name('aged'))?.cgroupCreatedMs, aged * 1000)
+    // Never earlier than boot time truncated to the minute, as cAdvisor clamps it.
+    assert.equal(restarted.get(tc.name('prehistoric'))?.cgroupCreatedMs, bootFloorS * 1000)
+  } finally {
+    await restarted.stop()
+  }
 })
 
 test('the pids count matches', {skip}, async () => {

@@ -16,7 +16,7 @@ export const specModule: KindModule = {
   enabled: () => true,
   write(out, {state, spec, kinds}) {
     const info = state.info
-    const createdMs = info?.createdAt?.getTime() ?? state.firstSeenMs
+    const createdMs = info?.createdAt?.getTime() ?? state.cgroupCreatedMs ?? state.firstSeenMs
     out.addUntimed(creation, Math.floor(createdMs / 1000))
     // cAdvisor: the runtime's start time, falling back to the creation time.
     out.addUntimed(start, Math.floor((info?.startedAt?.getTime() ?? createdMs) / 1000))
