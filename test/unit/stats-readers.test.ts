@@ -202,3 +202,19 @@ test('cpu.weight → shares floors as Go integer division does', () => {
   assert.equal(weightToShares(100), 2597)
   assert.equal(weightToShares(10000), 262144)
 })
+
+test('v2 root without memory.current: usage is anon + file of memory.stat, swap from /proc/meminfo', () => {
+  const {sample} = collect('cgroup_v2/root', {name: '/', kinds: resolveKinds(['memory'])})
+  assert.equal(sample.errors, undefined)
+  assert.deepEqual(sample.memory, {
+    usageBytes: 104857600 + 52428800,
+    workingSetBytes: 104857600 + 52428800 - 31457280,
+    rssBytes: 104857600,
+    cacheBytes: 52428800,
+    mappedFileBytes: 4194304,
+    kernelBytes: 8388608,
+    pgfault: 90000,
+    pgmajfault: 70,
+    swapBytes: (2097152 - 2096128) * 1024,
+  })
+})

@@ -54,15 +54,37 @@ function readV1(ctx: ReadContext, dir: string): MemorySample | undefined {
   return dropUndefined(mem)
 }
 
+/** SwapTotal − SwapFree of /proc/meminfo in bytes: the v2 root's swap, which has no memory.swap.current. */
+export function meminfoSwapUsed(text: string): number | undefined {
+  const total = /^SwapTotal:\s+(\d+) kB/m.exec(text)
+  const free = /^SwapFree:\s+(\d+) kB/m.exec(text)
+  if (!total || !free) return undefined
+  return Math.max(0, Number(total[1]) - Number(free[1])) * 1024
+}
+
 function readV2(ctx: ReadContext, dir: string): MemorySample | undefined {
   const usagePath = `${dir}/memory.current`
   const usageText = ctx.read(usagePath)
-  if (usageText === undefined) return undefined
-  const usageBytes = parseSingle(usageText, usagePath)
-  const mem: MemorySample = {usageBytes, workingSetBytes: usageBytes}
+  // The v2 root cgroup has no memory.current (nor swap, peak or events files).
+  const root = usageText === undefined && ctx.name === '/'
+  if (usageText === undefined && !root) return undefined
   const statPath = `${dir}/memory.stat`
   const statText = ctx.read(statPath)
   const stat = statText === undefined ? undefined : ctx.attempt(() => pickKeyValues(statText, statPath, V2_STAT_KEYS))
+  let usageBytes: number
+  if (usageText !== undefined) {
+    usageBytes = parseSingle(usageText, usagePath)
+  } else {
+    // As cAdvisor: the root's usage is anon + file of its memory.stat.
+    const anon = stat?.[1]
+    const file = stat?.[2]
+    if (anon === undefined || file === undefined) {
+      if (stat !== undefined) ctx.attempt(() => needPicked(undefined, anon === undefined ? 'anon' : 'file', statPath))
+      return undefined
+    }
+    usageBytes = anon + file
+  }
+  const mem: MemorySample = {usageBytes, workingSetBytes: usageBytes}
   if (stat !== undefined) {
     mem.workingSetBytes = workingSet(usageBytes, ctx.attempt(() => needPicked(stat[0], 'inactive_file', statPath)))
     mem.rssBytes = stat[1]
@@ -71,6 +93,12 @@ function readV2(ctx: ReadContext, dir: string): MemorySample | undefined {
     mem.kernelBytes = stat[4]
     mem.pgfault = stat[5]
     mem.pgmajfault = stat[6]
+  }
+  if (root) {
+    // cAdvisor takes the root's swap from /proc/meminfo; one small read, for one container.
+    const meminfo = ctx.read(`${ctx.procRoot}/meminfo`)
+    mem.swapBytes = meminfo === undefined ? undefined : meminfoSwapUsed(meminfo)
+    return dropUndefined(mem)
   }
   mem.swapBytes = optional(ctx, `${dir}/memory.swap.current`)
   mem.maxUsageBytes = optional(ctx, `${dir}/memory.peak`)
@@ -94,7 +122,7 @@ export const memoryReader: KindReader = {
   kind: 'memory',
   files: {
     v1: ['memory.usage_in_bytes', 'memory.stat', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.kmem.usage_in_bytes (if present)'],
-    v2: ['memory.current', 'memory.stat', 'memory.swap.current', 'memory.peak (kernel ≥ 5.19)', 'memory.events'],
+    v2: ['memory.current', 'memory.stat', 'memory.swap.current', 'memory.peak (kernel ≥ 5.19)', 'memory.events', '/proc/meminfo (root only: swap)'],
   },
   read(ctx, sample) {
     const dir = ctx.dir('memory')
