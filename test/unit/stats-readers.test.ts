@@ -2,6 +2,9 @@
 // through the real path: discoverCgroups({cgroupRoot}) → ContainerCollector → OpenFiles.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {discoverCgroups} from '../../src/lib/cgroups/index.js'
@@ -41,8 +44,9 @@ const v1Memory = {
   cacheBytes: 20971520,
   mappedFileBytes: 4194304,
   swapBytes: 4096,
-  pgfault: 5000,
-  pgmajfault: 12,
+  // cAdvisor takes the faults from the local keys, never total_pgfault/total_pgmajfault.
+  pgfault: 10,
+  pgmajfault: 1,
   maxUsageBytes: 262144000,
   failcnt: 3,
   kernelBytes: 1048576,
@@ -217,4 +221,26 @@ test('v2 root without memory.current: usage is anon + file of memory.stat, swap 
     pgmajfault: 70,
     swapBytes: (2097152 - 2096128) * 1024,
   })
+})
+
+test('v1 with memory.use_hierarchy 0: rss, cache, mapped_file and swap from the local keys', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'cadv-fixture-'))
+  try {
+    cpSync(fixtures + 'cgroup_v1/separate', join(tmp, 'tree'), {recursive: true})
+    writeFileSync(join(tmp, 'tree/memory/docker/c1/memory.use_hierarchy'), '0\n')
+    const layout = discoverCgroups({cgroupRoot: join(tmp, 'tree'), procRoot: fixtures + 'proc/basic'})
+    const c = new ContainerCollector('/docker/c1', {layout, kinds: resolveKinds(['memory']), files: new OpenFiles(64)})
+    const sample = c.collect(1_000_000)
+    assert.deepEqual(sample?.memory, {
+      ...v1Memory,
+      rssBytes: 2000,
+      cacheBytes: 1000,
+      mappedFileBytes: 300,
+      swapBytes: 0,
+      // inactive_file is total_inactive_file either way, as in cAdvisor.
+      workingSetBytes: 209715200 - 10485760,
+    })
+  } finally {
+    rmSync(tmp, {recursive: true, force: true})
+  }
 })

@@ -2,10 +2,15 @@ import {needPicked, pickKeyValues, parseSingle} from '../parse.js'
 import type {MemorySample} from '../sample.js'
 import type {KindReader, ReadContext} from './types.js'
 
-/** memory.stat keys a v1 tick uses, each hierarchical total followed by its local fallback. */
+/**
+ * memory.stat keys a v1 tick uses. cAdvisor (runc) takes rss, cache, mapped_file and swap from
+ * the hierarchical total_* keys when memory.use_hierarchy is 1 and from the local keys
+ * otherwise; pgfault and pgmajfault always from the local keys; inactive_file always from
+ * total_inactive_file.
+ */
 const V1_STAT_KEYS = [
   'total_inactive_file', 'inactive_file', 'total_rss', 'rss', 'total_cache', 'cache', 'total_mapped_file', 'mapped_file',
-  'total_swap', 'swap', 'total_pgfault', 'pgfault', 'total_pgmajfault', 'pgmajfault',
+  'total_swap', 'swap', 'pgfault', 'pgmajfault',
 ] as const
 const V2_STAT_KEYS = ['inactive_file', 'anon', 'file', 'file_mapped', 'kernel', 'pgfault', 'pgmajfault'] as const
 const EVENT_KEYS = ['oom', 'oom_kill'] as const
@@ -33,11 +38,12 @@ function readV1(ctx: ReadContext, dir: string): MemorySample | undefined {
   const statPath = `${dir}/memory.stat`
   const statText = ctx.read(statPath)
   const mem: MemorySample = {usageBytes, workingSetBytes: usageBytes}
-  // total_* are hierarchical (the cgroup and its children), which is what a container's numbers
-  // mean; every kernel since 2.6.29 prints them, and use_hierarchy is always 1 since 6.0.
   const stat = statText === undefined ? undefined : ctx.attempt(() => pickKeyValues(statText, statPath, V1_STAT_KEYS))
   if (stat !== undefined) {
-    const pick = (i: number): number | undefined => stat[i] ?? stat[i + 1]
+    // use_hierarchy cannot change once the cgroup has children, and is always 1 since Linux
+    // 6.0 (and when the file is missing): read once per container, not per tick.
+    const hierarchical = ctx.state('memory.use_hierarchy', () => ctx.readOnce(`${dir}/memory.use_hierarchy`)?.trim() !== '0')
+    const pick = (i: number): number | undefined => (hierarchical ? (stat[i] ?? stat[i + 1]) : stat[i + 1])
     const inactive = stat[0] ?? stat[1]
     if (inactive === undefined) ctx.attempt(() => needPicked(undefined, 'total_inactive_file', statPath))
     mem.workingSetBytes = workingSet(usageBytes, inactive)
@@ -45,8 +51,8 @@ function readV1(ctx: ReadContext, dir: string): MemorySample | undefined {
     mem.cacheBytes = pick(4)
     mem.mappedFileBytes = pick(6)
     mem.swapBytes = pick(8)
-    mem.pgfault = pick(10)
-    mem.pgmajfault = pick(12)
+    mem.pgfault = stat[10]
+    mem.pgmajfault = stat[11]
   }
   mem.maxUsageBytes = optional(ctx, `${dir}/memory.max_usage_in_bytes`)
   mem.failcnt = optional(ctx, `${dir}/memory.failcnt`)
@@ -121,7 +127,7 @@ function dropUndefined<T extends object>(o: T): T {
 export const memoryReader: KindReader = {
   kind: 'memory',
   files: {
-    v1: ['memory.usage_in_bytes', 'memory.stat', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.kmem.usage_in_bytes (if present)'],
+    v1: ['memory.usage_in_bytes', 'memory.stat', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.kmem.usage_in_bytes (if present)', 'memory.use_hierarchy (once)'],
     v2: ['memory.current', 'memory.stat', 'memory.swap.current', 'memory.peak (kernel ≥ 5.19)', 'memory.events', '/proc/meminfo (root only: swap)'],
   },
   read(ctx, sample) {
