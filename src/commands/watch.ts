@@ -86,7 +86,10 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     const out = ndjsonWriter<ContainerEvent>()
     // The one place events become output; --resolve enriches them here, in order.
     const resolver = flags.resolve ? createResolver(resolverOptionsFromFlags(flags)) : undefined
-    const enricher = resolver ? resolveEvents(resolver, (e) => out.write(e), (r) => this.explain(r)) : undefined
+    const warn = (m: string): void => void process.stderr.write(`cadv watch: warning: ${m}\n`)
+    const enricher = resolver
+      ? resolveEvents(resolver, (e) => out.write(e), (r) => this.explain(r), (err) => warn(`cannot write an event: ${(err as Error).message}`))
+      : undefined
     const print = (e: ContainerEvent): void => (enricher ? enricher.push(e) : out.write(e))
     const watcher = createWatcher({
       hierarchies,
@@ -94,7 +97,7 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
       prefixes: flags.prefix ?? [],
       rescanIntervalMs: flags['rescan-interval'],
       pollIntervalMs: flags['poll-interval'],
-      onWarning: (m) => process.stderr.write(`cadv watch: warning: ${m}\n`),
+      onWarning: warn,
     })
     const stop = async (): Promise<void> => {
       await watcher.stop()
@@ -113,7 +116,11 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     const s = watcher.stats()
     this.note(`${watcher.names.size} containers, ${s.directories} directories, ${s.polled} polled, ${countInotifyWatches()} inotify watches`)
     await new Promise<void>((resolve) => {
-      const onSignal = (): void => void stop().then(resolve)
+      const onSignal = (): void => {
+        stop()
+          .catch((err: unknown) => warn(`while stopping: ${(err as Error).message}`))
+          .finally(resolve)
+      }
       process.once('SIGINT', onSignal)
       process.once('SIGTERM', onSignal)
     })

@@ -49,7 +49,8 @@ test('--json prints one document of raw numbers', async () => {
   assert.equal(row.memoryLimited, false)
   assert.equal(row.netRxBytes, 1750000)
   assert.equal(row.blockWriteBytes, 2097152)
-  assert.equal(row.pids, 3)
+  assert.equal(row.pids, 3, 'pids.current (tasks), as docker stats shows')
+  assert.equal(row.processes, 1, 'cgroup.procs lines')
   assert.equal(row.cpuPercent, 0)
 })
 

@@ -5,7 +5,8 @@
 // poll compares listings, not inodes, so it has no same-name re-create test.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {execFileSync} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
+import {once} from 'node:events'
 import {mkdirSync, renameSync, rmdirSync} from 'node:fs'
 
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
@@ -42,6 +43,30 @@ const cpuOnly = (t: TestCgroups): Hierarchy[] => [t.hierarchy('cpu')]
 
 for (const backend of ['inotify', 'parcel', 'poll'] as const) {
   describe(`watcher, ${backend} backend`, {skip}, () => {
+    test('stop() while start() is under way leaves nothing that keeps the process alive', async () => {
+      const t = new TestCgroups('cadvtw')
+      const cpu = t.hierarchy('cpu')
+      try {
+        t.mkdir('a/b', [cpu])
+        // The symptom is a process that never exits, so the check runs in a process of its own.
+        const script = `
+          import {createWatcher} from ${JSON.stringify(new URL('../../src/lib/watch/index.ts', import.meta.url).href)}
+          const w = createWatcher(JSON.parse(process.env.OPTS))
+          const started = w.start()
+          await w.stop()
+          await started`
+        const opts = {hierarchies: [cpu], backend, prefixes: [t.root], pollIntervalMs: 50, rescanIntervalMs: 50}
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {env: {...process.env, OPTS: JSON.stringify(opts)}, stdio: ['ignore', 'ignore', 'inherit']})
+        // Generous: only a process that stays alive for good reaches it.
+        const deadline = setTimeout(() => child.kill('SIGKILL'), 30_000)
+        const [code, signal] = (await once(child, 'exit')) as [number | null, string | null]
+        clearTimeout(deadline)
+        assert.deepEqual({code, signal}, {code: 0, signal: null})
+      } finally {
+        await t.cleanup()
+      }
+    })
+
     test('existing cgroups are initial adds, emitted before start() resolves', async () => {
       const t = new TestCgroups('cadvtw')
       const cpu = t.hierarchy('cpu')

@@ -58,3 +58,22 @@ test('a delete of a container never added goes out plain', async () => {
   assert.equal(out[0]!.factory, undefined)
   assert.deepEqual(r.asked, [])
 })
+
+test('a write that throws is reported and does not stop the writes after it', async () => {
+  const r = slowResolver({})
+  const out: string[] = []
+  const errors: string[] = []
+  const q = resolveEvents(
+    r,
+    (e) => {
+      if (e.name === '/b') throw new Error('disk full')
+      out.push(e.name)
+    },
+    undefined,
+    (err) => errors.push((err as Error).message),
+  )
+  for (const n of ['/a', '/b', '/c']) q.push(makeEvent('ContainerAdd', n, false))
+  await q.drain()
+  assert.deepEqual(out, ['/a', '/c'])
+  assert.deepEqual(errors, ['disk full'])
+})

@@ -22,7 +22,7 @@ function sample(name: string, ts: number, cpuNs = 3e9): Sample {
     diskio: [{major: 8, minor: 0, device: 'sda', readBytes: 4096, writeBytes: 8192, reads: 3, writes: 4}],
     network: [{name: 'eth0', rxBytes: 1, rxPackets: 2, rxErrors: 0, rxDropped: 0, txBytes: 3, txPackets: 4, txErrors: 0, txDropped: 0}],
     pressure: {cpu: {someUs: 1500, fullUs: 500}, io: {someUs: 3}},
-    processes: {processes: 3},
+    processes: {processes: 3, threads: 7},
   }
 }
 
@@ -39,7 +39,7 @@ function docker(): ContainerState {
       startedAt: new Date(1_700_000_100_000),
     },
     spec: {cpuQuotaUs: 50_000, cpuPeriodUs: 100_000, cpuWeight: 100, memoryLimitBytes: 1e9},
-    samples: [sample('/docker/abc', 1_700_000_200_000)],
+    samples: [{...sample('/docker/abc', 1_700_000_200_000), processes: {processes: 3, threads: 7, threadsLimit: 100}}],
   }
 }
 
@@ -67,6 +67,10 @@ test('cAdvisor names, types, values and units in Prometheus text', () => {
   assert.equal(samples(fams, 'container_pressure_cpu_waiting_seconds_total', id)[0]?.value, 0.0015)
   assert.equal(samples(fams, 'container_oom_events_total', id)[0]?.value, 2)
   assert.equal(samples(fams, 'container_processes', id)[0]?.value, 3)
+  assert.equal(samples(fams, 'container_threads', id)[0]?.value, 7, 'pids.current counts tasks, not processes')
+  assert.equal(samples(fams, 'container_threads_max', id)[0]?.value, 100)
+  assert.equal(samples(fams, 'container_threads_max', {id: '/raw'})[0]?.value, 0, 'unlimited is 0, as in cAdvisor')
+  for (const name of ['container_processes', 'container_threads', 'container_threads_max']) assert.equal(fams.get(name)?.type, 'gauge')
   assert.equal(samples(fams, 'container_spec_cpu_shares', id)[0]?.value, 2 + Math.floor((99 * 262142) / 9999))
   assert.equal(samples(fams, 'container_spec_cpu_quota', id)[0]?.value, 50_000)
   assert.equal(samples(fams, 'container_spec_memory_limit_bytes', id)[0]?.value, 1e9)

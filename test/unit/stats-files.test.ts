@@ -61,3 +61,28 @@ test('parseKeyValue and pickKeyValues accept and refuse the same lines (one scan
     assert.equal(parsed, picked, JSON.stringify(bad))
   }
 })
+
+test('countLines counts non-empty lines on the read buffer, kept open like read()', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadv-files-'))
+  try {
+    const files = new OpenFiles(4)
+    const p = join(dir, 'cgroup.procs')
+    writeFileSync(p, '')
+    assert.equal(files.countLines(p), 0, 'an empty cgroup')
+    writeFileSync(p, '4242\n4243\n')
+    assert.equal(files.countLines(p), 2, 'the same kept descriptor sees the new content')
+    assert.deepEqual(files.stats, {hits: 1, opens: 1, evictions: 0})
+    writeFileSync(p, '1\n\n2\n3')
+    assert.equal(files.countLines(p), 3, 'blank lines are skipped, a last line without newline counts')
+    // 30 000 pids is far past the 64 KiB buffer: it grows and the count is of one whole read.
+    const many = Array.from({length: 30_000}, (_, i) => String(100_000 + i)).join('\n') + '\n'
+    writeFileSync(p, many)
+    assert.equal(files.countLines(p), 30_000)
+    writeFileSync(p, '7\n')
+    assert.equal(files.countLines(p), 1, 'bytes past the read left in the grown buffer are not counted')
+    assert.equal(files.read(p), '7\n', 'read() and countLines() share the descriptor')
+    assert.equal(files.countLines(join(dir, 'missing')), undefined)
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})

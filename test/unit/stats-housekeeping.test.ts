@@ -141,7 +141,7 @@ test('history past the newest two is compact, reads back the same, and shares eq
     diskio: [{major: 8, minor: 0, device: 'sda', readBytes: 1e10, writeBytes: v, reads: 1, writes: 2}],
     network: [{name: 'eth0', rxBytes: 1, rxPackets: 2, rxErrors: 0, rxDropped: 0, txBytes: 3, txPackets: 4, txErrors: 0, txDropped: 0}],
     pressure: {cpu: {someUs: 5}, io: {someUs: 6, fullUs: 7}},
-    processes: {processes: 3, limit: 100},
+    processes: {processes: 3, threads: 5, threadsLimit: 100},
     errors: ['x: line 1: bad'],
   })
   const originals = [full(0, 1), full(1000, 2), full(2000, 2), full(3000, 3), full(4000, 4)]

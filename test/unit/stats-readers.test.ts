@@ -68,7 +68,7 @@ for (const tree of ['cgroup_v1/separate', 'cgroup_v1/comounted', 'cgroup_v1/hybr
     assert.deepEqual(sample.memory, v1Memory)
     assert.deepEqual(sample.diskio, disks)
     assert.deepEqual(sample.network, network, 'lo and veth* are skipped')
-    assert.deepEqual(sample.processes, {processes: 2})
+    assert.deepEqual(sample.processes, {processes: 2, threads: 5}, 'cgroup.procs lines, pids.current tasks')
     assert.deepEqual(c.spec, {cpuShares: 512, cpuQuotaUs: 50000, cpuPeriodUs: 100000, memoryLimitBytes: 536870912})
     if (tree.endsWith('hybrid')) {
       assert.deepEqual(sample.pressure, {cpu: {someUs: 111, fullUs: 0}, memory: {someUs: 2222, fullUs: 1111}, io: {someUs: 33333, fullUs: 22222}})
@@ -106,7 +106,7 @@ test('v2 readers: cgroup_v2/basic', () => {
   assert.deepEqual(sample.diskio, disks)
   assert.deepEqual(sample.network, network)
   assert.deepEqual(sample.pressure, {cpu: {someUs: 111, fullUs: 0}, memory: {someUs: 2222, fullUs: 1111}, io: {someUs: 33333, fullUs: 22222}})
-  assert.deepEqual(sample.processes, {processes: 3, limit: 100})
+  assert.deepEqual(sample.processes, {processes: 1, threads: 3, threadsLimit: 100})
   // memory.max "max" and memory.swap.max "max" are unlimited: absent, never 2^63.
   assert.deepEqual(c.spec, {cpuWeight: 50, cpuShares: 1286, cpuPeriodUs: 100000, cpuQuotaUs: 50000, cpusetCpus: '0-1', memoryReservationBytes: 0, pidsLimit: 100})
 })
@@ -124,7 +124,7 @@ test('v1 malformed files: one error per file, the rest of the sample kept', () =
     {major: 8, minor: 0, device: 'sda', readBytes: 0, writeBytes: 0, reads: 10, writes: 20},
     {major: 253, minor: 0, device: 'dm-0', readBytes: 0, writeBytes: 0, reads: 1, writes: 0},
   ])
-  assert.deepEqual(sample.processes, {processes: 2})
+  assert.deepEqual(sample.processes, {processes: 2, threads: 5})
 })
 
 test('v1 truncated files: a clear error, usage still reported', () => {
@@ -178,6 +178,17 @@ test('a malformed net/dev is an error for network only', () => {
 test('disabled kinds are not read', () => {
   const {sample} = collect('cgroup_v2/basic', {kinds: resolveKinds(['memory'])})
   assert.deepEqual(Object.keys(sample).sort(), ['memory', 'name', 'timestampMs'])
+})
+
+test('without the pids controller: processes from cgroup.procs, no threads and no limit', () => {
+  const {sample} = collect('cgroup_v1/nopids', {kinds: resolveKinds(['process'])})
+  assert.equal(sample.errors, undefined)
+  assert.deepEqual(sample.processes, {processes: 3})
+})
+
+test('the root has no process part: its cgroup.procs holds only the processes directly in it', () => {
+  const {sample} = collect('cgroup_v1/separate', {name: '/', kinds: resolveKinds(['process'])})
+  assert.equal(sample.processes, undefined)
 })
 
 test('a container missing from a hierarchy has no part for it, and no error', () => {

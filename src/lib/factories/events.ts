@@ -47,11 +47,14 @@ export interface EventResolver {
 
 /**
  * `onDecision` sees each add's decision (for --verbose notes); it must not throw.
+ * `onError` hears a write that threw; the events after it are still written (without it the
+ * rejection would end the chain and surface as an unhandled rejection).
  */
 export function resolveEvents(
   resolver: ContainerResolver,
   write: (e: ContainerEvent & ResolvedFields) => void,
   onDecision?: (r: Resolution) => void,
+  onError?: (err: unknown) => void,
 ): EventResolver {
   const known = new Map<ContainerName, Promise<Resolution>>()
   let tail: Promise<void> = Promise.resolve()
@@ -68,7 +71,10 @@ export function resolveEvents(
         resolver.forget(e.name)
       }
       const enriched = pending ? pending.then((r) => ({...e, ...resolvedFields(r)}), () => e) : Promise.resolve(e)
-      tail = tail.then(() => enriched).then(write)
+      tail = tail
+        .then(() => enriched)
+        .then(write)
+        .catch((err: unknown) => onError?.(err))
     },
     drain(): Promise<void> {
       return tail

@@ -81,6 +81,7 @@ export class ContainerCollector {
       procRoot: options.layout.procRoot,
       dir: (c) => self.dir(c),
       read: (path) => self.readHot(path),
+      countLines: (path, keep = true) => self.countLines(path, keep),
       readOnce: (path) => options.files.read(path, false),
       release: (path) => {
         self.kept.delete(path)
@@ -202,12 +203,20 @@ export class ContainerCollector {
 
   private readHot(path: string): string | undefined {
     if (this.absent.has(path)) return undefined
-    const text = this.options.files.read(path, true)
-    this.kept.add(path)
-    if (text === undefined) {
+    return this.noteAbsent(path, this.options.files.read(path, true))
+  }
+
+  private countLines(path: string, keep: boolean): number | undefined {
+    if (this.absent.has(path)) return undefined
+    return this.noteAbsent(path, this.options.files.countLines(path, keep), keep)
+  }
+
+  private noteAbsent<T>(path: string, value: T | undefined, keep = true): T | undefined {
+    if (keep) this.kept.add(path)
+    if (value === undefined) {
       this.absent.add(path)
       this.sawAbsent = true
     }
-    return text
+    return value
   }
 }

@@ -78,14 +78,40 @@ export class OpenFiles {
    * descriptor reports the cgroup gone (ENODEV). `keep` false reads and closes (spec files, read rarely).
    */
   read(path: string, keep = true): string | undefined {
+    const n = this.load(path, keep)
+    return n === undefined ? undefined : this.buf.toString('latin1', 0, n)
+  }
+
+  /**
+   * The number of non-empty lines in the file (cgroup.procs: one pid a line), or undefined when
+   * it does not exist. Counted on the read buffer, so a cgroup with thousands of pids costs no
+   * string. Same descriptor keeping and errors as read().
+   */
+  countLines(path: string, keep = true): number | undefined {
+    const n = this.load(path, keep)
+    if (n === undefined) return undefined
+    const buf = this.buf
+    let lines = 0
+    let start = 0
+    while (start < n) {
+      let nl = buf.indexOf(0x0a, start)
+      if (nl < 0 || nl >= n) nl = n
+      if (nl > start) lines++
+      start = nl + 1
+    }
+    return lines
+  }
+
+  /** Reads the whole file into this.buf; the byte count, or undefined when it does not exist. */
+  private load(path: string, keep: boolean): number | undefined {
     let fd = this.fds.get(path)
     if (fd !== undefined) {
       this.fds.delete(path)
       try {
-        const text = this.readFd(fd, path)
+        const n = this.readFd(fd, path)
         this.fds.set(path, fd)
         this.stats.hits++
-        return text
+        return n
       } catch (err) {
         closeQuietly(fd)
         if (err instanceof CgroupVanished) throw err
@@ -101,9 +127,9 @@ export class OpenFiles {
       throw err
     }
     this.stats.opens++
-    let text: string
+    let n: number
     try {
-      text = this.readFd(fd, path)
+      n = this.readFd(fd, path)
     } catch (err) {
       closeQuietly(fd)
       throw err
@@ -119,7 +145,7 @@ export class OpenFiles {
     } else {
       closeQuietly(fd)
     }
-    return text
+    return n
   }
 
   /** Closes one kept descriptor (a process's /proc file once another process stands for the container). */
@@ -145,7 +171,8 @@ export class OpenFiles {
     this.fds.clear()
   }
 
-  private readFd(fd: number, path: string): string {
+  /** Reads from offset 0 into this.buf; the byte count. */
+  private readFd(fd: number, path: string): number {
     for (;;) {
       let n: number
       try {
@@ -153,11 +180,11 @@ export class OpenFiles {
       } catch (err) {
         const c = code(err)
         if (c !== undefined && (GONE.has(c) || c === 'ENOENT')) throw new CgroupVanished(path)
-        if (c !== undefined && ABSENT.has(c)) return ''
+        if (c !== undefined && ABSENT.has(c)) return 0
         throw err
       }
       // A full buffer may mean a longer file: grow and re-read from 0 so the text is one snapshot.
-      if (n < this.buf.length) return this.buf.toString("latin1", 0, n)
+      if (n < this.buf.length) return n
       this.buf = Buffer.allocUnsafe(this.buf.length * 2)
     }
   }

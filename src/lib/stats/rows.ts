@@ -33,7 +33,10 @@ export interface StatsRow {
   netTxBytesPerSec?: number
   blockReadBytesPerSec?: number
   blockWriteBytesPerSec?: number
+  /** pids.current (tasks, threads included), as docker stats' PIDS column shows it. */
   pids?: number
+  /** Lines of cgroup.procs: processes directly in the cgroup (cAdvisor's container_processes). */
+  processes?: number
   /** A raw cgroup with no process and no CPU used over the last interval (hidden unless --all). */
   idle: boolean
 }
@@ -130,8 +133,10 @@ export function rowOf(state: ContainerState, hostMemoryBytes?: number): StatsRow
   put('netTxBytesPerSec', rates?.netTxBytesPerSec)
   put('blockReadBytesPerSec', rates?.blockReadBytesPerSec)
   put('blockWriteBytesPerSec', rates?.blockWriteBytesPerSec)
-  put('pids', cur.processes?.processes)
-  row.idle = factory === 'raw' && (row.pids ?? 0) === 0 && (row.cpuPercent ?? 0) === 0
+  put('pids', cur.processes?.threads)
+  put('processes', cur.processes?.processes)
+  // pids.current counts tasks below the cgroup too: a parent of busy cgroups is not idle.
+  row.idle = factory === 'raw' && (row.pids ?? row.processes ?? 0) === 0 && (row.cpuPercent ?? 0) === 0
   return row
 }
 

@@ -78,11 +78,14 @@ export interface PressureSample {
   io?: PressureLine
 }
 
+/** cAdvisor's meanings: processes are thread-group leaders, threads are every task. */
 export interface ProcessSample {
-  /** pids.current (or the number of pids in cgroup.procs where pids is not mounted). */
+  /** Lines of cgroup.procs: the processes directly in this cgroup. */
   processes: number
-  /** pids.max; undefined when unlimited. */
-  limit?: number
+  /** pids.current: tasks (threads) in this cgroup and below; undefined without the pids controller. */
+  threads?: number
+  /** pids.max; undefined when unlimited or without the pids controller. */
+  threadsLimit?: number
 }
 
 /** Limits and shares, read rarely (they change only on `docker update` and the like). */

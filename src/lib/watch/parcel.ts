@@ -68,13 +68,13 @@ export async function parcelBackend(warn: (message: string) => void): Promise<Wa
       // go first for its leaked watches to be freed. The rescan that follows re-reads every
       // directory, which covers the moment without a subscription.
       for (const s of subs.values()) {
-        if (s.sub) await s.sub.unsubscribe()
-        s.sub = undefined
         try {
+          if (s.sub) await s.sub.unsubscribe()
+          s.sub = undefined
           s.sub = await subscribe(s.h, s.mark)
         } catch (err) {
           // The rescans keep finding changes meanwhile; the next one subscribes again.
-          warn(`@parcel/watcher cannot subscribe to ${s.h.id} again (${(err as Error).message}); relying on rescans until it can`)
+          warn(`@parcel/watcher cannot resubscribe to ${s.h.id} (${(err as Error).message}); relying on rescans until it can`)
         }
       }
     },

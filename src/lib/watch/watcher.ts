@@ -120,8 +120,11 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     }
     await this.idle()
     this.starting = false
+    // stop() may have run during one of the awaits above: what was opened since (watches, a
+    // parcel subscription) must be closed too, and arming the timers would keep the process alive.
+    if (this.stopped) return this.teardown()
     const rescanMs = this.options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS
-    if (rescanMs > 0) this.rescanTimer = setInterval(() => void this.reconcile(), rescanMs)
+    if (rescanMs > 0) this.rescanTimer = setInterval(() => this.reconcileInBackground(), rescanMs)
     this.pollTimer = setInterval(() => this.poll(), this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS)
   }
 
@@ -133,6 +136,10 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     this.dirty.clear()
     this.found.length = 0
     this.foundHead = 0
+    await this.teardown()
+  }
+
+  private async teardown(): Promise<void> {
     for (const t of this.trees) t.close()
     await this.backend?.stop()
     for (const w of this.idleWaiters.splice(0)) w()
@@ -155,6 +162,14 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       }
     })()
     return this.rescanning
+  }
+
+  /** A timer's rescan: nobody awaits it, so a failure becomes a warning, not an unhandled rejection. */
+  private reconcileInBackground(): void {
+    this.reconcile().catch((err: unknown) => {
+      const e = err as NodeJS.ErrnoException
+      this.warn(`rescan:${e.code ?? e.message}`, `rescan failed (${e.code ?? e.message}); the next one retries`)
+    })
   }
 
   /** Resolves when every pending re-read is done. */

@@ -1,7 +1,8 @@
-// Kind `process`: pids.current / pids.max (or cgroup.procs where pids is not mounted).
+// Kind `process`: cgroup.procs lines (processes), pids.current (threads), pids.max (threads limit).
 import type {Family, KindModule} from '../family.js'
 
 const processes: Family = {name: 'container_processes', type: 'gauge', help: 'Number of processes running inside the container.'}
+const threads: Family = {name: 'container_threads', type: 'gauge', help: 'Number of threads running inside the container'}
 const threadsMax: Family = {
   name: 'container_threads_max',
   type: 'gauge',
@@ -9,13 +10,15 @@ const threadsMax: Family = {
 }
 
 export const processModule: KindModule = {
-  families: [processes, threadsMax],
+  families: [processes, threads, threadsMax],
   enabled: (kinds) => kinds.has('process'),
   write(out, {sample, spec}) {
     const p = sample?.processes
     if (!p) return
     out.add(processes, p.processes)
-    // cAdvisor shows an unlimited pids.max as 0.
-    out.add(threadsMax, p.limit ?? spec?.pidsLimit ?? 0)
+    // Without the pids controller there is no thread count: no series rather than a false 0.
+    if (p.threads !== undefined) out.add(threads, p.threads)
+    // cAdvisor shows an unlimited (or absent) pids.max as 0.
+    out.add(threadsMax, p.threadsLimit ?? spec?.pidsLimit ?? 0)
   },
 }

@@ -1,40 +1,38 @@
 import {parseSingle} from '../parse.js'
 import type {KindReader} from './types.js'
 
-function countLines(text: string): number {
-  let n = 0
-  let start = 0
-  while (start < text.length) {
-    const nl = text.indexOf('\n', start)
-    const end = nl < 0 ? text.length : nl
-    if (end > start) n++
-    start = end + 1
-  }
-  return n
-}
-
+/**
+ * Processes and threads are different numbers, as in cAdvisor: cgroup.procs has one line per
+ * process (thread-group leader), pids.current counts every task (thread) the pids controller
+ * charges to the cgroup, including its descendants.
+ */
 export const processReader: KindReader = {
   kind: 'process',
   files: {
-    v1: ['pids.current (the limit comes from the spec: pids.max)', 'cgroup.procs lines when the pids controller is absent'],
-    v2: ['pids.current (the limit comes from the spec: pids.max)', 'cgroup.procs lines when the pids controller is absent'],
+    v1: ['cgroup.procs (lines: processes; pids hierarchy, else cpu or memory)', 'pids.current (threads)', 'pids.max (the threads limit, from the spec)'],
+    v2: ['cgroup.procs (lines: processes)', 'pids.current (threads, where the pids controller is enabled)', 'pids.max (the threads limit, from the spec)'],
   },
   read(ctx, sample) {
+    // The root's cgroup.procs holds only the processes directly in it, not the host's: no count.
+    if (ctx.name === '/') return
     const pids = ctx.dir('pids')
-    const current = pids === undefined ? undefined : ctx.read(`${pids.path}/pids.current`)
-    let processes: number | undefined
-    if (current !== undefined) {
-      const path = `${pids!.path}/pids.current`
-      processes = ctx.attempt(() => parseSingle(current, path))
-    } else if (ctx.name !== '/') {
-      // No pids controller here: count the processes instead (the root's cgroup.procs holds only
-      // the processes directly in it, so it is not counted).
-      const dir = pids ?? ctx.dir('cpu') ?? ctx.dir('memory')
-      const procs = dir === undefined ? undefined : ctx.read(`${dir.path}/cgroup.procs`)
-      if (procs !== undefined) processes = countLines(procs)
-    }
+    const dir = pids ?? ctx.dir('cpu') ?? ctx.dir('memory')
+    // v1 builds a cgroup's pid list once per open file and serves re-reads of a kept descriptor
+    // from it, so a kept cgroup.procs would never change; v2 re-walks the tasks on a read at 0.
+    const processes = dir === undefined ? undefined : ctx.countLines(`${dir.path}/cgroup.procs`, dir.version === 2)
     if (processes === undefined) return
-    const limit = ctx.spec?.pidsLimit
-    sample.processes = limit === undefined ? {processes} : {processes, limit}
+    let threads: number | undefined
+    if (pids !== undefined) {
+      const path = `${pids.path}/pids.current`
+      const text = ctx.read(path)
+      if (text !== undefined) threads = ctx.attempt(() => parseSingle(text, path))
+    }
+    const part: NonNullable<typeof sample.processes> = {processes}
+    if (threads !== undefined) {
+      part.threads = threads
+      const limit = ctx.spec?.pidsLimit
+      if (limit !== undefined) part.threadsLimit = limit
+    }
+    sample.processes = part
   },
 }

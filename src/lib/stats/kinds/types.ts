@@ -20,6 +20,11 @@ export interface ReadContext {
   dir(controller: Controller): ControllerDir | undefined
   /** A hot file: kept open and re-read at offset 0. Undefined when the file does not exist. */
   read(path: string): string | undefined
+  /**
+   * A file's non-empty line count (cgroup.procs), counted without building a string. Kept open
+   * unless `keep` is false: a v1 pid list is cached per open file and goes stale when re-read.
+   */
+  countLines(path: string, keep?: boolean): number | undefined
   /** A file read rarely (spec): opened, read and closed. */
   readOnce(path: string): string | undefined
   /** Stops keeping a file open (a /proc file of a process that no longer stands for the container). */
