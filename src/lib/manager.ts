@@ -5,7 +5,7 @@
 import {EventEmitter} from 'node:events'
 
 import {selectHierarchies, type CgroupLayout, type ContainerName, type Hierarchy} from './cgroups/index.js'
-import type {ContainerInfo, ContainerResolver} from './factories/index.js'
+import type {ContainerInfo, ContainerResolver, FactoryDecision} from './factories/index.js'
 import {resolveKinds, type MetricKind} from './kinds.js'
 import {
   ContainerCollector,
@@ -117,6 +117,13 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
   /** Containers waiting for the resolver; a delete meanwhile cancels the wait. */
   private readonly pending = new Map<ContainerName, symbol>()
   private readonly ignoredNames = new Map<ContainerName, string>()
+  /**
+   * Names whose decision was provisional (a container not running yet, a runtime that did not
+   * answer): asked again after each rescan, as cAdvisor re-checks them at global housekeeping.
+   * Never per housekeeping tick: a rescan is minutes apart, a tick seconds.
+   */
+  private readonly unsure = new Set<ContainerName>()
+  private readonly reasking = new Set<ContainerName>()
   private readonly warn: (message: string) => void
   /** Boot time, read once on first need: the floor for cgroup creation times. */
   private bootMs: number | undefined | null = null
@@ -144,6 +151,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     if (w.pollIntervalMs !== undefined) watcherOptions.pollIntervalMs = w.pollIntervalMs
     this.watcher = createWatcher(watcherOptions)
     this.watcher.on('event', (e) => this.onEvent(e))
+    this.watcher.on('rescan', () => this.reaskUnsure())
   }
 
   containers(): Iterable<ContainerState> {
@@ -174,6 +182,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     await this.watcher.stop()
     this.housekeeping.stop()
     this.pending.clear()
+    this.unsure.clear()
     this.files.closeAll()
   }
 
@@ -193,12 +202,12 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     const token = Symbol(e.name)
     this.pending.set(e.name, token)
     resolver.resolve(e.name).then(
-      ({decision, info}) => {
+      ({decision, info, provisional}) => {
         if (this.pending.get(e.name) !== token) return
         this.pending.delete(e.name)
+        if (provisional) this.unsure.add(e.name)
         if (!decision.accepted) {
-          const why = decision.checks.map((c) => `${c.factory}: ${c.reason}`).join('; ')
-          this.ignoredNames.set(e.name, why || 'no factory accepted it')
+          this.ignoredNames.set(e.name, whyIgnored(decision))
           return
         }
         this.begin(e.name, info)
@@ -212,6 +221,46 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     )
   }
 
+  /** Asks the resolver again about each unsure name; a name already being asked is skipped. */
+  private reaskUnsure(): void {
+    const resolver = this.options.resolver
+    if (!resolver) return
+    for (const name of this.unsure) {
+      if (this.reasking.has(name)) continue
+      this.reasking.add(name)
+      resolver.resolve(name).then(
+        (r) => {
+          this.reasking.delete(name)
+          // Deleted (or stopped) meanwhile: the answer is about a container that is gone.
+          if (!this.unsure.has(name)) return
+          if (!r.provisional) this.unsure.delete(name)
+          this.settle(name, r.decision, r.info)
+        },
+        () => this.reasking.delete(name),
+      )
+    }
+  }
+
+  /** Applies a newer decision to a name that is tracked or ignored already. */
+  private settle(name: ContainerName, decision: FactoryDecision, info: ContainerInfo | undefined): void {
+    const t = this.tracked.get(name)
+    if (!decision.accepted) {
+      // Tracked as raw while the runtime was unsure, ignored now (--docker-only): stop tracking.
+      if (t) this.untrack(name, t)
+      this.ignoredNames.set(name, whyIgnored(decision))
+      return
+    }
+    this.ignoredNames.delete(name)
+    if (!t) {
+      this.begin(name, info)
+      return
+    }
+    if (info) {
+      t.state.info = info
+      t.collector.setRuntime(runtimeHints(info))
+    }
+  }
+
   private begin(name: ContainerName, info: ContainerInfo | undefined): void {
     const collector = new ContainerCollector(name, {
       layout: this.options.layout,
@@ -219,13 +268,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
       files: this.files,
       hierarchies: this.hierarchies,
     })
-    if (info) {
-      // A raw cgroup has no runtime pid; its network reader then looks for a process in the
-      // cgroup and counts its interfaces only when that process has a namespace of its own
-      // (never the host's), which is more than cAdvisor's "no network for raw cgroups".
-      const unknownPid = info.factory === 'raw' && info.pid === 0
-      collector.setRuntime(unknownPid ? {pid: 0, hasNetwork: true} : {pid: info.pid, hasNetwork: info.hasNetwork})
-    }
+    if (info) collector.setRuntime(runtimeHints(info))
     const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}
     if (info) state.info = info
     if (!info?.createdAt) {
@@ -241,9 +284,13 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
   private remove(name: ContainerName): void {
     this.pending.delete(name)
     this.ignoredNames.delete(name)
+    this.unsure.delete(name)
     this.options.resolver?.forget(name)
     const t = this.tracked.get(name)
-    if (!t) return
+    if (t) this.untrack(name, t)
+  }
+
+  private untrack(name: ContainerName, t: Tracked): void {
     this.housekeeping.remove(name)
     t.collector.close()
     this.store.remove(name)
@@ -277,6 +324,19 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     this.emit('sample', t.state, sample)
     return prev && samplesEqual(prev, sample) ? 'equal' : 'changed'
   }
+}
+
+function whyIgnored(decision: FactoryDecision): string {
+  const why = decision.checks.map((c) => `${c.factory}: ${c.reason}`).join('; ')
+  return why || 'no factory accepted it'
+}
+
+function runtimeHints(info: ContainerInfo): {pid: number; hasNetwork: boolean} {
+  // A raw cgroup has no runtime pid; its network reader then looks for a process in the
+  // cgroup and counts its interfaces only when that process has a namespace of its own
+  // (never the host's), which is more than cAdvisor's "no network for raw cgroups".
+  const unknownPid = info.factory === 'raw' && info.pid === 0
+  return unknownPid ? {pid: 0, hasNetwork: true} : {pid: info.pid, hasNetwork: info.hasNetwork}
 }
 
 /** Builds the manager: watcher → resolver → housekeeping → store, started by start(). */

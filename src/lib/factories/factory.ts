@@ -1,4 +1,5 @@
 import type {ContainerName} from '../cgroups/index.js'
+import {isAbsent} from './http.js'
 import type {ContainerInfo} from './types.js'
 
 /** The fixed order in which factories are asked (cAdvisor's is random per start; ours is not). */
@@ -19,6 +20,11 @@ export interface FactoryAnswer {
   id?: string
   /** Metadata, when the factory accepted the name and could describe it. */
   info?: ContainerInfo
+  /**
+   * The answer rests on a passing state (a container not running yet, a runtime that did not
+   * answer): asking again later may decide otherwise, so it must not be kept for good.
+   */
+  provisional?: boolean
 }
 
 export interface Factory {
@@ -30,6 +36,17 @@ export interface Factory {
 
 export function pass(reason: string, id?: string): FactoryAnswer {
   return id === undefined ? {canHandle: false, accept: false, reason} : {canHandle: false, accept: false, reason, id}
+}
+
+/** A pass that rests on a passing state (not running yet, runtime unreachable or timed out). */
+export function passForNow(reason: string, id?: string): FactoryAnswer {
+  return {...pass(reason, id), provisional: true}
+}
+
+/** A pass because the runtime could not be asked: lasting when it is not installed, else for now. */
+export function passAfterError(err: unknown, id?: string): FactoryAnswer {
+  const reason = err instanceof Error ? err.message : String(err)
+  return isAbsent(err) ? pass(reason, id) : passForNow(reason, id)
 }
 
 export function ignore(reason: string, id?: string): FactoryAnswer {

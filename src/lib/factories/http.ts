@@ -145,3 +145,11 @@ export function getJson(endpoint: string, path: string, timeoutMs: number, heade
 export function isTimeout(err: unknown): boolean {
   return err instanceof RuntimeUnreachable && err.detail.startsWith('no answer within')
 }
+
+/**
+ * True when the runtime is not installed here (its socket does not exist). That is a lasting
+ * answer, unlike a refused connection or a timeout, so a decision resting on it is kept.
+ */
+export function isAbsent(err: unknown): boolean {
+  return err instanceof RuntimeUnreachable && / ENOENT$/.test(err.detail)
+}

@@ -30,11 +30,18 @@ export function createFactories(options: ResolverOptions): Factory[] {
 export interface Resolution {
   decision: FactoryDecision
   info?: ContainerInfo
+  /**
+   * Some answer on the way rested on a passing state (not running yet, runtime unreachable or
+   * timed out): the decision may change, so the resolver does not keep it and callers ask again.
+   */
+  provisional?: boolean
 }
 
 /** Asks the factories in order; the first that handles the name decides. Never throws. */
 export async function decide(factories: readonly Factory[], name: ContainerName): Promise<Resolution> {
   const decision: FactoryDecision = {name, factory: null, accepted: false, id: null, checks: []}
+  let provisional = false
+  const done = (r: Resolution): Resolution => (provisional ? {...r, provisional} : r)
   for (const f of factories) {
     let a: FactoryAnswer
     try {
@@ -44,14 +51,15 @@ export async function decide(factories: readonly Factory[], name: ContainerName)
       a = {canHandle: false, accept: false, reason: `error: ${(err as Error).message}`}
     }
     decision.checks.push({factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason})
+    if (a.provisional) provisional = true
     if (!a.canHandle) continue
     decision.factory = f.name
     decision.accepted = a.accept
     decision.id = a.id ?? null
-    if (a.accept) return {decision, info: a.info ?? minimalInfo(name, f.name, a.id)}
-    return {decision}
+    if (a.accept) return done({decision, info: a.info ?? minimalInfo(name, f.name, a.id)})
+    return done({decision})
   }
-  return {decision}
+  return done({decision})
 }
 
 function minimalInfo(name: ContainerName, factory: string, id: string | undefined): ContainerInfo {

@@ -1,7 +1,9 @@
 /*
  * The ContainerResolver the manager and `cadv watch --resolve` use: one decision per
  * container, asked once and cached until forget() (no runtime call per housekeeping tick),
- * concurrent asks for the same name share one lookup. Never throws; waits at most the
+ * concurrent asks for the same name share one lookup. Only definitive decisions are kept: one
+ * that rested on a container not running yet or on a runtime that did not answer is dropped
+ * once it settles (Resolution.provisional), so the next ask goes to the runtimes again. Never throws; waits at most the
  * runtime clients' timeouts (and a timed-out runtime is skipped for a while afterwards).
  */
 import {invalidNameReason, type ContainerName} from '../cgroups/index.js'
@@ -32,6 +34,9 @@ export function createResolver(input: ResolverOptionsInput = {}): Resolver {
       }
       const pending = decide(factories, name)
       cache.set(name, pending)
+      void pending.then((r) => {
+        if (r.provisional && cache.get(name) === pending) cache.delete(name)
+      })
       return pending
     },
     forget(name: ContainerName): void {

@@ -42,9 +42,11 @@ export interface FactoryDecision {
 /**
  * What the manager and `cadv watch --resolve` need from the factories: a decision for a name,
  * plus metadata when a factory accepted it. Never throws and never waits longer than the
- * runtime clients' timeouts; results are cached per container until forget().
+ * runtime clients' timeouts; definitive results are cached per container until forget().
+ * `provisional` marks a decision that rested on a passing state (a container not running yet,
+ * a runtime that did not answer): it is not cached, and the caller should ask again later.
  */
 export interface ContainerResolver {
-  resolve(name: ContainerName): Promise<{decision: FactoryDecision; info?: ContainerInfo}>
+  resolve(name: ContainerName): Promise<{decision: FactoryDecision; info?: ContainerInfo; provisional?: boolean}>
   forget(name: ContainerName): void
 }

@@ -25,6 +25,8 @@ export interface WatcherOptions {
 export interface WatcherEvents {
   event: [ContainerEvent]
   warning: [string]
+  /** A full rescan finished (cAdvisor's global housekeeping: the time to re-check what was unsure). */
+  rescan: []
 }
 
 export interface WatcherStats {
@@ -157,6 +159,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
         for (const t of this.trees) for (const name of t.names()) this.mark(t, name)
         await this.idle()
         this.rescans++
+        if (!this.stopped) this.emit('rescan')
       } finally {
         this.rescanning = undefined
       }

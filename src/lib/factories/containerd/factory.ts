@@ -7,7 +7,7 @@
 import {statSync} from 'node:fs'
 
 import type {ContainerName} from '../../cgroups/index.js'
-import {accept, pass, type Factory, type FactoryAnswer} from '../factory.js'
+import {accept, pass, passAfterError, type Factory, type FactoryAnswer} from '../factory.js'
 import {baseName, containerIdTest, dirName, filterEnv, hasAncestorStartingWith, shortId} from '../names.js'
 import type {ResolverOptions} from '../options.js'
 import type {ContainerInfo} from '../types.js'
@@ -44,6 +44,7 @@ export class ContainerdFactory implements Factory {
         : pass(`id ${shortId(t.id)} but not containerd's naming; skipped ${call} (--offline)`, t.id)
     }
     const missing = this.missingSocket()
+    // No socket: containerd is not installed here, a lasting answer.
     if (missing) return pass(missing, t.id)
     let client: ContainerdApi
     let c: ContainerdContainer | null
@@ -51,19 +52,22 @@ export class ContainerdFactory implements Factory {
       client = await this.getClient()
       c = await client.getContainer(t.id)
     } catch (err) {
-      return pass((err as Error).message, t.id)
+      return passAfterError(err, t.id)
     }
     if (!c) return pass(`containerd has no container ${shortId(t.id)} in namespace ${this.ns} (${call}: NOT_FOUND)`, t.id)
     let pid = 0
     let task: string
+    let provisional = false
     try {
       const tk = await client.getTask(t.id)
       pid = tk?.pid ?? 0
       task = tk ? `task ${tk.status.toLowerCase()}, pid ${pid}` : 'no task'
     } catch (err) {
       task = `Tasks.Get failed: ${(err as Error).message}`
+      provisional = true
     }
-    return accept(`containerd container in namespace ${this.ns}, ${task} (${call})`, t.id, this.info(name, t.id, c, pid))
+    const a = accept(`containerd container in namespace ${this.ns}, ${task} (${call})`, t.id, this.info(name, t.id, c, pid))
+    return provisional ? {...a, provisional} : a
   }
 
   close(): void {

@@ -6,7 +6,7 @@
  * cgroup driver); /containers/<id> then gives the metadata.
  */
 import type {ContainerName} from '../../cgroups/index.js'
-import {accept, ignore, pass, type Factory, type FactoryAnswer} from '../factory.js'
+import {accept, ignore, pass, passAfterError, type Factory, type FactoryAnswer} from '../factory.js'
 import {baseName, containerIdTest, dirName, shortId} from '../names.js'
 import type {ResolverOptions} from '../options.js'
 import type {ContainerInfo} from '../types.js'
@@ -36,7 +36,7 @@ export class CrioFactory implements Factory {
       try {
         await this.client.getInfo()
       } catch (err) {
-        return pass((err as Error).message)
+        return passAfterError(err)
       }
       return ignore(`base name "${base}" starts with system-systemd: ignored by CRI-O`)
     }
@@ -54,7 +54,7 @@ export class CrioFactory implements Factory {
       try {
         driver = (await this.client.getInfo()).cgroupDriver
       } catch (err) {
-        return pass((err as Error).message, t.id)
+        return passAfterError(err, t.id)
       }
     }
     if (driver === 'systemd' && !base.endsWith('.scope')) {
@@ -65,13 +65,16 @@ export class CrioFactory implements Factory {
     const call = `GET /containers/${shortId(t.id)} on ${this.client.endpoint}`
     let c: CrioContainer | null = null
     let note: string
+    let provisional = false
     try {
       c = await this.client.getContainer(t.id)
       note = c ? `"${c.name}" (${call})` : `no metadata: ${call} gave 404`
     } catch (err) {
       note = `no metadata: ${(err as Error).message}`
+      provisional = true
     }
-    return accept(`CRI-O container ${note}`, t.id, this.info(name, t.id, c))
+    const a = accept(`CRI-O container ${note}`, t.id, this.info(name, t.id, c))
+    return provisional ? {...a, provisional} : a
   }
 
   private info(name: ContainerName, id: string, c: CrioContainer | null): ContainerInfo {

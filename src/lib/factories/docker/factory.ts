@@ -4,7 +4,7 @@
  * daemon that does not answer lets the name fall through to the next factory.
  */
 import type {ContainerName} from '../../cgroups/index.js'
-import {accept, pass, type Factory, type FactoryAnswer} from '../factory.js'
+import {accept, pass, passAfterError, passForNow, type Factory, type FactoryAnswer} from '../factory.js'
 import {baseName, containerIdTest, dirName, filterEnv, shortId} from '../names.js'
 import type {ResolverOptions} from '../options.js'
 import type {ContainerInfo} from '../types.js'
@@ -49,10 +49,10 @@ export abstract class EngineFactory implements Factory {
     try {
       c = await this.inspectSettled(t.id)
     } catch (err) {
-      return pass((err as Error).message, t.id)
+      return passAfterError(err, t.id)
     }
     if (!c) return pass(`${this.name} has no container ${shortId(t.id)} (${call}: 404)`, t.id)
-    if (!c.running) return pass(`${this.name} container "${c.name}" is not running (status ${c.status})`, t.id)
+    if (!c.running) return passForNow(`${this.name} container "${c.name}" is not running (status ${c.status})`, t.id)
     return accept(`running ${this.name} container "${c.name}" (${call})`, t.id, this.info(name, t.id, c))
   }
 
