@@ -33,7 +33,7 @@ const warnings: string[] = []
 function makeManager(resolver?: ContainerResolver): Manager {
   return createManager({
     layout: tc.layout,
-    kinds: resolveKinds(['cpu', 'memory', 'process', 'diskIO', 'pressure']),
+    kinds: resolveKinds(['cpu', 'memory', 'process', 'diskIO', 'network', 'pressure']),
     watch: {prefixes: [tc.root], pollIntervalMs: 100},
     housekeeping: {intervalMs: 250, maxIntervalMs: 250, dynamic: false, jitterFactor: 0},
     onWarning: (w) => warnings.push(w),
@@ -148,6 +148,16 @@ test('the pids count matches', {skip}, async () => {
   const samples = await waitFor(manager, name, (s) => s.at(-1)?.processes?.processes === 3)
   // Single-threaded sleeps: as many tasks as processes (the threaded case is in e2e/process-counts).
   assert.deepEqual(samples.at(-1)!.processes, {processes: 3, threads: 3})
+})
+
+test('a process that arrives in a sampled cgroup gives it network numbers (v1 cgroup.procs is not served stale)', {skip}, async () => {
+  tc.mkdir('net')
+  const name = tc.name('net')
+  await waitFor(manager, name, (s) => s.length >= 2)
+  assert.equal(manager.get(name)!.samples.at(-1)!.network, undefined, 'no process, no network namespace')
+  tc.spawnIn('net', 'unshare', ['-n', 'sleep', '600'])
+  const samples = await waitFor(manager, name, (s) => s.at(-1)?.network !== undefined, 10_000)
+  assert.deepEqual(samples.at(-1)!.network, [], 'a fresh namespace has only lo, which is skipped')
 })
 
 test('a deleted cgroup is dropped, with a delete event and no warnings', {skip}, async () => {

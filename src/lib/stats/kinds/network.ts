@@ -53,7 +53,9 @@ function networkPid(ctx: ReadContext): number {
   if (ctx.name === '/') return 1
   const dir = ctx.dir('cpu') ?? ctx.dir('memory') ?? ctx.dir('pids')
   if (dir === undefined) return 0
-  const procs = ctx.read(`${dir.path}/cgroup.procs`)
+  // v1 serves re-reads of a kept cgroup.procs from the pid list built at open: read it afresh.
+  const path = `${dir.path}/cgroup.procs`
+  const procs = dir.version === 2 ? ctx.read(path) : ctx.readOnce(path)
   if (procs === undefined) return 0
   const pid = firstPid(procs)
   if (pid === 0) return 0
