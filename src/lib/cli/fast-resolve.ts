@@ -13,7 +13,7 @@ import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 import {DEFAULT_RESOLVER_OPTIONS as D, FACTORY_ORDER} from '../factories/index.js'
 import {exitQuietlyOnEpipe} from '../output/stdout.js'
 import {runResolve} from '../resolve/index.js'
-import {parseDurationMs, resolverOptionsFromFlags} from './runtime-options.js'
+import {checkEndpoint, parseDurationMs, resolverOptionsFromFlags} from './runtime-options.js'
 
 type Spec = {type: 'string' | 'boolean'; multiple?: boolean; short?: string; env?: string}
 
@@ -73,6 +73,18 @@ export async function fastResolve(argv: string[]): Promise<number | undefined> {
   } catch {
     return undefined
   }
+  const endpoints = {
+    docker: str('docker', D.docker.endpoint),
+    podman: str('podman', D.podman.endpoint),
+    containerd: str('containerd', D.containerd.endpoint),
+    crio: str('crio', D.crio.endpoint),
+  }
+  try {
+    for (const [flag, value] of Object.entries(endpoints)) checkEndpoint(flag as keyof typeof endpoints, value)
+  } catch {
+    // oclif says what is wrong with it, in its own words, exit 2.
+    return undefined
+  }
   const inputs = parsed.positionals
   const from = v.from as string | undefined
   if (inputs.length === 0 && from === undefined) return undefined
@@ -83,14 +95,14 @@ export async function fastResolve(argv: string[]): Promise<number | undefined> {
   let layout: CgroupLayout | undefined
   const options = resolverOptionsFromFlags(
     {
-      docker: str('docker', D.docker.endpoint),
+      docker: endpoints.docker,
       'docker-timeout': timeouts[0]!,
-      podman: str('podman', D.podman.endpoint),
+      podman: endpoints.podman,
       'podman-timeout': timeouts[1]!,
-      containerd: str('containerd', D.containerd.endpoint),
+      containerd: endpoints.containerd,
       'containerd-namespace': str('containerd-namespace', D.containerd.namespace),
       'containerd-timeout': timeouts[2]!,
-      crio: str('crio', D.crio.endpoint),
+      crio: endpoints.crio,
       'crio-timeout': timeouts[3]!,
       'docker-only': v['docker-only'] === true,
       'raw-cgroup-prefix-whitelist': list('raw-cgroup-prefix-whitelist'),

@@ -8,9 +8,9 @@
 import {Errors, Flags} from '@oclif/core'
 
 import {DEFAULT_RESOLVER_OPTIONS as D, DEFAULT_TIMEOUT_MS} from '../factories/index.js'
-import {parseDurationMs} from './runtime-options.js'
+import {checkEndpoint, parseDurationMs} from './runtime-options.js'
 
-export {parseDurationMs, resolverOptionsFromFlags, type RuntimeFlagValues} from './runtime-options.js'
+export {checkEndpoint, parseDurationMs, resolverOptionsFromFlags, type RuntimeFlagValues} from './runtime-options.js'
 
 const GROUP = 'RUNTIME'
 
@@ -29,26 +29,37 @@ const timeout = (runtime: string) =>
     },
   })()
 
+/** An endpoint flag, checked when parsed (environment values too): a bad one is exit 2 at once. */
+const endpoint = (flag: 'docker' | 'podman' | 'containerd' | 'crio', options: {description: string; default: string; env: string}) =>
+  Flags.custom<string>({
+    ...options,
+    helpGroup: GROUP,
+    parse: async (input) => {
+      try {
+        return checkEndpoint(flag, input)
+      } catch (err) {
+        throw new Errors.CLIError((err as Error).message, {exit: 2})
+      }
+    },
+  })()
+
 export const runtimeFlags = {
-  docker: Flags.string({
+  docker: endpoint('docker', {
     description: 'Docker Engine API endpoint (unix:///path or tcp://host:port).',
     default: D.docker.endpoint,
     env: 'CADV_DOCKER',
-    helpGroup: GROUP,
   }),
   'docker-timeout': timeout('docker'),
-  podman: Flags.string({
+  podman: endpoint('podman', {
     description: 'podman API service endpoint (Docker-compatible API).',
     default: D.podman.endpoint,
     env: 'CADV_PODMAN',
-    helpGroup: GROUP,
   }),
   'podman-timeout': timeout('podman'),
-  containerd: Flags.string({
+  containerd: endpoint('containerd', {
     description: 'containerd gRPC socket.',
     default: D.containerd.endpoint,
     env: 'CADV_CONTAINERD',
-    helpGroup: GROUP,
   }),
   'containerd-namespace': Flags.string({
     description: 'containerd namespace to look containers up in (sent as containerd-namespace metadata).',
@@ -57,11 +68,10 @@ export const runtimeFlags = {
     helpGroup: GROUP,
   }),
   'containerd-timeout': timeout('containerd'),
-  crio: Flags.string({
+  crio: endpoint('crio', {
     description: 'CRI-O socket (its HTTP inspect API).',
     default: D.crio.endpoint,
     env: 'CADV_CRIO',
-    helpGroup: GROUP,
   }),
   'crio-timeout': timeout('CRI-O'),
   'docker-only': Flags.boolean({

@@ -3,7 +3,7 @@
  * that the fast path of `cadv resolve` (bin/run.js → fast-resolve.ts) and the oclif commands
  * share one translation. The oclif flag definitions are in runtime-flags.ts.
  */
-import type {ResolverOptionsInput} from '../factories/index.js'
+import {parseEndpoint, type ResolverOptionsInput} from '../factories/index.js'
 
 /** A flag value that is not a duration; exitCode 2 = bad input. */
 export class DurationError extends Error {
@@ -18,6 +18,36 @@ export function parseDurationMs(text: string): number {
   const ms = m[2] === 's' ? n * 1000 : m[2] === 'm' ? n * 60_000 : n
   if (ms <= 0) throw new DurationError(`"${text}": a timeout must be more than 0`)
   return Math.round(ms)
+}
+
+/** A runtime endpoint flag value that cannot be an endpoint; exitCode 2 = bad input. */
+export class EndpointError extends Error {
+  readonly exitCode = 2
+  constructor(message: string) {
+    super(message)
+    this.name = 'EndpointError'
+  }
+}
+
+/**
+ * Checks one runtime endpoint flag when it is parsed, so that `--docker ftp://x` is a bad-input
+ * error at once instead of an "unreachable" line per name. Docker, podman and CRI-O speak HTTP:
+ * `unix:///path`, `/path`, `tcp://host:port` or `http://host:port`. containerd speaks gRPC:
+ * `unix:///path`, `/path`, or `host:port`. Returns the value.
+ */
+export function checkEndpoint(flag: 'docker' | 'podman' | 'containerd' | 'crio', value: string): string {
+  const bad = (use: string): EndpointError => new EndpointError(`"${value}" is not a ${flag} endpoint (use ${use})`)
+  if (flag === 'containerd') {
+    if (/^unix:\/\/\/./.test(value) || /^\/./.test(value) || /^[A-Za-z0-9.-]+:\d+$/.test(value) || /^\[[0-9a-fA-F:]+\]:\d+$/.test(value)) return value
+    throw bad('unix:///path/to.sock, /path/to.sock or host:port')
+  }
+  try {
+    const t = parseEndpoint(value)
+    if (t.socketPath === '') throw new Error('empty socket path')
+  } catch {
+    throw bad('unix:///path/to.sock, /path/to.sock or tcp://host:port')
+  }
+  return value
 }
 
 /** The parsed values of the runtime flags. */

@@ -1,0 +1,53 @@
+// Runtime endpoint flags are checked when parsed: a value that cannot be an endpoint is bad
+// input (one line, exit 2) before any name is resolved, not an "unreachable" line per name.
+import {describe, test} from 'node:test'
+import assert from 'node:assert/strict'
+
+import {checkEndpoint, EndpointError} from '../../src/lib/cli/runtime-options.js'
+import {runCli} from '../helpers/cli.js'
+
+describe('checkEndpoint', () => {
+  test('HTTP runtimes: unix sockets, bare paths, tcp and http', () => {
+    for (const v of ['unix:///var/run/docker.sock', '/run/podman/podman.sock', 'tcp://127.0.0.1:2375', 'http://localhost']) {
+      assert.equal(checkEndpoint('docker', v), v)
+      assert.equal(checkEndpoint('crio', v), v)
+    }
+  })
+
+  test('containerd: unix sockets, bare paths and host:port', () => {
+    for (const v of ['unix:///run/containerd/containerd.sock', '/run/containerd/containerd.sock', '127.0.0.1:10010', '[::1]:10010']) {
+      assert.equal(checkEndpoint('containerd', v), v)
+    }
+  })
+
+  test('anything else is bad input, exitCode 2', () => {
+    const bad: Array<['docker' | 'podman' | 'containerd' | 'crio', string]> = [
+      ['docker', 'ftp://x'],
+      ['podman', 'docker.sock'],
+      ['crio', 'unix://'],
+      ['docker', ''],
+      ['containerd', 'tcp://127.0.0.1:1'],
+      ['containerd', 'containerd.sock'],
+    ]
+    for (const [flag, v] of bad) {
+      assert.throws(() => checkEndpoint(flag, v), (e: unknown) => e instanceof EndpointError && e.exitCode === 2 && e.message.includes(`"${v}"`), `${flag} ${v}`)
+    }
+  })
+})
+
+describe('on the command line', () => {
+  test('cadv resolve --docker ftp://x: one line, exit 2, nothing resolved', async () => {
+    const r = await runCli(['resolve', '--docker', 'ftp://x', '/'])
+    assert.equal(r.code, 2)
+    assert.equal(r.stdout, '')
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
+    assert.match(r.stderr, /"ftp:\/\/x" is not a docker endpoint/)
+  })
+
+  test('a bad endpoint from the environment is refused too (cadv watch)', async () => {
+    const r = await runCli(['watch', '--resolve'], {env: {...process.env, CADV_CRIO: 'crio.sock'}})
+    assert.equal(r.code, 2)
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
+    assert.match(r.stderr, /"crio\.sock" is not a crio endpoint/)
+  })
+})
