@@ -14,6 +14,7 @@ import autocannon from 'autocannon'
 
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
+import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SCRAPERS = 50
@@ -96,13 +97,18 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!
 }
 
+/** The cadv serve processes started, for an interrupted run to stop. */
+const running = new Set<ServeProcess>()
+
 async function measure(tc: TestCgroups, cache: boolean): Promise<Figures> {
-  const serve = await new ServeProcess([
+  const serve = new ServeProcess([
     '--housekeeping-interval', '1s', '--no-allow-dynamic-housekeeping', '--max-requests', '0',
     // Only this benchmark's cgroups (and /), whatever else runs on the machine.
     '--raw-cgroup-prefix-whitelist', tc.root,
     ...(cache ? [] : ['--no-exposition-cache']),
-  ]).ready(60_000)
+  ])
+  running.add(serve)
+  await serve.ready(60_000)
   const url = `${serve.url}/metrics`
   const pid = serve.child.pid!
   try {
@@ -149,6 +155,11 @@ async function main(): Promise<void> {
     return
   }
   const tc = new TestCgroups('cadvb-serve')
+  const cleanup = once(async () => {
+    for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL')
+    await tc.cleanup()
+  })
+  cleanupOnInterrupt('serve bench', tc.root, cleanup)
   try {
     const t0 = performance.now()
     tc.mkdir()
@@ -183,7 +194,7 @@ async function main(): Promise<void> {
     console.log(`\nfailed requests: cadv ${failed(cached)}, baseline ${failed(baseline)}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${(await import('node:os')).cpus().length} cores`)
     console.log('targets: median < 50 ms, p99 < 150 ms; cAdvisor (#1644): about 5 s per scrape past 150 containers')
   } finally {
-    await tc.cleanup()
+    await cleanup()
   }
 }
 

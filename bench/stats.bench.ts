@@ -13,6 +13,7 @@ import {selectHierarchies, unifiedHierarchy} from '../src/lib/cgroups/index.js'
 import {resolveKinds} from '../src/lib/kinds.js'
 import {ContainerCollector, controllerHierarchies, OpenFiles} from '../src/lib/stats/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
+import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 
 const N = Number(process.env.BENCH_CGROUPS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20)
@@ -43,6 +44,12 @@ const fmt = (n: number, d = 1): string => n.toFixed(d)
 
 const tmp = mkdtempSync(join(tmpdir(), 'cadv-bench-'))
 const tc = new TestCgroups('cadvb-stats')
+// TestCgroups.cleanup kills the sleep processes it started before removing the cgroups.
+const cleanup = once(async () => {
+  await tc.cleanup()
+  rmSync(tmp, {recursive: true, force: true})
+})
+cleanupOnInterrupt('stats bench', tc.root, cleanup)
 const kinds = resolveKinds()
 const layout = tc.layout
 const hierarchies = [...new Set([...selectHierarchies(layout, kinds), ...[unifiedHierarchy(layout)].filter((h) => h !== undefined)])]
@@ -146,6 +153,5 @@ try {
     console.log(`| ${label} | ${live.samples} | ${fmt(live.cpuPerSampleNs! / 1000)} | ${fmt(live.p50! / 1e6)} / ${fmt(live.p99! / 1e6)} / ${fmt(live.max! / 1e6)} | ${fmt(live.rss!)} |`)
   }
 } finally {
-  await tc.cleanup()
-  rmSync(tmp, {recursive: true, force: true})
+  await cleanup()
 }

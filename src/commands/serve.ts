@@ -10,7 +10,7 @@ import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.j
 import {createResolver} from '../lib/factories/index.js'
 import {resolveKinds} from '../lib/kinds.js'
 import {createManager} from '../lib/manager.js'
-import {readMachineInfo, renderOnce, startServe} from '../lib/metrics/index.js'
+import {checkServeSetup, readMachineInfo, renderOnce, startServe} from '../lib/metrics/index.js'
 import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
 
 function packageVersion(): string {
@@ -73,6 +73,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     const {flags} = await this.parse(Serve)
     this.verbose = flags.verbose
     const kinds = resolveKinds(flags['enable-metrics'], flags['disable-metrics'])
+    checkServeSetup({listen: flags.listen, telemetryPath: flags['telemetry-path'], webConfigFile: flags['web-config-file']})
     const layout = this.discover(flags)
     const version = packageVersion()
     const manager = createManager({
@@ -81,6 +82,8 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
       ...housekeepingOptionsFrom(flags),
       resolver: createResolver(resolverOptionsFromFlags(flags)),
       onWarning: (m) => this.note(m),
+      // Fallbacks must be visible (DESIGN): always on stderr, once each.
+      onWatcherWarning: (m) => process.stderr.write(`cadv serve: warning: ${m}\n`),
     })
     const exposition = {
       kinds,

@@ -59,6 +59,7 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
     this.note(`watching ${hierarchies.map((h) => `${h.id} at ${h.mountPoint}`).join(', ')}`)
     const interval = flags.interval
     const depth = flags.depth
+    const writer = new FrameWriter(process.stdout)
     const manager = createManager({
       layout,
       kinds,
@@ -74,11 +75,17 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
       // its own containers (and makes them raw after its timeout).
       resolver: createResolver(resolverOptionsFromFlags(flags)),
       onWarning: (m) => this.note(m),
+      // Fallbacks must be visible (DESIGN): always, once each. On a terminal the table is
+      // redrawn in place, so the line is kept under it instead of being painted over.
+      onWatcherWarning: (m) => {
+        const line = `cadv stats: warning: ${m}`
+        if (format === 'table' && writer.tty) writer.notice(line)
+        else process.stderr.write(line + '\n')
+      },
     })
     const sort = flags.sort as SortKey
     const narrowed = filterValues.length > 0 || depth !== undefined
     const empty = emptyStatsMessage(layout.cgroupRoot, hierarchies.map((h) => h.id), narrowed)
-    const writer = new FrameWriter(process.stdout)
     const render = (rows: StatsRow[], at: Date): void => {
       if (format === 'json') {
         process.stdout.write(JSON.stringify({time: at.toISOString(), containers: rows}, null, 2) + '\n')

@@ -83,6 +83,11 @@ export interface ManagerOptions {
   maxOpenFiles?: number
   /** Human-readable notes (read errors, resolver failures); the command decides where they go. */
   onWarning?: (message: string) => void
+  /**
+   * The watcher's warnings (watch limit reached → polling, a directory it cannot read): rare,
+   * said once each, and a fallback the user must see. Default: onWarning.
+   */
+  onWatcherWarning?: (message: string) => void
 }
 
 /** The read side plus the lifecycle; `cadv stats` and `cadv serve` hold one each. */
@@ -143,7 +148,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     const w = options.watch ?? {}
     const watcherOptions: WatcherOptions = {
       hierarchies: w.hierarchies ?? selectHierarchies(options.layout, this.kinds),
-      onWarning: this.warn,
+      onWarning: options.onWatcherWarning ?? this.warn,
     }
     if (w.backend !== undefined) watcherOptions.backend = w.backend
     if (w.prefixes !== undefined) watcherOptions.prefixes = w.prefixes

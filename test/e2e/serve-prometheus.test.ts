@@ -22,7 +22,7 @@ before(async () => {
   tc.mkdir('busy')
   tc.mkdir(WEIRD)
   tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
-  serve = await new ServeProcess(['--housekeeping-interval', '500ms', '--max-housekeeping-interval', '1s', '--raw-cgroup-prefix-whitelist', tc.root]).ready()
+  serve = await new ServeProcess(['--sample-timestamps', '--housekeeping-interval', '500ms', '--max-housekeeping-interval', '1s', '--raw-cgroup-prefix-whitelist', tc.root]).ready()
   prom = new TestPrometheus()
   await prom.start([{job: 'cadv', address: `127.0.0.1:${serve.port}`}])
 })
@@ -36,11 +36,15 @@ after(async () => {
 
 test('Prometheus scrapes cadv serve and rate(container_cpu_usage_seconds_total) of a busy cgroup is about 1 core', {skip}, async () => {
   const id = tc.name('busy')
-  const query = `sum(rate(container_cpu_usage_seconds_total{id="${id}"}[5s]))`
-  const deadline = Date.now() + 40_000
+  // The series carry their samples' timestamps (--sample-timestamps), so scrape jitter does
+  // not enter the rate; the 15 s window is read once it holds enough samples.
+  const series = `container_cpu_usage_seconds_total{id="${id}"}`
+  const query = `sum(rate(${series}[15s]))`
+  const deadline = Date.now() + 60_000
   let value = NaN
   for (;;) {
-    const result = await prom.query(query)
+    const [count] = await prom.query(`max(count_over_time(${series}[15s]))`)
+    const result = count && Number(count.value[1]) >= 8 ? await prom.query(query) : []
     if (result.length > 0) {
       value = Number(result[0]!.value[1])
       if (value > 0.25) break

@@ -65,7 +65,10 @@ test('off a terminal, successive tables are separated by a blank line', async ()
   const child = startCli(['stats', ...fast, ...v2])
   let out = ''
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
-  await new Promise((r) => setTimeout(r, 1500))
+  // Two complete tables, however slow the machine (the deadline only ends a hung run).
+  const complete = (): boolean => (out.match(/\n\/docker\/c1 /g) ?? []).length >= 2
+  const deadline = Date.now() + 30_000
+  while (!complete() && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50))
   child.kill('SIGTERM')
   const code = await new Promise((r) => child.on('close', r))
   assert.equal(code, 0)

@@ -131,6 +131,24 @@ test('a bad web config is refused at start with one line and exit 2', async () =
   assert.equal(serve.stderr.trim().split('\n').length, 1)
 })
 
+test('rate_limit is applied before the password check: a flood of bad passwords gets 429, not bcrypt', async () => {
+  const file = join(dir, 'rate.yml')
+  const hash = bcrypt.hashSync('secret', 4)
+  // One token an hour after a burst of two: the third request is over the limit whatever the timing.
+  writeFileSync(file, `basic_auth_users:\n  prom: "${hash}"\nrate_limit:\n  interval: 1h\n  burst: 2\n`)
+  const serve = await new ServeProcess(['--web-config-file', file, ...ONLY_ROOT]).ready()
+  try {
+    const statuses: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${serve.url}/healthz`, {headers: {Authorization: basic('prom', 'wrong')}})
+      statuses.push(res.status)
+    }
+    assert.deepEqual(statuses, [401, 401, 429])
+  } finally {
+    await serve.stop()
+  }
+})
+
 /** Starts a scrape whose request body never finishes arriving: it holds a --max-requests slot. */
 function holdScrape(port: number): Promise<{socket: Socket; reply: Promise<string>}> {
   return new Promise((resolve, reject) => {
@@ -177,17 +195,42 @@ test('--max-requests: scrapes beyond the limit get 503; a slow request times out
 
 test('SIGTERM: stops listening, lets the scrape in progress finish, exits 0', async () => {
   const serve = await new ServeProcess([...ONLY_ROOT]).ready()
-  const held = await holdScrape(serve.port)
   const exited = new Promise<number | null>((r) => serve.child.once('exit', (code) => r(code)))
-  serve.child.kill('SIGTERM')
-  await new Promise((r) => setTimeout(r, 300))
-  // New connections are refused while the old request is still served.
-  await assert.rejects(fetch(`${serve.url}/healthz`))
-  held.socket.write('hello')
-  const reply = await held.reply
-  assert.match(reply, /^HTTP\/1\.1 200/)
-  assert.match(reply, /container_last_seen/)
-  assert.equal(await exited, 0)
+  let held: Awaited<ReturnType<typeof holdScrape>> | undefined
+  try {
+    held = await holdScrape(serve.port)
+    // SIGTERM only once the server is serving the held scrape: it is then in flight along
+    // with the scrape that asks.
+    const inFlight = async (): Promise<number> =>
+      Number(/^cadv_metric_handler_requests_in_flight (\d+)/m.exec(await (await fetch(`${serve.url}/metrics`)).text())?.[1] ?? 0)
+    const taken = Date.now() + 15_000
+    while ((await inFlight()) < 2 && Date.now() < taken) await new Promise((r) => setTimeout(r, 50))
+    serve.child.kill('SIGTERM')
+    // New connections are refused while the old request is still served: poll until the
+    // listener is closed instead of trusting a fixed pause.
+    const deadline = Date.now() + 15_000
+    let refused = false
+    while (!refused && Date.now() < deadline) {
+      refused = await fetch(`${serve.url}/healthz`).then(
+        () => false,
+        () => true,
+      )
+      if (!refused) await new Promise((r) => setTimeout(r, 50))
+    }
+    assert.ok(refused, 'still accepting connections after SIGTERM')
+    assert.equal(serve.child.exitCode, null, 'exited before the held scrape finished')
+    held.socket.write('hello')
+    const reply = await held.reply
+    assert.match(reply, /^HTTP\/1\.1 200/)
+    assert.match(reply, /container_last_seen/)
+    assert.equal(await exited, 0)
+  } finally {
+    held?.socket.destroy()
+    if (serve.child.exitCode === null) {
+      serve.child.kill('SIGKILL')
+      await exited
+    }
+  }
 })
 
 test('--listen is repeatable: every address answers', async () => {

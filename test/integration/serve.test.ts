@@ -62,14 +62,23 @@ test('a busy test cgroup appears with CPU time that grows about one core per sec
     const {text} = await scrape()
     return cpuSeconds(text, id) > 0 ? text : undefined
   })
-  const t0 = Date.now()
   const c0 = cpuSeconds(first, id)
-  await new Promise((r) => setTimeout(r, 1500))
-  const second = await scrape()
-  const c1 = cpuSeconds(second.text, id)
-  const rate = (c1 - c0) / ((Date.now() - t0) / 1000)
+  // The rate comes from the samples' own timestamps: a scraped sample can be up to two
+  // housekeeping intervals old, so the wall-clock time between scrapes would skew it.
+  type History = {samples: Array<{timestampMs: number; cpu?: {usageNs: number}}>}
+  const withCpu = await until('a second of CPU samples', async () => {
+    const h = (await (await fetch(`${serve.url}/api/v1/containers${id}?count=50`)).json()) as History
+    const s = h.samples.filter((x) => x.cpu !== undefined)
+    return s.length >= 2 && s.at(-1)!.timestampMs - s[0]!.timestampMs >= 1000 ? s : undefined
+  })
+  const [a, b] = [withCpu[0]!, withCpu.at(-1)!]
+  const rate = (b.cpu!.usageNs - a.cpu!.usageNs) / 1e9 / ((b.timestampMs - a.timestampMs) / 1000)
   // One shell loop is one core at most; the machine is shared, so allow it to get less.
   assert.ok(rate > 0.25 && rate < 1.3, `busy loop used ${rate.toFixed(2)} cores`)
+  const second = await until('CPU time growing in /metrics', async () => {
+    const s = await scrape()
+    return cpuSeconds(s.text, id) > c0 ? s : undefined
+  })
   const fams = parseExposition(second.text, 'prometheus')
   assert.equal(samples(fams, 'container_cpu_usage_seconds_total', {id: tc.name('idle')}).length, 0, 'an idle cgroup has no CPU time')
   assert.ok(samples(fams, 'container_memory_usage_bytes', {id}).length === 1)
@@ -178,7 +187,9 @@ test('the watcher shows itself: directories watched by backend, none polled, res
 })
 
 test('bad flags: one line, exit 2', async () => {
-  for (const args of [['--listen', 'nonsense'], ['--enable-metrics', 'cpu,bogus'], ['--web-config-file', '/nonexistent/web.yml'], ['--telemetry-path', 'metrics']]) {
+  const bad = [['--listen', 'nonsense'], ['--enable-metrics', 'cpu,bogus'], ['--web-config-file', '/nonexistent/web.yml'], ['--telemetry-path', 'metrics']]
+  // --once must refuse the same input: a flag that is wrong is wrong in both modes.
+  for (const args of [...bad, ...bad.map((a) => [...a, '--once'])]) {
     const res = await runCli(['serve', ...args])
     assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`)
     assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr)

@@ -95,16 +95,19 @@ describe('cadv watch on real cgroups', {skip}, () => {
   test('cadv watch | head -1: one line, status 0, nothing on stderr', async () => {
     const t = new TestCgroups('cadvtc')
     t.mkdir('a')
+    let sh: ChildProcess | undefined
     try {
       // head exits after the first line; cadv learns the pipe is closed at its next write
       // (here the next event: the kernel gives no notice without a write), then exits 0.
-      const sh = spawn('bash', ['-c', `"${process.execPath}" "${CADV}" watch --prefix ${t.root} | head -1; echo "cadv exit \${PIPESTATUS[0]}" >&2`], {
+      // bash in its own process group, so a cadv that never exits can be killed with it.
+      sh = spawn('bash', ['-c', `"${process.execPath}" "${CADV}" watch --prefix ${t.root} | head -1; echo "cadv exit \${PIPESTATUS[0]}" >&2`], {
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       })
       let stdout = ''
       let stderr = ''
-      sh.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-      sh.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      sh.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+      sh.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
       const log = new EventLog(t.root)
       const end = Date.now() + 10_000
       while (stdout === '' && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
@@ -112,11 +115,21 @@ describe('cadv watch on real cgroups', {skip}, () => {
         t.mkdir(`poke${i}`)
         await new Promise((r) => setTimeout(r, 50))
       }
+      assert.notEqual(sh.exitCode, null, 'cadv did not exit after head closed the pipe')
       await exited(sh)
       log.feed(stdout)
       assert.deepEqual(log.sequence(), ['+'])
       assert.equal(stderr, 'cadv exit 0\n')
     } finally {
+      // The group we made: bash, cadv and head, if any is still there.
+      if (sh?.pid !== undefined && sh.exitCode === null) {
+        try {
+          process.kill(-sh.pid, 'SIGKILL')
+        } catch {
+          // already gone
+        }
+        await exited(sh)
+      }
       await t.cleanup()
     }
   })

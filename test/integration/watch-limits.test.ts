@@ -45,8 +45,8 @@ for (const backend of ['inotify', 'parcel'] as const) {
       for (const [name, n] of log.tally()) if (name !== t.root) assert.deepEqual(n, {adds: 1, deletes: 1}, name)
       if (backend === 'parcel') {
         // parcel never removes a deleted directory's watch (watching.md §3.3); the rescan
-        // resubscribes, which gives them back.
-        assert.equal(watchesOnOurs(), 2000, 'parcel leaks until the rescan')
+        // resubscribes, which gives them back. At most 2,000: an upstream fix may leak fewer.
+        assert.ok(watchesOnOurs() <= 2000, `parcel left ${watchesOnOurs()} watches`)
         await w.reconcile()
       } else {
         // inotify watches only the path to the prefix and below it: the total is exact.
@@ -159,3 +159,32 @@ test('past the inotify watch limit: one warning, polling, nothing lost, clean ex
     assert.equal(code, 0)
   }
 })
+
+for (const command of ['serve', 'stats'] as const) {
+  test(`cadv ${command}: the watch-limit fallback is said on stderr without -v`, {skip: usernsSkipReason()}, async () => {
+    const t = new TestCgroups('cadvtn')
+    const cpu = t.hierarchy('cpu')
+    for (let i = 0; i < 20; i++) t.mkdir(`c${i}`, [cpu])
+    const args = command === 'serve' ? ['--listen', '127.0.0.1:0', '--raw-cgroup-prefix-whitelist', t.root] : ['--interval', '1s', '--format', 'ndjson']
+    const child = spawn(
+      'unshare',
+      ['--user', '--map-root-user', 'sh', '-c', 'echo 8 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"', process.execPath, CADV, command, ...args],
+      {stdio: ['ignore', 'ignore', 'pipe']},
+    )
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    const exited = new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)))
+    try {
+      const end = Date.now() + 30_000
+      while (!/warning: inotify watch limit reached/.test(stderr) && Date.now() < end && child.exitCode === null) await new Promise((r) => setTimeout(r, 50))
+      assert.match(stderr, new RegExp(`^cadv ${command}: warning: inotify watch limit reached`, 'm'))
+      assert.equal(stderr.match(/watch limit reached/g)?.length, 1, stderr)
+    } finally {
+      child.kill('SIGTERM')
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exited
+      clearTimeout(killer)
+      await t.cleanup()
+    }
+  })
+}

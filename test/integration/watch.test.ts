@@ -182,6 +182,34 @@ for (const backend of ['inotify', 'parcel', 'poll'] as const) {
   })
 }
 
+test('inotify: a process moving into a watched cgroup costs no directory re-read', {skip}, async () => {
+  await withWatcher('inotify', cpuOnly, async ({t, w, log}) => {
+    t.mkdir('a', [t.hierarchy('cpu')])
+    await log.until('+a', () => log.count('ContainerAdd', t.name('a')) === 1)
+    await w.idle()
+    // inotify delivers in order, so once a later mkdir is seen, the write's event has been
+    // handled too. The same mkdir without a write is the baseline.
+    const rereadsFor = async (rel: string, before: () => void): Promise<number> => {
+      const start = w.stats().rereads
+      before()
+      t.mkdir(rel, [t.hierarchy('cpu')])
+      await log.until(`+${rel}`, () => log.count('ContainerAdd', t.name(rel)) === 1)
+      await w.idle()
+      return w.stats().rereads - start
+    }
+    const child = t.spawnIn('', 'sleep', ['30'])
+    try {
+      await log.until('the process in the test cgroup', () => t.read(t.hierarchy('cpu'), '', 'cgroup.procs').split('\n').includes(String(child.pid)))
+      await rereadsFor('x', () => undefined) // flushes the event of that first move
+      const baseline = await rereadsFor('b', () => undefined)
+      const withMove = await rereadsFor('c', () => t.write(t.hierarchy('cpu'), 'a', 'cgroup.procs', String(child.pid)))
+      assert.equal(withMove, baseline)
+    } finally {
+      child.kill('SIGKILL')
+    }
+  })
+})
+
 test('cgroupfs allows rename only within the parent and only on v1', {skip}, async () => {
   const t = new TestCgroups('cadvtw')
   const cpu = t.hierarchy('cpu')

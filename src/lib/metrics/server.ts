@@ -166,12 +166,13 @@ export class MetricsServer {
       return
     }
     for (const [k, v] of Object.entries(config?.headers ?? {})) res.setHeader(k, v)
-    if (this.options.webConfig && !(await this.options.webConfig.authorize(req.headers.authorization))) {
-      this.send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n', {'WWW-Authenticate': 'Basic realm="cadv"'})
-      return
-    }
+    // The rate limit comes first: a flood of bad passwords must not cost a bcrypt.compare each.
     if (this.options.webConfig && !this.options.webConfig.allow()) {
       this.send(res, 429, 'text/plain; charset=utf-8', 'Too Many Requests\n')
+      return
+    }
+    if (this.options.webConfig && !(await this.options.webConfig.authorize(req.headers.authorization))) {
+      this.send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n', {'WWW-Authenticate': 'Basic realm="cadv"'})
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -9,7 +9,7 @@ import {SelfMetrics} from './self.js'
 import {ListenError, MetricsServer, parseListen} from './server.js'
 import {MetricsSource} from './source.js'
 import type {ExpositionFormat} from './text.js'
-import {WebConfigWatcher} from './web-config.js'
+import {loadWebConfig, WebConfigWatcher} from './web-config.js'
 
 export interface RunningView extends ContainerView {
   start(): Promise<void>
@@ -40,10 +40,19 @@ export interface ServeHandle {
   stop(graceMs?: number): Promise<void>
 }
 
-/** Starts the manager and the servers; the web config is checked before anything starts. */
-export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
+/**
+ * The checks of the serving flags that need nothing started: `serve --once` runs them too, so
+ * input that is wrong is refused the same way (exit 2, one line) in both modes.
+ */
+export function checkServeSetup(setup: Pick<ServeSetup, 'listen' | 'telemetryPath' | 'webConfigFile'>): void {
   if (!setup.telemetryPath.startsWith('/')) throw new ListenError(`--telemetry-path "${setup.telemetryPath}" must start with /`)
   for (const l of setup.listen) parseListen(l)
+  if (setup.webConfigFile) loadWebConfig(setup.webConfigFile)
+}
+
+/** Starts the manager and the servers; the web config is checked before anything starts. */
+export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
+  checkServeSetup(setup)
   const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
   const self = setup.exporterMetrics ? new SelfMetrics(setup.manager, () => setup.manager.watchStats()) : undefined
   const source = new MetricsSource({

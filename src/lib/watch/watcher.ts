@@ -37,6 +37,8 @@ export interface WatcherStats {
   polled: number
   /** Full rescans done since start. */
   rescans: number
+  /** Directory re-reads done since start (events, polls and rescans): what the watcher costs. */
+  rereads: number
   /** Longest synchronous stretch of re-reads in one turn of the event loop, in ms (wall clock). */
   longestSliceMs: number
   /** The same stretch in CPU time of this process: what the watcher itself cost, without preemption. */
@@ -81,6 +83,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
   private starting = true
   private stopped = false
   private rescans = 0
+  private rereads = 0
   private longestSliceMs = 0
   private longestSliceCpuMs = 0
   private rescanTimer: NodeJS.Timeout | undefined
@@ -107,7 +110,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       directories += t.size
       polled += t.polled.size
     }
-    return {backend: this.backendName, directories, polled, rescans: this.rescans, longestSliceMs: this.longestSliceMs, longestSliceCpuMs: this.longestSliceCpuMs}
+    return {backend: this.backendName, directories, polled, rescans: this.rescans, rereads: this.rereads, longestSliceMs: this.longestSliceMs, longestSliceCpuMs: this.longestSliceCpuMs}
   }
 
   async start(): Promise<void> {
@@ -252,6 +255,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       if (this.dirty.size === 0) break
       for (const [key, d] of this.dirty) {
         this.dirty.delete(key)
+        this.rereads++
         this.guard(d.tree, d.name, () => d.tree.reread(d.name, d.entries))
         if (this.found.length > 0 || performance.now() > deadline) continue slice
       }
