@@ -14,6 +14,7 @@ import {
   DEFAULT_HOUSEKEEPING,
   DEFAULT_STORE,
   Housekeeping,
+  bootTimeMs,
   OpenFiles,
   samplesEqual,
   Store,
@@ -35,8 +36,13 @@ export interface ContainerState {
   spec?: ContainerSpec
   /** Retained samples, oldest first, bounded by --storage-duration and by count. */
   samples: readonly Sample[]
-  /** When the container was first seen, ms since the epoch (creation time when the runtime gives none). */
+  /** When cadv first saw the container, ms since the epoch. */
   firstSeenMs: number
+  /**
+   * When the cgroup was created (oldest mtime of its directories, as cAdvisor), ms since the
+   * epoch; read once when tracking starts. A runtime's `info.createdAt` takes precedence.
+   */
+  cgroupCreatedMs?: number
 }
 
 export interface ContainerViewEvents {
@@ -124,6 +130,8 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
   private readonly unsure = new Set<ContainerName>()
   private readonly reasking = new Set<ContainerName>()
   private readonly warn: (message: string) => void
+  /** Boot time, read once on first need: the floor for cgroup creation times. */
+  private bootMs: number | undefined | null = null
 
   constructor(private readonly options: ManagerOptions) {
     super()
@@ -268,6 +276,11 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     if (info) collector.setRuntime(runtimeHints(info))
     const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}
     if (info) state.info = info
+    if (!info?.createdAt) {
+      if (this.bootMs === null) this.bootMs = bootTimeMs(this.options.layout.procRoot)
+      const created = collector.creationTimeMs(this.bootMs)
+      if (created !== undefined) state.cgroupCreatedMs = created
+    }
     this.tracked.set(name, {state, collector, lastWarnMs: Number.NEGATIVE_INFINITY})
     this.emit('add', state)
     this.housekeeping.add(name)

@@ -5,12 +5,13 @@ import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {once} from 'node:events'
 import {execFileSync} from 'node:child_process'
-import {readFileSync} from 'node:fs'
+import {readFileSync, utimesSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {createManager, type Manager} from '../../src/lib/manager.js'
 import {resolveKinds} from '../../src/lib/kinds.js'
-import {deriveRates, type Sample} from '../../src/lib/stats/index.js'
+import {bootTimeMs, deriveRates, type Sample} from '../../src/lib/stats/index.js'
 import type {ContainerResolver, FactoryDecision} from '../../src/lib/factories/index.js'
 
 const skip = realCgroupSkipReason() ?? (hasStressNg() ? undefined : 'stress-ng is not installed (apt-get install stress-ng)')
@@ -110,6 +111,37 @@ test('a memory limit shows as the limit; no limit is absent, not 2^63', {skip}, 
   assert.equal(manager.get(tc.name('pids'))?.spec?.memoryLimitBytes, undefined)
 })
 
+test('a raw cgroup\'s creation time is its directories\' mtime, the same after a restart', {skip}, async () => {
+  const boot = bootTimeMs('/proc')!
+  const bootFloorS = Math.floor(boot / 60_000) * 60
+  const nowS = Math.floor(Date.now() / 1000)
+  // Back-date the directories (and the control file made with them) as if made before cadv started.
+  const age = (rel: string, s: number): void => {
+    for (const h of tc.hierarchies) {
+      const d = tc.dir(h, rel)
+      utimesSync(d, s, s)
+      utimesSync(join(d, h.version === 1 ? 'cgroup.clone_children' : 'cgroup.events'), s, s)
+    }
+  }
+  const aged = Math.max(bootFloorS + 60, nowS - 600)
+  tc.mkdir('aged')
+  age('aged', aged)
+  tc.mkdir('prehistoric')
+  age('prehistoric', bootFloorS - 3600)
+  // A fresh manager stands for a cadv restart: it must not take "now" as the creation time.
+  const restarted = makeManager()
+  try {
+    await restarted.start()
+    await waitFor(restarted, tc.name('aged'), (s) => s.length > 0)
+    await waitFor(restarted, tc.name('prehistoric'), (s) => s.length > 0)
+    assert.equal(restarted.get(tc.name('aged'))?.cgroupCreatedMs, aged * 1000)
+    // Never earlier than boot time truncated to the minute, as cAdvisor clamps it.
+    assert.equal(restarted.get(tc.name('prehistoric'))?.cgroupCreatedMs, bootFloorS * 1000)
+  } finally {
+    await restarted.stop()
+  }
+})
+
 test('the pids count matches', {skip}, async () => {
   for (let i = 0; i < 3; i++) tc.spawnIn('pids', 'sleep', ['600'])
   const name = tc.name('pids')
@@ -123,9 +155,17 @@ test('a process that arrives in a sampled cgroup gives it network numbers (v1 cg
   const name = tc.name('net')
   await waitFor(manager, name, (s) => s.length >= 2)
   assert.equal(manager.get(name)!.samples.at(-1)!.network, undefined, 'no process, no network namespace')
-  tc.spawnIn('net', 'unshare', ['-n', 'sleep', '600'])
+  const child = tc.spawnIn('net', 'unshare', ['-n', 'sleep', '600'])
   const samples = await waitFor(manager, name, (s) => s.at(-1)?.network !== undefined, 10_000)
-  assert.deepEqual(samples.at(-1)!.network, [], 'a fresh namespace has only lo, which is skipped')
+  // A fresh namespace holds lo (skipped) plus whatever loaded modules add to every new
+  // namespace (ifb0/ifb1 once the ifb module is in): compare with the namespace itself.
+  const expected = readFileSync(`/proc/${child.pid}/net/dev`, 'utf8')
+    .split('\n')
+    .slice(2)
+    .map((l) => l.split(':')[0]!.trim())
+    .filter((n) => n !== '' && n !== 'lo' && !n.startsWith('veth') && !n.startsWith('docker'))
+    .sort()
+  assert.deepEqual(samples.at(-1)!.network!.map((i) => i.name).sort(), expected, 'the interfaces of the namespace, lo skipped')
 })
 
 test('a deleted cgroup is dropped, with a delete event and no warnings', {skip}, async () => {

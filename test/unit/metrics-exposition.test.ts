@@ -44,7 +44,7 @@ function docker(): ContainerState {
 }
 
 function raw(name: string): ContainerState {
-  return {name, firstSeenMs: 1_700_000_000_000, samples: [sample(name, 1_700_000_200_000, 5e9)], spec: {cpuWeight: 100}}
+  return {name, firstSeenMs: 1_700_000_000_000, cgroupCreatedMs: 1_690_000_000_500, samples: [sample(name, 1_700_000_200_000, 5e9)], spec: {cpuWeight: 100}}
 }
 
 test('cAdvisor names, types, values and units in Prometheus text', () => {
@@ -77,6 +77,9 @@ test('cAdvisor names, types, values and units in Prometheus text', () => {
   assert.equal(samples(fams, 'container_spec_memory_swap_limit_bytes', id)[0]?.value, 0)
   assert.equal(samples(fams, 'container_start_time_seconds', id)[0]?.value, 1_700_000_100)
   assert.equal(samples(fams, 'container_last_seen', id)[0]?.value, 1_700_000_300)
+  // A raw cgroup: created when its directory was (not when cadv first saw it), started then too.
+  assert.equal(samples(fams, 'container_creation_time_seconds', {id: '/raw'})[0]?.value, 1_690_000_000)
+  assert.equal(samples(fams, 'container_start_time_seconds', {id: '/raw'})[0]?.value, 1_690_000_000)
   assert.equal(samples(fams, 'machine_cpu_cores')[0]?.value, machine.cpuCores)
   assert.equal(samples(fams, 'cadv_version_info')[0]?.labels.version, '9.9.9')
   assert.equal(fams.get('container_cpu_usage_seconds_total')?.help, 'Cumulative cpu time consumed in seconds.')

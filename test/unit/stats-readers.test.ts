@@ -2,11 +2,14 @@
 // through the real path: discoverCgroups({cgroupRoot}) → ContainerCollector → OpenFiles.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {discoverCgroups} from '../../src/lib/cgroups/index.js'
 import {ALL_KINDS, resolveKinds, type MetricKind} from '../../src/lib/kinds.js'
-import {ContainerCollector, OpenFiles, READERS, type Sample} from '../../src/lib/stats/index.js'
+import {ContainerCollector, OpenFiles, READERS, weightToShares, type Sample} from '../../src/lib/stats/index.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const ALL = new Set<MetricKind>(ALL_KINDS)
@@ -41,8 +44,9 @@ const v1Memory = {
   cacheBytes: 20971520,
   mappedFileBytes: 4194304,
   swapBytes: 4096,
-  pgfault: 5000,
-  pgmajfault: 12,
+  // cAdvisor takes the faults from the local keys, never total_pgfault/total_pgmajfault.
+  pgfault: 10,
+  pgmajfault: 1,
   maxUsageBytes: 262144000,
   failcnt: 3,
   kernelBytes: 1048576,
@@ -104,7 +108,7 @@ test('v2 readers: cgroup_v2/basic', () => {
   assert.deepEqual(sample.pressure, {cpu: {someUs: 111, fullUs: 0}, memory: {someUs: 2222, fullUs: 1111}, io: {someUs: 33333, fullUs: 22222}})
   assert.deepEqual(sample.processes, {processes: 1, threads: 3, threadsLimit: 100})
   // memory.max "max" and memory.swap.max "max" are unlimited: absent, never 2^63.
-  assert.deepEqual(c.spec, {cpuWeight: 39, cpuShares: 998, cpuPeriodUs: 100000, cpuQuotaUs: 50000, cpusetCpus: '0-1', memoryReservationBytes: 0, pidsLimit: 100})
+  assert.deepEqual(c.spec, {cpuWeight: 50, cpuShares: 1286, cpuPeriodUs: 100000, cpuQuotaUs: 50000, cpusetCpus: '0-1', memoryReservationBytes: 0, pidsLimit: 100})
 })
 
 test('v1 malformed files: one error per file, the rest of the sample kept', () => {
@@ -203,5 +207,51 @@ test('the registry is keyed by cAdvisor kind names and each reader documents its
   for (const r of READERS.values()) {
     assert.ok((ALL_KINDS as readonly string[]).includes(r.kind))
     assert.ok(r.files.v1.length > 0 && r.files.v2.length > 0)
+  }
+})
+
+test('cpu.weight → shares floors as Go integer division does', () => {
+  // 2 + (w − 1)·262142/9999: 50 → 1286.49… → 1286 (rounding would give 1287).
+  assert.equal(weightToShares(50), 1286)
+  assert.equal(weightToShares(1), 2)
+  assert.equal(weightToShares(100), 2597)
+  assert.equal(weightToShares(10000), 262144)
+})
+
+test('v2 root without memory.current: usage is anon + file of memory.stat, swap from /proc/meminfo', () => {
+  const {sample} = collect('cgroup_v2/root', {name: '/', kinds: resolveKinds(['memory'])})
+  assert.equal(sample.errors, undefined)
+  assert.deepEqual(sample.memory, {
+    usageBytes: 104857600 + 52428800,
+    workingSetBytes: 104857600 + 52428800 - 31457280,
+    rssBytes: 104857600,
+    cacheBytes: 52428800,
+    mappedFileBytes: 4194304,
+    kernelBytes: 8388608,
+    pgfault: 90000,
+    pgmajfault: 70,
+    swapBytes: (2097152 - 2096128) * 1024,
+  })
+})
+
+test('v1 with memory.use_hierarchy 0: rss, cache, mapped_file and swap from the local keys', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'cadv-fixture-'))
+  try {
+    cpSync(fixtures + 'cgroup_v1/separate', join(tmp, 'tree'), {recursive: true})
+    writeFileSync(join(tmp, 'tree/memory/docker/c1/memory.use_hierarchy'), '0\n')
+    const layout = discoverCgroups({cgroupRoot: join(tmp, 'tree'), procRoot: fixtures + 'proc/basic'})
+    const c = new ContainerCollector('/docker/c1', {layout, kinds: resolveKinds(['memory']), files: new OpenFiles(64)})
+    const sample = c.collect(1_000_000)
+    assert.deepEqual(sample?.memory, {
+      ...v1Memory,
+      rssBytes: 2000,
+      cacheBytes: 1000,
+      mappedFileBytes: 300,
+      swapBytes: 0,
+      // inactive_file is total_inactive_file either way, as in cAdvisor.
+      workingSetBytes: 209715200 - 10485760,
+    })
+  } finally {
+    rmSync(tmp, {recursive: true, force: true})
   }
 })

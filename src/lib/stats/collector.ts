@@ -7,6 +7,7 @@ import {
   type Hierarchy,
 } from '../cgroups/index.js'
 import type {MetricKind} from '../kinds.js'
+import {cgroupCreationMs, type HierarchyDir} from './creation.js'
 import {CgroupVanished, dirExists, FileParseError, type OpenFiles} from './files.js'
 import {readersFor, specReader, type Controller, type ControllerDir, type KindReader, type ReadContext} from './kinds/index.js'
 import type {ContainerSpec, Sample} from './sample.js'
@@ -163,6 +164,19 @@ export class ContainerCollector {
     if (this.sawAbsent && ![...this.dirs.values()].some(dirExists)) return undefined
     if (this.tickErrors.length > 0) sample.errors = this.tickErrors
     return sample
+  }
+
+  /**
+   * When the cgroup was created (oldest mtime of its directories, see cgroupCreationMs); a few
+   * stat calls, so callers read it once per container, not per tick.
+   */
+  creationTimeMs(bootMs?: number): number | undefined {
+    const dirs: HierarchyDir[] = []
+    for (const h of new Set(this.hierarchies.values())) {
+      const path = this.dirs.get(h.id)
+      if (path !== undefined) dirs.push({path, version: h.version})
+    }
+    return cgroupCreationMs(dirs, bootMs)
   }
 
   /** Closes this container's kept files (on delete). */

@@ -39,12 +39,16 @@ export function parseLimit(text: string, path: string): number | undefined {
 }
 
 /**
- * "key value" lines (memory.stat, cpu.stat, cpuacct.stat, memory.events). Every well-formed line
- * is kept, so new kernel keys are harmless. A line without a value, or with a value that is not
- * an integer, is a parse error: it is how a truncated file shows itself.
+ * The one "key value" scanner behind parseKeyValue and pickKeyValues. Every line is validated
+ * (a line without a value, or with a value that is not an integer, is a parse error: it is
+ * how a truncated file shows itself); `visit` gets each line's key span and value span
+ * without any string being built, so a caller pays only for the keys it wants.
  */
-export function parseKeyValue(text: string, path: string): Map<string, number> {
-  const out = new Map<string, number>()
+function scanKeyValues(
+  text: string,
+  path: string,
+  visit: (keyStart: number, keyEnd: number, digits: number, end: number, negative: boolean) => void,
+): void {
   let start = 0
   let lineNo = 0
   while (start < text.length) {
@@ -54,12 +58,29 @@ export function parseKeyValue(text: string, path: string): Map<string, number> {
     if (end > start) {
       const sp = text.indexOf(' ', start)
       if (sp < 0 || sp >= end) throw new FileParseError(path, `line ${lineNo}: expected "key value", got "${text.slice(start, Math.min(end, start + 40))}"`)
-      const value = toUint(text.slice(sp + 1, end).trim())
-      if (Number.isNaN(value)) throw new FileParseError(path, `line ${lineNo}: "${text.slice(sp + 1, Math.min(end, sp + 41))}" is not an integer`)
-      out.set(text.slice(start, sp), value)
+      const negative = text.charCodeAt(sp + 1) === 45 /* - */
+      const digits = negative ? sp + 2 : sp + 1
+      let ok = digits < end
+      for (let i = digits; ok && i < end; i++) {
+        const c = text.charCodeAt(i)
+        ok = c >= 48 && c <= 57
+      }
+      if (!ok) throw new FileParseError(path, `line ${lineNo}: "${text.slice(sp + 1, Math.min(end, sp + 41))}" is not an integer`)
+      visit(start, sp, digits, end, negative)
     }
     start = end + 1
   }
+}
+
+/**
+ * "key value" lines (cpu.stat and the like) as a map. Every well-formed line is kept, so new
+ * kernel keys are harmless; a negative value is clamped to 0 as cAdvisor does.
+ */
+export function parseKeyValue(text: string, path: string): Map<string, number> {
+  const out = new Map<string, number>()
+  scanKeyValues(text, path, (keyStart, keyEnd, digits, end, negative) => {
+    out.set(text.slice(keyStart, keyEnd), negative ? 0 : Number(text.slice(digits, end)))
+  })
   return out
 }
 
@@ -88,34 +109,16 @@ export function parseIntList(text: string, path: string): number[] {
  */
 export function pickKeyValues(text: string, path: string, keys: readonly string[]): (number | undefined)[] {
   const out: (number | undefined)[] = new Array<number | undefined>(keys.length).fill(undefined)
-  let start = 0
-  let lineNo = 0
-  while (start < text.length) {
-    let end = text.indexOf('\n', start)
-    if (end < 0) end = text.length
-    lineNo++
-    if (end > start) {
-      const sp = text.indexOf(' ', start)
-      if (sp < 0 || sp >= end) throw new FileParseError(path, `line ${lineNo}: expected "key value", got "${text.slice(start, Math.min(end, start + 40))}"`)
-      const negative = text.charCodeAt(sp + 1) === 45
-      const digits = negative ? sp + 2 : sp + 1
-      let ok = digits < end
-      for (let i = digits; ok && i < end; i++) {
-        const c = text.charCodeAt(i)
-        ok = c >= 48 && c <= 57
-      }
-      if (!ok) throw new FileParseError(path, `line ${lineNo}: "${text.slice(sp + 1, Math.min(end, sp + 41))}" is not an integer`)
-      const keyLength = sp - start
-      for (let k = 0; k < keys.length; k++) {
-        const key = keys[k]!
-        if (key.length === keyLength && text.startsWith(key, start)) {
-          out[k] = negative ? 0 : Number(text.slice(digits, end))
-          break
-        }
+  scanKeyValues(text, path, (keyStart, keyEnd, digits, end, negative) => {
+    const keyLength = keyEnd - keyStart
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!
+      if (key.length === keyLength && text.startsWith(key, keyStart)) {
+        out[k] = negative ? 0 : Number(text.slice(digits, end))
+        return
       }
     }
-    start = end + 1
-  }
+  })
   return out
 }
 

@@ -12,4 +12,3 @@ import {specModule} from './spec.js'
 export const KIND_MODULES: readonly KindModule[] = [
   cpuModule, memoryModule, diskioModule, networkModule, processModule, pressureModule, oomModule, specModule,
 ]
-export {weightToShares} from './spec.js'

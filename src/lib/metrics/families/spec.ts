@@ -1,4 +1,5 @@
 // Spec metrics (no kind gates them): limits and shares, and the container's start time.
+import {weightToShares} from '../../stats/index.js'
 import type {Family, KindModule} from '../family.js'
 
 const creation: Family = {name: 'container_creation_time_seconds', type: 'gauge', help: 'Container creation time since unix epoch in seconds.'}
@@ -10,17 +11,12 @@ const memLimit: Family = {name: 'container_spec_memory_limit_bytes', type: 'gaug
 const swapLimit: Family = {name: 'container_spec_memory_swap_limit_bytes', type: 'gauge', help: 'Memory swap limit for the container.'}
 const reservation: Family = {name: 'container_spec_memory_reservation_limit_bytes', type: 'gauge', help: 'Memory reservation limit for the container.'}
 
-/** cAdvisor's conversion of v2 cpu.weight (1–10000) to v1 shares (2–262144). */
-export function weightToShares(weight: number): number {
-  return 2 + Math.floor(((weight - 1) * 262142) / 9999)
-}
-
 export const specModule: KindModule = {
   families: [creation, start, cpuPeriod, cpuQuota, cpuShares, memLimit, swapLimit, reservation],
   enabled: () => true,
   write(out, {state, spec, kinds}) {
     const info = state.info
-    const createdMs = info?.createdAt?.getTime() ?? state.firstSeenMs
+    const createdMs = info?.createdAt?.getTime() ?? state.cgroupCreatedMs ?? state.firstSeenMs
     out.addUntimed(creation, Math.floor(createdMs / 1000))
     // cAdvisor: the runtime's start time, falling back to the creation time.
     out.addUntimed(start, Math.floor((info?.startedAt?.getTime() ?? createdMs) / 1000))

@@ -2,10 +2,15 @@ import {needPicked, pickKeyValues, parseSingle} from '../parse.js'
 import type {MemorySample} from '../sample.js'
 import type {KindReader, ReadContext} from './types.js'
 
-/** memory.stat keys a v1 tick uses, each hierarchical total followed by its local fallback. */
+/**
+ * memory.stat keys a v1 tick uses. cAdvisor (runc) takes rss, cache, mapped_file and swap from
+ * the hierarchical total_* keys when memory.use_hierarchy is 1 and from the local keys
+ * otherwise; pgfault and pgmajfault always from the local keys; inactive_file always from
+ * total_inactive_file.
+ */
 const V1_STAT_KEYS = [
   'total_inactive_file', 'inactive_file', 'total_rss', 'rss', 'total_cache', 'cache', 'total_mapped_file', 'mapped_file',
-  'total_swap', 'swap', 'total_pgfault', 'pgfault', 'total_pgmajfault', 'pgmajfault',
+  'total_swap', 'swap', 'pgfault', 'pgmajfault',
 ] as const
 const V2_STAT_KEYS = ['inactive_file', 'anon', 'file', 'file_mapped', 'kernel', 'pgfault', 'pgmajfault'] as const
 const EVENT_KEYS = ['oom', 'oom_kill'] as const
@@ -33,11 +38,12 @@ function readV1(ctx: ReadContext, dir: string): MemorySample | undefined {
   const statPath = `${dir}/memory.stat`
   const statText = ctx.read(statPath)
   const mem: MemorySample = {usageBytes, workingSetBytes: usageBytes}
-  // total_* are hierarchical (the cgroup and its children), which is what a container's numbers
-  // mean; every kernel since 2.6.29 prints them, and use_hierarchy is always 1 since 6.0.
   const stat = statText === undefined ? undefined : ctx.attempt(() => pickKeyValues(statText, statPath, V1_STAT_KEYS))
   if (stat !== undefined) {
-    const pick = (i: number): number | undefined => stat[i] ?? stat[i + 1]
+    // use_hierarchy cannot change once the cgroup has children, and is always 1 since Linux
+    // 6.0 (and when the file is missing): read once per container, not per tick.
+    const hierarchical = ctx.state('memory.use_hierarchy', () => ctx.readOnce(`${dir}/memory.use_hierarchy`)?.trim() !== '0')
+    const pick = (i: number): number | undefined => (hierarchical ? (stat[i] ?? stat[i + 1]) : stat[i + 1])
     const inactive = stat[0] ?? stat[1]
     if (inactive === undefined) ctx.attempt(() => needPicked(undefined, 'total_inactive_file', statPath))
     mem.workingSetBytes = workingSet(usageBytes, inactive)
@@ -45,8 +51,8 @@ function readV1(ctx: ReadContext, dir: string): MemorySample | undefined {
     mem.cacheBytes = pick(4)
     mem.mappedFileBytes = pick(6)
     mem.swapBytes = pick(8)
-    mem.pgfault = pick(10)
-    mem.pgmajfault = pick(12)
+    mem.pgfault = stat[10]
+    mem.pgmajfault = stat[11]
   }
   mem.maxUsageBytes = optional(ctx, `${dir}/memory.max_usage_in_bytes`)
   mem.failcnt = optional(ctx, `${dir}/memory.failcnt`)
@@ -54,15 +60,37 @@ function readV1(ctx: ReadContext, dir: string): MemorySample | undefined {
   return dropUndefined(mem)
 }
 
+/** SwapTotal − SwapFree of /proc/meminfo in bytes: the v2 root's swap, which has no memory.swap.current. */
+export function meminfoSwapUsed(text: string): number | undefined {
+  const total = /^SwapTotal:\s+(\d+) kB/m.exec(text)
+  const free = /^SwapFree:\s+(\d+) kB/m.exec(text)
+  if (!total || !free) return undefined
+  return Math.max(0, Number(total[1]) - Number(free[1])) * 1024
+}
+
 function readV2(ctx: ReadContext, dir: string): MemorySample | undefined {
   const usagePath = `${dir}/memory.current`
   const usageText = ctx.read(usagePath)
-  if (usageText === undefined) return undefined
-  const usageBytes = parseSingle(usageText, usagePath)
-  const mem: MemorySample = {usageBytes, workingSetBytes: usageBytes}
+  // The v2 root cgroup has no memory.current (nor swap, peak or events files).
+  const root = usageText === undefined && ctx.name === '/'
+  if (usageText === undefined && !root) return undefined
   const statPath = `${dir}/memory.stat`
   const statText = ctx.read(statPath)
   const stat = statText === undefined ? undefined : ctx.attempt(() => pickKeyValues(statText, statPath, V2_STAT_KEYS))
+  let usageBytes: number
+  if (usageText !== undefined) {
+    usageBytes = parseSingle(usageText, usagePath)
+  } else {
+    // As cAdvisor: the root's usage is anon + file of its memory.stat.
+    const anon = stat?.[1]
+    const file = stat?.[2]
+    if (anon === undefined || file === undefined) {
+      if (stat !== undefined) ctx.attempt(() => needPicked(undefined, anon === undefined ? 'anon' : 'file', statPath))
+      return undefined
+    }
+    usageBytes = anon + file
+  }
+  const mem: MemorySample = {usageBytes, workingSetBytes: usageBytes}
   if (stat !== undefined) {
     mem.workingSetBytes = workingSet(usageBytes, ctx.attempt(() => needPicked(stat[0], 'inactive_file', statPath)))
     mem.rssBytes = stat[1]
@@ -71,6 +99,12 @@ function readV2(ctx: ReadContext, dir: string): MemorySample | undefined {
     mem.kernelBytes = stat[4]
     mem.pgfault = stat[5]
     mem.pgmajfault = stat[6]
+  }
+  if (root) {
+    // cAdvisor takes the root's swap from /proc/meminfo; one small read, for one container.
+    const meminfo = ctx.read(`${ctx.procRoot}/meminfo`)
+    mem.swapBytes = meminfo === undefined ? undefined : meminfoSwapUsed(meminfo)
+    return dropUndefined(mem)
   }
   mem.swapBytes = optional(ctx, `${dir}/memory.swap.current`)
   mem.maxUsageBytes = optional(ctx, `${dir}/memory.peak`)
@@ -93,8 +127,8 @@ function dropUndefined<T extends object>(o: T): T {
 export const memoryReader: KindReader = {
   kind: 'memory',
   files: {
-    v1: ['memory.usage_in_bytes', 'memory.stat', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.kmem.usage_in_bytes (if present)'],
-    v2: ['memory.current', 'memory.stat', 'memory.swap.current', 'memory.peak (kernel ≥ 5.19)', 'memory.events'],
+    v1: ['memory.usage_in_bytes', 'memory.stat', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.kmem.usage_in_bytes (if present)', 'memory.use_hierarchy (once)'],
+    v2: ['memory.current', 'memory.stat', 'memory.swap.current', 'memory.peak (kernel ≥ 5.19)', 'memory.events', '/proc/meminfo (root only: swap)'],
   },
   read(ctx, sample) {
     const dir = ctx.dir('memory')

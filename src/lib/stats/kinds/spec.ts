@@ -3,9 +3,12 @@ import {parseLimit, parseSingle, toUint} from '../parse.js'
 import type {ContainerSpec} from '../sample.js'
 import type {ReadContext, SpecReader} from './types.js'
 
-/** cAdvisor's (and runc's) mapping of cgroup v2 cpu.weight 1..10000 onto v1 shares 2..262144. */
+/**
+ * cAdvisor's (and runc's) mapping of cgroup v2 cpu.weight 1..10000 onto v1 shares 2..262144.
+ * Go computes it in integer arithmetic, so the quotient is floored: weight 50 is 1286, not 1287.
+ */
 export function weightToShares(weight: number): number {
-  return Math.round(2 + ((weight - 1) * 262142) / 9999)
+  return 2 + Math.floor(((weight - 1) * 262142) / 9999)
 }
 
 function value<T>(ctx: ReadContext, errors: string[], path: string, parse: (text: string, path: string) => T): T | undefined {
