@@ -8,6 +8,7 @@ import {randomBytes} from 'node:crypto'
 
 import {startEngineFixture, type EngineFixture} from '../helpers/engine-fixture.js'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
+import {until} from '../helpers/wait.js'
 import {createResolver, type ResolverOptionsInput} from '../../src/lib/factories/index.js'
 import {createManager} from '../../src/lib/manager.js'
 import {resolveKinds} from '../../src/lib/kinds.js'
@@ -21,14 +22,6 @@ function options(engine: EngineFixture, timeoutMs = 2000): ResolverOptionsInput 
     podman: {endpoint: 'unix:///nonexistent/podman.sock'},
     containerd: {endpoint: '/nonexistent/containerd.sock'},
     crio: {endpoint: '/nonexistent/crio.sock'},
-  }
-}
-
-async function until(what: string, pred: () => boolean, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
   }
 }
 

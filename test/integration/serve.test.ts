@@ -10,6 +10,7 @@ import {runCli} from '../helpers/cli.js'
 import {parseExposition, samples} from '../helpers/exposition.js'
 import {KNOWN_CADVISOR_LINT, promtoolProblems, promtoolSkipReason} from '../helpers/promtool.js'
 import {ServeProcess} from '../helpers/serve.js'
+import {until} from '../helpers/wait.js'
 
 const skip = realCgroupSkipReason()
 let tc: TestCgroups
@@ -26,16 +27,6 @@ async function scrape(headers: Record<string, string> = {}): Promise<{status: nu
 function cpuSeconds(text: string, id: string): number {
   const fams = parseExposition(text, 'prometheus')
   return samples(fams, 'container_cpu_usage_seconds_total', {id}).reduce((sum, s) => sum + s.value, 0)
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const v = await f()
-    if (v !== undefined) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }
 
 before(async () => {
