@@ -10,8 +10,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {selectHierarchies, unifiedHierarchy} from '../src/lib/cgroups/index.js'
-import {resolveKinds} from '../src/lib/kinds.js'
-import {ContainerCollector, controllerHierarchies, OpenFiles} from '../src/lib/stats/index.js'
+import {ContainerCollector, controllerHierarchies, controllersForKinds, OpenFiles, selectKinds} from '../src/lib/stats/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 
@@ -50,9 +49,9 @@ const cleanup = once(async () => {
   rmSync(tmp, {recursive: true, force: true})
 })
 cleanupOnInterrupt('stats bench', tc.root, cleanup)
-const kinds = resolveKinds()
+const kinds = selectKinds()
 const layout = tc.layout
-const hierarchies = [...new Set([...selectHierarchies(layout, kinds), ...[unifiedHierarchy(layout)].filter((h) => h !== undefined)])]
+const hierarchies = [...new Set([...selectHierarchies(layout, controllersForKinds(kinds)), ...[unifiedHierarchy(layout)].filter((h) => h !== undefined)])]
 
 try {
   const t0 = Date.now()

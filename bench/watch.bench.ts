@@ -10,8 +10,9 @@ import {readFileSync} from 'node:fs'
 import {monitorEventLoopDelay} from 'node:perf_hooks'
 
 import {selectHierarchies, type Hierarchy} from '../src/lib/cgroups/index.js'
-import {resolveKinds} from '../src/lib/kinds.js'
-import {countInotifyWatches, createWatcher, type ContainerEvent, type WatchBackendName} from '../src/lib/watch/index.js'
+import {controllersForKinds, selectKinds} from '../src/lib/stats/index.js'
+import type {ContainerEvent} from '../src/lib/model/index.js'
+import {countInotifyWatches, createWatcher, type WatchBackendName} from '../src/lib/watch/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {CADV} from '../test/helpers/cli.js'
 
@@ -44,7 +45,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   })
 }
 
-const hierarchies = selectHierarchies(tc.layout, resolveKinds())
+const hierarchies = selectHierarchies(tc.layout, controllersForKinds(selectKinds()))
 const cpu = tc.hierarchy('cpu')
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!

@@ -1,11 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
-import {CadvCommand} from '../lib/cli/base-command.js'
-import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.js'
+import {resolveCommand} from '../lib/app/index.js'
 import type {CgroupLayout} from '../lib/cgroups/index.js'
+import {CadvCommand, runtimeFlags} from '../lib/cli/index.js'
 import {FACTORY_ORDER} from '../lib/factories/index.js'
-import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
-import {runResolve} from '../lib/resolve/index.js'
 
 export default class Resolve extends CadvCommand {
   static override summary = 'Say which runtime owns each cgroup, and why.'
@@ -44,20 +42,8 @@ Exit status: 0 when every name was accepted (by an --expect factory, when given)
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Resolve)
-    this.verbose = flags.verbose
-    exitQuietlyOnEpipe()
-    const inputs = argv as string[]
-    if (inputs.length === 0 && !flags.from) this.error('give at least one cgroup name, a path, or - to read names from stdin', {exit: 2})
     let layout: CgroupLayout | undefined
-    const {code, failed} = await runResolve({
-      inputs,
-      from: flags.from,
-      json: flags.json,
-      expect: flags.expect,
-      options: resolverOptionsFromFlags(flags, {offline: flags.offline}),
-      layout: () => (layout ??= this.discover(flags)),
-    })
-    if (failed > 0) this.note(`${failed} name(s) not accepted${flags.expect.length > 0 ? ` by ${flags.expect.join(' or ')}` : ''}`)
+    const code = await resolveCommand(argv as string[], flags, () => (layout ??= this.discover(flags)), this.context(flags))
     if (code !== 0) this.exit(code)
   }
 }

@@ -1,22 +1,7 @@
-import {readFileSync} from 'node:fs'
-
 import {Flags} from '@oclif/core'
 
-import {CadvCommand} from '../lib/cli/base-command.js'
-import {normalizeBooleanArgs} from '../lib/cli/boolean-args.js'
-import {durationFlag} from '../lib/cli/duration.js'
-import {housekeepingFlags, housekeepingOptionsFrom} from '../lib/cli/housekeeping-flags.js'
-import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.js'
-import {createResolver} from '../lib/factories/index.js'
-import {resolveKinds} from '../lib/kinds.js'
-import {createManager} from '../lib/manager.js'
-import {checkServeSetup, readMachineInfo, renderOnce, startServe} from '../lib/metrics/index.js'
-import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
-  return pkg.version
-}
+import {runServe, SERVE_GO_BOOLEANS} from '../lib/app/index.js'
+import {CadvCommand, durationFlag, housekeepingFlags, normalizeBooleanArgs, runtimeFlags} from '../lib/cli/index.js'
 
 export default class Serve extends CadvCommand {
   static override summary = 'Serve Prometheus metrics with cAdvisor\'s names, a health check and a JSON API.'
@@ -69,73 +54,8 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
   }
 
   async run(): Promise<void> {
-    this.argv = normalizeBooleanArgs(this.argv, ['store-container-labels', 'allow-dynamic-housekeeping', 'docker-only'])
+    this.argv = normalizeBooleanArgs(this.argv, SERVE_GO_BOOLEANS)
     const {flags} = await this.parse(Serve)
-    this.verbose = flags.verbose
-    const kinds = resolveKinds(flags['enable-metrics'], flags['disable-metrics'])
-    checkServeSetup({listen: flags.listen, telemetryPath: flags['telemetry-path'], webConfigFile: flags['web-config-file']})
-    const layout = this.discover(flags)
-    const version = packageVersion()
-    const manager = createManager({
-      layout,
-      kinds,
-      ...housekeepingOptionsFrom(flags),
-      resolver: createResolver(resolverOptionsFromFlags(flags)),
-      onWarning: (m) => this.note(m),
-      // Fallbacks must be visible (DESIGN): always on stderr, once each.
-      onWatcherWarning: (m) => process.stderr.write(`cadv serve: warning: ${m}\n`),
-    })
-    const exposition = {
-      kinds,
-      labels: {
-        storeContainerLabels: flags['store-container-labels'],
-        whitelistedLabels: (flags['whitelisted-container-labels'] ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean),
-      },
-      timestamps: flags['sample-timestamps'],
-      machine: readMachineInfo(flags['proc-root']),
-      version,
-      noCache: !flags['exposition-cache'],
-    }
-    const exporterMetrics = !flags['disable-exporter-metrics']
-
-    if (flags.once) {
-      exitQuietlyOnEpipe()
-      const text = await renderOnce({manager, exposition, exporterMetrics}, 'prometheus', Math.max(5000, 3 * flags['housekeeping-interval']))
-      process.stdout.write(text)
-      return
-    }
-
-    const handle = await startServe({
-      manager,
-      exposition,
-      exporterMetrics,
-      listen: flags.listen,
-      telemetryPath: flags['telemetry-path'],
-      webConfigFile: flags['web-config-file'],
-      maxRequests: flags['max-requests'],
-      requestTimeoutMs: flags['request-timeout'],
-      version,
-      log: (m) => process.stderr.write(`cadv serve: ${m}\n`),
-    })
-    for (const w of handle.warnings) process.stderr.write(`cadv serve: warning: ${w}\n`)
-    const scheme = handle.tls ? 'https' : 'http'
-    for (const a of handle.addresses) {
-      const host = a.address.includes(':') ? `[${a.address}]` : a.address
-      process.stderr.write(`cadv serve: listening on ${scheme}://${host}:${a.port}${flags['telemetry-path']}\n`)
-    }
-    await new Promise<void>((resolve) => {
-      let stopping = false
-      const onSignal = (signal: NodeJS.Signals): void => {
-        if (stopping) process.exit(130)
-        stopping = true
-        this.note(`${signal}: finishing requests in progress`)
-        handle.stop(5000).then(resolve, (err: Error) => {
-          process.stderr.write(`cadv serve: ${err.message}\n`)
-          resolve()
-        })
-      }
-      process.on('SIGTERM', onSignal)
-      process.on('SIGINT', onSignal)
-    })
+    await runServe(flags, this.discover(flags), this.context(flags))
   }
 }

@@ -1,19 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {nameDepth, selectHierarchies} from '../lib/cgroups/index.js'
-import {CadvCommand} from '../lib/cli/base-command.js'
-import {durationFlag} from '../lib/cli/duration.js'
-import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.js'
-import {createResolver} from '../lib/factories/index.js'
-import type {MetricKind} from '../lib/kinds.js'
-import {createManager} from '../lib/manager.js'
-import {FrameWriter} from '../lib/output/screen.js'
-import {emptyStatsMessage, renderStatsTable, statsHeader} from '../lib/output/stats-table.js'
-import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
-import {hostMemoryBytes, parseFilters, SORT_KEYS, startStatsFeed, type SortKey, type StatsRow} from '../lib/stats/index.js'
-
-/** Only what the table shows is read: no per-CPU, no pressure. */
-const STATS_KINDS: readonly MetricKind[] = ['cpu', 'memory', 'diskIO', 'network', 'process']
+import {runStats} from '../lib/app/index.js'
+import {CadvCommand, durationFlag, runtimeFlags} from '../lib/cli/index.js'
+import {SORT_KEYS} from '../lib/output/index.js'
 
 export default class Stats extends CadvCommand {
   static override summary = 'Live table of CPU, memory, network and block I/O per container.'
@@ -48,72 +37,6 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Stats)
-    this.verbose = flags.verbose
-    const format = flags.json ? 'json' : flags.format
-    const once = flags.once || format === 'json'
-    const filterValues = flags.filter ?? []
-    const filters = parseFilters(filterValues)
-    const layout = this.discover(flags)
-    const kinds = new Set<MetricKind>(STATS_KINDS)
-    const hierarchies = selectHierarchies(layout, kinds)
-    this.note(`watching ${hierarchies.map((h) => `${h.id} at ${h.mountPoint}`).join(', ')}`)
-    const interval = flags.interval
-    const depth = flags.depth
-    const writer = new FrameWriter(process.stdout)
-    const manager = createManager({
-      layout,
-      kinds,
-      watch: {hierarchies, ...(filters.prefix.length > 0 ? {prefixes: filters.prefix} : {})},
-      // A table wants every row fresh each refresh: no back-off, no jitter, and only the two
-      // newest samples kept.
-      // The first waits are spread over an interval so a thousand containers found at start-up
-      // are not all read in the same instant (one long event-loop stall per refresh).
-      housekeeping: {intervalMs: interval, maxIntervalMs: interval, dynamic: false, jitterFactor: 0, initialSplayFactor: once ? 0 : 1},
-      store: {maxAgeMs: interval * 3, maxSamples: 3},
-      ...(depth === undefined ? {} : {include: (name: string) => nameDepth(name) <= depth}),
-      // Names, factories and labels come from the runtimes; a slow or absent runtime delays only
-      // its own containers (and makes them raw after its timeout).
-      resolver: createResolver(resolverOptionsFromFlags(flags)),
-      onWarning: (m) => this.note(m),
-      // Fallbacks must be visible (DESIGN): always, once each. On a terminal the table is
-      // redrawn in place, so the line is kept under it instead of being painted over.
-      onWatcherWarning: (m) => {
-        const line = `cadv stats: warning: ${m}`
-        if (format === 'table' && writer.tty) writer.notice(line)
-        else process.stderr.write(line + '\n')
-      },
-    })
-    const sort = flags.sort as SortKey
-    const narrowed = filterValues.length > 0 || depth !== undefined
-    const empty = emptyStatsMessage(layout.cgroupRoot, hierarchies.map((h) => h.id), narrowed)
-    const render = (rows: StatsRow[], at: Date): void => {
-      if (format === 'json') {
-        process.stdout.write(JSON.stringify({time: at.toISOString(), containers: rows}, null, 2) + '\n')
-        if (rows.length === 0) process.stderr.write(empty + '\n')
-      } else if (format === 'ndjson') {
-        if (rows.length === 0) this.note(empty)
-        for (const r of rows) process.stdout.write(JSON.stringify(r) + '\n')
-      } else {
-        const body = rows.length === 0 ? empty : renderStatsTable(rows, flags['no-trunc'])
-        writer.draw(`${statsHeader(at, rows.length, interval, sort)}\n${body}`)
-      }
-    }
-    exitQuietlyOnEpipe(() => manager.stop())
-    await manager.start()
-    const feed = startStatsFeed({
-      manager,
-      intervalMs: interval,
-      once,
-      query: {filters, sort, all: flags.all, hostMemoryBytes: hostMemoryBytes(layout.procRoot), ...(depth === undefined ? {} : {maxDepth: depth})},
-      onRows: render,
-    })
-    const quit = (): void => feed.stop()
-    process.once('SIGINT', quit)
-    process.once('SIGTERM', quit)
-    await feed.done
-    process.off('SIGINT', quit)
-    process.off('SIGTERM', quit)
-    writer.close()
-    await manager.stop()
+    await runStats(flags, this.discover(flags), this.context(flags))
   }
 }

@@ -1,14 +1,8 @@
 import {Flags} from '@oclif/core'
 
-import {invalidNameReason, selectHierarchies} from '../lib/cgroups/index.js'
-import {CadvCommand} from '../lib/cli/base-command.js'
-import {durationFlag} from '../lib/cli/duration.js'
-import {resolverOptionsFromFlags, runtimeFlags} from '../lib/cli/runtime-flags.js'
-import {createResolver, resolveEvents, type Resolution} from '../lib/factories/index.js'
-import {resolveKinds} from '../lib/kinds.js'
-import {ndjsonWriter} from '../lib/output/ndjson.js'
-import {exitQuietlyOnEpipe} from '../lib/output/stdout.js'
-import {WATCH_BACKENDS, countInotifyWatches, createWatcher, type ContainerEvent, type WatchBackendName} from '../lib/watch/index.js'
+import {runWatch} from '../lib/app/index.js'
+import {CadvCommand, durationFlag, runtimeFlags} from '../lib/cli/index.js'
+import {WATCH_BACKENDS} from '../lib/watch/index.js'
 
 export default class Watch extends CadvCommand {
   static override summary = 'Stream ContainerAdd/ContainerDelete events as NDJSON.'
@@ -57,72 +51,8 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     }),
   }
 
-  /** --verbose: why a container was ignored, and each runtime that could not be asked (once). */
-  private readonly unreachable = new Set<string>()
-  private explain(r: Resolution): void {
-    if (!this.verbose) return
-    const winner = r.decision.checks.at(-1)
-    if (winner && !r.decision.accepted) this.note(`${r.decision.name}: ignored by ${winner.factory}: ${winner.reason}`)
-    for (const c of r.decision.checks) {
-      if (c.reason.startsWith('unreachable: ') && !this.unreachable.has(c.factory)) {
-        this.unreachable.add(c.factory)
-        this.note(`${c.factory}: ${c.reason}; its containers fall through to the next factory`)
-      }
-    }
-  }
-
   async run(): Promise<void> {
     const {flags} = await this.parse(Watch)
-    this.verbose = flags.verbose
-    for (const p of flags.prefix ?? []) {
-      const why = invalidNameReason(p)
-      if (why) throw Object.assign(new Error(`--prefix ${p}: ${why}`), {exitCode: 2})
-    }
-    const layout = this.discover(flags)
-    const hierarchies = selectHierarchies(layout, resolveKinds(), flags.hierarchy ?? [])
-    const backend = (flags.once ? 'poll' : flags['watch-backend']) as WatchBackendName
-    this.note(`watching ${hierarchies.map((h) => `${h.id} (${h.mountPoint})`).join(', ')} with ${backend}`)
-
-    const out = ndjsonWriter<ContainerEvent>()
-    // The one place events become output; --resolve enriches them here, in order.
-    const resolver = flags.resolve ? createResolver(resolverOptionsFromFlags(flags)) : undefined
-    const warn = (m: string): void => void process.stderr.write(`cadv watch: warning: ${m}\n`)
-    const enricher = resolver
-      ? resolveEvents(resolver, (e) => out.write(e), (r) => this.explain(r), (err) => warn(`cannot write an event: ${(err as Error).message}`))
-      : undefined
-    const print = (e: ContainerEvent): void => (enricher ? enricher.push(e) : out.write(e))
-    const watcher = createWatcher({
-      hierarchies,
-      backend,
-      prefixes: flags.prefix ?? [],
-      rescanIntervalMs: flags['rescan-interval'],
-      pollIntervalMs: flags['poll-interval'],
-      onWarning: warn,
-    })
-    const stop = async (): Promise<void> => {
-      await watcher.stop()
-      await enricher?.drain()
-      resolver?.close()
-    }
-    exitQuietlyOnEpipe(stop)
-    watcher.on('event', (e) => {
-      if (!(e.initial && flags['watch-only'])) print(e)
-    })
-    await watcher.start()
-    if (flags.once) {
-      await stop()
-      return
-    }
-    const s = watcher.stats()
-    this.note(`${watcher.names.size} containers, ${s.directories} directories, ${s.polled} polled, ${countInotifyWatches()} inotify watches`)
-    await new Promise<void>((resolve) => {
-      const onSignal = (): void => {
-        stop()
-          .catch((err: unknown) => warn(`while stopping: ${(err as Error).message}`))
-          .finally(resolve)
-      }
-      process.once('SIGINT', onSignal)
-      process.once('SIGTERM', onSignal)
-    })
+    await runWatch(flags, this.discover(flags), this.context(flags))
   }
 }

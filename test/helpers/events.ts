@@ -1,7 +1,7 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {isUnder} from '../../src/lib/cgroups/index.js'
-import type {ContainerEvent, ContainerEventType} from '../../src/lib/watch/index.js'
+import type {ContainerEvent, ContainerEventType} from '../../src/lib/model/index.js'
 
 /** Collects the events under one test root and answers "how many", "in what order", "wait until". */
 export class EventLog {

@@ -10,8 +10,8 @@ import {startEngineFixture, type EngineFixture} from '../helpers/engine-fixture.
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {until} from '../helpers/wait.js'
 import {createResolver, type ResolverOptionsInput} from '../../src/lib/factories/index.js'
-import {createManager} from '../../src/lib/manager.js'
-import {resolveKinds} from '../../src/lib/kinds.js'
+import {createManager} from '../../src/lib/manager/index.js'
+import {selectKinds} from '../../src/lib/stats/index.js'
 
 const ID = randomBytes(32).toString('hex')
 const CONTAINER = {id: ID, name: 'slow-starter', image: 'busybox:latest', labels: {team: 'cadv'}}
@@ -98,7 +98,7 @@ test('manager: a slow starter tracked as raw gets its docker metadata at the nex
   let rescans = 0
   const manager = createManager({
     layout: tc.layout,
-    kinds: resolveKinds(['cpu', 'memory']),
+    kinds: selectKinds(['cpu', 'memory']),
     watch: {prefixes: [tc.root], rescanIntervalMs: 400, pollIntervalMs: 100},
     housekeeping: {intervalMs: 50, maxIntervalMs: 50, dynamic: false, jitterFactor: 0},
     resolver,

@@ -9,10 +9,10 @@ import {readFileSync, utimesSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
-import {createManager, type Manager} from '../../src/lib/manager.js'
-import {resolveKinds} from '../../src/lib/kinds.js'
-import {bootTimeMs, deriveRates, type Sample} from '../../src/lib/stats/index.js'
-import type {ContainerResolver, FactoryDecision} from '../../src/lib/factories/index.js'
+import {createManager, type Manager} from '../../src/lib/manager/index.js'
+import {selectKinds} from '../../src/lib/stats/index.js'
+import {bootTimeMs, deriveRates} from '../../src/lib/stats/index.js'
+import type {ContainerResolver, FactoryDecision, Sample} from '../../src/lib/model/index.js'
 
 const skip = realCgroupSkipReason() ?? (hasStressNg() ? undefined : 'stress-ng is not installed (apt-get install stress-ng)')
 
@@ -33,7 +33,7 @@ const warnings: string[] = []
 function makeManager(resolver?: ContainerResolver): Manager {
   return createManager({
     layout: tc.layout,
-    kinds: resolveKinds(['cpu', 'memory', 'process', 'diskIO', 'network', 'pressure']),
+    kinds: selectKinds(['cpu', 'memory', 'process', 'diskIO', 'network', 'pressure']),
     watch: {prefixes: [tc.root], pollIntervalMs: 100},
     housekeeping: {intervalMs: 250, maxIntervalMs: 250, dynamic: false, jitterFactor: 0},
     onWarning: (w) => warnings.push(w),
@@ -219,7 +219,7 @@ test('a kept-open file of a removed cgroup ends that container\'s sample quietly
   const {ContainerCollector, OpenFiles} = await import('../../src/lib/stats/index.js')
   tc.mkdir('vanish')
   const files = new OpenFiles(100)
-  const c = new ContainerCollector(tc.name('vanish'), {layout: tc.layout, kinds: resolveKinds(['cpu', 'memory', 'process']), files})
+  const c = new ContainerCollector(tc.name('vanish'), {layout: tc.layout, kinds: selectKinds(['cpu', 'memory', 'process']), files})
   const first = c.collect()
   assert.ok(first?.memory, 'a first sample with the files kept open')
   assert.ok(files.openCount > 0)

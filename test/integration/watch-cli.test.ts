@@ -7,7 +7,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {CADV, runCli, startCli} from '../helpers/cli.js'
 import {EventLog} from '../helpers/events.js'
-import type {ContainerEvent} from '../../src/lib/watch/index.js'
+import type {ContainerEvent} from '../../src/lib/model/index.js'
 
 const skip = realCgroupSkipReason()
 

@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {CgroupDiscoveryError, discoverCgroups, selectHierarchies, type CgroupLayout} from '../../src/lib/cgroups/index.js'
-import {resolveKinds} from '../../src/lib/kinds.js'
+import {controllersForKinds, selectKinds} from '../../src/lib/stats/index.js'
 import {createWatcher, scanHierarchies} from '../../src/lib/watch/index.js'
 import {runCli} from '../helpers/cli.js'
 
@@ -20,7 +20,7 @@ function ids(layout: CgroupLayout): string[] {
 }
 
 function names(layout: CgroupLayout, hierarchyIds: string[] = []): string[] {
-  return [...scanHierarchies(selectHierarchies(layout, resolveKinds(), hierarchyIds)).keys()].sort()
+  return [...scanHierarchies(selectHierarchies(layout, controllersForKinds(selectKinds()), hierarchyIds)).keys()].sort()
 }
 
 test('v1 with every controller mounted apart, and a named systemd hierarchy', () => {
@@ -31,8 +31,8 @@ test('v1 with every controller mounted apart, and a named systemd hierarchy', ()
   const systemd = layout.hierarchies.find((h) => h.id === 'systemd')!
   assert.deepEqual([systemd.version, systemd.name, systemd.controllers], [1, 'systemd', []])
   // Default selection: what cAdvisor's default kinds need; the named hierarchy only when asked.
-  assert.deepEqual(selectHierarchies(layout, resolveKinds()).map((h) => h.id).sort(), ['blkio', 'cpu', 'cpuacct', 'devices', 'memory'])
-  assert.deepEqual(selectHierarchies(layout, resolveKinds(), ['systemd']).map((h) => h.id), ['systemd'])
+  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds())).map((h) => h.id).sort(), ['blkio', 'cpu', 'cpuacct', 'devices', 'memory'])
+  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds()), ['systemd']).map((h) => h.id), ['systemd'])
   // One name per cgroup across five hierarchies; .mount cgroups skipped.
   assert.deepEqual(names(layout), ['/', '/docker', `/docker/${ID}`, '/system.slice'])
 })
@@ -45,9 +45,9 @@ test('v1 with co-mounted cpu,cpuacct and net_cls,net_prio behind symlinks', () =
   const cpu = layout.hierarchies.find((h) => h.id === 'cpu,cpuacct')!
   assert.deepEqual(cpu.controllers, ['cpu', 'cpuacct'])
   assert.ok(cpu.mountPoint.endsWith('/cpu,cpuacct'))
-  assert.deepEqual(selectHierarchies(layout, resolveKinds()).map((h) => h.id).sort(), ['cpu,cpuacct', 'memory'])
+  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds())).map((h) => h.id).sort(), ['cpu,cpuacct', 'memory'])
   // A controller name picks the hierarchy that carries it.
-  assert.deepEqual(selectHierarchies(layout, resolveKinds(), ['cpuacct']).map((h) => h.id), ['cpu,cpuacct'])
+  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds()), ['cpuacct']).map((h) => h.id), ['cpu,cpuacct'])
   assert.deepEqual(names(layout), ['/', '/kubepods', '/kubepods/burstable', '/kubepods/burstable/pod1234', `/kubepods/burstable/pod1234/${ID}`])
 })
 
@@ -62,20 +62,20 @@ test('hybrid: v1 controllers plus cgroup2 at unified; v1 is watched by default',
   const layout = discoverCgroups({cgroupRoot: join(FIX, 'hybrid')})
   assert.equal(layout.mode, 'hybrid')
   assert.deepEqual(ids(layout), ['cpu', 'cpuacct', 'devices', 'memory', 'systemd', 'unified'])
-  assert.deepEqual(selectHierarchies(layout, resolveKinds()).map((h) => h.id).sort(), ['cpu', 'cpuacct', 'devices', 'memory'])
+  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds())).map((h) => h.id).sort(), ['cpu', 'cpuacct', 'devices', 'memory'])
   assert.deepEqual(names(layout, ['unified']), ['/', '/podman', `/podman/${ID}`, '/system.slice', '/system.slice/containerd.service'])
 })
 
 test('prefixes limit the scan to subtrees, walking through their parents only', () => {
   const layout = discoverCgroups({cgroupRoot: join(FIX, 'v1-comounted')})
-  const hs = selectHierarchies(layout, resolveKinds())
+  const hs = selectHierarchies(layout, controllersForKinds(selectKinds()))
   assert.deepEqual([...scanHierarchies(hs, ['/kubepods/burstable/pod1234']).keys()].sort(), ['/kubepods/burstable/pod1234', `/kubepods/burstable/pod1234/${ID}`])
   assert.deepEqual([...scanHierarchies(hs, ['/kube']).keys()], [])
 })
 
 test('the watcher lists a fixture tree like the scan does, on every backend', async () => {
   const layout = discoverCgroups({cgroupRoot: join(FIX, 'v1-separate')})
-  const hierarchies = selectHierarchies(layout, resolveKinds())
+  const hierarchies = selectHierarchies(layout, controllersForKinds(selectKinds()))
   for (const backend of ['inotify', 'poll'] as const) {
     const w = createWatcher({hierarchies, backend})
     const seen: string[] = []
@@ -122,7 +122,7 @@ test('errors: mountinfo unreadable, without cgroup mounts, malformed, or naming 
 
 test('errors: unknown --hierarchy names the available ones', () => {
   const layout = discoverCgroups({cgroupRoot: join(FIX, 'v1-comounted')})
-  discoveryError(() => selectHierarchies(layout, resolveKinds(), ['blkio']), /--hierarchy blkio: no such hierarchy \(available: cpu,cpuacct memory net_cls,net_prio systemd\)/)
+  discoveryError(() => selectHierarchies(layout, controllersForKinds(selectKinds()), ['blkio']), /--hierarchy blkio: no such hierarchy \(available: cpu,cpuacct memory net_cls,net_prio systemd\)/)
 })
 
 test('errors reach the user as one line and status 2', async () => {

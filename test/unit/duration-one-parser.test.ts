@@ -29,9 +29,12 @@ function packagesReached(entry: string): Set<string> {
 }
 
 test('the fast resolve path and the web config reader do not load oclif', () => {
-  for (const entry of ['lib/cli/fast-resolve.ts', 'lib/metrics/web-config.ts', 'lib/duration.ts']) {
+  for (const entry of ['lib/cli/fast-resolve.ts', 'lib/metrics/web-config.ts', 'lib/util/duration.ts']) {
     assert.ok(!packagesReached(entry).has('@oclif/core'), `${entry} reaches @oclif/core`)
   }
+  // Nor what only the long-running commands need.
+  const fast = packagesReached('lib/cli/fast-resolve.ts')
+  for (const heavy of ['prom-client', 'cli-table3', '@parcel/watcher']) assert.ok(!fast.has(heavy), `the fast path reaches ${heavy}`)
 })
 
 test('a runtime timeout takes the same syntax as --interval: a bare number is refused', async () => {

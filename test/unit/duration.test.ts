@@ -1,7 +1,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {DurationError, formatDuration, parseDuration} from '../../src/lib/duration.js'
+import {DurationError, formatDuration, parseDuration} from '../../src/lib/util/index.js'
 import {firstLine} from '../../src/lib/cli/base-command.js'
 
 test('durations in every unit, Go syntax', () => {

@@ -3,8 +3,8 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {resolveEvents, type ContainerResolver, type Resolution} from '../../src/lib/factories/index.js'
-import {makeEvent, type ContainerEvent} from '../../src/lib/watch/index.js'
+import {annotateEvents} from '../../src/lib/manager/index.js'
+import {makeEvent, type ContainerEvent, type ContainerResolver, type Resolution} from '../../src/lib/model/index.js'
 
 /** A resolver whose lookups take the given time; docker owns names under /docker. */
 function slowResolver(delays: Record<string, number>): ContainerResolver & {asked: string[]; forgotten: string[]} {
@@ -35,7 +35,7 @@ function slowResolver(delays: Record<string, number>): ContainerResolver & {aske
 test('events leave in arrival order even when an earlier lookup is slower', async () => {
   const r = slowResolver({'/docker/a': 80, '/b': 0, '/c.mount': 10})
   const out: ContainerEvent[] = []
-  const q = resolveEvents(r, (e) => out.push(e))
+  const q = annotateEvents(r, (e) => out.push(e))
   for (const n of ['/docker/a', '/b', '/c.mount']) q.push(makeEvent('ContainerAdd', n, false))
   q.push(makeEvent('ContainerDelete', '/docker/a', false))
   await q.drain()
@@ -52,7 +52,7 @@ test('events leave in arrival order even when an earlier lookup is slower', asyn
 test('a delete of a container never added goes out plain', async () => {
   const r = slowResolver({})
   const out: ContainerEvent[] = []
-  const q = resolveEvents(r, (e) => out.push(e))
+  const q = annotateEvents(r, (e) => out.push(e))
   q.push(makeEvent('ContainerDelete', '/gone', false))
   await q.drain()
   assert.equal(out[0]!.factory, undefined)
@@ -63,7 +63,7 @@ test('a write that throws is reported and does not stop the writes after it', as
   const r = slowResolver({})
   const out: string[] = []
   const errors: string[] = []
-  const q = resolveEvents(
+  const q = annotateEvents(
     r,
     (e) => {
       if (e.name === '/b') throw new Error('disk full')

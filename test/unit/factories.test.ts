@@ -4,28 +4,7 @@
 import {test, describe} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {
-  ContainerdFactory,
-  CrioFactory,
-  DockerFactory,
-  FACTORY_ORDER,
-  PodmanFactory,
-  RawFactory,
-  RuntimeUnreachable,
-  SystemdFactory,
-  containerIdTest,
-  createFactories,
-  createResolver,
-  decide,
-  filterEnv,
-  resolverOptions,
-  type ContainerdApi,
-  type CrioApi,
-  type EngineApi,
-  type EngineContainer,
-  type Factory,
-  type ResolverOptionsInput,
-} from '../../src/lib/factories/index.js'
+import {ContainerdFactory, CrioFactory, DockerFactory, FACTORY_ORDER, PodmanFactory, RawFactory, RuntimeUnreachable, SystemdFactory, containerIdTest, createFactories, createResolver, decide, filterEnv, resolverOptions, type ContainerdApi, type CrioApi, type EngineApi, type EngineContainer, type Factory, type ResolverOptionsInput} from '../../src/lib/factories/index.js'
 
 const ID = 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'fedcba98' // 64 chars of [a-f0-9]
 const ID2 = 'b'.repeat(64)

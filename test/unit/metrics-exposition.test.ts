@@ -3,15 +3,15 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {resolveKinds} from '../../src/lib/kinds.js'
-import type {ContainerState} from '../../src/lib/manager.js'
+import {selectKinds} from '../../src/lib/stats/index.js'
+import {type ContainerState, type Sample} from '../../src/lib/model/index.js'
 import {Exposition, readMachineInfo, SelfMetrics} from '../../src/lib/metrics/index.js'
-import type {Sample} from '../../src/lib/stats/index.js'
+
 import {parseExposition, samples} from '../helpers/exposition.js'
 import {KNOWN_CADVISOR_LINT, promtoolProblems, promtoolSkipReason} from '../helpers/promtool.js'
 
 const machine = readMachineInfo()
-const ALL_COLLECTED = resolveKinds(['cpu', 'percpu', 'memory', 'diskIO', 'network', 'process', 'pressure', 'oom_event'])
+const ALL_COLLECTED = selectKinds(['cpu', 'percpu', 'memory', 'diskIO', 'network', 'process', 'pressure', 'oom_event'])
 
 function sample(name: string, ts: number, cpuNs = 3e9): Sample {
   return {
@@ -116,7 +116,7 @@ test('--store-container-labels=false keeps whitelisted runtime labels only; env 
 })
 
 test('kinds gate families; percpu off gives a single cpu="total" series', () => {
-  const e = new Exposition({kinds: resolveKinds(['cpu']), machine, version: '1'})
+  const e = new Exposition({kinds: selectKinds(['cpu']), machine, version: '1'})
   const fams = parseExposition(e.render([docker()], 'prometheus'), 'prometheus')
   assert.deepEqual(samples(fams, 'container_cpu_usage_seconds_total').map((s) => [s.labels.cpu, s.value]), [['total', 3]])
   assert.equal(fams.has('container_memory_usage_bytes'), false)
@@ -148,7 +148,7 @@ test('a changed sample is rendered again; an unchanged one gives the same text',
   const fams = parseExposition(e.render([state], 'prometheus', 0), 'prometheus')
   assert.deepEqual(samples(fams, 'container_cpu_usage_seconds_total').map((s) => s.value), [1, 2])
   // percpu figures did not change; the total did (cpu="total" only without percpu).
-  const totals = new Exposition({kinds: resolveKinds(['cpu']), machine, version: '1'})
+  const totals = new Exposition({kinds: selectKinds(['cpu']), machine, version: '1'})
   assert.equal(samples(parseExposition(totals.render([state], 'prometheus'), 'prometheus'), 'container_cpu_usage_seconds_total')[0]?.value, 7)
 })
 
@@ -176,7 +176,7 @@ test('a body is shared by concurrent scrapes and rebuilt after a new sample', as
   const {EventEmitter} = await import('node:events')
   const {MetricsSource} = await import('../../src/lib/metrics/index.js')
   const state = docker()
-  const view = Object.assign(new EventEmitter(), {containers: () => [state], get: () => state}) as unknown as import('../../src/lib/manager.js').ContainerView
+  const view = Object.assign(new EventEmitter(), {containers: () => [state], get: () => state}) as unknown as import('../../src/lib/model/index.js').ContainerView
   const source = new MetricsSource({view, exposition: new Exposition({kinds: ALL_COLLECTED, machine, version: '1'}), coalesceMs: 0})
   const [a, b] = await Promise.all([source.body('prometheus'), source.body('prometheus')])
   assert.equal(a, b, 'two scrapes at once share one body')

@@ -3,7 +3,7 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {checkEndpoint, EndpointError} from '../../src/lib/cli/runtime-options.js'
+import {checkEndpoint, EndpointError} from '../../src/lib/app/index.js'
 import {runCli} from '../helpers/cli.js'
 
 describe('checkEndpoint', () => {

@@ -1,20 +1,9 @@
 import {test, mock} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {
-  deriveRates,
-  effectiveMemoryLimit,
-  Housekeeping,
-  memoryPercent,
-  nextInterval,
-  samplesEqual,
-  Store,
-  withJitter,
-  DEFAULT_HOUSEKEEPING,
-  type Sample,
-  type TickOutcome,
-} from '../../src/lib/stats/index.js'
-import {housekeepingOptionsFrom} from '../../src/lib/cli/housekeeping-flags.js'
+import {deriveRates, effectiveMemoryLimit, Housekeeping, memoryPercent, nextInterval, samplesEqual, Store, withJitter, DEFAULT_HOUSEKEEPING, type TickOutcome} from '../../src/lib/stats/index.js'
+import type {Sample} from '../../src/lib/model/index.js'
+import {housekeepingOptionsFrom} from '../../src/lib/app/index.js'
 
 const s = (t: number, usageNs = 0, extra: Partial<Sample> = {}): Sample => ({name: '/a', timestampMs: t, cpu: {usageNs}, ...extra})
 
@@ -42,12 +31,14 @@ test('Housekeeping runs the first tick at once, then backs off while idle and sn
     const ticks: number[] = []
     let now = 0
     let outcome: TickOutcome = 'equal'
-    const hk = new Housekeeping({...DEFAULT_HOUSEKEEPING, jitterFactor: 0}, () => {
-      ticks.push(now)
-      // The first sample has nothing to equal (the manager says 'changed' then too).
-      return ticks.length === 1 ? 'changed' : outcome
+    const hk = new Housekeeping({...DEFAULT_HOUSEKEEPING, jitterFactor: 0})
+    hk.add('/a', {
+      tick() {
+        ticks.push(now)
+        // The first sample has nothing to equal (the tracker says 'changed' then too).
+        return ticks.length === 1 ? 'changed' : outcome
+      },
     })
-    hk.add('/a')
     const advance = (ms: number): void => {
       for (let i = 0; i < ms; i += 500) {
         now += 500

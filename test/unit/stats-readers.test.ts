@@ -8,8 +8,9 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {discoverCgroups} from '../../src/lib/cgroups/index.js'
-import {ALL_KINDS, resolveKinds, type MetricKind} from '../../src/lib/kinds.js'
-import {ContainerCollector, OpenFiles, READERS, weightToShares, type Sample} from '../../src/lib/stats/index.js'
+import {ALL_KINDS, selectKinds, type MetricKind} from '../../src/lib/stats/index.js'
+import {ContainerCollector, KINDS, OpenFiles, weightToShares, type KindDefinition} from '../../src/lib/stats/index.js'
+import type {Sample} from '../../src/lib/model/index.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const ALL = new Set<MetricKind>(ALL_KINDS)
@@ -79,7 +80,7 @@ for (const tree of ['cgroup_v1/separate', 'cgroup_v1/comounted', 'cgroup_v1/hybr
 }
 
 test('v1 without percpu reads cpuacct.usage, and no quota means no cpu.stat', () => {
-  const kinds = resolveKinds(['cpu'])
+  const kinds = selectKinds(['cpu'])
   const {sample} = collect('cgroup_v1/separate', {kinds})
   assert.deepEqual(sample.cpu, {usageNs: 3e9, userNs: 1.5e9, systemNs: 0.5e9, periods: 100, throttledPeriods: 7, throttledNs: 123456789, bursts: 0, burstNs: 0})
   assert.deepEqual(Object.keys(sample).sort(), ['cpu', 'name', 'timestampMs'])
@@ -176,18 +177,18 @@ test('a malformed net/dev is an error for network only', () => {
 })
 
 test('disabled kinds are not read', () => {
-  const {sample} = collect('cgroup_v2/basic', {kinds: resolveKinds(['memory'])})
+  const {sample} = collect('cgroup_v2/basic', {kinds: selectKinds(['memory'])})
   assert.deepEqual(Object.keys(sample).sort(), ['memory', 'name', 'timestampMs'])
 })
 
 test('without the pids controller: processes from cgroup.procs, no threads and no limit', () => {
-  const {sample} = collect('cgroup_v1/nopids', {kinds: resolveKinds(['process'])})
+  const {sample} = collect('cgroup_v1/nopids', {kinds: selectKinds(['process'])})
   assert.equal(sample.errors, undefined)
   assert.deepEqual(sample.processes, {processes: 3})
 })
 
 test('the root has no process part: its cgroup.procs holds only the processes directly in it', () => {
-  const {sample} = collect('cgroup_v1/separate', {name: '/', kinds: resolveKinds(['process'])})
+  const {sample} = collect('cgroup_v1/separate', {name: '/', kinds: selectKinds(['process'])})
   assert.equal(sample.processes, undefined)
 })
 
@@ -203,9 +204,11 @@ test('a vanished cgroup ends the sample quietly', () => {
 })
 
 test('the registry is keyed by cAdvisor kind names and each reader documents its files', () => {
-  assert.deepEqual([...READERS.keys()], ['cpu', 'memory', 'diskIO', 'network', 'pressure', 'process'])
-  for (const r of READERS.values()) {
+  const withReaders = Object.entries(KINDS).flatMap(([name, k]: [string, KindDefinition]) => (k.reader ? [[name, k.reader] as const] : []))
+  assert.deepEqual(withReaders.map(([name]) => name), ['cpu', 'memory', 'diskIO', 'network', 'process', 'pressure'])
+  for (const [name, r] of withReaders) {
     assert.ok((ALL_KINDS as readonly string[]).includes(r.kind))
+    assert.equal(r.kind, name)
     assert.ok(r.files.v1.length > 0 && r.files.v2.length > 0)
   }
 })
@@ -219,7 +222,7 @@ test('cpu.weight → shares floors as Go integer division does', () => {
 })
 
 test('v2 root without memory.current: usage is anon + file of memory.stat, swap from /proc/meminfo', () => {
-  const {sample} = collect('cgroup_v2/root', {name: '/', kinds: resolveKinds(['memory'])})
+  const {sample} = collect('cgroup_v2/root', {name: '/', kinds: selectKinds(['memory'])})
   assert.equal(sample.errors, undefined)
   assert.deepEqual(sample.memory, {
     usageBytes: 104857600 + 52428800,
@@ -240,7 +243,7 @@ test('v1 with memory.use_hierarchy 0: rss, cache, mapped_file and swap from the 
     cpSync(fixtures + 'cgroup_v1/separate', join(tmp, 'tree'), {recursive: true})
     writeFileSync(join(tmp, 'tree/memory/docker/c1/memory.use_hierarchy'), '0\n')
     const layout = discoverCgroups({cgroupRoot: join(tmp, 'tree'), procRoot: fixtures + 'proc/basic'})
-    const c = new ContainerCollector('/docker/c1', {layout, kinds: resolveKinds(['memory']), files: new OpenFiles(64)})
+    const c = new ContainerCollector('/docker/c1', {layout, kinds: selectKinds(['memory']), files: new OpenFiles(64)})
     const sample = c.collect(1_000_000)
     assert.deepEqual(sample?.memory, {
       ...v1Memory,

@@ -1,12 +1,9 @@
 import {posix} from 'node:path'
 
+import type {ContainerName} from '../model/index.js'
 import type {CgroupLayout, Hierarchy} from './layout.js'
 
-/**
- * A container name is the cgroup's path relative to its hierarchy root, with a leading `/`
- * (`/docker/<id>`), and `/` for the root itself. It is the key in every event, store and label.
- */
-export type ContainerName = string
+export type {ContainerName}
 
 /** Why a string is not a usable container name, or undefined when it is one. */
 export function invalidNameReason(name: string): string | undefined {

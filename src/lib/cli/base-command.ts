@@ -1,11 +1,19 @@
 import {Command, Errors, Flags} from '@oclif/core'
 
+import {AppContext} from '../app/index.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 
 /** Errors that carry the exit code the user should see (2: bad input or environment). */
 interface WithExitCode {
   exitCode?: number
   oclif?: {exit?: number}
+}
+
+/** The global flags' values. */
+export interface GlobalFlagValues {
+  'cgroup-root'?: string
+  'proc-root': string
+  verbose: boolean
 }
 
 /**
@@ -32,14 +40,12 @@ export abstract class CadvCommand extends Command {
     }),
   }
 
-  protected verbose = false
-
-  /** Prints a diagnostic line on stderr when --verbose is on; stdout stays data only. */
-  protected note(message: string): void {
-    if (this.verbose) process.stderr.write(`cadv: ${message}\n`)
+  /** The app context of this run: verbosity, warnings, signals, stdout. */
+  protected context(flags: GlobalFlagValues): AppContext {
+    return new AppContext({command: this.id ?? 'cadv', verbose: flags.verbose})
   }
 
-  protected discover(flags: {'cgroup-root'?: string; 'proc-root'?: string}): CgroupLayout {
+  protected discover(flags: GlobalFlagValues): CgroupLayout {
     return discoverCgroups({cgroupRoot: flags['cgroup-root'], procRoot: flags['proc-root']})
   }
 

@@ -4,17 +4,19 @@
  * invocations here first. Anything this parser is not sure about — --help, an unknown or
  * repeated flag, a bad value — returns undefined, and bin/run.js runs oclif as usual, which
  * gives the full help and the proper one-line errors. Flags and their meaning are the
- * command's own (src/commands/resolve.ts); test/unit/fast-resolve.test.ts keeps the two
+ * command's own (src/commands/resolve.ts); a unit test keeps the two
  * lists equal.
  */
 import {parseArgs} from 'node:util'
 
+// The start-up path imports the modules it needs rather than whole layers (app/index.ts would
+// load the manager, prom-client and every other command): docs/ARCHITECTURE.md, "Fast path".
+import {AppContext} from '../app/context.js'
+import {checkEndpoint, MIN_TIMEOUT_MS} from '../app/options.js'
+import {resolveCommand, type ResolveFlags} from '../app/resolve.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 import {DEFAULT_RESOLVER_OPTIONS as D, FACTORY_ORDER} from '../factories/index.js'
-import {exitQuietlyOnEpipe} from '../output/stdout.js'
-import {runResolve} from '../resolve/index.js'
-import {parseDuration} from '../duration.js'
-import {checkEndpoint, MIN_TIMEOUT_MS, resolverOptionsFromFlags} from './runtime-options.js'
+import {parseDuration} from '../util/index.js'
 
 type Spec = {type: 'string' | 'boolean'; multiple?: boolean; short?: string; env?: string}
 
@@ -90,40 +92,30 @@ export async function fastResolve(argv: string[]): Promise<number | undefined> {
   const from = v.from as string | undefined
   if (inputs.length === 0 && from === undefined) return undefined
 
-  exitQuietlyOnEpipe()
   const cgroupRoot = str('cgroup-root', '')
   const procRoot = str('proc-root', '/proc')
   let layout: CgroupLayout | undefined
-  const options = resolverOptionsFromFlags(
-    {
-      docker: endpoints.docker,
-      'docker-timeout': timeouts[0]!,
-      podman: endpoints.podman,
-      'podman-timeout': timeouts[1]!,
-      containerd: endpoints.containerd,
-      'containerd-namespace': str('containerd-namespace', D.containerd.namespace),
-      'containerd-timeout': timeouts[2]!,
-      crio: endpoints.crio,
-      'crio-timeout': timeouts[3]!,
-      'docker-only': v['docker-only'] === true,
-      'raw-cgroup-prefix-whitelist': list('raw-cgroup-prefix-whitelist'),
-      'env-metadata-whitelist': list('env-metadata-whitelist'),
-    },
-    {offline: v.offline === true},
-  )
+  const flags: ResolveFlags = {
+    docker: endpoints.docker,
+    'docker-timeout': timeouts[0]!,
+    podman: endpoints.podman,
+    'podman-timeout': timeouts[1]!,
+    containerd: endpoints.containerd,
+    'containerd-namespace': str('containerd-namespace', D.containerd.namespace),
+    'containerd-timeout': timeouts[2]!,
+    crio: endpoints.crio,
+    'crio-timeout': timeouts[3]!,
+    'docker-only': v['docker-only'] === true,
+    'raw-cgroup-prefix-whitelist': list('raw-cgroup-prefix-whitelist'),
+    'env-metadata-whitelist': list('env-metadata-whitelist'),
+    json: v.json === true,
+    offline: v.offline === true,
+    expect,
+    from,
+  }
+  const ctx = new AppContext({command: 'resolve', verbose: v.verbose === true})
   try {
-    const {code, failed} = await runResolve({
-      inputs,
-      from,
-      json: v.json === true,
-      expect,
-      options,
-      layout: () => (layout ??= discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot})),
-    })
-    if (failed > 0 && v.verbose === true) {
-      process.stderr.write(`cadv: ${failed} name(s) not accepted${expect.length > 0 ? ` by ${expect.join(' or ')}` : ''}\n`)
-    }
-    return code
+    return await resolveCommand(inputs, flags, () => (layout ??= discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot})), ctx)
   } catch (err) {
     const e = err as Error & {exitCode?: number}
     process.stderr.write(`cadv resolve: ${(e.message || String(e)).split('\n')[0]}\n`)

@@ -1,17 +1,14 @@
 /*
  * The runtime flags every command that resolves containers shares (resolve, watch, stats,
- * serve), and the one function that turns them into resolver options. Spread them into a
- * command's flags: `static flags = {...runtimeFlags, ...}`, then
- * `createResolver(resolverOptionsFromFlags(flags))`. They are documented once, in cadv(1)
- * under RUNTIME OPTIONS (helpGroup RUNTIME), not in each command's page.
+ * serve). Spread them into a command's flags: `static flags = {...runtimeFlags, ...}`; the app
+ * turns their values into resolver options (app/options.ts). They are documented once, in
+ * cadv(1) under RUNTIME OPTIONS (helpGroup RUNTIME), not in each command's page.
  */
 import {Errors, Flags} from '@oclif/core'
 
+import {checkEndpoint, MIN_TIMEOUT_MS} from '../app/index.js'
 import {DEFAULT_RESOLVER_OPTIONS as D, DEFAULT_TIMEOUT_MS} from '../factories/index.js'
-import {durationFlag} from './duration.js'
-import {checkEndpoint, MIN_TIMEOUT_MS} from './runtime-options.js'
-
-export {checkEndpoint, resolverOptionsFromFlags, type RuntimeFlagValues} from './runtime-options.js'
+import {durationFlag} from './duration-flag.js'
 
 const GROUP = 'RUNTIME'
 

@@ -1,6 +1,6 @@
 import type {ContainerName} from '../cgroups/index.js'
-import {isAbsent} from './http.js'
-import type {ContainerInfo} from './types.js'
+import {isAbsent, RuntimeUnreachable} from './http.js'
+import type {ContainerInfo} from '../model/index.js'
 
 /** The fixed order in which factories are asked (cAdvisor's is random per start; ours is not). */
 export const FACTORY_ORDER = ['docker', 'podman', 'containerd', 'crio', 'systemd', 'raw'] as const
@@ -25,6 +25,8 @@ export interface FactoryAnswer {
    * answer): asking again later may decide otherwise, so it must not be kept for good.
    */
   provisional?: boolean
+  /** The runtime could not be asked (no socket, refused, timed out): the name fell through. */
+  unreachable?: boolean
 }
 
 export interface Factory {
@@ -46,7 +48,8 @@ export function passForNow(reason: string, id?: string): FactoryAnswer {
 /** A pass because the runtime could not be asked: lasting when it is not installed, else for now. */
 export function passAfterError(err: unknown, id?: string): FactoryAnswer {
   const reason = err instanceof Error ? err.message : String(err)
-  return isAbsent(err) ? pass(reason, id) : passForNow(reason, id)
+  const answer = isAbsent(err) ? pass(reason, id) : passForNow(reason, id)
+  return err instanceof RuntimeUnreachable ? {...answer, unreachable: true} : answer
 }
 
 export function ignore(reason: string, id?: string): FactoryAnswer {

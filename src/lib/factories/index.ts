@@ -1,4 +1,4 @@
-export type {ContainerInfo, ContainerResolver, FactoryCheck, FactoryDecision} from './types.js'
+export type {ContainerInfo, ContainerResolver, FactoryCheck, FactoryDecision} from '../model/index.js'
 export {FACTORY_ORDER, type Factory, type FactoryAnswer, type FactoryName} from './factory.js'
 export {
   DEFAULT_RESOLVER_OPTIONS,
@@ -8,9 +8,9 @@ export {
   type ResolverOptionsInput,
   type RuntimeEndpoint,
 } from './options.js'
-export {createFactories, decide, type Resolution} from './registry.js'
+export {createFactories, decide} from './registry.js'
 export {createResolver, type Resolver} from './resolver.js'
-export {containerIdTest, filterEnv} from './names.js'
+export {containerIdTest, filterEnv} from './container-ids.js'
 // Individual factories and clients, for tests and for callers that build their own registry.
 export {DockerFactory, EngineFactory, type EngineApi} from './docker/factory.js'
 export {EngineClient, toEngineContainer, type EngineContainer} from './docker/client.js'
@@ -22,4 +22,3 @@ export {CrioClient, type CrioContainer, type CrioInfo} from './crio/client.js'
 export {SystemdFactory} from './systemd.js'
 export {RawFactory} from './raw.js'
 export {RuntimeUnreachable, getJson, parseEndpoint} from './http.js'
-export {resolveEvents, resolvedFields, type EventResolver, type ResolvedFields} from './events.js'

@@ -1,7 +1,7 @@
 import type {ContainerName} from '../cgroups/index.js'
 import {accept, ignore, type Factory, type FactoryAnswer} from './factory.js'
 import type {ResolverOptions} from './options.js'
-import type {ContainerInfo} from './types.js'
+import type {ContainerInfo} from '../model/index.js'
 
 /**
  * raw, always last, with cAdvisor's semantics: `/` is always accepted; with --docker-only and

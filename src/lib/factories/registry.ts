@@ -13,7 +13,7 @@ import {podmanClient} from './podman/client.js'
 import {PodmanFactory} from './podman/factory.js'
 import {RawFactory} from './raw.js'
 import {SystemdFactory} from './systemd.js'
-import type {ContainerInfo, FactoryDecision} from './types.js'
+import type {ContainerInfo, FactoryDecision, Resolution} from '../model/index.js'
 
 /** docker, podman, containerd, crio, systemd, raw: the documented, fixed order. */
 export function createFactories(options: ResolverOptions): Factory[] {
@@ -25,16 +25,6 @@ export function createFactories(options: ResolverOptions): Factory[] {
     new SystemdFactory(),
     new RawFactory(options),
   ]
-}
-
-export interface Resolution {
-  decision: FactoryDecision
-  info?: ContainerInfo
-  /**
-   * Some answer on the way rested on a passing state (not running yet, runtime unreachable or
-   * timed out): the decision may change, so the resolver does not keep it and callers ask again.
-   */
-  provisional?: boolean
 }
 
 /** Asks the factories in order; the first that handles the name decides. Never throws. */
@@ -50,7 +40,7 @@ export async function decide(factories: readonly Factory[], name: ContainerName)
       // A factory bug must not take the caller down: it counts as "cannot handle".
       a = {canHandle: false, accept: false, reason: `error: ${(err as Error).message}`}
     }
-    decision.checks.push({factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason})
+    decision.checks.push(a.unreachable ? {factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason, unreachable: true} : {factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason})
     if (a.provisional) provisional = true
     if (!a.canHandle) continue
     decision.factory = f.name

@@ -9,8 +9,8 @@
 import {invalidNameReason, type ContainerName} from '../cgroups/index.js'
 import type {Factory} from './factory.js'
 import {resolverOptions, type ResolverOptions, type ResolverOptionsInput} from './options.js'
-import {createFactories, decide, type Resolution} from './registry.js'
-import type {ContainerResolver} from './types.js'
+import {createFactories, decide} from './registry.js'
+import type {ContainerResolver, Resolution} from '../model/index.js'
 
 export interface Resolver extends ContainerResolver {
   readonly options: ResolverOptions

@@ -1,6 +1,6 @@
 import type {ContainerName} from '../cgroups/index.js'
 import {ignore, pass, type Factory, type FactoryAnswer} from './factory.js'
-import {baseName} from './names.js'
+import {baseName} from './container-ids.js'
 
 /**
  * systemd: handles `.mount` cgroups only, to ignore them (devicemapper makes one per

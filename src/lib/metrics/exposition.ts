@@ -3,15 +3,11 @@
  * scrape until that container's sample (or its metadata or spec) changes. A scrape only joins
  * cached strings: it never reads cgroupfs and never triggers collection.
  */
-import type {MetricKind} from '../kinds.js'
-import type {ContainerState} from '../manager.js'
-import type {ContainerSpec, Sample} from '../stats/index.js'
-import type {ContainerInfo} from '../factories/index.js'
-import {SeriesOut, type Family, type KindModule} from './family.js'
-import {KIND_MODULES} from './families/index.js'
+import {escapeHelp, type ContainerInfo, type ContainerSpec, type ContainerState, type ExpositionFormat, type Family, type FamilyModule, type Sample} from '../model/index.js'
+import {familiesFor, type MetricKind} from '../stats/index.js'
 import {containerLabels, DEFAULT_LABEL_OPTIONS, type LabelOptions} from './labels.js'
 import {MACHINE_FAMILIES, machineLines, versionFamily, versionLine, type MachineInfo} from './machine.js'
-import {escapeHelp, type ExpositionFormat} from './text.js'
+import {SeriesOut} from './series.js'
 
 export interface ExpositionOptions {
   kinds: ReadonlySet<MetricKind>
@@ -59,7 +55,7 @@ export function familyHeader(f: Family, format: ExpositionFormat): string {
 }
 
 export class Exposition {
-  private readonly modules: readonly KindModule[]
+  private readonly modules: readonly FamilyModule[]
   /** Container families in exposition order, for the enabled kinds. */
   readonly containerFamilies: readonly Family[]
   private readonly labelOptions: LabelOptions
@@ -69,7 +65,7 @@ export class Exposition {
   private readonly headers = new Map<string, Buffer>()
 
   constructor(private readonly options: ExpositionOptions) {
-    this.modules = KIND_MODULES.filter((m) => m.enabled(options.kinds))
+    this.modules = familiesFor(options.kinds)
     this.containerFamilies = this.modules.flatMap((m) => m.families)
     this.labelOptions = options.labels ?? DEFAULT_LABEL_OPTIONS
     this.machineText = new Map([...machineLines(options.machine)].map(([f, t]) => [f, Buffer.from(t)]))

@@ -1,11 +1,17 @@
+/*
+ * The Prometheus side: the exposition with cAdvisor's names (rendered once per sample, shared
+ * by every scrape), the HTTP server and its routes, the web config and cadv's own metrics.
+ */
 export {Exposition, familyHeader, lastSeenFamily, type ExpositionOptions} from './exposition.js'
-export type {Family} from './family.js'
 export {DEFAULT_LABEL_OPTIONS, containerLabelPairs, containerLabels, type LabelOptions} from './labels.js'
 export {readMachineInfo, type MachineInfo} from './machine.js'
 export {CONTENT_TYPES, negotiateFormat} from './negotiate.js'
 export {SelfMetrics} from './self.js'
+export {SeriesOut} from './series.js'
 export {MetricsSource, type Body, type MetricsSourceOptions} from './source.js'
-export {containerJson, ListenError, MetricsServer, parseListen, type ServerOptions} from './server.js'
-export {escapeLabelValue, sanitizeLabelName, type ExpositionFormat} from './text.js'
+export {ListenError, MetricsServer, parseListen, type ServerOptions} from './server.js'
+export {containerJson, containersApi} from './api.js'
+export {healthz, landingPage} from './landing.js'
+export {send, sendJson, sendText, escapeHtml, type Route} from './http.js'
 export {loadWebConfig, WebConfigError, WebConfigWatcher, type WebConfig} from './web-config.js'
-export {checkServeSetup, firstRound, renderOnce, startServe, type RunningView, type ServeHandle, type ServeSetup} from './service.js'
+export {checkServeSetup, renderExposition, startServe, type RunningView, type ServeHandle, type ServeSetup} from './endpoint.js'

@@ -4,8 +4,7 @@
  * carries only its own container's labels: no union of every container's keys filled with
  * empty values (cAdvisor #2313, #1447).
  */
-import type {ContainerState} from '../manager.js'
-import {labelPairs, sanitizeLabelName} from './text.js'
+import {labelPairs, sanitizeLabelName, type ContainerState} from '../model/index.js'
 
 export interface LabelOptions {
   /** cAdvisor's --store_container_labels: every runtime label becomes a series label (default true). */

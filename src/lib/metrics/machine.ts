@@ -6,8 +6,8 @@ import {readFileSync} from 'node:fs'
 import {cpus, release} from 'node:os'
 import {join} from 'node:path'
 
-import type {Family} from './family.js'
-import {formatValue, labelPairs} from './text.js'
+import {formatValue, labelPairs, type Family} from '../model/index.js'
+import {meminfoBytes, readMeminfo} from '../util/index.js'
 
 export interface MachineInfo {
   cpuCores: number
@@ -28,11 +28,6 @@ function readTrim(path: string): string {
   }
 }
 
-function meminfoBytes(meminfo: string, key: string): number {
-  const m = new RegExp(`^${key}:\\s+(\\d+)\\s*kB`, 'm').exec(meminfo)
-  return m ? Number(m[1]) * 1024 : 0
-}
-
 function osPrettyName(): string {
   const text = readTrim('/etc/os-release')
   const m = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(text)
@@ -41,11 +36,11 @@ function osPrettyName(): string {
 
 /** Machine facts from procRoot (meminfo, boot_id) and the host (machine-id, DMI uuid, os-release). */
 export function readMachineInfo(procRoot = '/proc'): MachineInfo {
-  const meminfo = readTrim(join(procRoot, 'meminfo'))
+  const meminfo = readMeminfo(procRoot) ?? ''
   return {
     cpuCores: cpus().length,
-    memoryBytes: meminfoBytes(meminfo, 'MemTotal'),
-    swapBytes: meminfoBytes(meminfo, 'SwapTotal'),
+    memoryBytes: meminfoBytes(meminfo, 'MemTotal') ?? 0,
+    swapBytes: meminfoBytes(meminfo, 'SwapTotal') ?? 0,
     machineId: readTrim('/etc/machine-id') || readTrim('/var/lib/dbus/machine-id'),
     bootId: readTrim(join(procRoot, 'sys/kernel/random/boot_id')),
     systemUuid: readTrim('/sys/class/dmi/id/product_uuid'),

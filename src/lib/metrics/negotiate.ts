@@ -6,7 +6,7 @@
  */
 import {Registry} from 'prom-client'
 
-import type {ExpositionFormat} from './text.js'
+import type {ExpositionFormat} from '../model/index.js'
 
 export const CONTENT_TYPES: Record<ExpositionFormat, string> = {
   prometheus: Registry.PROMETHEUS_CONTENT_TYPE,

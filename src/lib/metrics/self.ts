@@ -6,10 +6,8 @@
  */
 import {collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue} from 'prom-client'
 
-import type {ContainerView} from '../manager.js'
+import {escapeHelp, formatValue, labelPairs, type ContainerView, type ExpositionFormat} from '../model/index.js'
 import type {WatcherStats} from '../watch/index.js'
-
-import {escapeHelp, formatValue, labelPairs, type ExpositionFormat} from './text.js'
 
 /**
  * prom-client's gauges whose names end in `_total` (promtool: "non-counter metrics should not

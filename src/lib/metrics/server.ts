@@ -1,15 +1,15 @@
 /*
- * The HTTP(S) side of `cadv serve`: /metrics (telemetry path), a landing page, /healthz and a
- * small JSON API over the store. Every route goes through the web config (TLS client checks,
- * basic auth, rate limit, extra headers). Scrapes beyond --max-requests get 503 at once rather
- * than queueing behind slow ones.
+ * The HTTP(S) side of `cadv serve`: the metrics path (telemetry path) and the routes it is
+ * given (landing page, /healthz, the JSON API). Every request goes through the web config (TLS
+ * client checks, basic auth, rate limit, extra headers). Scrapes beyond --max-requests get 503
+ * at once rather than queueing behind slow ones.
  */
 import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 import type {TLSSocket} from 'node:tls'
 
-import type {ContainerState, ContainerView} from '../manager.js'
+import {send, sendText, type Route} from './http.js'
 import {negotiateFormat} from './negotiate.js'
 import type {SelfMetrics} from './self.js'
 import type {MetricsSource} from './source.js'
@@ -22,13 +22,13 @@ export interface ServerOptions {
   source: MetricsSource
   /** Where scrape counts go (absent with --disable-exporter-metrics). */
   self?: SelfMetrics
-  view: ContainerView
+  /** Everything besides the metrics path, asked in order. */
+  routes: readonly Route[]
   webConfig?: WebConfigWatcher
   /** Parallel scrapes of the telemetry path; 0 = unlimited. */
   maxRequests: number
   /** Longest a request may take (receiving it and sending the answer), ms. */
   requestTimeoutMs: number
-  version: string
   log: (message: string) => void
 }
 
@@ -66,10 +66,6 @@ function clientAllowed(socket: TLSSocket, tls: TlsSettings): boolean {
   }
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
-
 export class MetricsServer {
   private readonly servers: Server[] = []
   private inFlightScrapes = 0
@@ -85,7 +81,7 @@ export class MetricsServer {
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((err: Error) => {
         this.options.log(`request ${req.url}: ${err.message}`)
-        if (!res.headersSent) this.send(res, 500, 'text/plain; charset=utf-8', 'internal error\n')
+        if (!res.headersSent) sendText(res, 500, 'internal error\n')
         else res.destroy()
       })
     }
@@ -147,12 +143,6 @@ export class MetricsServer {
     await closed
   }
 
-  private send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
-    const buf = typeof body === 'string' ? Buffer.from(body) : body
-    res.writeHead(status, {'Content-Type': type, 'Content-Length': String(buf.length), ...headers})
-    res.end(res.req.method === 'HEAD' ? undefined : buf)
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.active.add(res)
     res.on('close', () => this.active.delete(res))
@@ -162,30 +152,29 @@ export class MetricsServer {
     try {
       config = this.options.webConfig?.current()
     } catch {
-      this.send(res, 500, 'text/plain; charset=utf-8', 'web config is invalid\n')
+      sendText(res, 500, 'web config is invalid\n')
       return
     }
     for (const [k, v] of Object.entries(config?.headers ?? {})) res.setHeader(k, v)
     // The rate limit comes first: a flood of bad passwords must not cost a bcrypt.compare each.
     if (this.options.webConfig && !this.options.webConfig.allow()) {
-      this.send(res, 429, 'text/plain; charset=utf-8', 'Too Many Requests\n')
+      sendText(res, 429, 'Too Many Requests\n')
       return
     }
     if (this.options.webConfig && !(await this.options.webConfig.authorize(req.headers.authorization))) {
-      this.send(res, 401, 'text/plain; charset=utf-8', 'Unauthorized\n', {'WWW-Authenticate': 'Basic realm="cadv"'})
+      sendText(res, 401, 'Unauthorized\n', {'WWW-Authenticate': 'Basic realm="cadv"'})
       return
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      this.send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', {Allow: 'GET, HEAD'})
+      sendText(res, 405, 'method not allowed\n', {Allow: 'GET, HEAD'})
       return
     }
     const url = new URL(req.url ?? '/', 'http://cadv')
     const path = url.pathname
     if (path === this.options.telemetryPath) return this.scrape(req, res)
-    if (path === '/') return this.landing(res)
-    if (path === '/healthz') return this.send(res, 200, 'text/plain; charset=utf-8', 'ok\n')
-    if (path === '/api/v1/containers' || path.startsWith('/api/v1/containers/')) return this.api(res, path, url.searchParams)
-    this.send(res, 404, 'text/plain; charset=utf-8', 'not found\n')
+    const route = this.options.routes.find((r) => r.matches(path))
+    if (route) return route.handle(req, res, url)
+    sendText(res, 404, 'not found\n')
   }
 
   private async scrape(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -193,7 +182,7 @@ export class MetricsServer {
     const self = this.options.self
     if (max > 0 && this.inFlightScrapes >= max) {
       self?.scrapes.inc({code: '503'})
-      this.send(res, 503, 'text/plain; charset=utf-8', `too many concurrent scrapes (--max-requests ${max})\n`)
+      sendText(res, 503, `too many concurrent scrapes (--max-requests ${max})\n`)
       return
     }
     this.inFlightScrapes++
@@ -214,76 +203,11 @@ export class MetricsServer {
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
       const headers: Record<string, string> = {Vary: 'Accept, Accept-Encoding'}
       if (gzip) headers['Content-Encoding'] = 'gzip'
-      this.send(res, 200, body.contentType, gzip ? await body.gzipped() : body.text, headers)
+      send(res, 200, body.contentType, gzip ? await body.gzipped() : body.text, headers)
       await new Promise<void>((resolve) => (res.writableFinished ? resolve() : res.once('close', resolve)))
     } finally {
       this.inFlightScrapes--
       self?.inFlight.dec()
     }
-  }
-
-  private landing(res: ServerResponse): void {
-    const p = escapeHtml(this.options.telemetryPath)
-    const html = `<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><title>cadv</title></head>
-<body>
-<h1>cadv ${escapeHtml(this.options.version)}</h1>
-<p>A container monitor for Linux, exposing per-container statistics with cAdvisor's metric names.</p>
-<ul>
-<li><a href="${p}">${p}</a>: Prometheus metrics</li>
-<li><a href="/api/v1/containers">/api/v1/containers</a>: containers and their latest sample (JSON)</li>
-<li><a href="/healthz">/healthz</a>: health check</li>
-</ul>
-</body>
-</html>
-`
-    this.send(res, 200, 'text/html; charset=utf-8', html)
-  }
-
-  private api(res: ServerResponse, path: string, params: URLSearchParams): void {
-    const json = (status: number, value: unknown) => this.send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`)
-    const rest = path.slice('/api/v1/containers'.length)
-    if (rest === '') {
-      const list = [...this.options.view.containers()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      json(200, list.map((c) => containerJson(c, 1)))
-      return
-    }
-    // /api/v1/containers/<name>: the rest is the container name, `/` for the root container.
-    let name: string
-    try {
-      name = decodeURIComponent(rest)
-    } catch {
-      json(400, {error: 'bad container name encoding'})
-      return
-    }
-    if (name.length > 1 && name.endsWith('/')) name = name.slice(0, -1)
-    const state = this.options.view.get(name)
-    if (!state) {
-      json(404, {error: `no container ${name}`})
-      return
-    }
-    const count = params.has('count') ? Number(params.get('count')) : 60
-    if (!Number.isInteger(count) || count < -1) {
-      json(400, {error: 'count must be an integer ≥ -1 (-1: all samples)'})
-      return
-    }
-    json(200, containerJson(state, count))
-  }
-}
-
-/** A container for the JSON API, with its last `count` samples (-1: all retained), oldest first. */
-export function containerJson(c: ContainerState, count: number) {
-  const samples = count === -1 ? c.samples : count === 0 ? [] : c.samples.slice(-count)
-  return {
-    name: c.name,
-    factory: c.info?.factory ?? null,
-    id: c.info?.id ?? null,
-    aliases: c.info?.aliases ?? [],
-    image: c.info?.image ?? null,
-    labels: c.info?.labels ?? {},
-    firstSeen: new Date(c.firstSeenMs).toISOString(),
-    spec: c.spec ?? null,
-    samples,
   }
 }

@@ -12,11 +12,10 @@
 import {gzip} from 'node:zlib'
 import {promisify} from 'node:util'
 
-import type {ContainerView} from '../manager.js'
+import type {ContainerView, ExpositionFormat} from '../model/index.js'
 import type {Exposition} from './exposition.js'
 import {CONTENT_TYPES} from './negotiate.js'
 import type {SelfMetrics} from './self.js'
-import type {ExpositionFormat} from './text.js'
 
 const gzipAsync = promisify(gzip)
 

@@ -16,7 +16,7 @@ import {dirname, isAbsolute, join} from 'node:path'
 import bcrypt from 'bcryptjs'
 import {parse as parseYaml} from 'yaml'
 
-import {parseDuration} from '../duration.js'
+import {parseDuration} from '../util/index.js'
 
 export class WebConfigError extends Error {
   readonly exitCode = 2

@@ -1,4 +1,4 @@
-import type {FactoryDecision} from '../factories/index.js'
+import type {FactoryDecision} from '../model/index.js'
 
 /**
  * A decision for people: the verdict on the first line, then one indented line per factory

@@ -1,6 +1,6 @@
 import Table from 'cli-table3'
 
-import type {StatsRow} from '../stats/index.js'
+import type {StatsRow} from './stats-rows.js'
 import {binaryBytes, decimalBytes, MISSING, percent} from './units.js'
 
 export const STATS_COLUMNS = ['CONTAINER', 'FACTORY', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'] as const

@@ -6,11 +6,12 @@ import {
   type ContainerName,
   type Hierarchy,
 } from '../cgroups/index.js'
-import type {MetricKind} from '../kinds.js'
+import type {ContainerSpec, Sample} from '../model/index.js'
 import {cgroupCreationMs, type HierarchyDir} from './creation.js'
 import {CgroupVanished, dirExists, FileParseError, type OpenFiles} from './files.js'
-import {readersFor, specReader, type Controller, type ControllerDir, type KindReader, type ReadContext} from './kinds/index.js'
-import type {ContainerSpec, Sample} from './sample.js'
+import {readersFor} from './kinds/registry.js'
+import type {Controller, ControllerDir, KindReader, ReadContext} from './kinds/types.js'
+import {specReader} from './spec/reader.js'
 
 /** How often limits, and files found absent, are looked at again. */
 export const SPEC_REFRESH_MS = 30_000
@@ -32,7 +33,7 @@ export function controllerHierarchies(layout: CgroupLayout): Map<Controller, Hie
 
 export interface CollectorOptions {
   layout: CgroupLayout
-  kinds: ReadonlySet<MetricKind>
+  kinds: ReadonlySet<string>
   files: OpenFiles
   /** From controllerHierarchies(layout); pass it to share one map among many collectors. */
   hierarchies?: Map<Controller, Hierarchy>

@@ -1,4 +1,4 @@
-import type {Sample} from './sample.js'
+import type {Sample} from '../model/index.js'
 
 /*
  * Retained history in a compact form. A sample as read is a tree of small objects whose

@@ -1,4 +1,4 @@
-import type {Sample} from './sample.js'
+import type {Sample} from '../model/index.js'
 
 /** Deep equality of plain data (numbers, strings, arrays, objects), as samples are made of. */
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -1,4 +1,4 @@
-import type {ContainerName} from '../cgroups/index.js'
+import type {ContainerName} from '../model/index.js'
 
 export interface HousekeepingOptions {
   /** Base interval (`--housekeeping-interval`, cAdvisor: 1 s). */
@@ -38,7 +38,13 @@ export function withJitter(intervalMs: number, factor: number, random: () => num
   return factor > 0 ? intervalMs + random() * factor * intervalMs : intervalMs
 }
 
+/** What housekeeping ticks: one container's tracker (collector → store → changed?). */
+export interface Tickable {
+  tick(): TickOutcome
+}
+
 interface Entry {
+  target: Tickable
   interval: number
   timer: NodeJS.Timeout
   ticks: number
@@ -47,14 +53,13 @@ interface Entry {
 /**
  * One timer per container. The first tick runs as soon as the container is added (a macrotask
  * each, so a thousand containers found at start-up do not read in one block), then every
- * jittered interval; `tick` reads and stores a sample and says whether anything moved.
+ * jittered interval; each tick reads and stores a sample and says whether anything moved.
  */
 export class Housekeeping {
   private readonly entries = new Map<ContainerName, Entry>()
 
   constructor(
     readonly options: HousekeepingOptions,
-    private readonly tick: (name: ContainerName) => TickOutcome,
     private readonly random: () => number = Math.random,
   ) {}
 
@@ -67,9 +72,9 @@ export class Housekeeping {
     return this.entries.get(name)?.interval
   }
 
-  add(name: ContainerName): void {
+  add(name: ContainerName, target: Tickable): void {
     if (this.entries.has(name)) return
-    const entry: Entry = {interval: this.options.intervalMs, ticks: 0, timer: setTimeout(() => this.run(name), 0)}
+    const entry: Entry = {target, interval: this.options.intervalMs, ticks: 0, timer: setTimeout(() => this.run(name), 0)}
     this.entries.set(name, entry)
   }
 
@@ -90,7 +95,7 @@ export class Housekeeping {
     if (!e) return
     let outcome: TickOutcome = 'none'
     try {
-      outcome = this.tick(name)
+      outcome = e.target.tick()
     } finally {
       // The tick may have removed the container (vanished and deleted meanwhile).
       if (this.entries.get(name) === e) {

@@ -1,22 +1,31 @@
-export type {
-  BlkioDeviceSample,
-  ContainerSpec,
-  CpuSample,
-  MemorySample,
-  NetworkInterfaceSample,
-  PressureLine,
-  PressureSample,
-  ProcessSample,
-  Sample,
-} from './sample.js'
+/*
+ * Collection: one reader per metric kind (kinds/, keyed by cAdvisor's names in
+ * kinds/registry.ts), the per-container collector and tracker, housekeeping, the store and
+ * the rates derived from two samples.
+ */
 export {CgroupVanished, FileParseError, OpenFiles, defaultMaxOpenFiles, openFileLimit, type FileStats} from './files.js'
 export {ContainerCollector, controllerHierarchies, SPEC_REFRESH_MS, type CollectorOptions, type RuntimeHints} from './collector.js'
-export {READERS, readersFor, specReader, weightToShares, workingSet, parseNetDev, parsePressure, type KindReader, type ReadContext} from './kinds/index.js'
+export {ContainerTracker, type TrackerHooks} from './tracker.js'
+export {
+  ALL_KINDS,
+  DEFAULT_DISABLED,
+  KINDS,
+  UnknownKindError,
+  controllersForKinds,
+  familiesFor,
+  isMetricKind,
+  readersFor,
+  selectKinds,
+  uncollectedKinds,
+  type MetricKind,
+} from './kinds/registry.js'
+export type {Controller, ControllerDir, KindDefinition, KindReader, ReadContext} from './kinds/types.js'
+export {specReader, weightToShares} from './spec/reader.js'
+export {workingSet} from './kinds/memory/reader.js'
+export {parseNetDev} from './kinds/network/reader.js'
+export {parsePressure} from './kinds/pressure/reader.js'
 export {bootTimeMs, cgroupCreationMs, type HierarchyDir} from './creation.js'
 export {Store, DEFAULT_STORE, type StoreOptions} from './store.js'
-export {Housekeeping, DEFAULT_HOUSEKEEPING, nextInterval, withJitter, type HousekeepingOptions, type TickOutcome} from './housekeeping.js'
+export {Housekeeping, DEFAULT_HOUSEKEEPING, nextInterval, withJitter, type HousekeepingOptions, type Tickable, type TickOutcome} from './housekeeping.js'
 export {deriveRates, effectiveMemoryLimit, memoryPercent, totals, type Rates} from './rates.js'
 export {samplesEqual, deepEqual} from './equal.js'
-export {hostMemoryBytes} from './machine.js'
-export {buildRows, parseFilters, rowOf, FilterError, SORT_KEYS, type RowFilters, type RowQuery, type SortKey, type StatsRow} from './rows.js'
-export {startStatsFeed, type StatsFeed, type StatsFeedOptions} from './feed.js'

@@ -1,4 +1,4 @@
-import type {ContainerSpec, Sample} from './sample.js'
+import type {ContainerSpec, Sample} from '../model/index.js'
 
 /**
  * Rates derived from two consecutive samples of one container. They are computed when shown

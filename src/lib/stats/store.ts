@@ -1,7 +1,7 @@
-import type {ContainerName} from '../cgroups/index.js'
+import type {ContainerName} from '../model/index.js'
 import {CompactSample} from './compact.js'
 import {shareParts} from './equal.js'
-import type {Sample} from './sample.js'
+import type {Sample} from '../model/index.js'
 
 export interface StoreOptions {
   /** Samples older than newest − this are dropped (`--storage-duration`, cAdvisor: 2 min). */

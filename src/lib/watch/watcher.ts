@@ -6,7 +6,8 @@ import {pollBackend, type WatchBackend} from './backend.js'
 import {inotifyBackend} from './inotify.js'
 import {prefixFilter, type ScanResult} from './scan.js'
 import {HierarchyTree, type TreeSink} from './tree.js'
-import {makeEvent, type ContainerEvent, type WatchBackendName} from './types.js'
+import {makeEvent, type ContainerEvent} from '../model/index.js'
+import type {WatchBackendName} from './types.js'
 
 export interface WatcherOptions {
   hierarchies: Hierarchy[]

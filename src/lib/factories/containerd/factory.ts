@@ -8,9 +8,9 @@ import {statSync} from 'node:fs'
 
 import {parentName, type ContainerName} from '../../cgroups/index.js'
 import {accept, pass, passAfterError, type Factory, type FactoryAnswer} from '../factory.js'
-import {baseName, containerIdTest, filterEnv, hasAncestorStartingWith, shortId} from '../names.js'
+import {baseName, containerIdTest, filterEnv, hasAncestorStartingWith, shortId} from '../container-ids.js'
 import type {ResolverOptions} from '../options.js'
-import type {ContainerInfo} from '../types.js'
+import type {ContainerInfo} from '../../model/index.js'
 import type {ContainerdClient, ContainerdContainer} from './client.js'
 
 /** What the factory needs from its client (tests give a scripted one). */
@@ -45,7 +45,7 @@ export class ContainerdFactory implements Factory {
     }
     const missing = this.missingSocket()
     // No socket: containerd is not installed here, a lasting answer.
-    if (missing) return pass(missing, t.id)
+    if (missing) return {...pass(missing, t.id), unreachable: true}
     let client: ContainerdApi
     let c: ContainerdContainer | null
     try {

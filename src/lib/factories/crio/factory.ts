@@ -7,9 +7,9 @@
  */
 import {parentName, type ContainerName} from '../../cgroups/index.js'
 import {accept, ignore, pass, passAfterError, type Factory, type FactoryAnswer} from '../factory.js'
-import {baseName, containerIdTest, shortId} from '../names.js'
+import {baseName, containerIdTest, shortId} from '../container-ids.js'
 import type {ResolverOptions} from '../options.js'
-import type {ContainerInfo} from '../types.js'
+import type {ContainerInfo} from '../../model/index.js'
 import {CrioClient, type CrioContainer} from './client.js'
 
 /** What the factory needs from its client (tests give a scripted one). */

@@ -5,9 +5,9 @@
  */
 import {parentName, type ContainerName} from '../../cgroups/index.js'
 import {accept, pass, passAfterError, passForNow, type Factory, type FactoryAnswer} from '../factory.js'
-import {baseName, containerIdTest, filterEnv, shortId} from '../names.js'
+import {baseName, containerIdTest, filterEnv, shortId} from '../container-ids.js'
 import type {ResolverOptions} from '../options.js'
-import type {ContainerInfo} from '../types.js'
+import type {ContainerInfo} from '../../model/index.js'
 import type {EngineClient, EngineContainer} from './client.js'
 
 /** A cgroup exists from `runc create`; the daemon says "running" a moment later. */

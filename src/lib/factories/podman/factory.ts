@@ -1,7 +1,7 @@
 import type {ContainerName} from '../../cgroups/index.js'
 import {EngineFactory} from '../docker/factory.js'
 import {parentName} from '../../cgroups/index.js'
-import {baseName} from '../names.js'
+import {baseName} from '../container-ids.js'
 
 /**
  * podman: the docker rules through the Docker-compatible API, after one podman-only step:

@@ -1,6 +1,4 @@
-import type {ContainerName} from '../../cgroups/index.js'
-import type {MetricKind} from '../../kinds.js'
-import type {ContainerSpec, Sample} from '../sample.js'
+import type {ContainerName, ContainerSpec, FamilyModule, Sample} from '../../model/index.js'
 
 /** Controllers whose files the readers use; `psi` is the unified tree's pressure files. */
 export type Controller = 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' | 'pids' | 'psi'
@@ -14,7 +12,8 @@ export interface ControllerDir {
 /** What a reader sees of one container. It never touches the filesystem except through it. */
 export interface ReadContext {
   readonly name: ContainerName
-  readonly kinds: ReadonlySet<MetricKind>
+  /** The enabled kinds (cAdvisor's names). */
+  readonly kinds: ReadonlySet<string>
   readonly procRoot: string
   /** The container's directory for a controller, when the container exists in that hierarchy. */
   dir(controller: Controller): ControllerDir | undefined
@@ -51,7 +50,8 @@ export interface ReadContext {
  * or CgroupVanished when the cgroup is gone (the collector drops the whole sample).
  */
 export interface KindReader {
-  kind: MetricKind
+  /** The kind it belongs to, for error lines (`cpu: …`). */
+  kind: string
   files: {v1: readonly string[]; v2: readonly string[]}
   read(ctx: ReadContext, sample: Sample): void
 }
@@ -60,4 +60,22 @@ export interface KindReader {
 export interface SpecReader {
   files: {v1: readonly string[]; v2: readonly string[]}
   read(ctx: ReadContext, errors: string[]): ContainerSpec
+}
+
+/**
+ * One metric kind, as `--enable-metrics` / `--disable-metrics` name it: everything cadv knows
+ * about it in one place. The registry (registry.ts) holds one per cAdvisor kind name; every
+ * list of kinds, controllers, readers and families is derived from it.
+ */
+export interface KindDefinition {
+  /** v1 controllers whose hierarchies the kind reads (and the watcher therefore watches). */
+  readonly controllers: readonly string[]
+  /** In cAdvisor's default set (its default `--disable_metrics` leaves it on). */
+  readonly defaultOn: boolean
+  /** Fills the kind's part of each sample; absent for kinds that modify another's reading (percpu). */
+  readonly reader?: KindReader
+  /** The kind's Prometheus families; absent when another kind's module writes them. */
+  readonly families?: FamilyModule
+  /** Why the kind yields nothing yet, for kinds cadv accepts but does not collect. */
+  readonly uncollected?: string
 }

@@ -1,0 +1,23 @@
+/*
+ * One module per command, holding all of its policy (defaults, timeouts, signals, exit codes);
+ * commands in src/commands/ are flags plus one call into here.
+ */
+export {AppContext, type AppContextOptions} from './context.js'
+export {
+  checkEndpoint,
+  EndpointError,
+  housekeepingOptionsFrom,
+  HousekeepingFlagError,
+  MIN_TIMEOUT_MS,
+  resolverOptionsFromFlags,
+  type HousekeepingFlagValues,
+  type ManagerHousekeepingOptions,
+  type RuntimeFlagValues,
+} from './options.js'
+export {runWatch, PrefixError, type WatchFlags} from './watch.js'
+export {runStats, type StatsFlags} from './stats.js'
+export {startStatsFeed, type StatsFeed, type StatsFeedOptions} from './stats-feed.js'
+export {cadvVersion, commaList, firstRound, runServe, SERVE_GO_BOOLEANS, type ServeFlags} from './serve.js'
+export {NoInputError, resolveCommand, runResolve, type ResolveFlags, type ResolveOutcome, type ResolveRun} from './resolve.js'
+export {classify, fileLines, lines, type InputItem} from './resolve-input.js'
+export {decisionPasses, resolveInOrder, type Outcome} from './resolve-order.js'

@@ -1,0 +1,148 @@
+/*
+ * `cadv serve`: the metrics endpoint over a running manager. The command's policy: the kinds,
+ * the labels, cAdvisor's Go-style boolean spellings, what --once waits for, how it stops.
+ */
+import {readFileSync} from 'node:fs'
+
+import type {CgroupLayout} from '../cgroups/index.js'
+import {createResolver} from '../factories/index.js'
+import {createManager, type Manager} from '../manager/index.js'
+import {checkServeSetup, readMachineInfo, renderExposition, startServe, type ExpositionOptions} from '../metrics/index.js'
+import {selectKinds} from '../stats/index.js'
+import type {AppContext} from './context.js'
+import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlagValues, type RuntimeFlagValues} from './options.js'
+
+/** cAdvisor's boolean flags that take Go's `--flag=false` spelling on `cadv serve` too. */
+export const SERVE_GO_BOOLEANS = ['store-container-labels', 'allow-dynamic-housekeeping', 'docker-only'] as const
+
+/** How long a graceful stop lets scrapes in progress finish. */
+const STOP_GRACE_MS = 5000
+
+export interface ServeFlags extends RuntimeFlagValues, HousekeepingFlagValues {
+  listen: string[]
+  'telemetry-path': string
+  'web-config-file'?: string
+  'max-requests': number
+  'request-timeout': number
+  'enable-metrics'?: string[]
+  'disable-metrics'?: string[]
+  'store-container-labels': boolean
+  'whitelisted-container-labels'?: string[]
+  'sample-timestamps': boolean
+  'disable-exporter-metrics': boolean
+  'exposition-cache': boolean
+  'proc-root': string
+  once: boolean
+}
+
+/** cadv's version, from its package.json (one read at start). */
+export function cadvVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {version: string}
+  return pkg.version
+}
+
+/** Comma-separated and repeated values as one list, blanks dropped. */
+export function commaList(values: readonly string[] | undefined): string[] {
+  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean)
+}
+
+/**
+ * Resolves once every container found has a sample and no new container appeared for a moment
+ * (runtime lookups finish asynchronously), or after capMs. Follows the manager's events.
+ */
+export function firstRound(manager: Manager, capMs: number, settleMs = 200): Promise<void> {
+  return new Promise((resolve) => {
+    const unsampled = new Set<string>()
+    for (const c of manager.containers()) if (c.samples.length === 0) unsampled.add(c.name)
+    let settle: NodeJS.Timeout | undefined
+    const done = (): void => {
+      clearTimeout(settle)
+      clearTimeout(cap)
+      manager.off('add', onAdd)
+      manager.off('sample', onChange)
+      manager.off('delete', onDelete)
+      resolve()
+    }
+    const arm = (): void => {
+      clearTimeout(settle)
+      if (unsampled.size === 0) settle = setTimeout(done, settleMs)
+    }
+    const onAdd = (c: {name: string; samples: readonly unknown[]}): void => {
+      if (c.samples.length === 0) unsampled.add(c.name)
+      arm()
+    }
+    const onChange = (c: {name: string}): void => {
+      if (unsampled.delete(c.name) && unsampled.size === 0) arm()
+    }
+    const onDelete = (name: string): void => {
+      if (unsampled.delete(name)) arm()
+    }
+    const cap = setTimeout(done, capMs)
+    manager.on('add', onAdd)
+    manager.on('sample', onChange)
+    manager.on('delete', onDelete)
+    arm()
+  })
+}
+
+export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
+  const kinds = selectKinds(flags['enable-metrics'], flags['disable-metrics'])
+  checkServeSetup({listen: flags.listen, telemetryPath: flags['telemetry-path'], webConfigFile: flags['web-config-file']})
+  const version = cadvVersion()
+  const manager = createManager({
+    layout,
+    kinds,
+    ...housekeepingOptionsFrom(flags),
+    resolver: createResolver(resolverOptionsFromFlags(flags)),
+    onWarning: (m) => ctx.note(m),
+    // Fallbacks must be visible: always on stderr, once each.
+    onWatcherWarning: (m) => ctx.warn(m),
+  })
+  const exposition: ExpositionOptions = {
+    kinds,
+    labels: {
+      storeContainerLabels: flags['store-container-labels'],
+      whitelistedLabels: commaList(flags['whitelisted-container-labels']),
+    },
+    timestamps: flags['sample-timestamps'],
+    machine: readMachineInfo(flags['proc-root']),
+    version,
+    noCache: !flags['exposition-cache'],
+  }
+  const exporterMetrics = !flags['disable-exporter-metrics']
+
+  if (flags.once) {
+    ctx.exitQuietlyOnEpipe()
+    await manager.start()
+    try {
+      // One housekeeping round, bounded: at least 5 s, or three intervals when they are longer.
+      await firstRound(manager, Math.max(5000, 3 * flags['housekeeping-interval']))
+      ctx.stdout.write(await renderExposition(manager, exposition, exporterMetrics, 'prometheus'))
+    } finally {
+      await manager.stop()
+    }
+    return
+  }
+
+  const handle = await startServe({
+    manager,
+    exposition,
+    exporterMetrics,
+    listen: flags.listen,
+    telemetryPath: flags['telemetry-path'],
+    webConfigFile: flags['web-config-file'],
+    maxRequests: flags['max-requests'],
+    requestTimeoutMs: flags['request-timeout'],
+    version,
+    log: (m) => ctx.say(m),
+  })
+  for (const w of handle.warnings) ctx.warn(w)
+  const scheme = handle.tls ? 'https' : 'http'
+  for (const a of handle.addresses) {
+    const host = a.address.includes(':') ? `[${a.address}]` : a.address
+    ctx.say(`listening on ${scheme}://${host}:${a.port}${flags['telemetry-path']}`)
+  }
+  const signal = await ctx.untilSignal()
+  ctx.note(`${signal}: finishing requests in progress`)
+  await handle.stop(STOP_GRACE_MS).catch((err: Error) => ctx.say(err.message))
+}

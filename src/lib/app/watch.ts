@@ -1,0 +1,90 @@
+/*
+ * `cadv watch`: container events as NDJSON, optionally with the runtime that owns each
+ * container. All of the command's policy is here: which hierarchies, which backend, what
+ * --once means, and what -v says.
+ */
+import {invalidNameReason, selectHierarchies, type CgroupLayout} from '../cgroups/index.js'
+import {createResolver} from '../factories/index.js'
+import {annotateEvents} from '../manager/index.js'
+import type {ContainerEvent, Resolution} from '../model/index.js'
+import {ndjsonWriter} from '../output/index.js'
+import {controllersForKinds, selectKinds} from '../stats/index.js'
+import {countInotifyWatches, createWatcher, type WatchBackendName} from '../watch/index.js'
+import type {AppContext} from './context.js'
+import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
+
+export interface WatchFlags extends RuntimeFlagValues {
+  resolve: boolean
+  once: boolean
+  'watch-only': boolean
+  prefix?: string[]
+  hierarchy?: string[]
+  'watch-backend': string
+  'rescan-interval': number
+  'poll-interval': number
+}
+
+/** A --prefix that cannot be a container name: one line, exit 2. */
+export class PrefixError extends Error {
+  readonly exitCode = 2
+}
+
+/** --verbose: why a container was ignored, and each runtime that could not be asked (once). */
+function explainer(ctx: AppContext): (r: Resolution) => void {
+  const unreachable = new Set<string>()
+  return (r) => {
+    if (!ctx.verbose) return
+    const winner = r.decision.checks.at(-1)
+    if (winner && !r.decision.accepted) ctx.note(`${r.decision.name}: ignored by ${winner.factory}: ${winner.reason}`)
+    for (const c of r.decision.checks) {
+      if (c.unreachable && !unreachable.has(c.factory)) {
+        unreachable.add(c.factory)
+        ctx.note(`${c.factory}: ${c.reason}; its containers fall through to the next factory`)
+      }
+    }
+  }
+}
+
+export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
+  for (const p of flags.prefix ?? []) {
+    const why = invalidNameReason(p)
+    if (why) throw new PrefixError(`--prefix ${p}: ${why}`)
+  }
+  const hierarchies = selectHierarchies(layout, controllersForKinds(selectKinds()), flags.hierarchy ?? [])
+  // --once lists what exists and exits: a scan is all it needs, no watch is worth setting up.
+  const backend = (flags.once ? 'poll' : flags['watch-backend']) as WatchBackendName
+  ctx.note(`watching ${hierarchies.map((h) => `${h.id} (${h.mountPoint})`).join(', ')} with ${backend}`)
+
+  const out = ndjsonWriter<ContainerEvent>(ctx.stdout)
+  const resolver = flags.resolve ? createResolver(resolverOptionsFromFlags(flags)) : undefined
+  const annotator = resolver
+    ? annotateEvents(resolver, (e) => out.write(e), explainer(ctx), (err) => ctx.warn(`cannot write an event: ${(err as Error).message}`))
+    : undefined
+  const print = (e: ContainerEvent): void => (annotator ? annotator.push(e) : out.write(e))
+  const watcher = createWatcher({
+    hierarchies,
+    backend,
+    prefixes: flags.prefix ?? [],
+    rescanIntervalMs: flags['rescan-interval'],
+    pollIntervalMs: flags['poll-interval'],
+    onWarning: (m) => ctx.warn(m),
+  })
+  const stop = async (): Promise<void> => {
+    await watcher.stop()
+    await annotator?.drain()
+    resolver?.close()
+  }
+  ctx.exitQuietlyOnEpipe(stop)
+  watcher.on('event', (e) => {
+    if (!(e.initial && flags['watch-only'])) print(e)
+  })
+  await watcher.start()
+  if (flags.once) {
+    await stop()
+    return
+  }
+  const s = watcher.stats()
+  ctx.note(`${watcher.names.size} containers, ${s.directories} directories, ${s.polled} polled, ${countInotifyWatches()} inotify watches`)
+  await ctx.untilSignal()
+  await stop().catch((err: unknown) => ctx.warn(`while stopping: ${(err as Error).message}`))
+}

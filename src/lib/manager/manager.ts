@@ -1,0 +1,219 @@
+/*
+ * The manager owns watcher → resolution → trackers → housekeeping → store: the one place they
+ * meet (docs/ARCHITECTURE.md). Outputs read containers through the ContainerView it is, and
+ * never reach into cgroupfs themselves.
+ */
+import {EventEmitter} from 'node:events'
+
+import {selectHierarchies, type CgroupLayout, type Hierarchy} from '../cgroups/index.js'
+import type {ContainerEvent, ContainerInfo, ContainerName, ContainerResolver, ContainerState, ContainerView, ContainerViewEvents} from '../model/index.js'
+import {
+  bootTimeMs,
+  ContainerCollector,
+  ContainerTracker,
+  controllerHierarchies,
+  controllersForKinds,
+  defaultMaxOpenFiles,
+  DEFAULT_HOUSEKEEPING,
+  DEFAULT_STORE,
+  Housekeeping,
+  OpenFiles,
+  selectKinds,
+  Store,
+  type FileStats,
+  type HousekeepingOptions,
+  type MetricKind,
+  type RuntimeHints,
+  type StoreOptions,
+} from '../stats/index.js'
+import {createWatcher, type WatchBackendName, type Watcher, type WatcherOptions, type WatcherStats} from '../watch/index.js'
+import {Resolutions} from './resolution.js'
+
+export interface ManagerWatchOptions {
+  /** Hierarchies to watch; default: those the enabled kinds need (selectHierarchies). */
+  hierarchies?: Hierarchy[]
+  backend?: WatchBackendName
+  prefixes?: ContainerName[]
+  rescanIntervalMs?: number
+  pollIntervalMs?: number
+}
+
+export interface ManagerOptions {
+  layout: CgroupLayout
+  /** Enabled metric kinds; default cAdvisor's default set. */
+  kinds?: ReadonlySet<MetricKind>
+  watch?: ManagerWatchOptions
+  housekeeping?: Partial<HousekeepingOptions>
+  /** `--storage-duration` and the per-container count bound. */
+  store?: Partial<StoreOptions>
+  /** Runtime metadata; without it every container is a raw cgroup. */
+  resolver?: ContainerResolver
+  /** Which discovered containers to track at all (e.g. `cadv stats --depth`); default all. */
+  include?: (name: ContainerName) => boolean
+  /** Budget of kept-open cgroup files (`--max-open-files`); default from RLIMIT_NOFILE. */
+  maxOpenFiles?: number
+  /** Human-readable notes (read errors, resolver failures); the app decides where they go. */
+  onWarning?: (message: string) => void
+  /**
+   * The watcher's warnings (watch limit reached → polling, a directory it cannot read): rare,
+   * said once each, and a fallback the user must see. Default: onWarning.
+   */
+  onWatcherWarning?: (message: string) => void
+}
+
+/** The read side plus the lifecycle; `cadv stats` and `cadv serve` hold one each. */
+export interface Manager extends ContainerView {
+  start(): Promise<void>
+  stop(): Promise<void>
+  /** Kept-open file counters (hits, opens, evictions) and how many are open now. */
+  fileStats(): FileStats & {open: number; budget: number}
+  /** Names the resolver ignored (no factory accepted them), with the reason. */
+  ignored(): ReadonlyMap<ContainerName, string>
+  /** The watcher's counters: directories tracked, how many are polled (watch limit), rescans. */
+  watchStats(): WatcherStats
+}
+
+class ContainerManager extends EventEmitter<ContainerViewEvents> implements Manager {
+  private readonly kinds: ReadonlySet<MetricKind>
+  private readonly files: OpenFiles
+  private readonly store: Store
+  private readonly housekeeping: Housekeeping
+  private readonly watcher: Watcher
+  private readonly resolutions: Resolutions
+  private readonly hierarchies: ReturnType<typeof controllerHierarchies>
+  private readonly tracked = new Map<ContainerName, ContainerTracker>()
+  private readonly warn: (message: string) => void
+  /** Boot time, read once on first need: the floor for cgroup creation times. */
+  private bootMs: number | undefined | null = null
+
+  constructor(private readonly options: ManagerOptions) {
+    super()
+    this.kinds = options.kinds ?? selectKinds()
+    this.warn = options.onWarning ?? (() => undefined)
+    this.files = new OpenFiles(options.maxOpenFiles ?? defaultMaxOpenFiles(options.layout.procRoot))
+    const hk = {...DEFAULT_HOUSEKEEPING, ...options.housekeeping}
+    const maxAgeMs = options.store?.maxAgeMs ?? DEFAULT_STORE.maxAgeMs
+    // Enough room for the whole age window at the base interval, plus slack for jitter.
+    const maxSamples = options.store?.maxSamples ?? Math.max(2, Math.ceil(maxAgeMs / Math.max(1, hk.intervalMs)) + 2)
+    this.store = new Store({maxAgeMs, maxSamples})
+    this.housekeeping = new Housekeeping(hk)
+    this.hierarchies = controllerHierarchies(options.layout)
+    this.resolutions = new Resolutions(options.resolver, {
+      accepted: (name, info) => this.accepted(name, info),
+      ignored: (name) => this.untrack(name),
+      warn: this.warn,
+    })
+    const w = options.watch ?? {}
+    const watcherOptions: WatcherOptions = {
+      hierarchies: w.hierarchies ?? selectHierarchies(options.layout, controllersForKinds(this.kinds)),
+      onWarning: options.onWatcherWarning ?? this.warn,
+    }
+    if (w.backend !== undefined) watcherOptions.backend = w.backend
+    if (w.prefixes !== undefined) watcherOptions.prefixes = w.prefixes
+    if (w.rescanIntervalMs !== undefined) watcherOptions.rescanIntervalMs = w.rescanIntervalMs
+    if (w.pollIntervalMs !== undefined) watcherOptions.pollIntervalMs = w.pollIntervalMs
+    this.watcher = createWatcher(watcherOptions)
+    this.watcher.on('event', (e) => this.onEvent(e))
+    this.watcher.on('rescan', () => this.resolutions.reaskUnsure())
+  }
+
+  containers(): Iterable<ContainerState> {
+    return [...this.tracked.values()].map((t) => t.state)
+  }
+
+  get(name: ContainerName): ContainerState | undefined {
+    return this.tracked.get(name)?.state
+  }
+
+  ignored(): ReadonlyMap<ContainerName, string> {
+    return this.resolutions.ignored()
+  }
+
+  fileStats(): FileStats & {open: number; budget: number} {
+    return {...this.files.stats, open: this.files.openCount, budget: this.files.maxOpen}
+  }
+
+  watchStats(): WatcherStats {
+    return this.watcher.stats()
+  }
+
+  async start(): Promise<void> {
+    await this.watcher.start()
+  }
+
+  async stop(): Promise<void> {
+    await this.watcher.stop()
+    this.housekeeping.stop()
+    this.resolutions.clear()
+    this.files.closeAll()
+  }
+
+  private onEvent(e: ContainerEvent): void {
+    if (e.type === 'ContainerDelete') {
+      this.resolutions.forget(e.name)
+      this.untrack(e.name)
+      return
+    }
+    if (this.tracked.has(e.name) || this.resolutions.isPending(e.name)) return
+    if (this.options.include && !this.options.include(e.name)) return
+    this.resolutions.ask(e.name)
+  }
+
+  private accepted(name: ContainerName, info: ContainerInfo | undefined): void {
+    const t = this.tracked.get(name)
+    if (!t) {
+      this.track(name, info)
+      return
+    }
+    if (info) {
+      t.state.info = info
+      t.setRuntime(runtimeHints(info))
+    }
+  }
+
+  private track(name: ContainerName, info: ContainerInfo | undefined): void {
+    const collector = new ContainerCollector(name, {
+      layout: this.options.layout,
+      kinds: this.kinds,
+      files: this.files,
+      hierarchies: this.hierarchies,
+    })
+    if (info) collector.setRuntime(runtimeHints(info))
+    const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}
+    if (info) state.info = info
+    if (!info?.createdAt) {
+      if (this.bootMs === null) this.bootMs = bootTimeMs(this.options.layout.procRoot)
+      const created = collector.creationTimeMs(this.bootMs)
+      if (created !== undefined) state.cgroupCreatedMs = created
+    }
+    const tracker = new ContainerTracker(state, collector, this.store, {
+      onSample: (s, sample) => this.emit('sample', s, sample),
+      onWarning: this.warn,
+    })
+    this.tracked.set(name, tracker)
+    this.emit('add', state)
+    this.housekeeping.add(name, tracker)
+  }
+
+  private untrack(name: ContainerName): void {
+    const t = this.tracked.get(name)
+    if (!t) return
+    this.housekeeping.remove(name)
+    t.close()
+    this.tracked.delete(name)
+    this.emit('delete', name)
+  }
+}
+
+function runtimeHints(info: ContainerInfo): RuntimeHints {
+  // A raw cgroup has no runtime pid; its network reader then looks for a process in the
+  // cgroup and counts its interfaces only when that process has a namespace of its own
+  // (never the host's), which is more than cAdvisor's "no network for raw cgroups".
+  const unknownPid = info.factory === 'raw' && info.pid === 0
+  return unknownPid ? {pid: 0, hasNetwork: true} : {pid: info.pid, hasNetwork: info.hasNetwork}
+}
+
+/** Builds the manager: watcher → resolver → housekeeping → store, started by start(). */
+export function createManager(options: ManagerOptions): Manager {
+  return new ContainerManager(options)
+}

@@ -1,0 +1,59 @@
+/*
+ * cadv's own JSON API: /api/v1/containers (every container with its latest sample) and
+ * /api/v1/containers/<name>?count=N (recent samples, oldest first).
+ */
+import type {ContainerState, ContainerView} from '../model/index.js'
+import {sendJson, type Route} from './http.js'
+
+const BASE = '/api/v1/containers'
+
+/** A container for the JSON API, with its last `count` samples (-1: all retained), oldest first. */
+export function containerJson(c: ContainerState, count: number) {
+  const samples = count === -1 ? c.samples : count === 0 ? [] : c.samples.slice(-count)
+  return {
+    name: c.name,
+    factory: c.info?.factory ?? null,
+    id: c.info?.id ?? null,
+    aliases: c.info?.aliases ?? [],
+    image: c.info?.image ?? null,
+    labels: c.info?.labels ?? {},
+    firstSeen: new Date(c.firstSeenMs).toISOString(),
+    spec: c.spec ?? null,
+    samples,
+  }
+}
+
+export function containersApi(view: ContainerView): Route {
+  return {
+    matches: (path) => path === BASE || path.startsWith(`${BASE}/`),
+    handle(_req, res, url) {
+      const rest = url.pathname.slice(BASE.length)
+      if (rest === '') {
+        const list = [...view.containers()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        sendJson(res, 200, list.map((c) => containerJson(c, 1)))
+        return
+      }
+      // /api/v1/containers/<name>: the rest is the container name, `/` for the root container.
+      let name: string
+      try {
+        name = decodeURIComponent(rest)
+      } catch {
+        sendJson(res, 400, {error: 'bad container name encoding'})
+        return
+      }
+      if (name.length > 1 && name.endsWith('/')) name = name.slice(0, -1)
+      const state = view.get(name)
+      if (!state) {
+        sendJson(res, 404, {error: `no container ${name}`})
+        return
+      }
+      const params = url.searchParams
+      const count = params.has('count') ? Number(params.get('count')) : 60
+      if (!Number.isInteger(count) || count < -1) {
+        sendJson(res, 400, {error: 'count must be an integer ≥ -1 (-1: all samples)'})
+        return
+      }
+      sendJson(res, 200, containerJson(state, count))
+    },
+  }
+}

@@ -1,0 +1,124 @@
+/*
+ * The metrics endpoint put together: a manager (anything with the ContainerView read side and
+ * a lifecycle), the exposition, the self-metrics, the web config, the routes and the HTTP
+ * servers. The app (app/serve.ts) decides when it starts and stops.
+ */
+import type {ContainerView, ExpositionFormat} from '../model/index.js'
+import type {WatcherStats} from '../watch/index.js'
+import {containersApi} from './api.js'
+import {Exposition, type ExpositionOptions} from './exposition.js'
+import {healthz, landingPage} from './landing.js'
+import {SelfMetrics} from './self.js'
+import {ListenError, MetricsServer, parseListen} from './server.js'
+import {MetricsSource} from './source.js'
+import {loadWebConfig, WebConfigWatcher} from './web-config.js'
+
+export interface RunningView extends ContainerView {
+  start(): Promise<void>
+  stop(): Promise<void>
+  watchStats(): WatcherStats
+}
+
+export interface ServeSetup {
+  manager: RunningView
+  exposition: ExpositionOptions
+  /** process_* and nodejs_* self-metrics (off with --disable-exporter-metrics). */
+  exporterMetrics: boolean
+  listen: readonly string[]
+  telemetryPath: string
+  webConfigFile?: string
+  maxRequests: number
+  requestTimeoutMs: number
+  version: string
+  log: (message: string) => void
+}
+
+export interface ServeHandle {
+  addresses: Array<{address: string; port: number}>
+  tls: boolean
+  /** Things the operator should hear about (serving every interface with no authentication). */
+  warnings: string[]
+  /** Stops listening, lets scrapes in progress finish (up to graceMs), stops the manager. */
+  stop(graceMs?: number): Promise<void>
+}
+
+/**
+ * The checks of the serving flags that need nothing started: `serve --once` runs them too, so
+ * input that is wrong is refused the same way (exit 2, one line) in both modes.
+ */
+export function checkServeSetup(setup: Pick<ServeSetup, 'listen' | 'telemetryPath' | 'webConfigFile'>): void {
+  if (!setup.telemetryPath.startsWith('/')) throw new ListenError(`--telemetry-path "${setup.telemetryPath}" must start with /`)
+  for (const l of setup.listen) parseListen(l)
+  if (setup.webConfigFile) loadWebConfig(setup.webConfigFile)
+}
+
+/** Starts the manager and the servers; the web config is checked before anything starts. */
+export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
+  checkServeSetup(setup)
+  const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
+  const self = setup.exporterMetrics ? new SelfMetrics(setup.manager, () => setup.manager.watchStats()) : undefined
+  const source = new MetricsSource({
+    view: setup.manager,
+    exposition: new Exposition(setup.exposition),
+    self,
+    noBodyCache: setup.exposition.noCache,
+  })
+  const server = new MetricsServer({
+    listen: setup.listen,
+    telemetryPath: setup.telemetryPath,
+    source,
+    self,
+    routes: [landingPage(setup.telemetryPath, setup.version), healthz, containersApi(setup.manager)],
+    webConfig,
+    maxRequests: setup.maxRequests,
+    requestTimeoutMs: setup.requestTimeoutMs,
+    log: setup.log,
+  })
+  // Listen first: a port in use must fail before the manager starts reading cgroups.
+  const addresses = await server.start()
+  try {
+    await setup.manager.start()
+  } catch (err) {
+    await server.stop(0)
+    throw err
+  }
+  const config = webConfig?.current()
+  const open = setup.listen.filter((l) => {
+    const host = parseListen(l).host
+    return host === undefined || host === '0.0.0.0' || host === '::'
+  })
+  const warnings: string[] = []
+  if (open.length > 0 && !config?.users && config?.tls?.clientAuth !== 'RequireAndVerifyClientCert') {
+    warnings.push(`${open.join(', ')}: every interface, without authentication; anyone who can reach it sees the host's containers (see --web-config-file)`)
+  }
+  return {
+    addresses: addresses.map((a) => ({address: a.address, port: a.port})),
+    tls: config?.tls !== undefined,
+    warnings,
+    async stop(graceMs = 5000) {
+      await server.stop(graceMs)
+      source.close()
+      await setup.manager.stop()
+    },
+  }
+}
+
+/** One exposition of the view's containers as they are now (`cadv serve --once`). */
+export async function renderExposition(
+  view: RunningView,
+  exposition: ExpositionOptions,
+  exporterMetrics: boolean,
+  format: ExpositionFormat,
+): Promise<string> {
+  const source = new MetricsSource({
+    view,
+    exposition: new Exposition(exposition),
+    self: exporterMetrics ? new SelfMetrics(view, () => view.watchStats()) : undefined,
+  })
+  try {
+    const body = await source.body(format)
+    return body.text.toString('utf8')
+  } finally {
+    source.close()
+  }
+}

@@ -1,0 +1,30 @@
+import type {IncomingMessage, ServerResponse} from 'node:http'
+
+/** Writes a whole response with its length; HEAD gets the headers only. */
+export function send(res: ServerResponse, status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}): void {
+  const buf = typeof body === 'string' ? Buffer.from(body) : body
+  res.writeHead(status, {'Content-Type': type, 'Content-Length': String(buf.length), ...headers})
+  res.end(res.req.method === 'HEAD' ? undefined : buf)
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`)
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  send(res, status, 'text/plain; charset=utf-8', text, headers)
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+}
+
+/**
+ * One page or API of `cadv serve` besides the metrics path. The server has already applied the
+ * web config (TLS client check, rate limit, basic auth) and allowed only GET and HEAD.
+ */
+export interface Route {
+  /** True when this route answers the path. */
+  matches(path: string): boolean
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): void | Promise<void>
+}

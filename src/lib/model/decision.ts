@@ -1,0 +1,65 @@
+import type {ContainerName} from './names.js'
+
+/** Metadata a runtime gives about one container; every field but the name may be missing. */
+export interface ContainerInfo {
+  name: ContainerName
+  /** Factory that accepted it: docker, podman, containerd, crio, systemd or raw. */
+  factory: string
+  /** Runtime id (64 hex for docker, podman, containerd, CRI-O). */
+  id?: string
+  /** Aliases in cAdvisor's order; aliases[0] is the `name` label (docker: the container name). */
+  aliases: string[]
+  image?: string
+  labels: Record<string, string>
+  /** Only the variables whose keys match --env-metadata-whitelist. */
+  env: Record<string, string>
+  /** A process in the container, for /proc/<pid>/net/dev; 0 when unknown. */
+  pid: number
+  createdAt?: Date
+  startedAt?: Date
+  restartCount?: number
+  /** False when the container shares another's network namespace: network stats are not its own. */
+  hasNetwork: boolean
+}
+
+/** One factory's answer for one name (the decision's `checks[]`). */
+export interface FactoryCheck {
+  factory: string
+  canHandle: boolean
+  accept: boolean
+  reason: string
+  /** Present (true) when the runtime could not be asked: no socket, refused, timed out. */
+  unreachable?: boolean
+}
+
+/** What `cadv resolve --json` prints for one name (docs/ARCHITECTURE.md, "Factory decision"). */
+export interface FactoryDecision {
+  name: ContainerName
+  factory: string | null
+  accepted: boolean
+  id: string | null
+  checks: FactoryCheck[]
+}
+
+/** A decision, the metadata when a factory accepted the name, and whether it may change. */
+export interface Resolution {
+  decision: FactoryDecision
+  info?: ContainerInfo
+  /**
+   * Some answer on the way rested on a passing state (not running yet, runtime unreachable or
+   * timed out): the decision may change, so the resolver does not keep it and callers ask again.
+   */
+  provisional?: boolean
+}
+
+/**
+ * What the manager and `cadv watch --resolve` need from the factories: a decision for a name,
+ * plus metadata when a factory accepted it. Never throws and never waits longer than the
+ * runtime clients' timeouts; definitive results are cached per container until forget().
+ * `provisional` marks a decision that rested on a passing state (a container not running yet,
+ * a runtime that did not answer): it is not cached, and the caller should ask again later.
+ */
+export interface ContainerResolver {
+  resolve(name: ContainerName): Promise<Resolution>
+  forget(name: ContainerName): void
+}

@@ -1,0 +1,22 @@
+/*
+ * The bottom layer: the three contracts (event, factory decision, sample), the container state
+ * and view the outputs read, and the family contract between metric kinds and the exposition.
+ * It imports nothing of cadv's own (docs/ARCHITECTURE.md, "Layers").
+ */
+export type {ContainerName} from './names.js'
+export {makeEvent, type ContainerEvent, type ContainerEventType} from './event.js'
+export type {ContainerInfo, ContainerResolver, FactoryCheck, FactoryDecision, Resolution} from './decision.js'
+export type {
+  BlkioDeviceSample,
+  ContainerSpec,
+  CpuSample,
+  MemorySample,
+  NetworkInterfaceSample,
+  PressureLine,
+  PressureSample,
+  ProcessSample,
+  Sample,
+} from './sample.js'
+export type {ContainerState, ContainerView, ContainerViewEvents} from './container.js'
+export {NS_PER_S, US_PER_S, type Family, type FamilyInput, type FamilyModule, type SeriesSink} from './family.js'
+export {escapeHelp, escapeLabelValue, formatTimestamp, formatValue, labelPairs, sanitizeLabelName, type ExpositionFormat} from './exposition-text.js'

@@ -1,0 +1,25 @@
+import type {KindDefinition} from './types.js'
+
+/*
+ * cAdvisor kinds that cadv accepts in --enable-metrics / --disable-metrics but does not collect
+ * yet. Each keeps cAdvisor's controllers and default, so the hierarchies watched stay the same;
+ * a kind that gains a reader moves to a folder of its own.
+ */
+function uncollected(controllers: readonly string[], defaultOn: boolean): KindDefinition {
+  return {controllers, defaultOn, uncollected: 'not collected by cadv yet'}
+}
+
+export const schedKind = uncollected([], false)
+export const memoryNumaKind = uncollected([], false)
+export const cpuLoadKind = uncollected([], true)
+export const diskKind = uncollected([], true)
+export const tcpKind = uncollected([], false)
+export const advtcpKind = uncollected([], false)
+export const udpKind = uncollected([], false)
+export const appKind = uncollected([], true)
+export const hugetlbKind = uncollected(['hugetlb'], false)
+export const perfEventKind = uncollected(['perf_event'], true)
+export const referencedMemoryKind = uncollected([], false)
+export const cpuTopologyKind = uncollected([], false)
+export const resctrlKind = uncollected([], false)
+export const cpusetKind = uncollected(['cpuset'], false)
