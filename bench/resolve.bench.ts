@@ -13,7 +13,16 @@ import {fileURLToPath} from 'node:url'
 
 const CADV = fileURLToPath(new URL('../bin/run.js', import.meta.url))
 const ROUNDS = Number(process.env.CADV_BENCH_ROUNDS ?? 15)
-const ABSENT = ['--docker', 'unix:///nonexistent/cadv/d.sock', '--podman', 'unix:///nonexistent/cadv/p.sock', '--containerd', '/nonexistent/cadv/c.sock', '--crio', '/nonexistent/cadv/r.sock']
+const ABSENT = [
+  '--docker',
+  'unix:///nonexistent/cadv/d.sock',
+  '--podman',
+  'unix:///nonexistent/cadv/p.sock',
+  '--containerd',
+  '/nonexistent/cadv/c.sock',
+  '--crio',
+  '/nonexistent/cadv/r.sock',
+]
 const id = (): string => randomBytes(32).toString('hex')
 
 /** Wall time of one run; exit 1 (some name not accepted) is fine unless `mustPass`. */
@@ -43,14 +52,17 @@ else {
   const d = await rt.runDocker({name: `cadv-bench-${process.pid}`})
   const c = await rt.runCtr()
   const flags = rt.cadvFlags()
-  live['cadv resolve, one name, live docker'] = () => timeMs([CADV, 'resolve', ...flags, '--expect', 'docker', `${rt!.cgroupParent}/docker/${d}`], '', process.env, true)
-  live['cadv resolve, one name, live containerd'] = () => timeMs([CADV, 'resolve', ...flags, '--expect', 'containerd', rt!.ctrCgroup(c)], '', process.env, true)
+  live['cadv resolve, one name, live docker'] = () =>
+    timeMs([CADV, 'resolve', ...flags, '--expect', 'docker', `${rt!.cgroupParent}/docker/${d}`], '', process.env, true)
+  live['cadv resolve, one name, live containerd'] = () =>
+    timeMs([CADV, 'resolve', ...flags, '--expect', 'containerd', rt!.ctrCgroup(c)], '', process.env, true)
 }
 const cases: Record<string, () => number> = {
   'node -e 0 (baseline)': () => timeMs(['-e', '0']),
   'cadv resolve, one name, --offline': () => timeMs([CADV, 'resolve', '--offline', one]),
   'cadv resolve, one name, absent runtimes': () => timeMs([CADV, 'resolve', ...ABSENT, one]),
-  'cadv resolve, one name, via oclif (no fast path)': () => timeMs([CADV, 'resolve', '--offline', one], '', {...process.env, CADV_NO_FAST_PATH: '1'}),
+  'cadv resolve, one name, via oclif (no fast path)': () =>
+    timeMs([CADV, 'resolve', '--offline', one], '', {...process.env, CADV_NO_FAST_PATH: '1'}),
   ...live,
 }
 const samples: Record<string, number[]> = Object.fromEntries(Object.keys(cases).map((k) => [k, []]))
@@ -60,8 +72,15 @@ try {
   await rt?.teardown()
 }
 
-const names = Array.from({length: 1000}, (_, i) =>
-  [`/docker/${id()}`, `/kubepods/burstable/pod${randomBytes(16).toString('hex')}/${id()}`, `/system.slice/unit-${i}.service`, `/libpod_parent/libpod-${id()}`][i % 4],
+const names = Array.from(
+  {length: 1000},
+  (_, i) =>
+    [
+      `/docker/${id()}`,
+      `/kubepods/burstable/pod${randomBytes(16).toString('hex')}/${id()}`,
+      `/system.slice/unit-${i}.service`,
+      `/libpod_parent/libpod-${id()}`,
+    ][i % 4],
 ).join('\n')
 const bulk: Record<string, number[]> = {'1,000 names from stdin, --offline': [], '1,000 names from stdin, absent runtimes': []}
 for (let i = 0; i < Math.max(3, Math.floor(ROUNDS / 3)); i++) {
@@ -74,4 +93,7 @@ console.log(`rounds: ${ROUNDS} (interleaved); median wall time per run`)
 console.log('| case | median ms | × node -e 0 |')
 console.log('|---|---:|---:|')
 for (const [k, xs] of Object.entries(samples)) console.log(`| ${k} | ${median(xs).toFixed(0)} | ${(median(xs) / base).toFixed(2)} |`)
-for (const [k, xs] of Object.entries(bulk)) console.log(`| ${k} | ${median(xs).toFixed(0)} (${((median(xs) - base) / 1000).toFixed(3)} ms/name over node) | ${(median(xs) / base).toFixed(2)} |`)
+for (const [k, xs] of Object.entries(bulk))
+  console.log(
+    `| ${k} | ${median(xs).toFixed(0)} (${((median(xs) - base) / 1000).toFixed(3)} ms/name over node) | ${(median(xs) / base).toFixed(2)} |`,
+  )

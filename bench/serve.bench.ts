@@ -19,7 +19,8 @@ import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SCRAPERS = 50
 const SECONDS = Number(process.env.CADV_BENCH_SECONDS ?? 10)
-const PROMETHEUS_ACCEPT = 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
+const PROMETHEUS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 
 interface Load {
   p50: number
@@ -53,7 +54,17 @@ async function curlLoad(url: string, headers: Record<string, string>, total: num
   try {
     const cfg = join(dir, 'urls')
     writeFileSync(cfg, Array.from({length: total}, () => `url = "${url}"\noutput = "/dev/null"\n`).join(''))
-    const args = ['-s', '--no-progress-meter', '--parallel', '--parallel-max', String(SCRAPERS), '-K', cfg, '-w', '%{time_total} %{http_code}\n']
+    const args = [
+      '-s',
+      '--no-progress-meter',
+      '--parallel',
+      '--parallel-max',
+      String(SCRAPERS),
+      '-K',
+      cfg,
+      '-w',
+      '%{time_total} %{http_code}\n',
+    ]
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`)
     const start = performance.now()
     const out = await new Promise<string>((resolve, reject) => {
@@ -64,8 +75,14 @@ async function curlLoad(url: string, headers: Record<string, string>, total: num
       child.on('close', () => resolve(text))
     })
     const seconds = (performance.now() - start) / 1000
-    const rows = out.trim().split('\n').map((l) => l.split(' '))
-    const ok = rows.filter((r) => r[1] === '200').map((r) => Number(r[0]) * 1000).sort((a, b) => a - b)
+    const rows = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' '))
+    const ok = rows
+      .filter((r) => r[1] === '200')
+      .map((r) => Number(r[0]) * 1000)
+      .sort((a, b) => a - b)
     return {p50: percentile(ok, 50), p99: percentile(ok, 99), rps: ok.length / seconds, failed: rows.length - ok.length}
   } finally {
     rmSync(dir, {recursive: true, force: true})
@@ -102,9 +119,14 @@ const running = new Set<ServeProcess>()
 
 async function measure(tc: TestCgroups, cache: boolean): Promise<Figures> {
   const serve = new ServeProcess([
-    '--housekeeping-interval', '1s', '--no-allow-dynamic-housekeeping', '--max-requests', '0',
+    '--housekeeping-interval',
+    '1s',
+    '--no-allow-dynamic-housekeeping',
+    '--max-requests',
+    '0',
     // Only this benchmark's cgroups (and /), whatever else runs on the machine.
-    '--raw-cgroup-prefix-whitelist', tc.root,
+    '--raw-cgroup-prefix-whitelist',
+    tc.root,
     ...(cache ? [] : ['--no-exposition-cache']),
   ])
   running.add(serve)
@@ -140,7 +162,13 @@ async function measure(tc: TestCgroups, cache: boolean): Promise<Figures> {
     const total = cache ? 50 * 60 : 50 * 3
     const prom = await curlLoad(url, {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}, total)
     const plain = await curlLoad(url, {}, total)
-    const c = await autocannon({url, connections: SCRAPERS, duration: SECONDS, timeout: 30, headers: {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}})
+    const c = await autocannon({
+      url,
+      connections: SCRAPERS,
+      duration: SECONDS,
+      timeout: 30,
+      headers: {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'},
+    })
     const cannon = {p50: c.latency.p50, p99: c.latency.p99, rps: c.requests.average, failed: c.non2xx + c.errors}
     return {sequentialMs: median(times), bytes, gzipBytes, prom, plain, cannon, rssMiB: rssMiB(pid), idleCpuPct}
   } finally {
@@ -164,7 +192,9 @@ async function main(): Promise<void> {
     const t0 = performance.now()
     tc.mkdir()
     for (let i = 0; i < CONTAINERS; i++) tc.mkdir(`c${String(i).padStart(4, '0')}`)
-    console.log(`${CONTAINERS} test cgroups under ${tc.root} in ${tc.hierarchies.length} hierarchies: ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    console.log(
+      `${CONTAINERS} test cgroups under ${tc.root} in ${tc.hierarchies.length} hierarchies: ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    )
     const cached = await measure(tc, true)
     const baseline = await measure(tc, false)
     // The last column says how many times better cadv does (lower is better except rates).
@@ -191,7 +221,9 @@ async function main(): Promise<void> {
     row('RSS after the runs', (x) => x.rssMiB, 'MiB')
     row('CPU with nobody scraping (housekeeping)', (x) => x.idleCpuPct, '% of a core')
     const failed = (f: Figures) => f.prom.failed + f.plain.failed + f.cannon.failed
-    console.log(`\nfailed requests: cadv ${failed(cached)}, baseline ${failed(baseline)}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${(await import('node:os')).cpus().length} cores`)
+    console.log(
+      `\nfailed requests: cadv ${failed(cached)}, baseline ${failed(baseline)}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${(await import('node:os')).cpus().length} cores`,
+    )
     console.log('targets: median < 50 ms, p99 < 150 ms; cAdvisor (#1644): about 5 s per scrape past 150 containers')
   } finally {
     await cleanup()

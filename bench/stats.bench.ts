@@ -51,7 +51,9 @@ const cleanup = once(async () => {
 cleanupOnInterrupt('stats bench', tc.root, cleanup)
 const kinds = selectKinds()
 const layout = tc.layout
-const hierarchies = [...new Set([...selectHierarchies(layout, controllersForKinds(kinds)), ...[unifiedHierarchy(layout)].filter((h) => h !== undefined)])]
+const hierarchies = [
+  ...new Set([...selectHierarchies(layout, controllersForKinds(kinds)), ...[unifiedHierarchy(layout)].filter((h) => h !== undefined)]),
+]
 
 try {
   const t0 = Date.now()
@@ -63,7 +65,9 @@ try {
   }
   for (let i = 0; i < N; i += WITH_PROCESS_EVERY) tc.spawnIn(`c${i}`, 'sleep', ['3600'])
   await new Promise((r) => setTimeout(r, 500))
-  console.log(`${N} cgroups in ${hierarchies.map((h) => h.id).join(' ')}, ${N / WITH_PROCESS_EVERY} with a process (set up in ${Date.now() - t0} ms)`)
+  console.log(
+    `${N} cgroups in ${hierarchies.map((h) => h.id).join(' ')}, ${N / WITH_PROCESS_EVERY} with a process (set up in ${Date.now() - t0} ms)`,
+  )
 
   // --- CPU per container per tick: cadv's collectors vs C open/read/close of the same files.
   const bin = join(tmp, 'read-files')
@@ -115,13 +119,21 @@ try {
   const specPerTick = (cpuNs() - specStart) / N / 30
   const best = (xs: number[]): number => Math.min(...xs)
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
-  console.log(`\nCPU per container per housekeeping tick (${fmt(perContainer)} hot files each, ${ROUNDS} rounds × ${N}, best / median of 5 alternating runs):`)
+  console.log(
+    `\nCPU per container per housekeeping tick (${fmt(perContainer)} hot files each, ${ROUNDS} rounds × ${N}, best / median of 5 alternating runs):`,
+  )
   console.log(`| reader | best µs | median µs | vs C open/read/close |`)
   console.log(`|---|---|---|---|`)
   console.log(`| C open/read/close, no parsing (baseline) | ${fmt(best(c) / 1000, 2)} | ${fmt(median(c) / 1000, 2)} | 1.00× |`)
-  console.log(`| cadv collectors (kept fds + pread + parse) | ${fmt(best(js) / 1000, 2)} | ${fmt(median(js) / 1000, 2)} | ${fmt(best(js) / best(c), 2)}× (median ${fmt(median(js) / median(c), 2)}×) |`)
-  console.log(`| cadv + spec re-read every 30 s, amortised | ${fmt((best(js) + specPerTick) / 1000, 2)} | | ${fmt((best(js) + specPerTick) / best(c), 2)}× |`)
-  console.log(`| Node readFileSync per file, no parsing | ${fmt(best(naive) / 1000, 2)} | ${fmt(median(naive) / 1000, 2)} | ${fmt(best(naive) / best(c), 2)}× |`)
+  console.log(
+    `| cadv collectors (kept fds + pread + parse) | ${fmt(best(js) / 1000, 2)} | ${fmt(median(js) / 1000, 2)} | ${fmt(best(js) / best(c), 2)}× (median ${fmt(median(js) / median(c), 2)}×) |`,
+  )
+  console.log(
+    `| cadv + spec re-read every 30 s, amortised | ${fmt((best(js) + specPerTick) / 1000, 2)} | | ${fmt((best(js) + specPerTick) / best(c), 2)}× |`,
+  )
+  console.log(
+    `| Node readFileSync per file, no parsing | ${fmt(best(naive) / 1000, 2)} | ${fmt(median(naive) / 1000, 2)} | ${fmt(best(naive) / best(c), 2)}× |`,
+  )
   console.log(`kept open: ${files.openCount} fds, ${files.stats.evictions} evictions`)
 
   for (const col of collectors) col.close()
@@ -131,7 +143,9 @@ try {
   // from the runs above): collectors + the 2 m store at 1 s filled with real samples; then the
   // real manager with cAdvisor's 1 s interval, no back-off, with and without jitter.
   const child = (...args: string[]): Record<string, number> => {
-    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('lib/stats-child.mjs', import.meta.url)), ...args], {encoding: 'utf8'})
+    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('lib/stats-child.mjs', import.meta.url)), ...args], {
+      encoding: 'utf8',
+    })
     if (r.status !== 0) throw new Error(`bench child ${args[0]} failed: ${r.stderr}`)
     return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>
   }
@@ -147,9 +161,15 @@ try {
   console.log(`\nLive manager, ${N} containers, 1 s interval, no back-off, ${LIVE_S} s:`)
   console.log(`| jitter | samples | process CPU per sample µs (everything) | event-loop delay p50 / p99 / max ms | RSS MiB |`)
   console.log(`|---|---|---|---|---|`)
-  for (const [jitter, splay, label] of [['1', '1', '1.0 (cAdvisor default; serve)'], ['0', '1', '0 after a spread first tick (cadv stats)'], ['0', '0', '0, all in step (for comparison)']] as const) {
+  for (const [jitter, splay, label] of [
+    ['1', '1', '1.0 (cAdvisor default; serve)'],
+    ['0', '1', '0 after a spread first tick (cadv stats)'],
+    ['0', '0', '0, all in step (for comparison)'],
+  ] as const) {
     const live = child('live', tc.root, String(N), String(LIVE_S), jitter, splay)
-    console.log(`| ${label} | ${live.samples} | ${fmt(live.cpuPerSampleNs! / 1000)} | ${fmt(live.p50! / 1e6)} / ${fmt(live.p99! / 1e6)} / ${fmt(live.max! / 1e6)} | ${fmt(live.rss!)} |`)
+    console.log(
+      `| ${label} | ${live.samples} | ${fmt(live.cpuPerSampleNs! / 1000)} | ${fmt(live.p50! / 1e6)} / ${fmt(live.p99! / 1e6)} / ${fmt(live.max! / 1e6)} | ${fmt(live.rss!)} |`,
+    )
   }
 } finally {
   await cleanup()

@@ -145,7 +145,9 @@ class RunningWatch {
 
   async stop(): Promise<number | null> {
     this.child.kill('SIGTERM')
-    const code = await new Promise<number | null>((r) => (this.child.exitCode !== null ? r(this.child.exitCode) : this.child.once('exit', (c) => r(c))))
+    const code = await new Promise<number | null>((r) =>
+      this.child.exitCode !== null ? r(this.child.exitCode) : this.child.once('exit', (c) => r(c)),
+    )
     children.delete(this.child)
     return code
   }
@@ -224,7 +226,10 @@ async function measureBackend(backend: WatchBackendName): Promise<Row> {
     await w.until(() => w.count('ContainerDelete', churnNames) >= churnNames.size, 5000)
   }
   // Give late batches every chance before counting what never came.
-  await w.until(() => w.count('ContainerAdd', churnNames) >= churnNames.size && w.count('ContainerDelete', churnNames) >= churnNames.size, 15_000)
+  await w.until(
+    () => w.count('ContainerAdd', churnNames) >= churnNames.size && w.count('ContainerDelete', churnNames) >= churnNames.size,
+    15_000,
+  )
   await sleep(backend === 'parcel' ? 1000 : 300)
   let lost = 0
   let dup = 0
@@ -244,7 +249,20 @@ async function measureBackend(backend: WatchBackendName): Promise<Row> {
   await sleep(200)
   const watchesAfter = w.watches()
   const exit = await w.stop()
-  return {backend, watchStartMs, rssMiB, rate, rateSeen: rate.length, burst, burstSeen: burst.length, lost, dup, watchesBefore, watchesAfter, exit}
+  return {
+    backend,
+    watchStartMs,
+    rssMiB,
+    rate,
+    rateSeen: rate.length,
+    burst,
+    burstSeen: burst.length,
+    lost,
+    dup,
+    watchesBefore,
+    watchesAfter,
+    exit,
+  }
 }
 
 /** In-process: how long the event loop is blocked while a burst of N is taken in. */
@@ -274,8 +292,14 @@ try {
   const t0 = Date.now()
   tc.mkdir('', hierarchies)
   tc.mkdir('existing', hierarchies)
-  for (const h of hierarchies) many('mkdir', Array.from({length: N}, (_, i) => tc.dir(h as Hierarchy, `existing/e${i}`)))
-  console.log(`${N} cgroups in ${hierarchies.map((h) => h.id).join(' ')} (${N * hierarchies.length} directories, set up in ${Date.now() - t0} ms)`)
+  for (const h of hierarchies)
+    many(
+      'mkdir',
+      Array.from({length: N}, (_, i) => tc.dir(h as Hierarchy, `existing/e${i}`)),
+    )
+  console.log(
+    `${N} cgroups in ${hierarchies.map((h) => h.id).join(' ')} (${N * hierarchies.length} directories, set up in ${Date.now() - t0} ms)`,
+  )
 
   // Start-up of --once over the whole host, against node -e 0, alternating, 7 runs each.
   const once: number[] = []
@@ -290,14 +314,18 @@ try {
     once.push(Number(process.hrtime.bigint() - s) / 1e6)
     lines = r.stdout.split('\n').filter(Boolean).length
   }
-  console.log(`\ncadv watch --once (${lines} containers listed): median ${f(median(once), 0)} ms; node -e 0: ${f(median(node), 0)} ms; ratio ${f(median(once) / median(node))}x`)
+  console.log(
+    `\ncadv watch --once (${lines} containers listed): median ${f(median(once), 0)} ms; node -e 0: ${f(median(node), 0)} ms; ratio ${f(median(once) / median(node))}x`,
+  )
 
   const rows: Row[] = []
   for (const b of BACKENDS) {
     rows.push(await measureBackend(b))
     await sleep(300)
   }
-  console.log(`\nbackend  | start (${N}) | RSS MiB | 100/s median / p99 ms | burst of ${N} median / p99 ms | seen rate/burst | churn ${CHURN}: lost / dup | watches before / after | exit`)
+  console.log(
+    `\nbackend  | start (${N}) | RSS MiB | 100/s median / p99 ms | burst of ${N} median / p99 ms | seen rate/burst | churn ${CHURN}: lost / dup | watches before / after | exit`,
+  )
   for (const r of rows) {
     console.log(
       [
@@ -321,7 +349,12 @@ try {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
   console.log(`load average during the run: ${load} (2 cores: figures are wall-clock on a shared machine)`)
   const inotify = rows.find((r) => r.backend === 'inotify')!
-  const ok = median(inotify.rate) < 2 && pct(inotify.rate, 0.99) < 20 && inotify.lost === 0 && inotify.dup === 0 && inotify.watchesAfter === inotify.watchesBefore
+  const ok =
+    median(inotify.rate) < 2 &&
+    pct(inotify.rate, 0.99) < 20 &&
+    inotify.lost === 0 &&
+    inotify.dup === 0 &&
+    inotify.watchesAfter === inotify.watchesBefore
   console.log(`targets (inotify: median < 2 ms, p99 < 20 ms at 100/s, 0 lost, 0 dup, 0 leaked): ${ok ? 'met' : 'NOT met'}`)
 } finally {
   await cleanup()

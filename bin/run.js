@@ -2,7 +2,10 @@
 // `cadv resolve` first tries a path without oclif (about 150 ms less start-up, for CI loops
 // that call it per name); it hands back anything it does not handle, such as --help.
 // CADV_NO_FAST_PATH=1 always uses oclif (tests compare the two).
-const fast = process.argv[2] === 'resolve' && process.env.CADV_NO_FAST_PATH !== '1' ? await (await import('../dist/lib/cli/fast-resolve.js')).fastResolve(process.argv.slice(3)) : undefined
+const fast =
+  process.argv[2] === 'resolve' && process.env.CADV_NO_FAST_PATH !== '1'
+    ? await (await import('../dist/lib/cli/fast-resolve.js')).fastResolve(process.argv.slice(3))
+    : undefined
 if (fast === undefined) {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})

@@ -18,7 +18,9 @@ function walk(dir) {
   })
 }
 
-let files = walk(join(root, 'test')).map((f) => relative(root, f)).sort()
+let files = walk(join(root, 'test'))
+  .map((f) => relative(root, f))
+  .sort()
 if (only.length > 0) files = files.filter((f) => only.some((o) => f.includes(o)))
 // A hung test fails after 5 minutes instead of holding CI until its deadline; force-exit ends
 // a file whose leaked handles would otherwise keep it alive after its tests are done.
@@ -27,7 +29,12 @@ const guards = ['--test-timeout=300000', '--test-force-exit']
 // installed, so a skipped test means a missing install step, not a machine that lacks it.
 const tapDir = mkdtempSync(join(tmpdir(), 'cadv-tests-'))
 const tapFile = join(tapDir, 'results.tap')
-const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`]
+const reporters = [
+  '--test-reporter=spec',
+  '--test-reporter-destination=stdout',
+  '--test-reporter=tap',
+  `--test-reporter-destination=${tapFile}`,
+]
 const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...reporters, ...guards, ...passThrough, ...files], {
   cwd: root,
   stdio: 'inherit',
@@ -38,7 +45,9 @@ let status = res.status ?? 1
 const skipped = (readFileSync(tapFile, 'utf8').match(/^\s*ok \d+ - .* # SKIP\b/gm) ?? []).length
 rmSync(tapDir, {recursive: true, force: true})
 if (process.env.CI === 'true' && skipped > 0 && only.length === 0) {
-  console.error(`run-tests: ${skipped} test(s) skipped under CI=true; CI installs every prerequisite, so nothing may skip (see the skip reasons above)`)
+  console.error(
+    `run-tests: ${skipped} test(s) skipped under CI=true; CI installs every prerequisite, so nothing may skip (see the skip reasons above)`,
+  )
   status = status || 1
 }
 process.exit(status)

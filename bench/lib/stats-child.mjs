@@ -60,14 +60,31 @@ if (mode === 'store') {
     for (let i = 1; i < list.length; i++) if (list[i].cpu === list[i - 1].cpu && list[i].memory === list[i - 1].memory) shared++
   }
   const mu = process.memoryUsage()
-  console.log(JSON.stringify({rssBase, rss: rssNow, heapMiB: heap, heapTotalMiB: mu.heapTotal / MiB, externalMiB: mu.external / MiB, samples, shared, fds: files.openCount}))
+  console.log(
+    JSON.stringify({
+      rssBase,
+      rss: rssNow,
+      heapMiB: heap,
+      heapTotalMiB: mu.heapTotal / MiB,
+      externalMiB: mu.external / MiB,
+      samples,
+      shared,
+      fds: files.openCount,
+    }),
+  )
 } else if (mode === 'live') {
   const seconds = Number(arg4)
   const manager = createManager({
     layout,
     kinds,
     watch: {prefixes: [root], hierarchies: selectHierarchies(layout, kinds)},
-    housekeeping: {intervalMs: 1000, maxIntervalMs: 1000, dynamic: false, jitterFactor: Number(arg5), initialSplayFactor: Number(arg6 ?? arg5)},
+    housekeeping: {
+      intervalMs: 1000,
+      maxIntervalMs: 1000,
+      dynamic: false,
+      jitterFactor: Number(arg5),
+      initialSplayFactor: Number(arg6 ?? arg5),
+    },
   })
   let samples = 0
   manager.on('sample', () => samples++)
@@ -80,7 +97,15 @@ if (mode === 'store') {
   await new Promise((r) => setTimeout(r, seconds * 1000))
   h.disable()
   const cpuPerSample = (cpuNs() - cpu0) / Math.max(1, samples - s0)
-  const out = {rssBase, rss: rss(), samples: samples - s0, cpuPerSampleNs: cpuPerSample, p50: h.percentile(50), p99: h.percentile(99), max: h.max}
+  const out = {
+    rssBase,
+    rss: rss(),
+    samples: samples - s0,
+    cpuPerSampleNs: cpuPerSample,
+    p50: h.percentile(50),
+    p99: h.percentile(99),
+    max: h.max,
+  }
   await manager.stop()
   console.log(JSON.stringify(out))
 } else {

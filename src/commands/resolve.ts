@@ -14,16 +14,28 @@ Exit status: 0 when every name was accepted (by an --expect factory, when given)
 
   static override examples = [
     {description: 'Which runtime owns a cgroup, and why', command: '<%= config.bin %> <%= command.id %> /docker/4b1ed3b8c2f1...'},
-    {description: 'A full path under a hierarchy works too', command: '<%= config.bin %> <%= command.id %> /sys/fs/cgroup/memory/kubepods/burstable/pod1234/9ddd18b9...'},
-    {description: 'Resolve every container cadv sees, as NDJSON', command: '<%= config.bin %> watch --once | jq -r .name | <%= config.bin %> <%= command.id %> - --json'},
-    {description: 'In CI without the runtime: decide from names alone, and fail unless docker owns it', command: '<%= config.bin %> <%= command.id %> --offline --expect docker /docker/4b1ed3b8c2f1...'},
+    {
+      description: 'A full path under a hierarchy works too',
+      command: '<%= config.bin %> <%= command.id %> /sys/fs/cgroup/memory/kubepods/burstable/pod1234/9ddd18b9...',
+    },
+    {
+      description: 'Resolve every container cadv sees, as NDJSON',
+      command: '<%= config.bin %> watch --once | jq -r .name | <%= config.bin %> <%= command.id %> - --json',
+    },
+    {
+      description: 'In CI without the runtime: decide from names alone, and fail unless docker owns it',
+      command: '<%= config.bin %> <%= command.id %> --offline --expect docker /docker/4b1ed3b8c2f1...',
+    },
   ]
 
   static override strict = false
 
   static override args = {
     // ignoreStdin: oclif would otherwise swallow stdin as the argument when none is given (--from -).
-    cgroup: Args.string({description: 'Container names (/docker/<id>), paths under /sys/fs/cgroup/<hierarchy>/, or - for stdin.', ignoreStdin: true}),
+    cgroup: Args.string({
+      description: 'Container names (/docker/<id>), paths under /sys/fs/cgroup/<hierarchy>/, or - for stdin.',
+      ignoreStdin: true,
+    }),
   }
 
   static override flags = {

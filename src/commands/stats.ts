@@ -17,20 +17,44 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
 
   static override examples = [
     {description: 'Watch every container, refreshed each second', command: '<%= config.bin %> <%= command.id %>'},
-    {description: 'One table of docker containers, sorted by memory', command: '<%= config.bin %> <%= command.id %> --once --filter factory=docker --sort mem'},
+    {
+      description: 'One table of docker containers, sorted by memory',
+      command: '<%= config.bin %> <%= command.id %> --once --filter factory=docker --sort mem',
+    },
     {description: 'The busiest containers as JSON, for jq', command: "<%= config.bin %> <%= command.id %> --json | jq '.containers[:3]'"},
-    {description: 'One NDJSON line per container every 5 seconds', command: '<%= config.bin %> <%= command.id %> --format ndjson --interval 5s'},
+    {
+      description: 'One NDJSON line per container every 5 seconds',
+      command: '<%= config.bin %> <%= command.id %> --format ndjson --interval 5s',
+    },
   ]
 
   static override flags = {
     ...runtimeFlags,
-    interval: durationFlag({description: 'Time between refreshes (and between the two readings a rate is computed from).', default: '1s', minMs: 100}),
+    interval: durationFlag({
+      description: 'Time between refreshes (and between the two readings a rate is computed from).',
+      default: '1s',
+      minMs: 100,
+    }),
     once: Flags.boolean({description: 'Print one table after one interval and exit (alias: --no-stream).', aliases: ['no-stream']}),
-    json: Flags.boolean({description: 'Print one JSON document {time, containers: [rows]} after one interval and exit; numbers are raw (bytes, percent).'}),
-    format: Flags.string({description: 'Output format: table, json (as --json) or ndjson (one line per container per refresh).', options: ['table', 'json', 'ndjson'], default: 'table'}),
+    json: Flags.boolean({
+      description: 'Print one JSON document {time, containers: [rows]} after one interval and exit; numbers are raw (bytes, percent).',
+    }),
+    format: Flags.string({
+      description: 'Output format: table, json (as --json) or ndjson (one line per container per refresh).',
+      options: ['table', 'json', 'ndjson'],
+      default: 'table',
+    }),
     'no-trunc': Flags.boolean({description: 'Show full container names and ids.'}),
-    sort: Flags.string({description: 'Order rows by cpu, mem, io (block I/O rate), pids (descending) or name.', options: [...SORT_KEYS], default: 'cpu'}),
-    filter: Flags.string({description: 'Only containers matching factory=<name>, prefix=</cgroup/name> or label=<key>[=<value>] (repeatable; same key ORs, different keys AND).', multiple: true}),
+    sort: Flags.string({
+      description: 'Order rows by cpu, mem, io (block I/O rate), pids (descending) or name.',
+      options: [...SORT_KEYS],
+      default: 'cpu',
+    }),
+    filter: Flags.string({
+      description:
+        'Only containers matching factory=<name>, prefix=</cgroup/name> or label=<key>[=<value>] (repeatable; same key ORs, different keys AND).',
+      multiple: true,
+    }),
     depth: Flags.integer({description: 'Deepest cgroup level shown (/ is 0, /docker 1, /docker/<id> 2).', min: 0}),
     all: Flags.boolean({char: 'a', description: 'Include idle raw cgroups and the root cgroup.'}),
   }

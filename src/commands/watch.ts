@@ -18,20 +18,32 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     {description: 'The containers that exist now, then exit', command: '<%= config.bin %> <%= command.id %> --once | jq -r .name'},
     {description: 'Only Docker containers, changes only', command: '<%= config.bin %> <%= command.id %> --prefix /docker --watch-only'},
     {description: 'Watch the cgroup v2 tree of a hybrid host', command: '<%= config.bin %> <%= command.id %> --hierarchy unified'},
-    {description: 'Say which runtime owns each container, with its name, image and labels', command: '<%= config.bin %> <%= command.id %> --resolve | jq -c \'{type, name, factory, alias, image}\''},
-    {description: 'Without inotify: rescan every 2 seconds', command: '<%= config.bin %> <%= command.id %> --watch-backend poll --poll-interval 2s'},
+    {
+      description: 'Say which runtime owns each container, with its name, image and labels',
+      command: "<%= config.bin %> <%= command.id %> --resolve | jq -c '{type, name, factory, alias, image}'",
+    },
+    {
+      description: 'Without inotify: rescan every 2 seconds',
+      command: '<%= config.bin %> <%= command.id %> --watch-backend poll --poll-interval 2s',
+    },
   ]
 
   static override flags = {
     ...runtimeFlags,
     resolve: Flags.boolean({
-      description: 'Add the runtime that owns each container (factory, id, alias, image, labels), asked once per container; events keep their order.',
+      description:
+        'Add the runtime that owns each container (factory, id, alias, image, labels), asked once per container; events keep their order.',
     }),
     once: Flags.boolean({description: 'Print the existing containers and exit.', exclusive: ['watch-only']}),
     'watch-only': Flags.boolean({description: 'Skip the list of existing containers; print changes only.'}),
-    prefix: Flags.string({description: 'Only containers at or under this name, e.g. /docker (repeatable).', multiple: true, helpValue: '<name>'}),
+    prefix: Flags.string({
+      description: 'Only containers at or under this name, e.g. /docker (repeatable).',
+      multiple: true,
+      helpValue: '<name>',
+    }),
     hierarchy: Flags.string({
-      description: 'Hierarchy to watch, by id (cpu,cpuacct, unified, systemd) or by a controller it carries (repeatable). Default: those the default metric kinds need, as cAdvisor does.',
+      description:
+        'Hierarchy to watch, by id (cpu,cpuacct, unified, systemd) or by a controller it carries (repeatable). Default: those the default metric kinds need, as cAdvisor does.',
       multiple: true,
       helpValue: '<id>',
     }),

@@ -54,7 +54,15 @@ after(async () => tc?.cleanup())
 
 test('serve: container_processes counts processes, container_threads counts tasks', {skip}, async () => {
   const tasks = await settledTasks(threaded.pid!)
-  const res = await runCli(['serve', '--once', '--enable-metrics', 'process', '--disable-exporter-metrics', '--raw-cgroup-prefix-whitelist', tc.root])
+  const res = await runCli([
+    'serve',
+    '--once',
+    '--enable-metrics',
+    'process',
+    '--disable-exporter-metrics',
+    '--raw-cgroup-prefix-whitelist',
+    tc.root,
+  ])
   assert.equal(res.code, 0, res.stderr)
   assert.equal(taskCount(threaded.pid!), tasks, 'the thread count held still while cadv read it')
   const fams = parseExposition(res.stdout, 'prometheus')
@@ -72,7 +80,8 @@ test('serve: container_processes counts processes, container_threads counts task
   assert.equal(value('container_threads', ''), tasks + 3 + 1)
   assert.equal(value('container_threads_max', 'limited'), 50)
   assert.equal(value('container_threads_max', 'forks'), 0, 'unlimited pids.max is 0, as in cAdvisor')
-  for (const name of ['container_processes', 'container_threads', 'container_threads_max']) assert.equal(fams.get(name)?.type, 'gauge', name)
+  for (const name of ['container_processes', 'container_threads', 'container_threads_max'])
+    assert.equal(fams.get(name)?.type, 'gauge', name)
   assert.equal(fams.get('container_threads')?.help, 'Number of threads running inside the container')
 })
 

@@ -69,7 +69,11 @@ describe('real runtimes', {skip}, () => {
   before(async () => {
     rt = new Runtimes()
     await rt.start(['containerd', 'docker', 'podman', 'runc'])
-    ids.docker = await rt.runDocker({name: `cadv-e2e-docker-${tag}`, labels: {'cadv.test': 'docker'}, env: {CADV_SECRET: 's', CADV_PUBLIC: 'p'}})
+    ids.docker = await rt.runDocker({
+      name: `cadv-e2e-docker-${tag}`,
+      labels: {'cadv.test': 'docker'},
+      env: {CADV_SECRET: 's', CADV_PUBLIC: 'p'},
+    })
     ids.podman = await rt.runPodman({name: `cadv-e2e-podman-${tag}`, labels: {'cadv.test': 'podman'}})
     ids.ctr = await rt.runCtr({labels: {'cadv.test': 'containerd'}})
     ids.runc = await rt.runRunc()
@@ -94,12 +98,22 @@ describe('real runtimes', {skip}, () => {
 
   async function resolveAll(list: string[], extra: string[] = []): Promise<{code: number | null; decisions: Decision[]; stderr: string}> {
     const r = await runCli(['resolve', '--json', ...rt.cadvFlags(), ...extra, ...list])
-    return {code: r.code, stderr: r.stderr, decisions: r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Decision)}
+    return {
+      code: r.code,
+      stderr: r.stderr,
+      decisions: r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Decision),
+    }
   }
 
   test('cadv resolve names the runtime of each live container', async () => {
     const n = names()
-    const {code, decisions, stderr} = await resolveAll([n.docker, n.podman, n.ctr], ['--expect', 'docker', '--expect', 'podman', '--expect', 'containerd'])
+    const {code, decisions, stderr} = await resolveAll(
+      [n.docker, n.podman, n.ctr],
+      ['--expect', 'docker', '--expect', 'podman', '--expect', 'containerd'],
+    )
     assert.equal(code, 0, stderr)
     const [d, p, c] = decisions as [Decision, Decision, Decision]
     assert.deepEqual([d.factory, d.accepted, d.id], ['docker', true, ids.docker])
@@ -139,12 +153,30 @@ describe('real runtimes', {skip}, () => {
     const cgfs = await rt.runCtr({cgroup: (id) => `kubepods/besteffort/pod${uid}/${id}`})
     const sd = await rt.runCtr({cgroup: (id) => `${podSlice}/cri-containerd-${id}.scope`})
     const dockerLike = await rt.runRunc((id) => `system.slice/docker-${id}.scope`)
-    const list = [rt.ctrCgroup(cgfs), rt.ctrCgroup(sd), `${P()}/kubepods/besteffort/pod${uid}`, `${P()}/${podSlice}`, `${P()}/system.slice/docker-${dockerLike}.scope`]
+    const list = [
+      rt.ctrCgroup(cgfs),
+      rt.ctrCgroup(sd),
+      `${P()}/kubepods/besteffort/pod${uid}`,
+      `${P()}/${podSlice}`,
+      `${P()}/system.slice/docker-${dockerLike}.scope`,
+    ]
     const online = (await resolveAll(list)).decisions
-    assert.deepEqual(online.map((d) => [d.factory, d.id]), [['containerd', cgfs], ['containerd', sd], ['raw', null], ['raw', null], ['raw', null]])
+    assert.deepEqual(
+      online.map((d) => [d.factory, d.id]),
+      [
+        ['containerd', cgfs],
+        ['containerd', sd],
+        ['raw', null],
+        ['raw', null],
+        ['raw', null],
+      ],
+    )
     assert.match(online[4]!.checks[0]!.reason, /docker has no container/, 'no dockerd knows a runc container, whatever its name')
     const offline = (await resolveAll(list, ['--offline'])).decisions
-    assert.deepEqual(offline.map((d) => d.factory), ['containerd', 'containerd', 'raw', 'raw', 'docker'])
+    assert.deepEqual(
+      offline.map((d) => d.factory),
+      ['containerd', 'containerd', 'raw', 'raw', 'docker'],
+    )
     await rt.removeCtr(cgfs)
     await rt.removeCtr(sd)
     await rt.removeRunc(dockerLike)
@@ -234,7 +266,11 @@ describe('real runtimes', {skip}, () => {
 
       // One add and one delete per container, in that order.
       for (const name of [dn, pn, cn]) {
-        assert.deepEqual(w.seen.filter((l) => l.name === name).map((l) => l.type), ['ContainerAdd', 'ContainerDelete'], name)
+        assert.deepEqual(
+          w.seen.filter((l) => l.name === name).map((l) => l.type),
+          ['ContainerAdd', 'ContainerDelete'],
+          name,
+        )
       }
     } finally {
       await w.stop()

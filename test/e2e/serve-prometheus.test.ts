@@ -22,7 +22,15 @@ before(async () => {
   tc.mkdir('busy')
   tc.mkdir(WEIRD)
   tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
-  serve = await new ServeProcess(['--sample-timestamps', '--housekeeping-interval', '500ms', '--max-housekeeping-interval', '1s', '--raw-cgroup-prefix-whitelist', tc.root]).ready()
+  serve = await new ServeProcess([
+    '--sample-timestamps',
+    '--housekeeping-interval',
+    '500ms',
+    '--max-housekeeping-interval',
+    '1s',
+    '--raw-cgroup-prefix-whitelist',
+    tc.root,
+  ]).ready()
   prom = new TestPrometheus()
   await prom.start([{job: 'cadv', address: `127.0.0.1:${serve.port}`}])
 })

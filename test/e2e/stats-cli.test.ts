@@ -20,9 +20,27 @@ test('--once prints one docker-like table with human units', async () => {
   assert.equal(r.code, 0, r.stderr)
   const lines = r.stdout.trimEnd().split('\n')
   assert.match(lines[0]!, /^cadv stats {2}\d{4}-\d\d-\d\dT[\d:.]+Z {2}1 container {2}every 0.2s {2}sorted by cpu$/)
-  assert.deepEqual(lines[1]!.split(/\s{2,}/), ['CONTAINER', 'FACTORY', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'])
+  assert.deepEqual(lines[1]!.split(/\s{2,}/), [
+    'CONTAINER',
+    'FACTORY',
+    'CPU %',
+    'MEM USAGE / LIMIT',
+    'MEM %',
+    'NET I/O',
+    'BLOCK I/O',
+    'PIDS',
+  ])
   // 190 MiB working set of 1 GiB host memory (no limit); lo and veth are not counted.
-  assert.deepEqual(lines[2]!.split(/\s{2,}/), ['/docker/c1', 'raw', '0.00%', '190MiB / 1GiB', '18.55%', '1.75MB / 625kB', '1.05MB / 2.1MB', '3'])
+  assert.deepEqual(lines[2]!.split(/\s{2,}/), [
+    '/docker/c1',
+    'raw',
+    '0.00%',
+    '190MiB / 1GiB',
+    '18.55%',
+    '1.75MB / 625kB',
+    '1.05MB / 2.1MB',
+    '3',
+  ])
   assert.equal(lines.length, 3)
   assert.doesNotMatch(r.stdout, /\u001b/, 'no control codes off a terminal')
 })
@@ -30,9 +48,24 @@ test('--once prints one docker-like table with human units', async () => {
 test('--no-stream is --once; --all adds the root and idle cgroups; --depth limits the tree', async () => {
   const all = await runCli(['stats', '--no-stream', '--all', '--sort', 'name', ...fast, ...v2])
   assert.equal(all.code, 0, all.stderr)
-  assert.deepEqual(all.stdout.trimEnd().split('\n').slice(2).map((l) => l.split(/\s+/)[0]), ['/', '/docker', '/docker/c1'])
+  assert.deepEqual(
+    all.stdout
+      .trimEnd()
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(/\s+/)[0]),
+    ['/', '/docker', '/docker/c1'],
+  )
   const shallow = await runCli(['stats', '--once', '--all', '--depth', '1', ...fast, ...v2])
-  assert.deepEqual(shallow.stdout.trimEnd().split('\n').slice(2).map((l) => l.split(/\s+/)[0]).sort(), ['/', '/docker'])
+  assert.deepEqual(
+    shallow.stdout
+      .trimEnd()
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(/\s+/)[0])
+      .sort(),
+    ['/', '/docker'],
+  )
 })
 
 test('--json prints one document of raw numbers', async () => {
@@ -57,7 +90,10 @@ test('--json prints one document of raw numbers', async () => {
 test('--format ndjson prints one line per container per refresh', async () => {
   const r = await runCli(['stats', '--format', 'ndjson', '--once', '--all', ...fast, ...v2])
   assert.equal(r.code, 0, r.stderr)
-  const rows = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as {name: string})
+  const rows = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as {name: string})
   assert.deepEqual(rows.map((x) => x.name).sort(), ['/', '/docker', '/docker/c1'])
 })
 
@@ -82,7 +118,10 @@ test('empty state: a friendly line saying where it looked', async () => {
   const root = fixtures + 'cgroup_v2/empty'
   const r = await runCli(['stats', '--once', '--interval', '100ms', '--cgroup-root', root])
   assert.equal(r.code, 0, r.stderr)
-  assert.match(r.stdout, new RegExp(`No containers found under ${root} \\(hierarchies: unified\\); idle raw cgroups and / are hidden; --all shows them\\.`))
+  assert.match(
+    r.stdout,
+    new RegExp(`No containers found under ${root} \\(hierarchies: unified\\); idle raw cgroups and / are hidden; --all shows them\\.`),
+  )
   const filtered = await runCli(['stats', '--once', ...fast, ...v2, '--filter', 'factory=docker'])
   assert.match(filtered.stdout, /No containers found .*nothing matched the filters or depth given/)
   const json = await runCli(['stats', '--json', '--interval', '100ms', '--cgroup-root', root])
@@ -92,7 +131,14 @@ test('empty state: a friendly line saying where it looked', async () => {
 
 test('--filter prefix and label', async () => {
   const r = await runCli(['stats', '--format', 'ndjson', '--once', '--all', ...fast, ...v2, '--filter', 'prefix=/docker'])
-  assert.deepEqual(r.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as {name: string}).name).sort(), ['/docker', '/docker/c1'])
+  assert.deepEqual(
+    r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as {name: string}).name)
+      .sort(),
+    ['/docker', '/docker/c1'],
+  )
   const labelled = await runCli(['stats', '--format', 'ndjson', '--once', ...fast, ...v2, '--filter', 'label=app=web'])
   assert.equal(labelled.stdout, '', 'raw cgroups have no labels')
 })
@@ -144,42 +190,60 @@ function hasTmux(): boolean {
   return spawnSync('tmux', ['-V']).status === 0
 }
 
-test('in a terminal the table is redrawn in place', {skip: hasTmux() ? undefined : 'tmux is not installed (apt-get install tmux)'}, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cadv-tmux-'))
-  const socket = join(dir, 'sock')
-  const tmux = (...a: string[]): string => execFileSync('tmux', ['-S', socket, ...a], {encoding: 'utf8'})
-  const cmd = [process.execPath, CADV, 'stats', '--interval', '300ms', '--all', ...v2].map((a) => `'${a}'`).join(' ')
-  try {
-    tmux('new-session', '-d', '-x', '150', '-y', '30', cmd)
-    const capture = (): string => tmux('capture-pane', '-p', '-S', '-100')
-    // Wait for the first frame (start-up is slow on a loaded machine), then for a redraw.
-    let first = capture()
-    for (let i = 0; i < 100 && !/^\/docker\/c1 /m.test(first); i++) {
-      await new Promise((r) => setTimeout(r, 100))
-      first = capture()
+test(
+  'in a terminal the table is redrawn in place',
+  {skip: hasTmux() ? undefined : 'tmux is not installed (apt-get install tmux)'},
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cadv-tmux-'))
+    const socket = join(dir, 'sock')
+    const tmux = (...a: string[]): string => execFileSync('tmux', ['-S', socket, ...a], {encoding: 'utf8'})
+    const cmd = [process.execPath, CADV, 'stats', '--interval', '300ms', '--all', ...v2].map((a) => `'${a}'`).join(' ')
+    try {
+      tmux('new-session', '-d', '-x', '150', '-y', '30', cmd)
+      const capture = (): string => tmux('capture-pane', '-p', '-S', '-100')
+      // Wait for the first frame (start-up is slow on a loaded machine), then for a redraw.
+      let first = capture()
+      for (let i = 0; i < 100 && !/^\/docker\/c1 /m.test(first); i++) {
+        await new Promise((r) => setTimeout(r, 100))
+        first = capture()
+      }
+      await new Promise((r) => setTimeout(r, 1000))
+      const second = capture()
+      for (const screen of [first, second]) {
+        assert.equal(screen.match(/^cadv stats /gm)?.length, 1, `one header on screen and in the scrollback:\n${screen}`)
+        assert.equal(screen.match(/^CONTAINER /gm)?.length, 1, screen)
+        assert.equal(screen.match(/^\/docker\/c1 /gm)?.length, 1, screen)
+        assert.ok(screen.startsWith('cadv stats '), 'the table starts at the top of the screen')
+      }
+      const stamp = (s: string): string => /^cadv stats {2}(\S+)/.exec(s)![1]!
+      assert.notEqual(stamp(first), stamp(second), 'the table was redrawn')
+    } finally {
+      spawnSync('tmux', ['-S', socket, 'kill-server'])
+      rmSync(dir, {recursive: true, force: true})
     }
-    await new Promise((r) => setTimeout(r, 1000))
-    const second = capture()
-    for (const screen of [first, second]) {
-      assert.equal(screen.match(/^cadv stats /gm)?.length, 1, `one header on screen and in the scrollback:\n${screen}`)
-      assert.equal(screen.match(/^CONTAINER /gm)?.length, 1, screen)
-      assert.equal(screen.match(/^\/docker\/c1 /gm)?.length, 1, screen)
-      assert.ok(screen.startsWith('cadv stats '), 'the table starts at the top of the screen')
-    }
-    const stamp = (s: string): string => /^cadv stats {2}(\S+)/.exec(s)![1]!
-    assert.notEqual(stamp(first), stamp(second), 'the table was redrawn')
-  } finally {
-    spawnSync('tmux', ['-S', socket, 'kill-server'])
-    rmSync(dir, {recursive: true, force: true})
-  }
-})
+  },
+)
 
-test('the runtimes\' resolver decides what is tracked: --docker-only hides raw cgroups unless whitelisted', async () => {
+test("the runtimes' resolver decides what is tracked: --docker-only hides raw cgroups unless whitelisted", async () => {
   const none = await runCli(['stats', '--once', '--docker-only', ...fast, ...v2])
   assert.equal(none.code, 0, none.stderr)
   assert.match(none.stdout, /No containers found/)
-  const listed = await runCli(['stats', '--format', 'ndjson', '--once', '--docker-only', '--raw-cgroup-prefix-whitelist', '/docker', ...fast, ...v2])
-  assert.deepEqual(listed.stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as {name: string; factory: string})), [
-    {...(JSON.parse(listed.stdout.trimEnd().split('\n')[0]!) as object), name: '/docker/c1', factory: 'raw'},
+  const listed = await runCli([
+    'stats',
+    '--format',
+    'ndjson',
+    '--once',
+    '--docker-only',
+    '--raw-cgroup-prefix-whitelist',
+    '/docker',
+    ...fast,
+    ...v2,
   ])
+  assert.deepEqual(
+    listed.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as {name: string; factory: string}),
+    [{...(JSON.parse(listed.stdout.trimEnd().split('\n')[0]!) as object), name: '/docker/c1', factory: 'raw'}],
+  )
 })

@@ -100,7 +100,9 @@ export class TestCgroups {
   /** Kills what we started, then removes our whole tree deepest first. Safe to call twice. */
   async cleanup(): Promise<void> {
     for (const child of this.children) child.kill('SIGKILL')
-    await Promise.all([...this.children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))))
+    await Promise.all(
+      [...this.children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))),
+    )
     for (const h of this.hierarchies) killProcsUnder(this.dir(h))
     for (let attempt = 0; attempt < 50; attempt++) {
       let left = 0

@@ -27,7 +27,9 @@ export class EventLog {
 
   /** `+name` / `-name` in order, with names relative to the root (`+a/b`, `-a`). */
   sequence(): string[] {
-    return this.events.map((e) => `${e.type === 'ContainerAdd' ? '+' : '-'}${e.name === this.root ? '' : e.name.slice(this.root.length + 1)}`)
+    return this.events.map(
+      (e) => `${e.type === 'ContainerAdd' ? '+' : '-'}${e.name === this.root ? '' : e.name.slice(this.root.length + 1)}`,
+    )
   }
 
   async until(what: string, done: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -127,9 +127,10 @@ export function parseExposition(text: string, format: Format): Map<string, Parse
       }
       const f = family(m[2]!, where)
       if (m[1] === 'TYPE') {
-        const types = format === 'openmetrics'
-          ? ['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']
-          : ['counter', 'gauge', 'histogram', 'summary', 'untyped']
+        const types =
+          format === 'openmetrics'
+            ? ['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'info', 'stateset', 'unknown']
+            : ['counter', 'gauge', 'histogram', 'summary', 'untyped']
         if (!types.includes(m[3]!)) throw new Error(`${where}: bad type ${m[3]}`)
         if (f.samples.length > 0) throw new Error(`${where}: TYPE after samples of ${f.name}`)
         f.type = m[3]!

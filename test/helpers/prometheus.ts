@@ -57,12 +57,16 @@ export class TestPrometheus {
       ]),
     ].join('\n')
     writeFileSync(join(this.dir, 'prometheus.yml'), `${config}\n`)
-    this.child = spawn(PROMETHEUS, [
-      `--config.file=${join(this.dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(this.dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${this.port}`,
-      '--log.level=warn',
-    ], {stdio: ['ignore', 'ignore', 'pipe']})
+    this.child = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(this.dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(this.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${this.port}`,
+        '--log.level=warn',
+      ],
+      {stdio: ['ignore', 'ignore', 'pipe']},
+    )
     this.child.stderr!.on('data', (d: Buffer) => (this.log = (this.log + d.toString()).slice(-20_000)))
     const deadline = Date.now() + 30_000
     for (;;) {
@@ -81,7 +85,11 @@ export class TestPrometheus {
   /** An instant PromQL query; the result vector. */
   async query(promql: string): Promise<Array<{metric: Record<string, string>; value: [number, string]}>> {
     const res = await fetch(`http://127.0.0.1:${this.port}/api/v1/query?query=${encodeURIComponent(promql)}`)
-    const body = (await res.json()) as {status: string; error?: string; data: {result: Array<{metric: Record<string, string>; value: [number, string]}>}}
+    const body = (await res.json()) as {
+      status: string
+      error?: string
+      data: {result: Array<{metric: Record<string, string>; value: [number, string]}>}
+    }
     if (body.status !== 'success') throw new Error(`query ${promql}: ${body.error}`)
     return body.data.result
   }

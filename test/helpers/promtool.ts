@@ -16,7 +16,10 @@ export function promtoolProblems(exposition: string): string[] {
   const res = spawnSync(PROMTOOL, ['check', 'metrics'], {input: exposition, encoding: 'utf8'})
   if (res.error) throw res.error
   const out = `${res.stdout}${res.stderr}`
-  return out.split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  return out
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
 }
 
 /**

@@ -17,7 +17,19 @@
  */
 import {execFile, execFileSync, spawn} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
-import {existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, symlinkSync, writeFileSync, copyFileSync, closeSync} from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  rmdirSync,
+  symlinkSync,
+  writeFileSync,
+  copyFileSync,
+  closeSync,
+} from 'node:fs'
 import {join} from 'node:path'
 import {promisify} from 'node:util'
 
@@ -41,7 +53,19 @@ const BINARIES: Record<RuntimeName, string[]> = {
 }
 
 /** Directories under /run and /var the runtimes create outside our work dir. */
-const SHARED_DIRS = ['/run/mount', '/run/containerd', '/run/docker', '/run/runc', '/run/libpod', '/run/podman', '/run/containers', '/run/netns', '/var/lib/containers', '/var/lib/cni', '/run/crun']
+const SHARED_DIRS = [
+  '/run/mount',
+  '/run/containerd',
+  '/run/docker',
+  '/run/runc',
+  '/run/libpod',
+  '/run/podman',
+  '/run/containers',
+  '/run/netns',
+  '/var/lib/containers',
+  '/var/lib/cni',
+  '/run/crun',
+]
 
 function onPath(bin: string): boolean {
   if (bin.startsWith('/')) return existsSync(bin)
@@ -52,7 +76,8 @@ function onPath(bin: string): boolean {
 export function runtimeSkipReason(names: RuntimeName[]): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root to run container runtimes (CI runs as root)'
   const missing = [...new Set(names.flatMap((n) => BINARIES[n]).concat('busybox'))].filter((b) => !onPath(b))
-  if (missing.length > 0) return `runtime binaries missing: ${missing.join(', ')} (apt-get install runc busybox-static containerd podman docker.io)`
+  if (missing.length > 0)
+    return `runtime binaries missing: ${missing.join(', ')} (apt-get install runc busybox-static containerd podman docker.io)`
   try {
     discoverCgroups()
   } catch (err) {
@@ -148,11 +173,16 @@ export class Runtimes {
   /** The runtime flags that point cadv at these daemons (absent ones at a path that does not exist). */
   cadvFlags(): string[] {
     return [
-      '--docker', `unix://${this.dockerSocket}`,
-      '--podman', `unix://${this.podmanSocket}`,
-      '--containerd', this.containerdSocket,
-      '--containerd-namespace', this.namespace,
-      '--crio', join(this.dir, 'crio-absent.sock'),
+      '--docker',
+      `unix://${this.dockerSocket}`,
+      '--podman',
+      `unix://${this.podmanSocket}`,
+      '--containerd',
+      this.containerdSocket,
+      '--containerd-namespace',
+      this.namespace,
+      '--crio',
+      join(this.dir, 'crio-absent.sock'),
     ]
   }
 
@@ -176,7 +206,9 @@ export class Runtimes {
     if (existsSync(join(this.dir, 'image.tar'))) return
     for (const d of ['bin', 'proc', 'sys', 'dev', 'tmp', 'etc', 'root']) mkdirSync(join(rootfs, d), {recursive: true})
     copyFileSync('/bin/busybox', join(rootfs, 'bin', 'busybox'))
-    const applets = execFileSyncText('/bin/busybox', ['--list']).split('\n').filter((a) => a && a !== 'busybox')
+    const applets = execFileSyncText('/bin/busybox', ['--list'])
+      .split('\n')
+      .filter((a) => a && a !== 'busybox')
     for (const a of applets) symlinkSync('busybox', join(rootfs, 'bin', a))
     writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\n')
     writeFileSync(join(rootfs, 'etc', 'group'), 'root:x:0:\n')
@@ -188,7 +220,11 @@ export class Runtimes {
     const config = JSON.stringify({
       architecture: process.arch === 'arm64' ? 'arm64' : 'amd64',
       os: 'linux',
-      config: {Env: ['PATH=/bin', 'CADV_IMAGE_ENV=1'], Cmd: ['/bin/sh', '-c', 'while true; do sleep 1; done'], Labels: {'cadv.image': 'busybox'}},
+      config: {
+        Env: ['PATH=/bin', 'CADV_IMAGE_ENV=1'],
+        Cmd: ['/bin/sh', '-c', 'while true; do sleep 1; done'],
+        Labels: {'cadv.image': 'busybox'},
+      },
       rootfs: {type: 'layers', diff_ids: [`sha256:${diff}`]},
       history: [{created_by: 'cadv test harness'}],
       created: '2026-01-01T00:00:00Z',
@@ -252,16 +288,28 @@ export class Runtimes {
     mkdirSync(join(base, 'cli'), {recursive: true})
     writeFileSync(join(base, 'daemon.json'), '{}\n')
     const d = this.spawnDaemon('docker', 'dockerd', [
-      '--config-file', join(base, 'daemon.json'),
-      '--data-root', join(base, 'data'),
-      '--exec-root', join(base, 'exec'),
-      '--pidfile', join(base, 'dockerd.pid'),
-      '--host', `unix://${this.dockerSocket}`,
-      '--containerd', this.containerdSocket,
-      '--iptables=false', '--ip-forward=false', '--ip-masq=false', '--bridge=none',
-      '--exec-opt', 'native.cgroupdriver=cgroupfs',
-      '--cgroup-parent', `${this.cgroupParent}/docker`,
-      '--storage-driver', 'overlay2',
+      '--config-file',
+      join(base, 'daemon.json'),
+      '--data-root',
+      join(base, 'data'),
+      '--exec-root',
+      join(base, 'exec'),
+      '--pidfile',
+      join(base, 'dockerd.pid'),
+      '--host',
+      `unix://${this.dockerSocket}`,
+      '--containerd',
+      this.containerdSocket,
+      '--iptables=false',
+      '--ip-forward=false',
+      '--ip-masq=false',
+      '--bridge=none',
+      '--exec-opt',
+      'native.cgroupdriver=cgroupfs',
+      '--cgroup-parent',
+      `${this.cgroupParent}/docker`,
+      '--storage-driver',
+      'overlay2',
     ])
     await waitFor('dockerd', () => ping(this.dockerSocket), 60_000, d.log)
     await this.docker(['load', '-i', join(this.dir, 'image.tar')])
@@ -269,7 +317,18 @@ export class Runtimes {
 
   private podmanGlobal(): string[] {
     const base = join(this.dir, 'podman')
-    return ['--root', join(base, 'root'), '--runroot', join(base, 'runroot'), '--tmpdir', join(base, 'tmp'), '--cgroup-manager', 'cgroupfs', '--events-backend', 'file']
+    return [
+      '--root',
+      join(base, 'root'),
+      '--runroot',
+      join(base, 'runroot'),
+      '--tmpdir',
+      join(base, 'tmp'),
+      '--cgroup-manager',
+      'cgroupfs',
+      '--events-backend',
+      'file',
+    ]
   }
 
   private podmanEnv(): NodeJS.ProcessEnv {
@@ -284,7 +343,7 @@ export class Runtimes {
       join(base, 'containers.conf'),
       [
         '[containers]',
-        '# no CAP_SYS_RESOURCE on the CI machine: podman\'s default nofile=1048576 would fail in runc',
+        "# no CAP_SYS_RESOURCE on the CI machine: podman's default nofile=1048576 would fail in runc",
         'default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]',
         'netns = "none"',
         '[network]',
@@ -297,7 +356,12 @@ export class Runtimes {
       ].join('\n'),
     )
     await this.podman(['load', '-i', join(this.dir, 'image.tar')])
-    const d = this.spawnDaemon('podman', 'podman', [...this.podmanGlobal(), 'system', 'service', '--time=0', `unix://${this.podmanSocket}`], this.podmanEnv())
+    const d = this.spawnDaemon(
+      'podman',
+      'podman',
+      [...this.podmanGlobal(), 'system', 'service', '--time=0', `unix://${this.podmanSocket}`],
+      this.podmanEnv(),
+    )
     await waitFor('podman service', () => ping(this.podmanSocket), 30_000, d.log)
   }
 
@@ -332,7 +396,9 @@ export class Runtimes {
 
   /** `docker run -d`; returns the 64-hex id. Its cgroup: `<parent>/docker/<id>`. */
   async runDocker(o: RunOptions = {}): Promise<string> {
-    const id = (await this.docker(['run', '-d', '--network', 'none', ...(o.name ? ['--name', o.name] : []), ...Runtimes.flags(o), IMAGE])).trim()
+    const id = (
+      await this.docker(['run', '-d', '--network', 'none', ...(o.name ? ['--name', o.name] : []), ...Runtimes.flags(o), IMAGE])
+    ).trim()
     this.made.docker.add(id)
     return id
   }
@@ -345,7 +411,17 @@ export class Runtimes {
   /** `podman run -d`; its cgroup: `<parent>/libpod_parent/libpod-<id>` (conmon beside it in `conmon`). */
   async runPodman(o: RunOptions = {}): Promise<string> {
     const id = (
-      await this.podman(['run', '-d', '--network', 'none', '--cgroup-parent', `${this.cgroupParent}/libpod_parent`, ...(o.name ? ['--name', o.name] : []), ...Runtimes.flags(o), IMAGE])
+      await this.podman([
+        'run',
+        '-d',
+        '--network',
+        'none',
+        '--cgroup-parent',
+        `${this.cgroupParent}/libpod_parent`,
+        ...(o.name ? ['--name', o.name] : []),
+        ...Runtimes.flags(o),
+        IMAGE,
+      ])
     ).trim()
     this.made.podman.add(id)
     return id
@@ -378,7 +454,10 @@ export class Runtimes {
   async removeCtr(id: string): Promise<void> {
     await this.ctr(['-n', this.namespace, 'task', 'kill', '-s', 'SIGKILL', id]).catch(() => '')
     for (let i = 0; i < 50; i++) {
-      const ok = await this.ctr(['-n', this.namespace, 'task', 'rm', id]).then(() => true, (e: Error) => /not found/i.test(e.message))
+      const ok = await this.ctr(['-n', this.namespace, 'task', 'rm', id]).then(
+        () => true,
+        (e: Error) => /not found/i.test(e.message),
+      )
       if (ok) break
       await sleep(100)
     }
@@ -416,7 +495,9 @@ export class Runtimes {
     const err = join(this.dir, 'runc.err')
     const fd = openSync(err, 'a')
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn('runc', ['--root', join(this.dir, 'runc'), 'run', '-d', '--bundle', bundle, id], {stdio: ['ignore', 'ignore', fd]})
+      const child = spawn('runc', ['--root', join(this.dir, 'runc'), 'run', '-d', '--bundle', bundle, id], {
+        stdio: ['ignore', 'ignore', fd],
+      })
       child.on('error', reject)
       child.on('exit', resolve)
     }).finally(() => closeSync(fd))
@@ -427,7 +508,10 @@ export class Runtimes {
   async removeRunc(id: string): Promise<void> {
     await run('runc', ['--root', join(this.dir, 'runc'), 'kill', id, 'KILL']).catch(() => undefined)
     for (let i = 0; i < 50; i++) {
-      const ok = await run('runc', ['--root', join(this.dir, 'runc'), 'delete', '-f', id]).then(() => true, () => false)
+      const ok = await run('runc', ['--root', join(this.dir, 'runc'), 'delete', '-f', id]).then(
+        () => true,
+        () => false,
+      )
       if (ok) break
       await sleep(100)
     }

@@ -23,13 +23,22 @@ function fixture(driver: () => string, requests: {path: string; host: string}[])
       res.writeHead(status, {'content-type': 'application/json'})
       res.end(JSON.stringify(body))
     }
-    if (req.url === '/info') return json(200, {storage_driver: 'overlay', storage_root: '/var/lib/containers/storage', storage_image: '', cgroup_driver: driver(), default_id_mappings: {}})
+    if (req.url === '/info')
+      return json(200, {
+        storage_driver: 'overlay',
+        storage_root: '/var/lib/containers/storage',
+        storage_image: '',
+        cgroup_driver: driver(),
+        default_id_mappings: {},
+      })
     if (req.url === `/containers/${ID}`) {
       return json(200, {
         name: 'k8s_app_web-0_default_1b2c3d4e-5f60-4718-92a3-b4c5d6e7f809_1',
         pid: 4321,
         image: 'registry.local/web:1.2',
         image_ref: 'registry.local/web@sha256:00',
+        // As CRI-O sends it: nanoseconds as a JSON number, beyond what a double holds exactly.
+        // eslint-disable-next-line no-loss-of-precision
         created_time: 1764115200123456789,
         labels: {'io.kubernetes.container.name': 'app', 'io.kubernetes.pod.name': 'web-0'},
         annotations: {'io.kubernetes.container.restartCount': '3'},
@@ -41,7 +50,7 @@ function fixture(driver: () => string, requests: {path: string; host: string}[])
     }
     if (req.url === '/containers/broken') return json(500, {message: 'boom'})
     res.writeHead(404, {'content-type': 'text/plain'})
-    res.end('can\'t find the container with id')
+    res.end("can't find the container with id")
   }
 }
 
@@ -73,12 +82,20 @@ describe('CRI-O client against a protocol fixture', () => {
     assert.equal(await c.getContainer('f'.repeat(64)), null, '404 is "unknown", not an error')
     await assert.rejects(c.getContainer('broken'), /HTTP 500/)
     assert.ok(requests.every((r) => r.host === 'crio'))
-    assert.deepEqual(requests.slice(0, 2).map((r) => r.path), ['/info', `/containers/${ID}`])
+    assert.deepEqual(
+      requests.slice(0, 2).map((r) => r.path),
+      ['/info', `/containers/${ID}`],
+    )
   })
 
   test('resolver: a systemd-driver container is accepted with its metadata; its sandbox is ignored', async () => {
     driver = 'systemd'
-    const r = createResolver({crio: {endpoint: sock}, docker: {endpoint: '/nonexistent/d'}, podman: {endpoint: '/nonexistent/p'}, containerd: {endpoint: '/nonexistent/c'}})
+    const r = createResolver({
+      crio: {endpoint: sock},
+      docker: {endpoint: '/nonexistent/d'},
+      podman: {endpoint: '/nonexistent/p'},
+      containerd: {endpoint: '/nonexistent/c'},
+    })
     try {
       const slice = '/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1b2c3d4e_5f60_4718_92a3_b4c5d6e7f809.slice'
       const c = await r.resolve(`${slice}/crio-${ID}.scope`)
@@ -100,7 +117,21 @@ describe('CRI-O client against a protocol fixture', () => {
 
   test('CLI: --crio points cadv resolve at the socket; cgroupfs driver accepts crio-<id>', async () => {
     driver = 'cgroupfs'
-    const res = await runCli(['resolve', '--json', '--crio', sock, '--docker', 'unix:///nonexistent/d', '--podman', 'unix:///nonexistent/p', '--containerd', '/nonexistent/c', '--expect', 'crio', `/kubepods/besteffort/pod1b2c3d4e-5f60-4718-92a3-b4c5d6e7f809/crio-${ID}`])
+    const res = await runCli([
+      'resolve',
+      '--json',
+      '--crio',
+      sock,
+      '--docker',
+      'unix:///nonexistent/d',
+      '--podman',
+      'unix:///nonexistent/p',
+      '--containerd',
+      '/nonexistent/c',
+      '--expect',
+      'crio',
+      `/kubepods/besteffort/pod1b2c3d4e-5f60-4718-92a3-b4c5d6e7f809/crio-${ID}`,
+    ])
     assert.equal(res.code, 0, res.stderr)
     const d = JSON.parse(res.stdout)
     assert.equal(d.factory, 'crio')

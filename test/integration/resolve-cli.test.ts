@@ -11,7 +11,14 @@ import {runCli} from '../helpers/cli.js'
 import {startHungSocket, type HungSocket} from '../helpers/hung-socket.js'
 
 const ID = '4b1ed3b8'.repeat(8)
-const ABSENT_BUT_DOCKER = ['--podman', 'unix:///nonexistent/podman.sock', '--containerd', '/nonexistent/containerd.sock', '--crio', '/nonexistent/crio.sock']
+const ABSENT_BUT_DOCKER = [
+  '--podman',
+  'unix:///nonexistent/podman.sock',
+  '--containerd',
+  '/nonexistent/containerd.sock',
+  '--crio',
+  '/nonexistent/crio.sock',
+]
 const ABSENT = ['--docker', 'unix:///nonexistent/docker.sock', ...ABSENT_BUT_DOCKER]
 
 let root: string
@@ -43,9 +50,18 @@ describe('cadv resolve', () => {
   test('names from stdin come back in order, one NDJSON line each', async () => {
     const names = [`/docker/${ID}`, '/', '/system.slice/x.mount', '/kubepods/burstable/pod1', `/libpod_parent/libpod-${ID}`]
     const r = await runCli(['resolve', '-', '--json', ...ABSENT], {input: names.join('\n') + '\n\n'})
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
-    assert.deepEqual(out.map((d) => d.name), names)
-    assert.deepEqual(out.map((d) => d.factory), ['raw', 'raw', 'systemd', 'raw', 'raw'])
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    assert.deepEqual(
+      out.map((d) => d.name),
+      names,
+    )
+    assert.deepEqual(
+      out.map((d) => d.factory),
+      ['raw', 'raw', 'systemd', 'raw', 'raw'],
+    )
     // the .mount is ignored, so not every name was accepted
     assert.equal(r.code, 1)
     const docker = out[0].checks
@@ -57,12 +73,31 @@ describe('cadv resolve', () => {
     const raw = await runCli(['resolve', '--expect', 'docker', `/docker/${ID}`, ...ABSENT])
     assert.equal(raw.code, 1)
     assert.match(raw.stdout, /: raw, accepted/)
-    const ok = await runCli(['resolve', '--offline', '--expect', 'docker', '--expect', 'podman', `/docker/${ID}`, `/libpod_parent/libpod-${ID}`])
+    const ok = await runCli([
+      'resolve',
+      '--offline',
+      '--expect',
+      'docker',
+      '--expect',
+      'podman',
+      `/docker/${ID}`,
+      `/libpod_parent/libpod-${ID}`,
+    ])
     assert.equal(ok.code, 0, ok.stdout)
   })
 
   test('bad input: one line each, exit 2, the good names still printed', async () => {
-    const r = await runCli(['resolve', '--offline', '--cgroup-root', root, 'relative', '/etc/passwd', join(root, 'README'), '/a/../b', `/docker/${ID}`])
+    const r = await runCli([
+      'resolve',
+      '--offline',
+      '--cgroup-root',
+      root,
+      'relative',
+      '/etc/passwd',
+      join(root, 'README'),
+      '/a/../b',
+      `/docker/${ID}`,
+    ])
     assert.equal(r.code, 2)
     const errors = r.stderr.trim().split('\n')
     assert.equal(errors.length, 4, r.stderr)
@@ -106,18 +141,31 @@ describe('a runtime that accepts and never answers', () => {
       {input: names.join('\n'), timeoutMs: 20_000},
     )
     assert.equal(r.signal, null, 'finished on its own')
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
-    assert.deepEqual(out.map((d) => d.name), names)
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    assert.deepEqual(
+      out.map((d) => d.name),
+      names,
+    )
     assert.ok(out.every((d) => d.factory === 'raw'))
     const reasons = out.map((d) => d.checks[0].reason as string)
-    for (const reason of reasons) assert.match(reason, new RegExp(`^unreachable: unix://${sock} \\((no answer within 300 ms|timed out .* s ago; not asked again for \\d+ s)\\)$`))
+    for (const reason of reasons)
+      assert.match(
+        reason,
+        new RegExp(`^unreachable: unix://${sock} \\((no answer within 300 ms|timed out .* s ago; not asked again for \\d+ s)\\)$`),
+      )
     // At most one batch of concurrent calls (16 per runtime) waited; everything after was skipped.
     const waited = reasons.filter((x) => x.includes('no answer within')).length
     assert.ok(waited >= 1 && waited <= 16, `${waited} calls waited for the timeout`)
-    const later = await runCli(['resolve', '--json', ...ABSENT_BUT_DOCKER, '--docker', `unix://${sock}`, '--docker-timeout', '300ms', '-'], {
-      input: `/docker/${ID}\n`,
-      timeoutMs: 20_000,
-    })
+    const later = await runCli(
+      ['resolve', '--json', ...ABSENT_BUT_DOCKER, '--docker', `unix://${sock}`, '--docker-timeout', '300ms', '-'],
+      {
+        input: `/docker/${ID}\n`,
+        timeoutMs: 20_000,
+      },
+    )
     assert.match(JSON.parse(later.stdout).checks[0].reason, /no answer within 300 ms/)
   })
 })

@@ -81,46 +81,59 @@ function writeWebConfig(file: string, users: Record<string, string>, clientAuth 
   writeFileSync(file, `${lines.join('\n')}\n`)
 }
 
-test('TLS with client certificates and bcrypt basic auth: the right client in, the wrong ones out; reload on change', {skip: skipTls}, async () => {
-  const file = join(dir, 'web.yml')
-  writeWebConfig(file, {prom: bcrypt.hashSync('s3cret', 10)})
-  const serve = await new ServeProcess(['--web-config-file', file, '--housekeeping-interval', '500ms', ...ONLY_ROOT]).ready()
-  try {
-    assert.match(serve.url, /^https:/)
-    const good = {cert: pki.clientCert, key: pki.clientKey}
-    const ok = await get(serve.port, '/metrics', {...good, auth: basic('prom', 's3cret')})
-    assert.equal(ok.status, 200)
-    assert.match(ok.body, /^container_last_seen\{id="\/"\}/m)
-    for (const auth of [basic('prom', 'wrong'), basic('nobody', 's3cret'), undefined]) {
-      const denied = await get(serve.port, '/metrics', {...good, ...(auth ? {auth} : {})})
-      assert.equal(denied.status, 401)
-      assert.equal(denied.body, 'Unauthorized\n', 'a 401 says nothing else')
-    }
-    assert.equal((await get(serve.port, '/healthz', good)).status, 401, 'every route needs credentials')
-    await assert.rejects(get(serve.port, '/metrics', {cert: pki.wrongCert, key: pki.wrongKey, auth: basic('prom', 's3cret')}), 'a client certificate from another CA is refused')
-    await assert.rejects(get(serve.port, '/metrics', {auth: basic('prom', 's3cret')}), 'no client certificate is refused')
-    // Plain HTTP on the TLS port gets no metrics.
-    const plain = await fetch(`http://127.0.0.1:${serve.port}/metrics`).then((r) => r.status, () => 0)
-    assert.notEqual(plain, 200)
+test(
+  'TLS with client certificates and bcrypt basic auth: the right client in, the wrong ones out; reload on change',
+  {skip: skipTls},
+  async () => {
+    const file = join(dir, 'web.yml')
+    writeWebConfig(file, {prom: bcrypt.hashSync('s3cret', 10)})
+    const serve = await new ServeProcess(['--web-config-file', file, '--housekeeping-interval', '500ms', ...ONLY_ROOT]).ready()
+    try {
+      assert.match(serve.url, /^https:/)
+      const good = {cert: pki.clientCert, key: pki.clientKey}
+      const ok = await get(serve.port, '/metrics', {...good, auth: basic('prom', 's3cret')})
+      assert.equal(ok.status, 200)
+      assert.match(ok.body, /^container_last_seen\{id="\/"\}/m)
+      for (const auth of [basic('prom', 'wrong'), basic('nobody', 's3cret'), undefined]) {
+        const denied = await get(serve.port, '/metrics', {...good, ...(auth ? {auth} : {})})
+        assert.equal(denied.status, 401)
+        assert.equal(denied.body, 'Unauthorized\n', 'a 401 says nothing else')
+      }
+      assert.equal((await get(serve.port, '/healthz', good)).status, 401, 'every route needs credentials')
+      await assert.rejects(
+        get(serve.port, '/metrics', {cert: pki.wrongCert, key: pki.wrongKey, auth: basic('prom', 's3cret')}),
+        'a client certificate from another CA is refused',
+      )
+      await assert.rejects(get(serve.port, '/metrics', {auth: basic('prom', 's3cret')}), 'no client certificate is refused')
+      // Plain HTTP on the TLS port gets no metrics.
+      const plain = await fetch(`http://127.0.0.1:${serve.port}/metrics`).then(
+        (r) => r.status,
+        () => 0,
+      )
+      assert.notEqual(plain, 200)
 
-    // Change the password; the file is re-read within about a second.
-    writeWebConfig(file, {prom: bcrypt.hashSync('n3w', 10)})
-    const deadline = Date.now() + 10_000
-    while ((await get(serve.port, '/healthz', {...good, auth: basic('prom', 'n3w')})).status !== 200) {
-      assert.ok(Date.now() < deadline, 'new password never accepted')
-      await new Promise((r) => setTimeout(r, 200))
+      // Change the password; the file is re-read within about a second.
+      writeWebConfig(file, {prom: bcrypt.hashSync('n3w', 10)})
+      const deadline = Date.now() + 10_000
+      while ((await get(serve.port, '/healthz', {...good, auth: basic('prom', 'n3w')})).status !== 200) {
+        assert.ok(Date.now() < deadline, 'new password never accepted')
+        await new Promise((r) => setTimeout(r, 200))
+      }
+      assert.equal((await get(serve.port, '/healthz', {...good, auth: basic('prom', 's3cret')})).status, 401)
+      // A broken file refuses everything (fail closed) until it is fixed.
+      writeFileSync(file, 'tls_server_config: [not, a, mapping\n')
+      await new Promise((r) => setTimeout(r, 1200))
+      const broken = await get(serve.port, '/healthz', {...good, auth: basic('prom', 'n3w')}).then(
+        (r) => r.status,
+        () => 0,
+      )
+      assert.notEqual(broken, 200)
+      assert.match(serve.stderr, /web config/)
+    } finally {
+      assert.equal(await serve.stop(), 0)
     }
-    assert.equal((await get(serve.port, '/healthz', {...good, auth: basic('prom', 's3cret')})).status, 401)
-    // A broken file refuses everything (fail closed) until it is fixed.
-    writeFileSync(file, 'tls_server_config: [not, a, mapping\n')
-    await new Promise((r) => setTimeout(r, 1200))
-    const broken = await get(serve.port, '/healthz', {...good, auth: basic('prom', 'n3w')}).then((r) => r.status, () => 0)
-    assert.notEqual(broken, 200)
-    assert.match(serve.stderr, /web config/)
-  } finally {
-    assert.equal(await serve.stop(), 0)
-  }
-})
+  },
+)
 
 test('a bad web config is refused at start with one line and exit 2', async () => {
   const file = join(dir, 'bad.yml')
@@ -177,7 +190,9 @@ test('--max-requests: scrapes beyond the limit get 503; a slow request times out
     assert.equal((await fetch(`${serve.url}/healthz`)).status, 200, 'the limit is for scrapes only')
     // The held request finishes: its scrape is answered and the slot frees up.
     held.socket.write('hello')
-    const reply = await Promise.race([held.reply, new Promise<string>((r) => setTimeout(() => r(''), 3000))]).then(async (first) => first || (held.socket.end(), held.reply))
+    const reply = await Promise.race([held.reply, new Promise<string>((r) => setTimeout(() => r(''), 3000))]).then(
+      async (first) => first || (held.socket.end(), held.reply),
+    )
     assert.match(reply, /^HTTP\/1\.1 200/)
     // The refusal is counted, as promhttp counts its own.
     assert.match(reply, /^cadv_metric_handler_requests_total\{code="503"\} 1$/m)

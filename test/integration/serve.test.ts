@@ -18,10 +18,18 @@ let serve: ServeProcess
 /** A cgroup name with a quote, a backslash, braces and non-ASCII (the kernel refuses newlines). */
 const WEIRD = 'q"uo\\te {ünï} 🐳'
 
-async function scrape(headers: Record<string, string> = {}): Promise<{status: number; type: string; text: string; raw: Buffer; encoding: string | null}> {
+async function scrape(
+  headers: Record<string, string> = {},
+): Promise<{status: number; type: string; text: string; raw: Buffer; encoding: string | null}> {
   const res = await fetch(`${serve.url}/metrics`, {headers})
   const raw = Buffer.from(await res.arrayBuffer())
-  return {status: res.status, type: res.headers.get('content-type') ?? '', text: raw.toString('utf8'), raw, encoding: res.headers.get('content-encoding')}
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    text: raw.toString('utf8'),
+    raw,
+    encoding: res.headers.get('content-encoding'),
+  }
 }
 
 function cpuSeconds(text: string, id: string): number {
@@ -38,7 +46,14 @@ before(async () => {
   tc.mkdir(WEIRD)
   tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
   // Only our cgroups (and /): other suites' cgroups on a shared machine must not slow this one.
-  serve = await new ServeProcess(['--housekeeping-interval', '200ms', '--max-housekeeping-interval', '400ms', '--raw-cgroup-prefix-whitelist', tc.root]).ready()
+  serve = await new ServeProcess([
+    '--housekeeping-interval',
+    '200ms',
+    '--max-housekeeping-interval',
+    '400ms',
+    '--raw-cgroup-prefix-whitelist',
+    tc.root,
+  ]).ready()
 })
 
 after(async () => {
@@ -81,7 +96,10 @@ test('an odd cgroup name survives as an id label in both formats', {skip}, async
   const id = tc.name(WEIRD)
   const text = await until('the odd cgroup', async () => {
     const {text} = await scrape()
-    return text.includes('container_memory_usage_bytes{id="') && samples(parseExposition(text, 'prometheus'), 'container_memory_usage_bytes', {id}).length === 1 ? text : undefined
+    return text.includes('container_memory_usage_bytes{id="') &&
+      samples(parseExposition(text, 'prometheus'), 'container_memory_usage_bytes', {id}).length === 1
+      ? text
+      : undefined
   })
   assert.ok(text.includes(`id="${tc.root}/q\\"uo\\\\te {ünï} 🐳"`))
   const om = await scrape({Accept: 'application/openmetrics-text; version=1.0.0'})
@@ -91,11 +109,17 @@ test('an odd cgroup name survives as an id label in both formats', {skip}, async
 test('promtool finds nothing but the cAdvisor names kept for compatibility', {skip: skip ?? promtoolSkipReason()}, async () => {
   const {text} = await scrape()
   assert.ok(text.includes('{ünï} 🐳'), 'the odd cgroup is in what promtool reads')
-  assert.deepEqual(promtoolProblems(text).filter((p) => !KNOWN_CADVISOR_LINT.has(p)), [])
+  assert.deepEqual(
+    promtoolProblems(text).filter((p) => !KNOWN_CADVISOR_LINT.has(p)),
+    [],
+  )
 })
 
 test('OpenMetrics by Accept header (as Prometheus asks), gzip when accepted', {skip}, async () => {
-  const om = await scrape({Accept: 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'})
+  const om = await scrape({
+    Accept:
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+  })
   assert.equal(om.type, 'application/openmetrics-text; version=1.0.0; charset=utf-8')
   const fams = parseExposition(om.text, 'openmetrics')
   assert.equal(fams.get('container_cpu_usage_seconds')?.type, 'counter')
@@ -107,11 +131,13 @@ test('OpenMetrics by Accept header (as Prometheus asks), gzip when accepted', {s
   const res = await import('node:http').then(
     (http) =>
       new Promise<Buffer>((resolve, reject) => {
-        http.get(`${serve.url}/metrics`, {headers: {'Accept-Encoding': 'gzip'}}, (r) => {
-          const chunks: Buffer[] = []
-          r.on('data', (c: Buffer) => chunks.push(c))
-          r.on('end', () => resolve(Buffer.concat(chunks)))
-        }).on('error', reject)
+        http
+          .get(`${serve.url}/metrics`, {headers: {'Accept-Encoding': 'gzip'}}, (r) => {
+            const chunks: Buffer[] = []
+            r.on('data', (c: Buffer) => chunks.push(c))
+            r.on('end', () => resolve(Buffer.concat(chunks)))
+          })
+          .on('error', reject)
       }),
   )
   parseExposition(gunzipSync(res).toString('utf8'), 'prometheus')
@@ -125,7 +151,10 @@ test('landing page, /healthz, JSON API with recent samples, 404s', {skip}, async
   const busy = list.find((c) => c.name === tc.name('busy'))
   assert.ok(busy, 'busy cgroup listed')
   assert.equal(busy.samples.length, 1)
-  const one = (await (await fetch(`${serve.url}/api/v1/containers${tc.name('busy')}?count=3`)).json()) as {name: string; samples: Array<{timestampMs: number; cpu?: {usageNs: number}}>}
+  const one = (await (await fetch(`${serve.url}/api/v1/containers${tc.name('busy')}?count=3`)).json()) as {
+    name: string
+    samples: Array<{timestampMs: number; cpu?: {usageNs: number}}>
+  }
   assert.equal(one.name, tc.name('busy'))
   assert.ok(one.samples.length >= 2 && one.samples.length <= 3, `got ${one.samples.length} samples`)
   assert.ok(one.samples[0]!.timestampMs < one.samples.at(-1)!.timestampMs)
@@ -146,20 +175,46 @@ test('--once prints one exposition with the test cgroups after one housekeeping 
 })
 
 test('cAdvisor-style --store-container-labels=false and --sample-timestamps are accepted', {skip}, async () => {
-  const res = await runCli(['serve', '--once', '--store-container-labels=false', '--whitelisted-container-labels', 'a.b,c', '--sample-timestamps', '--raw-cgroup-prefix-whitelist', tc.root])
+  const res = await runCli([
+    'serve',
+    '--once',
+    '--store-container-labels=false',
+    '--whitelisted-container-labels',
+    'a.b,c',
+    '--sample-timestamps',
+    '--raw-cgroup-prefix-whitelist',
+    tc.root,
+  ])
   assert.equal(res.code, 0, res.stderr)
   const busy = samples(parseExposition(res.stdout, 'prometheus'), 'container_memory_usage_bytes', {id: tc.name('busy')})[0]
   assert.ok(busy?.timestamp !== undefined && Math.abs(busy.timestamp - Date.now()) < 60_000, 'sample timestamp in ms')
 })
 
 test('--enable-metrics and --disable-metrics choose the families (cAdvisor kind names)', {skip}, async () => {
-  const only = await runCli(['serve', '--once', '--enable-metrics', 'cpu', '--disable-exporter-metrics', '--raw-cgroup-prefix-whitelist', tc.root])
+  const only = await runCli([
+    'serve',
+    '--once',
+    '--enable-metrics',
+    'cpu',
+    '--disable-exporter-metrics',
+    '--raw-cgroup-prefix-whitelist',
+    tc.root,
+  ])
   assert.equal(only.code, 0, only.stderr)
   const a = parseExposition(only.stdout, 'prometheus')
   assert.ok(a.has('container_cpu_usage_seconds_total'))
   assert.equal(a.has('container_memory_usage_bytes'), false)
   assert.equal(a.has('container_processes'), false, 'process is off by default, as in cAdvisor')
-  const less = await runCli(['serve', '--once', '--disable-metrics', 'cpu,percpu', '--enable-metrics', '', '--raw-cgroup-prefix-whitelist', tc.root])
+  const less = await runCli([
+    'serve',
+    '--once',
+    '--disable-metrics',
+    'cpu,percpu',
+    '--enable-metrics',
+    '',
+    '--raw-cgroup-prefix-whitelist',
+    tc.root,
+  ])
   assert.equal(less.code, 0, less.stderr)
   const b = parseExposition(less.stdout, 'prometheus')
   assert.equal(b.has('container_cpu_usage_seconds_total'), false)
@@ -178,7 +233,12 @@ test('the watcher shows itself: directories watched by backend, none polled, res
 })
 
 test('bad flags: one line, exit 2', async () => {
-  const bad = [['--listen', 'nonsense'], ['--enable-metrics', 'cpu,bogus'], ['--web-config-file', '/nonexistent/web.yml'], ['--telemetry-path', 'metrics']]
+  const bad = [
+    ['--listen', 'nonsense'],
+    ['--enable-metrics', 'cpu,bogus'],
+    ['--web-config-file', '/nonexistent/web.yml'],
+    ['--telemetry-path', 'metrics'],
+  ]
   // --once must refuse the same input: a flag that is wrong is wrong in both modes.
   for (const args of [...bad, ...bad.map((a) => [...a, '--once'])]) {
     const res = await runCli(['serve', ...args])

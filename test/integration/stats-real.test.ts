@@ -85,9 +85,13 @@ test('a busy loop shows ≈100 % CPU over 2 s', {skip}, async (t) => {
   const rates = deriveRates(startSample, samples.at(-1)!)
   assert.ok(rates?.cpuPercent !== undefined, 'a CPU rate')
   // cadv must agree with the kernel's per-process accounting whatever the load on the host …
-  assert.ok(Math.abs(rates.cpuPercent - truth) <= 15, `CPU ${rates.cpuPercent.toFixed(1)} % but /proc/<pid>/stat says ${truth.toFixed(1)} %`)
+  assert.ok(
+    Math.abs(rates.cpuPercent - truth) <= 15,
+    `CPU ${rates.cpuPercent.toFixed(1)} % but /proc/<pid>/stat says ${truth.toFixed(1)} %`,
+  )
   // … and show one full core when the loop got one (a shared, overloaded machine may not give it).
-  if (truth >= 90) assert.ok(Math.abs(rates.cpuPercent - 100) <= 15, `CPU ${rates.cpuPercent.toFixed(1)} % is not within 15 points of 100 %`)
+  if (truth >= 90)
+    assert.ok(Math.abs(rates.cpuPercent - 100) <= 15, `CPU ${rates.cpuPercent.toFixed(1)} % is not within 15 points of 100 %`)
   else t.diagnostic(`host contended: the loop got ${truth.toFixed(0)} % of a core`)
 })
 
@@ -111,7 +115,7 @@ test('a memory limit shows as the limit; no limit is absent, not 2^63', {skip}, 
   assert.equal(manager.get(tc.name('pids'))?.spec?.memoryLimitBytes, undefined)
 })
 
-test('a raw cgroup\'s creation time is its directories\' mtime, the same after a restart', {skip}, async () => {
+test("a raw cgroup's creation time is its directories' mtime, the same after a restart", {skip}, async () => {
   const boot = bootTimeMs('/proc')!
   const bootFloorS = Math.floor(boot / 60_000) * 60
   const nowS = Math.floor(Date.now() / 1000)
@@ -165,7 +169,14 @@ test('a process that arrives in a sampled cgroup gives it network numbers (v1 cg
     .map((l) => l.split(':')[0]!.trim())
     .filter((n) => n !== '' && n !== 'lo' && !n.startsWith('veth') && !n.startsWith('docker'))
     .sort()
-  assert.deepEqual(samples.at(-1)!.network!.map((i) => i.name).sort(), expected, 'the interfaces of the namespace, lo skipped')
+  assert.deepEqual(
+    samples
+      .at(-1)!
+      .network!.map((i) => i.name)
+      .sort(),
+    expected,
+    'the interfaces of the namespace, lo skipped',
+  )
 })
 
 test('a deleted cgroup is dropped, with a delete event and no warnings', {skip}, async () => {
@@ -193,7 +204,12 @@ test('resolution: ignored containers are not housekept; a slow one does not hold
     async resolve(name) {
       if (name.endsWith('/slow')) await slowDone
       const accepted = !name.endsWith('/ignored')
-      return {decision: decision(name, accepted), info: accepted ? {name, factory: 'raw', aliases: ['alias-' + name.split('/').pop()], labels: {}, env: {}, pid: 0, hasNetwork: false} : undefined}
+      return {
+        decision: decision(name, accepted),
+        info: accepted
+          ? {name, factory: 'raw', aliases: ['alias-' + name.split('/').pop()], labels: {}, env: {}, pid: 0, hasNetwork: false}
+          : undefined,
+      }
     },
     forget() {},
   }
@@ -215,7 +231,7 @@ test('resolution: ignored containers are not housekept; a slow one does not hold
   }
 })
 
-test('a kept-open file of a removed cgroup ends that container\'s sample quietly', {skip}, async () => {
+test("a kept-open file of a removed cgroup ends that container's sample quietly", {skip}, async () => {
   const {ContainerCollector, OpenFiles} = await import('../../src/lib/stats/index.js')
   tc.mkdir('vanish')
   const files = new OpenFiles(100)

@@ -25,9 +25,15 @@ describe('cadv watch on real cgroups', {skip}, () => {
       const r = await runCli(['watch', '--once', '--prefix', t.root])
       assert.equal(r.code, 0)
       assert.equal(r.stderr, '')
-      const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as ContainerEvent)
+      const events = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as ContainerEvent)
       // One line per container although it exists in every hierarchy; .mount cgroups skipped.
-      assert.deepEqual(events.map((e) => e.name), [t.root, t.name('a'), t.name('a/b')])
+      assert.deepEqual(
+        events.map((e) => e.name),
+        [t.root, t.name('a'), t.name('a/b')],
+      )
       for (const e of events) {
         assert.equal(e.type, 'ContainerAdd')
         assert.equal(e.initial, true)
@@ -58,10 +64,17 @@ describe('cadv watch on real cgroups', {skip}, () => {
         t.rmtree('new')
         await log.until('-new', () => log.count('ContainerDelete', t.name('new')) === 1)
         assert.deepEqual(log.sequence(), ['+', '+pre', '+new', '+new/sub', '-new/sub', '-new'])
-        assert.deepEqual(log.events.map((e) => e.initial), [true, true, false, false, false, false])
+        assert.deepEqual(
+          log.events.map((e) => e.initial),
+          [true, true, false, false, false, false],
+        )
         child.kill(signal)
         assert.deepEqual(await exited(child), {code: 0, signal: null}, stderr)
-        assert.deepEqual(stderr.split('\n').filter((l) => l && !l.startsWith('cadv: ')), [], 'only --verbose notes on stderr')
+        assert.deepEqual(
+          stderr.split('\n').filter((l) => l && !l.startsWith('cadv: ')),
+          [],
+          'only --verbose notes on stderr',
+        )
       } finally {
         child.kill('SIGKILL')
         await t.cleanup()
@@ -100,10 +113,14 @@ describe('cadv watch on real cgroups', {skip}, () => {
       // head exits after the first line; cadv learns the pipe is closed at its next write
       // (here the next event: the kernel gives no notice without a write), then exits 0.
       // bash in its own process group, so a cadv that never exits can be killed with it.
-      sh = spawn('bash', ['-c', `"${process.execPath}" "${CADV}" watch --prefix ${t.root} | head -1; echo "cadv exit \${PIPESTATUS[0]}" >&2`], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      })
+      sh = spawn(
+        'bash',
+        ['-c', `"${process.execPath}" "${CADV}" watch --prefix ${t.root} | head -1; echo "cadv exit \${PIPESTATUS[0]}" >&2`],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        },
+      )
       let stdout = ''
       let stderr = ''
       sh.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))

@@ -32,14 +32,20 @@ for (const backend of ['inotify', 'parcel'] as const) {
       const before = countInotifyWatches()
       assert.ok(before > 0)
       const rels = Array.from({length: 2000}, (_, i) => `m${String(i).padStart(4, '0')}`)
-      many('mkdir', rels.map((r) => t.dir(cpu, r)))
+      many(
+        'mkdir',
+        rels.map((r) => t.dir(cpu, r)),
+      )
       // Watches are counted on our 2,000 directories' inodes: parcel watches the whole
       // hierarchy, where other processes' cgroups come and go meanwhile.
       const ours = new Set(rels.map((r) => lstatSync(t.dir(cpu, r)).ino))
       const watchesOnOurs = (): number => listInotifyWatches().filter((ino) => ours.has(ino)).length
       await log.until('2000 adds', () => log.events.filter((e) => e.type === 'ContainerAdd').length === 2001)
       await log.until('2000 watches', () => watchesOnOurs() === 2000)
-      many('rmdir', rels.map((r) => t.dir(cpu, r)))
+      many(
+        'rmdir',
+        rels.map((r) => t.dir(cpu, r)),
+      )
       await log.until('2000 deletes', () => log.events.filter((e) => e.type === 'ContainerDelete').length === 2000)
       await log.settle(backend === 'parcel' ? 700 : 150)
       for (const [name, n] of log.tally()) if (name !== t.root) assert.deepEqual(n, {adds: 1, deletes: 1}, name)
@@ -69,9 +75,13 @@ describe('inotify queue overflow (watcher stopped with SIGSTOP, > 16,384 events)
       t.mkdir('noise', [cpu])
       t.mkdir('quiet', [cpu])
       const log = new EventLog(t.root)
-      const child = spawn(process.execPath, [CADV, 'watch', '--prefix', t.root, '--hierarchy', 'cpu', '--watch-backend', backend, '--rescan-interval', '1s'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
+      const child = spawn(
+        process.execPath,
+        [CADV, 'watch', '--prefix', t.root, '--hierarchy', 'cpu', '--watch-backend', backend, '--rescan-interval', '1s'],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      )
       let stderr = ''
       child.stdout.on('data', (d: Buffer) => log.feed(d.toString()))
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
@@ -114,7 +124,9 @@ describe('inotify queue overflow (watcher stopped with SIGSTOP, > 16,384 events)
 // from inotify_add_watch), nobody else affected, nothing to restore.
 function usernsSkipReason(): string | undefined {
   if (skip) return skip
-  const r = spawnSync('unshare', ['--user', '--map-root-user', 'sh', '-c', 'echo 8 > /proc/sys/user/max_inotify_watches'], {encoding: 'utf8'})
+  const r = spawnSync('unshare', ['--user', '--map-root-user', 'sh', '-c', 'echo 8 > /proc/sys/user/max_inotify_watches'], {
+    encoding: 'utf8',
+  })
   return r.status === 0 ? undefined : `cannot lower the watch limit in a user namespace: ${(r.stderr || r.error?.message || '').trim()}`
 }
 
@@ -127,8 +139,20 @@ test('past the inotify watch limit: one warning, polling, nothing lost, clean ex
   const child = spawn(
     'unshare',
     [
-      '--user', '--map-root-user', 'sh', '-c', 'echo 8 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"',
-      process.execPath, CADV, 'watch', '--prefix', t.root, '--hierarchy', 'cpu', '--poll-interval', '100ms',
+      '--user',
+      '--map-root-user',
+      'sh',
+      '-c',
+      'echo 8 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"',
+      process.execPath,
+      CADV,
+      'watch',
+      '--prefix',
+      t.root,
+      '--hierarchy',
+      'cpu',
+      '--poll-interval',
+      '100ms',
     ],
     {stdio: ['ignore', 'pipe', 'pipe']},
   )
@@ -165,10 +189,23 @@ for (const command of ['serve', 'stats'] as const) {
     const t = new TestCgroups('cadvtn')
     const cpu = t.hierarchy('cpu')
     for (let i = 0; i < 20; i++) t.mkdir(`c${i}`, [cpu])
-    const args = command === 'serve' ? ['--listen', '127.0.0.1:0', '--raw-cgroup-prefix-whitelist', t.root] : ['--interval', '1s', '--format', 'ndjson']
+    const args =
+      command === 'serve'
+        ? ['--listen', '127.0.0.1:0', '--raw-cgroup-prefix-whitelist', t.root]
+        : ['--interval', '1s', '--format', 'ndjson']
     const child = spawn(
       'unshare',
-      ['--user', '--map-root-user', 'sh', '-c', 'echo 8 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"', process.execPath, CADV, command, ...args],
+      [
+        '--user',
+        '--map-root-user',
+        'sh',
+        '-c',
+        'echo 8 > /proc/sys/user/max_inotify_watches && exec "$0" "$@"',
+        process.execPath,
+        CADV,
+        command,
+        ...args,
+      ],
       {stdio: ['ignore', 'ignore', 'pipe']},
     )
     let stderr = ''
@@ -176,7 +213,8 @@ for (const command of ['serve', 'stats'] as const) {
     const exited = new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)))
     try {
       const end = Date.now() + 30_000
-      while (!/warning: inotify watch limit reached/.test(stderr) && Date.now() < end && child.exitCode === null) await new Promise((r) => setTimeout(r, 50))
+      while (!/warning: inotify watch limit reached/.test(stderr) && Date.now() < end && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50))
       assert.match(stderr, new RegExp(`^cadv ${command}: warning: inotify watch limit reached`, 'm'))
       assert.equal(stderr.match(/watch limit reached/g)?.length, 1, stderr)
     } finally {

@@ -56,7 +56,10 @@ for (const backend of ['inotify', 'parcel', 'poll'] as const) {
           await w.stop()
           await started`
         const opts = {hierarchies: [cpu], backend, prefixes: [t.root], pollIntervalMs: 50, rescanIntervalMs: 50}
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {env: {...process.env, OPTS: JSON.stringify(opts)}, stdio: ['ignore', 'ignore', 'inherit']})
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+          env: {...process.env, OPTS: JSON.stringify(opts)},
+          stdio: ['ignore', 'ignore', 'inherit'],
+        })
         // Generous: only a process that stays alive for good reaches it.
         const deadline = setTimeout(() => child.kill('SIGKILL'), 30_000)
         const [code, signal] = (await once(child, 'exit')) as [number | null, string | null]
@@ -199,7 +202,9 @@ test('inotify: a process moving into a watched cgroup costs no directory re-read
     }
     const child = t.spawnIn('', 'sleep', ['30'])
     try {
-      await log.until('the process in the test cgroup', () => t.read(t.hierarchy('cpu'), '', 'cgroup.procs').split('\n').includes(String(child.pid)))
+      await log.until('the process in the test cgroup', () =>
+        t.read(t.hierarchy('cpu'), '', 'cgroup.procs').split('\n').includes(String(child.pid)),
+      )
       await rereadsFor('x', () => undefined) // flushes the event of that first move
       const baseline = await rereadsFor('b', () => undefined)
       const withMove = await rereadsFor('c', () => t.write(t.hierarchy('cpu'), 'a', 'cgroup.procs', String(child.pid)))

@@ -31,8 +31,16 @@ test('v1 with every controller mounted apart, and a named systemd hierarchy', ()
   const systemd = layout.hierarchies.find((h) => h.id === 'systemd')!
   assert.deepEqual([systemd.version, systemd.name, systemd.controllers], [1, 'systemd', []])
   // Default selection: what cAdvisor's default kinds need; the named hierarchy only when asked.
-  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds())).map((h) => h.id).sort(), ['blkio', 'cpu', 'cpuacct', 'devices', 'memory'])
-  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds()), ['systemd']).map((h) => h.id), ['systemd'])
+  assert.deepEqual(
+    selectHierarchies(layout, controllersForKinds(selectKinds()))
+      .map((h) => h.id)
+      .sort(),
+    ['blkio', 'cpu', 'cpuacct', 'devices', 'memory'],
+  )
+  assert.deepEqual(
+    selectHierarchies(layout, controllersForKinds(selectKinds()), ['systemd']).map((h) => h.id),
+    ['systemd'],
+  )
   // One name per cgroup across five hierarchies; .mount cgroups skipped.
   assert.deepEqual(names(layout), ['/', '/docker', `/docker/${ID}`, '/system.slice'])
 })
@@ -45,16 +53,33 @@ test('v1 with co-mounted cpu,cpuacct and net_cls,net_prio behind symlinks', () =
   const cpu = layout.hierarchies.find((h) => h.id === 'cpu,cpuacct')!
   assert.deepEqual(cpu.controllers, ['cpu', 'cpuacct'])
   assert.ok(cpu.mountPoint.endsWith('/cpu,cpuacct'))
-  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds())).map((h) => h.id).sort(), ['cpu,cpuacct', 'memory'])
+  assert.deepEqual(
+    selectHierarchies(layout, controllersForKinds(selectKinds()))
+      .map((h) => h.id)
+      .sort(),
+    ['cpu,cpuacct', 'memory'],
+  )
   // A controller name picks the hierarchy that carries it.
-  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds()), ['cpuacct']).map((h) => h.id), ['cpu,cpuacct'])
-  assert.deepEqual(names(layout), ['/', '/kubepods', '/kubepods/burstable', '/kubepods/burstable/pod1234', `/kubepods/burstable/pod1234/${ID}`])
+  assert.deepEqual(
+    selectHierarchies(layout, controllersForKinds(selectKinds()), ['cpuacct']).map((h) => h.id),
+    ['cpu,cpuacct'],
+  )
+  assert.deepEqual(names(layout), [
+    '/',
+    '/kubepods',
+    '/kubepods/burstable',
+    '/kubepods/burstable/pod1234',
+    `/kubepods/burstable/pod1234/${ID}`,
+  ])
 })
 
 test('pure v2: one tree, controllers from cgroup.controllers', () => {
   const layout = discoverCgroups({cgroupRoot: join(FIX, 'v2')})
   assert.equal(layout.mode, 'v2')
-  assert.deepEqual(layout.hierarchies.map((h) => [h.id, h.version, h.controllers.join(' ')]), [['unified', 2, 'cpu cpuset io memory pids']])
+  assert.deepEqual(
+    layout.hierarchies.map((h) => [h.id, h.version, h.controllers.join(' ')]),
+    [['unified', 2, 'cpu cpuset io memory pids']],
+  )
   assert.deepEqual(names(layout), ['/', '/init.scope', '/system.slice', `/system.slice/docker-${ID}.scope`, '/user.slice'])
 })
 
@@ -62,14 +87,22 @@ test('hybrid: v1 controllers plus cgroup2 at unified; v1 is watched by default',
   const layout = discoverCgroups({cgroupRoot: join(FIX, 'hybrid')})
   assert.equal(layout.mode, 'hybrid')
   assert.deepEqual(ids(layout), ['cpu', 'cpuacct', 'devices', 'memory', 'systemd', 'unified'])
-  assert.deepEqual(selectHierarchies(layout, controllersForKinds(selectKinds())).map((h) => h.id).sort(), ['cpu', 'cpuacct', 'devices', 'memory'])
+  assert.deepEqual(
+    selectHierarchies(layout, controllersForKinds(selectKinds()))
+      .map((h) => h.id)
+      .sort(),
+    ['cpu', 'cpuacct', 'devices', 'memory'],
+  )
   assert.deepEqual(names(layout, ['unified']), ['/', '/podman', `/podman/${ID}`, '/system.slice', '/system.slice/containerd.service'])
 })
 
 test('prefixes limit the scan to subtrees, walking through their parents only', () => {
   const layout = discoverCgroups({cgroupRoot: join(FIX, 'v1-comounted')})
   const hs = selectHierarchies(layout, controllersForKinds(selectKinds()))
-  assert.deepEqual([...scanHierarchies(hs, ['/kubepods/burstable/pod1234']).keys()].sort(), ['/kubepods/burstable/pod1234', `/kubepods/burstable/pod1234/${ID}`])
+  assert.deepEqual([...scanHierarchies(hs, ['/kubepods/burstable/pod1234']).keys()].sort(), [
+    '/kubepods/burstable/pod1234',
+    `/kubepods/burstable/pod1234/${ID}`,
+  ])
   assert.deepEqual([...scanHierarchies(hs, ['/kube']).keys()], [])
 })
 
@@ -82,7 +115,10 @@ test('the watcher lists a fixture tree like the scan does, on every backend', as
     w.on('event', (e) => seen.push(`${e.type} ${e.name} ${e.initial}`))
     await w.start()
     await w.stop()
-    assert.deepEqual(seen.sort(), names(layout).map((n) => `ContainerAdd ${n} true`))
+    assert.deepEqual(
+      seen.sort(),
+      names(layout).map((n) => `ContainerAdd ${n} true`),
+    )
   }
 })
 
@@ -90,8 +126,14 @@ test('cadv watch --once --cgroup-root lists the fixture as NDJSON', async () => 
   const r = await runCli(['watch', '--once', '--cgroup-root', join(FIX, 'hybrid'), '--hierarchy', 'unified'])
   assert.equal(r.code, 0, r.stderr)
   assert.equal(r.stderr, '')
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as {name: string; initial: boolean})
-  assert.deepEqual(lines.map((l) => l.name), ['/', '/podman', '/system.slice', `/podman/${ID}`, '/system.slice/containerd.service'])
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as {name: string; initial: boolean})
+  assert.deepEqual(
+    lines.map((l) => l.name),
+    ['/', '/podman', '/system.slice', `/podman/${ID}`, '/system.slice/containerd.service'],
+  )
 })
 
 function discoveryError(fn: () => unknown, message: RegExp): void {
@@ -114,15 +156,24 @@ test('errors: missing directory, not a directory, no hierarchy, unreadable direc
 })
 
 test('errors: mountinfo unreadable, without cgroup mounts, malformed, or naming a missing mount point', () => {
-  discoveryError(() => discoverCgroups({procRoot: join(FIX, 'no-proc-here')}), /cannot read .*no-proc-here\/self\/mountinfo: ENOENT \(use --proc-root or --cgroup-root\)/)
+  discoveryError(
+    () => discoverCgroups({procRoot: join(FIX, 'no-proc-here')}),
+    /cannot read .*no-proc-here\/self\/mountinfo: ENOENT \(use --proc-root or --cgroup-root\)/,
+  )
   discoveryError(() => discoverCgroups({procRoot: join(FIX, 'proc-nocgroup')}), /no cgroup filesystem is mounted/)
   discoveryError(() => discoverCgroups({procRoot: join(FIX, 'proc-badline')}), /mountinfo line 1: no " - " separator/)
-  discoveryError(() => discoverCgroups({procRoot: join(FIX, 'proc-gone-mount')}), /cgroup hierarchy cpu at \/nonexistent\/cadv-fixture\/cpu is not readable: ENOENT/)
+  discoveryError(
+    () => discoverCgroups({procRoot: join(FIX, 'proc-gone-mount')}),
+    /cgroup hierarchy cpu at \/nonexistent\/cadv-fixture\/cpu is not readable: ENOENT/,
+  )
 })
 
 test('errors: unknown --hierarchy names the available ones', () => {
   const layout = discoverCgroups({cgroupRoot: join(FIX, 'v1-comounted')})
-  discoveryError(() => selectHierarchies(layout, controllersForKinds(selectKinds()), ['blkio']), /--hierarchy blkio: no such hierarchy \(available: cpu,cpuacct memory net_cls,net_prio systemd\)/)
+  discoveryError(
+    () => selectHierarchies(layout, controllersForKinds(selectKinds()), ['blkio']),
+    /--hierarchy blkio: no such hierarchy \(available: cpu,cpuacct memory net_cls,net_prio systemd\)/,
+  )
 })
 
 test('errors reach the user as one line and status 2', async () => {

@@ -39,7 +39,10 @@ test('the fast resolve path and the web config reader do not load oclif', () => 
 
 test('a runtime timeout takes the same syntax as --interval: a bare number is refused', async () => {
   // `resolve` goes through the fast path first, `watch` through oclif: both refuse it alike.
-  for (const args of [['resolve', '--offline', '--docker-timeout', '2', '/'], ['watch', '--resolve', '--podman-timeout', '2']]) {
+  for (const args of [
+    ['resolve', '--offline', '--docker-timeout', '2', '/'],
+    ['watch', '--resolve', '--podman-timeout', '2'],
+  ]) {
     const r = await runCli(args)
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)

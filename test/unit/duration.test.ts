@@ -6,20 +6,43 @@ import {firstLine} from '../../src/lib/cli/base-command.js'
 
 test('durations in every unit, Go syntax', () => {
   const cases: Array<[string, number]> = [
-    ['0', 0], ['0s', 0], ['500ms', 500], ['60s', 60_000], ['1m', 60_000], ['1m30s', 90_000],
-    ['1.5s', 1500], ['.5s', 500], ['2h', 7_200_000], ['1h1m1s1ms', 3_661_001], ['250us', 0.25],
-    ['250µs', 0.25], ['1000000ns', 1], [' 10s ', 10_000], ['+5s', 5000],
+    ['0', 0],
+    ['0s', 0],
+    ['500ms', 500],
+    ['60s', 60_000],
+    ['1m', 60_000],
+    ['1m30s', 90_000],
+    ['1.5s', 1500],
+    ['.5s', 500],
+    ['2h', 7_200_000],
+    ['1h1m1s1ms', 3_661_001],
+    ['250us', 0.25],
+    ['250µs', 0.25],
+    ['1000000ns', 1],
+    [' 10s ', 10_000],
+    ['+5s', 5000],
   ]
   for (const [text, ms] of cases) assert.equal(parseDuration(text), ms, text)
 })
 
 test('bad durations are DurationErrors with exit code 2 and a reason', () => {
   const bad: Array<[string, RegExp]> = [
-    ['', /empty/], ['10', /missing unit/], ['1.5', /missing unit/], ['-1s', /negative/], ['10 s', /unexpected "10 s"/],
-    ['s', /unexpected "s"/], ['10sec', /unexpected "ec"/], ['1d', /unexpected "1d"/], ['abc', /unexpected/],
+    ['', /empty/],
+    ['10', /missing unit/],
+    ['1.5', /missing unit/],
+    ['-1s', /negative/],
+    ['10 s', /unexpected "10 s"/],
+    ['s', /unexpected "s"/],
+    ['10sec', /unexpected "ec"/],
+    ['1d', /unexpected "1d"/],
+    ['abc', /unexpected/],
   ]
   for (const [text, reason] of bad) {
-    assert.throws(() => parseDuration(text), (e: unknown) => e instanceof DurationError && e.exitCode === 2 && reason.test(e.message), text)
+    assert.throws(
+      () => parseDuration(text),
+      (e: unknown) => e instanceof DurationError && e.exitCode === 2 && reason.test(e.message),
+      text,
+    )
   }
 })
 
@@ -35,7 +58,15 @@ test('formatDuration writes values back the way users type them', () => {
 })
 
 test("oclif's wrapped flag errors become one line naming the flag", () => {
-  assert.equal(firstLine('Parsing --interval \n\tinvalid duration "x": unexpected "x"\nSee more help with --help'), '--interval: invalid duration "x": unexpected "x"')
+  assert.equal(
+    firstLine('Parsing --interval \n\tinvalid duration "x": unexpected "x"\nSee more help with --help'),
+    '--interval: invalid duration "x": unexpected "x"',
+  )
   assert.equal(firstLine('\nNonexistent flag: --nope\nSee more help with --help'), 'Nonexistent flag: --nope')
-  assert.equal(firstLine('The following error occurred:\n  \u001b[2m--a=true cannot also be provided when using --b\u001b[22m\nSee more help with --help'), '--a=true cannot also be provided when using --b')
+  assert.equal(
+    firstLine(
+      'The following error occurred:\n  \u001b[2m--a=true cannot also be provided when using --b\u001b[22m\nSee more help with --help',
+    ),
+    '--a=true cannot also be provided when using --b',
+  )
 })

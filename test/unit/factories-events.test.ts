@@ -19,11 +19,24 @@ function slowResolver(delays: Record<string, number>): ContainerResolver & {aske
       const r: Resolution = docker
         ? {
             decision: {name, factory: 'docker', accepted: true, id: 'x'.repeat(64), checks: []},
-            info: {name, factory: 'docker', id: 'x'.repeat(64), aliases: ['web', 'x'.repeat(64)], image: 'img', labels: {a: 'b'}, env: {}, pid: 1, hasNetwork: true},
+            info: {
+              name,
+              factory: 'docker',
+              id: 'x'.repeat(64),
+              aliases: ['web', 'x'.repeat(64)],
+              image: 'img',
+              labels: {a: 'b'},
+              env: {},
+              pid: 1,
+              hasNetwork: true,
+            },
           }
         : name.endsWith('.mount')
           ? {decision: {name, factory: 'systemd', accepted: false, id: null, checks: []}}
-          : {decision: {name, factory: 'raw', accepted: true, id: null, checks: []}, info: {name, factory: 'raw', aliases: [], labels: {}, env: {}, pid: 0, hasNetwork: false}}
+          : {
+              decision: {name, factory: 'raw', accepted: true, id: null, checks: []},
+              info: {name, factory: 'raw', aliases: [], labels: {}, env: {}, pid: 0, hasNetwork: false},
+            }
       return new Promise((res) => setTimeout(() => res(r), delays[name] ?? 0))
     },
     forget(name) {
@@ -39,9 +52,15 @@ test('events leave in arrival order even when an earlier lookup is slower', asyn
   for (const n of ['/docker/a', '/b', '/c.mount']) q.push(makeEvent('ContainerAdd', n, false))
   q.push(makeEvent('ContainerDelete', '/docker/a', false))
   await q.drain()
-  assert.deepEqual(out.map((e) => `${e.type} ${e.name}`), ['ContainerAdd /docker/a', 'ContainerAdd /b', 'ContainerAdd /c.mount', 'ContainerDelete /docker/a'])
+  assert.deepEqual(
+    out.map((e) => `${e.type} ${e.name}`),
+    ['ContainerAdd /docker/a', 'ContainerAdd /b', 'ContainerAdd /c.mount', 'ContainerDelete /docker/a'],
+  )
   const [a, b, c, del] = out as [ContainerEvent, ContainerEvent, ContainerEvent, ContainerEvent & {ignored?: boolean}]
-  assert.deepEqual({factory: a.factory, id: a.id, alias: a.alias, image: a.image, labels: a.labels}, {factory: 'docker', id: 'x'.repeat(64), alias: 'web', image: 'img', labels: {a: 'b'}})
+  assert.deepEqual(
+    {factory: a.factory, id: a.id, alias: a.alias, image: a.image, labels: a.labels},
+    {factory: 'docker', id: 'x'.repeat(64), alias: 'web', image: 'img', labels: {a: 'b'}},
+  )
   assert.deepEqual([b.factory, b.alias, b.labels], ['raw', undefined, undefined])
   assert.equal((c as {ignored?: boolean}).ignored, true)
   assert.equal(del.alias, 'web', 'the delete carries its add resolution')

@@ -4,7 +4,28 @@
 import {test, describe} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {ContainerdFactory, CrioFactory, DockerFactory, FACTORY_ORDER, PodmanFactory, RawFactory, RuntimeUnreachable, SystemdFactory, containerIdTest, createFactories, createResolver, decide, filterEnv, resolverOptions, type ContainerdApi, type CrioApi, type EngineApi, type EngineContainer, type Factory, type ResolverOptionsInput} from '../../src/lib/factories/index.js'
+import {
+  ContainerdFactory,
+  CrioFactory,
+  DockerFactory,
+  FACTORY_ORDER,
+  PodmanFactory,
+  RawFactory,
+  RuntimeUnreachable,
+  SystemdFactory,
+  containerIdTest,
+  createFactories,
+  createResolver,
+  decide,
+  filterEnv,
+  resolverOptions,
+  type ContainerdApi,
+  type CrioApi,
+  type EngineApi,
+  type EngineContainer,
+  type Factory,
+  type ResolverOptionsInput,
+} from '../../src/lib/factories/index.js'
 
 const ID = 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'fedcba98' // 64 chars of [a-f0-9]
 const ID2 = 'b'.repeat(64)
@@ -64,7 +85,18 @@ const opts = (o: ResolverOptionsInput = {}) => resolverOptions(o)
 
 describe('shared name test', () => {
   test('finds the 64-character id in every runtime naming style', () => {
-    for (const key of ['dockerCgroupfs', 'dockerSystemd', 'criContainerdCgroupfs', 'criContainerdSystemd', 'ctrNamespace', 'crioCgroupfs', 'crioSystemd', 'crioConmon', 'podmanSystemd', 'podmanCgroupfs'] as const) {
+    for (const key of [
+      'dockerCgroupfs',
+      'dockerSystemd',
+      'criContainerdCgroupfs',
+      'criContainerdSystemd',
+      'ctrNamespace',
+      'crioCgroupfs',
+      'crioSystemd',
+      'crioConmon',
+      'podmanSystemd',
+      'podmanCgroupfs',
+    ] as const) {
       const t = containerIdTest(NAMES[key])
       assert.ok(t.ok, key)
       assert.equal(t.ok && t.id, ID, key)
@@ -124,7 +156,10 @@ describe('docker', () => {
   })
 
   test('unknown, stopped and unreachable fall through with the reason', async () => {
-    const f = new DockerFactory(engine({[ID]: engineContainer({running: false, status: 'exited'}), [ID2]: new RuntimeUnreachable('unix:///x', 'connect ENOENT')}), opts())
+    const f = new DockerFactory(
+      engine({[ID]: engineContainer({running: false, status: 'exited'}), [ID2]: new RuntimeUnreachable('unix:///x', 'connect ENOENT')}),
+      opts(),
+    )
     const stopped = await f.canHandleAndAccept(NAMES.dockerCgroupfs)
     assert.deepEqual([stopped.canHandle, stopped.accept], [false, false])
     assert.match(stopped.reason, /not running \(status exited\)/)
@@ -142,7 +177,9 @@ describe('docker', () => {
   })
 
   test('a container sharing another network namespace has no network of its own', async () => {
-    const a = await new DockerFactory(engine({[ID]: engineContainer({networkMode: `container:${ID2}`})}), opts()).canHandleAndAccept(NAMES.dockerCgroupfs)
+    const a = await new DockerFactory(engine({[ID]: engineContainer({networkMode: `container:${ID2}`})}), opts()).canHandleAndAccept(
+      NAMES.dockerCgroupfs,
+    )
     assert.equal(a.info?.hasNetwork, false)
   })
 
@@ -199,7 +236,10 @@ function containerd(known: Record<string, {labels?: Record<string, string>; pid?
 
 describe('containerd', () => {
   test('CRI cgroupfs and systemd names are accepted when containerd knows the id; the id is alias 0', async () => {
-    const f = new ContainerdFactory(opts({envMetadataWhitelist: ['CADV_']}), containerd({[ID]: {pid: 77, labels: {'io.kubernetes.container.name': 'app', 'io.cri-containerd.kind': 'container'}}}))
+    const f = new ContainerdFactory(
+      opts({envMetadataWhitelist: ['CADV_']}),
+      containerd({[ID]: {pid: 77, labels: {'io.kubernetes.container.name': 'app', 'io.cri-containerd.kind': 'container'}}}),
+    )
     for (const n of [NAMES.criContainerdCgroupfs, NAMES.criContainerdSystemd, NAMES.ctrNamespace]) {
       const a = await f.canHandleAndAccept(n)
       assert.equal(a.accept, true, n)
@@ -236,7 +276,13 @@ function crio(driver: string, known: string[] = [ID], down = false): CrioApi & {
     },
     async getContainer(id: string) {
       return known.includes(id)
-        ? {name: 'k8s_app_pod_ns_uid_0', pid: 99, image: 'img', labels: {'io.kubernetes.container.name': 'app'}, annotations: {'io.kubernetes.container.restartCount': '2'}}
+        ? {
+            name: 'k8s_app_pod_ns_uid_0',
+            pid: 99,
+            image: 'img',
+            labels: {'io.kubernetes.container.name': 'app'},
+            annotations: {'io.kubernetes.container.restartCount': '2'},
+          }
         : null
     },
   }
@@ -325,7 +371,10 @@ describe('systemd and raw', () => {
 describe('registry', () => {
   test('the order is fixed and documented', () => {
     assert.deepEqual([...FACTORY_ORDER], ['docker', 'podman', 'containerd', 'crio', 'systemd', 'raw'])
-    assert.deepEqual(createFactories(opts()).map((f) => f.name), [...FACTORY_ORDER])
+    assert.deepEqual(
+      createFactories(opts()).map((f) => f.name),
+      [...FACTORY_ORDER],
+    )
   })
 
   test('the first factory that handles decides; every factory asked is listed with its reason', async () => {
@@ -341,7 +390,10 @@ describe('registry', () => {
     assert.equal(r.decision.factory, 'podman')
     assert.equal(r.decision.accepted, true)
     assert.equal(r.decision.id, ID)
-    assert.deepEqual(r.decision.checks.map((c) => c.factory), ['docker', 'podman'])
+    assert.deepEqual(
+      r.decision.checks.map((c) => c.factory),
+      ['docker', 'podman'],
+    )
     assert.ok(r.decision.checks.every((c) => c.reason.length > 0))
     assert.equal(r.info?.factory, 'podman')
 
@@ -355,7 +407,12 @@ describe('registry', () => {
   })
 
   test('a throwing factory counts as "cannot handle"', async () => {
-    const broken: Factory = {name: 'docker', canHandleAndAccept: async () => { throw new Error('boom') }}
+    const broken: Factory = {
+      name: 'docker',
+      canHandleAndAccept: async () => {
+        throw new Error('boom')
+      },
+    }
     const r = await decide([broken, new RawFactory(opts())], '/x')
     assert.equal(r.decision.factory, 'raw')
     assert.equal(r.decision.checks[0]!.reason, 'error: boom')
@@ -411,13 +468,15 @@ describe('limits', () => {
     let peak = 0
     const results = await Promise.all(
       Array.from({length: 10}, (_, i) =>
-        l.run(async () => {
-          peak = Math.max(peak, ++active)
-          await new Promise((r) => setTimeout(r, 5))
-          active--
-          if (i === 4) throw new Error('four')
-          return i
-        }).catch((e: Error) => e.message),
+        l
+          .run(async () => {
+            peak = Math.max(peak, ++active)
+            await new Promise((r) => setTimeout(r, 5))
+            active--
+            if (i === 4) throw new Error('four')
+            return i
+          })
+          .catch((e: Error) => e.message),
       ),
     )
     assert.equal(peak, 3)

@@ -14,7 +14,9 @@ interface ManifestFlag {
   char?: string
   env?: string
 }
-const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {commands: Record<string, {flags: Record<string, ManifestFlag>}>}
+const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
+  commands: Record<string, {flags: Record<string, ManifestFlag>}>
+}
 
 test('the fast path knows exactly the flags of cadv resolve, with the same shapes', () => {
   const flags = manifest.commands.resolve!.flags
@@ -29,7 +31,16 @@ test('the fast path knows exactly the flags of cadv resolve, with the same shape
 })
 
 const ID = 'e'.repeat(64)
-const ABSENT = ['--docker', 'unix:///nonexistent/d.sock', '--podman', 'unix:///nonexistent/p.sock', '--containerd', '/nonexistent/c.sock', '--crio', '/nonexistent/r.sock']
+const ABSENT = [
+  '--docker',
+  'unix:///nonexistent/d.sock',
+  '--podman',
+  'unix:///nonexistent/p.sock',
+  '--containerd',
+  '/nonexistent/c.sock',
+  '--crio',
+  '/nonexistent/r.sock',
+]
 const CASES: {args: string[]; input?: string}[] = [
   {args: ['--offline', `/docker/${ID}`, '/', '/x/y.mount']},
   {args: ['--json', ...ABSENT, `/docker/${ID}`]},

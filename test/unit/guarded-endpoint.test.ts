@@ -46,7 +46,16 @@ test('a gRPC-style client marks its own timeouts with timeoutError(), and calls 
     release.shift()!()
     await new Promise((r) => setImmediate(r))
   }
-  assert.deepEqual(await Promise.all(calls), calls.map(() => 'ok'))
-  await assert.rejects(ep.run(() => Promise.reject(ep.timeoutError())), /no answer within 50 ms/)
-  await assert.rejects(ep.run(async () => 'never'), /timed out/)
+  assert.deepEqual(
+    await Promise.all(calls),
+    calls.map(() => 'ok'),
+  )
+  await assert.rejects(
+    ep.run(() => Promise.reject(ep.timeoutError())),
+    /no answer within 50 ms/,
+  )
+  await assert.rejects(
+    ep.run(async () => 'never'),
+    /timed out/,
+  )
 })

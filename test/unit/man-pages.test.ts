@@ -32,7 +32,12 @@ function flagsInSection(page: string, section: string): Set<string> {
 
 test('package.json lists every built man page', () => {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {man: string[]}
-  const expected = ['./man/cadv.1', ...Object.keys(manifest.commands).sort().map((id) => `./man/cadv-${id.replaceAll(':', '-')}.1`)]
+  const expected = [
+    './man/cadv.1',
+    ...Object.keys(manifest.commands)
+      .sort()
+      .map((id) => `./man/cadv-${id.replaceAll(':', '-')}.1`),
+  ]
   assert.deepEqual([...pkg.man].sort(), expected.sort())
   for (const p of expected) assert.ok(existsSync(new URL(`../../${p}`, import.meta.url)), `${p} was not built`)
 })
@@ -43,7 +48,9 @@ for (const [id, cmd] of Object.entries(manifest.commands)) {
     assert.ok(existsSync(file), `man/cadv-${id}.md is missing`)
     const documented = flagsInSection(readFileSync(file, 'utf8'), 'OPTIONS')
     // GLOBAL and RUNTIME flags are shared by several commands and documented once, in cadv(1).
-    const own = Object.values(cmd.flags).filter((f) => f.helpGroup !== 'GLOBAL' && f.helpGroup !== 'RUNTIME' && !f.hidden).map((f) => f.name)
+    const own = Object.values(cmd.flags)
+      .filter((f) => f.helpGroup !== 'GLOBAL' && f.helpGroup !== 'RUNTIME' && !f.hidden)
+      .map((f) => f.name)
     assert.deepEqual([...documented].sort(), own.sort())
   })
 }
@@ -51,13 +58,15 @@ for (const [id, cmd] of Object.entries(manifest.commands)) {
 test('cadv(1) documents the global flags', () => {
   const page = readFileSync(new URL('../../man/cadv.md', import.meta.url), 'utf8')
   const global = new Set<string>()
-  for (const cmd of Object.values(manifest.commands)) for (const f of Object.values(cmd.flags)) if (f.helpGroup === 'GLOBAL') global.add(f.name)
+  for (const cmd of Object.values(manifest.commands))
+    for (const f of Object.values(cmd.flags)) if (f.helpGroup === 'GLOBAL') global.add(f.name)
   assert.deepEqual([...flagsInSection(page, 'GLOBAL OPTIONS')].sort(), [...global].sort())
 })
 
 test('cadv(1) documents the runtime flags', () => {
   const page = readFileSync(new URL('../../man/cadv.md', import.meta.url), 'utf8')
   const runtime = new Set<string>()
-  for (const cmd of Object.values(manifest.commands)) for (const f of Object.values(cmd.flags)) if (f.helpGroup === 'RUNTIME') runtime.add(f.name)
+  for (const cmd of Object.values(manifest.commands))
+    for (const f of Object.values(cmd.flags)) if (f.helpGroup === 'RUNTIME') runtime.add(f.name)
   assert.deepEqual([...flagsInSection(page, 'RUNTIME OPTIONS')].sort(), [...runtime].sort())
 })

@@ -18,7 +18,20 @@ function sample(name: string, ts: number, cpuNs = 3e9): Sample {
     name,
     timestampMs: ts,
     cpu: {usageNs: cpuNs, userNs: 1e9, systemNs: 2e9, perCpuNs: [1e9, 0, 2e9], periods: 10, throttledPeriods: 2, throttledNs: 5e8},
-    memory: {usageBytes: 1000, workingSetBytes: 600, rssBytes: 300, cacheBytes: 200, swapBytes: 0, mappedFileBytes: 10, maxUsageBytes: 2000, failcnt: 0, kernelBytes: 3, pgfault: 9, pgmajfault: 1, oomKills: 2},
+    memory: {
+      usageBytes: 1000,
+      workingSetBytes: 600,
+      rssBytes: 300,
+      cacheBytes: 200,
+      swapBytes: 0,
+      mappedFileBytes: 10,
+      maxUsageBytes: 2000,
+      failcnt: 0,
+      kernelBytes: 3,
+      pgfault: 9,
+      pgmajfault: 1,
+      oomKills: 2,
+    },
     diskio: [{major: 8, minor: 0, device: 'sda', readBytes: 4096, writeBytes: 8192, reads: 3, writes: 4}],
     network: [{name: 'eth0', rxBytes: 1, rxPackets: 2, rxErrors: 0, rxDropped: 0, txBytes: 3, txPackets: 4, txErrors: 0, txDropped: 0}],
     pressure: {cpu: {someUs: 1500, fullUs: 500}, io: {someUs: 3}},
@@ -33,7 +46,13 @@ function docker(): ContainerState {
     name: '/docker/abc',
     firstSeenMs: 1_700_000_000_000,
     info: {
-      name: '/docker/abc', factory: 'docker', aliases: ['web'], image: 'nginx:1', pid: 1, hasNetwork: true, restartCount: 2,
+      name: '/docker/abc',
+      factory: 'docker',
+      aliases: ['web'],
+      image: 'nginx:1',
+      pid: 1,
+      hasNetwork: true,
+      restartCount: 2,
       labels: {'com.example/team': NASTY, 'a.b': 'first', a_b: 'second'},
       env: {},
       startedAt: new Date(1_700_000_100_000),
@@ -44,7 +63,13 @@ function docker(): ContainerState {
 }
 
 function raw(name: string): ContainerState {
-  return {name, firstSeenMs: 1_700_000_000_000, cgroupCreatedMs: 1_690_000_000_500, samples: [sample(name, 1_700_000_200_000, 5e9)], spec: {cpuWeight: 100}}
+  return {
+    name,
+    firstSeenMs: 1_700_000_000_000,
+    cgroupCreatedMs: 1_690_000_000_500,
+    samples: [sample(name, 1_700_000_200_000, 5e9)],
+    spec: {cpuWeight: 100},
+  }
 }
 
 test('cAdvisor names, types, values and units in Prometheus text', () => {
@@ -52,7 +77,13 @@ test('cAdvisor names, types, values and units in Prometheus text', () => {
   const fams = parseExposition(e.render([docker(), raw('/raw')], 'prometheus', 1_700_000_300_000), 'prometheus')
   const id = {id: '/docker/abc'}
   assert.equal(fams.get('container_cpu_usage_seconds_total')?.type, 'counter')
-  assert.deepEqual(samples(fams, 'container_cpu_usage_seconds_total', id).map((s) => [s.labels.cpu, s.value]), [['cpu00', 1], ['cpu02', 2]])
+  assert.deepEqual(
+    samples(fams, 'container_cpu_usage_seconds_total', id).map((s) => [s.labels.cpu, s.value]),
+    [
+      ['cpu00', 1],
+      ['cpu02', 2],
+    ],
+  )
   assert.equal(samples(fams, 'container_cpu_user_seconds_total', id)[0]?.value, 1)
   assert.equal(samples(fams, 'container_cpu_cfs_throttled_seconds_total', id)[0]?.value, 0.5)
   // No quota on the raw cgroup: no CFS series, as in cAdvisor.
@@ -85,7 +116,7 @@ test('cAdvisor names, types, values and units in Prometheus text', () => {
   assert.equal(fams.get('container_cpu_usage_seconds_total')?.help, 'Cumulative cpu time consumed in seconds.')
 })
 
-test('labels: only the container\'s own, sanitized keys, escaped values that round-trip', () => {
+test("labels: only the container's own, sanitized keys, escaped values that round-trip", () => {
   const e = new Exposition({kinds: ALL_COLLECTED, machine, version: '1'})
   const text = e.render([docker(), raw('/raw')], 'prometheus')
   const fams = parseExposition(text, 'prometheus')
@@ -118,7 +149,10 @@ test('--store-container-labels=false keeps whitelisted runtime labels only; env 
 test('kinds gate families; percpu off gives a single cpu="total" series', () => {
   const e = new Exposition({kinds: selectKinds(['cpu']), machine, version: '1'})
   const fams = parseExposition(e.render([docker()], 'prometheus'), 'prometheus')
-  assert.deepEqual(samples(fams, 'container_cpu_usage_seconds_total').map((s) => [s.labels.cpu, s.value]), [['total', 3]])
+  assert.deepEqual(
+    samples(fams, 'container_cpu_usage_seconds_total').map((s) => [s.labels.cpu, s.value]),
+    [['total', 3]],
+  )
   assert.equal(fams.has('container_memory_usage_bytes'), false)
   assert.equal(fams.has('container_spec_memory_limit_bytes'), false)
   assert.equal(fams.has('container_network_receive_bytes_total'), false)
@@ -146,17 +180,26 @@ test('a changed sample is rendered again; an unchanged one gives the same text',
   assert.equal(e.render([state], 'prometheus', 0), first)
   state.samples = [...state.samples, sample(state.name, 1_700_000_201_000, 7e9)]
   const fams = parseExposition(e.render([state], 'prometheus', 0), 'prometheus')
-  assert.deepEqual(samples(fams, 'container_cpu_usage_seconds_total').map((s) => s.value), [1, 2])
+  assert.deepEqual(
+    samples(fams, 'container_cpu_usage_seconds_total').map((s) => s.value),
+    [1, 2],
+  )
   // percpu figures did not change; the total did (cpu="total" only without percpu).
   const totals = new Exposition({kinds: selectKinds(['cpu']), machine, version: '1'})
-  assert.equal(samples(parseExposition(totals.render([state], 'prometheus'), 'prometheus'), 'container_cpu_usage_seconds_total')[0]?.value, 7)
+  assert.equal(
+    samples(parseExposition(totals.render([state], 'prometheus'), 'prometheus'), 'container_cpu_usage_seconds_total')[0]?.value,
+    7,
+  )
 })
 
 test('promtool reports nothing but the cAdvisor names kept for compatibility', {skip: promtoolSkipReason()}, async () => {
   const e = new Exposition({kinds: ALL_COLLECTED, machine, version: '1'})
   const text = e.render([docker(), raw('/raw')], 'prometheus') + (await new SelfMetrics().text('prometheus'))
   const problems = promtoolProblems(text)
-  assert.deepEqual(problems.filter((p) => !KNOWN_CADVISOR_LINT.has(p)), [])
+  assert.deepEqual(
+    problems.filter((p) => !KNOWN_CADVISOR_LINT.has(p)),
+    [],
+  )
   assert.ok(problems.length > 0, 'container_memory_failcnt should be reported')
 })
 
@@ -176,7 +219,10 @@ test('a body is shared by concurrent scrapes and rebuilt after a new sample', as
   const {EventEmitter} = await import('node:events')
   const {MetricsSource} = await import('../../src/lib/metrics/index.js')
   const state = docker()
-  const view = Object.assign(new EventEmitter(), {containers: () => [state], get: () => state}) as unknown as import('../../src/lib/model/index.js').ContainerView
+  const view = Object.assign(new EventEmitter(), {
+    containers: () => [state],
+    get: () => state,
+  }) as unknown as import('../../src/lib/model/index.js').ContainerView
   const source = new MetricsSource({view, exposition: new Exposition({kinds: ALL_COLLECTED, machine, version: '1'}), coalesceMs: 0})
   const [a, b] = await Promise.all([source.body('prometheus'), source.body('prometheus')])
   assert.equal(a, b, 'two scrapes at once share one body')

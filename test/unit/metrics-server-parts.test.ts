@@ -14,7 +14,12 @@ test('Accept negotiation: OpenMetrics when preferred, text 0.0.4 otherwise', () 
   assert.equal(negotiateFormat('*/*'), 'prometheus')
   assert.equal(negotiateFormat('text/plain;version=0.0.4'), 'prometheus')
   // Prometheus 2.x
-  assert.equal(negotiateFormat('application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'), 'openmetrics')
+  assert.equal(
+    negotiateFormat(
+      'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+    ),
+    'openmetrics',
+  )
   // Any OpenMetrics version is served 1.0.0 (clients disagree about versions).
   assert.equal(negotiateFormat('application/openmetrics-text; version=0.0.1'), 'openmetrics')
   assert.equal(negotiateFormat('application/openmetrics-text;q=0.2, text/plain;q=0.9'), 'prometheus')
@@ -32,7 +37,10 @@ test('--listen values', () => {
 
 test('Go-style --flag=false for boolean flags', () => {
   const flags = ['store-container-labels']
-  assert.deepEqual(normalizeBooleanArgs(['--store-container-labels=false', '--x=false'], flags), ['--no-store-container-labels', '--x=false'])
+  assert.deepEqual(normalizeBooleanArgs(['--store-container-labels=false', '--x=false'], flags), [
+    '--no-store-container-labels',
+    '--x=false',
+  ])
   assert.deepEqual(normalizeBooleanArgs(['--store-container-labels=TRUE'], flags), ['--store-container-labels'])
   assert.deepEqual(normalizeBooleanArgs(['--', '--store-container-labels=false'], flags), ['--', '--store-container-labels=false'])
 })
@@ -46,7 +54,9 @@ test('web config: exporter-toolkit fields accepted, mistakes refused with one li
       return loadWebConfig(file)
     }
     const hash = '$2b$10$' + 'a'.repeat(53)
-    const ok = load(`basic_auth_users:\n  prom: "${hash}"\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\nrate_limit:\n  interval: 1s\n  burst: 5\n`)
+    const ok = load(
+      `basic_auth_users:\n  prom: "${hash}"\nhttp_server_config:\n  headers:\n    X-Frame-Options: deny\nrate_limit:\n  interval: 1s\n  burst: 5\n`,
+    )
     assert.equal(ok.users?.get('prom'), hash)
     assert.deepEqual(ok.headers, {'X-Frame-Options': 'deny'})
     assert.deepEqual(ok.rateLimit, {intervalMs: 1000, burst: 5})
@@ -55,14 +65,21 @@ test('web config: exporter-toolkit fields accepted, mistakes refused with one li
       ['basic_auth_users:\n  prom: plain\n', /not a bcrypt hash/],
       ['tls_server_config:\n  key_file: k\n', /cert_file/],
       [`tls_server_config:\n  cert_file: ${file}\n  key_file: ${file}\n  client_auth_type: Sometimes\n`, /client_auth_type "Sometimes"/],
-      [`tls_server_config:\n  cert_file: ${file}\n  key_file: ${file}\n  client_auth_type: RequireAndVerifyClientCert\n`, /needs client_ca_file/],
+      [
+        `tls_server_config:\n  cert_file: ${file}\n  key_file: ${file}\n  client_auth_type: RequireAndVerifyClientCert\n`,
+        /needs client_ca_file/,
+      ],
       ['tls_server_config:\n  cert_file: missing.pem\n  key_file: missing.key\n', /cannot read cert_file .*missing\.pem: ENOENT/],
       ['unknown_thing: 1\n', /unknown field "unknown_thing"/],
       ['rate_limit:\n  interval: soon\n  burst: 1\n', /rate_limit.interval/],
       ['a: [b\n', /web config/],
     ]
     for (const [yaml, re] of cases) {
-      assert.throws(() => load(yaml), (err: Error & {exitCode?: number}) => re.test(err.message) && err.exitCode === 2 && !err.message.includes('\n'), yaml)
+      assert.throws(
+        () => load(yaml),
+        (err: Error & {exitCode?: number}) => re.test(err.message) && err.exitCode === 2 && !err.message.includes('\n'),
+        yaml,
+      )
     }
   } finally {
     rmSync(dir, {recursive: true, force: true})

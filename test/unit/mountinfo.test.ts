@@ -42,7 +42,10 @@ test('hybrid host with separate cpu and cpuacct', () => {
 
 test('co-mounted cpu,cpuacct with optional fields and release_agent', () => {
   const m = parseCgroupMounts(V1_COMOUNTED)
-  assert.deepEqual(m.map((x) => x.controllers), [[], ['cpu', 'cpuacct'], ['net_cls', 'net_prio']])
+  assert.deepEqual(
+    m.map((x) => x.controllers),
+    [[], ['cpu', 'cpuacct'], ['net_cls', 'net_prio']],
+  )
   assert.equal(m[0]!.name, 'systemd')
   assert.equal(m[1]!.device, '0:26')
 })
@@ -62,7 +65,10 @@ test('octal escapes in mount points are decoded', () => {
 })
 
 test('a line without the separator is an error naming the line', () => {
-  assert.throws(() => parseCgroupMounts('1 2 3:4 / /x rw\n'), (e: unknown) => e instanceof MountinfoParseError && /line 1/.test(e.message))
+  assert.throws(
+    () => parseCgroupMounts('1 2 3:4 / /x rw\n'),
+    (e: unknown) => e instanceof MountinfoParseError && /line 1/.test(e.message),
+  )
 })
 
 test('no cgroup mounts gives an empty list', () => {

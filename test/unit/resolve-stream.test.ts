@@ -30,14 +30,22 @@ test('each name is forgotten once its answer is printed; repeats still answer', 
   items.push(items[0]!)
   const order: string[] = []
   try {
-    await resolveInOrder(spy, items, ({item, decision}) => {
-      order.push(item.text)
-      assert.equal(decision?.factory, 'docker')
-    }, 8)
+    await resolveInOrder(
+      spy,
+      items,
+      ({item, decision}) => {
+        order.push(item.text)
+        assert.equal(decision?.factory, 'docker')
+      },
+      8,
+    )
   } finally {
     real.close()
   }
-  assert.deepEqual(order, items.map((i) => i.text))
+  assert.deepEqual(
+    order,
+    items.map((i) => i.text),
+  )
   assert.equal(held.size, 0, `${held.size} decisions still held after the stream ended`)
   assert.ok(peak <= 9, `peak ${peak} held decisions with 8 in flight`)
 })

@@ -30,7 +30,11 @@ describe('checkEndpoint', () => {
       ['containerd', 'containerd.sock'],
     ]
     for (const [flag, v] of bad) {
-      assert.throws(() => checkEndpoint(flag, v), (e: unknown) => e instanceof EndpointError && e.exitCode === 2 && e.message.includes(`"${v}"`), `${flag} ${v}`)
+      assert.throws(
+        () => checkEndpoint(flag, v),
+        (e: unknown) => e instanceof EndpointError && e.exitCode === 2 && e.message.includes(`"${v}"`),
+        `${flag} ${v}`,
+      )
     }
   })
 })

@@ -14,8 +14,10 @@ function terminal(rows: number, columns: number): NodeJS.WriteStream & {text: st
 /** The lines of the last frame drawn, control codes removed. */
 function lastFrame(text: string): string[] {
   const frame = text.slice(text.lastIndexOf('\u001b[H') + 3)
-  // eslint-disable-next-line no-control-regex
-  return frame.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split('\n').filter(Boolean)
+  return frame
+    .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+    .split('\n')
+    .filter(Boolean)
 }
 
 test('a notice is drawn at once under the table and kept by every later frame', () => {

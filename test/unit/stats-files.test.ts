@@ -53,10 +53,31 @@ test('pickKeyValues validates every line and picks only the asked keys', () => {
 
 test('parseKeyValue and pickKeyValues accept and refuse the same lines (one scanner)', () => {
   const good = 'cache 10\nrss 20\nnegative -5\n'
-  assert.deepEqual([...parseKeyValue(good, 'f')], [['cache', 10], ['rss', 20], ['negative', 0]])
+  assert.deepEqual(
+    [...parseKeyValue(good, 'f')],
+    [
+      ['cache', 10],
+      ['rss', 20],
+      ['negative', 0],
+    ],
+  )
   for (const bad of ['a 1\nb x\n', 'a 1\nb\n', 'a \n', 'a 1 \n', 'a  1\n', 'a 1\r\n', 'a -\n']) {
-    const picked = (() => { try { pickKeyValues(bad, 'f', ['a']); return 'ok' } catch (e) { return (e as Error).message } })()
-    const parsed = (() => { try { parseKeyValue(bad, 'f'); return 'ok' } catch (e) { return (e as Error).message } })()
+    const picked = (() => {
+      try {
+        pickKeyValues(bad, 'f', ['a'])
+        return 'ok'
+      } catch (e) {
+        return (e as Error).message
+      }
+    })()
+    const parsed = (() => {
+      try {
+        parseKeyValue(bad, 'f')
+        return 'ok'
+      } catch (e) {
+        return (e as Error).message
+      }
+    })()
     assert.notEqual(picked, 'ok', JSON.stringify(bad))
     assert.equal(parsed, picked, JSON.stringify(bad))
   }

@@ -1,7 +1,18 @@
 import {test, mock} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {deriveRates, effectiveMemoryLimit, Housekeeping, memoryPercent, nextInterval, samplesEqual, Store, withJitter, DEFAULT_HOUSEKEEPING, type TickOutcome} from '../../src/lib/stats/index.js'
+import {
+  deriveRates,
+  effectiveMemoryLimit,
+  Housekeeping,
+  memoryPercent,
+  nextInterval,
+  samplesEqual,
+  Store,
+  withJitter,
+  DEFAULT_HOUSEKEEPING,
+  type TickOutcome,
+} from '../../src/lib/stats/index.js'
 import type {Sample} from '../../src/lib/model/index.js'
 import {housekeepingOptionsFrom} from '../../src/lib/app/index.js'
 
@@ -19,10 +30,22 @@ test('dynamic interval doubles while equal up to the maximum, snaps back on chan
 })
 
 test('jitter stays within [1, 1 + factor) × interval; factor 0 is exact', () => {
-  assert.equal(withJitter(1000, 0, () => 0.99), 1000)
-  assert.equal(withJitter(1000, 1, () => 0), 1000)
-  assert.equal(withJitter(1000, 1, () => 0.5), 1500)
-  assert.equal(withJitter(1000, 0.1, () => 0.999), 1099.9)
+  assert.equal(
+    withJitter(1000, 0, () => 0.99),
+    1000,
+  )
+  assert.equal(
+    withJitter(1000, 1, () => 0),
+    1000,
+  )
+  assert.equal(
+    withJitter(1000, 1, () => 0.5),
+    1500,
+  )
+  assert.equal(
+    withJitter(1000, 0.1, () => 0.999),
+    1099.9,
+  )
 })
 
 test('Housekeeping runs the first tick at once, then backs off while idle and snaps back', () => {
@@ -67,10 +90,17 @@ test('Housekeeping runs the first tick at once, then backs off while idle and sn
 test('Store keeps samples by age and by count, in order, and drops a deleted container', () => {
   const store = new Store({maxAgeMs: 10_000, maxSamples: 5})
   for (let t = 0; t <= 20_000; t += 1000) store.add(s(t, t))
-  assert.deepEqual(store.samples('/a').map((x) => x.timestampMs), [16000, 17000, 18000, 19000, 20000])
+  assert.deepEqual(
+    store.samples('/a').map((x) => x.timestampMs),
+    [16000, 17000, 18000, 19000, 20000],
+  )
   const wide = new Store({maxAgeMs: 3000, maxSamples: 100})
   for (const t of [0, 1000, 3000, 2000, 4000]) wide.add(s(t))
-  assert.deepEqual(wide.samples('/a').map((x) => x.timestampMs), [2000, 3000, 4000], 'out-of-order insert, then ≤ newest − age dropped')
+  assert.deepEqual(
+    wide.samples('/a').map((x) => x.timestampMs),
+    [2000, 3000, 4000],
+    'out-of-order insert, then ≤ newest − age dropped',
+  )
   const held = wide.open('/a')
   wide.add(s(5000))
   assert.equal(held, wide.samples('/a'), 'the list keeps its identity')
@@ -92,7 +122,9 @@ test('equal parts are shared between consecutive samples (idle containers cost o
 })
 
 test('rates: 100 % is one core over wall time; per-second I/O; counter resets give no rate', () => {
-  const net = (rx: number, tx: number) => [{name: 'eth0', rxBytes: rx, rxPackets: 0, rxErrors: 0, rxDropped: 0, txBytes: tx, txPackets: 0, txErrors: 0, txDropped: 0}]
+  const net = (rx: number, tx: number) => [
+    {name: 'eth0', rxBytes: rx, rxPackets: 0, rxErrors: 0, rxDropped: 0, txBytes: tx, txPackets: 0, txErrors: 0, txDropped: 0},
+  ]
   const disk = (r: number, w: number) => [{major: 8, minor: 0, device: 'sda', readBytes: r, writeBytes: w, reads: 0, writes: 0}]
   const a = s(0, 0, {network: net(0, 0), diskio: disk(0, 0)})
   const b = s(2000, 3e9, {network: net(2000, 4000), diskio: disk(1e6, 5e5)})
@@ -113,11 +145,23 @@ test('rates: 100 % is one core over wall time; per-second I/O; counter resets gi
 
 test('housekeeping flags become manager options; a maximum below the base is refused', () => {
   assert.deepEqual(
-    housekeepingOptionsFrom({'housekeeping-interval': 1000, 'max-housekeeping-interval': 60000, 'allow-dynamic-housekeeping': false, 'storage-duration': 120000, 'max-open-files': 10}),
+    housekeepingOptionsFrom({
+      'housekeeping-interval': 1000,
+      'max-housekeeping-interval': 60000,
+      'allow-dynamic-housekeeping': false,
+      'storage-duration': 120000,
+      'max-open-files': 10,
+    }),
     {housekeeping: {intervalMs: 1000, maxIntervalMs: 60000, dynamic: false}, store: {maxAgeMs: 120000}, maxOpenFiles: 10},
   )
   assert.throws(
-    () => housekeepingOptionsFrom({'housekeeping-interval': 5000, 'max-housekeeping-interval': 1000, 'allow-dynamic-housekeeping': true, 'storage-duration': 0}),
+    () =>
+      housekeepingOptionsFrom({
+        'housekeeping-interval': 5000,
+        'max-housekeeping-interval': 1000,
+        'allow-dynamic-housekeeping': true,
+        'storage-duration': 0,
+      }),
     (e: Error & {exitCode?: number}) => e.exitCode === 2 && /shorter than --housekeeping-interval/.test(e.message),
   )
 })
@@ -139,7 +183,10 @@ test('history past the newest two is compact, reads back the same, and shares eq
   for (const o of originals) store.add(structuredClone(o))
   const kept = store.samples('/a')
   assert.equal(kept.length, 5)
-  assert.deepEqual(kept.map((x) => x.constructor.name), ['CompactSample', 'CompactSample', 'CompactSample', 'Object', 'Object'])
+  assert.deepEqual(
+    kept.map((x) => x.constructor.name),
+    ['CompactSample', 'CompactSample', 'CompactSample', 'Object', 'Object'],
+  )
   for (let i = 0; i < 5; i++) {
     assert.deepEqual(JSON.parse(JSON.stringify(kept[i])), originals[i])
     assert.deepEqual(kept[i]!.cpu, originals[i]!.cpu)
@@ -148,7 +195,16 @@ test('history past the newest two is compact, reads back the same, and shares eq
   }
   assert.ok(samplesEqual(kept[1]!, kept[2]!))
   store.add(full(500, 9))
-  assert.deepEqual(store.samples('/a').map((x) => x.timestampMs), [0, 500, 1000, 2000, 3000, 4000])
-  assert.deepEqual(store.samples('/a').map((x) => x.constructor.name).slice(0, 4), ['CompactSample', 'CompactSample', 'CompactSample', 'CompactSample'])
+  assert.deepEqual(
+    store.samples('/a').map((x) => x.timestampMs),
+    [0, 500, 1000, 2000, 3000, 4000],
+  )
+  assert.deepEqual(
+    store
+      .samples('/a')
+      .map((x) => x.constructor.name)
+      .slice(0, 4),
+    ['CompactSample', 'CompactSample', 'CompactSample', 'CompactSample'],
+  )
   assert.equal(store.samples('/a')[1]!.memory!.workingSetBytes, 2e9 + 9)
 })

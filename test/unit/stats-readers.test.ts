@@ -20,7 +20,10 @@ function collector(tree: string, opts: {kinds?: Set<MetricKind>; proc?: string; 
   return new ContainerCollector(opts.name ?? '/docker/c1', {layout, kinds: opts.kinds ?? ALL, files: new OpenFiles(64)})
 }
 
-function collect(tree: string, opts: {kinds?: Set<MetricKind>; proc?: string; name?: string} = {}): {sample: Sample; c: ContainerCollector} {
+function collect(
+  tree: string,
+  opts: {kinds?: Set<MetricKind>; proc?: string; name?: string} = {},
+): {sample: Sample; c: ContainerCollector} {
   const c = collector(tree, opts)
   const sample = c.collect(1_000_000)
   assert.ok(sample, 'sample')
@@ -72,7 +75,11 @@ for (const tree of ['cgroup_v1/separate', 'cgroup_v1/comounted', 'cgroup_v1/hybr
     assert.deepEqual(sample.processes, {processes: 2, threads: 5}, 'cgroup.procs lines, pids.current tasks')
     assert.deepEqual(c.spec, {cpuShares: 512, cpuQuotaUs: 50000, cpuPeriodUs: 100000, memoryLimitBytes: 536870912})
     if (tree.endsWith('hybrid')) {
-      assert.deepEqual(sample.pressure, {cpu: {someUs: 111, fullUs: 0}, memory: {someUs: 2222, fullUs: 1111}, io: {someUs: 33333, fullUs: 22222}})
+      assert.deepEqual(sample.pressure, {
+        cpu: {someUs: 111, fullUs: 0},
+        memory: {someUs: 2222, fullUs: 1111},
+        io: {someUs: 33333, fullUs: 22222},
+      })
     } else {
       assert.equal(sample.pressure, undefined)
     }
@@ -82,14 +89,32 @@ for (const tree of ['cgroup_v1/separate', 'cgroup_v1/comounted', 'cgroup_v1/hybr
 test('v1 without percpu reads cpuacct.usage, and no quota means no cpu.stat', () => {
   const kinds = selectKinds(['cpu'])
   const {sample} = collect('cgroup_v1/separate', {kinds})
-  assert.deepEqual(sample.cpu, {usageNs: 3e9, userNs: 1.5e9, systemNs: 0.5e9, periods: 100, throttledPeriods: 7, throttledNs: 123456789, bursts: 0, burstNs: 0})
+  assert.deepEqual(sample.cpu, {
+    usageNs: 3e9,
+    userNs: 1.5e9,
+    systemNs: 0.5e9,
+    periods: 100,
+    throttledPeriods: 7,
+    throttledNs: 123456789,
+    bursts: 0,
+    burstNs: 0,
+  })
   assert.deepEqual(Object.keys(sample).sort(), ['cpu', 'name', 'timestampMs'])
 })
 
 test('v2 readers: cgroup_v2/basic', () => {
   const {sample, c} = collect('cgroup_v2/basic')
   assert.equal(sample.errors, undefined)
-  assert.deepEqual(sample.cpu, {usageNs: 3e9, userNs: 2e9, systemNs: 1e9, periods: 100, throttledPeriods: 7, throttledNs: 123456000, bursts: 2, burstNs: 5000000})
+  assert.deepEqual(sample.cpu, {
+    usageNs: 3e9,
+    userNs: 2e9,
+    systemNs: 1e9,
+    periods: 100,
+    throttledPeriods: 7,
+    throttledNs: 123456000,
+    bursts: 2,
+    burstNs: 5000000,
+  })
   assert.deepEqual(sample.memory, {
     usageBytes: 209715200,
     workingSetBytes: 209715200 - 10485760,
@@ -106,20 +131,45 @@ test('v2 readers: cgroup_v2/basic', () => {
   })
   assert.deepEqual(sample.diskio, disks)
   assert.deepEqual(sample.network, network)
-  assert.deepEqual(sample.pressure, {cpu: {someUs: 111, fullUs: 0}, memory: {someUs: 2222, fullUs: 1111}, io: {someUs: 33333, fullUs: 22222}})
+  assert.deepEqual(sample.pressure, {
+    cpu: {someUs: 111, fullUs: 0},
+    memory: {someUs: 2222, fullUs: 1111},
+    io: {someUs: 33333, fullUs: 22222},
+  })
   assert.deepEqual(sample.processes, {processes: 1, threads: 3, threadsLimit: 100})
   // memory.max "max" and memory.swap.max "max" are unlimited: absent, never 2^63.
-  assert.deepEqual(c.spec, {cpuWeight: 50, cpuShares: 1286, cpuPeriodUs: 100000, cpuQuotaUs: 50000, cpusetCpus: '0-1', memoryReservationBytes: 0, pidsLimit: 100})
+  assert.deepEqual(c.spec, {
+    cpuWeight: 50,
+    cpuShares: 1286,
+    cpuPeriodUs: 100000,
+    cpuQuotaUs: 50000,
+    cpusetCpus: '0-1',
+    memoryReservationBytes: 0,
+    pidsLimit: 100,
+  })
 })
 
 test('v1 malformed files: one error per file, the rest of the sample kept', () => {
   const {sample} = collect('cgroup_v1/malformed')
   const errors = sample.errors ?? []
   assert.equal(errors.length, 3, errors.join('\n'))
-  assert.match(errors.find((e) => e.includes('cpuacct.usage_percpu'))!, /field 2: "two" is not an integer/)
-  assert.match(errors.find((e) => e.includes('cpuacct.stat'))!, /line 2: "fifty" is not an integer/)
-  assert.match(errors.find((e) => e.includes('io_service_bytes_recursive'))!, /line 1: expected "major:minor op value"/)
-  assert.deepEqual(sample.cpu, {usageNs: 3e9, periods: 100, throttledPeriods: 7, throttledNs: 123456789, bursts: 0, burstNs: 0}, 'cpuacct.usage stands in for usage_percpu')
+  assert.match(
+    errors.find((e) => e.includes('cpuacct.usage_percpu'))!,
+    /field 2: "two" is not an integer/,
+  )
+  assert.match(
+    errors.find((e) => e.includes('cpuacct.stat'))!,
+    /line 2: "fifty" is not an integer/,
+  )
+  assert.match(
+    errors.find((e) => e.includes('io_service_bytes_recursive'))!,
+    /line 1: expected "major:minor op value"/,
+  )
+  assert.deepEqual(
+    sample.cpu,
+    {usageNs: 3e9, periods: 100, throttledPeriods: 7, throttledNs: 123456789, bursts: 0, burstNs: 0},
+    'cpuacct.usage stands in for usage_percpu',
+  )
   assert.deepEqual(sample.memory, v1Memory)
   assert.deepEqual(sample.diskio, [
     {major: 8, minor: 0, device: 'sda', readBytes: 0, writeBytes: 0, reads: 10, writes: 20},
@@ -132,8 +182,14 @@ test('v1 truncated files: a clear error, usage still reported', () => {
   const {sample} = collect('cgroup_v1/truncated')
   const errors = sample.errors ?? []
   assert.equal(errors.length, 2, errors.join('\n'))
-  assert.match(errors.find((e) => e.includes('memory.stat'))!, /line 5: expected "key value", got "total_inac"/)
-  assert.match(errors.find((e) => e.includes('cpuacct.stat'))!, /no "system" line/)
+  assert.match(
+    errors.find((e) => e.includes('memory.stat'))!,
+    /line 5: expected "key value", got "total_inac"/,
+  )
+  assert.match(
+    errors.find((e) => e.includes('cpuacct.stat'))!,
+    /no "system" line/,
+  )
   assert.equal(sample.memory?.usageBytes, 209715200)
   assert.equal(sample.memory?.workingSetBytes, 209715200, 'without memory.stat the working set is the usage')
   assert.equal(sample.memory?.failcnt, 3)
@@ -144,10 +200,22 @@ test('v1 truncated files: a clear error, usage still reported', () => {
 test('v2 malformed files: errors name the file and the fault', () => {
   const {sample, c} = collect('cgroup_v2/malformed')
   const errors = sample.errors ?? []
-  assert.match(errors.find((e) => e.includes('memory.stat'))!, /line 2: "line is wrong" is not an integer/)
-  assert.match(errors.find((e) => e.includes('io.stat'))!, /rbytes="lots" is not an integer/)
-  assert.match(errors.find((e) => e.includes('memory.max'))!, /expected an integer, got "a lot"/)
-  assert.match(errors.find((e) => e.includes('memory.pressure'))!, /expected "some" or "full"/)
+  assert.match(
+    errors.find((e) => e.includes('memory.stat'))!,
+    /line 2: "line is wrong" is not an integer/,
+  )
+  assert.match(
+    errors.find((e) => e.includes('io.stat'))!,
+    /rbytes="lots" is not an integer/,
+  )
+  assert.match(
+    errors.find((e) => e.includes('memory.max'))!,
+    /expected an integer, got "a lot"/,
+  )
+  assert.match(
+    errors.find((e) => e.includes('memory.pressure'))!,
+    /expected "some" or "full"/,
+  )
   assert.equal(errors.length, 4, errors.join('\n'))
   assert.equal(sample.memory?.usageBytes, 209715200)
   assert.equal(sample.memory?.oomEvents, 2)
@@ -161,8 +229,14 @@ test('v2 malformed files: errors name the file and the fault', () => {
 test('v2 truncated files', () => {
   const {sample} = collect('cgroup_v2/truncated')
   const errors = sample.errors ?? []
-  assert.match(errors.find((e) => e.includes('cpu.stat'))!, /no "system_usec" line/)
-  assert.match(errors.find((e) => e.includes('memory.events'))!, /line 3: expected "key value", got "ma"/)
+  assert.match(
+    errors.find((e) => e.includes('cpu.stat'))!,
+    /no "system_usec" line/,
+  )
+  assert.match(
+    errors.find((e) => e.includes('memory.events'))!,
+    /line 3: expected "key value", got "ma"/,
+  )
   assert.equal(errors.length, 2, errors.join('\n'))
   assert.equal(sample.cpu, undefined)
   assert.equal(sample.memory?.oomEvents, undefined)
@@ -173,7 +247,11 @@ test('a malformed net/dev is an error for network only', () => {
   const {sample} = collect('cgroup_v2/basic', {proc: 'badnet'})
   assert.equal(sample.network, undefined)
   assert.deepEqual(sample.errors, [`${fixtures}proc/badnet/4242/net/dev: line 3 (eth0): expected 16 counters, got 3`])
-  assert.deepEqual(sample.diskio?.map((d) => d.device), ['8:0', '253:0'], 'unknown devices keep major:minor')
+  assert.deepEqual(
+    sample.diskio?.map((d) => d.device),
+    ['8:0', '253:0'],
+    'unknown devices keep major:minor',
+  )
 })
 
 test('disabled kinds are not read', () => {
@@ -205,7 +283,10 @@ test('a vanished cgroup ends the sample quietly', () => {
 
 test('the registry is keyed by cAdvisor kind names and each reader documents its files', () => {
   const withReaders = Object.entries(KINDS).flatMap(([name, k]: [string, KindDefinition]) => (k.reader ? [[name, k.reader] as const] : []))
-  assert.deepEqual(withReaders.map(([name]) => name), ['cpu', 'memory', 'diskIO', 'network', 'process', 'pressure'])
+  assert.deepEqual(
+    withReaders.map(([name]) => name),
+    ['cpu', 'memory', 'diskIO', 'network', 'process', 'pressure'],
+  )
   for (const [name, r] of withReaders) {
     assert.ok((ALL_KINDS as readonly string[]).includes(r.kind))
     assert.equal(r.kind, name)

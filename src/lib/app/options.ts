@@ -28,7 +28,8 @@ export class EndpointError extends Error {
 export function checkEndpoint(flag: 'docker' | 'podman' | 'containerd' | 'crio', value: string): string {
   const bad = (use: string): EndpointError => new EndpointError(`"${value}" is not a ${flag} endpoint (use ${use})`)
   if (flag === 'containerd') {
-    if (/^unix:\/\/\/./.test(value) || /^\/./.test(value) || /^[A-Za-z0-9.-]+:\d+$/.test(value) || /^\[[0-9a-fA-F:]+\]:\d+$/.test(value)) return value
+    if (/^unix:\/\/\/./.test(value) || /^\/./.test(value) || /^[A-Za-z0-9.-]+:\d+$/.test(value) || /^\[[0-9a-fA-F:]+\]:\d+$/.test(value))
+      return value
     throw bad('unix:///path/to.sock, /path/to.sock or host:port')
   }
   try {

@@ -89,7 +89,8 @@ export class NoInputError extends Error {
  * output, notes and exit status are the same. Returns the exit status.
  */
 export async function resolveCommand(inputs: string[], flags: ResolveFlags, layout: () => CgroupLayout, ctx: AppContext): Promise<number> {
-  if (inputs.length === 0 && flags.from === undefined) throw new NoInputError('give at least one cgroup name, a path, or - to read names from stdin')
+  if (inputs.length === 0 && flags.from === undefined)
+    throw new NoInputError('give at least one cgroup name, a path, or - to read names from stdin')
   ctx.exitQuietlyOnEpipe()
   const {code, failed} = await runResolve({
     inputs,

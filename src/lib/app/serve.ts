@@ -43,7 +43,10 @@ export function cadvVersion(): string {
 
 /** Comma-separated and repeated values as one list, blanks dropped. */
 export function commaList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean)
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean)
 }
 
 /**

@@ -66,7 +66,11 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
   })
   const sort = flags.sort as SortKey
   const narrowed = filterValues.length > 0 || depth !== undefined
-  const empty = emptyStatsMessage(layout.cgroupRoot, hierarchies.map((h) => h.id), narrowed)
+  const empty = emptyStatsMessage(
+    layout.cgroupRoot,
+    hierarchies.map((h) => h.id),
+    narrowed,
+  )
   const render = (rows: StatsRow[], at: Date): void => {
     if (format === 'json') {
       ctx.stdout.write(JSON.stringify({time: at.toISOString(), containers: rows}, null, 2) + '\n')

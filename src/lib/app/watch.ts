@@ -58,7 +58,12 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
   const out = ndjsonWriter<ContainerEvent>(ctx.stdout)
   const resolver = flags.resolve ? createResolver(resolverOptionsFromFlags(flags)) : undefined
   const annotator = resolver
-    ? annotateEvents(resolver, (e) => out.write(e), explainer(ctx), (err) => ctx.warn(`cannot write an event: ${(err as Error).message}`))
+    ? annotateEvents(
+        resolver,
+        (e) => out.write(e),
+        explainer(ctx),
+        (err) => ctx.warn(`cannot write an event: ${(err as Error).message}`),
+      )
     : undefined
   const print = (e: ContainerEvent): void => (annotator ? annotator.push(e) : out.write(e))
   const watcher = createWatcher({

@@ -48,8 +48,20 @@ export class CgroupDiscoveryError extends Error {
 }
 
 const V1_CONTROLLERS = new Set([
-  'blkio', 'cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'hugetlb', 'memory', 'misc',
-  'net_cls', 'net_prio', 'perf_event', 'pids', 'rdma',
+  'blkio',
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'devices',
+  'freezer',
+  'hugetlb',
+  'memory',
+  'misc',
+  'net_cls',
+  'net_prio',
+  'perf_event',
+  'pids',
+  'rdma',
 ])
 
 function errnoText(err: unknown): string {

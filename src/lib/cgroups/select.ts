@@ -9,7 +9,10 @@ import {CgroupDiscoveryError, type CgroupLayout, type Hierarchy} from './layout.
  * Named hierarchies (name=systemd) are watched only when asked for.
  */
 export function selectHierarchies(layout: CgroupLayout, controllers: ReadonlySet<string>, ids: readonly string[] = []): Hierarchy[] {
-  const wanted = ids.flatMap((v) => v.split(/\s+/)).map((v) => v.trim()).filter(Boolean)
+  const wanted = ids
+    .flatMap((v) => v.split(/\s+/))
+    .map((v) => v.trim())
+    .filter(Boolean)
   if (wanted.length > 0) {
     const chosen = new Set<Hierarchy>()
     for (const id of wanted) {
@@ -17,9 +20,7 @@ export function selectHierarchies(layout: CgroupLayout, controllers: ReadonlySet
         layout.hierarchies.find((x) => x.id === id || x.name === id) ??
         layout.hierarchies.find((x) => x.version === 1 && x.controllers.includes(id))
       if (!h) {
-        throw new CgroupDiscoveryError(
-          `--hierarchy ${id}: no such hierarchy (available: ${layout.hierarchies.map((x) => x.id).join(' ')})`,
-        )
+        throw new CgroupDiscoveryError(`--hierarchy ${id}: no such hierarchy (available: ${layout.hierarchies.map((x) => x.id).join(' ')})`)
       }
       chosen.add(h)
     }

@@ -23,7 +23,8 @@ export interface GlobalFlagValues {
 export abstract class CadvCommand extends Command {
   static override baseFlags = {
     'cgroup-root': Flags.string({
-      description: 'Directory laid out like /sys/fs/cgroup to read instead of the mounted cgroupfs (a fixture tree, or the host cgroupfs mounted elsewhere).',
+      description:
+        'Directory laid out like /sys/fs/cgroup to read instead of the mounted cgroupfs (a fixture tree, or the host cgroupfs mounted elsewhere).',
       env: 'CADV_CGROUP_ROOT',
       helpGroup: 'GLOBAL',
     }),
@@ -70,7 +71,10 @@ export function firstLine(message: string): string {
   const plain = message.replace(/\u001b\[[0-9;]*m/g, '')
   const wrapped = /^Parsing (--[\w-]+)\s*\n\s*(.+)/.exec(plain)
   if (wrapped) return `${wrapped[1]}: ${wrapped[2]!.trim()}`
-  const lines = plain.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('See more help'))
+  const lines = plain
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('See more help'))
   // oclif's flag-constraint errors: "The following error occurred:\n  <reason>".
   if (lines.length > 1 && /^The following errors? occurred:$/.test(lines[0]!)) return lines.slice(1).join('; ')
   return lines[0] ?? 'unknown error'

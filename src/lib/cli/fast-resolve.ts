@@ -50,7 +50,12 @@ export async function fastResolve(argv: string[]): Promise<number | undefined> {
   try {
     parsed = parseArgs({
       args: argv,
-      options: Object.fromEntries(Object.entries(FAST_RESOLVE_FLAGS).map(([k, s]) => [k, s.short ? {type: s.type, multiple: s.multiple ?? false, short: s.short} : {type: s.type, multiple: s.multiple ?? false}])),
+      options: Object.fromEntries(
+        Object.entries(FAST_RESOLVE_FLAGS).map(([k, s]) => [
+          k,
+          s.short ? {type: s.type, multiple: s.multiple ?? false, short: s.short} : {type: s.type, multiple: s.multiple ?? false},
+        ]),
+      ),
       allowPositionals: true,
       strict: true,
       tokens: true,
@@ -66,13 +71,16 @@ export async function fastResolve(argv: string[]): Promise<number | undefined> {
     seen.add(t.name)
   }
   const v = parsed.values as Record<string, string | boolean | string[] | undefined>
-  const str = (k: string, dflt: string): string => (v[k] as string | undefined) ?? (FAST_RESOLVE_FLAGS[k]!.env ? process.env[FAST_RESOLVE_FLAGS[k]!.env!] : undefined) ?? dflt
+  const str = (k: string, dflt: string): string =>
+    (v[k] as string | undefined) ?? (FAST_RESOLVE_FLAGS[k]!.env ? process.env[FAST_RESOLVE_FLAGS[k]!.env!] : undefined) ?? dflt
   const list = (k: string): string[] => (v[k] as string[] | undefined) ?? []
   const expect = list('expect')
   if (expect.some((e) => !(FACTORY_ORDER as readonly string[]).includes(e))) return undefined
   let timeouts: number[]
   try {
-    timeouts = ['docker-timeout', 'podman-timeout', 'containerd-timeout', 'crio-timeout'].map((k) => (v[k] === undefined ? D.docker.timeoutMs : parseDuration(v[k] as string, {minMs: MIN_TIMEOUT_MS})))
+    timeouts = ['docker-timeout', 'podman-timeout', 'containerd-timeout', 'crio-timeout'].map((k) =>
+      v[k] === undefined ? D.docker.timeoutMs : parseDuration(v[k] as string, {minMs: MIN_TIMEOUT_MS}),
+    )
   } catch {
     return undefined
   }

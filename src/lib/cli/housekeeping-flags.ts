@@ -19,7 +19,8 @@ export const housekeepingFlags = {
     minMs: 10,
   }),
   'allow-dynamic-housekeeping': Flags.boolean({
-    description: 'Double a container\'s interval while its readings do not change, back to the base on the first change; --no-allow-dynamic-housekeeping keeps every container at the base interval.',
+    description:
+      "Double a container's interval while its readings do not change, back to the base on the first change; --no-allow-dynamic-housekeeping keeps every container at the base interval.",
     default: true,
     allowNo: true,
   }),
@@ -29,7 +30,8 @@ export const housekeepingFlags = {
     minMs: 0,
   }),
   'max-open-files': Flags.integer({
-    description: 'How many cgroup files may be kept open for cheap re-reads (default: the open-file limit minus 512, at most 16384; 0 = open and close every time).',
+    description:
+      'How many cgroup files may be kept open for cheap re-reads (default: the open-file limit minus 512, at most 16384; 0 = open and close every time).',
     min: 0,
   }),
 }

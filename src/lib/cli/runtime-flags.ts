@@ -66,22 +66,24 @@ export const runtimeFlags = {
   }),
   'crio-timeout': timeout('CRI-O'),
   'docker-only': Flags.boolean({
-    description: "cAdvisor's --docker_only: ignore raw cgroups (other than /) unless --raw-cgroup-prefix-whitelist lists them; podman, containerd and CRI-O containers are still tracked.",
+    description:
+      "cAdvisor's --docker_only: ignore raw cgroups (other than /) unless --raw-cgroup-prefix-whitelist lists them; podman, containerd and CRI-O containers are still tracked.",
     helpGroup: GROUP,
   }),
   'raw-cgroup-prefix-whitelist': Flags.string({
-    description: 'Track raw cgroups only when their name starts with one of these prefixes (repeatable or comma-separated); restricts raw cgroups even without --docker-only.',
+    description:
+      'Track raw cgroups only when their name starts with one of these prefixes (repeatable or comma-separated); restricts raw cgroups even without --docker-only.',
     multiple: true,
     multipleNonGreedy: true,
     default: [],
     helpGroup: GROUP,
   }),
   'env-metadata-whitelist': Flags.string({
-    description: 'Keep container env vars whose key starts with one of these prefixes (repeatable or comma-separated); none by default, since env holds secrets.',
+    description:
+      'Keep container env vars whose key starts with one of these prefixes (repeatable or comma-separated); none by default, since env holds secrets.',
     multiple: true,
     multipleNonGreedy: true,
     default: [],
     helpGroup: GROUP,
   }),
 }
-

@@ -65,5 +65,8 @@ export function resolverOptions(input: ResolverOptionsInput = {}): ResolverOptio
 }
 
 function splitList(values: readonly string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '')
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
 }

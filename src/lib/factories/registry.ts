@@ -40,7 +40,11 @@ export async function decide(factories: readonly Factory[], name: ContainerName)
       // A factory bug must not take the caller down: it counts as "cannot handle".
       a = {canHandle: false, accept: false, reason: `error: ${(err as Error).message}`}
     }
-    decision.checks.push(a.unreachable ? {factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason, unreachable: true} : {factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason})
+    decision.checks.push(
+      a.unreachable
+        ? {factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason, unreachable: true}
+        : {factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason},
+    )
     if (a.provisional) provisional = true
     if (!a.canHandle) continue
     decision.factory = f.name

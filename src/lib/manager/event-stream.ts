@@ -67,7 +67,12 @@ export function annotateEvents(
         known.delete(e.name)
         resolver.forget(e.name)
       }
-      const enriched = pending ? pending.then((r) => ({...e, ...resolvedFields(r)}), () => e) : Promise.resolve(e)
+      const enriched = pending
+        ? pending.then(
+            (r) => ({...e, ...resolvedFields(r)}),
+            () => e,
+          )
+        : Promise.resolve(e)
       tail = tail
         .then(() => enriched)
         .then(write)

@@ -6,7 +6,15 @@
 import {EventEmitter} from 'node:events'
 
 import {selectHierarchies, type CgroupLayout, type Hierarchy} from '../cgroups/index.js'
-import type {ContainerEvent, ContainerInfo, ContainerName, ContainerResolver, ContainerState, ContainerView, ContainerViewEvents} from '../model/index.js'
+import type {
+  ContainerEvent,
+  ContainerInfo,
+  ContainerName,
+  ContainerResolver,
+  ContainerState,
+  ContainerView,
+  ContainerViewEvents,
+} from '../model/index.js'
 import {
   bootTimeMs,
   ContainerCollector,

@@ -30,7 +30,11 @@ export function containersApi(view: ContainerView): Route {
       const rest = url.pathname.slice(BASE.length)
       if (rest === '') {
         const list = [...view.containers()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        sendJson(res, 200, list.map((c) => containerJson(c, 1)))
+        sendJson(
+          res,
+          200,
+          list.map((c) => containerJson(c, 1)),
+        )
         return
       }
       // /api/v1/containers/<name>: the rest is the container name, `/` for the root container.

@@ -89,7 +89,9 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   })
   const warnings: string[] = []
   if (open.length > 0 && !config?.users && config?.tls?.clientAuth !== 'RequireAndVerifyClientCert') {
-    warnings.push(`${open.join(', ')}: every interface, without authentication; anyone who can reach it sees the host's containers (see --web-config-file)`)
+    warnings.push(
+      `${open.join(', ')}: every interface, without authentication; anyone who can reach it sees the host's containers (see --web-config-file)`,
+    )
   }
   return {
     addresses: addresses.map((a) => ({address: a.address, port: a.port})),

@@ -3,7 +3,16 @@
  * scrape until that container's sample (or its metadata or spec) changes. A scrape only joins
  * cached strings: it never reads cgroupfs and never triggers collection.
  */
-import {escapeHelp, type ContainerInfo, type ContainerSpec, type ContainerState, type ExpositionFormat, type Family, type FamilyModule, type Sample} from '../model/index.js'
+import {
+  escapeHelp,
+  type ContainerInfo,
+  type ContainerSpec,
+  type ContainerState,
+  type ExpositionFormat,
+  type Family,
+  type FamilyModule,
+  type Sample,
+} from '../model/index.js'
 import {familiesFor, type MetricKind} from '../stats/index.js'
 import {containerLabels, DEFAULT_LABEL_OPTIONS, type LabelOptions} from './labels.js'
 import {MACHINE_FAMILIES, machineLines, versionFamily, versionLine, type MachineInfo} from './machine.js'

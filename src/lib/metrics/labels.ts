@@ -20,7 +20,13 @@ export const DEFAULT_LABEL_OPTIONS: LabelOptions = {storeContainerLabels: true, 
  * the same name (`a.b` and `a_b`) the first in sort order wins: deterministic, unlike
  * cAdvisor's map-order choice.
  */
-function addPrefixed(pairs: Array<[string, string]>, seen: Set<string>, prefix: string, entries: Record<string, string>, keep?: (key: string) => boolean): void {
+function addPrefixed(
+  pairs: Array<[string, string]>,
+  seen: Set<string>,
+  prefix: string,
+  entries: Record<string, string>,
+  keep?: (key: string) => boolean,
+): void {
   for (const key of Object.keys(entries).sort()) {
     if (keep && !keep(key)) continue
     const name = prefix + sanitizeLabelName(key)

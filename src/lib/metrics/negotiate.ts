@@ -23,7 +23,11 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
     for (const p of params) if (p.startsWith('q=')) q = Number(p.slice(2)) || 0
     if (q <= 0) continue
     const format: ExpositionFormat | undefined =
-      type === 'application/openmetrics-text' ? 'openmetrics' : type === 'text/plain' || type === '*/*' || type === 'text/*' ? 'prometheus' : undefined
+      type === 'application/openmetrics-text'
+        ? 'openmetrics'
+        : type === 'text/plain' || type === '*/*' || type === 'text/*'
+          ? 'prometheus'
+          : undefined
     // Ties go to the first listed, as the client ordered them.
     if (format && q > bestQ) {
       best = format

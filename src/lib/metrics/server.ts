@@ -88,7 +88,11 @@ export class MetricsServer {
     // Node checks request timeouts every connectionsCheckingInterval (30 s by default); check
     // often enough that --request-timeout means what it says.
     const timeout = this.options.requestTimeoutMs
-    const httpOptions = {requestTimeout: timeout, headersTimeout: Math.min(timeout, 60_000), connectionsCheckingInterval: Math.max(50, Math.min(1000, timeout / 4))}
+    const httpOptions = {
+      requestTimeout: timeout,
+      headersTimeout: Math.min(timeout, 60_000),
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, timeout / 4)),
+    }
     const addresses: AddressInfo[] = []
     for (const listen of this.options.listen) {
       const {host, port} = parseListen(listen)
@@ -113,7 +117,9 @@ export class MetricsServer {
       }
       server.timeout = timeout
       await new Promise<void>((resolve, reject) => {
-        server.once('error', (err: NodeJS.ErrnoException) => reject(new ListenError(`cannot listen on ${listen}: ${err.code ?? err.message}`)))
+        server.once('error', (err: NodeJS.ErrnoException) =>
+          reject(new ListenError(`cannot listen on ${listen}: ${err.code ?? err.message}`)),
+        )
         server.listen({host, port}, () => resolve())
       })
       this.servers.push(server)
@@ -122,7 +128,9 @@ export class MetricsServer {
     if (this.options.webConfig) {
       this.options.webConfig.onReload = (next) => {
         this.options.log('web config reloaded')
-        if (next.tls) for (const s of this.servers) if ('setSecureContext' in s) (s as ReturnType<typeof createHttpsServer>).setSecureContext(tlsOptions(next.tls))
+        if (next.tls)
+          for (const s of this.servers)
+            if ('setSecureContext' in s) (s as ReturnType<typeof createHttpsServer>).setSecureContext(tlsOptions(next.tls))
         if (!!next.tls !== !!tls) this.options.log('turning TLS on or off needs a restart; keeping the current mode')
       }
       this.options.webConfig.onError = (err) => this.options.log(`web config: ${err.message}; refusing requests until it is fixed`)

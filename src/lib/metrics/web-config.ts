@@ -23,12 +23,19 @@ export class WebConfigError extends Error {
 }
 
 export const CLIENT_AUTH_TYPES = [
-  'NoClientCert', 'RequestClientCert', 'RequireAnyClientCert', 'VerifyClientCertIfGiven', 'RequireAndVerifyClientCert',
+  'NoClientCert',
+  'RequestClientCert',
+  'RequireAnyClientCert',
+  'VerifyClientCertIfGiven',
+  'RequireAndVerifyClientCert',
 ] as const
 export type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number]
 
 const TLS_VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = {
-  TLS10: 'TLSv1', TLS11: 'TLSv1.1', TLS12: 'TLSv1.2', TLS13: 'TLSv1.3',
+  TLS10: 'TLSv1',
+  TLS11: 'TLSv1.1',
+  TLS12: 'TLSv1.2',
+  TLS13: 'TLSv1.3',
 }
 
 export interface TlsSettings {
@@ -100,8 +107,19 @@ export function loadWebConfig(path: string): WebConfig {
     if (!isObj(tls)) throw new WebConfigError(`${where}: tls_server_config must be a mapping`)
     const w = `${where}: tls_server_config`
     checkKeys(tls, w, [
-      'cert_file', 'key_file', 'cert', 'key', 'client_auth_type', 'client_ca_file', 'client_ca', 'client_allowed_sans',
-      'min_version', 'max_version', 'cipher_suites', 'prefer_server_cipher_suites', 'curve_preferences',
+      'cert_file',
+      'key_file',
+      'cert',
+      'key',
+      'client_auth_type',
+      'client_ca_file',
+      'client_ca',
+      'client_allowed_sans',
+      'min_version',
+      'max_version',
+      'cipher_suites',
+      'prefer_server_cipher_suites',
+      'curve_preferences',
     ])
     const certFile = str(tls, 'cert_file', w)
     const keyFile = str(tls, 'key_file', w)
@@ -112,7 +130,8 @@ export function loadWebConfig(path: string): WebConfig {
     if (!cert) throw new WebConfigError(`${w}: cert_file (or cert) is required`)
     if (!key) throw new WebConfigError(`${w}: key_file (or key) is required`)
     const clientAuth = (str(tls, 'client_auth_type', w) ?? 'NoClientCert') as ClientAuthType
-    if (!CLIENT_AUTH_TYPES.includes(clientAuth)) throw new WebConfigError(`${w}: client_auth_type "${clientAuth}" is not one of ${CLIENT_AUTH_TYPES.join(', ')}`)
+    if (!CLIENT_AUTH_TYPES.includes(clientAuth))
+      throw new WebConfigError(`${w}: client_auth_type "${clientAuth}" is not one of ${CLIENT_AUTH_TYPES.join(', ')}`)
     const caFile = str(tls, 'client_ca_file', w)
     const ca = caFile ? read(caFile, 'client_ca_file') : str(tls, 'client_ca', w) ? Buffer.from(str(tls, 'client_ca', w)!) : undefined
     if ((clientAuth === 'RequireAndVerifyClientCert' || clientAuth === 'VerifyClientCertIfGiven') && !ca) {

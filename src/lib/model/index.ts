@@ -19,4 +19,12 @@ export type {
 } from './sample.js'
 export type {ContainerState, ContainerView, ContainerViewEvents} from './container.js'
 export {NS_PER_S, US_PER_S, type Family, type FamilyInput, type FamilyModule, type SeriesSink} from './family.js'
-export {escapeHelp, escapeLabelValue, formatTimestamp, formatValue, labelPairs, sanitizeLabelName, type ExpositionFormat} from './exposition-text.js'
+export {
+  escapeHelp,
+  escapeLabelValue,
+  formatTimestamp,
+  formatValue,
+  labelPairs,
+  sanitizeLabelName,
+  type ExpositionFormat,
+} from './exposition-text.js'

@@ -68,10 +68,14 @@ export function parseFilters(values: readonly string[]): RowFilters {
     const eq = v.indexOf('=')
     const key = eq < 0 ? v : v.slice(0, eq)
     const value = eq < 0 ? '' : v.slice(eq + 1)
-    if (value === '') throw new FilterError(`--filter "${v}": expected key=value with key factory, prefix or label (e.g. factory=docker, prefix=/kubepods, label=app=web)`)
+    if (value === '')
+      throw new FilterError(
+        `--filter "${v}": expected key=value with key factory, prefix or label (e.g. factory=docker, prefix=/kubepods, label=app=web)`,
+      )
     if (key === 'factory') f.factory.push(value)
     else if (key === 'prefix') {
-      if (!value.startsWith('/')) throw new FilterError(`--filter "${v}": a prefix is a container name and starts with / (e.g. prefix=/docker)`)
+      if (!value.startsWith('/'))
+        throw new FilterError(`--filter "${v}": a prefix is a container name and starts with / (e.g. prefix=/docker)`)
       f.prefix.push(value.length > 1 ? value.replace(/\/+$/, '') : value)
     } else if (key === 'label') {
       const le = value.indexOf('=')

@@ -75,6 +75,8 @@ export class ContainerCollector {
     this.readers = readersFor(options.kinds)
     this.hierarchies = options.hierarchies ?? controllerHierarchies(options.layout)
     this.findDirs()
+    // The context's getters read this collector's current spec and hints, not the literal's own.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this
     this.ctx = {
       name,

@@ -10,11 +10,7 @@ import type {Sample} from '../model/index.js'
  * is read rarely (the JSON API), the newest samples (rates, metrics) stay plain objects.
  */
 
-type Shape =
-  | {t: 'n'}
-  | {t: 'c'; v: unknown}
-  | {t: 'a'; items: Shape[]}
-  | {t: 'o'; keys: string[]; items: Shape[]}
+type Shape = {t: 'n'} | {t: 'c'; v: unknown} | {t: 'a'; items: Shape[]} | {t: 'o'; keys: string[]; items: Shape[]}
 
 const NUM: Shape = {t: 'n'}
 /** Interned shapes by their key; bounded so odd data cannot grow it without end. */

@@ -26,6 +26,14 @@ export {parseNetDev} from './kinds/network/reader.js'
 export {parsePressure} from './kinds/pressure/reader.js'
 export {bootTimeMs, cgroupCreationMs, type HierarchyDir} from './creation.js'
 export {Store, DEFAULT_STORE, type StoreOptions} from './store.js'
-export {Housekeeping, DEFAULT_HOUSEKEEPING, nextInterval, withJitter, type HousekeepingOptions, type Tickable, type TickOutcome} from './housekeeping.js'
+export {
+  Housekeeping,
+  DEFAULT_HOUSEKEEPING,
+  nextInterval,
+  withJitter,
+  type HousekeepingOptions,
+  type Tickable,
+  type TickOutcome,
+} from './housekeeping.js'
 export {deriveRates, effectiveMemoryLimit, memoryPercent, totals, type Rates} from './rates.js'
 export {samplesEqual, deepEqual} from './equal.js'

@@ -57,7 +57,8 @@ function scanKeyValues(
     lineNo++
     if (end > start) {
       const sp = text.indexOf(' ', start)
-      if (sp < 0 || sp >= end) throw new FileParseError(path, `line ${lineNo}: expected "key value", got "${text.slice(start, Math.min(end, start + 40))}"`)
+      if (sp < 0 || sp >= end)
+        throw new FileParseError(path, `line ${lineNo}: expected "key value", got "${text.slice(start, Math.min(end, start + 40))}"`)
       const negative = text.charCodeAt(sp + 1) === 45 /* - */
       const digits = negative ? sp + 2 : sp + 1
       let ok = digits < end

@@ -15,7 +15,10 @@ export function isIgnoredCgroup(base: string): boolean {
  * a name is reported when it lies under a prefix, and walked when it is under one or
  * leads to one (`/kubepods` is walked to reach `/kubepods/burstable`).
  */
-export function prefixFilter(prefixes: readonly ContainerName[]): {report(name: ContainerName): boolean; descend(name: ContainerName): boolean} {
+export function prefixFilter(prefixes: readonly ContainerName[]): {
+  report(name: ContainerName): boolean
+  descend(name: ContainerName): boolean
+} {
   if (prefixes.length === 0) return {report: () => true, descend: () => true}
   return {
     report: (name) => prefixes.some((p) => isUnder(name, p)),

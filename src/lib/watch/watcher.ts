@@ -111,7 +111,15 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       directories += t.size
       polled += t.polled.size
     }
-    return {backend: this.backendName, directories, polled, rescans: this.rescans, rereads: this.rereads, longestSliceMs: this.longestSliceMs, longestSliceCpuMs: this.longestSliceCpuMs}
+    return {
+      backend: this.backendName,
+      directories,
+      polled,
+      rescans: this.rescans,
+      rereads: this.rereads,
+      longestSliceMs: this.longestSliceMs,
+      longestSliceCpuMs: this.longestSliceCpuMs,
+    }
   }
 
   async start(): Promise<void> {

@@ -42,7 +42,16 @@ function set<K extends keyof ContainerSpec>(spec: ContainerSpec, key: K, v: Cont
 
 export const specReader: SpecReader = {
   files: {
-    v1: ['cpu.shares', 'cpu.cfs_quota_us', 'cpu.cfs_period_us', 'cpuset.cpus', 'memory.limit_in_bytes', 'memory.soft_limit_in_bytes', 'memory.memsw.limit_in_bytes', 'pids.max'],
+    v1: [
+      'cpu.shares',
+      'cpu.cfs_quota_us',
+      'cpu.cfs_period_us',
+      'cpuset.cpus',
+      'memory.limit_in_bytes',
+      'memory.soft_limit_in_bytes',
+      'memory.memsw.limit_in_bytes',
+      'pids.max',
+    ],
     v2: ['cpu.weight', 'cpu.max', 'cpuset.cpus.effective', 'memory.max', 'memory.min', 'memory.swap.max', 'pids.max'],
   },
   read(ctx, errors) {

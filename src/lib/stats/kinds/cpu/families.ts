@@ -2,13 +2,29 @@
 import {NS_PER_S, type Family, type FamilyModule} from '../../../model/index.js'
 
 const user: Family = {name: 'container_cpu_user_seconds_total', type: 'counter', help: 'Cumulative user cpu time consumed in seconds.'}
-const system: Family = {name: 'container_cpu_system_seconds_total', type: 'counter', help: 'Cumulative system cpu time consumed in seconds.'}
+const system: Family = {
+  name: 'container_cpu_system_seconds_total',
+  type: 'counter',
+  help: 'Cumulative system cpu time consumed in seconds.',
+}
 const usage: Family = {name: 'container_cpu_usage_seconds_total', type: 'counter', help: 'Cumulative cpu time consumed in seconds.'}
 const periods: Family = {name: 'container_cpu_cfs_periods_total', type: 'counter', help: 'Number of elapsed enforcement period intervals.'}
-const throttledPeriods: Family = {name: 'container_cpu_cfs_throttled_periods_total', type: 'counter', help: 'Number of throttled period intervals.'}
-const throttledSeconds: Family = {name: 'container_cpu_cfs_throttled_seconds_total', type: 'counter', help: 'Total time duration the container has been throttled.'}
+const throttledPeriods: Family = {
+  name: 'container_cpu_cfs_throttled_periods_total',
+  type: 'counter',
+  help: 'Number of throttled period intervals.',
+}
+const throttledSeconds: Family = {
+  name: 'container_cpu_cfs_throttled_seconds_total',
+  type: 'counter',
+  help: 'Total time duration the container has been throttled.',
+}
 const burstPeriods: Family = {name: 'container_cpu_cfs_burst_periods_total', type: 'counter', help: 'Number of periods when burst occurs.'}
-const burstSeconds: Family = {name: 'container_cpu_cfs_burst_seconds_total', type: 'counter', help: 'Total time duration the container has been bursted.'}
+const burstSeconds: Family = {
+  name: 'container_cpu_cfs_burst_seconds_total',
+  type: 'counter',
+  help: 'Total time duration the container has been bursted.',
+}
 
 /** `cpu00`, `cpu01`, … as cAdvisor labels per-CPU series. */
 function cpuLabel(i: number): string {

@@ -15,7 +15,16 @@ function throttling(stat: Map<string, number>, cpu: CpuSample, scale: number, ti
   cpu.throttledNs = (stat.get(timeKey) ?? 0) * scale
 }
 
-const V2_KEYS = ['usage_usec', 'user_usec', 'system_usec', 'nr_periods', 'nr_throttled', 'throttled_usec', 'nr_bursts', 'burst_usec'] as const
+const V2_KEYS = [
+  'usage_usec',
+  'user_usec',
+  'system_usec',
+  'nr_periods',
+  'nr_throttled',
+  'throttled_usec',
+  'nr_bursts',
+  'burst_usec',
+] as const
 
 function readV2(ctx: ReadContext, dir: string): CpuSample | undefined {
   const path = `${dir}/cpu.stat`
@@ -62,10 +71,13 @@ function readV1(ctx: ReadContext, acctDir: string | undefined, cpuDir: string | 
   }
   const statPath = `${acctDir}/cpuacct.stat`
   const statText = ctx.read(statPath)
-  const times = statText === undefined ? undefined : ctx.attempt(() => {
-    const [user, system] = pickKeyValues(statText, statPath, ACCT_KEYS)
-    return {user: needPicked(user, 'user', statPath), system: needPicked(system, 'system', statPath)}
-  })
+  const times =
+    statText === undefined
+      ? undefined
+      : ctx.attempt(() => {
+          const [user, system] = pickKeyValues(statText, statPath, ACCT_KEYS)
+          return {user: needPicked(user, 'user', statPath), system: needPicked(system, 'system', statPath)}
+        })
   if (times !== undefined) {
     cpu.userNs = times.user * NS_PER_TICK
     cpu.systemNs = times.system * NS_PER_TICK
@@ -79,7 +91,7 @@ function readV1(ctx: ReadContext, acctDir: string | undefined, cpuDir: string | 
       throttling(stat, cpu, 1, 'throttled_time')
       if (stat.has('nr_bursts')) {
         cpu.bursts = stat.get('nr_bursts')!
-        cpu.burstNs = (stat.get('burst_time') ?? 0)
+        cpu.burstNs = stat.get('burst_time') ?? 0
       }
     }
   }

@@ -81,7 +81,10 @@ function names(ctx: ReadContext): DeviceNames {
 export const diskioReader: KindReader = {
   kind: 'diskIO',
   files: {
-    v1: ['blkio.throttle.io_service_bytes_recursive', 'blkio.throttle.io_serviced_recursive (non-recursive variants on kernels without them)'],
+    v1: [
+      'blkio.throttle.io_service_bytes_recursive',
+      'blkio.throttle.io_serviced_recursive (non-recursive variants on kernels without them)',
+    ],
     v2: ['io.stat'],
   },
   read(ctx, sample) {
@@ -96,7 +99,10 @@ export const diskioReader: KindReader = {
     } else {
       // The throttle layer sees every bio whatever the I/O scheduler, unlike the cfq/bfq files.
       let found = false
-      for (const [file, bytes] of [['io_service_bytes', true], ['io_serviced', false]] as const) {
+      for (const [file, bytes] of [
+        ['io_service_bytes', true],
+        ['io_serviced', false],
+      ] as const) {
         let path = `${dir.path}/blkio.throttle.${file}_recursive`
         let text = ctx.read(path)
         if (text === undefined) {

@@ -6,7 +6,12 @@ const rss: Family = {name: 'container_memory_rss', type: 'gauge', help: 'Size of
 const kernel: Family = {name: 'container_memory_kernel_usage', type: 'gauge', help: 'Size of kernel memory allocated in bytes.'}
 const mapped: Family = {name: 'container_memory_mapped_file', type: 'gauge', help: 'Size of memory mapped files in bytes.'}
 const swap: Family = {name: 'container_memory_swap', type: 'gauge', help: 'Container swap usage in bytes.'}
-const failcnt: Family = {name: 'container_memory_failcnt', type: 'counter', help: 'Number of memory usage hits limits', nonStandardCounter: true}
+const failcnt: Family = {
+  name: 'container_memory_failcnt',
+  type: 'counter',
+  help: 'Number of memory usage hits limits',
+  nonStandardCounter: true,
+}
 const usage: Family = {
   name: 'container_memory_usage_bytes',
   type: 'gauge',

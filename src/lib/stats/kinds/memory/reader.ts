@@ -10,8 +10,18 @@ import type {KindReader, ReadContext} from '../types.js'
  * total_inactive_file.
  */
 const V1_STAT_KEYS = [
-  'total_inactive_file', 'inactive_file', 'total_rss', 'rss', 'total_cache', 'cache', 'total_mapped_file', 'mapped_file',
-  'total_swap', 'swap', 'pgfault', 'pgmajfault',
+  'total_inactive_file',
+  'inactive_file',
+  'total_rss',
+  'rss',
+  'total_cache',
+  'cache',
+  'total_mapped_file',
+  'mapped_file',
+  'total_swap',
+  'swap',
+  'pgfault',
+  'pgmajfault',
 ] as const
 const V2_STAT_KEYS = ['inactive_file', 'anon', 'file', 'file_mapped', 'kernel', 'pgfault', 'pgmajfault'] as const
 const EVENT_KEYS = ['oom', 'oom_kill'] as const
@@ -85,7 +95,10 @@ function readV2(ctx: ReadContext, dir: string): MemorySample | undefined {
   }
   const mem: MemorySample = {usageBytes, workingSetBytes: usageBytes}
   if (stat !== undefined) {
-    mem.workingSetBytes = workingSet(usageBytes, ctx.attempt(() => needPicked(stat[0], 'inactive_file', statPath)))
+    mem.workingSetBytes = workingSet(
+      usageBytes,
+      ctx.attempt(() => needPicked(stat[0], 'inactive_file', statPath)),
+    )
     mem.rssBytes = stat[1]
     mem.cacheBytes = stat[2]
     mem.mappedFileBytes = stat[3]
@@ -120,8 +133,22 @@ function dropUndefined<T extends object>(o: T): T {
 export const memoryReader: KindReader = {
   kind: 'memory',
   files: {
-    v1: ['memory.usage_in_bytes', 'memory.stat', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.kmem.usage_in_bytes (if present)', 'memory.use_hierarchy (once)'],
-    v2: ['memory.current', 'memory.stat', 'memory.swap.current', 'memory.peak (kernel ≥ 5.19)', 'memory.events', '/proc/meminfo (root only: swap)'],
+    v1: [
+      'memory.usage_in_bytes',
+      'memory.stat',
+      'memory.max_usage_in_bytes',
+      'memory.failcnt',
+      'memory.kmem.usage_in_bytes (if present)',
+      'memory.use_hierarchy (once)',
+    ],
+    v2: [
+      'memory.current',
+      'memory.stat',
+      'memory.swap.current',
+      'memory.peak (kernel ≥ 5.19)',
+      'memory.events',
+      '/proc/meminfo (root only: swap)',
+    ],
   },
   read(ctx, sample) {
     const dir = ctx.dir('memory')

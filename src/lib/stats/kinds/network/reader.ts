@@ -19,7 +19,10 @@ export function parseNetDev(text: string, path: string): NetworkInterfaceSample[
     const colon = line.indexOf(':')
     if (colon < 0) throw new FileParseError(path, `line ${i + 1}: no "interface:" prefix`)
     const name = line.slice(0, colon).trim()
-    const f = line.slice(colon + 1).trim().split(/\s+/)
+    const f = line
+      .slice(colon + 1)
+      .trim()
+      .split(/\s+/)
     if (f.length !== 16) throw new FileParseError(path, `line ${i + 1} (${name}): expected 16 counters, got ${f.length}`)
     const n = f.map(toUint)
     const bad = n.findIndex(Number.isNaN)
@@ -28,8 +31,14 @@ export function parseNetDev(text: string, path: string): NetworkInterfaceSample[
     if (SKIPPED_PREFIXES.some((p) => lower.startsWith(p))) continue
     out.push({
       name,
-      rxBytes: n[0]!, rxPackets: n[1]!, rxErrors: n[2]!, rxDropped: n[3]!,
-      txBytes: n[8]!, txPackets: n[9]!, txErrors: n[10]!, txDropped: n[11]!,
+      rxBytes: n[0]!,
+      rxPackets: n[1]!,
+      rxErrors: n[2]!,
+      rxDropped: n[3]!,
+      txBytes: n[8]!,
+      txPackets: n[9]!,
+      txErrors: n[10]!,
+      txDropped: n[11]!,
     })
   }
   return out

@@ -1,7 +1,11 @@
 // Kind `oom_event`: OOM kills counted by the kernel in memory.events (cAdvisor parses kmsg).
 import type {Family, FamilyModule} from '../../../model/index.js'
 
-const oomEvents: Family = {name: 'container_oom_events_total', type: 'counter', help: 'Count of out of memory events observed for the container'}
+const oomEvents: Family = {
+  name: 'container_oom_events_total',
+  type: 'counter',
+  help: 'Count of out of memory events observed for the container',
+}
 
 export const oomFamilies: FamilyModule = {
   families: [oomEvents],

@@ -15,7 +15,8 @@ export function parsePressure(text: string, path: string): PressureLine {
     const line = lines[i]!.trim()
     if (line === '') continue
     const kind = line.slice(0, 4)
-    if (kind !== 'some' && kind !== 'full') throw new FileParseError(path, `line ${i + 1}: expected "some" or "full", got "${line.slice(0, 40)}"`)
+    if (kind !== 'some' && kind !== 'full')
+      throw new FileParseError(path, `line ${i + 1}: expected "some" or "full", got "${line.slice(0, 40)}"`)
     const at = line.indexOf('total=')
     if (at < 0) throw new FileParseError(path, `line ${i + 1}: no total=`)
     const total = toUint(line.slice(at + 6).split(' ')[0]!)

@@ -9,8 +9,16 @@ import type {KindReader} from '../types.js'
 export const processReader: KindReader = {
   kind: 'process',
   files: {
-    v1: ['cgroup.procs (lines: processes; pids hierarchy, else cpu or memory)', 'pids.current (threads)', 'pids.max (the threads limit, from the spec)'],
-    v2: ['cgroup.procs (lines: processes)', 'pids.current (threads, where the pids controller is enabled)', 'pids.max (the threads limit, from the spec)'],
+    v1: [
+      'cgroup.procs (lines: processes; pids hierarchy, else cpu or memory)',
+      'pids.current (threads)',
+      'pids.max (the threads limit, from the spec)',
+    ],
+    v2: [
+      'cgroup.procs (lines: processes)',
+      'pids.current (threads, where the pids controller is enabled)',
+      'pids.max (the threads limit, from the spec)',
+    ],
   },
   read(ctx, sample) {
     // The root's cgroup.procs holds only the processes directly in it, not the host's: no count.
