@@ -62,7 +62,7 @@ function many(cmd: 'mkdir' | 'rmdir', paths: string[]): void {
 
 /**
  * mkdir each directory GAP_US apart from a separate process, printing the CLOCK_MONOTONIC time
- * taken just before each mkdir (the clock of process.hrtime), as watching.md §9 does.
+ * taken just before each mkdir (the clock of process.hrtime).
  */
 async function mkspaced(gapUs: number, dirs: string[]): Promise<Map<string, bigint>> {
   const script = `
@@ -192,7 +192,7 @@ async function measureBackend(backend: WatchBackendName): Promise<Row> {
   const rateDirs = Array.from({length: RATE_N}, (_, i) => tc.dir(cpu, `${backend}-rate/r${i}`))
   tc.mkdir(`${backend}-rate`, [cpu])
   // Parents exist well before their children: parcel misses children made right after their
-  // parent (watching.md §3.2); that gap is tested, not benchmarked.
+  // parent (docs/ARCHITECTURE.md, "Facts"); that gap is tested, not benchmarked.
   await sleep(100)
   const rateMade = await mkspaced(10_000, rateDirs)
   const rateNames = new Set([...rateMade.keys()].map((d) => d.slice(cpu.mountPoint.length)))

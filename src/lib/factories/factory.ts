@@ -20,10 +20,7 @@ export interface FactoryAnswer {
   id?: string
   /** Metadata, when the factory accepted the name and could describe it. */
   info?: ContainerInfo
-  /**
-   * The answer rests on a passing state (a container not running yet, a runtime that did not
-   * answer): asking again later may decide otherwise, so it must not be kept for good.
-   */
+  /** The answer rests on a passing state: see Resolution.provisional. */
   provisional?: boolean
   /** The runtime could not be asked (no socket, refused, timed out): the name fell through. */
   unreachable?: boolean
@@ -40,7 +37,7 @@ export function pass(reason: string, id?: string): FactoryAnswer {
   return id === undefined ? {canHandle: false, accept: false, reason} : {canHandle: false, accept: false, reason, id}
 }
 
-/** A pass that rests on a passing state (not running yet, runtime unreachable or timed out). */
+/** A provisional pass (Resolution.provisional). */
 export function passForNow(reason: string, id?: string): FactoryAnswer {
   return {...pass(reason, id), provisional: true}
 }

@@ -1,10 +1,10 @@
 /*
  * The ContainerResolver the manager and `cadv watch --resolve` use: one decision per
  * container, asked once and cached until forget() (no runtime call per housekeeping tick),
- * concurrent asks for the same name share one lookup. Only definitive decisions are kept: one
- * that rested on a container not running yet or on a runtime that did not answer is dropped
- * once it settles (Resolution.provisional), so the next ask goes to the runtimes again. Never throws; waits at most the
- * runtime clients' timeouts (and a timed-out runtime is skipped for a while afterwards).
+ * concurrent asks for the same name share one lookup. A provisional decision
+ * (Resolution.provisional) is dropped once it settles, so the next ask goes to the runtimes
+ * again. Never throws; waits at most the runtime clients' timeouts (and a timed-out runtime is
+ * skipped for a while afterwards).
  */
 import {invalidNameReason, type ContainerName} from '../cgroups/index.js'
 import type {Factory} from './factory.js'

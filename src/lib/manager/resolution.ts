@@ -1,9 +1,8 @@
 /*
  * Which runtime owns each discovered container: asks the resolver once per container, keeps
- * what was ignored and why, and asks again about decisions that rested on a passing state
- * (a container not running yet, a runtime that did not answer) after each full rescan, as
- * cAdvisor re-checks them at global housekeeping. Never per housekeeping tick: a rescan is
- * minutes apart, a tick seconds.
+ * what was ignored and why, and asks again about provisional decisions
+ * (Resolution.provisional) after each full rescan, as cAdvisor re-checks them at global
+ * housekeeping. Never per housekeeping tick: a rescan is minutes apart, a tick seconds.
  */
 import type {ContainerInfo, ContainerName, ContainerResolver, FactoryDecision} from '../model/index.js'
 

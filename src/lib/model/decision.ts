@@ -46,8 +46,10 @@ export interface Resolution {
   decision: FactoryDecision
   info?: ContainerInfo
   /**
-   * Some answer on the way rested on a passing state (not running yet, runtime unreachable or
-   * timed out): the decision may change, so the resolver does not keep it and callers ask again.
+   * Provisional: some answer on the way rested on a passing state (a container not running yet,
+   * a runtime that was unreachable or timed out), so the decision may change. The resolver does
+   * not keep it and callers ask again later. This is the one definition; the factories' answers
+   * (FactoryAnswer.provisional) and the manager's re-asking follow it.
    */
   provisional?: boolean
 }
@@ -55,9 +57,8 @@ export interface Resolution {
 /**
  * What the manager and `cadv watch --resolve` need from the factories: a decision for a name,
  * plus metadata when a factory accepted it. Never throws and never waits longer than the
- * runtime clients' timeouts; definitive results are cached per container until forget().
- * `provisional` marks a decision that rested on a passing state (a container not running yet,
- * a runtime that did not answer): it is not cached, and the caller should ask again later.
+ * runtime clients' timeouts; definitive results are cached per container until forget(),
+ * provisional ones (Resolution.provisional) not at all.
  */
 export interface ContainerResolver {
   resolve(name: ContainerName): Promise<Resolution>

@@ -8,7 +8,7 @@ import type {MarkDirty, WatchBackend} from './backend.js'
  * with `backend: 'inotify'` (without it parcel tries watchman first). Its events only mark the
  * parent directory dirty, so the tree's re-read repairs what parcel merges or drops.
  *
- * Gaps that remain, measured in watching.md §3 and covered only by the periodic rescan:
+ * Gaps that remain, measured (docs/ARCHITECTURE.md, "Facts") and covered only by the periodic rescan:
  * - a directory created right after its parent (`mkdir -p`) gets no parcel watch, so changes
  *   inside it are unseen until the next rescan (the tree still reports the directory itself);
  * - parcel never removes the kernel watch of a deleted directory; we resubscribe before each

@@ -51,7 +51,7 @@ export const DEFAULT_POLL_INTERVAL_MS = 1000
 
 /**
  * Longest stretch of synchronous re-reads before yielding to the event loop. A burst of 2,000
- * new cgroups otherwise blocks output and timers for the whole burst (watching.md §4).
+ * new cgroups otherwise blocks output and timers for the whole burst (docs/ARCHITECTURE.md, "Facts").
  */
 const SLICE_MS = 5
 
