@@ -36,6 +36,7 @@ function sample(name: string, ts: number, cpuNs = 3e9): Sample {
     network: [{name: 'eth0', rxBytes: 1, rxPackets: 2, rxErrors: 0, rxDropped: 0, txBytes: 3, txPackets: 4, txErrors: 0, txDropped: 0}],
     pressure: {cpu: {someUs: 1500, fullUs: 500}, io: {someUs: 3}},
     processes: {processes: 3, threads: 7},
+    oom: {kills: 2},
   }
 }
 
@@ -142,8 +143,20 @@ test('--store-container-labels=false keeps whitelisted runtime labels only; env 
   const e = new Exposition({kinds: ALL_COLLECTED, machine, version: '1', labels: {storeContainerLabels: false, whitelistedLabels: ['a.b']}})
   const fams = parseExposition(e.render([state], 'prometheus'), 'prometheus')
   const labels = samples(fams, 'container_memory_usage_bytes')[0]!.labels
-  assert.deepEqual(Object.keys(labels).sort(), ['container_env_DEPLOY_ENV', 'container_label_a_b', 'id', 'image', 'name'])
+  // docker and podman env keys are lower-cased, as cAdvisor's handlers do; containerd's are not.
+  assert.deepEqual(Object.keys(labels).sort(), ['container_env_deploy_env', 'container_label_a_b', 'id', 'image', 'name'])
   assert.equal(labels.container_label_a_b, 'first')
+  state.info = {...state.info!, factory: 'containerd'}
+  const ctrd = samples(parseExposition(e.render([state], 'prometheus'), 'prometheus'), 'container_memory_usage_bytes')[0]!.labels
+  assert.equal(ctrd.container_env_DEPLOY_ENV, 'prod')
+})
+
+test('container_label_restartcount only once the container has restarted', () => {
+  const state = docker()
+  state.info!.restartCount = 0
+  const e = new Exposition({kinds: ALL_COLLECTED, machine, version: '1'})
+  const labels = samples(parseExposition(e.render([state], 'prometheus'), 'prometheus'), 'container_memory_usage_bytes')[0]!.labels
+  assert.equal('container_label_restartcount' in labels, false)
 })
 
 test('kinds gate families; percpu off gives a single cpu="total" series', () => {

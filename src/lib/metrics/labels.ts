@@ -36,6 +36,18 @@ function addPrefixed(
   }
 }
 
+const LOWER_CASE_ENV = new Set(['docker', 'podman'])
+
+/** Keys lower-cased; of two keys that differ only in case, the first in sort order wins. */
+function lowerCaseKeys(entries: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const key of Object.keys(entries).sort()) {
+    const lower = key.toLowerCase()
+    if (!(lower in out)) out[lower] = entries[key]!
+  }
+  return out
+}
+
 /** The label pairs of a container, in exposition order. */
 export function containerLabelPairs(state: ContainerState, options: LabelOptions): Array<[string, string]> {
   const info = state.info
@@ -47,8 +59,10 @@ export function containerLabelPairs(state: ContainerState, options: LabelOptions
   if (!info) return pairs
   const seen = new Set<string>()
   const labels: Record<string, string> = {...info.labels}
-  // cAdvisor's docker handler adds the restart count as a synthetic runtime label.
-  if (info.restartCount !== undefined && !('restartcount' in labels)) labels.restartcount = String(info.restartCount)
+  // cAdvisor's docker and podman handlers add the restart count as a synthetic runtime label,
+  // and only once the container has restarted.
+  if (info.restartCount !== undefined && info.restartCount > 0 && !('restartcount' in labels))
+    labels.restartcount = String(info.restartCount)
   if (options.storeContainerLabels) {
     addPrefixed(pairs, seen, 'container_label_', labels)
   } else {
@@ -56,7 +70,9 @@ export function containerLabelPairs(state: ContainerState, options: LabelOptions
     addPrefixed(pairs, seen, 'container_label_', labels, (k) => keep.has(k))
   }
   // The factories pass on only variables matching --env-metadata-whitelist; empty by default.
-  addPrefixed(pairs, seen, 'container_env_', info.env)
+  // cAdvisor's docker and podman handlers lower-case the keys (container_env_cadv_env);
+  // containerd's keep their case.
+  addPrefixed(pairs, seen, 'container_env_', LOWER_CASE_ENV.has(info.factory) ? lowerCaseKeys(info.env) : info.env)
   return pairs
 }
 
