@@ -54,6 +54,8 @@ const v1Memory = {
   maxUsageBytes: 262144000,
   failcnt: 3,
   kernelBytes: 1048576,
+  activeFileBytes: 10485760,
+  inactiveFileBytes: 10485760,
 }
 const disks = [
   {major: 8, minor: 0, device: 'sda', readBytes: 1048576, writeBytes: 2097152, reads: 10, writes: 20},
@@ -128,7 +130,12 @@ test('v2 readers: cgroup_v2/basic', () => {
     maxUsageBytes: 262144000,
     oomEvents: 2,
     oomKills: 1,
+    activeFileBytes: 10485760,
+    inactiveFileBytes: 10485760,
+    eventsHigh: 0,
+    eventsMax: 5,
   })
+  assert.deepEqual(sample.oom, {kills: 1}, 'memory.events oom_kill, read once for both kinds')
   assert.deepEqual(sample.diskio, disks)
   assert.deepEqual(sample.network, network)
   assert.deepEqual(sample.pressure, {
@@ -285,7 +292,7 @@ test('the registry is keyed by cAdvisor kind names and each reader documents its
   const withReaders = Object.entries(KINDS).flatMap(([name, k]: [string, KindDefinition]) => (k.reader ? [[name, k.reader] as const] : []))
   assert.deepEqual(
     withReaders.map(([name]) => name),
-    ['cpu', 'memory', 'diskIO', 'network', 'process', 'pressure'],
+    ['cpu', 'memory', 'diskIO', 'network', 'process', 'oom_event', 'pressure'],
   )
   for (const [name, r] of withReaders) {
     assert.ok((ALL_KINDS as readonly string[]).includes(r.kind))
@@ -315,6 +322,8 @@ test('v2 root without memory.current: usage is anon + file of memory.stat, swap 
     pgfault: 90000,
     pgmajfault: 70,
     swapBytes: (2097152 - 2096128) * 1024,
+    activeFileBytes: 20971520,
+    inactiveFileBytes: 31457280,
   })
 })
 

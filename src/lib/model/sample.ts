@@ -38,9 +38,30 @@ export interface MemorySample {
   /** pgfault / pgmajfault from memory.stat (container scope, hierarchical where available). */
   pgfault?: number
   pgmajfault?: number
+  /** Page cache on the active and inactive LRU lists (v1 total_active_file, v2 active_file). */
+  activeFileBytes?: number
+  inactiveFileBytes?: number
+  /** Dirty and under-writeback page cache (v1 total_dirty/total_writeback, v2 file_dirty/file_writeback). */
+  fileDirtyBytes?: number
+  fileWritebackBytes?: number
+  /** Refaults of evicted pages (memory.stat workingset_refault_file / _anon; v1 on kernels ≥ 5.9). */
+  workingsetRefaultFile?: number
+  workingsetRefaultAnon?: number
+  /** v2 memory.stat pages scanned and reclaimed. */
+  pgscan?: number
+  pgsteal?: number
+  /** v2 memory.events: times over memory.high (throttled) and at memory.max (reclaim forced). */
+  eventsHigh?: number
+  eventsMax?: number
   /** v2 memory.events oom / oom_kill counters. */
   oomEvents?: number
   oomKills?: number
+}
+
+/** OOM kills the kernel counted for the cgroup (kind oom_event). */
+export interface OomSample {
+  /** v1 memory.oom_control oom_kill, v2 memory.events oom_kill (oom where the kernel has no oom_kill). */
+  kills: number
 }
 
 export interface BlkioDeviceSample {
@@ -115,6 +136,7 @@ export interface Sample {
   network?: NetworkInterfaceSample[]
   pressure?: PressureSample
   processes?: ProcessSample
+  oom?: OomSample
   /** Files that could not be read or parsed, one line each; the other parts are still valid. */
   errors?: string[]
 }

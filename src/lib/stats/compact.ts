@@ -122,6 +122,10 @@ export class CompactSample implements Sample {
     return this.toPlain().processes
   }
 
+  get oom(): Sample['oom'] {
+    return this.toPlain().oom
+  }
+
   get errors(): Sample['errors'] {
     return this.toPlain().errors
   }

@@ -16,8 +16,11 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true
 }
 
-/** The parts cAdvisor's StatsEq compares; the timestamp, pressure and errors are left out. */
-const COMPARED = ['cpu', 'memory', 'diskio', 'network', 'processes'] as const
+/**
+ * The parts cAdvisor's StatsEq compares, plus the OOM count (a kill is a change); the
+ * timestamp, pressure and errors are left out.
+ */
+const COMPARED = ['cpu', 'memory', 'diskio', 'network', 'processes', 'oom'] as const
 
 /** Whether nothing moved between two samples (dynamic housekeeping backs off while true). */
 export function samplesEqual(a: Sample, b: Sample): boolean {

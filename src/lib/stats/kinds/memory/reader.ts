@@ -22,9 +22,34 @@ const V1_STAT_KEYS = [
   'swap',
   'pgfault',
   'pgmajfault',
+  'total_active_file',
+  'active_file',
+  'total_dirty',
+  'dirty',
+  'total_writeback',
+  'writeback',
+  'total_workingset_refault_file',
+  'workingset_refault_file',
+  'total_workingset_refault_anon',
+  'workingset_refault_anon',
 ] as const
-const V2_STAT_KEYS = ['inactive_file', 'anon', 'file', 'file_mapped', 'kernel', 'pgfault', 'pgmajfault'] as const
-const EVENT_KEYS = ['oom', 'oom_kill'] as const
+const V2_STAT_KEYS = [
+  'inactive_file',
+  'anon',
+  'file',
+  'file_mapped',
+  'kernel',
+  'pgfault',
+  'pgmajfault',
+  'active_file',
+  'file_dirty',
+  'file_writeback',
+  'workingset_refault_file',
+  'workingset_refault_anon',
+  'pgscan',
+  'pgsteal',
+] as const
+const EVENT_KEYS = ['oom', 'oom_kill', 'high', 'max'] as const
 
 /** A single-value file that may be absent (memory.peak before 5.19, kmem when not compiled in). */
 function optional(ctx: ReadContext, path: string): number | undefined {
@@ -64,6 +89,13 @@ function readV1(ctx: ReadContext, dir: string): MemorySample | undefined {
     mem.swapBytes = pick(8)
     mem.pgfault = stat[10]
     mem.pgmajfault = stat[11]
+    // cAdvisor takes both LRU file sizes from the total_* keys whatever use_hierarchy says.
+    mem.inactiveFileBytes = inactive
+    mem.activeFileBytes = stat[12] ?? stat[13]
+    mem.fileDirtyBytes = pick(14)
+    mem.fileWritebackBytes = pick(16)
+    mem.workingsetRefaultFile = pick(18)
+    mem.workingsetRefaultAnon = pick(20)
   }
   mem.maxUsageBytes = optional(ctx, `${dir}/memory.max_usage_in_bytes`)
   mem.failcnt = optional(ctx, `${dir}/memory.failcnt`)
@@ -105,6 +137,14 @@ function readV2(ctx: ReadContext, dir: string): MemorySample | undefined {
     mem.kernelBytes = stat[4]
     mem.pgfault = stat[5]
     mem.pgmajfault = stat[6]
+    mem.inactiveFileBytes = stat[0]
+    mem.activeFileBytes = stat[7]
+    mem.fileDirtyBytes = stat[8]
+    mem.fileWritebackBytes = stat[9]
+    mem.workingsetRefaultFile = stat[10]
+    mem.workingsetRefaultAnon = stat[11]
+    mem.pgscan = stat[12]
+    mem.pgsteal = stat[13]
   }
   if (root) {
     // cAdvisor takes the root's swap from /proc/meminfo; one small read, for one container.
@@ -120,6 +160,8 @@ function readV2(ctx: ReadContext, dir: string): MemorySample | undefined {
   if (events !== undefined) {
     mem.oomEvents = ctx.attempt(() => needPicked(events[0], 'oom', eventsPath))
     mem.oomKills = events[1]
+    mem.eventsHigh = events[2]
+    mem.eventsMax = events[3]
   }
   return dropUndefined(mem)
 }

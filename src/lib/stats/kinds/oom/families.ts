@@ -1,4 +1,4 @@
-// Kind `oom_event`: OOM kills counted by the kernel in memory.events (cAdvisor parses kmsg).
+// Kind `oom_event`: OOM kills counted by the kernel (v1 memory.oom_control, v2 memory.events).
 import type {Family, FamilyModule} from '../../../model/index.js'
 
 const oomEvents: Family = {
@@ -10,8 +10,6 @@ const oomEvents: Family = {
 export const oomFamilies: FamilyModule = {
   families: [oomEvents],
   write(out, {sample}) {
-    const m = sample?.memory
-    const kills = m?.oomKills ?? m?.oomEvents
-    if (kills !== undefined) out.add(oomEvents, kills)
+    if (sample?.oom) out.add(oomEvents, sample.oom.kills)
   },
 }

@@ -1,5 +1,5 @@
 import type {KindDefinition} from '../types.js'
 import {oomFamilies} from './families.js'
+import {oomReader} from './reader.js'
 
-/** OOM counts come with the memory reading (v2 memory.events), so this kind has families only. */
-export const oomKind: KindDefinition = {controllers: ['memory'], defaultOn: true, families: oomFamilies}
+export const oomKind: KindDefinition = {controllers: ['memory'], defaultOn: true, reader: oomReader, families: oomFamilies}

@@ -1,0 +1,55 @@
+/*
+ * Reading real test cgroups through the real path (ContainerCollector over OpenFiles, the
+ * layout discovered from /proc/self/mountinfo) and rendering what cadv would expose for them,
+ * for the per-kind integration tests.
+ */
+import {readMachineInfo, Exposition} from '../../src/lib/metrics/index.js'
+import type {ContainerState, Sample} from '../../src/lib/model/index.js'
+import {ContainerCollector, OpenFiles, selectKinds, type MetricKind, type RuntimeHints} from '../../src/lib/stats/index.js'
+import type {TestCgroups} from './cgroups.js'
+import {parseExposition, samples, type ParsedSample} from './exposition.js'
+
+export class RealReader {
+  readonly files = new OpenFiles(256)
+  private readonly collectors = new Map<string, ContainerCollector>()
+  readonly kinds: ReadonlySet<MetricKind>
+
+  constructor(
+    private readonly tc: TestCgroups,
+    kinds: readonly MetricKind[],
+  ) {
+    this.kinds = selectKinds(kinds)
+  }
+
+  /** The collector of a cgroup under the test root (made once, so kept files and state persist). */
+  collector(rel: string, hints?: RuntimeHints): ContainerCollector {
+    const name = rel === '/' ? '/' : this.tc.name(rel)
+    let c = this.collectors.get(name)
+    if (!c) {
+      c = new ContainerCollector(name, {layout: this.tc.layout, kinds: this.kinds, files: this.files})
+      this.collectors.set(name, c)
+    }
+    if (hints) c.setRuntime(hints)
+    return c
+  }
+
+  sample(rel: string, hints?: RuntimeHints): Sample {
+    const s = this.collector(rel, hints).collect()
+    if (!s) throw new Error(`no sample for ${rel}`)
+    return s
+  }
+
+  /** The series of `family` cadv exposes for the cgroup's sample. */
+  series(rel: string, family: string, sample = this.sample(rel)): ParsedSample[] {
+    const state: ContainerState = {name: sample.name, samples: [sample], firstSeenMs: sample.timestampMs}
+    const spec = this.collector(rel).spec
+    if (spec) state.spec = spec
+    const e = new Exposition({kinds: this.kinds, machine: readMachineInfo(), version: 'test'})
+    return samples(parseExposition(e.render([state], 'prometheus'), 'prometheus'), family, {id: sample.name})
+  }
+
+  close(): void {
+    for (const c of this.collectors.values()) c.close()
+    this.files.closeAll()
+  }
+}
