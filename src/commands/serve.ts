@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {runServe, SERVE_GO_BOOLEANS} from '../lib/app/index.js'
-import {CadvCommand, durationFlag, housekeepingFlags, normalizeBooleanArgs, runtimeFlags} from '../lib/cli/index.js'
+import {CadvCommand, durationFlag, housekeepingFlags, kubernetesServeFlags, normalizeBooleanArgs, runtimeFlags} from '../lib/cli/index.js'
 
 export default class Serve extends CadvCommand {
   static override summary = "Serve Prometheus metrics with cAdvisor's names, a health check and a JSON API."
@@ -25,6 +25,10 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
         '<%= config.bin %> <%= command.id %> --once > /var/lib/node_exporter/cadv.prom.$$ && mv /var/lib/node_exporter/cadv.prom.$$ /var/lib/node_exporter/cadv.prom',
     },
     {
+      description: "On a Kubernetes node: the kubelet's label set (namespace, pod, container), also served at /metrics/cadvisor",
+      command: '<%= config.bin %> <%= command.id %> --listen :8080 --kubelet-labels',
+    },
+    {
       description: 'Only CPU and memory, Kubernetes labels only',
       command:
         '<%= config.bin %> <%= command.id %> --enable-metrics cpu,memory --no-store-container-labels --whitelisted-container-labels io.kubernetes.pod.name,io.kubernetes.pod.namespace',
@@ -34,6 +38,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
   static override flags = {
     ...housekeepingFlags,
     ...runtimeFlags,
+    ...kubernetesServeFlags,
     listen: Flags.string({
       description: 'Address to listen on: host:port, :port for every interface, [::1]:port (repeatable).',
       multiple: true,

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {runWatch} from '../lib/app/index.js'
-import {CadvCommand, durationFlag, runtimeFlags} from '../lib/cli/index.js'
+import {CadvCommand, durationFlag, kubernetesWatchFlags, runtimeFlags} from '../lib/cli/index.js'
 import {WATCH_BACKENDS} from '../lib/watch/index.js'
 
 export default class Watch extends CadvCommand {
@@ -30,6 +30,7 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
 
   static override flags = {
     ...runtimeFlags,
+    ...kubernetesWatchFlags,
     resolve: Flags.boolean({
       description:
         'Add the runtime that owns each container (factory, id, alias, image, labels), asked once per container; events keep their order.',

@@ -27,6 +27,7 @@ export interface ServeFlags extends RuntimeFlagValues, HousekeepingFlagValues {
   'enable-metrics'?: string[]
   'disable-metrics'?: string[]
   'store-container-labels': boolean
+  'kubelet-labels': boolean
   'whitelisted-container-labels'?: string[]
   'sample-timestamps': boolean
   'disable-exporter-metrics': boolean
@@ -106,6 +107,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     labels: {
       storeContainerLabels: flags['store-container-labels'],
       whitelistedLabels: commaList(flags['whitelisted-container-labels']),
+      kubelet: flags['kubelet-labels'],
     },
     timestamps: flags['sample-timestamps'],
     machine: readMachineInfo(flags['proc-root']),

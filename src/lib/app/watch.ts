@@ -12,9 +12,11 @@ import {controllersForKinds, selectKinds} from '../stats/index.js'
 import {countInotifyWatches, createWatcher, type WatchBackendName} from '../watch/index.js'
 import type {AppContext} from './context.js'
 import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
+import {kubeletEventFields} from './watch-kubernetes.js'
 
 export interface WatchFlags extends RuntimeFlagValues {
   resolve: boolean
+  'kubelet-labels'?: boolean
   once: boolean
   'watch-only': boolean
   prefix?: string[]
@@ -57,10 +59,11 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
 
   const out = ndjsonWriter<ContainerEvent>(ctx.stdout)
   const resolver = flags.resolve ? createResolver(resolverOptionsFromFlags(flags)) : undefined
+  const kube = flags['kubelet-labels'] ? kubeletEventFields() : undefined
   const annotator = resolver
     ? annotateEvents(
         resolver,
-        (e) => out.write(e),
+        (e) => out.write(kube ? kube(e) : e),
         explainer(ctx),
         (err) => ctx.warn(`cannot write an event: ${(err as Error).message}`),
       )

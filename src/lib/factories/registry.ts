@@ -2,7 +2,7 @@
  * The ordered registry: asks each factory in FACTORY_ORDER until one handles the name, the
  * way cAdvisor's manager does, and records every answer it got (the decision's `checks`).
  */
-import type {ContainerName} from '../cgroups/index.js'
+import {kubernetesPlacement, type ContainerName} from '../cgroups/index.js'
 import {ContainerdFactory} from './containerd/factory.js'
 import {CrioFactory} from './crio/factory.js'
 import {EngineClient} from './docker/client.js'
@@ -31,7 +31,11 @@ export function createFactories(options: ResolverOptions): Factory[] {
 export async function decide(factories: readonly Factory[], name: ContainerName): Promise<Resolution> {
   const decision: FactoryDecision = {name, factory: null, accepted: false, id: null, checks: []}
   let provisional = false
-  const done = (r: Resolution): Resolution => (provisional ? {...r, provisional} : r)
+  const done = (r: Resolution): Resolution => {
+    const k = kubernetesPlacement(name, r.info?.labels)
+    if (k) decision.kubernetes = k
+    return provisional ? {...r, provisional} : r
+  }
   for (const f of factories) {
     let a: FactoryAnswer
     try {

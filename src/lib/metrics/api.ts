@@ -2,13 +2,22 @@
  * cadv's own JSON API: /api/v1/containers (every container with its latest sample) and
  * /api/v1/containers/<name>?count=N (recent samples, oldest first).
  */
+import {kubeletFields, kubeletIdentity, PodIndex} from '../cgroups/index.js'
 import type {ContainerState, ContainerView} from '../model/index.js'
 import {sendJson, type Route} from './http.js'
 
 const BASE = '/api/v1/containers'
 
-/** A container for the JSON API, with its last `count` samples (-1: all retained), oldest first. */
-export function containerJson(c: ContainerState, count: number) {
+export interface ContainersApiOptions {
+  /** --kubelet-labels: each container also gets `namespace`, `pod` and `container` (when known), as the kubelet labels it. */
+  kubelet?: boolean
+}
+
+/**
+ * A container for the JSON API, with its last `count` samples (-1: all retained), oldest first.
+ * With `pods` (--kubelet-labels) it carries namespace, pod and container too.
+ */
+export function containerJson(c: ContainerState, count: number, pods?: PodIndex) {
   const samples = count === -1 ? c.samples : count === 0 ? [] : c.samples.slice(-count)
   return {
     name: c.name,
@@ -17,23 +26,32 @@ export function containerJson(c: ContainerState, count: number) {
     aliases: c.info?.aliases ?? [],
     image: c.info?.image ?? null,
     labels: c.info?.labels ?? {},
+    ...(pods ? kubeletFields(kubeletIdentity(c.name, c.info?.labels, pods)) : {}),
     firstSeen: new Date(c.firstSeenMs).toISOString(),
     spec: c.spec ?? null,
     samples,
   }
 }
 
-export function containersApi(view: ContainerView): Route {
+/** Every container's pod, for pod cgroups (kubeletIdentity). */
+function podIndexOf(view: ContainerView): PodIndex {
+  const pods = new PodIndex()
+  for (const c of view.containers()) pods.add(c.name, c.info?.labels)
+  return pods
+}
+
+export function containersApi(view: ContainerView, options: ContainersApiOptions = {}): Route {
   return {
     matches: (path) => path === BASE || path.startsWith(`${BASE}/`),
     handle(_req, res, url) {
       const rest = url.pathname.slice(BASE.length)
+      const pods = options.kubelet ? podIndexOf(view) : undefined
       if (rest === '') {
         const list = [...view.containers()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
         sendJson(
           res,
           200,
-          list.map((c) => containerJson(c, 1)),
+          list.map((c) => containerJson(c, 1, pods)),
         )
         return
       }
@@ -57,7 +75,7 @@ export function containersApi(view: ContainerView): Route {
         sendJson(res, 400, {error: 'count must be an integer ≥ -1 (-1: all samples)'})
         return
       }
-      sendJson(res, 200, containerJson(state, count))
+      sendJson(res, 200, containerJson(state, count, pods))
     },
   }
 }

@@ -19,6 +19,12 @@ export interface RunningView extends ContainerView {
   watchStats(): WatcherStats
 }
 
+/**
+ * The kubelet serves its cAdvisor metrics here; serving the same body there lets scrape
+ * configs and ServiceMonitors written for the kubelet scrape cadv unchanged.
+ */
+export const KUBELET_CADVISOR_PATH = '/metrics/cadvisor'
+
 export interface ServeSetup {
   manager: RunningView
   exposition: ExpositionOptions
@@ -66,9 +72,14 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   const server = new MetricsServer({
     listen: setup.listen,
     telemetryPath: setup.telemetryPath,
+    telemetryAliases: [KUBELET_CADVISOR_PATH],
     source,
     self,
-    routes: [landingPage(setup.telemetryPath, setup.version), healthz, containersApi(setup.manager)],
+    routes: [
+      landingPage(setup.telemetryPath, setup.version),
+      healthz,
+      containersApi(setup.manager, {kubelet: setup.exposition.labels?.kubelet}),
+    ],
     webConfig,
     maxRequests: setup.maxRequests,
     requestTimeoutMs: setup.requestTimeoutMs,

@@ -3,6 +3,7 @@
  * scrape until that container's sample (or its metadata or spec) changes. A scrape only joins
  * cached strings: it never reads cgroupfs and never triggers collection.
  */
+import {KUBE_LABEL, kubepodsPlace, PodIndex} from '../cgroups/index.js'
 import {
   escapeHelp,
   type ContainerInfo,
@@ -41,6 +42,12 @@ interface Entry {
   info: ContainerInfo | undefined
   spec: ContainerSpec | undefined
   labels: string
+  /**
+   * Under --kubelet-labels, a pod cgroup's uid (null for anything else), and the pod its labels
+   * were rendered with: the one case where a container's labels depend on other containers.
+   */
+  podUid: string | null
+  podKey: string
   /** `container_last_seen{<labels>}`, the value is appended per body. */
   lastSeen: Buffer
   /** Per format, the container's lines of each family (undefined: none), as UTF-8 ready to send. */
@@ -61,6 +68,14 @@ export function familyHeader(f: Family, format: ExpositionFormat): string {
     }
   }
   return `# HELP ${name} ${escapeHelp(f.help, format)}\n# TYPE ${name} ${type}\n`
+}
+
+/** The uid of a pod cgroup that carries no pod labels of its own, else null. */
+function podCgroupUid(state: ContainerState): string | null {
+  const labels = state.info?.labels
+  if (labels && (labels[KUBE_LABEL.pod] || labels[KUBE_LABEL.namespace])) return null
+  const place = kubepodsPlace(state.name)
+  return place?.level === 'pod' ? place.podUid! : null
 }
 
 export class Exposition {
@@ -87,14 +102,17 @@ export class Exposition {
   }
 
   /** The container's series per family, from cache when its sample, info and spec are unchanged. */
-  private entry(state: ContainerState, format: ExpositionFormat, next: Map<string, Entry>): Entry {
+  private entry(state: ContainerState, format: ExpositionFormat, next: Map<string, Entry>, pods?: PodIndex): Entry {
     const sample = state.samples.at(-1)
     let e = this.cache.get(state.name)
-    if (!e || e.sample !== sample || e.info !== state.info || e.spec !== state.spec || this.options.noCache) {
-      const reuse = e && e.info === state.info
-      const labels = reuse ? e!.labels : containerLabels(state, this.labelOptions)
+    const podUid = pods === undefined ? null : e && e.info === state.info ? e.podUid : podCgroupUid(state)
+    const ref = podUid === null ? undefined : pods!.get(podUid)
+    const podKey = ref ? `${ref.namespace}/${ref.pod}` : ''
+    if (!e || e.sample !== sample || e.info !== state.info || e.spec !== state.spec || e.podKey !== podKey || this.options.noCache) {
+      const reuse = e && e.info === state.info && e.podKey === podKey
+      const labels = reuse ? e!.labels : containerLabels(state, this.labelOptions, pods)
       const lastSeen = reuse ? e!.lastSeen : Buffer.from(`${lastSeenFamily.name}{${labels}}`)
-      e = {sample, info: state.info, spec: state.spec, labels, lastSeen, chunks: {}}
+      e = {sample, info: state.info, spec: state.spec, labels, podUid, podKey, lastSeen, chunks: {}}
     }
     next.set(state.name, e)
     let chunks = e.chunks[format]
@@ -149,9 +167,18 @@ export class Exposition {
     const next = new Map<string, Entry>()
     const entries: Entry[] = []
     let rendered = 0
-    for (const s of states) {
+    let list: Iterable<ContainerState> = states
+    let pods: PodIndex | undefined
+    if (this.labelOptions.kubelet) {
+      // A pod cgroup is named after its pod's containers, wherever they come in the list.
+      const all = [...states]
+      pods = new PodIndex()
+      for (const s of all) pods.add(s.name, s.info?.labels)
+      list = all
+    }
+    for (const s of list) {
       const before = this.cache.get(s.name)
-      const e = this.entry(s, format, next)
+      const e = this.entry(s, format, next, pods)
       entries.push(e)
       if (e !== before && ++rendered % batch === 0) yield
     }

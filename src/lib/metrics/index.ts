@@ -3,7 +3,7 @@
  * by every scrape), the HTTP server and its routes, the web config and cadv's own metrics.
  */
 export {Exposition, familyHeader, lastSeenFamily, type ExpositionOptions} from './exposition.js'
-export {DEFAULT_LABEL_OPTIONS, containerLabelPairs, containerLabels, type LabelOptions} from './labels.js'
+export {DEFAULT_LABEL_OPTIONS, containerLabelPairs, containerLabels, kubeletLabelPairs, type LabelOptions} from './labels.js'
 export {readMachineInfo, type MachineInfo} from './machine.js'
 export {CONTENT_TYPES, negotiateFormat} from './negotiate.js'
 export {SelfMetrics} from './self.js'
@@ -14,4 +14,12 @@ export {containerJson, containersApi} from './api.js'
 export {healthz, landingPage} from './landing.js'
 export {send, sendJson, sendText, escapeHtml, type Route} from './http.js'
 export {loadWebConfig, WebConfigError, WebConfigWatcher, type WebConfig} from './web-config.js'
-export {checkServeSetup, renderExposition, startServe, type RunningView, type ServeHandle, type ServeSetup} from './endpoint.js'
+export {
+  checkServeSetup,
+  KUBELET_CADVISOR_PATH,
+  renderExposition,
+  startServe,
+  type RunningView,
+  type ServeHandle,
+  type ServeSetup,
+} from './endpoint.js'

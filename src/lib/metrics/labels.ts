@@ -4,6 +4,7 @@
  * carries only its own container's labels: no union of every container's keys filled with
  * empty values (cAdvisor #2313, #1447).
  */
+import {kubeletIdentity, type PodIndex} from '../cgroups/index.js'
 import {labelPairs, sanitizeLabelName, type ContainerState} from '../model/index.js'
 
 export interface LabelOptions {
@@ -11,6 +12,8 @@ export interface LabelOptions {
   storeContainerLabels: boolean
   /** With storeContainerLabels off: the raw runtime label keys that are kept. */
   whitelistedLabels: readonly string[]
+  /** --kubelet-labels: the label set of the kubelet's /metrics/cadvisor (kubeletLabelPairs). */
+  kubelet?: boolean
 }
 
 export const DEFAULT_LABEL_OPTIONS: LabelOptions = {storeContainerLabels: true, whitelistedLabels: []}
@@ -76,7 +79,39 @@ export function containerLabelPairs(state: ContainerState, options: LabelOptions
   return pairs
 }
 
-/** The rendered `k="v",…` label string of a container (empty values left out). */
-export function containerLabels(state: ContainerState, options: LabelOptions): string {
-  return labelPairs(containerLabelPairs(state, options))
+/**
+ * The kubelet's /metrics/cadvisor label set: `id`, `name`, `image`, and `namespace`, `pod`,
+ * `container` from the runtime labels the kubelet puts on what it creates (a pod cgroup gets
+ * its pod's names from `pods`; QoS cgroups and everything outside Kubernetes get none). The
+ * kubelet drops every `container_label_*`; so does this, except the keys the user named in
+ * --whitelisted-container-labels. `container_env_*` exist only for variables the user named in
+ * --env-metadata-whitelist, and are kept.
+ */
+export function kubeletLabelPairs(state: ContainerState, options: LabelOptions, pods?: PodIndex): Array<[string, string]> {
+  const info = state.info
+  const k = kubeletIdentity(state.name, info?.labels, pods)
+  const pairs: Array<[string, string]> = [
+    ['id', state.name],
+    ['name', info?.aliases[0] ?? ''],
+    ['image', info?.image ?? ''],
+    ['namespace', k.namespace],
+    ['pod', k.pod],
+    ['container', k.container],
+  ]
+  if (!info) return pairs
+  const seen = new Set<string>()
+  if (options.whitelistedLabels.length > 0) {
+    const keep = new Set(options.whitelistedLabels)
+    addPrefixed(pairs, seen, 'container_label_', info.labels, (key) => keep.has(key))
+  }
+  addPrefixed(pairs, seen, 'container_env_', info.env)
+  return pairs
+}
+
+/**
+ * The rendered `k="v",…` label string of a container (empty values left out). `pods` is
+ * what a pod cgroup's names come from under options.kubelet.
+ */
+export function containerLabels(state: ContainerState, options: LabelOptions, pods?: PodIndex): string {
+  return labelPairs(options.kubelet ? kubeletLabelPairs(state, options, pods) : containerLabelPairs(state, options))
 }

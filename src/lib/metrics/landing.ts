@@ -10,7 +10,7 @@ export function landingPage(telemetryPath: string, version: string): Route {
 <h1>cadv ${escapeHtml(version)}</h1>
 <p>A container monitor for Linux, exposing per-container statistics with cAdvisor's metric names.</p>
 <ul>
-<li><a href="${p}">${p}</a>: Prometheus metrics</li>
+<li><a href="${p}">${p}</a>: Prometheus metrics (also at <a href="/metrics/cadvisor">/metrics/cadvisor</a>, where the kubelet serves them)</li>
 <li><a href="/api/v1/containers">/api/v1/containers</a>: containers and their latest sample (JSON)</li>
 <li><a href="/healthz">/healthz</a>: health check</li>
 </ul>

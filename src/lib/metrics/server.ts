@@ -19,6 +19,8 @@ export interface ServerOptions {
   /** `host:port`, `:port` (all interfaces) or `[v6]:port`. */
   listen: readonly string[]
   telemetryPath: string
+  /** Other paths that serve the same metrics (the kubelet's /metrics/cadvisor). */
+  telemetryAliases?: readonly string[]
   source: MetricsSource
   /** Where scrape counts go (absent with --disable-exporter-metrics). */
   self?: SelfMetrics
@@ -179,7 +181,7 @@ export class MetricsServer {
     }
     const url = new URL(req.url ?? '/', 'http://cadv')
     const path = url.pathname
-    if (path === this.options.telemetryPath) return this.scrape(req, res)
+    if (path === this.options.telemetryPath || this.options.telemetryAliases?.includes(path)) return this.scrape(req, res)
     const route = this.options.routes.find((r) => r.matches(path))
     if (route) return route.handle(req, res, url)
     sendText(res, 404, 'not found\n')

@@ -32,6 +32,20 @@ export interface FactoryCheck {
   unreachable?: boolean
 }
 
+/**
+ * Where a name sits in a kubelet's cgroup tree (cgroups/kubepods.ts), and the pod and
+ * container names the accepted container's runtime labels give.
+ */
+export interface KubernetesPlacement {
+  driver: 'cgroupfs' | 'systemd'
+  level: 'kubepods' | 'qos' | 'pod' | 'container'
+  qos?: 'guaranteed' | 'burstable' | 'besteffort'
+  podUid?: string
+  namespace?: string
+  pod?: string
+  container?: string
+}
+
 /** What `cadv resolve --json` prints for one name (docs/ARCHITECTURE.md, "Factory decision"). */
 export interface FactoryDecision {
   name: ContainerName
@@ -39,6 +53,8 @@ export interface FactoryDecision {
   accepted: boolean
   id: string | null
   checks: FactoryCheck[]
+  /** Present when the name lies under a kubelet's `kubepods` cgroup. */
+  kubernetes?: KubernetesPlacement
 }
 
 /** A decision, the metadata when a factory accepted the name, and whether it may change. */

@@ -5,7 +5,7 @@
  */
 export type {ContainerName} from './names.js'
 export {makeEvent, type ContainerEvent, type ContainerEventType} from './event.js'
-export type {ContainerInfo, ContainerResolver, FactoryCheck, FactoryDecision, Resolution} from './decision.js'
+export type {ContainerInfo, ContainerResolver, FactoryCheck, FactoryDecision, KubernetesPlacement, Resolution} from './decision.js'
 export type {
   BlkioDeviceSample,
   ContainerSpec,

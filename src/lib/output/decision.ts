@@ -1,4 +1,4 @@
-import type {FactoryDecision} from '../model/index.js'
+import type {FactoryDecision, KubernetesPlacement} from '../model/index.js'
 
 /**
  * A decision for people: the verdict on the first line, then one indented line per factory
@@ -14,5 +14,21 @@ export function formatDecision(d: FactoryDecision): string {
     const word = !c.canHandle ? 'pass' : c.accept ? 'accept' : 'ignore'
     return `  ${c.factory.padEnd(11)} ${word.padEnd(8)}${c.reason}`
   })
-  return [head, ...rows].join('\n') + '\n'
+  const kube = d.kubernetes ? [`  ${'kubernetes'.padEnd(11)} ${describeKubernetes(d.kubernetes)}`] : []
+  return [head, ...kube, ...rows].join('\n') + '\n'
+}
+
+/** `container of pod 1b2c…, QoS burstable, systemd cgroup driver; pod ns/web, container nginx` */
+export function describeKubernetes(k: KubernetesPlacement): string {
+  const where =
+    k.level === 'kubepods'
+      ? "the kubelet's kubepods cgroup"
+      : k.level === 'qos'
+        ? `QoS class ${k.qos} cgroup`
+        : `${k.level === 'pod' ? 'pod cgroup' : 'container'} of pod ${k.podUid}, QoS ${k.qos}`
+  const names = [
+    k.pod || k.namespace ? `pod ${k.namespace ?? ''}/${k.pod ?? ''}` : '',
+    k.container ? `container ${k.container}` : '',
+  ].filter(Boolean)
+  return `${where}, ${k.driver} cgroup driver${names.length > 0 ? `; ${names.join(', ')}` : ''}`
 }
