@@ -1,16 +1,16 @@
 // Cgroup discovery in directory mode (--cgroup-root fixture trees under test/fixtures/discovery)
-// and every error path of src/lib/cgroups, through the library and through `cadv watch --once`.
+// and every error path of src/lib/cgroups, through the library (`cadv watch --once` on the same
+// trees: test/integration/cli/watch-discovery.test.ts).
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {fileURLToPath} from 'node:url'
-import {chmodSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {CgroupDiscoveryError, discoverCgroups, selectHierarchies, type CgroupLayout} from '../../src/lib/cgroups/index.js'
 import {controllersForKinds, selectKinds} from '../../src/lib/stats/index.js'
 import {createWatcher, scanHierarchies} from '../../src/lib/watch/index.js'
-import {runCli} from '../helpers/cli.js'
 
 const FIX = fileURLToPath(new URL('../fixtures/discovery/', import.meta.url))
 const ID = '3f2a9c0d1e4b5a6978a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b'
@@ -122,20 +122,6 @@ test('the watcher lists a fixture tree like the scan does, on every backend', as
   }
 })
 
-test('cadv watch --once --cgroup-root lists the fixture as NDJSON', async () => {
-  const r = await runCli(['watch', '--once', '--cgroup-root', join(FIX, 'hybrid'), '--hierarchy', 'unified'])
-  assert.equal(r.code, 0, r.stderr)
-  assert.equal(r.stderr, '')
-  const lines = r.stdout
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as {name: string; initial: boolean})
-  assert.deepEqual(
-    lines.map((l) => l.name),
-    ['/', '/podman', '/system.slice', `/podman/${ID}`, '/system.slice/containerd.service'],
-  )
-})
-
 function discoveryError(fn: () => unknown, message: RegExp): void {
   assert.throws(fn, (e: unknown) => e instanceof CgroupDiscoveryError && e.exitCode === 2 && message.test(e.message))
 }
@@ -174,27 +160,4 @@ test('errors: unknown --hierarchy names the available ones', () => {
     () => selectHierarchies(layout, controllersForKinds(selectKinds()), ['blkio']),
     /--hierarchy blkio: no such hierarchy \(available: cpu,cpuacct memory net_cls,net_prio systemd\)/,
   )
-})
-
-test('errors reach the user as one line and status 2', async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'cadv-file-'))
-  try {
-    writeFileSync(join(tmp, 'f'), '')
-    const cases: Array<[string[], RegExp]> = [
-      [['--cgroup-root', join(tmp, 'f')], /^cadv watch: --cgroup-root .*\/f: not a directory\n$/],
-      [['--cgroup-root', join(FIX, 'empty')], /^cadv watch: --cgroup-root .*: no cgroup hierarchy found/],
-      [['--proc-root', join(FIX, 'proc-nocgroup')], /^cadv watch: no cgroup filesystem is mounted/],
-      [['--proc-root', join(FIX, 'proc-badline')], /^cadv watch: .*mountinfo: mountinfo line 1/],
-      [['--proc-root', join(tmp, 'none')], /^cadv watch: cannot read .*\/none\/self\/mountinfo: ENOENT/],
-    ]
-    for (const [args, message] of cases) {
-      const r = await runCli(['watch', '--once', ...args])
-      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
-      assert.match(r.stderr, message)
-      assert.equal(r.stderr.split('\n').filter(Boolean).length, 1)
-      assert.equal(r.stdout, '')
-    }
-  } finally {
-    rmSync(tmp, {recursive: true})
-  }
 })

@@ -6,8 +6,6 @@ import {readFileSync} from 'node:fs'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {runCli} from '../helpers/cli.js'
-
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url))
 
 /** Every package a module reaches through its relative imports, static and dynamic. */
@@ -35,22 +33,4 @@ test('the fast resolve path and the web config reader do not load oclif', () => 
   // Nor what only the long-running commands need.
   const fast = packagesReached('lib/cli/fast-resolve.ts')
   for (const heavy of ['prom-client', 'cli-table3', '@parcel/watcher']) assert.ok(!fast.has(heavy), `the fast path reaches ${heavy}`)
-})
-
-test('a runtime timeout takes the same syntax as --interval: a bare number is refused', async () => {
-  // `resolve` goes through the fast path first, `watch` through oclif: both refuse it alike.
-  for (const args of [
-    ['resolve', '--offline', '--docker-timeout', '2', '/'],
-    ['watch', '--resolve', '--podman-timeout', '2'],
-  ]) {
-    const r = await runCli(args)
-    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
-    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
-    assert.match(r.stderr, /invalid duration "2": missing unit/)
-  }
-  const zero = await runCli(['resolve', '--offline', '--crio-timeout', '0', '/'])
-  assert.equal(zero.code, 2)
-  assert.match(zero.stderr, /must be at least 1ms/)
-  const ok = await runCli(['resolve', '--offline', '--docker-timeout', '1m30s', '--containerd-timeout', '250ms', '/'])
-  assert.equal(ok.code, 0, ok.stderr)
 })

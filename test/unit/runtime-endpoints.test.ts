@@ -4,7 +4,6 @@ import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 
 import {checkEndpoint, EndpointError} from '../../src/lib/app/index.js'
-import {runCli} from '../helpers/cli.js'
 
 describe('checkEndpoint', () => {
   test('HTTP runtimes: unix sockets, bare paths, tcp and http', () => {
@@ -36,22 +35,5 @@ describe('checkEndpoint', () => {
         `${flag} ${v}`,
       )
     }
-  })
-})
-
-describe('on the command line', () => {
-  test('cadv resolve --docker ftp://x: one line, exit 2, nothing resolved', async () => {
-    const r = await runCli(['resolve', '--docker', 'ftp://x', '/'])
-    assert.equal(r.code, 2)
-    assert.equal(r.stdout, '')
-    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
-    assert.match(r.stderr, /"ftp:\/\/x" is not a docker endpoint/)
-  })
-
-  test('a bad endpoint from the environment is refused too (cadv watch)', async () => {
-    const r = await runCli(['watch', '--resolve'], {env: {...process.env, CADV_CRIO: 'crio.sock'}})
-    assert.equal(r.code, 2)
-    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr)
-    assert.match(r.stderr, /"crio\.sock" is not a crio endpoint/)
   })
 })

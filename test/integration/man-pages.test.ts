@@ -1,5 +1,6 @@
 // Every command has a man page whose OPTIONS list exactly the command's own flags
-// (global flags live in cadv(1)), so the pages cannot drift from --help.
+// (global flags live in cadv(1)), so the pages cannot drift from --help. It reads what the build
+// writes (oclif.manifest.json, man/*.1), hence an integration test.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {existsSync, readFileSync} from 'node:fs'

@@ -1,11 +1,13 @@
 // The oclif-free path of `cadv resolve` must accept exactly the command's flags, with the
-// same shapes, and give the same output and exit status as the oclif command.
+// same shapes, and give the same output and exit status as the oclif command. Needs the build:
+// the built CLI and oclif.manifest.json.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 
-import {FAST_RESOLVE_FLAGS} from '../../src/lib/cli/fast-resolve.js'
-import {runCli} from '../helpers/cli.js'
+// Not in cli/index.ts, which loads oclif: the fast path's flag table is read from its own module.
+import {FAST_RESOLVE_FLAGS} from '../../../src/lib/cli/fast-resolve.js'
+import {runCli} from '../../helpers/cli.js'
 
 interface ManifestFlag {
   name: string
@@ -14,7 +16,7 @@ interface ManifestFlag {
   char?: string
   env?: string
 }
-const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
+const manifest = JSON.parse(readFileSync(new URL('../../../oclif.manifest.json', import.meta.url), 'utf8')) as {
   commands: Record<string, {flags: Record<string, ManifestFlag>}>
 }
 
