@@ -1,34 +1,15 @@
 // Every reader on v1 (separate and co-mounted cpu/cpuacct), hybrid and v2 fixture trees, read
-// through the real path: discoverCgroups({cgroupRoot}) → ContainerCollector → OpenFiles.
+// through the real path: discoverCgroups({cgroupRoot}) → ContainerCollector → OpenFiles (one test
+// per tree: each reads every kind's files).
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {cpSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
-import {discoverCgroups} from '../../src/lib/cgroups/index.js'
-import {ALL_KINDS, selectKinds, type MetricKind} from '../../src/lib/stats/index.js'
-import {ContainerCollector, KINDS, OpenFiles, weightToShares, type KindDefinition} from '../../src/lib/stats/index.js'
-import type {Sample} from '../../src/lib/model/index.js'
-
-const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
-const ALL = new Set<MetricKind>(ALL_KINDS)
-
-function collector(tree: string, opts: {kinds?: Set<MetricKind>; proc?: string; name?: string} = {}): ContainerCollector {
-  const layout = discoverCgroups({cgroupRoot: fixtures + tree, procRoot: fixtures + 'proc/' + (opts.proc ?? 'basic')})
-  return new ContainerCollector(opts.name ?? '/docker/c1', {layout, kinds: opts.kinds ?? ALL, files: new OpenFiles(64)})
-}
-
-function collect(
-  tree: string,
-  opts: {kinds?: Set<MetricKind>; proc?: string; name?: string} = {},
-): {sample: Sample; c: ContainerCollector} {
-  const c = collector(tree, opts)
-  const sample = c.collect(1_000_000)
-  assert.ok(sample, 'sample')
-  return {sample, c}
-}
+import {discoverCgroups} from '../../../../src/lib/cgroups/index.js'
+import {ContainerCollector, OpenFiles, selectKinds} from '../../../../src/lib/stats/index.js'
+import {collectFixture, FIXTURES} from '../../../helpers/collect.js'
 
 const v1Cpu = {
   usageNs: 3e9,
@@ -68,7 +49,7 @@ const network = [
 
 for (const tree of ['cgroup_v1/separate', 'cgroup_v1/comounted', 'cgroup_v1/hybrid']) {
   test(`v1 readers: ${tree}`, () => {
-    const {sample, c} = collect(tree)
+    const {sample, c} = collectFixture(tree)
     assert.equal(sample.errors, undefined)
     assert.deepEqual(sample.cpu, v1Cpu)
     assert.deepEqual(sample.memory, v1Memory)
@@ -90,7 +71,7 @@ for (const tree of ['cgroup_v1/separate', 'cgroup_v1/comounted', 'cgroup_v1/hybr
 
 test('v1 without percpu reads cpuacct.usage, and no quota means no cpu.stat', () => {
   const kinds = selectKinds(['cpu'])
-  const {sample} = collect('cgroup_v1/separate', {kinds})
+  const {sample} = collectFixture('cgroup_v1/separate', {kinds})
   assert.deepEqual(sample.cpu, {
     usageNs: 3e9,
     userNs: 1.5e9,
@@ -105,7 +86,7 @@ test('v1 without percpu reads cpuacct.usage, and no quota means no cpu.stat', ()
 })
 
 test('v2 readers: cgroup_v2/basic', () => {
-  const {sample, c} = collect('cgroup_v2/basic')
+  const {sample, c} = collectFixture('cgroup_v2/basic')
   assert.equal(sample.errors, undefined)
   assert.deepEqual(sample.cpu, {
     usageNs: 3e9,
@@ -157,7 +138,7 @@ test('v2 readers: cgroup_v2/basic', () => {
 })
 
 test('v1 malformed files: one error per file, the rest of the sample kept', () => {
-  const {sample} = collect('cgroup_v1/malformed')
+  const {sample} = collectFixture('cgroup_v1/malformed')
   const errors = sample.errors ?? []
   assert.equal(errors.length, 3, errors.join('\n'))
   assert.match(
@@ -186,7 +167,7 @@ test('v1 malformed files: one error per file, the rest of the sample kept', () =
 })
 
 test('v1 truncated files: a clear error, usage still reported', () => {
-  const {sample} = collect('cgroup_v1/truncated')
+  const {sample} = collectFixture('cgroup_v1/truncated')
   const errors = sample.errors ?? []
   assert.equal(errors.length, 2, errors.join('\n'))
   assert.match(
@@ -205,7 +186,7 @@ test('v1 truncated files: a clear error, usage still reported', () => {
 })
 
 test('v2 malformed files: errors name the file and the fault', () => {
-  const {sample, c} = collect('cgroup_v2/malformed')
+  const {sample, c} = collectFixture('cgroup_v2/malformed')
   const errors = sample.errors ?? []
   assert.match(
     errors.find((e) => e.includes('memory.stat'))!,
@@ -234,7 +215,7 @@ test('v2 malformed files: errors name the file and the fault', () => {
 })
 
 test('v2 truncated files', () => {
-  const {sample} = collect('cgroup_v2/truncated')
+  const {sample} = collectFixture('cgroup_v2/truncated')
   const errors = sample.errors ?? []
   assert.match(
     errors.find((e) => e.includes('cpu.stat'))!,
@@ -251,9 +232,9 @@ test('v2 truncated files', () => {
 })
 
 test('a malformed net/dev is an error for network only', () => {
-  const {sample} = collect('cgroup_v2/basic', {proc: 'badnet'})
+  const {sample} = collectFixture('cgroup_v2/basic', {proc: 'badnet'})
   assert.equal(sample.network, undefined)
-  assert.deepEqual(sample.errors, [`${fixtures}proc/badnet/4242/net/dev: line 3 (eth0): expected 16 counters, got 3`])
+  assert.deepEqual(sample.errors, [`${FIXTURES}proc/badnet/4242/net/dev: line 3 (eth0): expected 16 counters, got 3`])
   assert.deepEqual(
     sample.diskio?.map((d) => d.device),
     ['8:0', '253:0'],
@@ -261,56 +242,19 @@ test('a malformed net/dev is an error for network only', () => {
   )
 })
 
-test('disabled kinds are not read', () => {
-  const {sample} = collect('cgroup_v2/basic', {kinds: selectKinds(['memory'])})
-  assert.deepEqual(Object.keys(sample).sort(), ['memory', 'name', 'timestampMs'])
-})
-
 test('without the pids controller: processes from cgroup.procs, no threads and no limit', () => {
-  const {sample} = collect('cgroup_v1/nopids', {kinds: selectKinds(['process'])})
+  const {sample} = collectFixture('cgroup_v1/nopids', {kinds: selectKinds(['process'])})
   assert.equal(sample.errors, undefined)
   assert.deepEqual(sample.processes, {processes: 3})
 })
 
 test('the root has no process part: its cgroup.procs holds only the processes directly in it', () => {
-  const {sample} = collect('cgroup_v1/separate', {name: '/', kinds: selectKinds(['process'])})
+  const {sample} = collectFixture('cgroup_v1/separate', {name: '/', kinds: selectKinds(['process'])})
   assert.equal(sample.processes, undefined)
 })
 
-test('a container missing from a hierarchy has no part for it, and no error', () => {
-  const {sample} = collect('cgroup_v1/separate', {name: '/'})
-  assert.equal(sample.errors, undefined)
-  assert.equal(sample.cpu, undefined)
-})
-
-test('a vanished cgroup ends the sample quietly', () => {
-  const c = collector('cgroup_v2/basic', {name: '/docker/gone'})
-  assert.equal(c.collect(), undefined)
-})
-
-test('the registry is keyed by cAdvisor kind names and each reader documents its files', () => {
-  const withReaders = Object.entries(KINDS).flatMap(([name, k]: [string, KindDefinition]) => (k.reader ? [[name, k.reader] as const] : []))
-  assert.deepEqual(
-    withReaders.map(([name]) => name),
-    ['cpu', 'memory', 'diskIO', 'network', 'process', 'oom_event', 'pressure'],
-  )
-  for (const [name, r] of withReaders) {
-    assert.ok((ALL_KINDS as readonly string[]).includes(r.kind))
-    assert.equal(r.kind, name)
-    assert.ok(r.files.v1.length > 0 && r.files.v2.length > 0)
-  }
-})
-
-test('cpu.weight → shares floors as Go integer division does', () => {
-  // 2 + (w − 1)·262142/9999: 50 → 1286.49… → 1286 (rounding would give 1287).
-  assert.equal(weightToShares(50), 1286)
-  assert.equal(weightToShares(1), 2)
-  assert.equal(weightToShares(100), 2597)
-  assert.equal(weightToShares(10000), 262144)
-})
-
 test('v2 root without memory.current: usage is anon + file of memory.stat, swap from /proc/meminfo', () => {
-  const {sample} = collect('cgroup_v2/root', {name: '/', kinds: selectKinds(['memory'])})
+  const {sample} = collectFixture('cgroup_v2/root', {name: '/', kinds: selectKinds(['memory'])})
   assert.equal(sample.errors, undefined)
   assert.deepEqual(sample.memory, {
     usageBytes: 104857600 + 52428800,
@@ -330,9 +274,9 @@ test('v2 root without memory.current: usage is anon + file of memory.stat, swap 
 test('v1 with memory.use_hierarchy 0: rss, cache, mapped_file and swap from the local keys', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'cadv-fixture-'))
   try {
-    cpSync(fixtures + 'cgroup_v1/separate', join(tmp, 'tree'), {recursive: true})
+    cpSync(FIXTURES + 'cgroup_v1/separate', join(tmp, 'tree'), {recursive: true})
     writeFileSync(join(tmp, 'tree/memory/docker/c1/memory.use_hierarchy'), '0\n')
-    const layout = discoverCgroups({cgroupRoot: join(tmp, 'tree'), procRoot: fixtures + 'proc/basic'})
+    const layout = discoverCgroups({cgroupRoot: join(tmp, 'tree'), procRoot: FIXTURES + 'proc/basic'})
     const c = new ContainerCollector('/docker/c1', {layout, kinds: selectKinds(['memory']), files: new OpenFiles(64)})
     const sample = c.collect(1_000_000)
     assert.deepEqual(sample?.memory, {

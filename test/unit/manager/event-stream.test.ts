@@ -3,8 +3,8 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {annotateEvents} from '../../src/lib/manager/index.js'
-import {makeEvent, type ContainerEvent, type ContainerResolver, type Resolution} from '../../src/lib/model/index.js'
+import {annotateEvents} from '../../../src/lib/manager/index.js'
+import {makeEvent, type ContainerEvent, type ContainerResolver, type Resolution} from '../../../src/lib/model/index.js'
 
 /** A resolver whose lookups take the given time; docker owns names under /docker. */
 function slowResolver(delays: Record<string, number>): ContainerResolver & {asked: string[]; forgotten: string[]} {

@@ -1,13 +1,15 @@
-// The one call discipline every runtime client shares (factories/http.ts GuardedEndpoint):
-// bounded calls in flight, and a timed-out endpoint rests instead of being asked again.
-import {test} from 'node:test'
+// The one call discipline every runtime client shares (GuardedEndpoint): bounded calls in
+// flight, and a timed-out endpoint rests instead of being asked again; and the Limiter under it.
+import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {GuardedEndpoint, MAX_CALLS_IN_FLIGHT, RuntimeUnreachable} from '../../src/lib/factories/http.js'
-import {startHungSocket} from '../helpers/hung-socket.js'
+// GuardedEndpoint and Limiter are internal to factories/ (every client holds one; nothing outside
+// does), so their module is tested directly.
+import {GuardedEndpoint, Limiter, MAX_CALLS_IN_FLIGHT, RuntimeUnreachable} from '../../../src/lib/factories/http.js'
+import {startHungSocket} from '../../helpers/hung-socket.js'
 
 test('a hung daemon costs one timeout; later calls are skipped at once, without connecting', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cadv-guard-'))
@@ -58,4 +60,27 @@ test('a gRPC-style client marks its own timeouts with timeoutError(), and calls 
     ep.run(async () => 'never'),
     /timed out/,
   )
+})
+
+describe('limits', () => {
+  test('a Limiter keeps at most max calls in flight and runs them all', async () => {
+    const l = new Limiter(3)
+    let active = 0
+    let peak = 0
+    const results = await Promise.all(
+      Array.from({length: 10}, (_, i) =>
+        l
+          .run(async () => {
+            peak = Math.max(peak, ++active)
+            await new Promise((r) => setTimeout(r, 5))
+            active--
+            if (i === 4) throw new Error('four')
+            return i
+          })
+          .catch((e: Error) => e.message),
+      ),
+    )
+    assert.equal(peak, 3)
+    assert.deepEqual(results, [0, 1, 2, 3, 'four', 5, 6, 7, 8, 9])
+  })
 })

@@ -5,9 +5,9 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 
-import {createResolver} from '../../src/lib/factories/index.js'
-import {resolveInOrder, type InputItem} from '../../src/lib/app/index.js'
-import type {ContainerResolver} from '../../src/lib/model/index.js'
+import {createResolver} from '../../../src/lib/factories/index.js'
+import {resolveInOrder, type InputItem} from '../../../src/lib/app/index.js'
+import type {ContainerResolver} from '../../../src/lib/model/index.js'
 
 test('each name is forgotten once its answer is printed; repeats still answer', async () => {
   const real = createResolver({offline: true})

@@ -1,7 +1,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {MountinfoParseError, decodeMountField, parseCgroupMounts} from '../../src/lib/cgroups/index.js'
+import {MountinfoParseError, decodeMountField, parseCgroupMounts} from '../../../src/lib/cgroups/index.js'
 
 // The CI machine's hybrid layout: cpu and cpuacct mounted apart, name=systemd, unified v2.
 const HYBRID_SEPARATE = `

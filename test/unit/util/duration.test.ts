@@ -1,8 +1,8 @@
+// The one duration syntax (Go's, as cAdvisor's flags) and its formatting back to text.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {DurationError, formatDuration, parseDuration} from '../../src/lib/util/index.js'
-import {firstLine} from '../../src/lib/cli/base-command.js'
+import {DurationError, formatDuration, parseDuration} from '../../../src/lib/util/index.js'
 
 test('durations in every unit, Go syntax', () => {
   const cases: Array<[string, number]> = [
@@ -55,18 +55,4 @@ test('limits are inclusive and named in the message', () => {
 
 test('formatDuration writes values back the way users type them', () => {
   assert.deepEqual([0, 0.25, 5, 1500, 60_000, 90_000, 7_200_000].map(formatDuration), ['0s', '250us', '5ms', '1.5s', '1m', '90s', '2h'])
-})
-
-test("oclif's wrapped flag errors become one line naming the flag", () => {
-  assert.equal(
-    firstLine('Parsing --interval \n\tinvalid duration "x": unexpected "x"\nSee more help with --help'),
-    '--interval: invalid duration "x": unexpected "x"',
-  )
-  assert.equal(firstLine('\nNonexistent flag: --nope\nSee more help with --help'), 'Nonexistent flag: --nope')
-  assert.equal(
-    firstLine(
-      'The following error occurred:\n  \u001b[2m--a=true cannot also be provided when using --b\u001b[22m\nSee more help with --help',
-    ),
-    '--a=true cannot also be provided when using --b',
-  )
 })

@@ -1,9 +1,10 @@
-// Runtime endpoint flags are checked when parsed: a value that cannot be an endpoint is bad
-// input (one line, exit 2) before any name is resolved, not an "unreachable" line per name.
+// Flag values turned into options: runtime endpoints are checked when parsed (a value that cannot
+// be an endpoint is bad input, exit 2, before any name is resolved), housekeeping flags become
+// manager options. The command-line side: test/integration/cli/runtime-endpoints.test.ts.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {checkEndpoint, EndpointError} from '../../src/lib/app/index.js'
+import {checkEndpoint, EndpointError, housekeepingOptionsFrom} from '../../../src/lib/app/index.js'
 
 describe('checkEndpoint', () => {
   test('HTTP runtimes: unix sockets, bare paths, tcp and http', () => {
@@ -36,4 +37,27 @@ describe('checkEndpoint', () => {
       )
     }
   })
+})
+
+test('housekeeping flags become manager options; a maximum below the base is refused', () => {
+  assert.deepEqual(
+    housekeepingOptionsFrom({
+      'housekeeping-interval': 1000,
+      'max-housekeeping-interval': 60000,
+      'allow-dynamic-housekeeping': false,
+      'storage-duration': 120000,
+      'max-open-files': 10,
+    }),
+    {housekeeping: {intervalMs: 1000, maxIntervalMs: 60000, dynamic: false}, store: {maxAgeMs: 120000}, maxOpenFiles: 10},
+  )
+  assert.throws(
+    () =>
+      housekeepingOptionsFrom({
+        'housekeeping-interval': 5000,
+        'max-housekeeping-interval': 1000,
+        'allow-dynamic-housekeeping': true,
+        'storage-duration': 0,
+      }),
+    (e: Error & {exitCode?: number}) => e.exitCode === 2 && /shorter than --housekeeping-interval/.test(e.message),
+  )
 })

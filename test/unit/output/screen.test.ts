@@ -3,7 +3,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {FrameWriter} from '../../src/lib/output/screen.js'
+import {FrameWriter} from '../../../src/lib/output/index.js'
 
 /** A terminal of the given size that remembers what was written. */
 function terminal(rows: number, columns: number): NodeJS.WriteStream & {text: string} {

@@ -1,11 +1,11 @@
+// Kept-open cgroup files: positional re-reads, the open-file budget, line counts.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {OpenFiles, openFileLimit} from '../../src/lib/stats/index.js'
-import {parseKeyValue, pickKeyValues} from '../../src/lib/stats/parse.js'
+import {OpenFiles, openFileLimit} from '../../../src/lib/stats/index.js'
 
 test('kept files are re-read at offset 0 and see new content; the budget closes the least recently read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cadv-files-'))
@@ -41,46 +41,6 @@ test('kept files are re-read at offset 0 and see new content; the budget closes 
 test('the open-file limit is read from /proc/self/limits', () => {
   const limit = openFileLimit()
   assert.ok(limit === undefined || limit > 0)
-})
-
-test('pickKeyValues validates every line and picks only the asked keys', () => {
-  const text = 'cache 10\nrss 20\ntotal_rss 30\nnegative -5\n'
-  assert.deepEqual(pickKeyValues(text, 'f', ['total_rss', 'rss', 'nope', 'negative']), [30, 20, undefined, 0])
-  assert.throws(() => pickKeyValues('a 1\nb x\n', 'f', ['a']), /f: line 2: "x" is not an integer/)
-  assert.throws(() => pickKeyValues('a 1\nb\n', 'f', ['a']), /f: line 2: expected "key value", got "b"/)
-  assert.throws(() => pickKeyValues('a \n', 'f', ['a']), /line 1: "" is not an integer/)
-})
-
-test('parseKeyValue and pickKeyValues accept and refuse the same lines (one scanner)', () => {
-  const good = 'cache 10\nrss 20\nnegative -5\n'
-  assert.deepEqual(
-    [...parseKeyValue(good, 'f')],
-    [
-      ['cache', 10],
-      ['rss', 20],
-      ['negative', 0],
-    ],
-  )
-  for (const bad of ['a 1\nb x\n', 'a 1\nb\n', 'a \n', 'a 1 \n', 'a  1\n', 'a 1\r\n', 'a -\n']) {
-    const picked = (() => {
-      try {
-        pickKeyValues(bad, 'f', ['a'])
-        return 'ok'
-      } catch (e) {
-        return (e as Error).message
-      }
-    })()
-    const parsed = (() => {
-      try {
-        parseKeyValue(bad, 'f')
-        return 'ok'
-      } catch (e) {
-        return (e as Error).message
-      }
-    })()
-    assert.notEqual(picked, 'ok', JSON.stringify(bad))
-    assert.equal(parsed, picked, JSON.stringify(bad))
-  }
 })
 
 test('countLines counts non-empty lines on the read buffer, kept open like read()', () => {

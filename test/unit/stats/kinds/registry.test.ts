@@ -1,0 +1,18 @@
+// The one registry of metric kinds.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+
+import {ALL_KINDS, KINDS, type KindDefinition} from '../../../../src/lib/stats/index.js'
+
+test('the registry is keyed by cAdvisor kind names and each reader documents its files', () => {
+  const withReaders = Object.entries(KINDS).flatMap(([name, k]: [string, KindDefinition]) => (k.reader ? [[name, k.reader] as const] : []))
+  assert.deepEqual(
+    withReaders.map(([name]) => name),
+    ['cpu', 'memory', 'diskIO', 'network', 'process', 'oom_event', 'pressure'],
+  )
+  for (const [name, r] of withReaders) {
+    assert.ok((ALL_KINDS as readonly string[]).includes(r.kind))
+    assert.equal(r.kind, name)
+    assert.ok(r.files.v1.length > 0 && r.files.v2.length > 0)
+  }
+})

@@ -1,0 +1,85 @@
+// The sample store: retention by age and count, shared equal parts, compact history.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+
+import {samplesEqual, Store} from '../../../src/lib/stats/index.js'
+import type {Sample} from '../../../src/lib/model/index.js'
+
+const s = (t: number, usageNs = 0, extra: Partial<Sample> = {}): Sample => ({name: '/a', timestampMs: t, cpu: {usageNs}, ...extra})
+
+test('Store keeps samples by age and by count, in order, and drops a deleted container', () => {
+  const store = new Store({maxAgeMs: 10_000, maxSamples: 5})
+  for (let t = 0; t <= 20_000; t += 1000) store.add(s(t, t))
+  assert.deepEqual(
+    store.samples('/a').map((x) => x.timestampMs),
+    [16000, 17000, 18000, 19000, 20000],
+  )
+  const wide = new Store({maxAgeMs: 3000, maxSamples: 100})
+  for (const t of [0, 1000, 3000, 2000, 4000]) wide.add(s(t))
+  assert.deepEqual(
+    wide.samples('/a').map((x) => x.timestampMs),
+    [2000, 3000, 4000],
+    'out-of-order insert, then ≤ newest − age dropped',
+  )
+  const held = wide.open('/a')
+  wide.add(s(5000))
+  assert.equal(held, wide.samples('/a'), 'the list keeps its identity')
+  wide.remove('/a')
+  assert.deepEqual(wide.samples('/a'), [])
+  assert.equal(wide.size, 0)
+})
+
+test('equal parts are shared between consecutive samples (idle containers cost one copy)', () => {
+  const store = new Store({maxAgeMs: 60_000, maxSamples: 100})
+  const a = s(0, 5, {memory: {usageBytes: 1, workingSetBytes: 1}})
+  const b = s(1000, 5, {memory: {usageBytes: 1, workingSetBytes: 1}})
+  store.add(a)
+  store.add(b)
+  assert.equal(b.cpu, a.cpu)
+  assert.equal(b.memory, a.memory)
+  assert.ok(samplesEqual(a, b))
+  assert.ok(!samplesEqual(a, s(2000, 6)))
+})
+
+test('history past the newest two is compact, reads back the same, and shares equal numbers', () => {
+  const store = new Store({maxAgeMs: 60_000, maxSamples: 100})
+  const full = (t: number, v: number): Sample => ({
+    name: '/a',
+    timestampMs: t,
+    cpu: {usageNs: 1e12 + v, perCpuNs: [5e11, 5e11 + v], userNs: 3e9},
+    memory: {usageBytes: 3e9, workingSetBytes: 2e9 + v, failcnt: 0},
+    diskio: [{major: 8, minor: 0, device: 'sda', readBytes: 1e10, writeBytes: v, reads: 1, writes: 2}],
+    network: [{name: 'eth0', rxBytes: 1, rxPackets: 2, rxErrors: 0, rxDropped: 0, txBytes: 3, txPackets: 4, txErrors: 0, txDropped: 0}],
+    pressure: {cpu: {someUs: 5}, io: {someUs: 6, fullUs: 7}},
+    processes: {processes: 3, threads: 5, threadsLimit: 100},
+    errors: ['x: line 1: bad'],
+  })
+  const originals = [full(0, 1), full(1000, 2), full(2000, 2), full(3000, 3), full(4000, 4)]
+  for (const o of originals) store.add(structuredClone(o))
+  const kept = store.samples('/a')
+  assert.equal(kept.length, 5)
+  assert.deepEqual(
+    kept.map((x) => x.constructor.name),
+    ['CompactSample', 'CompactSample', 'CompactSample', 'Object', 'Object'],
+  )
+  for (let i = 0; i < 5; i++) {
+    assert.deepEqual(JSON.parse(JSON.stringify(kept[i])), originals[i])
+    assert.deepEqual(kept[i]!.cpu, originals[i]!.cpu)
+    assert.deepEqual(kept[i]!.diskio, originals[i]!.diskio)
+    assert.equal(kept[i]!.timestampMs, originals[i]!.timestampMs)
+  }
+  assert.ok(samplesEqual(kept[1]!, kept[2]!))
+  store.add(full(500, 9))
+  assert.deepEqual(
+    store.samples('/a').map((x) => x.timestampMs),
+    [0, 500, 1000, 2000, 3000, 4000],
+  )
+  assert.deepEqual(
+    store
+      .samples('/a')
+      .map((x) => x.constructor.name)
+      .slice(0, 4),
+    ['CompactSample', 'CompactSample', 'CompactSample', 'CompactSample'],
+  )
+  assert.equal(store.samples('/a')[1]!.memory!.workingSetBytes, 2e9 + 9)
+})
