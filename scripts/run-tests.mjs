@@ -1,5 +1,7 @@
-// Runs every test/**/*.test.ts with Node's own runner through tsx (Node 20's --test takes no
-// globs). Extra arguments are passed through: `npm test -- --test-name-pattern=watch`.
+// Runs test/**/*.test.ts with Node's own runner through tsx (Node 20's --test takes no globs).
+// `--suite=unit` (integration, e2e; repeatable) runs only test/<suite>/; a bare word keeps the
+// files whose path contains it (`npm run test:unit -- golden`); other `--` arguments go to node:
+// `npm test -- --test-name-pattern=watch`.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -7,9 +9,17 @@ import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+const SUITES = ['unit', 'integration', 'e2e']
 const args = process.argv.slice(2)
+const suites = args.filter((a) => a.startsWith('--suite=')).map((a) => a.slice('--suite='.length))
+for (const s of suites) {
+  if (!SUITES.includes(s)) {
+    console.error(`run-tests: unknown suite "${s}" (suites: ${SUITES.join(', ')})`)
+    process.exit(2)
+  }
+}
 const only = args.filter((a) => !a.startsWith('--'))
-const passThrough = args.filter((a) => a.startsWith('--'))
+const passThrough = args.filter((a) => a.startsWith('--') && !a.startsWith('--suite='))
 
 function walk(dir) {
   return readdirSync(dir).flatMap((e) => {
@@ -18,10 +28,14 @@ function walk(dir) {
   })
 }
 
-let files = walk(join(root, 'test'))
+let files = (suites.length > 0 ? suites.flatMap((s) => walk(join(root, 'test', s))) : walk(join(root, 'test')))
   .map((f) => relative(root, f))
   .sort()
 if (only.length > 0) files = files.filter((f) => only.some((o) => f.includes(o)))
+if (files.length === 0) {
+  console.error(`run-tests: no test file matches ${[...suites.map((s) => `--suite=${s}`), ...only].join(' ')}`)
+  process.exit(1)
+}
 // A hung test fails after 5 minutes instead of holding CI until its deadline; force-exit ends
 // a file whose leaked handles would otherwise keep it alive after its tests are done.
 const guards = ['--test-timeout=300000', '--test-force-exit']
