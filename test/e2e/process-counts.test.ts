@@ -11,6 +11,7 @@ import type {ChildProcess} from 'node:child_process'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {runCli} from '../helpers/cli.js'
 import {parseExposition, samples} from '../helpers/exposition.js'
+import {until} from '../helpers/wait.js'
 
 const skip = realCgroupSkipReason()
 let tc: TestCgroups
@@ -27,15 +28,17 @@ function taskCount(pid: number): number {
 
 /** The process's thread count once it has stopped changing (workers start asynchronously). */
 async function settledTasks(pid: number, ms = 15_000): Promise<number> {
-  const deadline = Date.now() + ms
   let last = -1
-  for (;;) {
-    const n = taskCount(pid)
-    if (n === last && n > WORKERS) return n
-    if (Date.now() > deadline) throw new Error(`pid ${pid}: thread count did not settle (last ${n})`)
-    last = n
-    await new Promise((r) => setTimeout(r, 300))
-  }
+  return until(
+    `pid ${pid}'s thread count to settle`,
+    () => {
+      const n = taskCount(pid)
+      const settled = n === last && n > WORKERS
+      last = n
+      return settled && n
+    },
+    {timeoutMs: ms, everyMs: 300, detail: () => `last ${last}`},
+  )
 }
 
 before(() => {

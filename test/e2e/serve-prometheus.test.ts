@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {prometheusSkipReason, TestPrometheus} from '../helpers/prometheus.js'
 import {ServeProcess} from '../helpers/serve.js'
+import {until} from '../helpers/wait.js'
 
 const skip = realCgroupSkipReason() ?? prometheusSkipReason()
 let tc: TestCgroups
@@ -48,20 +49,20 @@ test('Prometheus scrapes cadv serve and rate(container_cpu_usage_seconds_total) 
   // not enter the rate; the 15 s window is read once it holds enough samples.
   const series = `container_cpu_usage_seconds_total{id="${id}"}`
   const query = `sum(rate(${series}[15s]))`
-  const deadline = Date.now() + 60_000
   let value = NaN
-  for (;;) {
-    const [count] = await prom.query(`max(count_over_time(${series}[15s]))`)
-    const result = count && Number(count.value[1]) >= 8 ? await prom.query(query) : []
-    if (result.length > 0) {
-      value = Number(result[0]!.value[1])
-      if (value > 0.25) break
-    }
-    if (Date.now() > deadline) {
-      const targets = await prom.targets()
-      assert.fail(`no rate for ${id} (last ${value}); targets: ${JSON.stringify(targets)}; prometheus log: ${prom.log.slice(-2000)}`)
-    }
-    await new Promise((r) => setTimeout(r, 500))
+  const rated = await until(
+    `a rate for ${id}`,
+    async () => {
+      const [count] = await prom.query(`max(count_over_time(${series}[15s]))`)
+      const result = count && Number(count.value[1]) >= 8 ? await prom.query(query) : []
+      if (result.length > 0) value = Number(result[0]!.value[1])
+      return value > 0.25
+    },
+    {timeoutMs: 60_000, everyMs: 500},
+  ).catch(() => false)
+  if (!rated) {
+    const targets = await prom.targets()
+    assert.fail(`no rate for ${id} (last ${value}); targets: ${JSON.stringify(targets)}; prometheus log: ${prom.log.slice(-2000)}`)
   }
   // One shell loop uses one core at most; the CI machine is shared, so it may get less.
   assert.ok(value > 0.25 && value < 1.3, `rate = ${value}`)

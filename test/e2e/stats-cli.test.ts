@@ -10,6 +10,7 @@ import {fileURLToPath} from 'node:url'
 
 import {CADV, runCli, startCli} from '../helpers/cli.js'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
+import {until} from '../helpers/wait.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const v2 = ['--cgroup-root', fixtures + 'cgroup_v2/basic', '--proc-root', fixtures + 'proc/basic']
@@ -103,8 +104,7 @@ test('off a terminal, successive tables are separated by a blank line', async ()
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
   // Two complete tables, however slow the machine (the deadline only ends a hung run).
   const complete = (): boolean => (out.match(/\n\/docker\/c1 /g) ?? []).length >= 2
-  const deadline = Date.now() + 30_000
-  while (!complete() && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50))
+  await until('two complete tables', () => complete() || child.exitCode !== null, 30_000).catch(() => undefined)
   child.kill('SIGTERM')
   const code = await new Promise((r) => child.on('close', r))
   assert.equal(code, 0)
@@ -202,11 +202,14 @@ test(
       tmux('new-session', '-d', '-x', '150', '-y', '30', cmd)
       const capture = (): string => tmux('capture-pane', '-p', '-S', '-100')
       // Wait for the first frame (start-up is slow on a loaded machine), then for a redraw.
-      let first = capture()
-      for (let i = 0; i < 100 && !/^\/docker\/c1 /m.test(first); i++) {
-        await new Promise((r) => setTimeout(r, 100))
-        first = capture()
-      }
+      const first = await until(
+        'the first frame',
+        () => {
+          const screen = capture()
+          return /^\/docker\/c1 /m.test(screen) && screen
+        },
+        {timeoutMs: 10_000, everyMs: 100},
+      ).catch(() => capture())
       await new Promise((r) => setTimeout(r, 1000))
       const second = capture()
       for (const screen of [first, second]) {

@@ -1,7 +1,6 @@
-import {setTimeout as sleep} from 'node:timers/promises'
-
 import {isUnder} from '../../src/lib/cgroups/index.js'
 import type {ContainerEvent, ContainerEventType} from '../../src/lib/model/index.js'
+import {until} from './wait.js'
 
 /** Collects the events under one test root and answers "how many", "in what order", "wait until". */
 export class EventLog {
@@ -32,21 +31,23 @@ export class EventLog {
     )
   }
 
+  /** Waits until `done()`; the timeout message ends with the events seen last. */
   async until(what: string, done: () => boolean, timeoutMs = 10_000): Promise<void> {
-    const end = Date.now() + timeoutMs
-    while (!done()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; got ${this.sequence().join(' ')}`)
-      await sleep(10)
-    }
+    await until(what, done, {timeoutMs, everyMs: 10, detail: () => `got ${this.sequence().join(' ')}`})
   }
 
   /** Waits until no event has come for `quietMs`, so late duplicates would have shown up. */
-  async settle(quietMs: number): Promise<void> {
+  async settle(quietMs: number, timeoutMs = 60_000): Promise<void> {
     let n = -1
-    while (n !== this.events.length) {
-      n = this.events.length
-      await sleep(quietMs)
-    }
+    await until(
+      `no events for ${quietMs} ms`,
+      () => {
+        const quiet = n === this.events.length
+        n = this.events.length
+        return quiet
+      },
+      {timeoutMs, everyMs: quietMs},
+    )
   }
 
   /** Every name seen, with how many adds and deletes it got. */

@@ -9,6 +9,8 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {until} from './wait.js'
+
 export const PROMETHEUS = '/usr/bin/prometheus'
 
 export function prometheusSkipReason(): string | undefined {
@@ -68,18 +70,17 @@ export class TestPrometheus {
       {stdio: ['ignore', 'ignore', 'pipe']},
     )
     this.child.stderr!.on('data', (d: Buffer) => (this.log = (this.log + d.toString()).slice(-20_000)))
-    const deadline = Date.now() + 30_000
-    for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`prometheus exited ${this.child.exitCode}: ${this.log}`)
-      try {
-        const res = await fetch(`http://127.0.0.1:${this.port}/-/ready`)
-        if (res.ok) return
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) throw new Error(`prometheus did not become ready: ${this.log}`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
+    await until(
+      'prometheus to be ready',
+      () => {
+        if (this.child!.exitCode !== null) throw new Error(`prometheus exited ${this.child!.exitCode}: ${this.log}`)
+        return fetch(`http://127.0.0.1:${this.port}/-/ready`).then(
+          (res) => res.ok,
+          () => false,
+        )
+      },
+      {timeoutMs: 30_000, everyMs: 200, detail: () => this.log},
+    )
   }
 
   /** An instant PromQL query; the result vector. */

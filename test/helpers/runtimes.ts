@@ -36,6 +36,7 @@ import {promisify} from 'node:util'
 import {discoverCgroups} from '../../src/lib/cgroups/index.js'
 import {request} from 'node:http'
 import {removeTree} from './cgroups.js'
+import {until} from './wait.js'
 
 const run = promisify(execFile)
 
@@ -118,14 +119,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Waits for a daemon; a probe that throws means "not yet". On timeout, the daemon's log tail says why. */
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number, log?: string): Promise<void> {
-  const until = Date.now() + timeoutMs
-  while (Date.now() < until) {
-    if (await probe().catch(() => false)) return
-    await sleep(50)
-  }
-  const tail = log && existsSync(log) ? `\n${readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}` : ''
-  throw new Error(`${what} not ready after ${timeoutMs} ms${tail}`)
+  await until(what, () => probe().catch(() => false), timeoutMs).catch(() => {
+    const tail = log && existsSync(log) ? `\n${readFileSync(log, 'utf8').split('\n').slice(-15).join('\n')}` : ''
+    throw new Error(`${what} not ready after ${timeoutMs} ms${tail}`)
+  })
 }
 
 export class Runtimes {
@@ -585,13 +584,11 @@ export function hexId(): string {
 
 async function stopPid(pid: number): Promise<void> {
   if (!alive(pid)) return
+  const gone = (): boolean => !alive(pid)
   process.kill(pid, 'SIGTERM')
-  for (let i = 0; i < 300 && alive(pid); i++) await sleep(50)
-  if (alive(pid)) {
-    process.kill(pid, 'SIGKILL')
-    for (let i = 0; i < 100 && alive(pid); i++) await sleep(50)
-  }
-  if (alive(pid)) throw new Error(`pid ${pid} still running`)
+  if (await until(`pid ${pid} to exit`, gone, 15_000).catch(() => false)) return
+  process.kill(pid, 'SIGKILL')
+  await until(`pid ${pid} to exit after SIGKILL`, gone, 5_000)
 }
 
 async function unmountUnder(dir: string): Promise<void> {

@@ -5,6 +5,7 @@
 import type {ChildProcess} from 'node:child_process'
 
 import {startCli} from './cli.js'
+import {until} from './wait.js'
 
 export class ServeProcess {
   readonly child: ChildProcess
@@ -19,22 +20,26 @@ export class ServeProcess {
 
   /** Resolves once it listens; rejects if it exits first. */
   async ready(timeoutMs = 20_000): Promise<this> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      const m = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(this.stderr)
-      if (m) {
-        this.port = Number(m[2])
-        this.url = `${m[1]}://127.0.0.1:${this.port}`
-        return this
-      }
-      if (this.child.exitCode !== null) throw new Error(`cadv serve exited ${this.child.exitCode}: ${this.stderr}`)
-      if (Date.now() > deadline) {
-        // The caller never gets this object to stop, so a slow start must not leave a server behind.
-        this.child.kill('SIGKILL')
-        throw new Error(`cadv serve did not start within ${timeoutMs} ms: ${this.stderr}`)
-      }
-      await new Promise((r) => setTimeout(r, 50))
+    let m: RegExpExecArray
+    try {
+      m = await until(
+        'cadv serve to listen',
+        () => {
+          const listening = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(this.stderr)
+          if (listening) return listening
+          if (this.child.exitCode !== null) throw new Error(`cadv serve exited ${this.child.exitCode}: ${this.stderr}`)
+          return undefined
+        },
+        {timeoutMs, detail: () => this.stderr},
+      )
+    } catch (err) {
+      // The caller never gets this object to stop, so a slow start must not leave a server behind.
+      this.child.kill('SIGKILL')
+      throw err
     }
+    this.port = Number(m[2])
+    this.url = `${m[1]}://127.0.0.1:${this.port}`
+    return this
   }
 
   /** SIGTERM and wait; resolves with the exit code. */

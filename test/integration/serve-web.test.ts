@@ -13,6 +13,7 @@ import bcrypt from 'bcryptjs'
 
 import {runCli} from '../helpers/cli.js'
 import {ServeProcess} from '../helpers/serve.js'
+import {until} from '../helpers/wait.js'
 import {makeTestPki, opensslSkipReason, type TestPki} from '../helpers/tls.js'
 
 const skipTls = opensslSkipReason()
@@ -114,20 +115,29 @@ test(
 
       // Change the password; the file is re-read within about a second.
       writeWebConfig(file, {prom: bcrypt.hashSync('n3w', 10)})
-      const deadline = Date.now() + 10_000
-      while ((await get(serve.port, '/healthz', {...good, auth: basic('prom', 'n3w')})).status !== 200) {
-        assert.ok(Date.now() < deadline, 'new password never accepted')
-        await new Promise((r) => setTimeout(r, 200))
-      }
+      const accepted = await until(
+        'the new password',
+        async () => (await get(serve.port, '/healthz', {...good, auth: basic('prom', 'n3w')})).status === 200,
+        {timeoutMs: 10_000, everyMs: 200},
+      ).catch(() => false)
+      assert.ok(accepted, 'new password never accepted')
       assert.equal((await get(serve.port, '/healthz', {...good, auth: basic('prom', 's3cret')})).status, 401)
       // A broken file refuses everything (fail closed) until it is fixed.
       writeFileSync(file, 'tls_server_config: [not, a, mapping\n')
-      await new Promise((r) => setTimeout(r, 1200))
-      const broken = await get(serve.port, '/healthz', {...good, auth: basic('prom', 'n3w')}).then(
-        (r) => r.status,
-        () => 0,
-      )
+      // The file is looked at again at most once a second, by a request: poll until one finds it broken.
+      const broken = await until(
+        'the broken file to be read',
+        async () => {
+          const status = await get(serve.port, '/healthz', {...good, auth: basic('prom', 'n3w')}).then(
+            (r) => r.status,
+            () => 0,
+          )
+          return status === 200 ? undefined : status
+        },
+        {timeoutMs: 10_000, everyMs: 200},
+      ).catch(() => 200)
       assert.notEqual(broken, 200)
+      await until('the web config error on stderr', () => /web config/.test(serve.stderr), 5_000).catch(() => undefined)
       assert.match(serve.stderr, /web config/)
     } finally {
       assert.equal(await serve.stop(), 0)
@@ -218,20 +228,19 @@ test('SIGTERM: stops listening, lets the scrape in progress finish, exits 0', as
     // with the scrape that asks.
     const inFlight = async (): Promise<number> =>
       Number(/^cadv_metric_handler_requests_in_flight (\d+)/m.exec(await (await fetch(`${serve.url}/metrics`)).text())?.[1] ?? 0)
-    const taken = Date.now() + 15_000
-    while ((await inFlight()) < 2 && Date.now() < taken) await new Promise((r) => setTimeout(r, 50))
+    await until('the held scrape in flight', async () => (await inFlight()) >= 2, 15_000).catch(() => undefined)
     serve.child.kill('SIGTERM')
     // New connections are refused while the old request is still served: poll until the
     // listener is closed instead of trusting a fixed pause.
-    const deadline = Date.now() + 15_000
-    let refused = false
-    while (!refused && Date.now() < deadline) {
-      refused = await fetch(`${serve.url}/healthz`).then(
-        () => false,
-        () => true,
-      )
-      if (!refused) await new Promise((r) => setTimeout(r, 50))
-    }
+    const refused = await until(
+      'the listener to close',
+      () =>
+        fetch(`${serve.url}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      15_000,
+    ).catch(() => false)
     assert.ok(refused, 'still accepting connections after SIGTERM')
     assert.equal(serve.child.exitCode, null, 'exited before the held scrape finished')
     held.socket.write('hello')
@@ -252,7 +261,7 @@ test('--listen is repeatable: every address answers', async () => {
   const serve = await new ServeProcess(['--listen', '127.0.0.1:0', '--telemetry-path', '/m', ...ONLY_ROOT]).ready()
   try {
     const listening = () => [...serve.stderr.matchAll(/listening on http:\/\/127\.0\.0\.1:(\d+)\/m/g)].map((m) => Number(m[1]))
-    for (let i = 0; i < 100 && listening().length < 2; i++) await new Promise((r) => setTimeout(r, 50))
+    await until('both listeners', () => listening().length >= 2, 5_000).catch(() => undefined)
     const ports = listening()
     assert.equal(ports.length, 2)
     for (const port of ports) {

@@ -9,6 +9,7 @@ import {readFileSync, utimesSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
+import {until} from '../helpers/wait.js'
 import {createManager, type Manager} from '../../src/lib/manager/index.js'
 import {selectKinds} from '../../src/lib/stats/index.js'
 import {bootTimeMs, deriveRates} from '../../src/lib/stats/index.js'
@@ -42,14 +43,13 @@ function makeManager(resolver?: ContainerResolver): Manager {
 }
 
 /** Waits until `pred` holds for the container's samples, or fails after `ms`. */
-async function waitFor(m: Manager, name: string, pred: (samples: readonly Sample[]) => boolean, ms = 15_000): Promise<readonly Sample[]> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const samples = m.get(name)?.samples ?? []
-    if (pred(samples)) return samples
-    if (Date.now() > deadline) throw new Error(`timed out waiting on ${name}; last sample ${JSON.stringify(samples.at(-1))}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
+function waitFor(m: Manager, name: string, pred: (samples: readonly Sample[]) => boolean, ms = 15_000): Promise<readonly Sample[]> {
+  const samplesNow = (): readonly Sample[] => m.get(name)?.samples ?? []
+  return until(name, () => (pred(samplesNow()) ? samplesNow() : undefined), {
+    timeoutMs: ms,
+    everyMs: 100,
+    detail: () => `last sample ${JSON.stringify(samplesNow().at(-1))}`,
+  })
 }
 
 before(async () => {

@@ -7,6 +7,7 @@ import {spawn, type ChildProcess} from 'node:child_process'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {CADV, runCli, startCli} from '../helpers/cli.js'
 import {EventLog} from '../helpers/events.js'
+import {until} from '../helpers/wait.js'
 import type {ContainerEvent} from '../../src/lib/model/index.js'
 
 const skip = realCgroupSkipReason()
@@ -126,12 +127,18 @@ describe('cadv watch on real cgroups', {skip}, () => {
       sh.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
       sh.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
       const log = new EventLog(t.root)
-      const end = Date.now() + 10_000
-      while (stdout === '' && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
-      for (let i = 0; sh.exitCode === null && Date.now() < end; i++) {
-        t.mkdir(`poke${i}`)
-        await new Promise((r) => setTimeout(r, 50))
-      }
+      await until('the first line', () => stdout !== '', {timeoutMs: 10_000, everyMs: 20}).catch(() => undefined)
+      // Each new cgroup is a line to write into the closed pipe, which is what makes cadv notice.
+      let pokes = 0
+      await until(
+        'cadv to exit',
+        () => {
+          if (sh!.exitCode !== null) return true
+          t.mkdir(`poke${pokes++}`)
+          return false
+        },
+        10_000,
+      ).catch(() => undefined)
       assert.notEqual(sh.exitCode, null, 'cadv did not exit after head closed the pipe')
       await exited(sh)
       log.feed(stdout)

@@ -9,6 +9,7 @@ import {lstatSync, mkdirSync} from 'node:fs'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {CADV} from '../helpers/cli.js'
 import {EventLog} from '../helpers/events.js'
+import {until} from '../helpers/wait.js'
 import {countInotifyWatches, createWatcher, listInotifyWatches} from '../../src/lib/watch/index.js'
 
 const skip = realCgroupSkipReason()
@@ -212,9 +213,11 @@ for (const command of ['serve', 'stats'] as const) {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const exited = new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)))
     try {
-      const end = Date.now() + 30_000
-      while (!/warning: inotify watch limit reached/.test(stderr) && Date.now() < end && child.exitCode === null)
-        await new Promise((r) => setTimeout(r, 50))
+      await until(
+        'the watch limit warning',
+        () => /warning: inotify watch limit reached/.test(stderr) || child.exitCode !== null,
+        30_000,
+      ).catch(() => undefined)
       assert.match(stderr, new RegExp(`^cadv ${command}: warning: inotify watch limit reached`, 'm'))
       assert.equal(stderr.match(/watch limit reached/g)?.length, 1, stderr)
     } finally {
