@@ -4,7 +4,7 @@
 // `npm test -- --test-name-pattern=watch`.
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {availableParallelism, tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -39,6 +39,12 @@ if (files.length === 0) {
 // A hung test fails after 5 minutes instead of holding CI until its deadline; force-exit ends
 // a file whose leaked handles would otherwise keep it alive after its tests are done.
 const guards = ['--test-timeout=300000', '--test-force-exit']
+// Unit test files share nothing and wait on nothing but the CPU: one per core (node's default is
+// one less, which on two cores runs them one at a time). The other suites keep the default: they
+// start servers and daemons whose timing an oversubscribed machine stretches.
+if (suites.length === 1 && suites[0] === 'unit' && !passThrough.some((a) => a.startsWith('--test-concurrency'))) {
+  guards.push(`--test-concurrency=${availableParallelism()}`)
+}
 // A second reporter (TAP, to a file) gives the counts to check: in CI every prerequisite is
 // installed, so a skipped test means a missing install step, not a machine that lacks it.
 const tapDir = mkdtempSync(join(tmpdir(), 'cadv-tests-'))
