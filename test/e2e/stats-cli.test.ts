@@ -210,8 +210,15 @@ test(
         },
         {timeoutMs: 10_000, everyMs: 100},
       ).catch(() => capture())
-      await new Promise((r) => setTimeout(r, 1000))
-      const second = capture()
+      const headerTime = (screen: string): string | undefined => /^cadv stats {2}(\S+)/.exec(screen)?.[1]
+      const second = await until(
+        'a redraw',
+        () => {
+          const screen = capture()
+          return headerTime(screen) !== headerTime(first) && /^\/docker\/c1 /m.test(screen) && screen
+        },
+        {timeoutMs: 10_000, everyMs: 100},
+      ).catch(() => capture())
       for (const screen of [first, second]) {
         assert.equal(screen.match(/^cadv stats /gm)?.length, 1, `one header on screen and in the scrollback:\n${screen}`)
         assert.equal(screen.match(/^CONTAINER /gm)?.length, 1, screen)
