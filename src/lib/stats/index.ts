@@ -37,3 +37,4 @@ export {
 } from './housekeeping.js'
 export {deriveRates, effectiveMemoryLimit, memoryPercent, totals, type Rates} from './rates.js'
 export {samplesEqual, deepEqual} from './equal.js'
+export {readOomKillCount, type OomKillCount} from './oom-counter.js'
