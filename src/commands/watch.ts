@@ -2,16 +2,19 @@ import {Flags} from '@oclif/core'
 
 import {runWatch} from '../lib/app/index.js'
 import {CadvCommand, durationFlag, kubernetesWatchFlags, runtimeFlags} from '../lib/cli/index.js'
+import {CONTAINER_EVENT_TYPES} from '../lib/model/index.js'
 import {WATCH_BACKENDS} from '../lib/watch/index.js'
 
 export default class Watch extends CadvCommand {
-  static override summary = 'Stream ContainerAdd/ContainerDelete events as NDJSON.'
+  static override summary = 'Stream container add and delete events and OOM kills as NDJSON.'
 
   static override description = `Lists the containers (cgroups) that exist now, one ContainerAdd line each with "initial": true, then prints one line per container created or removed, as it happens, until interrupted. A container is reported once however many cgroup hierarchies carry it, and deleted when it is gone from all of them.
 
 Changes are seen through one inotify watch per cgroup directory; a full rescan every --rescan-interval repairs anything the kernel's event queue dropped. Past the inotify watch limit the unwatched directories are polled instead, with one warning on stderr.
 
-Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time":"<RFC 3339>","timeNano":<int>,"source":"raw","initial":<bool>}`
+OOM kills are read from the kernel log (/dev/kmsg, new records only): an OOM line for the killed task's cgroup and an OOMKill line for the cgroup whose limit was hit, with the pid and process name. When the kernel log cannot be read, the cgroups' oom_kill counters are read every second instead (said once on stderr).
+
+Each line: {"type":"ContainerAdd"|"ContainerDelete"|"OOM"|"OOMKill","name":"/docker/<id>","time":"<RFC 3339>","timeNano":<int>,"source":"raw"|"kmsg"|"cgroup","initial":<bool>}, plus "pid", "process" and "constraint" on OOM lines from the kernel log.`
 
   static override examples = [
     {description: 'Follow container events, pretty-printed', command: '<%= config.bin %> <%= command.id %> | jq .'},
@@ -21,6 +24,10 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
     {
       description: 'Say which runtime owns each container, with its name, image and labels',
       command: "<%= config.bin %> <%= command.id %> --resolve | jq -c '{type, name, factory, alias, image}'",
+    },
+    {
+      description: 'Only OOM kills, with the container that was hit',
+      command: "<%= config.bin %> <%= command.id %> --type OOMKill --resolve | jq -c '{name, alias, pid, process}'",
     },
     {
       description: 'Without inotify: rescan every 2 seconds',
@@ -36,6 +43,14 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete","name":"/docker/<id>","time"
         'Add the runtime that owns each container (factory, id, alias, image, labels), asked once per container; events keep their order.',
     }),
     once: Flags.boolean({description: 'Print the existing containers and exit.', exclusive: ['watch-only']}),
+    type: Flags.string({
+      description:
+        'Print only these line types (repeatable or comma-separated): ContainerAdd, ContainerDelete, OOM, OOMKill. Default: all.',
+      options: [...CONTAINER_EVENT_TYPES],
+      multiple: true,
+      delimiter: ',',
+      helpValue: '<type>',
+    }),
     'watch-only': Flags.boolean({description: 'Skip the list of existing containers; print changes only.'}),
     prefix: Flags.string({
       description: 'Only containers at or under this name, e.g. /docker (repeatable).',

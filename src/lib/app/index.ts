@@ -14,7 +14,7 @@ export {
   type ManagerHousekeepingOptions,
   type RuntimeFlagValues,
 } from './options.js'
-export {runWatch, PrefixError, type WatchFlags} from './watch.js'
+export {oomLine, runWatch, PrefixError, type WatchFlags} from './watch.js'
 export {runStats, type StatsFlags} from './stats.js'
 export {startStatsFeed, type StatsFeed, type StatsFeedOptions} from './stats-feed.js'
 export {cadvVersion, commaList, firstRound, runServe, SERVE_GO_BOOLEANS, type ServeFlags} from './serve.js'

@@ -3,10 +3,11 @@
  * container. All of the command's policy is here: which hierarchies, which backend, what
  * --once means, and what -v says.
  */
-import {invalidNameReason, selectHierarchies, type CgroupLayout} from '../cgroups/index.js'
+import {invalidNameReason, isUnder, selectHierarchies, type CgroupLayout} from '../cgroups/index.js'
+import {OomMonitor, type MonitorEvent} from '../events/index.js'
 import {createResolver} from '../factories/index.js'
 import {annotateEvents} from '../manager/index.js'
-import type {ContainerEvent, Resolution} from '../model/index.js'
+import {CONTAINER_EVENT_TYPES, makeOomEvent, type ContainerEvent, type ContainerEventType, type Resolution} from '../model/index.js'
 import {ndjsonWriter} from '../output/index.js'
 import {controllersForKinds, selectKinds} from '../stats/index.js'
 import {countInotifyWatches, createWatcher, type WatchBackendName} from '../watch/index.js'
@@ -24,6 +25,8 @@ export interface WatchFlags extends RuntimeFlagValues {
   'watch-backend': string
   'rescan-interval': number
   'poll-interval': number
+  /** Which lines to print (default all four types). */
+  type?: string[]
 }
 
 /** A --prefix that cannot be a container name: one line, exit 2. */
@@ -47,11 +50,23 @@ function explainer(ctx: AppContext): (r: Resolution) => void {
   }
 }
 
+/** An OOM event of the events layer as a `cadv watch` line. */
+export function oomLine(e: MonitorEvent): ContainerEvent {
+  const type = e.type === 'oom' ? 'OOM' : 'OOMKill'
+  // A counter saw the kill, not the log: there is no pid or process to show.
+  const fromLog = e.source === 'kmsg'
+  return makeOomEvent(type, e.name, e.timeMs, fromLog ? 'kmsg' : 'cgroup', fromLog ? e.oom : undefined)
+}
+
 export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
   for (const p of flags.prefix ?? []) {
     const why = invalidNameReason(p)
     if (why) throw new PrefixError(`--prefix ${p}: ${why}`)
   }
+  const types = new Set<string>(flags.type?.length ? flags.type : CONTAINER_EVENT_TYPES)
+  const wanted = (t: ContainerEventType): boolean => types.has(t)
+  const prefixes = flags.prefix ?? []
+  const underPrefix = (name: string): boolean => prefixes.length === 0 || prefixes.some((p) => isUnder(name, p))
   const hierarchies = selectHierarchies(layout, controllersForKinds(selectKinds()), flags.hierarchy ?? [])
   // --once lists what exists and exits: a scan is all it needs, no watch is worth setting up.
   const backend = (flags.once ? 'poll' : flags['watch-backend']) as WatchBackendName
@@ -77,15 +92,31 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
     pollIntervalMs: flags['poll-interval'],
     onWarning: (m) => ctx.warn(m),
   })
+  // --once lists what exists: OOM kills are news, not part of that list.
+  const oom =
+    !flags.once && (wanted('OOM') || wanted('OOMKill'))
+      ? new OomMonitor({
+          layout,
+          names: () => watcher.names,
+          onEvent: (e) => {
+            const line = oomLine(e)
+            if (wanted(line.type) && underPrefix(line.name)) print(line)
+          },
+          onWarning: (m) => ctx.warn(m),
+        })
+      : undefined
   const stop = async (): Promise<void> => {
+    oom?.stop()
     await watcher.stop()
     await annotator?.drain()
     resolver?.close()
   }
   ctx.exitQuietlyOnEpipe(stop)
   watcher.on('event', (e) => {
-    if (!(e.initial && flags['watch-only'])) print(e)
+    if (!(e.initial && flags['watch-only']) && wanted(e.type)) print(e)
   })
+  // The kernel log first: an OOM kill while the first listing is read is news too.
+  oom?.start()
   await watcher.start()
   if (flags.once) {
     await stop()

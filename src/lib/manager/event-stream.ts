@@ -5,6 +5,7 @@
  * the lines behind it by at most its timeout (and a runtime that timed out is skipped for a
  * while, so only the first such lookup waits). A delete carries what its add resolved to
  * and drops the cached decision; it never asks a runtime about a container that is gone.
+ * An OOM line carries what its container's add resolved to.
  */
 import type {ContainerEvent, ContainerName, ContainerResolver, Resolution} from '../model/index.js'
 
@@ -62,10 +63,14 @@ export function annotateEvents(
         pending = resolver.resolve(e.name)
         if (onDecision) pending = pending.then((r) => (onDecision(r), r))
         known.set(e.name, pending)
-      } else {
+      } else if (e.type === 'ContainerDelete') {
         pending = known.get(e.name)
         known.delete(e.name)
         resolver.forget(e.name)
+      } else {
+        // An OOM line: the container's known identity, or (a cgroup we were not told about,
+        // such as one under --prefix's reach) a lookup of its own.
+        pending = known.get(e.name) ?? resolver.resolve(e.name)
       }
       const enriched = pending
         ? pending.then(

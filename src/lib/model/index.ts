@@ -4,7 +4,14 @@
  * It imports nothing of cadv's own (docs/ARCHITECTURE.md, "Layers").
  */
 export type {ContainerName} from './names.js'
-export {makeEvent, type ContainerEvent, type ContainerEventType} from './event.js'
+export {
+  CONTAINER_EVENT_TYPES,
+  makeEvent,
+  makeOomEvent,
+  type ContainerEvent,
+  type ContainerEventSource,
+  type ContainerEventType,
+} from './event.js'
 export type {ContainerInfo, ContainerResolver, FactoryCheck, FactoryDecision, KubernetesPlacement, Resolution} from './decision.js'
 export type {
   BlkioDeviceSample,
