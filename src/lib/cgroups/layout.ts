@@ -1,6 +1,7 @@
-import {readFileSync, readdirSync, realpathSync, statSync} from 'node:fs'
+import {readdirSync, realpathSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {readBoundedText, UnreadableFileError} from '../util/index.js'
 import {MountinfoParseError, parseCgroupMounts} from './mountinfo.js'
 
 /** One cgroup hierarchy: a tree of cgroup directories with the same set of controllers. */
@@ -65,13 +66,14 @@ const V1_CONTROLLERS = new Set([
 ])
 
 function errnoText(err: unknown): string {
+  if (err instanceof UnreadableFileError) return err.reason
   const e = err as NodeJS.ErrnoException
   return e.code ? `${e.code}` : String(err)
 }
 
 function readV2Controllers(dir: string): string[] {
   try {
-    return readFileSync(join(dir, 'cgroup.controllers'), 'utf8').trim().split(/\s+/).filter(Boolean).sort()
+    return readBoundedText(join(dir, 'cgroup.controllers')).trim().split(/\s+/).filter(Boolean).sort()
   } catch {
     return []
   }
@@ -97,7 +99,7 @@ function fromMountinfo(procRoot: string): CgroupLayout {
   const file = join(procRoot, 'self', 'mountinfo')
   let text: string
   try {
-    text = readFileSync(file, 'utf8')
+    text = readBoundedText(file)
   } catch (err) {
     throw new CgroupDiscoveryError(`cannot read ${file}: ${errnoText(err)} (use --proc-root or --cgroup-root)`)
   }

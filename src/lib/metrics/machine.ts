@@ -2,12 +2,11 @@
  * Machine metrics and cadv_version_info. Read once at start: cores and installed memory do not
  * change while cadv runs (cAdvisor re-reads every 5 minutes and re-exposes old timestamps, #3801).
  */
-import {readFileSync} from 'node:fs'
 import {cpus, release} from 'node:os'
 import {join} from 'node:path'
 
 import {formatValue, labelPairs, type Family} from '../model/index.js'
-import {meminfoBytes, readMeminfo} from '../util/index.js'
+import {meminfoBytes, readBoundedText, readMeminfo} from '../util/index.js'
 
 export interface MachineInfo {
   cpuCores: number
@@ -22,7 +21,7 @@ export interface MachineInfo {
 
 function readTrim(path: string): string {
   try {
-    return readFileSync(path, 'utf8').trim()
+    return readBoundedText(path).trim()
   } catch {
     return ''
   }

@@ -85,7 +85,7 @@ export class ContainerCollector {
       dir: (c) => self.dir(c),
       read: (path) => self.readHot(path),
       countLines: (path, keep = true) => self.countLines(path, keep),
-      readOnce: (path) => options.files.read(path, false),
+      readOnce: (path) => self.unlessUnreadable(path, () => options.files.read(path, false)),
       release: (path) => {
         self.kept.delete(path)
         options.files.close(path)
@@ -131,7 +131,14 @@ export class ContainerCollector {
     this.findDirs()
     this.absent.clear()
     const errors: string[] = []
-    this.spec = specReader.read(this.ctx, errors)
+    // Files the spec reader could not read at all are spec errors too (unlessUnreadable).
+    const tickErrors = this.tickErrors
+    this.tickErrors = errors
+    try {
+      this.spec = specReader.read(this.ctx, errors)
+    } finally {
+      this.tickErrors = tickErrors
+    }
     this.specErrors = errors
     this.specAt = now
     return this.spec
@@ -206,12 +213,27 @@ export class ContainerCollector {
 
   private readHot(path: string): string | undefined {
     if (this.absent.has(path)) return undefined
-    return this.noteAbsent(path, this.options.files.read(path, true))
+    return this.unlessUnreadable(path, () => this.noteAbsent(path, this.options.files.read(path, true)))
   }
 
   private countLines(path: string, keep: boolean): number | undefined {
     if (this.absent.has(path)) return undefined
-    return this.noteAbsent(path, this.options.files.countLines(path, keep), keep)
+    return this.unlessUnreadable(path, () => this.noteAbsent(path, this.options.files.countLines(path, keep), keep))
+  }
+
+  /**
+   * A file that cannot be read at all (a FIFO, a device, past the size cap) is an error of this
+   * sample and reads as missing this tick, so the reader keeps the rest of its part; it is not
+   * remembered as absent, so the next tick tries again and reports it again.
+   */
+  private unlessUnreadable<T>(path: string, read: () => T | undefined): T | undefined {
+    try {
+      return read()
+    } catch (err) {
+      if (!(err instanceof FileParseError) || err.path !== path) throw err
+      this.tickErrors.push(err.message)
+      return undefined
+    }
   }
 
   private noteAbsent<T>(path: string, value: T | undefined, keep = true): T | undefined {

@@ -1,5 +1,7 @@
-import {readFileSync, statSync} from 'node:fs'
+import {statSync} from 'node:fs'
 import {join} from 'node:path'
+
+import {readBoundedText} from '../util/index.js'
 
 /*
  * Creation time of a raw cgroup, as cAdvisor derives it: the kernel records no birth time for
@@ -18,7 +20,7 @@ export interface HierarchyDir {
 export function bootTimeMs(procRoot: string): number | undefined {
   let text: string
   try {
-    text = readFileSync(join(procRoot, 'stat'), 'utf8')
+    text = readBoundedText(join(procRoot, 'stat'))
   } catch {
     return undefined
   }

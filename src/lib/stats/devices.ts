@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {readBoundedText} from '../util/index.js'
 
 /**
  * Block device names by major:minor, for per-device I/O. /proc/partitions (under --proc-root,
@@ -33,7 +33,7 @@ export class DeviceNames {
   private load(): void {
     let text: string
     try {
-      text = readFileSync(`${this.procRoot}/partitions`, 'latin1')
+      text = readBoundedText(`${this.procRoot}/partitions`)
     } catch {
       return
     }
@@ -47,7 +47,7 @@ export class DeviceNames {
   private fromSys(key: string): string | undefined {
     if (this.sysRoot === undefined) return undefined
     try {
-      const m = /^DEVNAME=(.+)$/m.exec(readFileSync(`${this.sysRoot}/dev/block/${key}/uevent`, 'latin1'))
+      const m = /^DEVNAME=(.+)$/m.exec(readBoundedText(`${this.sysRoot}/dev/block/${key}/uevent`))
       return m?.[1]
     } catch {
       return undefined

@@ -1,4 +1,6 @@
-import {closeSync, openSync, readFileSync, readSync, readlinkSync, statSync} from 'node:fs'
+import {closeSync, readSync, readlinkSync, statSync} from 'node:fs'
+
+import {formatCap, MAX_KERNEL_FILE_BYTES, openRegularFile, readBoundedText, UnreadableFileError} from '../util/index.js'
 
 /**
  * Hot cgroup files are kept open and re-read with a positional read at offset 0: one syscall
@@ -38,7 +40,7 @@ function code(err: unknown): string | undefined {
 /** Soft RLIMIT_NOFILE from /proc/self/limits; Node cannot call getrlimit itself. */
 export function openFileLimit(procRoot = '/proc'): number | undefined {
   try {
-    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(`${procRoot}/self/limits`, 'latin1'))
+    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readBoundedText(`${procRoot}/self/limits`, MAX_KERNEL_FILE_BYTES, 'latin1'))
     if (!m) return undefined
     return m[1] === 'unlimited' ? undefined : Number(m[1])
   } catch {
@@ -57,17 +59,39 @@ export interface FileStats {
   hits: number
   /** Reads that had to open the file (first read, or after an LRU close). */
   opens: number
-  /** Descriptors closed to stay within the budget. */
+  /** Descriptors closed to stay within the budget (or given back when the process ran out). */
   evictions: number
 }
+
+/** Kept descriptors given back at once when the process runs out of them. */
+const SHORTAGE_RELEASE = 32
+
+const INITIAL_BUFFER = 64 * 1024
 
 export class OpenFiles {
   /** path → fd, in least-recently-read order (Map keeps insertion order; a hit re-inserts). */
   private readonly fds = new Map<string, number>()
-  private buf = Buffer.allocUnsafe(64 * 1024)
+  private buf: Buffer
   readonly stats: FileStats = {hits: 0, opens: 0, evictions: 0}
+  /** Opens that found the process out of descriptors (EMFILE, ENFILE). */
+  shortages = 0
+  /** Told when an open finds the process out of descriptors (the app warns once and counts it). */
+  onShortage: ((path: string) => void) | undefined
 
-  constructor(readonly maxOpen: number) {}
+  /**
+   * `maxFileBytes` caps one file: a longer one is a parse error of that file (a regular file
+   * that never ends, in a fixture tree, must not take the memory of the process).
+   */
+  constructor(
+    readonly maxOpen: number,
+    readonly maxFileBytes = MAX_KERNEL_FILE_BYTES,
+  ) {
+    this.buf = this.freshBuffer()
+  }
+
+  private freshBuffer(): Buffer {
+    return Buffer.allocUnsafe(Math.min(INITIAL_BUFFER, this.maxFileBytes + 1))
+  }
 
   get openCount(): number {
     return this.fds.size
@@ -114,13 +138,16 @@ export class OpenFiles {
         return n
       } catch (err) {
         closeQuietly(fd)
-        if (err instanceof CgroupVanished) throw err
+        if (err instanceof CgroupVanished || err instanceof FileParseError) throw err
         // An odd error on a kept fd: fall through and try a fresh open once.
       }
     }
     try {
-      fd = openSync(path, 'r')
+      fd = this.open(path)
     } catch (err) {
+      // A FIFO, a device or a socket where a cgroup file should be: an error of this file in
+      // this sample, never a read that blocks or never ends.
+      if (err instanceof UnreadableFileError) throw new FileParseError(path, err.reason)
       const c = code(err)
       if (c !== undefined && (ABSENT.has(c) || c === 'EACCES')) return undefined
       if (c !== undefined && GONE.has(c)) throw new CgroupVanished(path)
@@ -146,6 +173,31 @@ export class OpenFiles {
       closeQuietly(fd)
     }
     return n
+  }
+
+  /**
+   * Opens a file; when the process is out of descriptors, gives back some of the kept ones
+   * (least recently read first) and tries once more, so collection goes on with fewer kept
+   * files instead of failing. Counted in `shortages`.
+   */
+  private open(path: string): number {
+    try {
+      return openRegularFile(path)
+    } catch (err) {
+      const c = code(err)
+      if (c !== 'EMFILE' && c !== 'ENFILE') throw err
+      this.shortages++
+      this.onShortage?.(path)
+      if (this.fds.size === 0) throw err
+      let give = Math.max(1, Math.min(this.fds.size, SHORTAGE_RELEASE))
+      for (const [oldPath, oldFd] of this.fds) {
+        if (give-- === 0) break
+        this.fds.delete(oldPath)
+        closeQuietly(oldFd)
+        this.stats.evictions++
+      }
+      return openRegularFile(path)
+    }
   }
 
   /** Closes one kept descriptor (a process's /proc file once another process stands for the container). */
@@ -185,7 +237,11 @@ export class OpenFiles {
       }
       // A full buffer may mean a longer file: grow and re-read from 0 so the text is one snapshot.
       if (n < this.buf.length) return n
-      this.buf = Buffer.allocUnsafe(this.buf.length * 2)
+      if (this.buf.length > this.maxFileBytes) {
+        this.buf = this.freshBuffer()
+        throw new FileParseError(path, `larger than ${formatCap(this.maxFileBytes)}`)
+      }
+      this.buf = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.maxFileBytes + 1))
     }
   }
 }

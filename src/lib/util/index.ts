@@ -1,3 +1,13 @@
-/* Small pure helpers with no cadv imports: the one duration syntax, the one /proc/meminfo reader. */
+/* Small pure helpers with no cadv imports: the one duration syntax, the one /proc/meminfo reader, bounded file reads. */
+export {
+  formatCap,
+  MAX_CONFIG_FILE_BYTES,
+  MAX_KERNEL_FILE_BYTES,
+  openRegularFile,
+  readBoundedFile,
+  readBoundedText,
+  readToEnd,
+  UnreadableFileError,
+} from './bounded-read.js'
 export {DurationError, formatDuration, parseDuration, type DurationLimits} from './duration.js'
 export {hostMemoryBytes, meminfoBytes, meminfoSwapUsed, readMeminfo} from './meminfo.js'

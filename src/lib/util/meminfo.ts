@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {MAX_KERNEL_FILE_BYTES, readBoundedText} from './bounded-read.js'
 
 /*
  * The one reader of /proc/meminfo: host memory for unlimited containers, the v2 root's swap,
@@ -26,7 +26,7 @@ export function meminfoSwapUsed(text: string): number | undefined {
 /** `<procRoot>/meminfo` as text, or undefined when it cannot be read. */
 export function readMeminfo(procRoot = '/proc'): string | undefined {
   try {
-    return readFileSync(`${procRoot}/meminfo`, 'latin1')
+    return readBoundedText(`${procRoot}/meminfo`, MAX_KERNEL_FILE_BYTES, 'latin1')
   } catch {
     return undefined
   }

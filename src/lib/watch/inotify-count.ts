@@ -1,4 +1,6 @@
-import {readFileSync, readdirSync, readlinkSync} from 'node:fs'
+import {readdirSync, readlinkSync} from 'node:fs'
+
+import {readBoundedText} from '../util/index.js'
 
 /**
  * Inotify watches a process holds: the `inotify wd:` lines in the fdinfo of its
@@ -21,7 +23,7 @@ export function listInotifyWatches(pid: number | 'self' = 'self', procRoot = '/p
   for (const fd of fds) {
     try {
       if (readlinkSync(`${procRoot}/${pid}/fd/${fd}`) !== 'anon_inode:inotify') continue
-      for (const line of readFileSync(`${procRoot}/${pid}/fdinfo/${fd}`, 'utf8').split('\n')) {
+      for (const line of readBoundedText(`${procRoot}/${pid}/fdinfo/${fd}`).split('\n')) {
         if (!line.startsWith('inotify wd:')) continue
         const ino = /\bino:([0-9a-f]+)/.exec(line)
         inodes.push(ino ? Number.parseInt(ino[1]!, 16) : -1)

@@ -1,5 +1,5 @@
 import {FileParseError} from '../files.js'
-import {parseLimit, parseSingle, toUint} from '../parse.js'
+import {parseLimit, parseSingle, toUint, uintProblem} from '../parse.js'
 import type {ContainerSpec} from '../../model/index.js'
 import type {ReadContext, SpecReader} from '../kinds/types.js'
 
@@ -32,7 +32,7 @@ function parseCpuMax(text: string, path: string): {quota?: number; period: numbe
   if (f.length !== 2 || Number.isNaN(period)) throw new FileParseError(path, `expected "quota period", got "${text.trim().slice(0, 40)}"`)
   if (f[0] === 'max') return {period}
   const quota = toUint(f[0]!)
-  if (Number.isNaN(quota)) throw new FileParseError(path, `quota "${f[0]!.slice(0, 40)}" is not an integer or max`)
+  if (Number.isNaN(quota)) throw new FileParseError(path, `quota ${uintProblem(f[0]!)} (nor max)`)
   return {quota, period}
 }
 

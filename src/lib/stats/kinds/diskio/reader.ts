@@ -1,6 +1,6 @@
 import {DeviceNames} from '../../devices.js'
 import {FileParseError} from '../../files.js'
-import {toUint} from '../../parse.js'
+import {toUint, uintProblem} from '../../parse.js'
 import type {BlkioDeviceSample} from '../../../model/index.js'
 import type {KindReader, ReadContext} from '../types.js'
 
@@ -37,7 +37,7 @@ function parseBlkio(text: string, path: string, devices: Devices, names: DeviceN
     if (f.length !== 3) throw new FileParseError(path, `line ${i + 1}: expected "major:minor op value", got "${line.slice(0, 40)}"`)
     const [major, minor] = majorMinor(f[0]!, path, i + 1)
     const value = toUint(f[2]!)
-    if (Number.isNaN(value)) throw new FileParseError(path, `line ${i + 1}: "${f[2]!.slice(0, 40)}" is not an integer`)
+    if (Number.isNaN(value)) throw new FileParseError(path, `line ${i + 1}: ${uintProblem(f[2]!)}`)
     const op = f[1]!
     if (op !== 'Read' && op !== 'Write') continue
     const d = device(devices, names, major, minor)
@@ -65,7 +65,7 @@ function parseIoStat(text: string, path: string, devices: Devices, names: Device
       const raw = f[j]!.slice(eq + 1)
       if (key.startsWith('cost.')) continue
       const value = toUint(raw)
-      if (Number.isNaN(value)) throw new FileParseError(path, `line ${i + 1}: ${key}="${raw.slice(0, 40)}" is not an integer`)
+      if (Number.isNaN(value)) throw new FileParseError(path, `line ${i + 1}: ${key}=${uintProblem(raw)}`)
       if (key === 'rbytes') d.readBytes = value
       else if (key === 'wbytes') d.writeBytes = value
       else if (key === 'rios') d.reads = value

@@ -1,5 +1,5 @@
 import {CgroupVanished, FileParseError, readlinkQuiet} from '../../files.js'
-import {toUint} from '../../parse.js'
+import {toUint, uintProblem} from '../../parse.js'
 import type {NetworkInterfaceSample} from '../../../model/index.js'
 import type {KindReader, ReadContext} from '../types.js'
 
@@ -26,7 +26,7 @@ export function parseNetDev(text: string, path: string): NetworkInterfaceSample[
     if (f.length !== 16) throw new FileParseError(path, `line ${i + 1} (${name}): expected 16 counters, got ${f.length}`)
     const n = f.map(toUint)
     const bad = n.findIndex(Number.isNaN)
-    if (bad >= 0) throw new FileParseError(path, `line ${i + 1} (${name}): "${f[bad]!.slice(0, 40)}" is not an integer`)
+    if (bad >= 0) throw new FileParseError(path, `line ${i + 1} (${name}): ${uintProblem(f[bad]!)}`)
     const lower = name.toLowerCase()
     if (SKIPPED_PREFIXES.some((p) => lower.startsWith(p))) continue
     out.push({

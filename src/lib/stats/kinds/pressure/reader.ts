@@ -1,5 +1,5 @@
 import {FileParseError} from '../../files.js'
-import {toUint} from '../../parse.js'
+import {toUint, uintProblem} from '../../parse.js'
 import type {PressureLine} from '../../../model/index.js'
 import type {KindReader} from '../types.js'
 
@@ -19,8 +19,9 @@ export function parsePressure(text: string, path: string): PressureLine {
       throw new FileParseError(path, `line ${i + 1}: expected "some" or "full", got "${line.slice(0, 40)}"`)
     const at = line.indexOf('total=')
     if (at < 0) throw new FileParseError(path, `line ${i + 1}: no total=`)
-    const total = toUint(line.slice(at + 6).split(' ')[0]!)
-    if (Number.isNaN(total)) throw new FileParseError(path, `line ${i + 1}: total is not an integer`)
+    const raw = line.slice(at + 6).split(' ')[0]!
+    const total = toUint(raw)
+    if (Number.isNaN(total)) throw new FileParseError(path, `line ${i + 1}: total=${uintProblem(raw)}`)
     if (kind === 'some') some = total
     else full = total
   }
