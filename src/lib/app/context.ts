@@ -1,8 +1,10 @@
 /*
  * The one place that decides how a command talks to the process: verbose notes, warnings,
  * signals and a closed stdout. Every app module takes a context; nothing below the app layer
- * touches process.on, stdout or stderr.
+ * touches process.on, stdout or stderr. Every line it writes is one line: control characters
+ * in a message (a cgroup or runtime name quoted in it) are shown escaped (util escapeControl).
  */
+import {escapeControl} from '../util/index.js'
 
 /** The common options every command takes. */
 export interface AppContextOptions {
@@ -28,17 +30,17 @@ export class AppContext {
 
   /** A diagnostic line on stderr when --verbose is on; stdout stays data only. */
   note(message: string): void {
-    if (this.verbose) this.stderr.write(`cadv: ${message}\n`)
+    if (this.verbose) this.stderr.write(`cadv: ${escapeControl(message)}\n`)
   }
 
   /** A line the user must see whatever the verbosity (fallbacks, refused input). */
   warn(message: string): void {
-    this.stderr.write(`cadv ${this.command}: warning: ${message}\n`)
+    this.stderr.write(`cadv ${this.command}: warning: ${escapeControl(message)}\n`)
   }
 
   /** A line about what the command is doing (serve's listening addresses). */
   say(message: string): void {
-    this.stderr.write(`cadv ${this.command}: ${message}\n`)
+    this.stderr.write(`cadv ${this.command}: ${escapeControl(message)}\n`)
   }
 
   /**

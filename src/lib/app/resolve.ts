@@ -7,6 +7,7 @@ import type {CgroupLayout} from '../cgroups/index.js'
 import {createResolver, type ResolverOptionsInput} from '../factories/index.js'
 // A leaf import, not output/index.ts: `cadv resolve` start-up must not load the table code.
 import {formatDecision} from '../output/decision.js'
+import {escapeControl} from '../util/index.js'
 import type {AppContext} from './context.js'
 import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
 import {classify, fileLines, lines, type InputItem} from './resolve-input.js'
@@ -60,7 +61,7 @@ export async function runResolve(r: ResolveRun): Promise<ResolveOutcome> {
     await resolveInOrder(resolver, inputs(), ({item, decision}) => {
       if (!decision) {
         bad++
-        err(`cadv resolve: ${item.text}: ${'error' in item ? item.error : 'bad input'}\n`)
+        err(`cadv resolve: ${escapeControl(`${item.text}: ${'error' in item ? item.error : 'bad input'}`)}\n`)
         return
       }
       if (!decisionPasses(decision, r.expect)) failed++

@@ -8,7 +8,7 @@ import {createResolver} from '../factories/index.js'
 import {createManager} from '../manager/index.js'
 import {emptyStatsMessage, FrameWriter, parseFilters, renderStatsTable, statsHeader, type SortKey, type StatsRow} from '../output/index.js'
 import {controllersForKinds, type MetricKind} from '../stats/index.js'
-import {hostMemoryBytes} from '../util/index.js'
+import {escapeControl, hostMemoryBytes} from '../util/index.js'
 import type {AppContext} from './context.js'
 import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
 import {startStatsFeed} from './stats-feed.js'
@@ -60,7 +60,7 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     // Fallbacks must be visible: always, once each. On a terminal the table is redrawn in
     // place, so the line is kept under it instead of being painted over.
     onWatcherWarning: (m) => {
-      if (format === 'table' && writer.tty) writer.notice(`cadv stats: warning: ${m}`)
+      if (format === 'table' && writer.tty) writer.notice(`cadv stats: warning: ${escapeControl(m)}`)
       else ctx.warn(m)
     },
   })

@@ -2,6 +2,7 @@ import {Command, Errors, Flags} from '@oclif/core'
 
 import {AppContext} from '../app/index.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
+import {escapeControl} from '../util/index.js'
 
 /** Errors that carry the exit code the user should see (2: bad input or environment). */
 interface WithExitCode {
@@ -55,7 +56,7 @@ export abstract class CadvCommand extends Command {
     if (err instanceof Errors.ExitError) throw err
     const code = err.exitCode ?? err.oclif?.exit ?? 1
     const first = firstLine(err.message || String(err))
-    process.stderr.write(`cadv ${this.id ?? ''}: ${first.replace(/^\s*(Error:\s*)?/, '')}\n`.replace(' :', ':'))
+    process.stderr.write(`cadv ${this.id ?? ''}: ${escapeControl(first.replace(/^\s*(Error:\s*)?/, ''))}\n`.replace(' :', ':'))
     if (process.env.CADV_DEBUG === '1' && err.stack) process.stderr.write(`${err.stack}\n`)
     process.exitCode = code
     this.exit(code)

@@ -1,4 +1,5 @@
 import type {FactoryDecision, KubernetesPlacement} from '../model/index.js'
+import {escapeControl} from '../util/index.js'
 
 /**
  * A decision for people: the verdict on the first line, then one indented line per factory
@@ -8,6 +9,12 @@ import type {FactoryDecision, KubernetesPlacement} from '../model/index.js'
  *     docker      accept  running docker container "web" (GET /containers/4b1e…/json on unix:///var/run/docker.sock)
  */
 export function formatDecision(d: FactoryDecision): string {
+  // The name comes from the input and reasons quote runtimes' answers: control characters in
+  // either are shown escaped, never sent to the terminal.
+  return formatRaw(d).map(escapeControl).join('\n') + '\n'
+}
+
+function formatRaw(d: FactoryDecision): string[] {
   const verdict = d.factory === null ? 'no factory handled it' : `${d.factory}, ${d.accepted ? 'accepted' : 'ignored'}`
   const head = `${d.name}: ${verdict}${d.id ? `, id ${d.id}` : ''}`
   const rows = d.checks.map((c) => {
@@ -15,7 +22,7 @@ export function formatDecision(d: FactoryDecision): string {
     return `  ${c.factory.padEnd(11)} ${word.padEnd(8)}${c.reason}`
   })
   const kube = d.kubernetes ? [`  ${'kubernetes'.padEnd(11)} ${describeKubernetes(d.kubernetes)}`] : []
-  return [head, ...kube, ...rows].join('\n') + '\n'
+  return [head, ...kube, ...rows]
 }
 
 /** `container of pod 1b2c…, QoS burstable, systemd cgroup driver; pod ns/web, container nginx` */

@@ -1,5 +1,7 @@
 import Table from 'cli-table3'
 
+import {escapeControl} from '../util/index.js'
+
 import type {StatsRow} from './stats-rows.js'
 import {binaryBytes, decimalBytes, MISSING, percent} from './units.js'
 
@@ -17,8 +19,9 @@ export function displayName(name: string, noTrunc: boolean): string {
 
 export function rowCells(r: StatsRow, noTrunc: boolean): string[] {
   return [
-    displayName(r.container, noTrunc),
-    r.factory,
+    // Names come from cgroup directories and runtimes: shown escaped, never as raw control characters.
+    escapeControl(displayName(r.container, noTrunc)),
+    escapeControl(r.factory),
     percent(r.cpuPercent),
     `${binaryBytes(r.memoryUsageBytes)} / ${binaryBytes(r.memoryLimitBytes)}`,
     percent(r.memoryPercent),

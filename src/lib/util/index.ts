@@ -1,4 +1,4 @@
-/* Small pure helpers with no cadv imports: the one duration syntax, the one /proc/meminfo reader, bounded file reads. */
+/* Small pure helpers with no cadv imports: the one duration syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping. */
 export {
   formatCap,
   MAX_CONFIG_FILE_BYTES,
@@ -10,4 +10,5 @@ export {
   UnreadableFileError,
 } from './bounded-read.js'
 export {DurationError, formatDuration, parseDuration, type DurationLimits} from './duration.js'
+export {escapeControl} from './escape.js'
 export {hostMemoryBytes, meminfoBytes, meminfoSwapUsed, readMeminfo} from './meminfo.js'
