@@ -79,6 +79,8 @@ export interface Manager extends ContainerView {
   ignored(): ReadonlyMap<ContainerName, string>
   /** The watcher's counters: directories tracked, how many are polled (watch limit), rescans. */
   watchStats(): WatcherStats
+  /** Reads a tracked container now, outside its schedule (the API's max_age); false when not tracked. */
+  housekeepNow(name: ContainerName): boolean
 }
 
 class ContainerManager extends EventEmitter<ContainerViewEvents> implements Manager {
@@ -143,6 +145,13 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
 
   watchStats(): WatcherStats {
     return this.watcher.stats()
+  }
+
+  housekeepNow(name: ContainerName): boolean {
+    const t = this.tracked.get(name)
+    if (!t) return false
+    t.tick()
+    return true
   }
 
   async start(): Promise<void> {

@@ -21,10 +21,17 @@ export function escapeHtml(s: string): string {
 
 /**
  * One page or API of `cadv serve` besides the metrics path. The server has already applied the
- * web config (TLS client check, rate limit, basic auth) and allowed only GET and HEAD.
+ * web config (TLS client check, rate limit, basic auth) and allowed only GET, HEAD and the
+ * route's own `methods`.
  */
 export interface Route {
   /** True when this route answers the path. */
   matches(path: string): boolean
   handle(req: IncomingMessage, res: ServerResponse, url: URL): void | Promise<void>
+  /** Methods it takes besides GET and HEAD (cAdvisor's v1 API reads POST bodies). */
+  readonly methods?: readonly string[]
+  /** Its requests count against --max-requests with the scrapes, until their response closes. */
+  readonly limited?: boolean
+  /** How it says no when the server refuses a request (503 over --max-requests); default plain text. */
+  refuse?(res: ServerResponse, status: number, message: string): void
 }

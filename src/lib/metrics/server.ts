@@ -175,16 +175,33 @@ export class MetricsServer {
       sendText(res, 401, 'Unauthorized\n', {'WWW-Authenticate': 'Basic realm="cadv"'})
       return
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendText(res, 405, 'method not allowed\n', {Allow: 'GET, HEAD'})
-      return
-    }
     const url = new URL(req.url ?? '/', 'http://cadv')
     const path = url.pathname
-    if (path === this.options.telemetryPath || this.options.telemetryAliases?.includes(path)) return this.scrape(req, res)
-    const route = this.options.routes.find((r) => r.matches(path))
+    const telemetry = path === this.options.telemetryPath || this.options.telemetryAliases?.includes(path)
+    const route = telemetry ? undefined : this.options.routes.find((r) => r.matches(path))
+    const methods = ['GET', 'HEAD', ...(route?.methods ?? [])]
+    if (!methods.includes(req.method ?? '')) {
+      sendText(res, 405, 'method not allowed\n', {Allow: methods.join(', ')})
+      return
+    }
+    if (telemetry) return this.scrape(req, res)
+    if (route?.limited) return this.counted(res, route, () => route.handle(req, res, url))
     if (route) return route.handle(req, res, url)
     sendText(res, 404, 'not found\n')
+  }
+
+  /** A request of a route that counts against --max-requests with the scrapes; held until its response closes. */
+  private async counted(res: ServerResponse, route: Route, work: () => void | Promise<void>): Promise<void> {
+    const max = this.options.maxRequests
+    if (max > 0 && this.inFlightScrapes >= max) {
+      const message = `too many concurrent requests (--max-requests ${max})`
+      if (route.refuse) route.refuse(res, 503, message)
+      else sendText(res, 503, `${message}\n`)
+      return
+    }
+    this.inFlightScrapes++
+    res.once('close', () => this.inFlightScrapes--)
+    await work()
   }
 
   private async scrape(req: IncomingMessage, res: ServerResponse): Promise<void> {
