@@ -1,13 +1,21 @@
 import {Flags} from '@oclif/core'
 
 import {runServe, SERVE_GO_BOOLEANS} from '../lib/app/index.js'
-import {CadvCommand, durationFlag, housekeepingFlags, kubernetesServeFlags, normalizeBooleanArgs, runtimeFlags} from '../lib/cli/index.js'
+import {
+  CadvCommand,
+  durationFlag,
+  eventsFlags,
+  housekeepingFlags,
+  kubernetesServeFlags,
+  normalizeBooleanArgs,
+  runtimeFlags,
+} from '../lib/cli/index.js'
 
 export default class Serve extends CadvCommand {
   static override summary = "Serve Prometheus metrics with cAdvisor's names, a health check and a JSON API."
 
   static override description = `Watches cgroups, collects every container's statistics on the housekeeping schedule and serves them:
-<telemetry-path> (Prometheus text 0.0.4 or OpenMetrics 1.0, by the Accept header), / (links), /healthz, /api/v1/containers and /api/v1/containers/<name> (recent samples, JSON).
+<telemetry-path> (Prometheus text 0.0.4 or OpenMetrics 1.0, by the Accept header), / (links), /healthz, and cAdvisor's REST API under /api/ (v1.0-v1.3, v2.0, v2.1: machine, containers, stats, spec, summary, ps, storage, events with stream=true).
 Scrapes read what housekeeping stored; they never read cgroups themselves. Listens on 127.0.0.1 only unless told otherwise: exposing the host's container inventory is opt-in.`
 
   static override examples = [
@@ -38,6 +46,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
   static override flags = {
     ...housekeepingFlags,
     ...runtimeFlags,
+    ...eventsFlags,
     ...kubernetesServeFlags,
     listen: Flags.string({
       description: 'Address to listen on: host:port, :port for every interface, [::1]:port (repeatable).',

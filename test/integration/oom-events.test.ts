@@ -1,13 +1,17 @@
-// A real OOM kill in a memory cgroup of this machine, seen by `cadv watch` (kernel log) and by
-// the counter fallback used when the kernel log cannot be read.
+// A real OOM kill in a memory cgroup of this machine: `cadv watch` prints it (kernel log),
+// `cadv serve` serves it from /api/v1.3/events in cAdvisor's shape and counts it once in
+// container_oom_events_total, and the counter fallback sees it when the log cannot be read.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 
 import {OomMonitor, type MonitorEvent} from '../../src/lib/events/index.js'
 import type {ContainerEvent} from '../../src/lib/model/index.js'
+import {cadvisorShapeProblems} from '../helpers/cadvisor-schema.js'
 import {TestCgroups} from '../helpers/cgroups.js'
 import {startCli} from '../helpers/cli.js'
+import {parseExposition, samples} from '../helpers/exposition.js'
 import {memoryHierarchy, oomSkipReason, provokeOom} from '../helpers/oom.js'
+import {ServeProcess} from '../helpers/serve.js'
 import {until} from '../helpers/wait.js'
 
 const skip = oomSkipReason()
@@ -47,6 +51,62 @@ describe('OOM kills on real cgroups', {skip}, () => {
       assert.equal(stderr, '')
     } finally {
       child.kill('SIGTERM')
+      await t.cleanup()
+    }
+  })
+
+  test("cadv serve: the kill in /api/v1.3/events in cAdvisor's shape, container_oom_events_total counts it once", async () => {
+    const t = new TestCgroups('cadvto')
+    t.mkdir('victim')
+    const victim = t.name('victim')
+    const serve = await new ServeProcess([
+      '--housekeeping-interval',
+      '200ms',
+      '--max-housekeeping-interval',
+      '400ms',
+      '--raw-cgroup-prefix-whitelist',
+      t.root,
+    ]).ready()
+    const get = async (path: string): Promise<unknown> => (await fetch(`${serve.url}${path}`)).json()
+    const oomCount = async (): Promise<number | undefined> => {
+      const fams = parseExposition(await (await fetch(`${serve.url}/metrics`)).text(), 'prometheus')
+      return samples(fams, 'container_oom_events_total', {id: victim})[0]?.value
+    }
+    try {
+      await until('the victim tracked', async () => (await fetch(`${serve.url}/api/v1.3/containers${victim}`)).status === 200)
+      await until('a counter of 0 before the kill', async () => (await oomCount()) === 0)
+      const {pid} = await provokeOom(t, 'victim')
+      type Ev = {container_name: string; event_type: string; timestamp: string; event_data: unknown}
+      const kills = await until('the oomKill event', async () => {
+        const list = (await get(`/api/v1.3/events${victim}?oom_kill_events=true`)) as Ev[]
+        return list.length > 0 ? list : undefined
+      })
+      assert.deepEqual(cadvisorShapeProblems(kills, '[]Event', 'v1'), [])
+      assert.equal(kills.length, 1)
+      assert.equal(kills[0]!.event_type, 'oomKill')
+      assert.equal(kills[0]!.container_name, victim)
+      assert.deepEqual(kills[0]!.event_data, {oom: {pid, process_name: 'tail', constraint: 'CONSTRAINT_MEMCG'}})
+      // From the root with subcontainers (every container), and the oom event beside it.
+      const all = (await get('/api/v1.3/events?oom_events=true&oom_kill_events=true&subcontainers=true&max_events=-1')) as Ev[]
+      const ours = all.filter((e) => e.container_name === victim)
+      assert.deepEqual(
+        ours.map((e) => [e.event_type, e.event_data]),
+        [
+          ['oom', {}],
+          ['oomKill', {oom: {pid, process_name: 'tail', constraint: 'CONSTRAINT_MEMCG'}}],
+        ],
+      )
+      // The counter is the kernel's: one kill, one count, however many rounds pass.
+      await until('container_oom_events_total 1', async () => (await oomCount()) === 1)
+      const sampled = Date.now()
+      await until('two more housekeeping rounds', async () => {
+        const s = (await get(`/api/v2.0/stats${victim}?count=1`)) as Record<string, Array<{timestamp: string}>>
+        return Date.parse(s[victim]![0]!.timestamp) > sampled + 400
+      })
+      assert.equal(await oomCount(), 1)
+      assert.equal(serve.stderr.includes('kmsg'), false, serve.stderr)
+    } finally {
+      await serve.stop()
       await t.cleanup()
     }
   })

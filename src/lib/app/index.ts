@@ -21,3 +21,4 @@ export {cadvVersion, commaList, firstRound, runServe, SERVE_GO_BOOLEANS, type Se
 export {NoInputError, resolveCommand, runResolve, type ResolveFlags, type ResolveOutcome, type ResolveRun} from './resolve.js'
 export {classify, fileLines, lines, type InputItem} from './resolve-input.js'
 export {decisionPasses, resolveInOrder, type Outcome} from './resolve-order.js'
+export {DEFAULT_EVENT_AGE, DEFAULT_EVENT_COUNT, serveEvents, type EventsFlagValues, type ServeEvents} from './serve-events.js'

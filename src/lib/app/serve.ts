@@ -11,6 +11,7 @@ import {checkServeSetup, readMachineInfo, renderExposition, startServe, type Exp
 import {selectKinds} from '../stats/index.js'
 import type {AppContext} from './context.js'
 import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlagValues, type RuntimeFlagValues} from './options.js'
+import {serveEvents, type EventsFlagValues} from './serve-events.js'
 
 /** cAdvisor's boolean flags that take Go's `--flag=false` spelling on `cadv serve` too. */
 export const SERVE_GO_BOOLEANS = ['store-container-labels', 'allow-dynamic-housekeeping', 'docker-only'] as const
@@ -18,7 +19,7 @@ export const SERVE_GO_BOOLEANS = ['store-container-labels', 'allow-dynamic-house
 /** How long a graceful stop lets scrapes in progress finish. */
 const STOP_GRACE_MS = 5000
 
-export interface ServeFlags extends RuntimeFlagValues, HousekeepingFlagValues {
+export interface ServeFlags extends RuntimeFlagValues, HousekeepingFlagValues, EventsFlagValues {
   listen: string[]
   'telemetry-path': string
   'web-config-file'?: string
@@ -115,6 +116,8 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     noCache: !flags['exposition-cache'],
   }
   const exporterMetrics = !flags['disable-exporter-metrics']
+  // Built before --once too: bad event limits are refused the same way in both modes.
+  const events = serveEvents(flags, layout, manager, ctx)
 
   if (flags.once) {
     ctx.exitQuietlyOnEpipe()
@@ -129,7 +132,10 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     return
   }
 
+  // Before the manager starts, so the containers found at start get their creation events.
+  events.start()
   const handle = await startServe({
+    cadvisorApi: events.api,
     manager,
     exposition,
     exporterMetrics,
@@ -140,6 +146,9 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     requestTimeoutMs: flags['request-timeout'],
     version,
     log: (m) => ctx.say(m),
+  }).catch((err: unknown) => {
+    events.stop()
+    throw err
   })
   for (const w of handle.warnings) ctx.warn(w)
   const scheme = handle.tls ? 'https' : 'http'
@@ -150,4 +159,5 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   const signal = await ctx.untilSignal()
   ctx.note(`${signal}: finishing requests in progress`)
   await handle.stop(STOP_GRACE_MS).catch((err: Error) => ctx.say(err.message))
+  events.stop()
 }

@@ -6,6 +6,7 @@
 import type {ContainerView, ExpositionFormat} from '../model/index.js'
 import type {WatcherStats} from '../watch/index.js'
 import {containersApi} from './api.js'
+import {cadvisorApi, type CadvisorApiOptions} from './cadvisor-api.js'
 import {Exposition, type ExpositionOptions} from './exposition.js'
 import {healthz, landingPage} from './landing.js'
 import {SelfMetrics} from './self.js'
@@ -37,6 +38,8 @@ export interface ServeSetup {
   requestTimeoutMs: number
   version: string
   log: (message: string) => void
+  /** cAdvisor's REST API (/api/v1.x, /api/v2.x): its event store, layout and machine source. */
+  cadvisorApi?: Omit<CadvisorApiOptions, 'view' | 'version'>
 }
 
 export interface ServeHandle {
@@ -69,6 +72,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     self,
     noBodyCache: setup.exposition.noCache,
   })
+  const api = setup.cadvisorApi ? cadvisorApi({...setup.cadvisorApi, view: setup.manager, version: setup.version}) : undefined
   const server = new MetricsServer({
     listen: setup.listen,
     telemetryPath: setup.telemetryPath,
@@ -79,6 +83,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
       landingPage(setup.telemetryPath, setup.version),
       healthz,
       containersApi(setup.manager, {kubelet: setup.exposition.labels?.kubelet}),
+      ...(api ? [api] : []),
     ],
     webConfig,
     maxRequests: setup.maxRequests,
@@ -110,6 +115,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     warnings,
     async stop(graceMs = 5000) {
       await server.stop(graceMs)
+      api?.close()
       source.close()
       await setup.manager.stop()
     },

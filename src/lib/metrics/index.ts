@@ -23,3 +23,8 @@ export {
   type ServeHandle,
   type ServeSetup,
 } from './endpoint.js'
+export {cadvisorApi, CadvisorApi, type CadvisorApiOptions} from './cadvisor-api.js'
+export {MachineSource, readApiMachine, readFilesystems, type ApiMachine, type FilesystemInfo} from './api-machine.js'
+export {eventJson, MAX_EVENTS_LIMIT, parseEventRequest, parseGoBool} from './api-events.js'
+export {ApiError, encodeJson, ExactInteger, parseRfc3339, rfc3339, V1_UNLIMITED, V2_UNLIMITED} from './api-encoding.js'
+export {percentilesOf, windowUsage, derivedUsage} from './api-summary.js'

@@ -11,7 +11,7 @@ export function landingPage(telemetryPath: string, version: string): Route {
 <p>A container monitor for Linux, exposing per-container statistics with cAdvisor's metric names.</p>
 <ul>
 <li><a href="${p}">${p}</a>: Prometheus metrics (also at <a href="/metrics/cadvisor">/metrics/cadvisor</a>, where the kubelet serves them)</li>
-<li><a href="/api/v1/containers">/api/v1/containers</a>: containers and their latest sample (JSON)</li>
+<li><a href="/api/v2.1/stats/?recursive=true&amp;count=1">/api/v2.1/stats/</a>: cAdvisor's REST API (v1.0–v1.3, v2.0, v2.1): containers, machine, events, processes</li>
 <li><a href="/healthz">/healthz</a>: health check</li>
 </ul>
 </body>

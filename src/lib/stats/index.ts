@@ -38,3 +38,4 @@ export {
 export {deriveRates, effectiveMemoryLimit, memoryPercent, totals, type Rates} from './rates.js'
 export {samplesEqual, deepEqual} from './equal.js'
 export {readOomKillCount, type OomKillCount} from './oom-counter.js'
+export {listProcesses, type ProcessRow} from './processes.js'

@@ -1,0 +1,28 @@
+/*
+ * `cadv serve`'s event store and REST API flags, with cAdvisor's names and defaults: how long
+ * and how many events of each type are kept (cAdvisor's `default=24h,oom=72h` syntax) and how
+ * often the machine description of the API is re-read.
+ */
+import {Flags} from '@oclif/core'
+
+import {DEFAULT_EVENT_AGE, DEFAULT_EVENT_COUNT} from '../app/index.js'
+import {durationFlag} from './duration-flag.js'
+
+export const eventsFlags = {
+  'event-storage-age-limit': Flags.string({
+    description:
+      'How long events are kept, per type: <type>=<duration>,… with types oom, oomKill, containerCreation, containerDeletion and default (0: not kept; streams still get them).',
+    default: DEFAULT_EVENT_AGE,
+    helpValue: '<type=duration,...>',
+  }),
+  'event-storage-event-limit': Flags.string({
+    description: 'How many events are kept, per type: <type>=<count>,… (same types; 0: not kept).',
+    default: DEFAULT_EVENT_COUNT,
+    helpValue: '<type=count,...>',
+  }),
+  'update-machine-info-interval': durationFlag({
+    description: 'How often the machine description of /api/*/machine and /attributes is re-read (cAdvisor: 5m).',
+    default: '5m',
+    minMs: 1000,
+  }),
+}
