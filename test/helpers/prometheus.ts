@@ -34,6 +34,15 @@ export interface PrometheusTarget {
   /** host:port */
   address: string
   metricsPath?: string
+  /** Target labels added to every series scraped from it. */
+  labels?: Record<string, string>
+  /** Keep the scraped series' own labels where they clash with target labels. */
+  honorLabels?: boolean
+}
+
+export interface PrometheusOptions {
+  /** Rule files (recording rules and alerts), evaluated every second. */
+  ruleFiles?: string[]
 }
 
 export class TestPrometheus {
@@ -42,7 +51,7 @@ export class TestPrometheus {
   port = 0
   log = ''
 
-  async start(targets: PrometheusTarget[]): Promise<void> {
+  async start(targets: PrometheusTarget[], options: PrometheusOptions = {}): Promise<void> {
     this.dir = mkdtempSync(join(tmpdir(), 'cadv-prom-'))
     this.port = await freePort()
     const config = [
@@ -50,12 +59,15 @@ export class TestPrometheus {
       '  scrape_interval: 1s',
       '  scrape_timeout: 900ms',
       '  evaluation_interval: 1s',
+      ...(options.ruleFiles?.length ? ['rule_files:', ...options.ruleFiles.map((f) => `  - ${JSON.stringify(f)}`)] : []),
       'scrape_configs:',
       ...targets.flatMap((t) => [
         `  - job_name: ${JSON.stringify(t.job)}`,
         `    metrics_path: ${JSON.stringify(t.metricsPath ?? '/metrics')}`,
+        ...(t.honorLabels ? ['    honor_labels: true'] : []),
         '    static_configs:',
         `      - targets: [${JSON.stringify(t.address)}]`,
+        ...(t.labels ? [`        labels: ${JSON.stringify(t.labels)}`] : []),
       ]),
     ].join('\n')
     writeFileSync(join(this.dir, 'prometheus.yml'), `${config}\n`)
@@ -92,6 +104,24 @@ export class TestPrometheus {
       data: {result: Array<{metric: Record<string, string>; value: [number, string]}>}
     }
     if (body.status !== 'success') throw new Error(`query ${promql}: ${body.error}`)
+    return body.data.result
+  }
+
+  /** A range query (times in seconds since the epoch); each series' [time, value] pairs. */
+  async queryRange(
+    promql: string,
+    start: number,
+    end: number,
+    step = 1,
+  ): Promise<Array<{metric: Record<string, string>; values: Array<[number, string]>}>> {
+    const q = new URLSearchParams({query: promql, start: String(start), end: String(end), step: String(step)})
+    const res = await fetch(`http://127.0.0.1:${this.port}/api/v1/query_range?${q}`)
+    const body = (await res.json()) as {
+      status: string
+      error?: string
+      data: {result: Array<{metric: Record<string, string>; values: Array<[number, string]>}>}
+    }
+    if (body.status !== 'success') throw new Error(`query_range ${promql}: ${body.error}`)
     return body.data.result
   }
 

@@ -40,7 +40,8 @@ import {until} from './wait.js'
 
 const run = promisify(execFile)
 
-export type RuntimeName = 'containerd' | 'docker' | 'podman' | 'runc'
+/** `cri`: containerd with its CRI plugin on, for pods made through the CRI (test/helpers/cri.ts). */
+export type RuntimeName = 'containerd' | 'cri' | 'docker' | 'podman' | 'runc'
 
 /** docker.io's CLI; another `docker` may come first on PATH (runtimes.md §1). */
 const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker'
@@ -48,6 +49,7 @@ const IMAGE = 'localhost/cadv-busybox:latest'
 
 const BINARIES: Record<RuntimeName, string[]> = {
   containerd: ['containerd', 'ctr', 'runc'],
+  cri: ['containerd', 'ctr', 'runc'],
   docker: ['containerd', 'dockerd', DOCKER_CLI, 'runc'],
   podman: ['podman', 'conmon', 'runc'],
   runc: ['runc'],
@@ -139,6 +141,8 @@ export class Runtimes {
   private tornDown = false
   private imported = false
   private readonly ctrCgroups = new Map<string, string>()
+  /** Run first at teardown, before containers and daemons go (CRI pods). */
+  private readonly cleanups: Array<() => Promise<void>> = []
   private readonly onExit = (): void => {
     // Last resort if the test process dies without running its after hooks.
     for (const d of this.daemons.values()) {
@@ -189,7 +193,7 @@ export class Runtimes {
   async start(names: RuntimeName[]): Promise<void> {
     this.buildImage()
     const t = Date.now()
-    if (names.includes('containerd') || names.includes('docker')) await this.startContainerd()
+    if (names.includes('containerd') || names.includes('docker') || names.includes('cri')) await this.startContainerd(names.includes('cri'))
     const t1 = Date.now()
     if (names.includes('docker')) await this.startDockerd()
     const t2 = Date.now()
@@ -253,18 +257,44 @@ export class Runtimes {
     return d
   }
 
-  private async startContainerd(): Promise<void> {
+  /**
+   * containerd, with its CRI plugin only when asked (it costs start-up time and state). The CRI
+   * plugin gets: the cgroupfs driver (no systemd here), our busybox image as the pod sandbox
+   * image (no registry), its streaming server on loopback, empty private CNI directories (pods
+   * use the host network), and oom_score_adj clamped to ours (no CAP_SYS_RESOURCE on CI).
+   */
+  private async startContainerd(cri = false): Promise<void> {
     if (this.daemons.has('containerd')) return
     const base = join(this.dir, 'containerd')
     mkdirSync(base, {recursive: true})
     const config = join(base, 'config.toml')
+    for (const d of ['cni/bin', 'cni/conf']) mkdirSync(join(base, d), {recursive: true})
+    const criConfig = [
+      '  [plugins."io.containerd.grpc.v1.cri"]',
+      `    sandbox_image = "${IMAGE}"`,
+      '    stream_server_address = "127.0.0.1"',
+      '    stream_server_port = "0"',
+      '    enable_selinux = false',
+      '    disable_apparmor = true',
+      '    restrict_oom_score_adj = true',
+      '    [plugins."io.containerd.grpc.v1.cri".containerd]',
+      '      snapshotter = "overlayfs"',
+      '      default_runtime_name = "runc"',
+      '      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]',
+      '        runtime_type = "io.containerd.runc.v2"',
+      '        [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]',
+      '          SystemdCgroup = false',
+      '    [plugins."io.containerd.grpc.v1.cri".cni]',
+      `      bin_dir = "${base}/cni/bin"`,
+      `      conf_dir = "${base}/cni/conf"`,
+    ]
     writeFileSync(
       config,
       [
         'version = 2',
         `root = "${base}/root"`,
         `state = "${base}/state"`,
-        'disabled_plugins = ["io.containerd.grpc.v1.cri"]',
+        ...(cri ? [] : ['disabled_plugins = ["io.containerd.grpc.v1.cri"]']),
         '[grpc]',
         `  address = "${this.containerdSocket}"`,
         '[ttrpc]',
@@ -274,6 +304,7 @@ export class Runtimes {
         '[plugins]',
         '  [plugins."io.containerd.internal.v1.opt"]',
         `    path = "${base}/opt"`,
+        ...(cri ? criConfig : []),
         '',
       ].join('\n'),
     )
@@ -431,13 +462,24 @@ export class Runtimes {
     this.made.podman.delete(id)
   }
 
-  /** `ctr run -d` in our namespace with the cgroup `<parent>/k8s.io/<id>` (or o.cgroup); returns the 64-hex id. */
-  async runCtr(o: CtrOptions = {}): Promise<string> {
-    const id = hexId()
+  /** The busybox image in containerd's k8s.io namespace, where the CRI plugin finds it too. Returns its name. */
+  async importImage(): Promise<string> {
     if (!this.imported) {
       await this.ctr(['-n', this.namespace, 'images', 'import', join(this.dir, 'image.tar')])
       this.imported = true
     }
+    return IMAGE
+  }
+
+  /** Something to undo first at teardown, while the daemons still run (CRI pods). */
+  addCleanup(fn: () => Promise<void>): void {
+    this.cleanups.push(fn)
+  }
+
+  /** `ctr run -d` in our namespace with the cgroup `<parent>/k8s.io/<id>` (or o.cgroup); returns the 64-hex id. */
+  async runCtr(o: CtrOptions = {}): Promise<string> {
+    const id = hexId()
+    await this.importImage()
     this.made.ctr.add(id)
     const cgroup = o.cgroup ? `${this.cgroupParent}/${o.cgroup(id)}` : this.ctrCgroup(id)
     this.ctrCgroups.set(id, cgroup)
@@ -531,6 +573,7 @@ export class Runtimes {
       }
     }
     // 1. containers
+    for (const fn of this.cleanups.splice(0)) await attempt('cleanup', fn)
     for (const id of [...this.made.runc]) await attempt(`runc ${id}`, () => this.removeRunc(id))
     for (const id of [...this.made.podman]) await attempt(`podman ${id}`, () => this.removePodman(id))
     for (const id of [...this.made.docker]) await attempt(`docker ${id}`, () => this.removeDocker(id))
