@@ -23,6 +23,31 @@ export default tseslint.config(
     },
   },
   {
+    // Browser code: strings never become markup, and only Node-free modules of src/ come in.
+    files: ['web/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'srcdoc'].map((property) => ({
+          property,
+          message: 'text only: build elements with h() and text (web/src/dom.ts)',
+        })),
+        {object: 'document', property: 'write', message: 'text only: build elements with h() (web/src/dom.ts)'},
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/src/lib/(?!output/units\\.js$|model/sample\\.js$)',
+              message: 'the browser bundle takes only Node-free modules of src/lib (units, sample types)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
       globals: {

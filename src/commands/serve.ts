@@ -9,13 +9,14 @@ import {
   kubernetesServeFlags,
   normalizeBooleanArgs,
   runtimeFlags,
+  webUiFlags,
 } from '../lib/cli/index.js'
 
 export default class Serve extends CadvCommand {
   static override summary = "Serve Prometheus metrics with cAdvisor's names, a health check and a JSON API."
 
   static override description = `Watches cgroups, collects every container's statistics on the housekeeping schedule and serves them:
-<telemetry-path> (Prometheus text 0.0.4 or OpenMetrics 1.0, by the Accept header), / (links), /healthz, and cAdvisor's REST API under /api/ (v1.0-v1.3, v2.0, v2.1: machine, containers, stats, spec, summary, ps, storage, events with stream=true).
+<telemetry-path> (Prometheus text 0.0.4 or OpenMetrics 1.0, by the Accept header), a web UI with live charts at /containers/ (/ leads a browser there; /docker/<name> and /podman/<name> find a container's page), /healthz, cAdvisor's REST API under /api/ (v1.0-v1.3, v2.0, v2.1: machine, containers, stats, spec, summary, ps, storage, events with stream=true), and cadv's own JSON for the web UI: /api/v1/stats (every container's cadv stats row) and /api/v1/machine.
 Scrapes read what housekeeping stored; they never read cgroups themselves. Listens on 127.0.0.1 only unless told otherwise: exposing the host's container inventory is opt-in.`
 
   static override examples = [
@@ -48,6 +49,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     ...runtimeFlags,
     ...eventsFlags,
     ...kubernetesServeFlags,
+    ...webUiFlags,
     listen: Flags.string({
       description: 'Address to listen on: host:port, :port for every interface, [::1]:port (repeatable).',
       multiple: true,

@@ -17,6 +17,7 @@ export {
 export {oomLine, runWatch, PrefixError, type WatchFlags} from './watch.js'
 export {runStats, type StatsFlags} from './stats.js'
 export {startStatsFeed, type StatsFeed, type StatsFeedOptions} from './stats-feed.js'
+export {webSetupFrom, type WebUiFlagValues} from './serve-web-ui.js'
 export {cadvVersion, commaList, firstRound, runServe, SERVE_GO_BOOLEANS, type ServeFlags} from './serve.js'
 export {NoInputError, resolveCommand, runResolve, type ResolveFlags, type ResolveOutcome, type ResolveRun} from './resolve.js'
 export {classify, fileLines, lines, type InputItem} from './resolve-input.js'

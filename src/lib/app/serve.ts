@@ -12,6 +12,7 @@ import {selectKinds} from '../stats/index.js'
 import type {AppContext} from './context.js'
 import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlagValues, type RuntimeFlagValues} from './options.js'
 import {serveEvents, type EventsFlagValues} from './serve-events.js'
+import {webSetupFrom, type WebUiFlagValues} from './serve-web-ui.js'
 
 /** cAdvisor's boolean flags that take Go's `--flag=false` spelling on `cadv serve` too. */
 export const SERVE_GO_BOOLEANS = ['store-container-labels', 'allow-dynamic-housekeeping', 'docker-only'] as const
@@ -19,7 +20,7 @@ export const SERVE_GO_BOOLEANS = ['store-container-labels', 'allow-dynamic-house
 /** How long a graceful stop lets scrapes in progress finish. */
 const STOP_GRACE_MS = 5000
 
-export interface ServeFlags extends RuntimeFlagValues, HousekeepingFlagValues, EventsFlagValues {
+export interface ServeFlags extends RuntimeFlagValues, HousekeepingFlagValues, EventsFlagValues, WebUiFlagValues {
   listen: string[]
   'telemetry-path': string
   'web-config-file'?: string
@@ -145,6 +146,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     maxRequests: flags['max-requests'],
     requestTimeoutMs: flags['request-timeout'],
     version,
+    ...webSetupFrom(flags),
     log: (m) => ctx.say(m),
   }).catch((err: unknown) => {
     events.stop()

@@ -1,9 +1,10 @@
 /*
  * cadv's own JSON API: /api/v1/containers (every container with its latest sample) and
- * /api/v1/containers/<name>?count=N (recent samples, oldest first).
+ * /api/v1/containers/<name>?count=N (recent samples, oldest first), or ?since=<ms> (the samples
+ * taken after that time: what a page that polls has not seen yet, however long it slept).
  */
 import {kubeletFields, kubeletIdentity, PodIndex} from '../cgroups/index.js'
-import type {ContainerState, ContainerView} from '../model/index.js'
+import type {ContainerState, ContainerView, Sample} from '../model/index.js'
 import {sendJson, type Route} from './http.js'
 
 const BASE = '/api/v1/containers'
@@ -17,8 +18,9 @@ export interface ContainersApiOptions {
  * A container for the JSON API, with its last `count` samples (-1: all retained), oldest first.
  * With `pods` (--kubelet-labels) it carries namespace, pod and container too.
  */
-export function containerJson(c: ContainerState, count: number, pods?: PodIndex) {
-  const samples = count === -1 ? c.samples : count === 0 ? [] : c.samples.slice(-count)
+export function containerJson(c: ContainerState, count: number, pods?: PodIndex, sinceMs?: number) {
+  let samples = count === -1 ? c.samples : count === 0 ? [] : c.samples.slice(-count)
+  if (sinceMs !== undefined) samples = samplesAfter(samples, sinceMs)
   return {
     name: c.name,
     factory: c.info?.factory ?? null,
@@ -31,6 +33,13 @@ export function containerJson(c: ContainerState, count: number, pods?: PodIndex)
     spec: c.spec ?? null,
     samples,
   }
+}
+
+/** The samples taken after `ms` (oldest first, as stored). */
+function samplesAfter(samples: readonly Sample[], ms: number): readonly Sample[] {
+  let i = samples.length
+  while (i > 0 && samples[i - 1]!.timestampMs > ms) i--
+  return i === 0 ? samples : samples.slice(i)
 }
 
 /** Every container's pod, for pod cgroups (kubeletIdentity). */
@@ -70,12 +79,18 @@ export function containersApi(view: ContainerView, options: ContainersApiOptions
         return
       }
       const params = url.searchParams
-      const count = params.has('count') ? Number(params.get('count')) : 60
+      // With `since` and no count, every retained sample after it: a poller catches up whole.
+      const count = params.has('count') ? Number(params.get('count')) : params.has('since') ? -1 : 60
       if (!Number.isInteger(count) || count < -1) {
         sendJson(res, 400, {error: 'count must be an integer ≥ -1 (-1: all samples)'})
         return
       }
-      sendJson(res, 200, containerJson(state, count, pods))
+      const since = params.has('since') ? Number(params.get('since')) : undefined
+      if (since !== undefined && !Number.isFinite(since)) {
+        sendJson(res, 400, {error: 'since must be a time in ms since the epoch'})
+        return
+      }
+      sendJson(res, 200, containerJson(state, count, pods, since))
     },
   }
 }

@@ -9,10 +9,13 @@ import {containersApi} from './api.js'
 import {cadvisorApi, type CadvisorApiOptions} from './cadvisor-api.js'
 import {Exposition, type ExpositionOptions} from './exposition.js'
 import {healthz, landingPage} from './landing.js'
+import {machineApi, type CollectionSettings} from './machine-api.js'
 import {SelfMetrics} from './self.js'
 import {ListenError, MetricsServer, parseListen} from './server.js'
 import {MetricsSource} from './source.js'
+import {statsApi} from './stats-api.js'
 import {loadWebConfig, WebConfigWatcher} from './web-config.js'
+import {webUiRoutes, type WebUiOptions} from './web-ui/index.js'
 
 export interface RunningView extends ContainerView {
   start(): Promise<void>
@@ -37,6 +40,10 @@ export interface ServeSetup {
   maxRequests: number
   requestTimeoutMs: number
   version: string
+  /** How samples are collected, for /api/v1/machine. */
+  collection: CollectionSettings
+  /** The web UI (/containers/…); absent with --disable-web-ui. */
+  webUi?: WebUiOptions
   log: (message: string) => void
   /** cAdvisor's REST API (/api/v1.x, /api/v2.x): its event store, layout and machine source. */
   cadvisorApi?: Omit<CadvisorApiOptions, 'view' | 'version'>
@@ -73,6 +80,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     noBodyCache: setup.exposition.noCache,
   })
   const api = setup.cadvisorApi ? cadvisorApi({...setup.cadvisorApi, view: setup.manager, version: setup.version}) : undefined
+  const landing = landingPage(setup.telemetryPath, setup.version)
   const server = new MetricsServer({
     listen: setup.listen,
     telemetryPath: setup.telemetryPath,
@@ -80,9 +88,12 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     source,
     self,
     routes: [
-      landingPage(setup.telemetryPath, setup.version),
+      ...(setup.webUi ? webUiRoutes(setup.manager, setup.webUi, landing) : []),
+      landing,
       healthz,
       containersApi(setup.manager, {kubelet: setup.exposition.labels?.kubelet}),
+      statsApi(setup.manager, setup.exposition.machine.memoryBytes || undefined),
+      machineApi(setup.exposition.machine, setup.collection, setup.version),
       ...(api ? [api] : []),
     ],
     webConfig,

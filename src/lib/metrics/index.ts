@@ -11,6 +11,19 @@ export {SeriesOut} from './series.js'
 export {MetricsSource, type Body, type MetricsSourceOptions} from './source.js'
 export {ListenError, MetricsServer, parseListen, type ServerOptions} from './server.js'
 export {containerJson, containersApi} from './api.js'
+export {containerRow, statsApi, underPrefix, type ContainerRow} from './stats-api.js'
+export {machineApi, type CollectionSettings} from './machine-api.js'
+export {
+  CONTENT_SECURITY_POLICY,
+  encodeName,
+  findByAlias,
+  loadAssets,
+  nameOf,
+  setUiHeaders,
+  toRoot,
+  webUiRoutes,
+  type WebUiOptions,
+} from './web-ui/index.js'
 export {healthz, landingPage} from './landing.js'
 export {send, sendJson, sendText, escapeHtml, type Route} from './http.js'
 export {loadWebConfig, WebConfigError, WebConfigWatcher, type WebConfig} from './web-config.js'

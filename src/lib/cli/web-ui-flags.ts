@@ -1,0 +1,8 @@
+import {Flags} from '@oclif/core'
+
+/** `cadv serve`'s web UI flags; app/serve-web-ui.ts turns them into the endpoint's options. */
+export const webUiFlags = {
+  'disable-web-ui': Flags.boolean({
+    description: 'Serve no web UI: / stays a page of links and /containers/, /docker/, /podman/ and /static/ answer 404.',
+  }),
+}

@@ -1,0 +1,62 @@
+/*
+ * The JSON the pages read, as cadv's API sends it (src/lib/metrics/api.ts, stats-api.ts,
+ * machine-api.ts). Samples and specs are the model's own types.
+ */
+import type {ContainerSpec, Sample} from '../../src/lib/model/sample.js'
+
+export type {ContainerSpec, Sample}
+
+/** /api/v1/containers/<name> */
+export interface ContainerJson {
+  name: string
+  factory: string | null
+  id: string | null
+  aliases: string[]
+  image: string | null
+  labels: Record<string, string>
+  namespace?: string
+  pod?: string
+  container?: string
+  firstSeen: string
+  spec: ContainerSpec | null
+  samples: Sample[]
+}
+
+/** /api/v1/stats: a row of `cadv stats --json`, plus image and aliases. */
+export interface ContainerRow {
+  name: string
+  container: string
+  id?: string
+  factory: string
+  image?: string
+  aliases: string[]
+  time?: string
+  cpuPercent?: number
+  memoryUsageBytes?: number
+  memoryLimitBytes?: number
+  memoryLimited: boolean
+  memoryPercent?: number
+  netRxBytesPerSec?: number
+  netTxBytesPerSec?: number
+  blockReadBytesPerSec?: number
+  blockWriteBytesPerSec?: number
+  pids?: number
+  processes?: number
+  idle: boolean
+}
+
+/** /api/v1/machine */
+export interface MachineJson {
+  hostname: string
+  cpuCores: number
+  memoryBytes: number
+  swapBytes: number
+  kernelVersion: string
+  osVersion: string
+  cadvVersion: string
+  housekeepingIntervalMs: number
+  maxHousekeepingIntervalMs: number
+  dynamicHousekeeping: boolean
+  storageDurationMs: number
+  time: string
+}
