@@ -1,10 +1,11 @@
 /*
  * The JSON the pages read, as cadv's API sends it (src/lib/metrics/api.ts, stats-api.ts,
- * machine-api.ts). Samples and specs are the model's own types.
+ * machine-api.ts). Samples, specs and stats rows are the model's own types.
  */
 import type {ContainerSpec, Sample} from '../../src/lib/model/sample.js'
+import type {ContainerRow} from '../../src/lib/model/stats-row.js'
 
-export type {ContainerSpec, Sample}
+export type {ContainerRow, ContainerSpec, Sample}
 
 /** /api/v1/containers/<name> */
 export interface ContainerJson {
@@ -20,29 +21,6 @@ export interface ContainerJson {
   firstSeen: string
   spec: ContainerSpec | null
   samples: Sample[]
-}
-
-/** /api/v1/stats: a row of `cadv stats --json`, plus image and aliases. */
-export interface ContainerRow {
-  name: string
-  container: string
-  id?: string
-  factory: string
-  image?: string
-  aliases: string[]
-  time?: string
-  cpuPercent?: number
-  memoryUsageBytes?: number
-  memoryLimitBytes?: number
-  memoryLimited: boolean
-  memoryPercent?: number
-  netRxBytesPerSec?: number
-  netTxBytesPerSec?: number
-  blockReadBytesPerSec?: number
-  blockWriteBytesPerSec?: number
-  pids?: number
-  processes?: number
-  idle: boolean
 }
 
 /** /api/v1/machine */

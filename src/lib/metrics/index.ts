@@ -11,7 +11,7 @@ export {SeriesOut} from './series.js'
 export {MetricsSource, type Body, type MetricsSourceOptions} from './source.js'
 export {ListenError, MetricsServer, parseListen, type ServerOptions} from './server.js'
 export {containerJson, containersApi} from './api.js'
-export {containerRow, statsApi, underPrefix, type ContainerRow} from './stats-api.js'
+export {containerRow, statsApi, underPrefix} from './stats-api.js'
 export {machineApi, type CollectionSettings} from './machine-api.js'
 export {
   CONTENT_SECURITY_POLICY,

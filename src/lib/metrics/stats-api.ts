@@ -4,14 +4,11 @@
  * gives a list page everything it shows, where /api/v1/containers would need two samples per
  * container to derive a rate. `?prefix=/a` keeps /a and the containers below it.
  */
-import type {ContainerState, ContainerView} from '../model/index.js'
-import {rowOf, type StatsRow} from '../output/index.js'
+import type {ContainerRow, ContainerState, ContainerView} from '../model/index.js'
+import {rowOf} from '../output/index.js'
 import {sendJson, type Route} from './http.js'
 
 const PATH = '/api/v1/stats'
-
-/** A row of `cadv stats --json`; containers not sampled yet have no `time` and no numbers. */
-export type ContainerRow = Omit<StatsRow, 'time'> & {time?: string; image?: string; aliases: string[]}
 
 export function containerRow(state: ContainerState, hostMemoryBytes: number | undefined): ContainerRow {
   const aliases = state.info?.aliases ?? []

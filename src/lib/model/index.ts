@@ -25,6 +25,7 @@ export type {
   Sample,
 } from './sample.js'
 export type {ContainerState, ContainerView, ContainerViewEvents} from './container.js'
+export type {ContainerRow, StatsRow} from './stats-row.js'
 export {NS_PER_S, US_PER_S, type Family, type FamilyInput, type FamilyModule, type SeriesSink} from './family.js'
 export {
   escapeHelp,

@@ -1,8 +1,8 @@
 import Table from 'cli-table3'
 
+import type {StatsRow} from '../model/index.js'
 import {escapeControl} from '../util/index.js'
 
-import type {StatsRow} from './stats-rows.js'
 import {binaryBytes, decimalBytes, MISSING, percent} from './units.js'
 
 export const STATS_COLUMNS = ['CONTAINER', 'FACTORY', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'] as const

@@ -1,0 +1,49 @@
+import type {ContainerName} from './names.js'
+
+/*
+ * The rows of `cadv stats --json` and of /api/v1/stats: raw numbers, never display strings. A
+ * contract between the collector side and everything that shows it (the table, the JSON API,
+ * the web UI, which reads these types too).
+ */
+
+/**
+ * One line of `cadv stats`: raw numbers (bytes, counts, percentages), never display strings,
+ * so `--json` and `--format ndjson` feed jq without parsing "1.2MiB". Rendering is output/'s job.
+ */
+export interface StatsRow {
+  /** The cgroup name, the key everywhere. */
+  name: ContainerName
+  /** What the CONTAINER column shows: the runtime's name (alias) when resolved, else the cgroup name. */
+  container: string
+  id?: string
+  /** Factory that owns it; `raw` for a plain cgroup or when no resolver ran. */
+  factory: string
+  /** Time of the newest sample, RFC 3339. */
+  time: string
+  /** 100 = one core. */
+  cpuPercent?: number
+  /** Working set (usage − inactive_file), as docker stats shows it. */
+  memoryUsageBytes?: number
+  /** The cgroup's limit, or the host's memory when unlimited. */
+  memoryLimitBytes?: number
+  /** True when memoryLimitBytes is the cgroup's own limit rather than the host's memory. */
+  memoryLimited: boolean
+  memoryPercent?: number
+  netRxBytes?: number
+  netTxBytes?: number
+  blockReadBytes?: number
+  blockWriteBytes?: number
+  netRxBytesPerSec?: number
+  netTxBytesPerSec?: number
+  blockReadBytesPerSec?: number
+  blockWriteBytesPerSec?: number
+  /** pids.current (tasks, threads included), as docker stats' PIDS column shows it. */
+  pids?: number
+  /** Lines of cgroup.procs: processes directly in the cgroup (cAdvisor's container_processes). */
+  processes?: number
+  /** A raw cgroup with no process and no CPU used over the last interval (hidden unless --all). */
+  idle: boolean
+}
+
+/** A row of /api/v1/stats: a stats row plus the container's image and aliases; a container not sampled yet has no `time` and no numbers. */
+export type ContainerRow = Omit<StatsRow, 'time'> & {time?: string; image?: string; aliases: string[]}
