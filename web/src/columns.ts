@@ -4,7 +4,7 @@
  */
 import {pageOf} from './api.js'
 import {depthOf} from './filter.js'
-import {bytes, bytesPerSecond, count, MISSING, pct} from './format.js'
+import {bytes, bytesPerSecond, count, MISSING, pct, shown} from './format.js'
 import type {Column} from './table.js'
 import type {ContainerRow} from './types.js'
 
@@ -26,14 +26,14 @@ export function containerColumns(view: ListView): Column<ContainerRow>[] {
       label: 'Cgroup',
       title: 'The container name: its cgroup path',
       sort: (r) => r.name,
-      text: (r) => (view.tree && r.name !== '/' ? lastPart(r.name) : r.name),
+      text: (r) => shown(view.tree && r.name !== '/' ? lastPart(r.name) : r.name),
       href: (r) => pageOf(r.name),
       indent: (r) => (view.tree ? Math.max(0, depthOf(r.name) - view.baseDepth - 1) : 0),
-      cellTitle: (r) => (view.tree ? r.name : undefined),
+      cellTitle: (r) => (view.tree ? shown(r.name) : undefined),
     },
-    {id: 'alias', label: 'Name', title: "The runtime's name for it", sort: (r) => r.aliases[0], text: (r) => r.aliases[0] ?? ''},
+    {id: 'alias', label: 'Name', title: "The runtime's name for it", sort: (r) => r.aliases[0], text: (r) => shown(r.aliases[0] ?? '')},
     {id: 'factory', label: 'Factory', title: 'Which runtime owns it', sort: (r) => r.factory, text: (r) => r.factory},
-    {id: 'image', label: 'Image', sort: (r) => r.image, text: (r) => r.image ?? ''},
+    {id: 'image', label: 'Image', sort: (r) => r.image, text: (r) => shown(r.image ?? '')},
     {
       id: 'cpu',
       label: 'CPU %',

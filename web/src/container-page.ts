@@ -8,7 +8,7 @@ import {containerColumns, type ListView} from './columns.js'
 import {ContainerCharts} from './container-charts.js'
 import {h, replaceChildren, setText} from './dom.js'
 import {depthOf} from './filter.js'
-import {bytes, clock, duration} from './format.js'
+import {bytes, clock, duration, shown} from './format.js'
 import {History} from './series.js'
 import type {StatusLine} from './status.js'
 import {SortableTable} from './table.js'
@@ -28,7 +28,9 @@ function breadcrumbs(name: string): HTMLElement {
     const parts = name.split('/').slice(1)
     parts.forEach((p, i) => {
       const path = `/${parts.slice(0, i + 1).join('/')}`
-      list.append(h('li', {}, i === parts.length - 1 ? h('span', {'aria-current': 'page'}, p) : h('a', {href: pageOf(path)}, p)))
+      list.append(
+        h('li', {}, i === parts.length - 1 ? h('span', {'aria-current': 'page'}, shown(p)) : h('a', {href: pageOf(path)}, shown(p))),
+      )
     })
   }
   nav.append(list)
@@ -37,7 +39,7 @@ function breadcrumbs(name: string): HTMLElement {
 
 function facts(rows: [string, string | undefined][]): HTMLElement {
   const dl = h('dl', {class: 'facts'})
-  for (const [k, v] of rows) if (v !== undefined && v !== '') dl.append(h('div', {}, h('dt', {}, k), h('dd', {}, v)))
+  for (const [k, v] of rows) if (v !== undefined && v !== '') dl.append(h('div', {}, h('dt', {}, k), h('dd', {}, shown(v))))
   return dl
 }
 
@@ -66,7 +68,7 @@ function labelsTable(labels: Record<string, string>): HTMLElement {
   const keys = Object.keys(labels).sort()
   if (keys.length === 0) return h('p', {class: 'muted'}, 'No labels.')
   const body = h('tbody')
-  for (const k of keys) body.append(h('tr', {}, h('th', {scope: 'row'}, k), h('td', {}, labels[k]!)))
+  for (const k of keys) body.append(h('tr', {}, h('th', {scope: 'row'}, shown(k)), h('td', {}, shown(labels[k]!))))
   return h(
     'table',
     {class: 'labels'},
@@ -78,7 +80,7 @@ function labelsTable(labels: Record<string, string>): HTMLElement {
 
 export function containerPage(main: HTMLElement, name: string, ctx: PageContext): void {
   const {machine, status} = ctx
-  const title = h('h1', {}, name)
+  const title = h('h1', {}, shown(name))
   const state = h('p', {class: 'state', role: 'status'}, 'loading…')
   const about = h('div', {class: 'about'})
   const chartsEl = h('div', {class: 'charts'})
@@ -118,7 +120,7 @@ export function containerPage(main: HTMLElement, name: string, ctx: PageContext)
     const key = JSON.stringify([c.factory, c.id, c.aliases, c.image, c.labels, c.spec, c.namespace, c.pod, c.container, c.firstSeen])
     if (key === metaKey) return
     metaKey = key
-    const display = c.aliases[0] ?? name
+    const display = shown(c.aliases[0] ?? name)
     document.title = `${display} · cadv`
     setText(title, display)
     replaceChildren(
@@ -156,7 +158,7 @@ export function containerPage(main: HTMLElement, name: string, ctx: PageContext)
           state,
           current
             ? `Gone at ${clock(goneAt!)}: the charts keep its last samples; they go on if it comes back.`
-            : `No container ${name} (yet): this page waits for it.`,
+            : `No container ${shown(name)} (yet): this page waits for it.`,
         )
         state.className = 'state gone'
         return

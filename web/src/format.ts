@@ -1,10 +1,18 @@
 /*
- * Units as `cadv stats` prints them (the same code: src/lib/output/units.ts): memory in binary
+ * Names as cadv prints them, and units as `cadv stats` prints them (the same code: src/lib/output/units.ts): memory in binary
  * units (MiB), transfers in decimal ones (kB/s), CPU in percent of one core.
  */
 import {binaryBytes, decimalBytes, MISSING, percent} from '../../src/lib/output/units.js'
+import {escapeControl} from '../../src/lib/util/escape.js'
 
 export {binaryBytes, decimalBytes, MISSING, percent}
+
+/**
+ * A name, label or image as shown: control characters and bidirectional overrides made visible
+ * (`\n`, `\u202e`), as every human-readable output of cadv shows them, so a name cannot
+ * reorder or forge what is read next to it. (Markup needs nothing: it is only ever text.)
+ */
+export const shown = escapeControl
 
 export function bytesPerSecond(n: number | undefined | null): string {
   return n === undefined || n === null ? MISSING : `${decimalBytes(n)}/s`

@@ -9,7 +9,7 @@ import {ContainerCharts} from './container-charts.js'
 import type {PageContext} from './container-page.js'
 import {h, setText} from './dom.js'
 import {FilterSyntaxError, matchesFilter, parseFilter, type Filter} from './filter.js'
-import {bytes, duration, pct} from './format.js'
+import {bytes, duration, pct, shown} from './format.js'
 import {History} from './series.js'
 import {SortableTable} from './table.js'
 import type {ContainerJson, ContainerRow} from './types.js'
@@ -22,7 +22,7 @@ function meter(label: string, id: string): {el: HTMLElement; meter: HTMLMeterEle
 
 export function listPage(main: HTMLElement, ctx: PageContext): void {
   const {machine, status} = ctx
-  document.title = `${machine.hostname} · cadv`
+  document.title = `${shown(machine.hostname)} · cadv`
   const params = new URLSearchParams(location.search)
 
   const cpu = meter('CPU', 'gauge-cpu')
@@ -68,10 +68,10 @@ export function listPage(main: HTMLElement, ctx: PageContext): void {
   const hideIdle = h('input', {id: 'hide-idle', type: 'checkbox'})
   hideIdle.checked = params.get('idle') === '0'
   const filterError = h('p', {id: 'filter-error', class: 'error', role: 'alert', hidden: true})
-  const shown = h('p', {id: 'filter-help', class: 'muted', 'aria-live': 'polite'})
+  const countLine = h('p', {id: 'filter-help', class: 'muted', 'aria-live': 'polite'})
 
   main.append(
-    h('h1', {}, `Containers on ${machine.hostname}`),
+    h('h1', {}, `Containers on ${shown(machine.hostname)}`),
     h(
       'section',
       {class: 'card machine', 'aria-label': 'Machine'},
@@ -91,7 +91,7 @@ export function listPage(main: HTMLElement, ctx: PageContext): void {
         h('label', {class: 'check'}, hideIdle, ' hide idle cgroups'),
       ),
       filterError,
-      shown,
+      countLine,
       h('div', {class: 'scroll'}, table.el),
     ),
   )
@@ -122,7 +122,7 @@ export function listPage(main: HTMLElement, ctx: PageContext): void {
   const redraw = (): void => {
     const visible = rows.filter((r) => r.name !== '/' && !(hideIdle.checked && r.idle) && matchesFilter(r, filter))
     table.update(visible)
-    setText(shown, `${visible.length} of ${rows.length - 1} containers${visible.length < rows.length - 1 ? ' match' : ''}`)
+    setText(countLine, `${visible.length} of ${rows.length - 1} containers${visible.length < rows.length - 1 ? ' match' : ''}`)
     const root = rows.find((r) => r.name === '/')
     if (root) {
       const cpuShare = root.cpuPercent === undefined ? undefined : root.cpuPercent / machine.cpuCores
