@@ -1,14 +1,16 @@
 import {Flags} from '@oclif/core'
 
-import {runServe, SERVE_GO_BOOLEANS} from '../lib/app/index.js'
+import {cadvVersion, runServe} from '../lib/app/index.js'
 import {
   CadvCommand,
+  compatFlags,
   durationFlag,
   eventsFlags,
   housekeepingFlags,
   kubernetesServeFlags,
-  normalizeBooleanArgs,
   runtimeFlags,
+  serveCommandLine,
+  type CommandFlag,
   webUiFlags,
 } from '../lib/cli/index.js'
 
@@ -48,6 +50,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     ...housekeepingFlags,
     ...runtimeFlags,
     ...eventsFlags,
+    ...compatFlags,
     ...kubernetesServeFlags,
     ...webUiFlags,
     listen: Flags.string({
@@ -101,7 +104,11 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
   }
 
   async run(): Promise<void> {
-    this.argv = normalizeBooleanArgs(this.argv, SERVE_GO_BOOLEANS)
+    // cAdvisor's spellings and Go's flag syntax (--housekeeping_interval=10s, -docker_only,
+    // --store_container_labels=false, --port) become cadv's; a flag cadv cannot honour stops here.
+    const argv = serveCommandLine(this.argv, {...Serve.baseFlags, ...Serve.flags} as Record<string, CommandFlag>, cadvVersion())
+    if (typeof argv === 'number') this.exit(argv)
+    this.argv = argv
     const {flags} = await this.parse(Serve)
     await runServe(flags, this.discover(flags), this.context(flags))
   }

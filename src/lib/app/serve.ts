@@ -1,6 +1,6 @@
 /*
  * `cadv serve`: the metrics endpoint over a running manager. The command's policy: the kinds,
- * the labels, cAdvisor's Go-style boolean spellings, what --once waits for, how it stops.
+ * the labels, what --once waits for, how it stops.
  */
 import {readFileSync} from 'node:fs'
 
@@ -11,16 +11,14 @@ import {checkServeSetup, readMachineInfo, renderExposition, startServe, type Exp
 import {selectKinds} from '../stats/index.js'
 import type {AppContext} from './context.js'
 import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlagValues, type RuntimeFlagValues} from './options.js'
+import {compatManagerOptions, urlBasePrefix, type CompatFlagValues} from './serve-compat.js'
 import {serveEvents, type EventsFlagValues} from './serve-events.js'
 import {webSetupFrom, type WebUiFlagValues} from './serve-web-ui.js'
-
-/** cAdvisor's boolean flags that take Go's `--flag=false` spelling on `cadv serve` too. */
-export const SERVE_GO_BOOLEANS = ['store-container-labels', 'allow-dynamic-housekeeping', 'docker-only'] as const
 
 /** How long a graceful stop lets scrapes in progress finish. */
 const STOP_GRACE_MS = 5000
 
-export interface ServeFlags extends RuntimeFlagValues, HousekeepingFlagValues, EventsFlagValues, WebUiFlagValues {
+export interface ServeFlags extends RuntimeFlagValues, HousekeepingFlagValues, EventsFlagValues, WebUiFlagValues, CompatFlagValues {
   listen: string[]
   'telemetry-path': string
   'web-config-file'?: string
@@ -95,10 +93,13 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   const kinds = selectKinds(flags['enable-metrics'], flags['disable-metrics'])
   checkServeSetup({listen: flags.listen, telemetryPath: flags['telemetry-path'], webConfigFile: flags['web-config-file']})
   const version = cadvVersion()
+  const prefix = urlBasePrefix(flags)
+  const housekeeping = housekeepingOptionsFrom(flags)
   const manager = createManager({
     layout,
     kinds,
-    ...housekeepingOptionsFrom(flags),
+    ...housekeeping,
+    ...compatManagerOptions(flags, housekeeping),
     resolver: createResolver(resolverOptionsFromFlags(flags)),
     onWarning: (m) => ctx.note(m),
     // Fallbacks must be visible: always on stderr, once each.
@@ -137,6 +138,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   events.start()
   const handle = await startServe({
     cadvisorApi: events.api,
+    urlBasePrefix: prefix,
     manager,
     exposition,
     exporterMetrics,
@@ -156,7 +158,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   const scheme = handle.tls ? 'https' : 'http'
   for (const a of handle.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address
-    ctx.say(`listening on ${scheme}://${host}:${a.port}${flags['telemetry-path']}`)
+    ctx.say(`listening on ${scheme}://${host}:${a.port}${prefix ?? ''}${flags['telemetry-path']}`)
   }
   const signal = await ctx.untilSignal()
   ctx.note(`${signal}: finishing requests in progress`)

@@ -45,6 +45,8 @@ export interface ServeSetup {
   /** The web UI (/containers/…); absent with --disable-web-ui. */
   webUi?: WebUiOptions
   log: (message: string) => void
+  /** Every path served under this prefix (--url-base-prefix, no trailing slash). */
+  urlBasePrefix?: string
   /** cAdvisor's REST API (/api/v1.x, /api/v2.x): its event store, layout and machine source. */
   cadvisorApi?: Omit<CadvisorApiOptions, 'view' | 'version'>
 }
@@ -85,6 +87,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     listen: setup.listen,
     telemetryPath: setup.telemetryPath,
     telemetryAliases: [KUBELET_CADVISOR_PATH],
+    urlBasePrefix: setup.urlBasePrefix,
     source,
     self,
     routes: [

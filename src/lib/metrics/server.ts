@@ -21,6 +21,8 @@ export interface ServerOptions {
   telemetryPath: string
   /** Other paths that serve the same metrics (the kubelet's /metrics/cadvisor). */
   telemetryAliases?: readonly string[]
+  /** Every path lives under this prefix (--url-base-prefix); others are 404. */
+  urlBasePrefix?: string
   source: MetricsSource
   /** Where scrape counts go (absent with --disable-exporter-metrics). */
   self?: SelfMetrics
@@ -174,6 +176,17 @@ export class MetricsServer {
     if (this.options.webConfig && !(await this.options.webConfig.authorize(req.headers.authorization))) {
       sendText(res, 401, 'Unauthorized\n', {'WWW-Authenticate': 'Basic realm="cadv"'})
       return
+    }
+    const prefix = this.options.urlBasePrefix
+    if (prefix) {
+      const u = req.url ?? '/'
+      if (u !== prefix && !u.startsWith(`${prefix}/`) && !u.startsWith(`${prefix}?`)) {
+        sendText(res, 404, 'not found\n')
+        return
+      }
+      // Routes see paths as if there were no prefix (cAdvisor mounts everything under it).
+      req.url = u.slice(prefix.length) || '/'
+      if (req.url.startsWith('?')) req.url = `/${req.url}`
     }
     const url = new URL(req.url ?? '/', 'http://cadv')
     const path = url.pathname

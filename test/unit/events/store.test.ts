@@ -2,7 +2,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {EventLimitError, EventStore, parseEventLimits, type EventType, type MonitorEvent} from '../../src/lib/events/index.js'
+import {EventLimitError, EventStore, parseEventLimits, type EventType, type MonitorEvent} from '../../../src/lib/events/index.js'
 
 const ALL = new Set<EventType>(['oom', 'oomKill', 'containerCreation', 'containerDeletion'])
 

@@ -3,10 +3,10 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {oomLine} from '../../src/lib/app/index.js'
-import {eventsOfOom} from '../../src/lib/events/index.js'
-import {annotateEvents} from '../../src/lib/manager/index.js'
-import {makeEvent, type ContainerEvent, type ContainerResolver, type Resolution} from '../../src/lib/model/index.js'
+import {oomLine} from '../../../src/lib/app/index.js'
+import {eventsOfOom} from '../../../src/lib/events/index.js'
+import {annotateEvents} from '../../../src/lib/manager/index.js'
+import {makeEvent, type ContainerEvent, type ContainerResolver, type Resolution} from '../../../src/lib/model/index.js'
 
 const oom = {
   containerName: '/docker/a/x',

@@ -11,7 +11,7 @@ import {
   percentilesOf,
   rfc3339,
   V2_UNLIMITED,
-} from '../../src/lib/metrics/index.js'
+} from '../../../src/lib/metrics/index.js'
 
 test('rfc3339: Go layout, up to nine digits, trailing zeros trimmed, none when whole', () => {
   assert.equal(rfc3339(Date.UTC(2026, 11, 1, 10, 0, 0)), '2026-12-01T10:00:00Z')

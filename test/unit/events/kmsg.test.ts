@@ -4,7 +4,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 
-import {eventsOfOom, OomParser, parseKmsgRecord, type OomInstance} from '../../src/lib/events/index.js'
+import {eventsOfOom, OomParser, parseKmsgRecord, type OomInstance} from '../../../src/lib/events/index.js'
 
 interface Example {
   id: string
@@ -22,7 +22,7 @@ interface Example {
 }
 
 const examples = (
-  JSON.parse(readFileSync(new URL('../fixtures/cadvisor/oom-examples.json', import.meta.url), 'utf8')) as {examples: Example[]}
+  JSON.parse(readFileSync(new URL('../../fixtures/cadvisor/oom-examples.json', import.meta.url), 'utf8')) as {examples: Example[]}
 ).examples
 
 function parseAll(records: string[]): OomInstance[] {

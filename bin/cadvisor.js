@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `cadvisor`: cAdvisor's command line and defaults (every interface, port 8080) on `cadv serve`,
+// so a DaemonSet written for cAdvisor changes only its image. `cadv serve` translates the flags
+// (lib/cli/cadvisor-flags.ts); Go prints usage on -h, -help and --help, so does this.
+const {CADVISOR_MODE_ARG, cadvisorUsage, wantsHelp} = await import('../dist/lib/cli/cadvisor-flags.js')
+const argv = process.argv.slice(2)
+if (wantsHelp(argv)) {
+  const {default: Serve} = await import('../dist/commands/serve.js')
+  process.stderr.write(cadvisorUsage(new Set(Object.keys(Serve.flags))))
+} else {
+  const {execute} = await import('@oclif/core')
+  await execute({dir: import.meta.url, args: ['serve', CADVISOR_MODE_ARG, ...argv]})
+}
