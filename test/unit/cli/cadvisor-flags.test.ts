@@ -153,7 +153,10 @@ test("a flag given cAdvisor's default is honoured by doing what cAdvisor does", 
     else assert.deepEqual(t.notices, [], name)
   }
   // 1m0s is Go's spelling of 60s.
-  assert.deepEqual(translate(['--resctrl_interval=0', '--referenced_reset_interval=0', '--machine_id_file=/etc/machine-id,/var/lib/dbus/machine-id']).argv, [])
+  assert.deepEqual(
+    translate(['--resctrl_interval=0', '--referenced_reset_interval=0', '--machine_id_file=/etc/machine-id,/var/lib/dbus/machine-id']).argv,
+    [],
+  )
 })
 
 test("Go's flag syntax: one or two dashes, =value or the next argument, bare booleans, =false", async () => {
