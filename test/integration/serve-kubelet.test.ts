@@ -45,8 +45,8 @@ test('/metrics/cadvisor serves the metrics, labelled as the kubelet labels them'
     ours.map((s) => s.labels.id).sort(),
     [tc.root, tc.name('kubepods'), tc.name('kubepods/burstable'), tc.name(POD), app].sort(),
   )
-  // No runtime described anything here: ids only, no pod labels, nothing invented.
-  for (const s of ours) assert.deepEqual(Object.keys(s.labels), ['id'], s.labels.id)
+  // No runtime described anything here: the kubelet's six labels, all empty but the id.
+  for (const s of ours) assert.deepEqual(s.labels, {id: s.labels.id, name: '', image: '', namespace: '', pod: '', container: ''})
   const plain = parseExposition(await (await fetch(`${serve.url}/metrics`)).text(), 'prometheus')
   assert.deepEqual(
     [...plain.keys()].filter((f) => f.startsWith('container_')).sort(),
@@ -60,5 +60,5 @@ test('serve --once --kubelet-labels prints the same label set', {skip}, async ()
   assert.equal(r.code, 0, r.stderr)
   const s = samples(parseExposition(r.stdout, 'prometheus'), 'container_memory_usage_bytes', {id: tc.name(POD)})
   assert.equal(s.length, 1)
-  assert.deepEqual(Object.keys(s[0]!.labels), ['id'])
+  assert.deepEqual(Object.keys(s[0]!.labels), ['id', 'name', 'image', 'namespace', 'pod', 'container'])
 })

@@ -57,6 +57,11 @@ function pod(): ContainerState[] {
   ]
 }
 
+/** The kubelet's six labels, all empty but the id. */
+function empty(id: string): Record<string, string> {
+  return {id, name: '', image: '', namespace: '', pod: '', container: ''}
+}
+
 function labelsById(e: Exposition, states: ContainerState[]): Map<string, Record<string, string>> {
   const fams = parseExposition(e.render(states, 'prometheus'), 'prometheus')
   return new Map(samples(fams, 'container_memory_usage_bytes').map((s) => [s.labels.id!, s.labels]))
@@ -82,13 +87,21 @@ test("the kubelet's label set: namespace, pod, container; pod cgroups get their 
     image: 'localhost/pause:1',
     namespace: 'shop',
     pod: 'web-0',
+    container: '',
   })
   // The pod cgroup: what the kubelet's pod lookup gives it; QoS and kubepods cgroups: nothing.
-  assert.deepEqual(byId.get(POD), {id: POD, namespace: 'shop', pod: 'web-0'})
-  assert.deepEqual(byId.get('/kubepods/burstable'), {id: '/kubepods/burstable'})
-  assert.deepEqual(byId.get('/kubepods'), {id: '/kubepods'})
+  assert.deepEqual(byId.get(POD), {...empty(POD), namespace: 'shop', pod: 'web-0'})
+  assert.deepEqual(byId.get('/kubepods/burstable'), empty('/kubepods/burstable'))
+  assert.deepEqual(byId.get('/kubepods'), empty('/kubepods'))
   // Outside Kubernetes: no pod labels, and runtime labels dropped as the kubelet drops them.
-  assert.deepEqual(byId.get(`/docker/${'d'.repeat(64)}`), {id: `/docker/${'d'.repeat(64)}`, name: 'db', image: 'pg'})
+  const db = `/docker/${'d'.repeat(64)}`
+  assert.deepEqual(byId.get(db), {...empty(db), name: 'db', image: 'pg'})
+})
+
+test('the six labels are written even when empty, as the kubelet writes them (honor_labels relies on it)', () => {
+  const e = new Exposition({kinds, machine, version: '1', labels: {storeContainerLabels: true, whitelistedLabels: [], kubelet: true}})
+  const text = e.render([state('/kubepods/burstable')], 'prometheus')
+  assert.match(text, /^container_memory_usage_bytes\{id="\/kubepods\/burstable",name="",image="",namespace="",pod="",container=""\} 100$/m)
 })
 
 test('--whitelisted-container-labels keys are kept beside the kubelet set', () => {
@@ -110,10 +123,10 @@ test('without --kubelet-labels nothing changes: container_label_io_kubernetes_* 
 test('a pod cgroup cached before its pod was known is rendered again once it is, and again when the pod is gone', () => {
   const e = new Exposition({kinds, machine, version: '1', labels: {storeContainerLabels: true, whitelistedLabels: [], kubelet: true}})
   const [, , podCg, sandbox] = pod()
-  assert.deepEqual(labelsById(e, [podCg!]).get(POD), {id: POD})
+  assert.deepEqual(labelsById(e, [podCg!]).get(POD), empty(POD))
   // Same sample, same info: only the sandbox's arrival changes the pod cgroup's labels.
-  assert.deepEqual(labelsById(e, [podCg!, sandbox!]).get(POD), {id: POD, namespace: 'shop', pod: 'web-0'})
-  assert.deepEqual(labelsById(e, [podCg!]).get(POD), {id: POD})
+  assert.deepEqual(labelsById(e, [podCg!, sandbox!]).get(POD), {...empty(POD), namespace: 'shop', pod: 'web-0'})
+  assert.deepEqual(labelsById(e, [podCg!]).get(POD), empty(POD))
 })
 
 class View extends EventEmitter<ContainerViewEvents> implements ContainerView {

@@ -5,7 +5,7 @@
  * empty values (cAdvisor #2313, #1447).
  */
 import {kubeletIdentity, type PodIndex} from '../cgroups/index.js'
-import {labelPairs, sanitizeLabelName, type ContainerState} from '../model/index.js'
+import {escapeLabelValue, labelPairs, sanitizeLabelName, type ContainerState} from '../model/index.js'
 
 export interface LabelOptions {
   /** cAdvisor's --store_container_labels: every runtime label becomes a series label (default true). */
@@ -79,6 +79,9 @@ export function containerLabelPairs(state: ContainerState, options: LabelOptions
   return pairs
 }
 
+/** The six labels the kubelet writes on every series, empty or not: the first pairs of kubeletLabelPairs. */
+const KUBELET_FIXED = 6
+
 /**
  * The kubelet's /metrics/cadvisor label set: `id`, `name`, `image`, and `namespace`, `pod`,
  * `container` from the runtime labels the kubelet puts on what it creates (a pod cgroup gets
@@ -111,7 +114,19 @@ export function kubeletLabelPairs(state: ContainerState, options: LabelOptions, 
 /**
  * The rendered `k="v",…` label string of a container (empty values left out). `pods` is
  * what a pod cgroup's names come from under options.kubelet.
+ *
+ * Under options.kubelet the six labels of the kubelet's set are written even when empty, as
+ * the kubelet writes them: Prometheus scraping with honor_labels (as kube-prometheus scrapes
+ * the kubelet) adds its target's own `namespace`, `pod` and `container` to a series that lacks
+ * them, and an empty label is what stops it.
  */
 export function containerLabels(state: ContainerState, options: LabelOptions, pods?: PodIndex): string {
-  return labelPairs(options.kubelet ? kubeletLabelPairs(state, options, pods) : containerLabelPairs(state, options))
+  if (!options.kubelet) return labelPairs(containerLabelPairs(state, options))
+  const pairs = kubeletLabelPairs(state, options, pods)
+  const fixed = pairs
+    .slice(0, KUBELET_FIXED)
+    .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
+    .join(',')
+  const rest = labelPairs(pairs.slice(KUBELET_FIXED))
+  return rest === '' ? fixed : `${fixed},${rest}`
 }
