@@ -457,6 +457,18 @@ export class Runtimes {
     return id
   }
 
+  /**
+   * `podman run -d` of any image with the given run options and command (under our cgroup
+   * parent, removed at teardown like the others); returns the 64-hex id.
+   */
+  async runPodmanImage(image: string, options: string[], command: string[] = []): Promise<string> {
+    const id = (
+      await this.podman(['run', '-d', '--cgroup-parent', `${this.cgroupParent}/libpod_parent`, ...options, image, ...command])
+    ).trim()
+    this.made.podman.add(id)
+    return id
+  }
+
   async removePodman(id: string): Promise<void> {
     await this.podman(['rm', '-f', '-t', '0', id])
     this.made.podman.delete(id)
