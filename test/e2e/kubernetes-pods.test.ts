@@ -71,6 +71,18 @@ async function scrapeCadv(): Promise<Map<string, ParsedSample>> {
   return new Map(samples(fams, 'container_memory_usage_bytes').map((s) => [s.labels.id!, s]))
 }
 
+/** /metrics/cadvisor by id, once every id of `want` ([namespace, pod, …] each) has its pod label. */
+function labelled(what: string, want: Map<string, string[]>): Promise<Map<string, ParsedSample>> {
+  return until(
+    what,
+    async () => {
+      const byId = await scrapeCadv()
+      return [...want].every(([id, w]) => byId.get(id)?.labels.pod === w[1]) ? byId : undefined
+    },
+    30_000,
+  )
+}
+
 before(async () => {
   if (skip) return
   rt = new Runtimes()
@@ -150,14 +162,7 @@ describe('kubelet labels on real pods', {skip}, () => {
       [`${P}/kubepods/burstable`, ['', '', '', '']],
       [`${P}/kubepods`, ['', '', '', '']],
     ])
-    const got = await until(
-      'every pod cgroup labelled in /metrics/cadvisor',
-      async () => {
-        const byId = await scrapeCadv()
-        return [...want].every(([id, w]) => byId.get(id)?.labels.pod === w[1]) ? byId : undefined
-      },
-      30_000,
-    )
+    const got = await labelled('every pod cgroup labelled in /metrics/cadvisor', want)
     for (const [id, w] of want) {
       const l = got.get(id)!.labels
       assert.deepEqual([l.namespace, l.pod, l.container, l.name], w, id)
@@ -175,14 +180,7 @@ describe('kubelet labels on real pods', {skip}, () => {
       [podSlice, [NS, 'cadv-e2e-c', '']],
       [`${P}/kubepods.slice/kubepods-burstable.slice`, ['', '', '']],
     ])
-    const got = await until(
-      'the systemd-style pod in /metrics/cadvisor',
-      async () => {
-        const byId = await scrapeCadv()
-        return [...want].every(([id, w]) => byId.get(id)?.labels.pod === w[1]) ? byId : undefined
-      },
-      30_000,
-    )
+    const got = await labelled('the systemd-style pod in /metrics/cadvisor', want)
     for (const [id, w] of want) {
       const l = got.get(id)!.labels
       assert.deepEqual([l.namespace, l.pod, l.container], w, id)
