@@ -16,6 +16,7 @@ import type {ContainerName, ContainerState, ContainerView, Sample} from '../mode
 import {listProcesses, type ProcessRow} from '../stats/index.js'
 import {parseDuration} from '../util/index.js'
 import {ApiError, badRequest, notFound, parseRfc3339, sendApiError, sendApiJson, V1_UNLIMITED, V2_UNLIMITED} from './api-encoding.js'
+import {containersOf, lookupAlias, type AliasNamespace} from './aliases.js'
 import {parseEventRequest, serveEvents} from './api-events.js'
 import {attributesJson, fsInfoJson, MachineSource} from './api-machine.js'
 import {deprecatedStats, machineStats, v1ContainerInfo, v2Spec, v2Stats, type ShapeContext} from './api-shapes.js'
@@ -297,19 +298,15 @@ export class CadvisorApi implements Route {
 
   // --- aliases (docker, podman) ----------------------------------------------------------
 
-  private inNamespace(namespace: 'docker' | 'podman'): ContainerState[] {
-    return [...this.options.view.containers()].filter((c) => c.info?.factory === namespace)
+  private inNamespace(namespace: AliasNamespace): ContainerState[] {
+    return containersOf(this.options.view, namespace)
   }
 
-  /** cAdvisor's lookup: an exact alias (name or id) first, else one container whose alias starts with it. */
-  private byAlias(namespace: 'docker' | 'podman', alias: string): ContainerState {
-    const candidates = this.inNamespace(namespace)
-    const exact = candidates.find((c) => c.info!.aliases.includes(alias))
-    if (exact) return exact
-    const prefixed = alias === '' ? [] : candidates.filter((c) => c.info!.aliases.some((a) => a.startsWith(alias)))
-    if (prefixed.length === 1) return prefixed[0]!
-    if (prefixed.length > 1)
-      throw badRequest(`container "${alias}" is not unique in the "${namespace}" namespace (${prefixed.length} match)`)
+  /** cAdvisor's lookup (aliases.ts), its failures as API errors. */
+  private byAlias(namespace: AliasNamespace, alias: string): ContainerState {
+    const r = lookupAlias(this.options.view, namespace, alias)
+    if ('found' in r) return r.found
+    if ('ambiguous' in r) throw badRequest(`container "${alias}" is not unique in the "${namespace}" namespace (${r.ambiguous} match)`)
     throw notFound(`unable to find container "${alias}" in "${namespace}" namespace`)
   }
 

@@ -12,11 +12,11 @@ export {MetricsSource, type Body, type MetricsSourceOptions} from './source.js'
 export {ListenError, MetricsServer, parseListen, type ServerOptions} from './server.js'
 export {containerJson, containersApi} from './api.js'
 export {containerRow, statsApi, underPrefix} from './stats-api.js'
+export {containersOf, lookupAlias, type AliasLookup, type AliasNamespace} from './aliases.js'
 export {machineApi, type CollectionSettings} from './machine-api.js'
 export {
   CONTENT_SECURITY_POLICY,
   encodeName,
-  findByAlias,
   loadAssets,
   nameOf,
   setUiHeaders,

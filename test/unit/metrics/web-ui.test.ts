@@ -11,7 +11,6 @@ import {
   CONTENT_SECURITY_POLICY,
   encodeName,
   Exposition,
-  findByAlias,
   landingPage,
   MetricsServer,
   MetricsSource,
@@ -26,14 +25,17 @@ import {ListView, rawState, runtimeState} from '../../helpers/view.js'
 
 const WEIRD = '/t/x<img src=x onerror="alert(1)">'
 const ID = 'a'.repeat(12) + 'b'.repeat(52)
+const C1 = 'c1c1c1c1' + '0'.repeat(56)
+const C2 = 'c1c1c1c2' + '0'.repeat(56)
 const view = new ListView([
   rawState('/'),
   rawState('/t'),
   rawState(WEIRD),
   runtimeState(`/docker/${ID}`, 'docker', ID, ['web', ID]),
-  runtimeState('/docker/c1', 'docker', 'c1c1c1c1' + '0'.repeat(56), ['one']),
-  runtimeState('/docker/c2', 'docker', 'c1c1c1c2' + '0'.repeat(56), ['two']),
-  runtimeState('/machine.slice/libpod-p1.scope', 'podman', 'p'.repeat(64), ['pod-web']),
+  // Runtimes give the name and the id as aliases, in that order.
+  runtimeState('/docker/c1', 'docker', C1, ['one', C1]),
+  runtimeState('/docker/c2', 'docker', C2, ['two', C2]),
+  runtimeState('/machine.slice/libpod-p1.scope', 'podman', 'p'.repeat(64), ['pod-web', 'p'.repeat(64)]),
 ])
 const landing = landingPage('/metrics', '1')
 let dir: string
@@ -130,7 +132,9 @@ test('/docker/<name, id or unique id prefix> leads to the container’s page; am
   assert.equal(podman.headers.get('location'), '../containers/machine.slice/libpod-p1.scope')
   const ambiguous = await get('/docker/c1c1c1c')
   assert.equal(ambiguous.status, 404)
-  assert.match(await ambiguous.text(), /2 docker containers have ids starting with "c1c1c1c"/)
+  assert.match(await ambiguous.text(), /2 docker containers have a name or id starting with "c1c1c1c"/)
+  assert.equal((await get('/docker/tw')).headers.get('location'), '../containers/docker/c2', 'a name prefix too, as the REST API')
+  assert.match(await (await get('/docker/nope')).text(), /no docker container "nope"/)
   assert.equal((await get('/docker/pod-web')).status, 404, 'a podman name is not a docker one')
   const all = await get('/docker/')
   assert.equal(all.headers.get('location'), '../containers/?filter=factory%3Adocker')
@@ -176,10 +180,4 @@ test('paths: the way back to the root, names as paths and back', () => {
   assert.equal(nameOf(`/containers${encodeName(WEIRD)}`, '/containers'), WEIRD)
   assert.equal(nameOf('/containers', '/containers'), '/')
   assert.equal(nameOf('/containers/%zz', '/containers'), undefined)
-})
-
-test('findByAlias: exact names and ids first, then a unique prefix of 4 or more', () => {
-  assert.equal(typeof findByAlias(view, 'docker', 'aaa'), 'string', 'too short to be a prefix')
-  assert.equal((findByAlias(view, 'docker', 'one') as {name: string}).name, '/docker/c1')
-  assert.equal((findByAlias(view, 'docker', 'c1c1c1c2') as {name: string}).name, '/docker/c2')
 })

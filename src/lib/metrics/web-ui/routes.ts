@@ -1,13 +1,14 @@
 /*
  * The web UI: / leads a browser to containers/, /containers/<name> serves the page (the same small
  * document for every container: the script reads the name from the address and draws from the
- * JSON API), /docker/… and /podman/… resolve aliases, /static/ serves the built files.
+ * JSON API), /docker/<name, id or prefix> and /podman/… lead to a container's page (/docker/
+ * lists the runtime's containers), /static/ serves the built files.
  */
 import type {IncomingMessage, ServerResponse} from 'node:http'
 
 import type {ContainerView} from '../../model/index.js'
 import {send, sendText, type Route} from '../http.js'
-import {findByAlias} from './aliases.js'
+import {lookupAlias} from '../aliases.js'
 import {loadAssets, type Assets} from './assets.js'
 import {setUiHeaders} from './headers.js'
 import {encodeName, nameOf, toRoot} from './paths.js'
@@ -111,12 +112,11 @@ export function webUiRoutes(view: ContainerView, options: WebUiOptions = {}, lan
       }
       const up = toRoot(path)
       if (ref === '/') return redirect(res, `${up}containers/?filter=${encodeURIComponent(`factory:${runtime}`)}`)
-      const found = findByAlias(view, runtime, ref.slice(1))
-      if (typeof found === 'string') {
-        sendText(res, 404, `${found}\n`)
-        return
-      }
-      redirect(res, `${up}containers${encodeName(found.name)}`)
+      // The REST API's lookup (its /api/v1.3/docker/<x>): exact name or id, else a unique prefix.
+      const r = lookupAlias(view, runtime, ref.slice(1))
+      if ('found' in r) return redirect(res, `${up}containers${encodeName(r.found.name)}`)
+      const why = 'ambiguous' in r ? `${r.ambiguous} ${runtime} containers have a name or id starting with` : `no ${runtime} container`
+      sendText(res, 404, `${why} "${ref.slice(1)}"\n`)
     },
   }))
   const files: Route = {
