@@ -1,20 +1,29 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 // The web UI in Debian's chromium against `cadv serve` on real test cgroups: the list shows a
-// cgroup within 2 s of its mkdir, a busy cgroup's page draws its charts and its latest CPU
-// figure is the API's, a cgroup named like markup stays text and runs nothing, keyboard and
-// phone width work, and no page logs an error. Screenshots at 1280×800 go to test-artifacts/web-ui
-// (UPDATE_SCREENSHOTS=1: docs/screenshots, linked from the README). Needs root and chromium.
+// cgroup within 2 s of its mkdir, a busy cgroup's page draws its charts, its latest CPU figure
+// is the API's and its process table holds the busy loop, events of subcontainers show, a
+// cgroup named like markup stays text and runs nothing, keyboard and phone width work, pages
+// load over TLS with basic auth (and not without) and under a proxy's path prefix, and no page
+// logs an error. Screenshots at 1280×800 go to test-artifacts/web-ui (UPDATE_SCREENSHOTS=1:
+// docs/screenshots, linked from the README). Needs root and chromium (openssl for TLS).
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdirSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, request, type Server} from 'node:http'
+import {request as httpsRequest} from 'node:https'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+
+import bcrypt from 'bcryptjs'
 
 import type {Browser, Page} from 'playwright-core'
 
 import {chromiumSkipReason, heapAfterGc, launchChromium, openPage, type PageTrouble} from '../helpers/browser.js'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {ServeProcess} from '../helpers/serve.js'
+import {makeTestPki, opensslSkipReason} from '../helpers/tls.js'
 import {until} from '../helpers/wait.js'
 
 const skip = realCgroupSkipReason() ?? chromiumSkipReason()
@@ -26,6 +35,9 @@ const SHOTS = fileURLToPath(
 
 let tc: TestCgroups
 let serve: ServeProcess
+/** What every test cgroup's serve is started with. */
+let serveArgs: string[]
+let busyPid = 0
 let browser: Browser
 const troubles: {page: string; trouble: PageTrouble}[] = []
 
@@ -36,6 +48,20 @@ function encodeName(name: string): string {
     .join('/')
 }
 
+/** A GET over TLS that trusts the test's CA, with no credentials. */
+function httpsGet(port: number, path: string, ca: Buffer): Promise<{status: number; body: string}> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest({host: '127.0.0.1', port, path, ca, agent: false}, (res) => {
+      let body = ''
+      res.on('data', (d: Buffer) => (body += d.toString()))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, body}))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 async function open(path: string, viewport = {width: 1280, height: 800}): Promise<{page: Page; trouble: PageTrouble}> {
   const opened = await openPage(browser, {viewport})
   troubles.push({page: path, trouble: opened.trouble})
@@ -44,9 +70,9 @@ async function open(path: string, viewport = {width: 1280, height: 800}): Promis
   return opened
 }
 
-/** The href of each container link in the page's list or subcontainers table. */
+/** The href of each container link in the page's list or subcontainers table (their first column). */
 function listed(page: Page): Promise<string[]> {
-  return page.$$eval('table.rows tbody a', (as) => as.map((a) => a.getAttribute('href') ?? ''))
+  return page.$$eval('table.rows tbody th a', (as) => as.map((a) => a.getAttribute('href') ?? ''))
 }
 
 before(async () => {
@@ -56,15 +82,11 @@ before(async () => {
   tc.mkdir('busy')
   tc.mkdir(WEIRD)
   for (const app of ['shop/web', 'shop/db', 'shop/worker']) tc.mkdir(app)
-  tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
+  busyPid = tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done']).pid!
   tc.spawnIn('shop/web', 'sleep', ['3600'])
   // The default kinds and `process` (off by default, as in cAdvisor), for the processes chart.
-  serve = await new ServeProcess([
-    '--raw-cgroup-prefix-whitelist',
-    tc.root,
-    '--enable-metrics',
-    'cpu,percpu,memory,diskIO,network,process,pressure,oom_event',
-  ]).ready()
+  serveArgs = ['--raw-cgroup-prefix-whitelist', tc.root, '--enable-metrics', 'cpu,percpu,memory,diskIO,network,process,pressure,oom_event']
+  serve = await new ServeProcess(serveArgs).ready()
   browser = await launchChromium()
   mkdirSync(SHOTS, {recursive: true})
 })
@@ -122,6 +144,16 @@ test('a busy cgroup’s page draws its charts, and its latest CPU figure is the 
   const expected = ((b.cpu!.usageNs - a.cpu!.usageNs) / 1e9 / ((b.timestampMs - a.timestampMs) / 1000)) * 100
   const got = Number.parseFloat(shown.value)
   assert.ok(Math.abs(got - expected) <= 0.1 * expected, `page ${got}% vs API ${expected.toFixed(2)}%`)
+
+  // Its process table (cAdvisor's /api/v2.0/ps): the shell loop, busy.
+  const row = await until('the busy loop in the process table', () =>
+    page.evaluate((pid) => {
+      const tr = [...document.querySelectorAll('#processes tbody tr')].find((r) => r.children[1]?.textContent === String(pid))
+      return tr ? [...tr.children].map((c) => c.textContent ?? '') : undefined
+    }, busyPid),
+  )
+  assert.equal(row[0], 'sh')
+  assert.equal(row[3], 'root')
   await page.context().close()
 })
 
@@ -143,6 +175,20 @@ test('a cgroup named like markup is shown as text and runs nothing, in the list 
   assert.deepEqual(fetched, [], 'nothing loaded the image')
   await page.context().close()
   await own.context().close()
+})
+
+test('a container’s page lists its subcontainers’ recent events: creations and deletions', {skip}, async () => {
+  tc.mkdir('passing')
+  await until('cadv to see it', async () => (await fetch(`${serve.url}/api/v1/containers${encodeName(tc.name('passing'))}`)).status === 200)
+  tc.rmdir('passing')
+  const {page} = await open(`/containers${encodeName(tc.root)}`)
+  const events = await until('both events in the table', async () => {
+    const rows = await page.$$eval('#events:not([hidden]) tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)))
+    const mine = rows.filter((r) => r[2] === tc.name('passing'))
+    return mine.length === 2 ? mine : undefined
+  })
+  assert.deepEqual(events.map((r) => r[1]).sort(), ['created', 'deleted'])
+  await page.context().close()
 })
 
 test('keyboard: / finds the filter, Escape clears it, a header sorts with Enter, arrows move along the rows', {skip}, async () => {
@@ -213,6 +259,103 @@ test('the list and a container at 1280×800 (screenshots), and the container pag
   assert.ok(end - start < 1024 * 1024, `heap ${start} → ${end} bytes`)
   await p.screenshot({path: `${SHOTS}container.png`})
   await p.context().close()
+})
+
+test(
+  'behind TLS and basic auth the pages load with the credentials and are refused without',
+  {skip: skip ?? opensslSkipReason()},
+  async () => {
+    const pki = makeTestPki()
+    const dir = mkdtempSync(join(tmpdir(), 'cadv-webui-tls-'))
+    const config = join(dir, 'web.yml')
+    writeFileSync(
+      config,
+      [
+        'tls_server_config:',
+        `  cert_file: ${pki.serverCert}`,
+        `  key_file: ${pki.serverKey}`,
+        'basic_auth_users:',
+        `  admin: ${JSON.stringify(bcrypt.hashSync('s3cret', 10))}`,
+        '',
+      ].join('\n'),
+    )
+    const secure = await new ServeProcess([...serveArgs, '--web-config-file', config]).ready()
+    try {
+      assert.match(secure.url, /^https:/)
+      // The test's CA is not the browser's: certificate errors are ignored, TLS is still spoken.
+      const tls = {viewport: {width: 1280, height: 800}, ignoreHTTPSErrors: true}
+      const {page, trouble} = await openPage(browser, {...tls, httpCredentials: {username: 'admin', password: 's3cret'}})
+      troubles.push({page: 'https list', trouble})
+      const res = await page.goto(`${secure.url}/`)
+      assert.equal(res?.status(), 200)
+      assert.match(page.url(), /^https:.*\/containers\/$/)
+      await until('the list over TLS', async () =>
+        (await listed(page)).some((h) => h.endsWith(`/containers${encodeName(tc.name('busy'))}`)),
+      )
+      await page.goto(`${secure.url}/containers${encodeName(tc.name('busy'))}`)
+      await until('a chart over TLS', () => page.$('[data-chart="cpu-total"] canvas'))
+
+      await page.context().close()
+
+      // Without credentials (or with a wrong password) nothing loads: chromium, asked again
+      // after its answer, gives up on the page; a plain client sees the bare 401.
+      for (const credentials of [undefined, {username: 'admin', password: 'wrong'}]) {
+        const {page: out} = await openPage(browser, {...tls, ...(credentials ? {httpCredentials: credentials} : {})})
+        const refused = await out.goto(`${secure.url}/containers/`).then(
+          (r) => r?.status(),
+          (err: Error) => err.message,
+        )
+        assert.ok(refused === 401 || /ERR_INVALID_AUTH_CREDENTIALS/.test(String(refused)), String(refused))
+        assert.equal(await out.$('table'), null)
+        await out.context().close()
+      }
+      for (const path of ['/containers/', '/static/app.js', '/api/v1/stats', '/api/v1/machine']) {
+        const res = await httpsGet(secure.port, path, pki.read(pki.caCert))
+        assert.deepEqual(res, {status: 401, body: 'Unauthorized\n'}, path)
+      }
+    } finally {
+      await secure.stop()
+      pki.cleanup()
+      rmSync(dir, {recursive: true, force: true})
+    }
+  },
+)
+
+test('under a path prefix (a reverse proxy serving cadv at /cadvisor/) every address stays under it', {skip}, async () => {
+  // The proxy strips /cadvisor and passes the rest on, as a reverse proxy configured so does.
+  const target = new URL(serve.url)
+  const proxy: Server = createServer((req, res) => {
+    if (!req.url?.startsWith('/cadvisor/')) {
+      res.writeHead(404).end('not under /cadvisor/\n')
+      return
+    }
+    const upstream = request(
+      {host: target.hostname, port: target.port, path: req.url.slice('/cadvisor'.length), method: req.method, headers: req.headers},
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers)
+        up.pipe(res)
+      },
+    )
+    upstream.on('error', () => res.destroy())
+    req.pipe(upstream)
+  })
+  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r))
+  const base = `http://127.0.0.1:${(proxy.address() as {port: number}).port}/cadvisor`
+  try {
+    const {page, trouble} = await openPage(browser)
+    troubles.push({page: 'behind a prefix', trouble})
+    await page.goto(`${base}/`)
+    assert.equal(page.url(), `${base}/containers/`)
+    await until('the list through the proxy', async () => (await listed(page)).length >= 5)
+    await page.click(`a[href$="/containers${encodeName(tc.name('busy'))}"]`)
+    await until('a chart through the proxy', () => page.$('[data-chart="cpu-total"] canvas'))
+    assert.equal(page.url(), `${base}/containers${encodeName(tc.name('busy'))}`)
+    const outside = trouble.requests.filter((u) => !u.startsWith(`${base}/`))
+    assert.deepEqual(outside, [], 'no request left the prefix')
+    await page.context().close()
+  } finally {
+    await new Promise((r) => proxy.close(r))
+  }
 })
 
 test('no page logged an error or a warning, or threw', {skip}, () => {

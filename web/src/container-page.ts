@@ -7,8 +7,10 @@ import {encodeName, getJson, HttpError, pageOf, Poller, url} from './api.js'
 import {containerColumns, type ListView} from './columns.js'
 import {ContainerCharts} from './container-charts.js'
 import {h, replaceChildren, setText} from './dom.js'
+import {eventSection} from './events.js'
 import {depthOf} from './filter.js'
 import {bytes, clock, duration, shown} from './format.js'
+import {processSection} from './processes.js'
 import {History} from './series.js'
 import type {StatusLine} from './status.js'
 import {SortableTable} from './table.js'
@@ -94,6 +96,8 @@ export function containerPage(main: HTMLElement, name: string, ctx: PageContext)
     sort: {column: 'name', descending: false},
   })
   const subsSection = h('section', {class: 'card wide', hidden: true}, h('h2', {}, 'Subcontainers'), h('div', {class: 'scroll'}, subs.el))
+  const processes = processSection(name, status, machine.housekeepingIntervalMs)
+  const events = eventSection(name, status, machine.housekeepingIntervalMs)
   const json = h('a', {href: url(`api/v1/containers${encodeName(name)}?count=-1`)}, 'samples as JSON')
   main.append(
     breadcrumbs(name),
@@ -108,6 +112,8 @@ export function containerPage(main: HTMLElement, name: string, ctx: PageContext)
       h('section', {class: 'card'}, h('h2', {}, 'Labels'), labelsEl),
     ),
     subsSection,
+    processes.el,
+    events.el,
     h('p', {class: 'muted'}, json),
   )
 
@@ -195,4 +201,6 @@ export function containerPage(main: HTMLElement, name: string, ctx: PageContext)
 
   samples.start()
   children.start()
+  processes.poller.start()
+  events.poller.start()
 }
