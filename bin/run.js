@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+// First of all: SIGUSR1 must never open Node's inspector (a debugger anyone on the host can
+// attach to), whatever the command (src/lib/app/context.ts).
+;(await import('../dist/lib/app/context.js')).shieldInspector()
 // `cadv resolve` first tries a path without oclif (about 150 ms less start-up, for CI loops
 // that call it per name); it hands back anything it does not handle, such as --help.
 // CADV_NO_FAST_PATH=1 always uses oclif (tests compare the two).

@@ -6,6 +6,7 @@ import {
   compatFlags,
   durationFlag,
   eventsFlags,
+  endpointFlags,
   housekeepingFlags,
   kubernetesServeFlags,
   runtimeFlags,
@@ -53,6 +54,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     ...compatFlags,
     ...kubernetesServeFlags,
     ...webUiFlags,
+    ...endpointFlags,
     listen: Flags.string({
       description: 'Address to listen on: host:port, :port for every interface, [::1]:port (repeatable).',
       multiple: true,

@@ -2,7 +2,7 @@
  * `cadv serve` started the way users start it (the built bin), on 127.0.0.1 port 0; the port
  * is read from its "listening on" line. Stopped by pid.
  */
-import type {ChildProcess} from 'node:child_process'
+import type {ChildProcess, SpawnOptions} from 'node:child_process'
 
 import {startCli} from './cli.js'
 import {until} from './wait.js'
@@ -13,8 +13,8 @@ export class ServeProcess {
   url = ''
   port = 0
 
-  constructor(args: string[]) {
-    this.child = startCli(['serve', '--listen', '127.0.0.1:0', ...args])
+  constructor(args: string[], options: SpawnOptions = {}) {
+    this.child = startCli(['serve', '--listen', '127.0.0.1:0', ...args], options)
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()))
   }
 

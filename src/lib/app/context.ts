@@ -1,10 +1,26 @@
 /*
  * The one place that decides how a command talks to the process: verbose notes, warnings,
- * signals and a closed stdout. Every app module takes a context; nothing below the app layer
+ * signals (SIGINT/SIGTERM stop; for `cadv serve` also SIGQUIT stops, SIGHUP reloads the web
+ * config, SIGUSR2 is ignored; SIGUSR1 never opens Node's inspector) and a closed stdout. Every app module takes a context; nothing below the app layer
  * touches process.on, stdout or stderr. Every line it writes is one line: control characters
  * in a message (a cgroup or runtime name quoted in it) are shown escaped (util escapeControl).
  */
 import {escapeControl} from '../util/index.js'
+
+/** The signals that stop a command; `cadv serve` adds SIGQUIT (as nginx: a graceful stop). */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
+
+const ignoreSignal = (): void => undefined
+
+/**
+ * Node opens its inspector (an unauthenticated debugger on 127.0.0.1:9229: run any code as
+ * this process, root for `cadv serve`) when the process gets SIGUSR1 and nothing listens for
+ * it. A listener that does nothing keeps it shut, for the life of the process (removing it
+ * would bring the default back). bin/run.js calls this first thing, for every command.
+ */
+export function shieldInspector(): void {
+  if (!process.listeners('SIGUSR1').includes(ignoreSignal)) process.on('SIGUSR1', ignoreSignal)
+}
 
 /** The common options every command takes. */
 export interface AppContextOptions {
@@ -61,11 +77,42 @@ export class AppContext {
   }
 
   /**
-   * Resolves at the first SIGINT or SIGTERM, so the command can finish what it is doing and
-   * exit 0; a second signal while it finishes exits 130 at once. `abort` ends the wait early
-   * (a one-shot command that is done); the handlers are removed either way.
+   * For a long-running daemon (`cadv serve`): closes a Node inspector that NODE_OPTIONS or the
+   * node command line opened (say so), keeps SIGUSR1 from opening one, makes SIGHUP call
+   * `reload` (as exporters reload their web config) and ignores SIGUSR2 (a -v note): by default
+   * either would end the process. SIGQUIT is a stop signal for untilSignal({daemon: true}).
+   * Returns a function that removes the SIGHUP and SIGUSR2 handlers.
    */
-  untilSignal(abort?: Promise<unknown>): Promise<NodeJS.Signals | undefined> {
+  async daemonSignals(reload: () => void): Promise<() => void> {
+    shieldInspector()
+    const inspector = await import('node:inspector')
+    if (inspector.url() !== undefined) {
+      inspector.close()
+      this.warn(
+        'closed the Node inspector that NODE_OPTIONS or --inspect opened: a debugger attached to this process could run any code as its user',
+      )
+    }
+    const onHup = (): void => {
+      this.note('SIGHUP: reloading the web config')
+      reload()
+    }
+    const onUsr2 = (): void => this.note('SIGUSR2: ignored')
+    process.on('SIGHUP', onHup)
+    process.on('SIGUSR2', onUsr2)
+    return () => {
+      process.off('SIGHUP', onHup)
+      process.off('SIGUSR2', onUsr2)
+    }
+  }
+
+  /**
+   * Resolves at the first SIGINT or SIGTERM (and SIGQUIT with `daemon`), so the command can
+   * finish what it is doing and exit 0; a second signal while it finishes exits 130 at once.
+   * `abort` ends the wait early (a one-shot command that is done); the handlers are removed
+   * either way.
+   */
+  untilSignal(abort?: Promise<unknown>, options: {daemon?: boolean} = {}): Promise<NodeJS.Signals | undefined> {
+    const signals: readonly NodeJS.Signals[] = options.daemon ? [...STOP_SIGNALS, 'SIGQUIT'] : STOP_SIGNALS
     return new Promise((resolve) => {
       let received: NodeJS.Signals | undefined
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -75,13 +122,9 @@ export class AppContext {
       }
       const cleanup = (): void => {
         // Keep a handler for a second signal until the process exits: it means "now".
-        if (received === undefined) {
-          process.off('SIGINT', onSignal)
-          process.off('SIGTERM', onSignal)
-        }
+        if (received === undefined) for (const s of signals) process.off(s, onSignal)
       }
-      process.on('SIGINT', onSignal)
-      process.on('SIGTERM', onSignal)
+      for (const s of signals) process.on(s, onSignal)
       abort?.then(
         () => {
           cleanup()

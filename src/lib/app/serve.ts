@@ -14,11 +14,13 @@ import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlag
 import {compatManagerOptions, urlBasePrefix, type CompatFlagValues} from './serve-compat.js'
 import {serveEvents, type EventsFlagValues} from './serve-events.js'
 import {webSetupFrom, type WebUiFlagValues} from './serve-web-ui.js'
+import {endpointLimits, type EndpointFlagValues} from './serve-endpoint.js'
 
 /** How long a graceful stop lets scrapes in progress finish. */
 const STOP_GRACE_MS = 5000
 
-export interface ServeFlags extends RuntimeFlagValues, HousekeepingFlagValues, EventsFlagValues, WebUiFlagValues, CompatFlagValues {
+export interface ServeFlags
+  extends RuntimeFlagValues, HousekeepingFlagValues, EventsFlagValues, WebUiFlagValues, CompatFlagValues, EndpointFlagValues {
   listen: string[]
   'telemetry-path': string
   'web-config-file'?: string
@@ -92,6 +94,7 @@ export function firstRound(manager: Manager, capMs: number, settleMs = 200): Pro
 export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
   const kinds = selectKinds(flags['enable-metrics'], flags['disable-metrics'])
   checkServeSetup({listen: flags.listen, telemetryPath: flags['telemetry-path'], webConfigFile: flags['web-config-file']})
+  const limits = endpointLimits(flags)
   const version = cadvVersion()
   const prefix = urlBasePrefix(flags)
   const housekeeping = housekeepingOptionsFrom(flags)
@@ -100,6 +103,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     kinds,
     ...housekeeping,
     ...compatManagerOptions(flags, housekeeping),
+    maxOpenFiles: limits.maxOpenFiles,
     resolver: createResolver(resolverOptionsFromFlags(flags)),
     onWarning: (m) => ctx.note(m),
     // Fallbacks must be visible: always on stderr, once each.
@@ -134,6 +138,9 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     return
   }
 
+  // Before anything is started: SIGHUP and SIGUSR2 must not end the process, nor SIGUSR1 open a debugger.
+  let reload = (): void => ctx.note('SIGHUP before the server started: nothing to reload yet')
+  await ctx.daemonSignals(() => reload())
   // Before the manager starts, so the containers found at start get their creation events.
   events.start()
   const handle = await startServe({
@@ -147,20 +154,27 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     webConfigFile: flags['web-config-file'],
     maxRequests: flags['max-requests'],
     requestTimeoutMs: flags['request-timeout'],
+    bodyTimeoutMs: limits.bodyTimeoutMs,
+    maxConnections: limits.maxConnections,
+    maxConnectionsPerClient: limits.maxConnectionsPerClient,
     version,
     ...webSetupFrom(flags),
     log: (m) => ctx.say(m),
+    warn: (m) => ctx.warn(m),
   }).catch((err: unknown) => {
     events.stop()
     throw err
   })
+  reload = () => {
+    if (handle.reloadWebConfig() === 'none') ctx.note('SIGHUP: there is no --web-config-file to reload')
+  }
   for (const w of handle.warnings) ctx.warn(w)
   const scheme = handle.tls ? 'https' : 'http'
   for (const a of handle.addresses) {
     const host = a.address.includes(':') ? `[${a.address}]` : a.address
     ctx.say(`listening on ${scheme}://${host}:${a.port}${prefix ?? ''}${flags['telemetry-path']}`)
   }
-  const signal = await ctx.untilSignal()
+  const signal = await ctx.untilSignal(undefined, {daemon: true})
   ctx.note(`${signal}: finishing requests in progress`)
   await handle.stop(STOP_GRACE_MS).catch((err: Error) => ctx.say(err.message))
   events.stop()

@@ -31,7 +31,7 @@ export const housekeepingFlags = {
   }),
   'max-open-files': Flags.integer({
     description:
-      'How many cgroup files may be kept open for cheap re-reads (default: the open-file limit minus 512, at most 16384; 0 = open and close every time).',
+      'How many cgroup files may be kept open for cheap re-reads (default: the open-file limit minus 512, and for cadv serve minus --max-connections; at most 16384; 0 = open and close every time).',
     min: 0,
   }),
 }

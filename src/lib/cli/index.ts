@@ -1,6 +1,7 @@
 /* The oclif side: the base command, flag definitions shared by commands, cAdvisor spellings. */
 export {CadvCommand, firstLine, type GlobalFlagValues} from './base-command.js'
 export {durationFlag} from './duration-flag.js'
+export {endpointFlags} from './endpoint-flags.js'
 export {housekeepingFlags} from './housekeeping-flags.js'
 export {runtimeFlags} from './runtime-flags.js'
 export {kubernetesServeFlags, kubernetesWatchFlags} from './kubernetes-flags.js'

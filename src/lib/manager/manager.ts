@@ -73,8 +73,8 @@ export interface ManagerOptions {
 export interface Manager extends ContainerView {
   start(): Promise<void>
   stop(): Promise<void>
-  /** Kept-open file counters (hits, opens, evictions) and how many are open now. */
-  fileStats(): FileStats & {open: number; budget: number}
+  /** Kept-open file counters (hits, opens, evictions), how many are open now, and opens that found no descriptor left. */
+  fileStats(): FileStats & {open: number; budget: number; shortages: number}
   /** Names the resolver ignored (no factory accepted them), with the reason. */
   ignored(): ReadonlyMap<ContainerName, string>
   /** The watcher's counters: directories tracked, how many are polled (watch limit), rescans. */
@@ -101,6 +101,16 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     this.kinds = options.kinds ?? selectKinds()
     this.warn = options.onWarning ?? (() => undefined)
     this.files = new OpenFiles(options.maxOpenFiles ?? defaultMaxOpenFiles(options.layout.procRoot))
+    // Out of descriptors is a fallback the user must see (kept files are given back meanwhile).
+    let shortageSaidAt = Number.NEGATIVE_INFINITY
+    this.files.onShortage = (path) => {
+      const now = Date.now()
+      if (now - shortageSaidAt < 60_000) return
+      shortageSaidAt = now
+      ;(options.onWatcherWarning ?? this.warn)(
+        `out of file descriptors opening ${path}; closing kept cgroup files to go on (raise the limit: ulimit -n)`,
+      )
+    }
     const hk = {...DEFAULT_HOUSEKEEPING, ...options.housekeeping}
     const maxAgeMs = options.store?.maxAgeMs ?? DEFAULT_STORE.maxAgeMs
     // Enough room for the whole age window at the base interval, plus slack for jitter.
@@ -139,8 +149,8 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     return this.resolutions.ignored()
   }
 
-  fileStats(): FileStats & {open: number; budget: number} {
-    return {...this.files.stats, open: this.files.openCount, budget: this.files.maxOpen}
+  fileStats(): FileStats & {open: number; budget: number; shortages: number} {
+    return {...this.files.stats, open: this.files.openCount, budget: this.files.maxOpen, shortages: this.files.shortages}
   }
 
   watchStats(): WatcherStats {

@@ -11,6 +11,7 @@ import {Exposition, type ExpositionOptions} from './exposition.js'
 import {healthz, landingPage} from './landing.js'
 import {machineApi, type CollectionSettings} from './machine-api.js'
 import {SelfMetrics} from './self.js'
+import {registerServerMetrics} from './server-metrics.js'
 import {ListenError, MetricsServer, parseListen} from './server.js'
 import {MetricsSource} from './source.js'
 import {statsApi} from './stats-api.js'
@@ -21,6 +22,8 @@ export interface RunningView extends ContainerView {
   start(): Promise<void>
   stop(): Promise<void>
   watchStats(): WatcherStats
+  /** Kept cgroup files; `shortages`: opens that found the process out of descriptors. */
+  fileStats?(): {shortages: number}
 }
 
 /**
@@ -39,6 +42,10 @@ export interface ServeSetup {
   webConfigFile?: string
   maxRequests: number
   requestTimeoutMs: number
+  /** See ServerOptions: body timeout and connection caps. */
+  bodyTimeoutMs?: number
+  maxConnections?: number
+  maxConnectionsPerClient?: number
   version: string
   /** How samples are collected, for /api/v1/machine. */
   collection: CollectionSettings
@@ -49,6 +56,8 @@ export interface ServeSetup {
   urlBasePrefix?: string
   /** cAdvisor's REST API (/api/v1.x, /api/v2.x): its event store, layout and machine source. */
   cadvisorApi?: Omit<CadvisorApiOptions, 'view' | 'version'>
+  /** Lines the operator must see whatever the verbosity (refused reloads, out of descriptors). */
+  warn?: (message: string) => void
 }
 
 export interface ServeHandle {
@@ -58,6 +67,11 @@ export interface ServeHandle {
   warnings: string[]
   /** Stops listening, lets scrapes in progress finish (up to graceMs), stops the manager. */
   stop(graceMs?: number): Promise<void>
+  /**
+   * Re-reads --web-config-file now (SIGHUP): 'reloaded', 'refused' (said on stderr; the
+   * previous config stays in force) or 'none' when there is no web config.
+   */
+  reloadWebConfig(): 'reloaded' | 'refused' | 'none'
 }
 
 /**
@@ -102,8 +116,16 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     webConfig,
     maxRequests: setup.maxRequests,
     requestTimeoutMs: setup.requestTimeoutMs,
+    bodyTimeoutMs: setup.bodyTimeoutMs,
+    maxConnections: setup.maxConnections,
+    maxConnectionsPerClient: setup.maxConnectionsPerClient,
     log: setup.log,
+    warn: setup.warn,
   })
+  if (self) {
+    const files = setup.manager.fileStats?.bind(setup.manager)
+    registerServerMetrics(self.registry, {server: () => server.stats(), fileShortages: files ? () => files().shortages : undefined})
+  }
   // Listen first: a port in use must fail before the manager starts reading cgroups.
   const addresses = await server.start()
   try {
@@ -132,6 +154,10 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
       api?.close()
       source.close()
       await setup.manager.stop()
+    },
+    reloadWebConfig() {
+      if (!webConfig) return 'none'
+      return webConfig.reload() ? 'reloaded' : 'refused'
     },
   }
 }

@@ -1,19 +1,22 @@
 /*
  * The HTTP(S) side of `cadv serve`: the metrics path (telemetry path) and the routes it is
- * given (landing page, /healthz, the JSON API). Every request goes through the web config (TLS
- * client checks, basic auth, rate limit, extra headers). Scrapes beyond --max-requests get 503
- * at once rather than queueing behind slow ones.
+ * given (landing page, /healthz, the JSON API). Every connection passes the connection caps
+ * (connections.ts) and every request the web config (TLS client checks, the per-client rate
+ * limit, basic auth off the event loop: auth.ts, extra headers). Scrapes beyond --max-requests
+ * get 503 at once rather than queueing behind slow ones.
  */
 import {createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import {createServer as createHttpsServer} from 'node:https'
-import type {AddressInfo} from 'node:net'
+import type {AddressInfo, Socket} from 'node:net'
 import type {TLSSocket} from 'node:tls'
 
+import {Authenticator, type AuthStats} from './auth.js'
+import {clientAddress, ConnectionGuard, type ConnectionStats} from './connections.js'
 import {send, sendText, type Route} from './http.js'
 import {negotiateFormat} from './negotiate.js'
 import type {SelfMetrics} from './self.js'
 import type {MetricsSource} from './source.js'
-import type {TlsSettings, WebConfig, WebConfigWatcher} from './web-config.js'
+import type {ReloadStats, TlsSettings, WebConfig, WebConfigWatcher} from './web-config.js'
 
 export interface ServerOptions {
   /** `host:port`, `:port` (all interfaces) or `[v6]:port`. */
@@ -33,8 +36,38 @@ export interface ServerOptions {
   maxRequests: number
   /** Longest a request may take (receiving it and sending the answer), ms. */
   requestTimeoutMs: number
+  /**
+   * Longest a request's body may take to arrive once its headers have, ms: a scrape holds its
+   * --max-requests slot from its complete headers until then at most. Default 2 s (Prometheus
+   * sends no body), never more than requestTimeoutMs.
+   */
+  bodyTimeoutMs?: number
+  /** Open connections in all and per client address (0: no cap); see connections.ts. */
+  maxConnections?: number
+  maxConnectionsPerClient?: number
+  /** What the server does (reloads), for stderr. */
   log: (message: string) => void
+  /** What the operator must see whatever the verbosity (refused reloads, out of descriptors). */
+  warn?: (message: string) => void
 }
+
+/** The server's counters, for cadv's own metrics (metrics/server-metrics.ts). */
+export interface ServerStats {
+  connections: ConnectionStats
+  maxConnections: number
+  auth: AuthStats | undefined
+  reloads: ReloadStats | undefined
+  /** accept() failures for lack of descriptors (EMFILE, ENFILE). */
+  acceptShortages: number
+  /** Scrapes cut off because their body did not arrive within the body timeout. */
+  bodyTimeouts: number
+}
+
+/** Repeats of the "out of descriptors" warning are held back this long. */
+const SHORTAGE_WARN_EVERY_MS = 60_000
+const DEFAULT_BODY_TIMEOUT_MS = 2000
+/** Longest a TLS handshake may take (Node's default is 120 s: a cheap way to hold connections). */
+const HANDSHAKE_TIMEOUT_MS = 10_000
 
 export class ListenError extends Error {
   readonly exitCode = 2
@@ -75,15 +108,37 @@ export class MetricsServer {
   private inFlightScrapes = 0
   private readonly active = new Set<ServerResponse>()
   private closing = false
+  private readonly guard: ConnectionGuard
+  private auth: Authenticator | undefined
+  private acceptShortages = 0
+  private shortageWarnedAt = Number.NEGATIVE_INFINITY
+  private bodyTimeouts = 0
+  /** Responses ended by the body timeout: what their handler throws afterwards (a premature close) is expected. */
+  private readonly timedOut = new WeakSet<ServerResponse>()
 
-  constructor(private readonly options: ServerOptions) {}
+  constructor(private readonly options: ServerOptions) {
+    this.guard = new ConnectionGuard({maxConnections: options.maxConnections ?? 0, maxPerClient: options.maxConnectionsPerClient ?? 0})
+  }
+
+  stats(): ServerStats {
+    return {
+      connections: this.guard.stats,
+      maxConnections: this.guard.limits.maxConnections,
+      auth: this.auth?.stats,
+      reloads: this.options.webConfig?.reloads,
+      acceptShortages: this.acceptShortages,
+      bodyTimeouts: this.bodyTimeouts,
+    }
+  }
 
   /** Binds every --listen address; resolves with the bound addresses (port 0 gets a free port). */
   async start(): Promise<AddressInfo[]> {
     const config = this.options.webConfig?.current()
     const tls = config?.tls
+    if (config) this.auth = new Authenticator(config)
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((err: Error) => {
+        if (this.timedOut.has(res)) return
         this.options.log(`request ${req.url}: ${err.message}`)
         if (!res.headersSent) sendText(res, 500, 'internal error\n')
         else res.destroy()
@@ -104,15 +159,18 @@ export class MetricsServer {
       if (tls) {
         // Ask every client for a certificate and judge it per connection against the current
         // config, so client_auth_type and the CA can change without a restart.
-        const s = createHttpsServer({...tlsOptions(tls), ...httpOptions, requestCert: true, rejectUnauthorized: false}, handler)
+        const s = createHttpsServer(
+          {
+            ...tlsOptions(tls),
+            ...httpOptions,
+            requestCert: true,
+            rejectUnauthorized: false,
+            handshakeTimeout: Math.min(HANDSHAKE_TIMEOUT_MS, timeout),
+          },
+          handler,
+        )
         s.prependListener('secureConnection', (socket: TLSSocket) => {
-          let current: WebConfig | undefined
-          try {
-            current = this.options.webConfig?.current()
-          } catch {
-            socket.destroy()
-            return
-          }
+          const current = this.options.webConfig?.current()
           if (!current?.tls || !clientAllowed(socket, current.tls)) socket.destroy()
         })
         server = s
@@ -120,24 +178,33 @@ export class MetricsServer {
         server = createHttpServer(httpOptions, handler)
       }
       server.timeout = timeout
+      // Before http's own listener: a connection over a cap is closed before anything is parsed.
+      server.prependListener('connection', (socket: Socket) => void this.guard.admit(socket))
       await new Promise<void>((resolve, reject) => {
-        server.once('error', (err: NodeJS.ErrnoException) =>
-          reject(new ListenError(`cannot listen on ${listen}: ${err.code ?? err.message}`)),
-        )
-        server.listen({host, port}, () => resolve())
+        const onListenError = (err: NodeJS.ErrnoException): void =>
+          reject(new ListenError(`cannot listen on ${listen}: ${err.code ?? err.message}`))
+        server.once('error', onListenError)
+        server.listen({host, port}, () => {
+          server.off('error', onListenError)
+          resolve()
+        })
       })
+      // After listening, an error is an accept() that failed: out of descriptors, most likely.
+      // It must not end the process (an unhandled 'error'), and it must be seen.
+      server.on('error', (err: NodeJS.ErrnoException) => this.acceptFailed(err))
       this.servers.push(server)
       addresses.push(server.address() as AddressInfo)
     }
     if (this.options.webConfig) {
       this.options.webConfig.onReload = (next) => {
         this.options.log('web config reloaded')
+        this.auth?.configure(next)
+        // The watcher never switches TLS on or off by reload (reloadRefusal); new certificates apply to new connections.
         if (next.tls)
           for (const s of this.servers)
             if ('setSecureContext' in s) (s as ReturnType<typeof createHttpsServer>).setSecureContext(tlsOptions(next.tls))
-        if (!!next.tls !== !!tls) this.options.log('turning TLS on or off needs a restart; keeping the current mode')
       }
-      this.options.webConfig.onError = (err) => this.options.log(`web config: ${err.message}; refusing requests until it is fixed`)
+      this.options.webConfig.onRefused = (err) => (this.options.warn ?? this.options.log)(err.message)
     }
     return addresses
   }
@@ -153,29 +220,53 @@ export class MetricsServer {
     while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     for (const s of this.servers) s.closeAllConnections()
     await closed
+    await this.auth?.close()
+  }
+
+  private acceptFailed(err: NodeJS.ErrnoException): void {
+    if (err.code === 'EMFILE' || err.code === 'ENFILE') {
+      this.acceptShortages++
+      // Give descriptors back: idle connections are the ones that can go.
+      this.guard.shed(8)
+      const now = Date.now()
+      if (now - this.shortageWarnedAt >= SHORTAGE_WARN_EVERY_MS) {
+        this.shortageWarnedAt = now
+        ;(this.options.warn ?? this.options.log)(
+          `out of file descriptors accepting a connection (${err.code}); closing idle connections (lower --max-connections or raise the limit: ulimit -n)`,
+        )
+      }
+      return
+    }
+    this.options.log(`accept: ${err.code ?? err.message}`)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.active.add(res)
-    res.on('close', () => this.active.delete(res))
+    const socket = req.socket
+    this.guard.busy(socket)
+    res.once('close', () => {
+      this.active.delete(res)
+      this.guard.idle(socket)
+    })
     if (this.closing) res.setHeader('Connection', 'close')
 
-    let config: WebConfig | undefined
-    try {
-      config = this.options.webConfig?.current()
-    } catch {
-      sendText(res, 500, 'web config is invalid\n')
-      return
-    }
+    const config: WebConfig | undefined = this.options.webConfig?.current()
     for (const [k, v] of Object.entries(config?.headers ?? {})) res.setHeader(k, v)
-    // The rate limit comes first: a flood of bad passwords must not cost a bcrypt.compare each.
-    if (this.options.webConfig && !this.options.webConfig.allow()) {
-      sendText(res, 429, 'Too Many Requests\n')
-      return
-    }
-    if (this.options.webConfig && !(await this.options.webConfig.authorize(req.headers.authorization))) {
-      sendText(res, 401, 'Unauthorized\n', {'WWW-Authenticate': 'Basic realm="cadv"'})
-      return
+    if (this.auth) {
+      // The rate limit, the queue and bcrypt are per client address, and bcrypt runs in a worker.
+      switch (await this.auth.check(clientAddress(socket), req.headers.authorization)) {
+        case 'limited':
+          sendText(res, 429, 'Too Many Requests\n', {'Retry-After': '1'})
+          return
+        case 'busy':
+          sendText(res, 503, 'too many password checks in progress for this client\n', {'Retry-After': '1'})
+          return
+        case 'denied':
+          sendText(res, 401, 'Unauthorized\n', {'WWW-Authenticate': 'Basic realm="cadv"'})
+          return
+        case 'ok':
+          break
+      }
     }
     const prefix = this.options.urlBasePrefix
     if (prefix) {
@@ -198,13 +289,13 @@ export class MetricsServer {
       return
     }
     if (telemetry) return this.scrape(req, res)
-    if (route?.limited) return this.counted(res, route, () => route.handle(req, res, url))
+    if (route?.limited) return this.counted(req, res, route, () => route.handle(req, res, url))
     if (route) return route.handle(req, res, url)
     sendText(res, 404, 'not found\n')
   }
 
   /** A request of a route that counts against --max-requests with the scrapes; held until its response closes. */
-  private async counted(res: ServerResponse, route: Route, work: () => void | Promise<void>): Promise<void> {
+  private async counted(req: IncomingMessage, res: ServerResponse, route: Route, work: () => void | Promise<void>): Promise<void> {
     const max = this.options.maxRequests
     if (max > 0 && this.inFlightScrapes >= max) {
       const message = `too many concurrent requests (--max-requests ${max})`
@@ -214,7 +305,38 @@ export class MetricsServer {
     }
     this.inFlightScrapes++
     res.once('close', () => this.inFlightScrapes--)
+    // The route reads the body itself (a POST); one that does not arrive still frees the slot.
+    this.bodyWatchdog(req, res)
     await work()
+  }
+
+  /** Ends the request with 408 when its body has not all arrived within the body timeout; the body is left to whoever reads it. */
+  private bodyWatchdog(req: IncomingMessage, res: ServerResponse): void {
+    if (req.complete) return
+    const ms = this.bodyTimeoutMs()
+    const timer = setTimeout(() => {
+      if (req.complete || res.writableFinished) return
+      this.bodyTimeouts++
+      this.timeOut(req, res, ms)
+    }, ms)
+    const clear = (): void => clearTimeout(timer)
+    req.once('end', clear)
+    res.once('close', clear)
+  }
+
+  private bodyTimeoutMs(): number {
+    return Math.min(this.options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS, this.options.requestTimeoutMs)
+  }
+
+  /** 408 and the connection closed (the rest of the body would be read as a request); or just closed when the answer had begun. */
+  private timeOut(req: IncomingMessage, res: ServerResponse, ms: number): void {
+    this.timedOut.add(res)
+    if (res.headersSent) {
+      res.destroy()
+      return
+    }
+    res.once('finish', () => req.socket.destroy())
+    sendText(res, 408, `request body not received within ${ms} ms\n`, {Connection: 'close'})
   }
 
   private async scrape(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -229,16 +351,11 @@ export class MetricsServer {
     self?.inFlight.inc()
     res.once('finish', () => self?.scrapes.inc({code: String(res.statusCode)}))
     try {
-      // A scrape is in flight from its first byte to its last: one whose request has not fully
-      // arrived holds its slot (until --request-timeout), so slow clients count against the limit.
-      if (!req.complete) {
-        req.resume()
-        await new Promise<void>((resolve) => {
-          req.once('end', resolve)
-          req.once('close', resolve)
-        })
-        if (res.destroyed) return
-      }
+      // A scrape holds its slot from its complete headers; a body that does not follow within
+      // the body timeout ends the request (408) and frees the slot, so connections that send
+      // headers with a Content-Length and no body cannot hold every slot.
+      if (!req.complete && !(await this.bodyArrives(req, res))) return
+      if (res.destroyed) return
       const body = await this.options.source.body(negotiateFormat(req.headers.accept))
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
       const headers: Record<string, string> = {Vary: 'Accept, Accept-Encoding'}
@@ -249,5 +366,28 @@ export class MetricsServer {
       this.inFlightScrapes--
       self?.inFlight.dec()
     }
+  }
+
+  /** Waits for the request body (discarded); false when it did not come in time (the answer is then 408). */
+  private bodyArrives(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const ms = this.bodyTimeoutMs()
+    req.resume()
+    return new Promise<boolean>((resolve) => {
+      const done = (arrived: boolean): void => {
+        clearTimeout(timer)
+        req.off('end', onEnd)
+        req.off('close', onClose)
+        resolve(arrived)
+      }
+      const onEnd = (): void => done(true)
+      const onClose = (): void => done(!res.destroyed)
+      const timer = setTimeout(() => {
+        this.bodyTimeouts++
+        this.timeOut(req, res, ms)
+        done(false)
+      }, ms)
+      req.once('end', onEnd)
+      req.once('close', onClose)
+    })
   }
 }

@@ -6,17 +6,20 @@
  *   basic_auth_users: {user: <bcrypt hash>}
  *   rate_limit: {interval: 1s, burst: 10}
  *
- * Relative paths are relative to the file. The file is re-read when it (or a file it names)
- * changes, checked at most once a second.
+ * Relative paths are relative to the file. The config and every file it names are read as
+ * regular files of at most 1 MiB; certificates and keys are checked when loaded, so a bad one
+ * is one line naming the file (exit 2 at start, a refused reload later). The watcher below
+ * decides which new versions take effect.
  */
-import {createHash} from 'node:crypto'
-import {readFileSync, statSync} from 'node:fs'
+import {X509Certificate} from 'node:crypto'
+import {statSync} from 'node:fs'
+import {validateHeaderName, validateHeaderValue} from 'node:http'
 import {dirname, isAbsolute, join} from 'node:path'
+import {createSecureContext} from 'node:tls'
 
-import bcrypt from 'bcryptjs'
 import {parse as parseYaml} from 'yaml'
 
-import {parseDuration} from '../util/index.js'
+import {MAX_CONFIG_FILE_BYTES, parseDuration, readBoundedFile, readBoundedText, UnreadableFileError} from '../util/index.js'
 
 export class WebConfigError extends Error {
   readonly exitCode = 2
@@ -59,8 +62,6 @@ export interface WebConfig {
 
 type Obj = Record<string, unknown>
 
-let decoyHash: string | undefined
-
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
@@ -79,8 +80,14 @@ function str(o: Obj, key: string, where: string): string | undefined {
 /** Reads and validates a web config file; throws WebConfigError with a one-line message. */
 export function loadWebConfig(path: string): WebConfig {
   let doc: unknown
+  let text: string
   try {
-    doc = parseYaml(readFileSync(path, 'utf8'))
+    text = readBoundedText(path, MAX_CONFIG_FILE_BYTES)
+  } catch (err) {
+    throw new WebConfigError(`web config ${path}: ${readProblem(err)}`)
+  }
+  try {
+    doc = parseYaml(text)
   } catch (err) {
     throw new WebConfigError(`web config ${path}: ${(err as Error).message.split('\n')[0]}`)
   }
@@ -95,9 +102,9 @@ export function loadWebConfig(path: string): WebConfig {
     const full = resolve(p)
     files.push(full)
     try {
-      return readFileSync(full)
+      return readBoundedFile(full, MAX_CONFIG_FILE_BYTES)
     } catch (err) {
-      throw new WebConfigError(`${where}: cannot read ${what} ${full}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+      throw new WebConfigError(`${where}: cannot read ${what} ${full}: ${readProblem(err)}`)
     }
   }
   const config: WebConfig = {headers: {}, files}
@@ -144,6 +151,11 @@ export function loadWebConfig(path: string): WebConfig {
       if (!mapped) throw new WebConfigError(`${w}: ${key} "${v}" is not one of ${Object.keys(TLS_VERSIONS).join(', ')}`)
       return mapped
     }
+    checkTlsMaterial(
+      w,
+      {cert, key, ca},
+      {cert: certFile ? resolve(certFile) : 'cert', key: keyFile ? resolve(keyFile) : 'key', ca: caFile ? resolve(caFile) : 'client_ca'},
+    )
     config.tls = {cert, key, ca, clientAuth, minVersion: version('min_version', 'TLS12')!, maxVersion: version('max_version')}
   }
 
@@ -153,7 +165,20 @@ export function loadWebConfig(path: string): WebConfig {
     checkKeys(http, `${where}: http_server_config`, ['http2', 'headers'])
     if (http.headers !== undefined) {
       if (!isObj(http.headers)) throw new WebConfigError(`${where}: http_server_config.headers must be a mapping`)
-      for (const [k, v] of Object.entries(http.headers)) config.headers[k] = String(v)
+      for (const [k, v] of Object.entries(http.headers)) {
+        const value = String(v)
+        // A CR, LF or other control character in a header would make every response fail;
+        // refuse it here, with the header's name, instead.
+        try {
+          validateHeaderName(k)
+          validateHeaderValue(k, value)
+        } catch {
+          throw new WebConfigError(
+            `${where}: http_server_config.headers: "${k}" is not a valid header name and value (no control characters)`,
+          )
+        }
+        config.headers[k] = value
+      }
     }
   }
 
@@ -185,110 +210,186 @@ export function loadWebConfig(path: string): WebConfig {
   return config
 }
 
+function readProblem(err: unknown): string {
+  if (err instanceof UnreadableFileError) return err.reason
+  return (err as NodeJS.ErrnoException).code ?? (err as Error).message
+}
+
+/** OpenSSL's reason without its codes: "error:0480006C:PEM routines::no start line" → "no start line". */
+function sslReason(err: unknown): string {
+  const m = (err as Error).message.split('\n')[0]!
+  return m.replace(/^error:[0-9A-F]+:[^:]*::?/, '')
+}
+
 /**
- * The current web config, reloaded when one of its files changes. A reload that fails keeps
- * serving nothing but errors (fail closed) until the file is fixed: a typo must not silently
- * drop the authentication the previous version had.
+ * Loads the certificate, the key and the CA the way the server will, one at a time, so that a
+ * bad file is named: at start that is one line and exit 2 instead of OpenSSL's text and exit 1.
+ */
+function checkTlsMaterial(
+  where: string,
+  m: {cert: Buffer; key: Buffer; ca?: Buffer},
+  names: {cert: string; key: string; ca: string},
+): void {
+  try {
+    createSecureContext({cert: m.cert})
+  } catch (err) {
+    throw new WebConfigError(`${where}: cert_file ${names.cert}: not a PEM certificate (${sslReason(err)})`)
+  }
+  try {
+    createSecureContext({key: m.key})
+  } catch (err) {
+    throw new WebConfigError(`${where}: key_file ${names.key}: not a PEM private key (${sslReason(err)})`)
+  }
+  try {
+    createSecureContext({cert: m.cert, key: m.key})
+  } catch (err) {
+    throw new WebConfigError(`${where}: key_file ${names.key} does not belong to cert_file ${names.cert} (${sslReason(err)})`)
+  }
+  if (m.ca !== undefined) {
+    try {
+      // createSecureContext skips what is not a certificate in a CA bundle; parse it for real.
+      new X509Certificate(m.ca)
+      createSecureContext({ca: m.ca})
+    } catch (err) {
+      throw new WebConfigError(`${where}: client_ca_file ${names.ca}: not a PEM certificate (${sslReason(err)})`)
+    }
+  }
+}
+
+/** How much a config protects the endpoint, for the reload rule. */
+function clientCertRank(tls: TlsSettings | undefined): number {
+  switch (tls?.clientAuth) {
+    case undefined:
+    case 'NoClientCert':
+    case 'RequestClientCert':
+      return 0
+    case 'RequireAnyClientCert':
+    case 'VerifyClientCertIfGiven':
+      return 1
+    case 'RequireAndVerifyClientCert':
+      return 2
+  }
+}
+
+/**
+ * Why `next` may not replace `current` by a reload, or undefined when it may: a reload never
+ * drops a protection in force (TLS, basic auth, client certificate checks, the rate limit) and
+ * never switches TLS on or off. An empty or half-written file is the usual cause (an editor or
+ * a tool that rewrites the file in place); dropping a protection on purpose takes a restart.
+ */
+export function reloadRefusal(current: WebConfig, next: WebConfig): string | undefined {
+  const lost: string[] = []
+  if (current.tls && !next.tls) lost.push('TLS')
+  if (current.users && !next.users) lost.push('basic_auth_users')
+  if (current.tls && next.tls && clientCertRank(next.tls) < clientCertRank(current.tls))
+    lost.push(`client_auth_type ${current.tls.clientAuth} (now ${next.tls.clientAuth})`)
+  if (current.rateLimit && !next.rateLimit) lost.push('rate_limit')
+  if (lost.length > 0)
+    return `it drops ${lost.join(', ')}, which a reload may not do (an empty or partial file? write it atomically, or restart to drop a protection)`
+  if (!current.tls && next.tls) return 'it turns TLS on, which needs a restart (the listeners are plain HTTP)'
+  return undefined
+}
+
+/** How reloads went, for the metrics. */
+export interface ReloadStats {
+  successes: number
+  refusals: number
+  /** False while the newest version of the file is not in force. */
+  lastSuccessful: boolean
+}
+
+/**
+ * The web config in force, reloaded when one of its files changes (checked at most once a
+ * second, when a request asks) or when reload() is called (SIGHUP). A new version takes effect
+ * only when it is complete and valid and keeps every protection in force (reloadRefusal);
+ * otherwise the previous config stays in force, onRefused says why (once per version), and the
+ * reload metrics show it. Start-up is stricter: an invalid file is an error (exit 2).
  */
 export class WebConfigWatcher {
   private config: WebConfig
-  private error: WebConfigError | undefined
+  /** Stamps of the files in force when they were read; a change means a new version. */
   private stamps: string
   private checkedAt = 0
-  private readonly passed = new Set<string>()
-  private tokens = 0
-  private tokensAt = Date.now()
-  /** Called after a successful reload (the server swaps its TLS context). */
+  /** The stamps of a version already refused, so it is refused (and said) once. */
+  private refusedStamps: string | undefined
+  readonly reloads: ReloadStats = {successes: 0, refusals: 0, lastSuccessful: true}
+  /** Called after a new config took effect (the server swaps its TLS context, the authenticator its users). */
   onReload: (config: WebConfig) => void = () => undefined
-  onError: (err: Error) => void = () => undefined
+  /** Called once per refused version (and on every explicit reload), with a one-line reason naming the file. */
+  onRefused: (err: WebConfigError) => void = () => undefined
 
   constructor(private readonly path: string) {
-    this.config = loadWebConfig(path)
-    this.stamps = this.fileStamps(this.config.files)
-    this.tokens = this.config.rateLimit?.burst ?? 0
+    const {config, stamps} = this.read([path])
+    this.config = config
+    this.stamps = stamps
   }
 
-  private fileStamps(files: string[]): string {
-    return files
-      .map((f) => {
-        try {
-          const s = statSync(f)
-          return `${s.mtimeMs}:${s.size}:${s.ino}`
-        } catch {
-          return 'missing'
-        }
-      })
-      .join('|')
-  }
-
-  /** The config in force now (re-checking the files at most once a second); throws while the file is broken. */
-  current(): WebConfig {
-    const now = Date.now()
+  /** The config in force now (the files are looked at at most once a second). Never throws. */
+  current(now = Date.now()): WebConfig {
     if (now - this.checkedAt >= 1000) {
       this.checkedAt = now
-      const stamps = this.fileStamps(this.error ? [this.path] : this.config.files)
-      if (stamps !== this.stamps || this.error) this.reload()
+      const stamps = fileStamps(this.config.files)
+      if (stamps !== this.stamps && stamps !== this.refusedStamps) this.reload(false)
     }
-    if (this.error) throw this.error
     return this.config
   }
 
-  private reload(): void {
+  /**
+   * Reads the files now; true when a new version took effect. `explicit` (SIGHUP) reports a
+   * refusal even when this version was refused before.
+   */
+  reload(explicit = true): boolean {
+    const version = fileStamps(this.config.files)
+    let next: {config: WebConfig; stamps: string}
     try {
-      const next = loadWebConfig(this.path)
-      const stamps = this.fileStamps(next.files)
-      const wasBroken = this.error !== undefined
-      this.error = undefined
-      if (stamps === this.stamps && !wasBroken) return
-      this.config = next
-      this.stamps = stamps
-      this.passed.clear()
-      this.tokens = next.rateLimit?.burst ?? 0
-      this.onReload(next)
+      next = this.read(this.config.files)
     } catch (err) {
-      const e = err instanceof WebConfigError ? err : new WebConfigError((err as Error).message)
-      if (!this.error || this.error.message !== e.message) this.onError(e)
-      this.error = e
-      this.stamps = this.fileStamps([this.path])
+      const e = err instanceof WebConfigError ? err : new WebConfigError(`web config ${this.path}: ${(err as Error).message}`)
+      return this.refuse(version, `${e.message}; the previous config stays in force`, explicit)
     }
+    const why = reloadRefusal(this.config, next.config)
+    if (why !== undefined)
+      return this.refuse(version, `web config ${this.path}: reload refused: ${why}; the previous config stays in force`, explicit)
+    this.config = next.config
+    this.stamps = next.stamps
+    this.refusedStamps = undefined
+    this.reloads.successes++
+    this.reloads.lastSuccessful = true
+    this.onReload(next.config)
+    return true
   }
 
   /**
-   * Checks an Authorization header against basic_auth_users. A bcrypt comparison costs tens of
-   * milliseconds, so a successful (user, password, hash) triple is remembered as a hash.
+   * Loads the config with the stamps of its files. Stamps are taken before reading too: a file
+   * that changes while it is read gets stamps that can never match, so it is read again.
    */
-  async authorize(header: string | undefined): Promise<boolean> {
-    const users = this.config.users
-    if (!users) return true
-    const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')
-    if (!m) return false
-    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8')
-    const colon = decoded.indexOf(':')
-    if (colon < 0) return false
-    const user = decoded.slice(0, colon)
-    const password = decoded.slice(colon + 1)
-    const hash = users.get(user)
-    // Compare against a hash even for unknown users, so timing does not reveal who exists.
-    const against = hash ?? (decoyHash ??= bcrypt.hashSync('cadv decoy', 10))
-    const key = createHash('sha256').update(`${user}\0${password}\0${against}`).digest('hex')
-    if (hash && this.passed.has(key)) return true
-    const ok = await bcrypt.compare(password, against)
-    if (ok && hash) {
-      this.passed.add(key)
-      return true
+  private read(watched: readonly string[]): {config: WebConfig; stamps: string} {
+    const before = fileStamps(watched)
+    const config = loadWebConfig(this.path)
+    const after = fileStamps(watched)
+    return {config, stamps: before === after ? fileStamps(config.files) : 'changed while read'}
+  }
+
+  private refuse(version: string, message: string, explicit: boolean): false {
+    this.reloads.lastSuccessful = false
+    if (explicit || version !== this.refusedStamps) {
+      this.refusedStamps = version
+      this.reloads.refusals++
+      this.onRefused(new WebConfigError(message))
     }
     return false
   }
+}
 
-  /** Token bucket of rate_limit; true when the request may proceed. */
-  allow(): boolean {
-    const rl = this.config.rateLimit
-    if (!rl) return true
-    const now = Date.now()
-    this.tokens = Math.min(rl.burst, this.tokens + (now - this.tokensAt) / rl.intervalMs)
-    this.tokensAt = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
-  }
+function fileStamps(files: readonly string[]): string {
+  return files
+    .map((f) => {
+      try {
+        const s = statSync(f)
+        return `${s.mtimeMs}:${s.size}:${s.ino}`
+      } catch {
+        return 'missing'
+      }
+    })
+    .join('|')
 }

@@ -48,10 +48,53 @@ export function openFileLimit(procRoot = '/proc'): number | undefined {
   }
 }
 
+/**
+ * Descriptors neither kept cgroup files nor HTTP connections may take: the watcher's directory
+ * reads and inotify, files opened per read (v1 cgroup.procs, spec files), runtime sockets, the
+ * bcrypt worker and Node's own.
+ */
+export const DESCRIPTOR_RESERVE = 512
+const MAX_KEPT_FILES = 16384
+const MAX_CONNECTIONS = 4096
+
 /** A budget that leaves room for sockets, watches and the runtime's own descriptors. */
 export function defaultMaxOpenFiles(procRoot = '/proc'): number {
   const limit = openFileLimit(procRoot) ?? 1024
-  return Math.max(0, Math.min(16384, limit - 512))
+  return Math.max(0, Math.min(MAX_KEPT_FILES, limit - DESCRIPTOR_RESERVE))
+}
+
+/** --max-open-files and --max-connections that do not fit in the descriptor limit. */
+export class DescriptorBudgetError extends Error {
+  readonly exitCode = 2
+}
+
+export interface DescriptorBudget {
+  /** RLIMIT_NOFILE; undefined when unlimited or unknown. */
+  limit: number | undefined
+  /** Kept cgroup files (OpenFiles' maxOpen). */
+  openFiles: number
+  /** Open HTTP connections. */
+  connections: number
+}
+
+/**
+ * How a process that serves HTTP splits its descriptor limit: kept cgroup files and
+ * connections each get a share and DESCRIPTOR_RESERVE stays free of both, so idle connections
+ * can never take what cgroup reads and the watcher need (a cgroup missed until the next
+ * rescan), nor the reverse. By default connections get a quarter of what is left after the
+ * reserve (at least 16, at most 4096) and kept files the rest (at most 16384); a value the
+ * user gives is taken as is, and the two together must fit.
+ */
+export function descriptorBudget(limit: number | undefined, asked: {openFiles?: number; connections?: number} = {}): DescriptorBudget {
+  const usable = limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, limit - DESCRIPTOR_RESERVE)
+  const connections = asked.connections ?? Math.max(16, Math.min(MAX_CONNECTIONS, Math.floor(usable / 4)))
+  const openFiles = asked.openFiles ?? Math.max(0, Math.min(MAX_KEPT_FILES, usable - connections))
+  if (limit !== undefined && openFiles + connections > usable) {
+    throw new DescriptorBudgetError(
+      `--max-open-files ${openFiles} and --max-connections ${connections} need ${openFiles + connections} descriptors; the limit is ${limit} with ${DESCRIPTOR_RESERVE} kept in reserve (lower them, or raise the limit: ulimit -n)`,
+    )
+  }
+  return {limit, openFiles, connections}
 }
 
 export interface FileStats {

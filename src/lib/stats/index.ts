@@ -3,7 +3,18 @@
  * kinds/registry.ts), the per-container collector and tracker, housekeeping, the store and
  * the rates derived from two samples.
  */
-export {CgroupVanished, FileParseError, OpenFiles, defaultMaxOpenFiles, openFileLimit, type FileStats} from './files.js'
+export {
+  CgroupVanished,
+  defaultMaxOpenFiles,
+  descriptorBudget,
+  DescriptorBudgetError,
+  DESCRIPTOR_RESERVE,
+  FileParseError,
+  OpenFiles,
+  openFileLimit,
+  type DescriptorBudget,
+  type FileStats,
+} from './files.js'
 export {ContainerCollector, controllerHierarchies, SPEC_REFRESH_MS, type CollectorOptions, type RuntimeHints} from './collector.js'
 export {ContainerTracker, type TrackerHooks} from './tracker.js'
 export {
