@@ -10,7 +10,8 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {runCli} from '../helpers/cli.js'
+import {runCli, startCli} from '../helpers/cli.js'
+import {until} from '../helpers/wait.js'
 
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url))
 /** A hang fails the test here instead of holding the suite. */
@@ -115,4 +116,48 @@ test('names with control characters: the stats table and resolve text show them 
   const res = await runCli(['resolve', '--offline', `/docker/${evil}`], {timeoutMs: HANG_MS})
   assert.doesNotMatch(res.stdout + res.stderr, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/)
   assert.match(res.stdout, /^\/docker\/evil\\x1b\]0;owned\\x07\\x1b\[2J\\nFAKE: /)
+})
+
+test('read errors without -v: once per container and file on stderr, in every JSON row, at most 10 lines a minute', async () => {
+  const t = tree('errors')
+  const c1 = join(t.cgroup, 'docker/c1')
+  fifo(join(c1, 'memory.stat'))
+  writeFileSync(join(c1, 'pids.current'), '-1\n')
+  // Several ticks of one container: each error is said once.
+  const child = startCli(['stats', '--format', 'ndjson', '--interval', '100ms', ...t.args])
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+  try {
+    await until('five rows of /docker/c1', () => stdout.split('\n').filter((l) => l.includes('"/docker/c1"')).length >= 5)
+  } finally {
+    child.kill('SIGTERM')
+    await new Promise((r) => child.once('exit', r))
+  }
+  const rows = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as JsonRow & {errors?: string[]})
+    .filter((r) => r.name === '/docker/c1')
+  for (const r of rows) {
+    assert.deepEqual(r.errors, [
+      `${c1}/memory.stat: is a FIFO, not a regular file`,
+      `${c1}/pids.current: expected an integer, got "-1" is negative`,
+    ])
+  }
+  assert.equal(stderr.match(/memory\.stat: is a FIFO/g)?.length, 1, stderr)
+  assert.equal(stderr.match(/pids\.current: expected an integer/g)?.length, 1, stderr)
+  assert.match(stderr, /^cadv stats: warning: \/docker\/c1: .*memory\.stat: is a FIFO, not a regular file$/m)
+
+  // Fifteen broken containers: ten lines, then one line saying the rest are counted.
+  rmSync(join(c1, 'memory.stat'))
+  for (let i = 0; i < 15; i++) cpSync(c1, join(t.cgroup, `docker/b${i}`), {recursive: true})
+  const r = await runCli(['stats', '--json', ...t.args], {timeoutMs: HANG_MS})
+  assert.equal(r.code, 0, r.stderr)
+  const lines = r.stderr.trim().split('\n')
+  assert.equal(lines.filter((l) => /pids\.current: expected an integer/.test(l)).length, 10, r.stderr)
+  assert.match(r.stderr, /more than 10 read errors this minute: the rest are counted, not shown \(-v shows every one/)
+  const verbose = await runCli(['stats', '--json', '-v', ...t.args], {timeoutMs: HANG_MS})
+  assert.equal(verbose.stderr.match(/pids\.current: expected an integer/g)?.length, 16)
 })

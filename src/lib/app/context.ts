@@ -12,6 +12,9 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']
 
 const ignoreSignal = (): void => undefined
 
+/** Read-error lines shown per minute without -v; the rest are counted and summed up in one line. */
+const READ_ERRORS_PER_MINUTE = 10
+
 /**
  * Node opens its inspector (an unauthenticated debugger on 127.0.0.1:9229: run any code as
  * this process, root for `cadv serve`) when the process gets SIGUSR1 and nothing listens for
@@ -52,6 +55,46 @@ export class AppContext {
   /** A line the user must see whatever the verbosity (fallbacks, refused input). */
   warn(message: string): void {
     this.stderr.write(`cadv ${this.command}: warning: ${escapeControl(message)}\n`)
+  }
+
+  /**
+   * Where a container's read errors go (the manager's onReadError: once per container and
+   * file). They are shown without -v, since a reading that is missing or wrong must be
+   * visible, but at most READ_ERRORS_PER_MINUTE lines a minute, the rest summed up in one
+   * line; -v shows every one. `sink` defaults to warn (stats draws them under its table).
+   */
+  readErrors(sink: (line: string) => void = (m) => this.warn(m)): (name: string, error: string) => void {
+    let windowStart = Number.NEGATIVE_INFINITY
+    let shown = 0
+    let held = 0
+    let flush: NodeJS.Timeout | undefined
+    const summary = (): void => {
+      if (held > 0) sink(`${held} more read error${held === 1 ? ' was' : 's were'} not shown in the last minute`)
+      held = 0
+    }
+    return (name, error) => {
+      const line = `${name}: ${error}`
+      if (this.verbose) return sink(line)
+      const now = Date.now()
+      if (now - windowStart >= 60_000) {
+        clearTimeout(flush)
+        summary()
+        windowStart = now
+        shown = 0
+      }
+      if (shown < READ_ERRORS_PER_MINUTE) {
+        shown++
+        sink(line)
+        return
+      }
+      if (held++ === 0) {
+        sink(
+          `more than ${READ_ERRORS_PER_MINUTE} read errors this minute: the rest are counted, not shown (-v shows every one; stats --json rows carry them)`,
+        )
+        flush = setTimeout(summary, Math.max(0, windowStart + 60_000 - now))
+        flush.unref()
+      }
+    }
   }
 
   /** A line about what the command is doing (serve's listening addresses). */

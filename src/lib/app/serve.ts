@@ -106,6 +106,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     maxOpenFiles: limits.maxOpenFiles,
     resolver: createResolver(resolverOptionsFromFlags(flags)),
     onWarning: (m) => ctx.note(m),
+    onReadError: ctx.readErrors(),
     // Fallbacks must be visible: always on stderr, once each.
     onWatcherWarning: (m) => ctx.warn(m),
   })

@@ -60,8 +60,13 @@ export interface ManagerOptions {
   include?: (name: ContainerName) => boolean
   /** Budget of kept-open cgroup files (`--max-open-files`); default from RLIMIT_NOFILE. */
   maxOpenFiles?: number
-  /** Human-readable notes (read errors, resolver failures); the app decides where they go. */
+  /** Human-readable notes (resolver failures, failed ticks); the app decides where they go. */
   onWarning?: (message: string) => void
+  /**
+   * A container's file could not be read or parsed: said once per container and file (every
+   * sample carries its errors). The app decides where it goes; default onWarning.
+   */
+  onReadError?: (name: ContainerName, error: string) => void
   /**
    * The watcher's warnings (watch limit reached → polling, a directory it cannot read): rare,
    * said once each, and a fallback the user must see. Default: onWarning.
@@ -216,6 +221,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     const tracker = new ContainerTracker(state, collector, this.store, {
       onSample: (s, sample) => this.emit('sample', s, sample),
       onWarning: this.warn,
+      onReadError: this.options.onReadError ?? ((n, e) => this.warn(`${n}: ${e}`)),
     })
     this.tracked.set(name, tracker)
     this.emit('add', state)

@@ -43,6 +43,8 @@ export interface StatsRow {
   processes?: number
   /** A raw cgroup with no process and no CPU used over the last interval (hidden unless --all). */
   idle: boolean
+  /** Files of the newest sample that could not be read or parsed (`<path>: <what was wrong>`); the rest of the row is good. */
+  errors?: string[]
 }
 
 /** A row of /api/v1/stats: a stats row plus the container's image and aliases; a container not sampled yet has no `time` and no numbers. */

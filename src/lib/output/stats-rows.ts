@@ -100,6 +100,7 @@ export function rowOf(state: ContainerState, hostMemoryBytes?: number): StatsRow
   put('blockWriteBytesPerSec', rates?.blockWriteBytesPerSec)
   put('pids', cur.processes?.threads)
   put('processes', cur.processes?.processes)
+  if (cur.errors && cur.errors.length > 0) row.errors = [...cur.errors]
   // pids.current counts tasks below the cgroup too: a parent of busy cgroups is not idle.
   row.idle = factory === 'raw' && (row.pids ?? row.processes ?? 0) === 0 && (row.cpuPercent ?? 0) === 0
   return row

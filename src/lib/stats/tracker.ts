@@ -9,18 +9,29 @@ import {samplesEqual} from './equal.js'
 import type {Tickable, TickOutcome} from './housekeeping.js'
 import type {Store} from './store.js'
 
-/** Errors about one container are repeated at most this often. */
-const WARN_EVERY_MS = 60_000
+/** Files of one container whose errors were reported; past it, new files are not remembered. */
+const MAX_REPORTED_FILES = 64
 
 export interface TrackerHooks {
   /** A new sample was stored. */
   onSample(state: ContainerState, sample: Sample): void
-  /** Read errors (rate-limited per container) and failed ticks. */
+  /** Failed ticks. */
   onWarning(message: string): void
+  /**
+   * A read error of this container, the first time its file fails (once per container and
+   * file; every sample still carries all of its errors). Default: onWarning.
+   */
+  onReadError?(name: string, error: string): void
+}
+
+/** The file an error line is about: `<path>: …` (collector errors start with the path). */
+function fileOf(error: string): string {
+  const colon = error.indexOf(': ')
+  return colon < 0 ? error : error.slice(0, colon)
 }
 
 export class ContainerTracker implements Tickable {
-  private lastWarnMs = Number.NEGATIVE_INFINITY
+  private readonly reported = new Set<string>()
 
   constructor(
     readonly state: ContainerState,
@@ -43,6 +54,16 @@ export class ContainerTracker implements Tickable {
     }
   }
 
+  private report(errors: readonly string[]): void {
+    for (const error of errors) {
+      const file = fileOf(error)
+      if (this.reported.has(file) || this.reported.size >= MAX_REPORTED_FILES) continue
+      this.reported.add(file)
+      if (this.hooks.onReadError) this.hooks.onReadError(this.state.name, error)
+      else this.hooks.onWarning(`${this.state.name}: ${error}`)
+    }
+  }
+
   /** Closes the container's kept files and drops its samples (on delete). */
   close(): void {
     this.collector.close()
@@ -56,10 +77,7 @@ export class ContainerTracker implements Tickable {
     if (this.collector.spec) this.state.spec = this.collector.spec
     const prev = this.store.latest(name)
     this.store.add(sample)
-    if (sample.errors && sample.timestampMs - this.lastWarnMs >= WARN_EVERY_MS) {
-      this.lastWarnMs = sample.timestampMs
-      this.hooks.onWarning(`${name}: ${sample.errors.join('; ')}`)
-    }
+    if (sample.errors) this.report(sample.errors)
     this.hooks.onSample(this.state, sample)
     return prev && samplesEqual(prev, sample) ? 'equal' : 'changed'
   }
