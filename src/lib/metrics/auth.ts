@@ -164,11 +164,14 @@ export class Authenticator {
     this.configure(settings)
   }
 
-  /** Takes a new web config's users and rate limit (a reload); remembered checks are dropped. */
+  /**
+   * Takes a new web config's users and rate limit (a reload). Remembered checks stay: each is
+   * keyed by the user's hash too, so a changed password or a removed user never matches one.
+   */
   configure(settings: AuthSettings): void {
+    const rate = (r: AuthSettings['rateLimit']): string => (r ? `${r.intervalMs}/${r.burst}` : '')
+    if (rate(settings.rateLimit) !== rate(this.settings.rateLimit)) this.buckets.clear()
     this.settings = settings
-    this.remembered.clear()
-    this.buckets.clear()
     const users = settings.users
     if (!users || users.size === 0) return
     const cost = Math.max(...[...users.values()].map(bcryptCost))

@@ -189,8 +189,9 @@ export class MetricsServer {
           resolve()
         })
       })
-      // After listening, an error is an accept() that failed: out of descriptors, most likely.
-      // It must not end the process (an unhandled 'error'), and it must be seen.
+      // After listening, an error is an accept() that failed. libuv drops connections it
+      // cannot accept for lack of descriptors by itself; what it does pass on must not end the
+      // process (an unhandled 'error'), and must be seen.
       server.on('error', (err: NodeJS.ErrnoException) => this.acceptFailed(err))
       this.servers.push(server)
       addresses.push(server.address() as AddressInfo)

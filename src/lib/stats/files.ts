@@ -51,7 +51,7 @@ export function openFileLimit(procRoot = '/proc'): number | undefined {
 /**
  * Descriptors neither kept cgroup files nor HTTP connections may take: the watcher's directory
  * reads and inotify, files opened per read (v1 cgroup.procs, spec files), runtime sockets, the
- * bcrypt worker and Node's own.
+ * bcrypt worker and Node's own. A quarter of the limit when that is less.
  */
 export const DESCRIPTOR_RESERVE = 512
 const MAX_KEPT_FILES = 16384
@@ -79,19 +79,24 @@ export interface DescriptorBudget {
 
 /**
  * How a process that serves HTTP splits its descriptor limit: kept cgroup files and
- * connections each get a share and DESCRIPTOR_RESERVE stays free of both, so idle connections
+ * connections each get a share and a reserve (DESCRIPTOR_RESERVE, or a quarter of a smaller
+ * limit) stays free of both, so idle connections
  * can never take what cgroup reads and the watcher need (a cgroup missed until the next
  * rescan), nor the reverse. By default connections get a quarter of what is left after the
  * reserve (at least 16, at most 4096) and kept files the rest (at most 16384); a value the
  * user gives is taken as is, and the two together must fit.
  */
 export function descriptorBudget(limit: number | undefined, asked: {openFiles?: number; connections?: number} = {}): DescriptorBudget {
-  const usable = limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, limit - DESCRIPTOR_RESERVE)
-  const connections = asked.connections ?? Math.max(16, Math.min(MAX_CONNECTIONS, Math.floor(usable / 4)))
+  // A small limit (a container's 1024, or less) keeps a quarter in reserve instead of 512.
+  const reserve = limit === undefined ? DESCRIPTOR_RESERVE : Math.min(DESCRIPTOR_RESERVE, Math.floor(limit / 4))
+  const usable = limit === undefined ? Number.POSITIVE_INFINITY : limit - reserve
+  const share = Math.min(usable, Math.max(16, Math.min(MAX_CONNECTIONS, Math.floor(usable / 4))))
+  // What the user gave is taken as is; what is left to a default shrinks to fit beside it.
+  const connections = asked.connections ?? (asked.openFiles === undefined ? share : Math.max(1, Math.min(share, usable - asked.openFiles)))
   const openFiles = asked.openFiles ?? Math.max(0, Math.min(MAX_KEPT_FILES, usable - connections))
   if (limit !== undefined && openFiles + connections > usable) {
     throw new DescriptorBudgetError(
-      `--max-open-files ${openFiles} and --max-connections ${connections} need ${openFiles + connections} descriptors; the limit is ${limit} with ${DESCRIPTOR_RESERVE} kept in reserve (lower them, or raise the limit: ulimit -n)`,
+      `--max-open-files ${openFiles} and --max-connections ${connections} need ${openFiles + connections} descriptors; the limit is ${limit} with ${reserve} kept in reserve (lower them, or raise the limit: ulimit -n)`,
     )
   }
   return {limit, openFiles, connections}

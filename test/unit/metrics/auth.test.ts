@@ -89,3 +89,26 @@ test('a client gets at most 4 checks queued: the rest is busy (503), others stil
     await a.close()
   }
 })
+
+test('a reload keeps what was remembered only for users whose hash did not change', async () => {
+  const h1 = bcrypt.hashSync('pw', 4)
+  const a = new Authenticator({
+    users: new Map([
+      ['prom', h1],
+      ['ops', bcrypt.hashSync('pw2', 4)],
+    ]),
+  })
+  try {
+    assert.equal(await a.check('c', basic('prom', 'pw')), 'ok')
+    assert.equal(await a.check('c', basic('ops', 'pw2')), 'ok')
+    a.configure({users: new Map([['prom', h1]])})
+    const compared = a.stats.compared
+    assert.equal(await a.check('c', basic('prom', 'pw')), 'ok')
+    assert.equal(a.stats.compared, compared, 'unchanged user: still remembered')
+    assert.equal(await a.check('c', basic('ops', 'pw2')), 'denied', 'a removed user is not let in by memory')
+    a.configure({users: new Map([['prom', bcrypt.hashSync('new', 4)]])})
+    assert.equal(await a.check('c', basic('prom', 'pw')), 'denied', 'a changed password is not let in by memory')
+  } finally {
+    await a.close()
+  }
+})
