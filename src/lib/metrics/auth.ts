@@ -1,7 +1,7 @@
 /*
  * Basic auth and the rate limit of the web config, for `cadv serve`. Three rules:
  *
- * - bcrypt never runs on the event loop: comparisons go to one worker thread,
+ * - bcrypt never runs on the event loop: comparisons go to one worker thread, at nice 10,
  *   so /healthz and scrapes stay fast while wrong passwords are checked;
  * - a client with valid credentials is never locked out by others: a successful check is
  *   remembered (keyed by an HMAC with a per-process random key, never the password) for
@@ -38,6 +38,13 @@ interface BcryptReply {
  */
 const WORKER_SOURCE = `
 const {parentPort, workerData} = require('node:worker_threads')
+// Password checks are background work: the thread runs at nice 10, so the event loop (scrapes,
+// /healthz) and the host's own work come first. setpriority on a thread id changes only that
+// thread on Linux.
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop())
+  require('node:os').setPriority(tid, Math.max(require('node:os').getPriority(tid), 10))
+} catch {}
 import(workerData.bcrypt).then(({default: bcrypt}) => {
   parentPort.on('message', (job) => {
     let reply
