@@ -269,6 +269,8 @@ export class MetricsServer {
           break
       }
     }
+    // Let in: at a connection cap, this connection is closed only after every idle one that never was.
+    this.guard.trust(socket)
     const prefix = this.options.urlBasePrefix
     if (prefix) {
       const u = req.url ?? '/'
