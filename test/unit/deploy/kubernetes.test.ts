@@ -14,10 +14,10 @@ import {fileURLToPath} from 'node:url'
 
 import {parseAllDocuments} from 'yaml'
 
-import Serve from '../../src/commands/serve.js'
-import {CadvCommand} from '../../src/lib/cli/index.js'
+import Serve from '../../../src/commands/serve.js'
+import {CadvCommand} from '../../../src/lib/cli/index.js'
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const DEPLOY = join(ROOT, 'deploy/kubernetes')
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {version: string}).version
 

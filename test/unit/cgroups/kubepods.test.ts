@@ -3,9 +3,9 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {kubeletIdentity, kubepodsPlace, kubernetesPlacement, PodIndex} from '../../src/lib/cgroups/index.js'
-import {formatDecision} from '../../src/lib/output/index.js'
-import {createResolver} from '../../src/lib/factories/index.js'
+import {kubeletIdentity, kubepodsPlace, kubernetesPlacement, PodIndex} from '../../../src/lib/cgroups/index.js'
+import {formatDecision} from '../../../src/lib/output/index.js'
+import {createResolver} from '../../../src/lib/factories/index.js'
 
 const ID = '0123456789abcdef'.repeat(4)
 const UID = '1b2c3d4e-5f60-4718-92a3-b4c5d6e7f809'

@@ -5,11 +5,11 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {EventEmitter} from 'node:events'
 
-import {selectKinds} from '../../src/lib/stats/index.js'
-import type {ContainerInfo, ContainerState, ContainerView, ContainerViewEvents, Sample} from '../../src/lib/model/index.js'
-import {containersApi, Exposition, readMachineInfo} from '../../src/lib/metrics/index.js'
+import {selectKinds} from '../../../src/lib/stats/index.js'
+import type {ContainerInfo, ContainerState, ContainerView, ContainerViewEvents, Sample} from '../../../src/lib/model/index.js'
+import {containersApi, Exposition, readMachineInfo} from '../../../src/lib/metrics/index.js'
 
-import {parseExposition, samples} from '../helpers/exposition.js'
+import {parseExposition, samples} from '../../helpers/exposition.js'
 
 const machine = readMachineInfo()
 const kinds = selectKinds(['cpu', 'memory'])
