@@ -31,9 +31,10 @@ const NS = 'cadv-e2e'
 const POD_A = {name: 'cadv-e2e-a', uid: '00000000-0000-4000-8000-00000000000a'}
 const POD_B = {name: 'cadv-e2e-b', uid: '00000000-0000-4000-8000-00000000000b'}
 const SYSTEMD_UID = '00000000-0000-4000-8000-00000000000c'
+const DOCKER_UID = '00000000-0000-4000-8000-00000000000d'
 const BUSY_CPUS = 0.2
 
-const skip = runtimeSkipReason(['cri']) ?? prometheusSkipReason()
+const skip = runtimeSkipReason(['cri', 'docker']) ?? prometheusSkipReason()
 
 let rt: Runtimes
 let cri: CriClient
@@ -49,6 +50,9 @@ let busyStartedMs: number
 let slice: string
 let sdSandbox: string
 let sdContainer: string
+/** A pod's container run by docker, as cri-dockerd runs them: its id and name. */
+let dockerId: string
+const DOCKER_NAME = `k8s_web_cadv-e2e-d_${NS}_${DOCKER_UID}_0`
 /** Ground truth: the busy container's CPU time (ns) read from its cgroup, with the time read. */
 const cpuTruth: Array<{ms: number; ns: number}> = []
 let truthTimer: NodeJS.Timeout | undefined
@@ -86,7 +90,7 @@ function labelled(what: string, want: Map<string, string[]>): Promise<Map<string
 before(async () => {
   if (skip) return
   rt = new Runtimes()
-  await rt.start(['cri'])
+  await rt.start(['cri', 'docker'])
   cri = new CriClient(rt)
   await until(
     'the CRI plugin',
@@ -137,6 +141,16 @@ before(async () => {
     cgroup: (id) => `${slice}/cri-containerd-${id}.scope`,
     labels: {...podLabels, 'io.kubernetes.container.name': 'app', 'io.cri-containerd.kind': 'container'},
   })
+  dockerId = await rt.runDocker({
+    name: DOCKER_NAME,
+    cgroupParent: `kubepods/besteffort/pod${DOCKER_UID}`,
+    labels: {
+      'io.kubernetes.pod.name': 'cadv-e2e-d',
+      'io.kubernetes.pod.namespace': NS,
+      'io.kubernetes.pod.uid': DOCKER_UID,
+      'io.kubernetes.container.name': 'web',
+    },
+  })
 })
 
 after(async () => {
@@ -185,6 +199,19 @@ describe('kubelet labels on real pods', {skip}, () => {
       const l = got.get(id)!.labels
       assert.deepEqual([l.namespace, l.pod, l.container], w, id)
     }
+  })
+
+  test("docker's containers (as cri-dockerd runs them): the docker name, the pod's labels", async () => {
+    const id = `${rt.cgroupParent}/kubepods/besteffort/pod${DOCKER_UID}/${dockerId}`
+    const got = await labelled('the docker-run pod container in /metrics/cadvisor', new Map([[id, [NS, 'cadv-e2e-d']]]))
+    const l = got.get(id)!.labels
+    assert.deepEqual(
+      [l.namespace, l.pod, l.container, l.name, l.image],
+      [NS, 'cadv-e2e-d', 'web', DOCKER_NAME, 'localhost/cadv-busybox:latest'],
+    )
+    const r = await runCli(['resolve', '--json', ...rt.cadvFlags(), id])
+    const d = JSON.parse(r.stdout) as {factory: string; id: string; kubernetes: Record<string, string>}
+    assert.deepEqual([d.factory, d.id, d.kubernetes.podUid, d.kubernetes.container], ['docker', dockerId, DOCKER_UID, 'web'])
   })
 
   test('cadv resolve explains each: containerd (namespace k8s.io), the id, the pod uid and QoS, the names', async () => {

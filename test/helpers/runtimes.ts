@@ -95,6 +95,11 @@ export interface RunOptions {
   env?: Record<string, string>
 }
 
+export interface DockerOptions extends RunOptions {
+  /** A cgroup parent under ours (docker: `--cgroup-parent <parent>/<this>`), e.g. a kubepods pod. */
+  cgroupParent?: string
+}
+
 export interface CtrOptions extends RunOptions {
   /** The cgroup under our parent, from the id (default `k8s.io/<id>`), e.g. a kubepods path. */
   cgroup?: (id: string) => string
@@ -424,10 +429,11 @@ export class Runtimes {
     ]
   }
 
-  /** `docker run -d`; returns the 64-hex id. Its cgroup: `<parent>/docker/<id>`. */
-  async runDocker(o: RunOptions = {}): Promise<string> {
+  /** `docker run -d`; returns the 64-hex id. Its cgroup: `<parent>/docker/<id>` (or `<parent>/<o.cgroupParent>/<id>`). */
+  async runDocker(o: DockerOptions = {}): Promise<string> {
+    const parent = o.cgroupParent ? ['--cgroup-parent', `${this.cgroupParent}/${o.cgroupParent}`] : []
     const id = (
-      await this.docker(['run', '-d', '--network', 'none', ...(o.name ? ['--name', o.name] : []), ...Runtimes.flags(o), IMAGE])
+      await this.docker(['run', '-d', '--network', 'none', ...parent, ...(o.name ? ['--name', o.name] : []), ...Runtimes.flags(o), IMAGE])
     ).trim()
     this.made.docker.add(id)
     return id
