@@ -6,7 +6,7 @@
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {execFileSync} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -34,12 +34,14 @@ const pod = daemonSet.spec.template.spec
 const spec = pod.containers[0]!
 
 let rt: Runtimes
-let port: number
 let url: string
 let names: {docker: string; podman: string; ctr: string}
 
-/** `podman run` options that reproduce the DaemonSet's pod: mounts and security context. */
-function runOptions(): {options: string[]; missing: string[]} {
+/**
+ * `podman run` options that reproduce the DaemonSet's pod: mounts and security context;
+ * `user` replaces its user (overlays/non-root).
+ */
+function runOptions(user?: string[]): {options: string[]; missing: string[]} {
   const hostPaths = new Map(pod.volumes.map((v) => [v.name, v.hostPath.path]))
   const options: string[] = []
   const missing: string[] = []
@@ -53,7 +55,7 @@ function runOptions(): {options: string[]; missing: string[]} {
     options.push('-v', `${host}:${m.mountPath}:${m.readOnly ? 'ro' : 'rw'}`)
   }
   const sc = spec.securityContext
-  options.push('--user', `${sc.runAsUser}:${sc.runAsUser}`)
+  options.push(...(user ?? ['--user', `${sc.runAsUser}:${sc.runAsUser}`]))
   if (sc.readOnlyRootFilesystem) options.push('--read-only')
   if (!sc.allowPrivilegeEscalation) options.push('--security-opt', 'no-new-privileges')
   for (const c of sc.capabilities.drop) options.push('--cap-drop', c)
@@ -73,10 +75,15 @@ before(async () => {
   await rt.runDocker({name: `${tag}-docker`})
   await rt.runPodman({name: `${tag}-podman`})
   names = {docker: `${tag}-docker`, podman: `${tag}-podman`, ctr: await rt.runCtr()}
-  port = await freePort()
-  url = `http://127.0.0.1:${port}`
-  // The DaemonSet's arguments; the listen address and the runtime endpoints point at this
-  // test's private daemons, seen through the host's root mounted at /rootfs.
+  url = await startCadv('cadv')
+})
+
+/**
+ * The image with the DaemonSet's arguments; the listen address and the runtime endpoints point
+ * at this test's private daemons, seen through the host's root mounted at /rootfs. Its URL.
+ */
+async function startCadv(suffix: string, user?: string[]): Promise<string> {
+  const port = await freePort()
   const args = spec.args.map((a) => (a.startsWith('--listen=') ? `--listen=127.0.0.1:${port}` : a))
   const flags = rt.cadvFlags()
   const at = (flag: string, prefix = ''): string => {
@@ -94,8 +101,31 @@ before(async () => {
     rt.namespace,
   )
   args.push(`--raw-cgroup-prefix-whitelist=${rt.cgroupParent}`)
-  await rt.runPodmanImage(IMAGE, ['--name', `${tag}-cadv`, '--log-driver', 'k8s-file', ...runOptions().options], args)
-})
+  const name = `${rt.cgroupParent.slice(1)}-${suffix}`
+  await rt.runPodmanImage(IMAGE, ['--name', name, '--log-driver', 'k8s-file', ...runOptions(user).options], args)
+  return `http://127.0.0.1:${port}`
+}
+
+type Listed = {name: string; factory: string | null; aliases: string[]}
+
+/** /api/v1/containers of the cadv at `base` once every [factory, name] of `want` is listed. */
+function listed(base: string, suffix: string, want: string[][]): Promise<Listed[]> {
+  return until(
+    `${want.map((w) => w[0]).join(', ')} containers in /api/v1/containers`,
+    async () => {
+      const list = (await fetch(`${base}/api/v1/containers`).then(
+        (r) => r.json(),
+        () => [],
+      )) as Listed[]
+      const found = want.map(([factory, name]) => list.find((c) => c.factory === factory && c.aliases[0] === name))
+      return found.every(Boolean) ? list : undefined
+    },
+    60_000,
+  ).catch(async (err: Error) => {
+    const logs = await rt.podman(['logs', `${rt.cgroupParent.slice(1)}-${suffix}`]).catch((e: Error) => e.message)
+    throw new Error(`${err.message}; cadv said: ${logs.trim().split('\n').slice(-3).join(' | ')}`)
+  })
+}
 
 after(async () => {
   if (skip) return
@@ -112,28 +142,12 @@ describe('the container image, run as the DaemonSet runs it', {skip}, () => {
   })
 
   test("from inside it, cadv lists the host's runtime containers by name", async () => {
-    type Listed = {name: string; factory: string | null; aliases: string[]}
-    const want = [
+    const list = await listed(url, 'cadv', [
       ['docker', names.docker],
       ['podman', names.podman],
       ['containerd', names.ctr],
-    ]
-    const listed = await until(
-      'the docker, podman and containerd containers in /api/v1/containers',
-      async () => {
-        const list = (await fetch(`${url}/api/v1/containers`).then(
-          (r) => r.json(),
-          () => [],
-        )) as Listed[]
-        const found = want.map(([factory, name]) => list.find((c) => c.factory === factory && c.aliases[0] === name))
-        return found.every(Boolean) ? list : undefined
-      },
-      60_000,
-    ).catch(async (err: Error) => {
-      const logs = await rt.podman(['logs', `${rt.cgroupParent.slice(1)}-cadv`]).catch((e: Error) => e.message)
-      throw new Error(`${err.message}; cadv said: ${logs.trim().split('\n').slice(-3).join(' | ')}`)
-    })
-    assert.ok(listed.length >= 3)
+    ])
+    assert.ok(list.length >= 3)
   })
 
   test('it serves /metrics with those names, /metrics/cadvisor with the kubelet labels, and /healthz', async () => {
@@ -150,5 +164,15 @@ describe('the container image, run as the DaemonSet runs it', {skip}, () => {
     assert.deepEqual(Object.keys(kubelet[0]!.labels), ['id', 'name', 'image', 'namespace', 'pod', 'container'])
     const health = await fetch(`${url}/healthz`)
     assert.equal(health.status, 200)
+  })
+
+  test("overlays/non-root: as nobody with the sockets' groups, it still reaches containerd (root group) and docker", async () => {
+    // containerd's socket is root's group's (srw-rw---- root root), docker's the docker group's.
+    const groups = [...new Set([0, statSync(rt.dockerSocket).gid])].flatMap((g) => ['--group-add', String(g)])
+    const nobody = await startCadv('cadv-nobody', ['--user', '65534:65534', ...groups])
+    await listed(nobody, 'cadv-nobody', [
+      ['docker', names.docker],
+      ['containerd', names.ctr],
+    ])
   })
 })
