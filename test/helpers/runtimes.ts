@@ -1,6 +1,6 @@
 /*
- * Real container runtimes for end-to-end tests, as shared/reference/runtimes.md §12 runs them
- * on the CI machine, but private to one test process so that parallel runs never meet:
+ * Real container runtimes for end-to-end tests, run the way Debian packages them on the CI
+ * machine, but private to one test process so that parallel runs never meet:
  *
  * - one work directory (/var/tmp/cadvrt-<pid>-<rand>) holds every daemon's state, socket,
  *   pid file and log, the busybox rootfs and a hand-made docker-archive image (no registry);
@@ -43,7 +43,7 @@ const run = promisify(execFile)
 /** `cri`: containerd with its CRI plugin on, for pods made through the CRI (test/helpers/cri.ts). */
 export type RuntimeName = 'containerd' | 'cri' | 'docker' | 'podman' | 'runc'
 
-/** docker.io's CLI; another `docker` may come first on PATH (runtimes.md §1). */
+/** docker.io's CLI: another `docker` (a client without an engine) may come first on PATH. */
 const DOCKER_CLI = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker'
 const IMAGE = 'localhost/cadv-busybox:latest'
 
@@ -208,7 +208,7 @@ export class Runtimes {
 
   // ---- image --------------------------------------------------------------------------
 
-  /** busybox rootfs + docker-archive tarball that docker, podman and ctr all load (runtimes.md §3). */
+  /** busybox rootfs + docker-archive tarball that docker, podman and ctr all load (no registry here). */
   private buildImage(): void {
     const rootfs = join(this.dir, 'rootfs')
     if (existsSync(join(this.dir, 'image.tar'))) return

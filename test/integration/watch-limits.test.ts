@@ -51,7 +51,7 @@ for (const backend of ['inotify', 'parcel'] as const) {
       await log.settle(backend === 'parcel' ? 700 : 150)
       for (const [name, n] of log.tally()) if (name !== t.root) assert.deepEqual(n, {adds: 1, deletes: 1}, name)
       if (backend === 'parcel') {
-        // parcel never removes a deleted directory's watch (watching.md §3.3); the rescan
+        // parcel never removes a deleted directory's watch (docs/ARCHITECTURE.md, "Facts"); the rescan
         // resubscribes, which gives them back. At most 2,000: an upstream fix may leak fewer.
         assert.ok(watchesOnOurs() <= 2000, `parcel left ${watchesOnOurs()} watches`)
         await w.reconcile()

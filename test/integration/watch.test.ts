@@ -1,6 +1,6 @@
 // The watcher on real cgroups, for every backend: each add and delete exactly once, in order,
 // across depths, bursts, hierarchies, renames, re-creates and cgroups that live for a moment.
-// Backend gaps (watching.md §3): parcel has no watch in a directory made right after its parent,
+// Backend gaps (docs/ARCHITECTURE.md, "Facts"): parcel has no watch in a directory made right after its parent,
 // so a cgroup made there later may be seen only by reconcile(), which the test runs for parcel;
 // poll compares listings, not inodes, so it has no same-name re-create test.
 import {describe, test} from 'node:test'
