@@ -306,7 +306,17 @@ test(
           (err: Error) => err.message,
         )
         assert.ok(refused === 401 || /ERR_INVALID_AUTH_CREDENTIALS/.test(String(refused)), String(refused))
-        assert.equal(await out.$('table'), null)
+        // After a 401 chromium may still replace the page with its own error page: ask again
+        // once the navigation under way has replaced the document.
+        const table = await until('the refused page to settle', async () => {
+          try {
+            return {found: (await out.$('table')) !== null}
+          } catch (err) {
+            if (/Execution context was destroyed/.test((err as Error).message)) return undefined
+            throw err
+          }
+        })
+        assert.equal(table.found, false)
         await out.context().close()
       }
       for (const path of ['/containers/', '/static/app.js', '/api/v1/stats', '/api/v1/machine']) {
