@@ -13,6 +13,7 @@ import {
   serveCommandLine,
   type CommandFlag,
   webUiFlags,
+  storageFlags,
 } from '../lib/cli/index.js'
 
 export default class Serve extends CadvCommand {
@@ -55,6 +56,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     ...kubernetesServeFlags,
     ...webUiFlags,
     ...endpointFlags,
+    ...storageFlags,
     listen: Flags.string({
       description: 'Address to listen on: host:port, :port for every interface, [::1]:port (repeatable).',
       multiple: true,

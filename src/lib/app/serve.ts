@@ -10,6 +10,7 @@ import {createManager, type Manager} from '../manager/index.js'
 import {checkServeSetup, readMachineInfo, renderExposition, startServe, type ExpositionOptions} from '../metrics/index.js'
 import {selectKinds} from '../stats/index.js'
 import type {AppContext} from './context.js'
+import {startServeStorage, type StorageFlagValues} from './serve-storage.js'
 import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlagValues, type RuntimeFlagValues} from './options.js'
 import {compatManagerOptions, urlBasePrefix, type CompatFlagValues} from './serve-compat.js'
 import {serveEvents, type EventsFlagValues} from './serve-events.js'
@@ -20,7 +21,14 @@ import {endpointLimits, type EndpointFlagValues} from './serve-endpoint.js'
 const STOP_GRACE_MS = 5000
 
 export interface ServeFlags
-  extends RuntimeFlagValues, HousekeepingFlagValues, EventsFlagValues, WebUiFlagValues, CompatFlagValues, EndpointFlagValues {
+  extends
+    RuntimeFlagValues,
+    HousekeepingFlagValues,
+    EventsFlagValues,
+    WebUiFlagValues,
+    CompatFlagValues,
+    EndpointFlagValues,
+    StorageFlagValues {
   listen: string[]
   'telemetry-path': string
   'web-config-file'?: string
@@ -125,6 +133,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   const exporterMetrics = !flags['disable-exporter-metrics']
   // Built before --once too: bad event limits are refused the same way in both modes.
   const events = serveEvents(flags, layout, manager, ctx)
+  const storage = await startServeStorage(flags, manager, exposition, version, ctx)
 
   if (flags.once) {
     ctx.exitQuietlyOnEpipe()
@@ -135,6 +144,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
       ctx.stdout.write(await renderExposition(manager, exposition, exporterMetrics, 'prometheus'))
     } finally {
       await manager.stop()
+      await storage?.stop()
     }
     return
   }
@@ -162,8 +172,10 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     ...webSetupFrom(flags),
     log: (m) => ctx.say(m),
     warn: (m) => ctx.warn(m),
-  }).catch((err: unknown) => {
+    registerMetrics: storage && ((registry) => storage.storage.registerMetrics(registry)),
+  }).catch(async (err: unknown) => {
     events.stop()
+    await storage?.stop()
     throw err
   })
   reload = () => {
@@ -179,4 +191,5 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   ctx.note(`${signal}: finishing requests in progress`)
   await handle.stop(STOP_GRACE_MS).catch((err: Error) => ctx.say(err.message))
   events.stop()
+  await storage?.stop()
 }

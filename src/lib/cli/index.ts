@@ -20,3 +20,4 @@ export {
   type TranslateOptions,
   type Translated,
 } from './cadvisor-flags.js'
+export {storageFlags} from './storage-flags.js'

@@ -3,6 +3,8 @@
  * a lifecycle), the exposition, the self-metrics, the web config, the routes and the HTTP
  * servers. The app (app/serve.ts) decides when it starts and stops.
  */
+import type {Registry} from 'prom-client'
+
 import type {ContainerView, ExpositionFormat} from '../model/index.js'
 import type {WatcherStats} from '../watch/index.js'
 import {containersApi} from './api.js'
@@ -58,6 +60,8 @@ export interface ServeSetup {
   cadvisorApi?: Omit<CadvisorApiOptions, 'view' | 'version'>
   /** Lines the operator must see whatever the verbosity (refused reloads, out of descriptors). */
   warn?: (message: string) => void
+  /** Adds metrics of other parts (the storage drivers') to the self-metrics. */
+  registerMetrics?: (registry: Registry) => void
 }
 
 export interface ServeHandle {
@@ -89,6 +93,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   checkServeSetup(setup)
   const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
   const self = setup.exporterMetrics ? new SelfMetrics(setup.manager, () => setup.manager.watchStats()) : undefined
+  if (self) setup.registerMetrics?.(self.registry)
   const source = new MetricsSource({
     view: setup.manager,
     exposition: new Exposition(setup.exposition),

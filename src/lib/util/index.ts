@@ -1,4 +1,4 @@
-/* Small pure helpers with no cadv imports: the one duration syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping. */
+/* Small pure helpers with no cadv imports: the one duration syntax, the one byte-size syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping. */
 export {
   formatCap,
   MAX_CONFIG_FILE_BYTES,
@@ -9,6 +9,7 @@ export {
   readToEnd,
   UnreadableFileError,
 } from './bounded-read.js'
+export {ByteSizeError, formatBytes, parseByteSize} from './bytes.js'
 export {DurationError, formatDuration, parseDuration, type DurationLimits} from './duration.js'
 export {escapeControl} from './escape.js'
 export {hostMemoryBytes, meminfoBytes, meminfoSwapUsed, readMeminfo} from './meminfo.js'
