@@ -41,6 +41,8 @@ export interface PrometheusTarget {
 }
 
 export interface PrometheusOptions {
+  /** More prometheus flags (`--web.enable-remote-write-receiver`). */
+  extraArgs?: string[]
   /** Rule files (recording rules and alerts), evaluated every second. */
   ruleFiles?: string[]
 }
@@ -78,6 +80,7 @@ export class TestPrometheus {
         `--storage.tsdb.path=${join(this.dir, 'data')}`,
         `--web.listen-address=127.0.0.1:${this.port}`,
         '--log.level=warn',
+        ...(options.extraArgs ?? []),
       ],
       {stdio: ['ignore', 'ignore', 'pipe']},
     )
