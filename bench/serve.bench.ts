@@ -15,6 +15,7 @@ import autocannon from 'autocannon'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
+import {cpuTicks, median, rssMiB} from './lib/proc.js'
 
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SCRAPERS = 50
@@ -97,21 +98,6 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{status: 
       res.on('end', () => resolve({status: res.statusCode ?? 0, body: Buffer.concat(chunks)}))
     }).on('error', reject)
   })
-}
-
-function cpuTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return Number(fields[11]) + Number(fields[12])
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-  return m ? Number(m[1]) / 1024 : NaN
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
 }
 
 /** The cadv serve processes started, for an interrupted run to stop. */
