@@ -9,6 +9,7 @@ import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
 import {CADVISOR_FLAGS} from '../../../src/lib/cli/index.js'
+import {KUBERNETES_EXAMPLE_ARGS} from '../../helpers/cadvisor-args.js'
 import {realCgroupSkipReason} from '../../helpers/cgroups.js'
 import {runCli} from '../../helpers/cli.js'
 import {until} from '../../helpers/wait.js'
@@ -62,24 +63,12 @@ function netnsSkipReason(): string | undefined {
   return r.status === 0 ? undefined : 'cannot make a network namespace'
 }
 
-/** cAdvisor's deploy/kubernetes/overlays/examples/cadvisor-args.yaml, one argv element each. */
-const KUBERNETES_EXAMPLE = [
-  '--housekeeping_interval=10s',
-  '--max_housekeeping_interval=15s',
-  '--event_storage_event_limit=default=0',
-  '--event_storage_age_limit=default=0',
-  '--enable_metrics=app,cpu,disk,diskIO,memory,network,process',
-  '--docker_only',
-  '--store_container_labels=false',
-  '--whitelisted_container_labels=io.kubernetes.container.name, io.kubernetes.pod.name,io.kubernetes.pod.namespace',
-]
-
 describe('cadvisor: the Kubernetes example arguments, unchanged', {skip: netnsSkipReason()}, () => {
   test('start and serve /metrics on port 8080 of every interface', async () => {
     // A network namespace of our own: port 8080 there is free whatever else runs on this host.
     const child = spawn(
       'unshare',
-      ['--net', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, CADVISOR, ...KUBERNETES_EXAMPLE],
+      ['--net', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, CADVISOR, ...KUBERNETES_EXAMPLE_ARGS],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },

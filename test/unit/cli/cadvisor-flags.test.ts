@@ -8,6 +8,7 @@ import {readFileSync} from 'node:fs'
 import {Parser} from '@oclif/core'
 
 import Serve from '../../../src/commands/serve.js'
+import {KUBERNETES_EXAMPLE_ARGS} from '../../helpers/cadvisor-args.js'
 import {CADVISOR_FLAGS, CadvisorFlagError, translateCadvisorArgs, type CommandFlag} from '../../../src/lib/cli/index.js'
 
 interface FixtureFlag {
@@ -206,18 +207,7 @@ test('cadvisor: unknown flags are Go errors, arguments after the first non-flag 
 })
 
 test("cAdvisor's Kubernetes example arguments translate unchanged into a valid cadv serve command line", async () => {
-  // deploy/kubernetes/overlays/examples/cadvisor-args.yaml, one argv element each (note the space).
-  const args = [
-    '--housekeeping_interval=10s',
-    '--max_housekeeping_interval=15s',
-    '--event_storage_event_limit=default=0',
-    '--event_storage_age_limit=default=0',
-    '--enable_metrics=app,cpu,disk,diskIO,memory,network,process',
-    '--docker_only',
-    '--store_container_labels=false',
-    '--whitelisted_container_labels=io.kubernetes.container.name, io.kubernetes.pod.name,io.kubernetes.pod.namespace',
-  ]
-  const t = translate(args, true)
+  const t = translate(KUBERNETES_EXAMPLE_ARGS, true)
   assert.deepEqual(t.notices, [])
   const parsed = await parses(t.argv)
   assert.equal(parsed['housekeeping-interval'], 10_000)
