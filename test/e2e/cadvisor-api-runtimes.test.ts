@@ -1,11 +1,14 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // cAdvisor's REST API on real docker and podman containers (private daemons from
 // test/helpers/runtimes.ts): /api/v1.2/docker by name, id and id prefix, v2 type=docker and
 // type=podman lookups, aliases and namespaces in cAdvisor's shapes, the process table of a
-// container, and a name that does not exist.
+// container, and a name that does not exist; the web UI's /docker/<name> and /podman/<id>.
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 
+import {chromiumSkipReason, launchChromium, openPage} from '../helpers/browser.js'
 import {cadvisorShapeProblems} from '../helpers/cadvisor-schema.js'
 import {Runtimes, runtimeSkipReason} from '../helpers/runtimes.js'
 import {ServeProcess} from '../helpers/serve.js'
@@ -88,4 +91,51 @@ describe('cAdvisor REST API on docker and podman containers', {skip}, () => {
     assert.equal(missing.status, 404)
     assert.match((missing.body as {error: string}).error, /unable to find container "no-such-name" in "docker" namespace/)
   })
+
+  test(
+    'web UI: /docker/<name> and /podman/<id prefix> open the container’s page with its name, image and labels',
+    {skip: chromiumSkipReason()},
+    async () => {
+      const browser = await launchChromium()
+      try {
+        const cases = [
+          {path: `/docker/${dockerName}`, cgroup: `${rt.cgroupParent}/docker/${ids.docker}`, name: dockerName, factory: 'docker'},
+          {
+            path: `/podman/${ids.podman.slice(0, 12)}`,
+            cgroup: `${rt.cgroupParent}/libpod_parent/libpod-${ids.podman}`,
+            name: podmanName,
+            factory: 'podman',
+          },
+        ]
+        for (const c of cases) {
+          const {page, trouble} = await openPage(browser)
+          await page.goto(`${serve.url}${c.path}`)
+          assert.equal(page.url(), `${serve.url}/containers${c.cgroup}`, c.path)
+          await until(`${c.name} in the title`, async () => (await page.textContent('h1')) === c.name)
+          const facts = Object.fromEntries(
+            await page.$$eval('.about dl div', (divs) =>
+              divs.map((d) => [d.querySelector('dt')?.textContent, d.querySelector('dd')?.textContent]),
+            ),
+          )
+          assert.equal(facts.Factory, c.factory)
+          assert.equal(facts.Cgroup, c.cgroup)
+          assert.match(facts.Image ?? '', /cadv-busybox/)
+          if (c.factory === 'docker') {
+            const labels = await page.$$eval('table.labels tbody tr', (trs) =>
+              trs.map((tr) => [tr.children[0]?.textContent, tr.children[1]?.textContent]),
+            )
+            assert.ok(
+              labels.some(([k, v]) => k === 'cadv.test' && v === 'api'),
+              JSON.stringify(labels),
+            )
+          }
+          await until('its charts', () => page.$('[data-chart="memory"] canvas'))
+          assert.deepEqual([...trouble.console, ...trouble.errors], [])
+          await page.context().close()
+        }
+      } finally {
+        await browser.close()
+      }
+    },
+  )
 })

@@ -1,0 +1,179 @@
+// The web UI in Debian's chromium (playwright-core): how fast the container list draws 1,000
+// real test cgroups, against a baseline in the same browser (the same rows as one HTML string
+// set with innerHTML: the fast, unsafe way cadv's pages never use), and a soak of one
+// container's page (CADV_BENCH_SOAK_SECONDS, default 300) whose heap, DOM nodes and event
+// listeners must stay flat while it takes a sample every second.
+import {readFileSync} from 'node:fs'
+import {cpus} from 'node:os'
+
+import type {Page} from 'playwright-core'
+
+import {chromiumSkipReason, heapAfterGc, launchChromium, openPage} from '../test/helpers/browser.js'
+import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
+import {ServeProcess} from '../test/helpers/serve.js'
+import {until} from '../test/helpers/wait.js'
+import {cleanupOnInterrupt, once} from './lib/interrupt.js'
+
+const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
+const SOAK_SECONDS = Number(process.env.CADV_BENCH_SOAK_SECONDS ?? 300)
+const LOADS = 7
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const mib = (b: number): string => (b / 1024 / 1024).toFixed(2)
+const loadavg = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+
+/** The same table as one HTML string through innerHTML, on a blank page: the baseline. */
+async function innerHtmlBaseline(page: Page, rows: unknown[]): Promise<number> {
+  await page.goto('about:blank')
+  // No named functions inside: the page gets the callback's source, without tsx's helpers.
+  return page.evaluate((data) => {
+    const keys = [
+      'aliases',
+      'factory',
+      'image',
+      'cpuPercent',
+      'memoryUsageBytes',
+      'memoryPercent',
+      'netRxBytesPerSec',
+      'netTxBytesPerSec',
+      'blockReadBytesPerSec',
+      'blockWriteBytesPerSec',
+      'pids',
+    ]
+    const t0 = performance.now()
+    const html = (data as Record<string, unknown>[])
+      .map(
+        (r) =>
+          `<tr><th><a href="#">${String(r.name).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</a></th>` +
+          keys.map((k) => `<td>${String(r[k] ?? '').replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`)}</td>`).join('') +
+          '</tr>',
+      )
+      .join('')
+    const table = document.createElement('table')
+    document.body.appendChild(table)
+    table.innerHTML = `<tbody>${html}</tbody>`
+    void document.body.offsetHeight
+    return performance.now() - t0
+  }, rows)
+}
+
+async function main(): Promise<void> {
+  const skip = realCgroupSkipReason() ?? chromiumSkipReason()
+  if (skip) {
+    console.log(`web.bench: skipped: ${skip}`)
+    return
+  }
+  const tc = new TestCgroups('cadvb-web')
+  let serve: ServeProcess | undefined
+  const cleanup = once(async () => {
+    if (serve && serve.child.exitCode === null) serve.child.kill('SIGKILL')
+    await tc.cleanup()
+  })
+  cleanupOnInterrupt('web bench', tc.root, cleanup)
+  const browser = await launchChromium()
+  try {
+    tc.mkdir()
+    for (let i = 0; i < CONTAINERS; i++) tc.mkdir(`app${i % 10}/c${String(i).padStart(4, '0')}`)
+    tc.mkdir('busy')
+    tc.spawnIn('busy', 'sh', ['-c', 'while :; do :; done'])
+    serve = new ServeProcess(['--raw-cgroup-prefix-whitelist', tc.root, '--storage-duration', '30s'])
+    await serve.ready(60_000)
+    const url = serve.url
+    const rows = await until(
+      'every test cgroup sampled',
+      async () => {
+        const list = (await (await fetch(`${url}/api/v1/stats`)).json()) as {name: string; time?: string}[]
+        const sampled = list.filter((r) => r.name.startsWith(`${tc.root}/`) && r.time)
+        return sampled.length >= CONTAINERS ? list : undefined
+      },
+      {timeoutMs: 120_000, everyMs: 500},
+    )
+
+    // The list: from navigation to the first full draw (the page's own mark), several loads.
+    const drawn: number[] = []
+    const sorts: number[] = []
+    let shown = 0
+    for (let i = 0; i < LOADS; i++) {
+      const {page, trouble} = await openPage(browser)
+      await page.goto(`${url}/containers/`)
+      const mark = await until('the list drawn', () =>
+        page.evaluate(() => {
+          const m = performance.getEntriesByName('cadv:list-drawn')[0] as PerformanceMark | undefined
+          return m ? {at: m.startTime, rows: document.querySelectorAll('table.rows tbody tr').length} : undefined
+        }),
+      )
+      drawn.push(mark.at)
+      shown = mark.rows
+      // A re-sort of every row by CPU, its layout included (the click handler redraws at once).
+      sorts.push(
+        await page.evaluate(() => {
+          const t0 = performance.now()
+          ;(document.querySelector('th:nth-child(5) button') as HTMLButtonElement).click()
+          void document.body.offsetHeight
+          return performance.now() - t0
+        }),
+      )
+      if (trouble.console.length + trouble.errors.length > 0)
+        throw new Error(`page errors: ${[...trouble.console, ...trouble.errors].join('; ')}`)
+      await page.context().close()
+    }
+    const {page: blank} = await openPage(browser)
+    const baseline: number[] = []
+    for (let i = 0; i < LOADS; i++) baseline.push(await innerHtmlBaseline(blank, rows))
+    await blank.context().close()
+
+    console.log(
+      `\n${rows.length} containers listed (${shown} rows drawn), ${LOADS} loads each; load average ${loadavg()} on ${cpus().length} cores\n`,
+    )
+    console.log('| figure | median | best | vs baseline |')
+    console.log('|---|---|---|---|')
+    const b = median(baseline)
+    console.log(
+      `| baseline: the rows as one HTML string, innerHTML + layout (no fetch) | ${b.toFixed(0)} ms | ${Math.min(...baseline).toFixed(0)} ms | 1.00× |`,
+    )
+    console.log(
+      `| list page: navigation to the full list drawn (fetch, script, API, DOM) | ${median(drawn).toFixed(0)} ms | ${Math.min(...drawn).toFixed(0)} ms | ${(median(drawn) / b).toFixed(2)}× |`,
+    )
+    console.log(
+      `| re-sort of every row by CPU, layout included | ${median(sorts).toFixed(0)} ms | ${Math.min(...sorts).toFixed(0)} ms | ${(median(sorts) / b).toFixed(2)}× |`,
+    )
+    console.log('target: the list of 1,000 containers drawn in under 1 s')
+
+    // The soak: one container's page, a sample every second, heap after GC every 30 s.
+    const {page, trouble} = await openPage(browser)
+    await page.goto(`${url}/containers${tc.name('busy')}`)
+    await until('its charts', () => page.$('[data-chart="cpu-total"] canvas'))
+    const cdp = await page.context().newCDPSession(page)
+    const points: {s: number; heap: number; nodes: number; listeners: number}[] = []
+    const t0 = performance.now()
+    for (let s = 0; s <= SOAK_SECONDS; s += 30) {
+      await until('the next half minute', () => performance.now() - t0 >= s * 1000, {timeoutMs: 60_000, everyMs: 250})
+      const heap = await heapAfterGc(page)
+      const counters = (await cdp.send('Memory.getDOMCounters')) as {nodes: number; jsEventListeners: number}
+      points.push({s, heap, nodes: counters.nodes, listeners: counters.jsEventListeners})
+    }
+    console.log(`\ncontainer page soak: ${SOAK_SECONDS} s, a sample every second, 30 s kept (the window is full after 30 s)\n`)
+    console.log('| time | JS heap after GC | DOM nodes | event listeners |')
+    console.log('|---|---|---|---|')
+    for (const p of points) console.log(`| ${p.s} s | ${mib(p.heap)} MiB | ${p.nodes} | ${p.listeners} |`)
+    const steady = points.filter((p) => p.s >= 60)
+    if (steady.length >= 2) {
+      const first = steady[0]!
+      const last = steady.at(-1)!
+      const perMin = ((last.heap - first.heap) / ((last.s - first.s) / 60) / 1024).toFixed(1)
+      console.log(
+        `\nfrom ${first.s} s to ${last.s} s: heap ${mib(first.heap)} → ${mib(last.heap)} MiB (${perMin} KiB per minute), nodes ${first.nodes} → ${last.nodes}, listeners ${first.listeners} → ${last.listeners}`,
+      )
+    }
+    if (trouble.console.length + trouble.errors.length > 0)
+      console.log(`page errors: ${[...trouble.console, ...trouble.errors].join('; ')}`)
+    await cdp.detach()
+    await page.context().close()
+  } finally {
+    await browser.close()
+    await serve?.stop()
+    await cleanup()
+  }
+}
+
+await main()
