@@ -191,6 +191,31 @@ test('a container’s page lists its subcontainers’ recent events: creations a
   await page.context().close()
 })
 
+test('containers come and go: a page waits for one not there yet, says when it goes, and goes on when it comes back', {skip}, async () => {
+  const name = tc.name('phoenix')
+  const opened = await openPage(browser)
+  troubles.push({page: 'phoenix', trouble: opened.trouble})
+  const page = opened.page
+  await page.goto(`${serve.url}/containers${encodeName(name)}`)
+  const state = () => page.evaluate(() => document.querySelector('.state')?.textContent ?? '')
+  await until('the page to wait', async () => (await state()).startsWith('No container'))
+  tc.mkdir('phoenix')
+  await until('it to go live', async () => (await state()).startsWith('Live'))
+  await until('its memory chart', () => page.$('[data-chart="memory"] canvas'))
+  tc.rmdir('phoenix')
+  await until('it to be gone', async () => (await state()).startsWith('Gone at'))
+  assert.ok(await page.$('[data-chart="memory"] canvas'), 'the charts stay')
+  const back = Date.now()
+  tc.mkdir('phoenix')
+  await until('it to come back', async () => (await state()).startsWith('Live'))
+  // A new history: the latest point is from after it came back.
+  await until('a sample of the new one', async () => {
+    const at = await page.evaluate(() => document.querySelector('[data-chart="memory"] time')?.getAttribute('datetime') ?? '')
+    return Date.parse(at) >= back - 1000
+  })
+  await page.context().close()
+})
+
 test('keyboard: / finds the filter, Escape clears it, a header sorts with Enter, arrows move along the rows', {skip}, async () => {
   const {page} = await open('/containers/')
   await until('the list', async () => (await listed(page)).length >= 5)

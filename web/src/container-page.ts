@@ -96,7 +96,7 @@ export function containerPage(main: HTMLElement, name: string, ctx: PageContext)
     sort: {column: 'name', descending: false},
   })
   const subsSection = h('section', {class: 'card wide', hidden: true}, h('h2', {}, 'Subcontainers'), h('div', {class: 'scroll'}, subs.el))
-  const processes = processSection(name, status, machine.housekeepingIntervalMs)
+  const processes = processSection(name, status, machine.housekeepingIntervalMs, () => exists === true)
   const events = eventSection(name, status, machine.housekeepingIntervalMs)
   const json = h('a', {href: url(`api/v1/containers${encodeName(name)}?count=-1`)}, 'samples as JSON')
   main.append(
@@ -121,6 +121,8 @@ export function containerPage(main: HTMLElement, name: string, ctx: PageContext)
   let current: ContainerJson | undefined
   let metaKey = ''
   let goneAt: number | undefined
+  /** Whether the container was there at the last look (undefined before the first). */
+  let exists: boolean | undefined
 
   const showMeta = (c: ContainerJson): void => {
     const key = JSON.stringify([c.factory, c.id, c.aliases, c.image, c.labels, c.spec, c.namespace, c.pod, c.container, c.firstSeen])
@@ -150,25 +152,43 @@ export function containerPage(main: HTMLElement, name: string, ctx: PageContext)
   const live = (): string =>
     `Live: a sample every ${duration(machine.housekeepingIntervalMs)}${machine.dynamicHousekeeping ? ` (up to ${duration(machine.maxHousekeepingIntervalMs)} while nothing changes)` : ''}; the charts keep ${duration(machine.storageDurationMs)}.`
 
+  const markGone = (): void => {
+    if (current && goneAt === undefined) goneAt = Date.now()
+    setText(
+      state,
+      current
+        ? `Gone at ${clock(goneAt!)}: the charts keep its last samples; they go on if it comes back.`
+        : `No container ${shown(name)} (yet): this page waits for it.`,
+    )
+    state.className = 'state gone'
+  }
+
+  // Each interval: the container and those below it (the subcontainers' table, and whether it
+  // exists at all: a page never asks for the samples of a container that is not there), then
+  // its samples since the last one shown.
   const samples = new Poller(async () => {
+    let rows: ContainerRow[]
+    try {
+      rows = await getJson<ContainerRow[]>(`api/v1/stats?prefix=${encodeURIComponent(name)}`)
+    } catch (err) {
+      status.problem('container', err)
+      throw err
+    }
+    status.ok('container')
+    const depth = depthOf(name) + 1
+    const direct = rows.filter((r) => r.name !== name && depthOf(r.name) === depth)
+    subsSection.hidden = direct.length === 0
+    subs.update(direct)
+    exists = rows.some((r) => r.name === name)
+    if (!exists) return markGone()
+
     const last = history.lastMs
-    const query = last === undefined ? 'count=-1' : `since=${last}`
     let c: ContainerJson
     try {
-      c = await getJson<ContainerJson>(`api/v1/containers${encodeName(name)}?${query}`)
+      c = await getJson<ContainerJson>(`api/v1/containers${encodeName(name)}?${last === undefined ? 'count=-1' : `since=${last}`}`)
     } catch (err) {
-      if (err instanceof HttpError && err.status === 404) {
-        status.ok('samples')
-        if (current && goneAt === undefined) goneAt = Date.now()
-        setText(
-          state,
-          current
-            ? `Gone at ${clock(goneAt!)}: the charts keep its last samples; they go on if it comes back.`
-            : `No container ${shown(name)} (yet): this page waits for it.`,
-        )
-        state.className = 'state gone'
-        return
-      }
+      // Gone between the two requests.
+      if (err instanceof HttpError && err.status === 404) return markGone()
       status.problem('samples', err)
       throw err
     }
@@ -184,23 +204,7 @@ export function containerPage(main: HTMLElement, name: string, ctx: PageContext)
     charts.update(history.samples, c.spec)
   }, machine.housekeepingIntervalMs)
 
-  const children = new Poller(async () => {
-    let rows: ContainerRow[]
-    try {
-      rows = await getJson<ContainerRow[]>(`api/v1/stats?prefix=${encodeURIComponent(name)}`)
-    } catch (err) {
-      status.problem('subcontainers', err)
-      throw err
-    }
-    status.ok('subcontainers')
-    const depth = depthOf(name) + 1
-    const direct = rows.filter((r) => r.name !== name && depthOf(r.name) === depth)
-    subsSection.hidden = direct.length === 0
-    subs.update(direct)
-  }, machine.housekeepingIntervalMs)
-
   samples.start()
-  children.start()
   processes.poller.start()
   events.poller.start()
 }

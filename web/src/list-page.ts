@@ -20,7 +20,11 @@ function meter(label: string, id: string): {el: HTMLElement; meter: HTMLMeterEle
   return {el: h('div', {class: 'gauge'}, h('label', {for: id}, label), m, text), meter: m, text}
 }
 
-export function listPage(main: HTMLElement, ctx: PageContext): void {
+/**
+ * `first` is the list asked for while the page was still learning about the machine (the
+ * biggest request, started as early as possible).
+ */
+export function listPage(main: HTMLElement, ctx: PageContext, first?: Promise<ContainerRow[]>): void {
   const {machine, status} = ctx
   document.title = `${shown(machine.hostname)} · cadv`
   const params = new URLSearchParams(location.search)
@@ -171,27 +175,8 @@ export function listPage(main: HTMLElement, ctx: PageContext): void {
     }
   })
 
-  let firstDraw = true
-  new Poller(async () => {
-    try {
-      rows = await getJson<ContainerRow[]>('api/v1/stats')
-    } catch (err) {
-      status.problem('list', err)
-      throw err
-    }
-    status.ok('list')
-    redraw()
-    if (firstDraw) {
-      firstDraw = false
-      // For measuring (bench/web.bench.ts): navigation to the first full list on the screen; a
-      // timeout set in the frame's callback runs once that frame is painted.
-      const rows = table.size
-      requestAnimationFrame(() => setTimeout(() => performance.mark('cadv:list-drawn', {detail: {rows}})))
-    }
-  }, machine.housekeepingIntervalMs).start()
-
   const rootHistory = new History(Math.max(machine.storageDurationMs, 10 * machine.housekeepingIntervalMs))
-  new Poller(async () => {
+  const rootPoller = new Poller(async () => {
     const last = rootHistory.lastMs
     let c: ContainerJson
     try {
@@ -203,5 +188,29 @@ export function listPage(main: HTMLElement, ctx: PageContext): void {
     status.ok('root')
     rootHistory.add(c.samples)
     rootCharts.update(rootHistory.samples, null)
+  }, machine.housekeepingIntervalMs)
+
+  let pending = first
+  let firstDraw = true
+  new Poller(async () => {
+    try {
+      const prefetched = pending
+      pending = undefined
+      rows = (await prefetched?.catch(() => undefined)) ?? (await getJson<ContainerRow[]>('api/v1/stats'))
+    } catch (err) {
+      status.problem('list', err)
+      throw err
+    }
+    status.ok('list')
+    redraw()
+    if (firstDraw) {
+      firstDraw = false
+      // The host's charts only once the list is drawn: the list is what the page is for.
+      rootPoller.start()
+      // For measuring (bench/web.bench.ts): navigation to the first full list on the screen; a
+      // timeout set in the frame's callback runs once that frame is painted.
+      const rows = table.size
+      requestAnimationFrame(() => setTimeout(() => performance.mark('cadv:list-drawn', {detail: {rows}})))
+    }
   }, machine.housekeepingIntervalMs).start()
 }

@@ -8,7 +8,7 @@ import {containerPage, type PageContext} from './container-page.js'
 import {h} from './dom.js'
 import {listPage} from './list-page.js'
 import {StatusLine} from './status.js'
-import type {MachineJson} from './types.js'
+import type {ContainerRow, MachineJson} from './types.js'
 
 /** The container a path below the root names: '' → list, `containers/a/b` → `/a/b`. */
 function route(): {page: 'list'} | {page: 'container'; name: string} | {page: 'unknown'} {
@@ -62,8 +62,11 @@ async function start(): Promise<void> {
     main.append(h('h1', {}, 'Nothing here'), h('p', {}, h('a', {href: url('containers/')}, 'All containers')))
     return
   }
+  // The list's rows are asked for together with the machine, not after it.
+  const first = where.page === 'list' ? getJson<ContainerRow[]>('api/v1/stats') : undefined
+  first?.catch(() => undefined)
   const ctx: PageContext = {machine: await machineInfo(status), status}
-  if (where.page === 'list') listPage(main, ctx)
+  if (where.page === 'list') listPage(main, ctx, first)
   else containerPage(main, where.name, ctx)
 }
 

@@ -49,7 +49,13 @@ const COLUMNS: Column<ProcessJson>[] = [
   {id: 'fds', label: 'FDs', title: 'Open file descriptors', numeric: true, sort: (p) => p.fd_count, text: (p) => String(p.fd_count)},
 ]
 
-export function processSection(name: string, status: StatusLine, intervalMs: number): {el: HTMLElement; poller: Poller} {
+/** The section and its poller; `present` says whether the container is there to be listed. */
+export function processSection(
+  name: string,
+  status: StatusLine,
+  intervalMs: number,
+  present: () => boolean,
+): {el: HTMLElement; poller: Poller} {
   const table = new SortableTable<ProcessJson>(COLUMNS, {
     key: (p) => String(p.pid),
     caption: 'Processes',
@@ -59,6 +65,7 @@ export function processSection(name: string, status: StatusLine, intervalMs: num
   const el = h('section', {class: 'card wide', id: 'processes'}, h('h2', {}, 'Processes'), note, h('div', {class: 'scroll'}, table.el))
   const poller = new Poller(
     async () => {
+      if (!present()) return
       let rows: ProcessJson[]
       try {
         rows = await getJson<ProcessJson[]>(`api/v2.0/ps${encodeName(name)}`)

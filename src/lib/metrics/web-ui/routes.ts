@@ -96,9 +96,9 @@ export function webUiRoutes(view: ContainerView, options: WebUiOptions = {}, lan
         return
       }
       setUiHeaders(res)
-      // Unknown names get the page too (it says so and waits for the container), with a 404.
-      const status = name === '/' || view.get(name) ? 200 : 404
-      send(res, status, 'text/html; charset=utf-8', shell(toRoot(path)), {'Cache-Control': 'no-cache'})
+      // A name not (or no longer) tracked gets the page too: it says so and waits for the
+      // container, which may be starting. (A 404 would be an error in the browser's console.)
+      send(res, 200, 'text/html; charset=utf-8', shell(toRoot(path)), {'Cache-Control': 'no-cache'})
     },
   }
   const aliases: Route[] = ALIAS_RUNTIMES.map((runtime) => ({
