@@ -393,6 +393,28 @@ test('under a path prefix (a reverse proxy serving cadv at /cadvisor/) every add
   }
 })
 
+test('with --url-base-prefix /cadvisor the pages live under it, from the bare prefix on', {skip}, async () => {
+  const prefixed = await new ServeProcess([...serveArgs, '--url-base-prefix', '/cadvisor']).ready()
+  try {
+    const base = `${prefixed.url}/cadvisor`
+    const {page, trouble} = await openPage(browser)
+    troubles.push({page: '--url-base-prefix', trouble})
+    await page.goto(base)
+    assert.equal(page.url(), `${base}/containers/`)
+    await until('the list under the prefix', async () => (await listed(page)).length >= 5)
+    await page.click(`a[href$="/containers${encodeName(tc.name('busy'))}"]`)
+    await until('a chart under the prefix', () => page.$('[data-chart="cpu-total"] canvas'))
+    assert.deepEqual(
+      trouble.requests.filter((u) => !u.startsWith(`${base}`)),
+      [],
+      'no request left the prefix',
+    )
+    await page.context().close()
+  } finally {
+    await prefixed.stop()
+  }
+})
+
 test('no page logged an error or a warning, or threw', {skip}, () => {
   const bad = troubles.flatMap((t) => [...t.trouble.console, ...t.trouble.errors].map((m) => `${t.page}: ${m}`))
   assert.deepEqual(bad, [])

@@ -110,7 +110,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     source,
     self,
     routes: [
-      ...(setup.webUi ? webUiRoutes(setup.manager, setup.webUi, landing) : []),
+      ...(setup.webUi ? webUiRoutes(setup.manager, {...setup.webUi, urlBasePrefix: setup.urlBasePrefix}, landing) : []),
       landing,
       healthz,
       containersApi(setup.manager, {kubelet: setup.exposition.labels?.kubelet}),

@@ -87,6 +87,22 @@ test('/ and /containers lead a browser to containers/ with relative addresses (t
   assert.equal(bare.headers.get('location'), 'containers/?filter=x')
 })
 
+test('under --url-base-prefix, / leads to the prefix’s containers/, spelled out (the browser may be at the bare prefix)', async () => {
+  const route = webUiRoutes(view, {assetsDir: join(dir, 'web'), urlBasePrefix: '/cadvisor'})[0]!
+  const headers: Record<string, string> = {}
+  const res = {
+    req: {method: 'GET'},
+    getHeader: () => undefined,
+    hasHeader: () => false,
+    setHeader: (k: string, v: string) => (headers[k.toLowerCase()] = String(v)),
+    writeHead: (_s: number, h: Record<string, string>) =>
+      Object.assign(headers, Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]))),
+    end: () => undefined,
+  }
+  await route.handle({headers: {accept: 'text/html'}} as never, res as never, new URL('http://x/'))
+  assert.equal(headers.location, '/cadvisor/containers/')
+})
+
 test('a client that does not ask for HTML gets the landing page’s links at /', async () => {
   const res = await get('/', {accept: '*/*'})
   assert.equal(res.status, 200)

@@ -16,6 +16,8 @@ import {encodeName, nameOf, toRoot} from './paths.js'
 export interface WebUiOptions {
   /** Where the built files are (default: the package's dist/web). */
   assetsDir?: string
+  /** --url-base-prefix: the server strips it before the routes see a path. */
+  urlBasePrefix?: string
 }
 
 const CONTAINERS = '/containers'
@@ -74,12 +76,16 @@ function serveStatic(req: IncomingMessage, res: ServerResponse, assets: Assets, 
 /** The web UI's routes; `landing` answers / for clients that are not browsers. */
 export function webUiRoutes(view: ContainerView, options: WebUiOptions = {}, landing?: Route): Route[] {
   const assets = loadAssets(options.assetsDir)
+  // Under --url-base-prefix, / is both `<prefix>` and `<prefix>/` to the browser, and a relative
+  // `containers/` from `<prefix>` would leave the prefix: the prefix is spelled out (as cAdvisor
+  // does). Everywhere else addresses stay relative.
+  const home = options.urlBasePrefix ? `${options.urlBasePrefix}/containers/` : 'containers/'
   // Only browsers are sent on (they ask for text/html); a script asking for / keeps getting
   // the landing page's links, which comes after these routes.
   const root: Route = {
     matches: (path) => path === '/',
     handle(req, res) {
-      if (!landing || /\btext\/html\b/.test(String(req.headers.accept ?? ''))) return redirect(res, 'containers/', {Vary: 'Accept'})
+      if (!landing || /\btext\/html\b/.test(String(req.headers.accept ?? ''))) return redirect(res, home, {Vary: 'Accept'})
       res.setHeader('Vary', 'Accept')
       return landing.handle(req, res, new URL('http://cadv/'))
     },
