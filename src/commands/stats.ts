@@ -40,9 +40,8 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
       description: 'Print one JSON document {time, containers: [rows]} after one interval and exit; numbers are raw (bytes, percent).',
     }),
     format: Flags.string({
-      description: 'Output format: table, json (as --json) or ndjson (one line per container per refresh).',
+      description: 'Output format: table (the default), json (as --json) or ndjson (one line per container per refresh).',
       options: ['table', 'json', 'ndjson'],
-      default: 'table',
     }),
     'no-trunc': Flags.boolean({description: 'Show full container names and ids.'}),
     sort: Flags.string({
@@ -56,7 +55,11 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
       multiple: true,
     }),
     depth: Flags.integer({description: 'Deepest cgroup level shown (/ is 0, /docker 1, /docker/<id> 2).', min: 0}),
-    all: Flags.boolean({char: 'a', description: 'Include idle raw cgroups and the root cgroup.'}),
+    all: Flags.boolean({char: 'a', description: 'Every cgroup: idle raw cgroups, the root and parents too (key a).'}),
+    tree: Flags.boolean({
+      description:
+        'Show the cgroup tree, each parent above its children (key t); by default only leaves show, so nothing is counted twice.',
+    }),
   }
 
   async run(): Promise<void> {

@@ -78,12 +78,18 @@ export const runtimeFlags = {
     default: [],
     helpGroup: GROUP,
   }),
+}
+
+/**
+ * Only `cadv serve` shows environment variables (as container_env_* labels), so only it takes
+ * the flag that lets them through.
+ */
+export const envMetadataFlags = {
   'env-metadata-whitelist': Flags.string({
     description:
       'Keep container env vars whose key starts with one of these prefixes (repeatable or comma-separated); none by default, since env holds secrets.',
     multiple: true,
     multipleNonGreedy: true,
     default: [],
-    helpGroup: GROUP,
   }),
 }
