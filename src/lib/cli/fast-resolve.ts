@@ -16,7 +16,8 @@ import {checkEndpoint, MIN_TIMEOUT_MS} from '../app/options.js'
 import {resolveCommand, type ResolveFlags} from '../app/resolve.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 import {DEFAULT_RESOLVER_OPTIONS as D, FACTORY_ORDER} from '../factories/index.js'
-import {escapeControl, parseDuration} from '../util/index.js'
+import {parseDuration} from '../util/index.js'
+import {CONTEXT, reportError} from './errors.js'
 
 type Spec = {type: 'string' | 'boolean'; multiple?: boolean; short?: string; env?: string}
 
@@ -121,11 +122,15 @@ export async function fastResolve(argv: string[]): Promise<number | undefined> {
   }
   const ctx = new AppContext({command: 'resolve', verbose: v.verbose === true})
   try {
-    return await resolveCommand(inputs, flags, () => (layout ??= discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot})), ctx)
+    return await resolveCommand(
+      inputs,
+      flags,
+      () => (layout ??= discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot})),
+      ctx,
+      cgroupRoot !== '',
+    )
   } catch (err) {
-    const e = err as Error & {exitCode?: number}
-    process.stderr.write(`cadv resolve: ${escapeControl((e.message || String(e)).split('\n')[0]!)}\n`)
-    if (process.env.CADV_DEBUG === '1' && e.stack) process.stderr.write(`${e.stack}\n`)
-    return e.exitCode ?? 1
+    if (typeof err === 'object' && err !== null) Object.assign(err, {[CONTEXT]: {command: 'resolve'}})
+    return reportError(err, 'cadv')
   }
 }

@@ -2,7 +2,7 @@
  * Human and stream renderings: NDJSON lines, the `cadv stats` rows, table and keys, the frame
  * writer for terminals, units, and decisions as text. Plain data in, text out.
  */
-export {formatDecision} from './decision.js'
+export {decisionJson, formatDecision, type DecisionExtras} from './decision.js'
 export {ndjsonWriter, type NdjsonWriter} from './ndjson.js'
 export {cut, FrameWriter, visibleLength} from './screen.js'
 export {StatsKeys, type KeyResult, type StatsView} from './stats-keys.js'
