@@ -17,6 +17,7 @@ import {resolveCommand, type ResolveFlags} from '../app/resolve.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 import {DEFAULT_RESOLVER_OPTIONS as D, FACTORY_ORDER} from '../factories/index.js'
 import {parseDuration} from '../util/index.js'
+import {configPath} from './config-path.js'
 import {CONTEXT, reportError} from './errors.js'
 
 type Spec = {type: 'string' | 'boolean'; multiple?: boolean; short?: string; env?: string}
@@ -46,6 +47,8 @@ export const FAST_RESOLVE_FLAGS: Record<string, Spec> = {
 /** The exit status, or undefined when oclif should handle this command line instead. */
 export async function fastResolve(argv: string[]): Promise<number | undefined> {
   if (argv.some((a) => a === '--help' || a === '-h' || a === 'help' || a === '--version')) return undefined
+  // A config file's flags are applied by the oclif command (cli/base-command.ts).
+  if (configPath() !== undefined) return undefined
   let parsed
   try {
     parsed = parseArgs({

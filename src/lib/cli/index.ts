@@ -1,5 +1,6 @@
 /* The oclif side: the base command and entry point, help, errors, man pages, flag definitions shared by commands, cAdvisor spellings. */
 export {CadvCommand, firstLine, flagSpellings, type GlobalFlagValues} from './base-command.js'
+export {applyConfig, configPath, ConfigFileError, readConfig, type ConfigFlag} from './config-file.js'
 export {durationFlag} from './duration-flag.js'
 export {endpointFlags} from './endpoint-flags.js'
 export {CONTEXT, errorLine, exitCodeOf, isExit, reportError, type ErrorContext} from './errors.js'
