@@ -90,7 +90,12 @@ const COLUMNS: Record<string, Column> = {
   },
   pids: {title: 'PIDS', width: 5, right: true, sort: 'pids', cell: (r) => countCell(r.pids)},
   factory: {title: 'FACTORY', width: 10, right: false, cell: (r) => escapeControl(r.factory)},
-  id: {title: 'ID', width: 12, right: false, cell: (r, o) => (r.id === undefined ? MISSING : o.noTrunc ? r.id : r.id.slice(0, 12))},
+  id: {
+    title: 'ID',
+    width: 12,
+    right: false,
+    cell: (r, o) => (r.id === undefined ? MISSING : escapeControl(o.noTrunc ? r.id : r.id.slice(0, 12))),
+  },
 }
 
 /** Display order, left to right. */
