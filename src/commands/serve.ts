@@ -44,7 +44,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     },
     {
       description: 'OOM kills as they happen, as a stream of events',
-      command: "curl -sN 'localhost:8080/api/v1.3/events?oom_kill_events=true&subcontainers=true&stream=true'",
+      command: 'curl -sNG localhost:8080/api/v1.3/events -d stream=true -d oom_kill_events=true -d subcontainers=true',
     },
     {
       description: "On a Kubernetes node: the kubelet's label set (namespace, pod, container), also served at /metrics/cadvisor",
