@@ -4,7 +4,8 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
 import type {ContainerInfo, ContainerState} from '../../../src/lib/model/index.js'
-import {buildRows, parseFilters, RowOrder, type StatsRow} from '../../../src/lib/output/stats-rows.js'
+import type {StatsRow} from '../../../src/lib/model/index.js'
+import {buildRows, parseFilters, RowOrder} from '../../../src/lib/output/stats-rows.js'
 
 /** A container with two samples one second apart: `cpu` percent of a core, `mem` bytes. */
 function state(name: string, cpu = 1, mem = 100 * 2 ** 20, info?: Partial<ContainerInfo>): ContainerState {

@@ -3,7 +3,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import type {StatsRow} from '../../../src/lib/output/stats-rows.js'
+import type {StatsRow} from '../../../src/lib/model/index.js'
 import {cpuCell, ellipsize, shortName, statsTableLines, tableLayout} from '../../../src/lib/output/stats-table.js'
 
 const HEX = 'f3b5f305847a388ccd6ef51b467873e91b8a83102179a9dc27867e861c281348'
