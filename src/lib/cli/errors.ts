@@ -77,7 +77,10 @@ function ourWords(line: string, context: ErrorContext): string {
 
 /** Bare errno names left in a message (`EADDRINUSE`), in words. */
 function errnoWords(line: string): string {
-  return line.replace(/\b(E[A-Z0-9]{2,})\b/g, (name) => errnoText(name) ?? name)
+  // Node's own form, "ENOENT: no such file or directory, open '/x'": the words are already there.
+  return line
+    .replace(/\b(E[A-Z0-9]{2,}): (?=[a-z])/g, (all, name: string) => (errnoText(name) ? '' : all))
+    .replace(/\b(E[A-Z0-9]{2,})\b/g, (name) => errnoText(name) ?? name)
 }
 
 /** The line an error ends a command line with, without the prefix. */
@@ -95,12 +98,13 @@ export function exitCodeOf(err: unknown): number {
 
 /**
  * Writes the one line for `err` to stderr (a stack trace too with CADV_DEBUG=1) and returns
- * the exit status. oclif's ExitError (help, version, `this.exit()`) writes nothing.
+ * the exit status. The prefix is `<bin> <command>`, or `<bin>` alone for a bin that is one
+ * command (`cadvisor`). oclif's ExitError (help, version, `this.exit()`) writes nothing.
  */
-export function reportError(err: unknown, bin: string, stderr: NodeJS.WritableStream = process.stderr): number {
+export function reportError(err: unknown, bin: string, stderr: NodeJS.WritableStream = process.stderr, commandInPrefix = true): number {
   if (isExit(err)) return err.oclif.exit
   const context = (err as ErrorLike)?.[CONTEXT] ?? {}
-  const prefix = context.command ? `${bin} ${context.command}` : bin
+  const prefix = context.command && commandInPrefix ? `${bin} ${context.command}` : bin
   // Messages quote names and files: control characters in them are shown escaped.
   stderr.write(`${prefix}: ${escapeControl(errorLine(err, context))}\n`)
   const stack = (err as ErrorLike)?.stack

@@ -8,13 +8,18 @@ import {flush, run} from '@oclif/core'
 
 import {reportError} from './errors.js'
 
-export async function main(bin: string, argv: string[], root: string): Promise<void> {
+export interface MainOptions {
+  /** A bin that is one command (`cadvisor` runs `serve`): its messages say `cadvisor:` alone. */
+  singleCommand?: boolean
+}
+
+export async function main(bin: string, argv: string[], root: string, options: MainOptions = {}): Promise<void> {
   // `cadv --version` and `cadv version` say the same thing.
   const args = argv[0] === '--version' || argv[0] === '-V' ? ['version', ...argv.slice(1)] : argv
   try {
     await run(args, root)
     await flush()
   } catch (err) {
-    process.exitCode = reportError(err, bin)
+    process.exitCode = reportError(err, bin, process.stderr, !options.singleCommand)
   }
 }

@@ -3,9 +3,10 @@
 // status, whether the mistake is caught by oclif's parser or by cadv.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 
-import {runCli} from '../../helpers/cli.js'
+import {cliEnv, runCli} from '../../helpers/cli.js'
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url))
 const v2 = ['--cgroup-root', `${fixtures}cgroup_v2/basic`, '--proc-root', `${fixtures}proc/basic`]
@@ -85,3 +86,15 @@ for (const [args, pattern] of MISTAKES) {
     assert.doesNotMatch(r.stderr, /›|Error:|\bE[A-Z]{3,}\b/, 'no oclif decoration, no errno names')
   })
 }
+
+test('the cadvisor entry point speaks the same format: `cadvisor: <what>`, exit 2', async () => {
+  const cadvisor = fileURLToPath(new URL('../../../bin/cadvisor.js', import.meta.url))
+  const r = await new Promise<{code: number | null; stderr: string}>((resolve) => {
+    const child = spawn(process.execPath, [cadvisor, '--cgroup-root=/nonexistent/cadv'], {env: cliEnv(undefined)})
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('close', (code) => resolve({code, stderr}))
+  })
+  assert.equal(r.code, 2)
+  assert.equal(r.stderr, 'cadvisor: --cgroup-root /nonexistent/cadv: no such file or directory\n')
+})

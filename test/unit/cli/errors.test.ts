@@ -42,6 +42,11 @@ test('errno names become words', () => {
   )
   assert.equal(errorLine(new Error('--cgroup-root /x: ENOENT')), '--cgroup-root /x: no such file or directory')
   assert.equal(errorLine(new Error('EXAMPLE is not an errno')), 'EXAMPLE is not an errno')
+  assert.equal(
+    errorLine(new Error("web config /x: ENOENT: no such file or directory, open '/x'")),
+    "web config /x: no such file or directory, open '/x'",
+    "Node's own message already has the words",
+  )
 })
 
 test('one line on stderr with the command, the exit status asked for, nothing for an exit', () => {
