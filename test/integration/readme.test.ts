@@ -10,6 +10,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
+import {CADVISOR_FLAGS} from '../../src/lib/cli/cadvisor-flags.js'
 import {CADV, cliEnv} from '../helpers/cli.js'
 
 interface Flag {
@@ -23,6 +24,9 @@ interface Flag {
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const manifest = JSON.parse(readFileSync(`${root}oclif.manifest.json`, 'utf8')) as {commands: Record<string, {flags: Record<string, Flag>}>}
 const readme = readFileSync(`${root}README.md`, 'utf8')
+/** cadv serve also takes cAdvisor's flags in Go's syntax (cli/cadvisor-flags.ts): `--port`, `-docker_only`. */
+const cadvisorFlag = (cmd: string, written: string): boolean =>
+  cmd === 'serve' && written.replace(/^--?/, '').replace(/=.*/, '') in CADVISOR_FLAGS
 // Commands of plugins (shell completion) are not in our manifest.
 const PLUGIN_COMMANDS: Record<string, string[]> = {autocomplete: ['--refresh-cache', '-r']}
 
@@ -83,7 +87,11 @@ function problem(args: string[]): string | undefined {
               .every((ch) => flags.some((y) => y.char === ch)) &&
             a.includes(x.char),
         )
-    if (!f) return `cadv ${cmd} takes no ${a}`
+    if (!f) {
+      if (!cadvisorFlag(cmd, a)) return `cadv ${cmd} takes no ${a}`
+      if (!a.includes('=') && CADVISOR_FLAGS[a.replace(/^--?/, '')]!.type !== 'bool') i++
+      continue
+    }
     if (f.type === 'option' && long && !long[2]) {
       const value = rest[++i]
       if (f.options && value !== undefined && !value.includes('<') && !f.options.includes(value))
@@ -98,11 +106,13 @@ function invocations(line: string): string[][] {
   const w = words(line)
   const out: string[][] = []
   for (let i = 0; i < w.length; i++) {
-    const at = w[i] === 'cadv' ? i : w[i] === 'npx' && w[i + 1] === '--no-install' && w[i + 2] === 'cadv' ? i + 2 : -1
+    const at =
+      w[i] === 'cadv' || w[i] === 'cadvisor' ? i : w[i] === 'npx' && w[i + 1] === '--no-install' && w[i + 2] === 'cadv' ? i + 2 : -1
     if (at < 0) continue
     let end = at + 1
     while (end < w.length && !['|', ';', '&'].includes(w[end]!)) end++
-    out.push(w.slice(at + 1, end))
+    // `cadvisor` is `cadv serve` with cAdvisor's command line.
+    out.push(w[at] === 'cadvisor' ? ['serve', ...w.slice(at + 1, end).filter((a) => !/^--?(help|version)$/.test(a))] : w.slice(at + 1, end))
     i = end
   }
   return out
@@ -130,11 +140,11 @@ test("every flag named in a command's section is that command's, or a command's 
     const cmd = /^### `cadv (\w+)`/.exec(section)![1]!
     const body = section.split(/^## /m)[0]!.replace(/^```[\s\S]*?^```/gm, '')
     for (const paragraph of body.split(/\n\s*\n/)) {
-      const named = [cmd, ...[...paragraph.matchAll(/cadv (\w+)/g)].map((m) => m[1]!)]
+      const named = [cmd, ...[...paragraph.matchAll(/cadv (\w+)/g)].map((m) => m[1]!).filter((c) => c in manifest.commands)]
       for (const m of paragraph.matchAll(/`[^`]*`/g)) {
         for (const f of m[0].matchAll(/(?<![\w-])--(?:\[no-\])?([a-z][\w-]*)/g)) {
           const name = f[1]!
-          if (name === 'help' || name === 'version') continue
+          if (name === 'help' || name === 'version' || named.some((c) => cadvisorFlag(c, `--${name}`))) continue
           const owners = named.filter(
             (c) => manifest.commands[c] && Object.keys(manifest.commands[c]!.flags).some((k) => k === name || `no-${k}` === name),
           )
@@ -146,10 +156,15 @@ test("every flag named in a command's section is that command's, or a command's 
   assert.deepEqual(problems, [])
 })
 
-/** Lines that run: no placeholder, nothing in the background, no package manager or network. */
-const runnable = blocks.filter(
-  (l) => invocations(l).length > 0 && !/[<…]|\.\.\.|&\s*($|#)|\bcurl\b|\bnpm\b|\bsudo\b/.test(l.replace(/\s+#.*$/, '')),
-)
+/**
+ * Lines that run: no placeholder, nothing in the background, no package manager or network,
+ * and no server (a serve without --once, cadvisor) that would listen on the network.
+ */
+const runnable = blocks.filter((l) => {
+  const code = l.replace(/\s+#.*$/, '')
+  if (invocations(l).length === 0 || /[<…]|\.\.\.|&\s*$|\bcurl\b|\bnpm\b|\bsudo\b/.test(code)) return false
+  return !/\bcadvisor\b(?!.*-help)|\bcadv serve\b(?!.*--once)/.test(code)
+})
 
 test('README has command lines to run', () => assert.ok(runnable.length >= 10, runnable.join('\n')))
 
@@ -161,6 +176,8 @@ describe('README runs', {concurrency: 4}, () => {
       try {
         writeFileSync(join(dir, 'cadv'), `#!/bin/sh\nexec "${process.execPath}" "${CADV}" "$@"\n`)
         chmodSync(join(dir, 'cadv'), 0o755)
+        writeFileSync(join(dir, 'cadvisor'), `#!/bin/sh\nexec "${process.execPath}" "${CADV.replace(/run\.js$/, 'cadvisor.js')}" "$@"\n`)
+        chmodSync(join(dir, 'cadvisor'), 0o755)
         const fixtures = `${root}test/fixtures/`
         const env = cliEnv({
           ...process.env,
