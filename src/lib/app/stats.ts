@@ -89,9 +89,7 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     resolver: createResolver(resolverOptionsFromFlags(flags)),
     onWarning: (m) => ctx.note(m),
     // On a terminal the table is redrawn in place: the lines are kept under it.
-    onReadError: ctx.readErrors((m) =>
-      format === 'table' && writer.tty ? writer.notice(`cadv stats: warning: ${escapeControl(m)}`) : ctx.warn(m),
-    ),
+    onReadError: ctx.readErrors((m) => (live ? writer.notice(`cadv stats: warning: ${escapeControl(m)}`) : ctx.warn(m))),
     // Fallbacks must be visible: always, once each. On a terminal the table is redrawn in
     // place, so the line is kept under it instead of being painted over.
     onWatcherWarning: (m) => {
