@@ -27,6 +27,8 @@ const readme = readFileSync(`${root}README.md`, 'utf8')
 /** cadv serve also takes cAdvisor's flags in Go's syntax (cli/cadvisor-flags.ts): `--port`, `-docker_only`. */
 const cadvisorFlag = (cmd: string, written: string): boolean =>
   cmd === 'serve' && written.replace(/^--?/, '').replace(/=.*/, '') in CADVISOR_FLAGS
+/** Node's own options, which README names where it explains what cadv does about them. */
+const NODE_OPTIONS = ['inspect', 'inspect-brk', 'inspect-wait']
 // Commands of plugins (shell completion) are not in our manifest.
 const PLUGIN_COMMANDS: Record<string, string[]> = {autocomplete: ['--refresh-cache', '-r']}
 
@@ -144,7 +146,8 @@ test("every flag named in a command's section is that command's, or a command's 
       for (const m of paragraph.matchAll(/`[^`]*`/g)) {
         for (const f of m[0].matchAll(/(?<![\w-])--(?:\[no-\])?([a-z][\w-]*)/g)) {
           const name = f[1]!
-          if (name === 'help' || name === 'version' || named.some((c) => cadvisorFlag(c, `--${name}`))) continue
+          if (name === 'help' || name === 'version' || NODE_OPTIONS.includes(name) || named.some((c) => cadvisorFlag(c, `--${name}`)))
+            continue
           const owners = named.filter(
             (c) => manifest.commands[c] && Object.keys(manifest.commands[c]!.flags).some((k) => k === name || `no-${k}` === name),
           )
