@@ -8,6 +8,7 @@ if (wantsHelp(argv)) {
   const {default: Serve} = await import('../dist/commands/serve.js')
   process.stderr.write(cadvisorUsage(new Set(Object.keys(Serve.flags))))
 } else {
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url, args: ['serve', CADVISOR_MODE_ARG, ...argv]})
+  // Errors in cadv's one format (lib/cli/errors.ts), as `cadvisor: <what>`.
+  const {main} = await import('../dist/lib/cli/main.js')
+  await main('cadvisor', ['serve', CADVISOR_MODE_ARG, ...argv], import.meta.url, {singleCommand: true})
 }

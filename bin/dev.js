@@ -1,5 +1,8 @@
 #!/usr/bin/env -S node --import tsx
 // Runs the TypeScript sources directly (no build); for development only.
-import {execute} from '@oclif/core'
+import {settings} from '@oclif/core'
 
-await execute({development: true, dir: import.meta.url})
+import {main} from '../src/lib/cli/main.ts'
+
+settings.debug = true
+await main('cadv', process.argv.slice(2), import.meta.url)

@@ -10,8 +10,8 @@ const fast =
     ? await (await import('../dist/lib/cli/fast-resolve.js')).fastResolve(process.argv.slice(3))
     : undefined
 if (fast === undefined) {
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  const {main} = await import('../dist/lib/cli/main.js')
+  await main('cadv', process.argv.slice(2), import.meta.url)
 } else {
   process.exitCode = fast
 }

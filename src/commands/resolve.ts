@@ -40,22 +40,41 @@ Exit status: 0 when every name was accepted (by an --expect factory, when given)
 
   static override flags = {
     ...runtimeFlags,
-    json: Flags.boolean({description: 'Print each decision as one JSON object per line.'}),
-    offline: Flags.boolean({description: 'Decide from names alone: contact no runtime, and say which call was skipped.'}),
+    json: Flags.boolean({
+      summary: 'Print each decision as one JSON object per line.',
+      description:
+        'Print each decision as one JSON object per line: `{"name", "factory", "accepted", "id", "alias", "image", "checks": [{"factory", "canHandle", "accept", "reason"}]}`, with `"note"` when the name exists in no hierarchy here.',
+    }),
+    offline: Flags.boolean({
+      summary: 'Decide from names alone: contact no runtime.',
+      description:
+        "Decide from names alone, for CI machines without the runtime: no runtime is contacted, each runtime factory judges by the runtime's naming convention (`/docker/<id>`, `libpod-<id>`, `cri-containerd-<id>.scope`, `/kubepods/.../<id>`) and says which call it skipped.",
+    }),
     expect: Flags.string({
+      summary: 'Exit 1 unless every name is accepted by this factory (repeatable: any of them).',
       description: 'Exit 1 unless every name is accepted by this factory (repeatable: any of them).',
       multiple: true,
       multipleNonGreedy: true,
       default: [],
       options: [...FACTORY_ORDER],
     }),
-    from: Flags.string({description: 'Read names from this file, one per line (- for stdin).'}),
+    from: Flags.string({
+      summary: 'Read names from this file, one per line (- for stdin).',
+      description: 'Read names from this file, one per line (`-` for stdin).',
+      helpValue: '<file>',
+    }),
   }
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Resolve)
     let layout: CgroupLayout | undefined
-    const code = await resolveCommand(argv as string[], flags, () => (layout ??= this.discover(flags)), this.context(flags))
+    const code = await resolveCommand(
+      argv as string[],
+      flags,
+      () => (layout ??= this.discover(flags)),
+      this.context(flags),
+      flags['cgroup-root'] !== undefined,
+    )
     if (code !== 0) this.exit(code)
   }
 }

@@ -7,13 +7,11 @@ import {SORT_KEYS} from '../lib/output/index.js'
 export default class Stats extends CadvCommand {
   static override summary = 'Live table of CPU, memory, network and block I/O per container.'
 
-  static override description = `Like docker stats and systemd-cgtop, for every cgroup-based container on the host.
-CPU % is CPU time over wall time, where 100% is one core fully busy (so a container can show more than 100% on a multi-core host).
-MEM USAGE is the working set (usage minus inactive file cache), measured against the container's memory limit, or the host's memory when it has none.
-NET I/O and BLOCK I/O are totals since the container started (received / sent, read / written).
-On a terminal the table is redrawn in place; piped, successive tables are separated by a blank line.
-Idle raw cgroups (no process in them and no CPU used over the interval) and the root cgroup are hidden unless --all is given.
-CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O, systemd) when they answer; see the runtime options in cadv(1).`
+  static override description = `Like docker stats and systemd-cgtop, for every cgroup-based container on the host: CPU % (100% is one core), the working set against the memory limit, network and block I/O totals, and PIDS.
+
+On a terminal the table fits the window, is redrawn in place every interval and takes keys: q quits; c, m, i, p and n sort by CPU, memory, I/O, pids or name; t toggles the tree; a toggles --all; / filters by name (Enter keeps the filter, Esc clears it). Off a terminal, and with --once, tables are plain text, whole.
+
+Only leaves of the cgroup tree show (a parent counts its children again) unless --tree or --all; idle raw cgroups and the root are hidden unless --all.`
 
   static override examples = [
     {description: 'Watch every container, refreshed each second', command: '<%= config.bin %> <%= command.id %>'},
@@ -24,39 +22,70 @@ CONTAINER and FACTORY come from the runtimes (docker, podman, containerd, CRI-O,
     {description: 'The busiest containers as JSON, for jq', command: "<%= config.bin %> <%= command.id %> --json | jq '.containers[:3]'"},
     {
       description: 'One NDJSON line per container every 5 seconds',
-      command: '<%= config.bin %> <%= command.id %> --format ndjson --interval 5s',
+      command: "<%= config.bin %> <%= command.id %> --format ndjson --interval 5s | jq -c '{name, cpuPercent}'",
     },
+    {description: 'The cgroup tree of one slice', command: '<%= config.bin %> <%= command.id %> --tree --filter prefix=/system.slice'},
   ]
 
   static override flags = {
     ...runtimeFlags,
     interval: durationFlag({
-      description: 'Time between refreshes (and between the two readings a rate is computed from).',
+      summary: 'Time between refreshes.',
+      description: 'Time between refreshes, and between the two readings each rate is computed from (at least 100ms).',
       default: '1s',
       minMs: 100,
     }),
-    once: Flags.boolean({description: 'Print one table after one interval and exit (alias: --no-stream).', aliases: ['no-stream']}),
+    once: Flags.boolean({
+      summary: 'Print one table after one interval and exit.',
+      description:
+        'Print one table after one interval and exit. On a terminal it is fitted to the width, as plain text: nothing is cleared or cut by height, so it stays in the scrollback.',
+      aliases: ['no-stream'],
+    }),
     json: Flags.boolean({
-      description: 'Print one JSON document {time, containers: [rows]} after one interval and exit; numbers are raw (bytes, percent).',
+      summary: 'Print one JSON document of raw numbers after one interval and exit.',
+      description:
+        'Print one JSON document `{"time": ..., "containers": [rows]}` after one interval and exit. Values are raw numbers (bytes, percent), never display strings; the fields are listed under JSON FIELDS.',
     }),
     format: Flags.string({
-      description: 'Output format: table, json (as --json) or ndjson (one line per container per refresh).',
+      summary: 'table (the default), json (as --json), or ndjson: one line per container per refresh.',
+      description:
+        'Output format: `table` (the default), `json` (as `--json`), or `ndjson`: one JSON line per container per refresh, for `jq`. `--json` with another `--format` is refused.',
       options: ['table', 'json', 'ndjson'],
-      default: 'table',
     }),
-    'no-trunc': Flags.boolean({description: 'Show full container names and ids.'}),
+    'no-trunc': Flags.boolean({
+      summary: 'Full container names and ids, however wide.',
+      description: 'Show full container names and 64-character ids, however wide the terminal.',
+    }),
     sort: Flags.string({
-      description: 'Order rows by cpu, mem, io (block I/O rate), pids (descending) or name.',
+      summary: 'Row order: cpu, mem, io (block I/O rate) or pids, largest first; or name.',
+      description:
+        'Row order: CPU, working set, block I/O rate or pids, largest first; or name. Values within about 25% of each other tie (then the name decides), so rows do not jump about on noise.',
       options: [...SORT_KEYS],
       default: 'cpu',
     }),
     filter: Flags.string({
+      summary: 'Only containers with factory=<name>, prefix=</cgroup/name> or label=<key>[=<value>] (repeatable).',
       description:
-        'Only containers matching factory=<name>, prefix=</cgroup/name> or label=<key>[=<value>] (repeatable; same key ORs, different keys AND).',
+        'Only containers with `factory=<name>`, `prefix=</cgroup/name>` or `label=<key>[=<value>]` (repeatable; the same key ORs, different keys AND). A factory that does not exist is refused.',
       multiple: true,
+      helpValue: '<key=value>',
     }),
-    depth: Flags.integer({description: 'Deepest cgroup level shown (/ is 0, /docker 1, /docker/<id> 2).', min: 0}),
-    all: Flags.boolean({char: 'a', description: 'Include idle raw cgroups and the root cgroup.'}),
+    depth: Flags.integer({
+      summary: 'Deepest cgroup level tracked (/ is 0, /docker 1, /docker/<id> 2).',
+      description: 'Deepest cgroup level tracked: `/` is 0, `/docker` 1, `/docker/<id>` 2. `--depth 1` shows one row per top-level slice.',
+      min: 0,
+      helpValue: '<n>',
+    }),
+    all: Flags.boolean({
+      char: 'a',
+      summary: 'Every cgroup: idle ones, the root and parents too (key a).',
+      description: 'Show every cgroup: idle raw cgroups, the root and parents of other rows too (key `a`).',
+    }),
+    tree: Flags.boolean({
+      summary: 'The cgroup tree, each parent above its children (key t).',
+      description:
+        'Show the cgroup tree, each row indented under its parent and siblings in sort order (key `t`). Without it only leaves show, so nothing is counted twice.',
+    }),
   }
 
   async run(): Promise<void> {

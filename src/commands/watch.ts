@@ -39,13 +39,19 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete"|"OOM"|"OOMKill","name":"/doc
     ...runtimeFlags,
     ...kubernetesWatchFlags,
     resolve: Flags.boolean({
+      summary: 'Add the runtime that owns each container (factory, id, alias, image, labels).',
       description:
-        'Add the runtime that owns each container (factory, id, alias, image, labels), asked once per container; events keep their order.',
+        'Add which runtime owns each container, asked once per container with cAdvisor\'s factory rules (see cadv-resolve(1)): `"factory"`, `"id"`, `"alias"` (docker and podman: the container name; containerd: the id; CRI-O: its name), `"image"` and `"labels"`; `"ignored": true` when the winning factory ignores the cgroup. A delete carries what its add resolved to. Events keep their order: a slow runtime delays the lines behind it by at most its timeout. With `--verbose`, each ignored container and each runtime that could not be asked (once) is explained on stderr.',
     }),
-    once: Flags.boolean({description: 'Print the existing containers and exit.', exclusive: ['watch-only']}),
+    once: Flags.boolean({
+      summary: 'Print the existing containers and exit.',
+      description: 'Print the existing containers and exit 0. Uses no inotify watch at all.',
+      exclusive: ['watch-only'],
+    }),
     type: Flags.string({
+      summary: 'Print only these line types: ContainerAdd, ContainerDelete, OOM, OOMKill (repeatable or comma-separated).',
       description:
-        'Print only these line types (repeatable or comma-separated): ContainerAdd, ContainerDelete, OOM, OOMKill. Default: all.',
+        'Print only these line types: `ContainerAdd`, `ContainerDelete`, `OOM`, `OOMKill` (repeatable or comma-separated; default all four). Without `OOM` and `OOMKill` the kernel log is not read.',
       options: [...CONTAINER_EVENT_TYPES],
       multiple: true,
       delimiter: ',',
@@ -53,27 +59,36 @@ Each line: {"type":"ContainerAdd"|"ContainerDelete"|"OOM"|"OOMKill","name":"/doc
     }),
     'watch-only': Flags.boolean({description: 'Skip the list of existing containers; print changes only.'}),
     prefix: Flags.string({
-      description: 'Only containers at or under this name, e.g. /docker (repeatable).',
+      summary: 'Only containers at or under this name, e.g. /docker (repeatable).',
+      description:
+        'Only containers at or under this container name, e.g. `/docker` or `/kubepods/burstable` (repeatable). Directories outside every prefix are not watched.',
       multiple: true,
       helpValue: '<name>',
     }),
     hierarchy: Flags.string({
+      summary: 'Hierarchy to watch, by id (cpu,cpuacct, unified) or by a controller it carries (repeatable).',
       description:
-        'Hierarchy to watch, by id (cpu,cpuacct, unified, systemd) or by a controller it carries (repeatable). Default: those the default metric kinds need, as cAdvisor does.',
+        "Watch this hierarchy, by id (`cpu,cpuacct`, `memory`, `unified`, `systemd`) or by a controller it carries (repeatable). Default: on cgroup v2 the one tree; on v1 and hybrid hosts the v1 hierarchies that cAdvisor's default metric kinds need (cpu, cpuacct, memory, blkio, devices, perf_event).",
       multiple: true,
       helpValue: '<id>',
     }),
     'watch-backend': Flags.string({
-      description: 'How changes are seen: inotify (fs.watch per directory), parcel (@parcel/watcher, opt-in) or poll (rescans only).',
+      summary: 'How changes are seen: inotify, parcel (opt-in) or poll.',
+      description:
+        'How changes are seen. `inotify` (default): one non-recursive watch per cgroup directory. `parcel`: @parcel/watcher, opt-in; it misses changes inside a directory created right after its parent until the next rescan, and adds 50 to 500 ms of batching delay. `poll`: no watches, every directory is re-read every `--poll-interval`.',
       options: [...WATCH_BACKENDS],
       default: 'inotify',
     }),
     'rescan-interval': durationFlag({
-      description: 'Full rescan that reports what events missed (0 turns it off).',
+      summary: 'Full rescan that reports what events missed (0 turns it off).',
+      description:
+        "Full rescan that reports what events missed, like cAdvisor's global housekeeping (`0` turns it off). Durations take a unit: `500ms`, `10s`, `1m30s`.",
       default: '60s',
     }),
     'poll-interval': durationFlag({
-      description: 'How often directories without a watch are re-read (poll backend, or past the watch limit).',
+      summary: 'How often directories without a watch are re-read.',
+      description:
+        'How often directories without a watch are re-read: every directory with the poll backend, the ones past the inotify watch limit otherwise (at least `10ms`).',
       default: '1s',
       minMs: 10,
     }),

@@ -138,7 +138,7 @@ describe('the container image, run as the DaemonSet runs it', {skip}, () => {
     assert.equal(info!.Config.User, '65534:65534')
     assert.ok(info!.Size < 200e6, `image is ${(info!.Size / 1e6).toFixed(0)} MB`)
     const version = await rt.podman(['run', '--rm', '--network', 'none', IMAGE, '--version'])
-    assert.match(version, /^cadv\/\d+\.\d+\.\d+ linux-/)
+    assert.match(version, /^cadv \d+\.\d+\.\d+ \(node v[\d.]+, linux-/)
   })
 
   test("from inside it, cadv lists the host's runtime containers by name", async () => {

@@ -151,7 +151,7 @@ for (const [args, pattern] of [
   [['--filter', 'prefix=docker'], /starts with \//],
   [['--depth', '-1'], /--depth/],
   [['--format', 'yaml'], /--format/],
-  [['--cgroup-root', '/nonexistent/cadv'], /--cgroup-root \/nonexistent\/cadv: ENOENT/],
+  [['--cgroup-root', '/nonexistent/cadv'], /--cgroup-root \/nonexistent\/cadv: no such file or directory/],
 ] as const) {
   test(`bad input ${args.join(' ')}: one line, exit 2`, async () => {
     const base = [...(args[0] === '--interval' ? [] : fast), ...(args[0] === '--cgroup-root' ? [] : v2)]

@@ -11,10 +11,18 @@ export interface CliResult {
   stderr: string
 }
 
+/**
+ * The environment a test's cadv runs in: the given one (or the test's), with no config file
+ * unless the test names one (a developer's ~/.config/cadv/config.yaml must not change results).
+ */
+export function cliEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
+  return {...(env ?? process.env), CADV_CONFIG: env?.CADV_CONFIG ?? ''}
+}
+
 /** Runs `cadv ...args` to completion. */
 export function runCli(args: string[], options: SpawnOptions & {input?: string; timeoutMs?: number} = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CADV, ...args], {stdio: ['pipe', 'pipe', 'pipe'], ...options})
+    const child = spawn(process.execPath, [CADV, ...args], {stdio: ['pipe', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -38,7 +46,7 @@ process.on('exit', () => {
 
 /** Starts `cadv ...args` and leaves it running; the caller ends it by pid. */
 export function startCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  const child = spawn(process.execPath, [CADV, ...args], {stdio: ['ignore', 'pipe', 'pipe'], ...options})
+  const child = spawn(process.execPath, [CADV, ...args], {stdio: ['ignore', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})
   running.add(child)
   child.once('exit', () => running.delete(child))
   return child

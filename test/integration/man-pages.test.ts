@@ -1,9 +1,14 @@
-// Every command has a man page whose OPTIONS list exactly the command's own flags
-// (global flags live in cadv(1)), so the pages cannot drift from --help. It reads what the build
-// writes (oclif.manifest.json, man/*.1), hence an integration test.
+// The man pages as `man` shows them at 80 columns: every page renders without a troff warning,
+// with no HTML entity, no raw Markdown or HTML, no forced break and no line past the width;
+// each command's page names every one of its flags, and cadv(1) every command and every
+// shared flag. The pages are built from the command definitions (npm run build), so this also
+// keeps them equal to --help. It reads what the build writes (oclif.manifest.json, man/*.1),
+// hence an integration test.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {existsSync, readFileSync, readdirSync} from 'node:fs'
+import {fileURLToPath} from 'node:url'
 
 interface ManifestFlag {
   name: string
@@ -11,63 +16,71 @@ interface ManifestFlag {
   hidden?: boolean
 }
 interface Manifest {
-  commands: Record<string, {flags: Record<string, ManifestFlag>}>
+  commands: Record<string, {id: string; hidden?: boolean; flags: Record<string, ManifestFlag>}>
 }
 
-const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as Manifest
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const manifest = JSON.parse(readFileSync(`${root}oclif.manifest.json`, 'utf8')) as Manifest
+const sources = readdirSync(`${root}man`).filter((f) => f.endsWith('.md'))
+const SHARED = ['GLOBAL', 'RUNTIME']
+const skip = spawnSync('man', ['--version']).status === 0 ? undefined : 'man is not installed (apt-get install man-db groff-base)'
 
-/** Flags named in bullet items (`* \`--flag\``) of one `## SECTION` of a page. */
-function flagsInSection(page: string, section: string): Set<string> {
-  const start = page.indexOf(`## ${section}`)
-  if (start < 0) return new Set()
-  const rest = page.slice(start + 3)
-  const end = rest.indexOf('\n## ')
-  const body = end < 0 ? rest : rest.slice(0, end)
-  const flags = new Set<string>()
-  for (const line of body.split('\n')) {
-    if (!/^\s*\*\s/.test(line)) continue
-    for (const m of line.matchAll(/`--(\[no-\])?([a-z0-9-]+)/g)) flags.add(m[2]!)
-  }
-  return flags
+/** The page as `man` prints it at 80 columns, and what troff said on stderr. */
+function render(page: string): {text: string; warnings: string} {
+  const r = spawnSync('man', ['--warnings', '-E', 'UTF-8', '-l', `${root}man/${page}.1`], {
+    encoding: 'utf8',
+    env: {...process.env, MANWIDTH: '80', MANPAGER: 'cat', PAGER: 'cat', MAN_KEEP_FORMATTING: '0', LANG: 'C.UTF-8'},
+  })
+  // Overstrike bold and underline (x\bx, _\bx) are how man marks type on a terminal; not text.
+  return {text: r.stdout.replace(/.\u0008/g, ''), warnings: r.stderr}
 }
 
-test('package.json lists every built man page', () => {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {man: string[]}
-  const expected = [
-    './man/cadv.1',
-    ...Object.keys(manifest.commands)
-      .sort()
-      .map((id) => `./man/cadv-${id.replaceAll(':', '-')}.1`),
-  ]
-  assert.deepEqual([...pkg.man].sort(), expected.sort())
-  for (const p of expected) assert.ok(existsSync(new URL(`../../${p}`, import.meta.url)), `${p} was not built`)
+test('package.json lists a built page for every man/*.md', () => {
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {man: string[]}
+  const expected = sources.map((f) => `./man/${f.replace(/\.md$/, '.1')}`).sort()
+  assert.deepEqual([...pkg.man].sort(), expected)
+  for (const p of expected) assert.ok(existsSync(`${root}${p}`), `${p} was not built`)
 })
 
-for (const [id, cmd] of Object.entries(manifest.commands)) {
-  test(`man page of ${id} lists exactly its flags`, () => {
-    const file = new URL(`../../man/cadv-${id.replaceAll(':', '-')}.md`, import.meta.url)
-    assert.ok(existsSync(file), `man/cadv-${id}.md is missing`)
-    const documented = flagsInSection(readFileSync(file, 'utf8'), 'OPTIONS')
-    // GLOBAL and RUNTIME flags are shared by several commands and documented once, in cadv(1).
-    const own = Object.values(cmd.flags)
-      .filter((f) => f.helpGroup !== 'GLOBAL' && f.helpGroup !== 'RUNTIME' && !f.hidden)
-      .map((f) => f.name)
-    assert.deepEqual([...documented].sort(), own.sort())
+for (const source of sources) {
+  const page = source.replace(/\.md$/, '')
+  test(`${page}(1) renders cleanly in man at 80 columns`, {skip}, () => {
+    const {text, warnings} = render(page)
+    assert.equal(warnings, '', `troff warnings:\n${warnings}`)
+    assert.ok(text.includes('NAME') && text.includes('SYNOPSIS'), text.slice(0, 200))
+    for (const line of text.split('\n')) assert.ok([...line].length <= 80, `longer than 80: ${line}`)
+    for (const raw of [
+      /&(quot|amp|lt|gt|apos|#\d+);/,
+      /<br\s*\/?>/i,
+      /`/,
+      /\*\*/,
+      /\]\(/,
+      /\\f[BIRP]/,
+      /\\e/,
+      /^\s*\.[A-Z]{1,2}\b/m,
+      /^#+ /m,
+    ])
+      assert.doesNotMatch(text, raw, `raw markup ${raw} in ${page}(1)`)
   })
 }
 
-test('cadv(1) documents the global flags', () => {
-  const page = readFileSync(new URL('../../man/cadv.md', import.meta.url), 'utf8')
-  const global = new Set<string>()
-  for (const cmd of Object.values(manifest.commands))
-    for (const f of Object.values(cmd.flags)) if (f.helpGroup === 'GLOBAL') global.add(f.name)
-  assert.deepEqual([...flagsInSection(page, 'GLOBAL OPTIONS')].sort(), [...global].sort())
-})
+for (const cmd of Object.values(manifest.commands).filter((c) => !c.hidden)) {
+  const page = `cadv-${cmd.id.replaceAll(':', '-')}`
+  if (!sources.includes(`${page}.md`)) continue
+  test(`${page}(1) names every flag of cadv ${cmd.id}`, {skip}, () => {
+    const {text} = render(page)
+    for (const f of Object.values(cmd.flags).filter((x) => !x.hidden)) {
+      const where = f.helpGroup && SHARED.includes(f.helpGroup) ? 'the shared options line' : 'OPTIONS'
+      assert.match(text, new RegExp(`--(\\[no-\\])?${f.name}\\b`), `--${f.name} is missing from ${where}`)
+    }
+  })
+}
 
-test('cadv(1) documents the runtime flags', () => {
-  const page = readFileSync(new URL('../../man/cadv.md', import.meta.url), 'utf8')
-  const runtime = new Set<string>()
+test('cadv(1) lists every command and documents every shared flag', {skip}, () => {
+  const {text} = render('cadv')
+  for (const cmd of Object.values(manifest.commands).filter((c) => !c.hidden)) assert.match(text, new RegExp(`cadv ${cmd.id}\\b`))
+  const options = text.slice(text.indexOf('GLOBAL OPTIONS'))
   for (const cmd of Object.values(manifest.commands))
-    for (const f of Object.values(cmd.flags)) if (f.helpGroup === 'RUNTIME') runtime.add(f.name)
-  assert.deepEqual([...flagsInSection(page, 'RUNTIME OPTIONS')].sort(), [...runtime].sort())
+    for (const f of Object.values(cmd.flags))
+      if (f.helpGroup && SHARED.includes(f.helpGroup)) assert.match(options, new RegExp(`\\n {7}(-\\w, )?--${f.name}\\b`), `--${f.name}`)
 })

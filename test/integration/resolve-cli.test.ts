@@ -41,7 +41,7 @@ describe('cadv resolve', () => {
     const r = await runCli(['resolve', '--cgroup-root', root, '--json', '--offline', join(root, 'memory', 'docker', ID)])
     assert.equal(r.code, 0, r.stderr)
     const d = JSON.parse(r.stdout)
-    assert.deepEqual(Object.keys(d), ['name', 'factory', 'accepted', 'id', 'checks'])
+    assert.deepEqual(Object.keys(d), ['name', 'factory', 'accepted', 'id', 'checks', 'alias', 'image'])
     assert.equal(d.name, `/docker/${ID}`)
     assert.equal(d.factory, 'docker')
     assert.deepEqual(Object.keys(d.checks[0]), ['factory', 'canHandle', 'accept', 'reason'])
@@ -113,7 +113,35 @@ describe('cadv resolve', () => {
     const r = await runCli(['resolve', '--from', join(root, 'missing.txt')])
     assert.equal(r.code, 2)
     assert.equal(r.stderr.trim().split('\n').length, 1)
-    assert.match(r.stderr, /missing\.txt: cannot read \(ENOENT\)/)
+    assert.match(r.stderr, /missing\.txt: cannot read \(no such file or directory\)/)
+  })
+
+  test('a path under a hierarchy that does not exist is bad input; a name that exists nowhere resolves, with a note', async () => {
+    const missing = await runCli(['resolve', '--offline', '--cgroup-root', root, join(root, 'memory', 'docker', 'gone')])
+    assert.equal(missing.code, 2)
+    assert.equal(missing.stdout, '')
+    assert.match(missing.stderr, /^cadv resolve: .*\/memory\/docker\/gone: no such cgroup \(nothing at that path\)\n$/)
+    const elsewhere = await runCli(['resolve', '--offline', '--cgroup-root', root, '--json', '/docker/from-another-host', `/docker/${ID}`])
+    assert.equal(elsewhere.code, 0, elsewhere.stderr)
+    const [away, here] = elsewhere.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as {note?: string})
+    assert.equal(away!.note, 'no cgroup hierarchy on this host has this name')
+    assert.equal(here!.note, undefined)
+    const text = await runCli(['resolve', '--offline', '--cgroup-root', root, '/docker/from-another-host'])
+    assert.match(text.stdout, /\n {2}note: no cgroup hierarchy on this host has this name\n$/)
+  })
+
+  test('--cgroup-root that cannot be read fails as it does for every command', async () => {
+    for (const env of [{}, {CADV_NO_FAST_PATH: '1'}]) {
+      const r = await runCli(['resolve', '--offline', '--cgroup-root', join(root, 'nonexistent'), '/docker/x'], {
+        env: {...process.env, ...env},
+      })
+      assert.equal(r.code, 2)
+      assert.equal(r.stdout, '')
+      assert.match(r.stderr, /^cadv resolve: --cgroup-root .*nonexistent: no such file or directory\n$/)
+    }
   })
 
   test('no input at all is bad input', async () => {

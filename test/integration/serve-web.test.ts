@@ -280,7 +280,7 @@ test('a port in use: one line, exit 2, before any cgroup is read', async () => {
     const port = (blocker.address() as {port: number}).port
     const res = await runCli(['serve', '--listen', `127.0.0.1:${port}`, ...ONLY_ROOT])
     assert.equal(res.code, 2, res.stderr)
-    assert.match(res.stderr, /^cadv serve: cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE\n$/)
+    assert.match(res.stderr, /^cadv serve: cannot listen on 127\.0\.0\.1:\d+: address already in use\n$/)
   } finally {
     blocker.close()
   }

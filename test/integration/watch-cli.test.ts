@@ -161,16 +161,16 @@ describe('cadv watch on real cgroups', {skip}, () => {
 
 describe('cadv watch: bad input is one line and status 2', () => {
   const cases: Array<[string[], RegExp]> = [
-    [['--watch-backend', 'fsevents'], /^cadv watch: Expected --watch-backend=fsevents to be one of: inotify, parcel, poll\n$/],
+    [['--watch-backend', 'fsevents'], /^cadv watch: --watch-backend fsevents: expected one of inotify, parcel, poll\n$/],
     [['--rescan-interval', '10'], /^cadv watch: --rescan-interval: invalid duration "10": missing unit/],
     [['--rescan-interval', '-1s'], /^cadv watch: --rescan-interval: invalid duration "-1s": negative/],
     [['--poll-interval', '1ms'], /^cadv watch: --poll-interval: invalid duration "1ms": must be at least 10ms\n$/],
     [['--prefix', 'docker'], /^cadv watch: --prefix docker: a container name starts with \/\n$/],
     [['--prefix', '/a/../b'], /^cadv watch: --prefix \/a\/\.\.\/b: a container name has no \. or \.\. parts\n$/],
     [['--hierarchy', 'nosuch'], /^cadv watch: --hierarchy nosuch: no such hierarchy \(available: .+\)\n$/],
-    [['--once', '--watch-only'], /^cadv watch: --watch-only=true cannot also be provided when using --once\n$/],
-    [['--frobnicate'], /^cadv watch: Nonexistent flag: --frobnicate\n$/],
-    [['--cgroup-root', '/nonexistent/cadv'], /^cadv watch: --cgroup-root \/nonexistent\/cadv: ENOENT\n$/],
+    [['--once', '--watch-only'], /^cadv watch: --watch-only and --once cannot be used together\n$/],
+    [['--frobnicate'], /^cadv watch: unknown flag --frobnicate; cadv help watch lists them\n$/],
+    [['--cgroup-root', '/nonexistent/cadv'], /^cadv watch: --cgroup-root \/nonexistent\/cadv: no such file or directory\n$/],
   ]
   for (const [args, message] of cases) {
     test(args.join(' '), async () => {

@@ -32,12 +32,14 @@ export interface AppContextOptions {
   verbose: boolean
   stdout?: NodeJS.WriteStream
   stderr?: NodeJS.WritableStream
+  stdin?: NodeJS.ReadStream
 }
 
 export class AppContext {
   readonly command: string
   readonly verbose: boolean
   readonly stdout: NodeJS.WriteStream
+  readonly stdin: NodeJS.ReadStream
   private readonly stderr: NodeJS.WritableStream
 
   constructor(o: AppContextOptions) {
@@ -45,6 +47,7 @@ export class AppContext {
     this.verbose = o.verbose
     this.stdout = o.stdout ?? process.stdout
     this.stderr = o.stderr ?? process.stderr
+    this.stdin = o.stdin ?? process.stdin
   }
 
   /** A diagnostic line on stderr when --verbose is on; stdout stays data only. */
@@ -100,6 +103,31 @@ export class AppContext {
   /** A line about what the command is doing (serve's listening addresses). */
   say(message: string): void {
     this.stderr.write(`cadv ${this.command}: ${escapeControl(message)}\n`)
+  }
+
+  /**
+   * Reads single keys from a terminal (raw mode: no echo, no line editing, Ctrl-C arrives as
+   * \u0003 instead of SIGINT). Returns the function that gives the terminal back; it also runs
+   * when the process exits some other way, so a shell is never left in raw mode.
+   */
+  readKeys(onData: (data: string) => void): () => void {
+    const stdin = this.stdin
+    if (!stdin.isTTY) return () => undefined
+    const handler = (d: Buffer | string): void => onData(d.toString())
+    let restored = false
+    const restore = (): void => {
+      if (restored) return
+      restored = true
+      stdin.off('data', handler)
+      process.off('exit', restore)
+      stdin.setRawMode(false)
+      stdin.pause()
+    }
+    stdin.setRawMode(true)
+    stdin.on('data', handler)
+    stdin.resume()
+    process.on('exit', restore)
+    return restore
   }
 
   /**

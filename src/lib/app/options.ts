@@ -54,7 +54,8 @@ export interface RuntimeFlagValues {
   'crio-timeout': number
   'docker-only': boolean
   'raw-cgroup-prefix-whitelist': string[]
-  'env-metadata-whitelist': string[]
+  /** `cadv serve` only: the other commands show no environment. */
+  'env-metadata-whitelist'?: string[]
 }
 
 export function resolverOptionsFromFlags(flags: RuntimeFlagValues, extra: {offline?: boolean} = {}): ResolverOptionsInput {
@@ -65,7 +66,7 @@ export function resolverOptionsFromFlags(flags: RuntimeFlagValues, extra: {offli
     crio: {endpoint: flags.crio, timeoutMs: flags['crio-timeout']},
     dockerOnly: flags['docker-only'],
     rawCgroupPrefixWhitelist: flags['raw-cgroup-prefix-whitelist'],
-    envMetadataWhitelist: flags['env-metadata-whitelist'],
+    envMetadataWhitelist: flags['env-metadata-whitelist'] ?? [],
     offline: extra.offline ?? false,
   }
 }

@@ -5,10 +5,10 @@
  * Each name is forgotten by the resolver once its answer is handed back, so a long stream
  * costs memory for the lookups in flight only, not for every name ever seen.
  */
-import type {ContainerResolver, FactoryDecision} from '../model/index.js'
+import type {ContainerInfo, ContainerResolver, FactoryDecision} from '../model/index.js'
 import type {InputItem} from './resolve-input.js'
 
-export type Outcome = {item: InputItem; decision?: FactoryDecision}
+export type Outcome = {item: InputItem; decision?: FactoryDecision; info?: ContainerInfo}
 
 export async function resolveInOrder(
   resolver: ContainerResolver,
@@ -23,7 +23,9 @@ export async function resolveInOrder(
     if ('name' in o.item) resolver.forget(o.item.name)
   }
   const start = (item: InputItem): Promise<Outcome> =>
-    'name' in item ? resolver.resolve(item.name).then((r) => ({item, decision: r.decision})) : Promise.resolve({item})
+    'name' in item
+      ? resolver.resolve(item.name).then((r) => (r.info ? {item, decision: r.decision, info: r.info} : {item, decision: r.decision}))
+      : Promise.resolve({item})
   for await (const item of items) {
     queue.push(start(item))
     if (queue.length >= concurrency) emit(await queue.shift()!)

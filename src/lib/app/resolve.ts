@@ -6,7 +6,7 @@
 import type {CgroupLayout} from '../cgroups/index.js'
 import {createResolver, type ResolverOptionsInput} from '../factories/index.js'
 // A leaf import, not output/index.ts: `cadv resolve` start-up must not load the table code.
-import {formatDecision} from '../output/decision.js'
+import {decisionJson, formatDecision, type DecisionExtras} from '../output/decision.js'
 import {escapeControl} from '../util/index.js'
 import type {AppContext} from './context.js'
 import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
@@ -58,14 +58,18 @@ export async function runResolve(r: ResolveRun): Promise<ResolveOutcome> {
   let bad = 0
   let failed = 0
   try {
-    await resolveInOrder(resolver, inputs(), ({item, decision}) => {
+    await resolveInOrder(resolver, inputs(), ({item, decision, info}) => {
       if (!decision) {
         bad++
         err(`cadv resolve: ${escapeControl(`${item.text}: ${'error' in item ? item.error : 'bad input'}`)}\n`)
         return
       }
       if (!decisionPasses(decision, r.expect)) failed++
-      out(r.json ? JSON.stringify(decision) + '\n' : formatDecision(decision))
+      const extras: DecisionExtras = {}
+      if (info?.aliases[0] !== undefined) extras.alias = info.aliases[0]
+      if (info?.image) extras.image = info.image
+      if ('note' in item && item.note) extras.note = item.note
+      out(r.json ? decisionJson(decision, extras) + '\n' : formatDecision(decision, extras))
     })
   } finally {
     resolver.close()
@@ -89,9 +93,18 @@ export class NoInputError extends Error {
  * `cadv resolve` as a command: the oclif command and the fast path both end here, so their
  * output, notes and exit status are the same. Returns the exit status.
  */
-export async function resolveCommand(inputs: string[], flags: ResolveFlags, layout: () => CgroupLayout, ctx: AppContext): Promise<number> {
+export async function resolveCommand(
+  inputs: string[],
+  flags: ResolveFlags,
+  layout: () => CgroupLayout,
+  ctx: AppContext,
+  cgroupRootGiven = false,
+): Promise<number> {
   if (inputs.length === 0 && flags.from === undefined)
     throw new NoInputError('give at least one cgroup name, a path, or - to read names from stdin')
+  // An explicit --cgroup-root that cannot be read is an error at once, as for every command;
+  // otherwise the cgroups are looked at only when an input needs them (CI without cgroups).
+  if (cgroupRootGiven) layout()
   ctx.exitQuietlyOnEpipe()
   const {code, failed} = await runResolve({
     inputs,

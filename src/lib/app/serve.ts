@@ -152,6 +152,9 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   // Before anything is started: SIGHUP and SIGUSR2 must not end the process, nor SIGUSR1 open a debugger.
   let reload = (): void => ctx.note('SIGHUP before the server started: nothing to reload yet')
   await ctx.daemonSignals(() => reload())
+  // Stop signals are ours from here on too: one during start-up (the first scan of a big host
+  // takes seconds) lets the start finish and then stops the server, exit 0, as one later does.
+  const signalled = ctx.untilSignal(undefined, {daemon: true})
   // Before the manager starts, so the containers found at start get their creation events.
   events.start()
   const handle = await startServe({
@@ -187,7 +190,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     const host = a.address.includes(':') ? `[${a.address}]` : a.address
     ctx.say(`listening on ${scheme}://${host}:${a.port}${prefix ?? ''}${flags['telemetry-path']}`)
   }
-  const signal = await ctx.untilSignal(undefined, {daemon: true})
+  const signal = await signalled
   ctx.note(`${signal}: finishing requests in progress`)
   await handle.stop(STOP_GRACE_MS).catch((err: Error) => ctx.say(err.message))
   events.stop()

@@ -1,17 +1,30 @@
 /*
  * `cadv stats`: a live table (or JSON rows) per container. The command's policy: which kinds
- * it reads, how housekeeping is tuned for a table, what --json and --once mean, where
- * warnings go while a table is on the screen.
+ * it reads, how housekeeping is tuned for a table, what --json and --once mean, what a
+ * terminal gets (in-place frames, keys, colour) and what a pipe gets (whole tables, plain
+ * text), where warnings go while a table is on the screen.
  */
 import {nameDepth, selectHierarchies, type CgroupLayout} from '../cgroups/index.js'
-import {createResolver} from '../factories/index.js'
+import {createResolver, FACTORY_ORDER} from '../factories/index.js'
 import {createManager} from '../manager/index.js'
-import {emptyStatsMessage, FrameWriter, parseFilters, renderStatsTable, statsHeader, type SortKey, type StatsRow} from '../output/index.js'
+import {
+  collectingLine,
+  emptyStatsMessage,
+  FrameWriter,
+  parseFilters,
+  RowOrder,
+  statsHeader,
+  StatsKeys,
+  statsTableLines,
+  type SortKey,
+  type StatsRow,
+  type StatsView,
+} from '../output/index.js'
 import {controllersForKinds, type MetricKind} from '../stats/index.js'
 import {escapeControl, hostMemoryBytes} from '../util/index.js'
 import type {AppContext} from './context.js'
 import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
-import {startStatsFeed} from './stats-feed.js'
+import {startStatsFeed, type FeedProgress} from './stats-feed.js'
 
 /** Only what the table shows is read: no per-CPU, no pressure. */
 const STATS_KINDS: readonly MetricKind[] = ['cpu', 'memory', 'diskIO', 'network', 'process']
@@ -20,26 +33,44 @@ export interface StatsFlags extends RuntimeFlagValues {
   interval: number
   once: boolean
   json: boolean
-  format: string
+  /** table (the default when not given), json or ndjson. */
+  format?: string
   'no-trunc': boolean
   sort: string
   filter?: string[]
   depth?: number
   all: boolean
+  tree: boolean
+}
+
+/** Two flags that say opposite things: one line, exit 2. */
+export class StatsFlagError extends Error {
+  readonly exitCode = 2
+}
+
+/** Colour on a terminal unless NO_COLOR is set (no-color.org) or the terminal is dumb. */
+export function colourWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !env.NO_COLOR && env.TERM !== 'dumb'
 }
 
 export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
+  if (flags.json && flags.format !== undefined && flags.format !== 'json')
+    throw new StatsFlagError(`--json and --format ${flags.format} contradict each other (--json is --format json)`)
   // --json is one document: it implies --once.
-  const format = flags.json ? 'json' : flags.format
+  const format = flags.json ? 'json' : (flags.format ?? 'table')
   const once = flags.once || format === 'json'
   const filterValues = flags.filter ?? []
-  const filters = parseFilters(filterValues)
+  const filters = parseFilters(filterValues, FACTORY_ORDER)
   const kinds = new Set<MetricKind>(STATS_KINDS)
   const hierarchies = selectHierarchies(layout, controllersForKinds(kinds))
   ctx.note(`watching ${hierarchies.map((h) => `${h.id} at ${h.mountPoint}`).join(', ')}`)
   const interval = flags.interval
   const depth = flags.depth
-  const writer = new FrameWriter(ctx.stdout)
+  // A terminal gets frames redrawn in place, keys and colour; --once on a terminal gets one
+  // table fitted to its width, as plain text that stays in the scrollback.
+  const live = format === 'table' && Boolean(ctx.stdout.isTTY) && !once
+  const writer = new FrameWriter(ctx.stdout, live)
+  const colour = live && colourWanted()
   const manager = createManager({
     layout,
     kinds,
@@ -58,46 +89,76 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     resolver: createResolver(resolverOptionsFromFlags(flags)),
     onWarning: (m) => ctx.note(m),
     // On a terminal the table is redrawn in place: the lines are kept under it.
-    onReadError: ctx.readErrors((m) =>
-      format === 'table' && writer.tty ? writer.notice(`cadv stats: warning: ${escapeControl(m)}`) : ctx.warn(m),
-    ),
+    onReadError: ctx.readErrors((m) => (live ? writer.notice(`cadv stats: warning: ${escapeControl(m)}`) : ctx.warn(m))),
     // Fallbacks must be visible: always, once each. On a terminal the table is redrawn in
     // place, so the line is kept under it instead of being painted over.
     onWatcherWarning: (m) => {
-      if (format === 'table' && writer.tty) writer.notice(`cadv stats: warning: ${escapeControl(m)}`)
+      if (live) writer.notice(`cadv stats: warning: ${escapeControl(m)}`)
       else ctx.warn(m)
     },
   })
-  const sort = flags.sort as SortKey
+  const view: StatsView = {sort: flags.sort as SortKey, tree: flags.tree, all: flags.all, search: ''}
+  const keys = live && ctx.stdin?.isTTY ? new StatsKeys(view) : undefined
+  const order = new RowOrder()
   const narrowed = filterValues.length > 0 || depth !== undefined
   const empty = emptyStatsMessage(
     layout.cgroupRoot,
     hierarchies.map((h) => h.id),
     narrowed,
   )
-  const render = (rows: StatsRow[], at: Date): void => {
+  const footer = (): string[] => (keys ? [keys.footer()] : [])
+  const drawTable = (rows: StatsRow[], at: Date, progress: FeedProgress | undefined): void => {
+    const head = [statsHeader({at, count: rows.length, intervalMs: interval, sort: view.sort, tree: view.tree, search: view.search})]
+    const collecting = progress ? collectingLine(progress.withoutRates, progress.total, interval) : 'collecting: finding containers'
+    if (collecting) head.push(collecting)
+    const waiting = progress === undefined || (rows.length === 0 && progress.withoutRates > 0)
+    const body =
+      rows.length === 0 && !waiting
+        ? [view.search ? `No container matches "${view.search}" (Esc clears the filter).` : empty]
+        : statsTableLines(rows, {width: writer.width, noTrunc: flags['no-trunc'], tree: view.tree, sort: view.sort, colour})
+    writer.draw([...head, ...body].join('\n'), footer())
+  }
+  const render = (rows: StatsRow[], at: Date, progress: FeedProgress): void => {
     if (format === 'json') {
       ctx.stdout.write(JSON.stringify({time: at.toISOString(), containers: rows}, null, 2) + '\n')
-      if (rows.length === 0) process.stderr.write(empty + '\n')
+      if (rows.length === 0) ctx.say(empty)
     } else if (format === 'ndjson') {
       if (rows.length === 0) ctx.note(empty)
       for (const r of rows) ctx.stdout.write(JSON.stringify(r) + '\n')
-    } else {
-      const body = rows.length === 0 ? empty : renderStatsTable(rows, flags['no-trunc'])
-      writer.draw(`${statsHeader(at, rows.length, interval, sort)}\n${body}`)
-    }
+    } else drawTable(rows, at, progress)
   }
   ctx.exitQuietlyOnEpipe(() => manager.stop())
+  // Something on the screen at once: finding the containers can take seconds on a big host.
+  if (live) drawTable([], new Date(), undefined)
   await manager.start()
+  const hostMemory = hostMemoryBytes(layout.procRoot)
   const feed = startStatsFeed({
     manager,
     intervalMs: interval,
     once,
-    query: {filters, sort, all: flags.all, hostMemoryBytes: hostMemoryBytes(layout.procRoot)},
+    immediate: live,
+    query: () => ({filters, sort: view.sort, all: view.all, tree: view.tree, search: view.search, order, hostMemoryBytes: hostMemory}),
     onRows: render,
   })
-  if ((await ctx.untilSignal(feed.done)) !== undefined) feed.stop()
-  await feed.done
-  writer.close()
+  let quit!: () => void
+  const quitKey = new Promise<void>((r) => (quit = r))
+  const release = keys
+    ? ctx.readKeys((data) => {
+        const r = keys.press(data)
+        if (r === 'quit') quit()
+        else if (r === 'changed') feed.refresh()
+      })
+    : () => undefined
+  const onResize = (): void => feed.refresh()
+  if (live) ctx.stdout.on('resize', onResize)
+  try {
+    if ((await ctx.untilSignal(Promise.race([feed.done, quitKey]))) !== undefined) feed.stop()
+    feed.stop()
+    await feed.done
+  } finally {
+    ctx.stdout.off('resize', onResize)
+    release()
+    writer.close()
+  }
   await manager.stop()
 }

@@ -1,14 +1,11 @@
-import {Command, Errors, Flags} from '@oclif/core'
+import {Command, Flags} from '@oclif/core'
 
 import {AppContext} from '../app/index.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
-import {escapeControl} from '../util/index.js'
+import {applyConfig, configPath, readConfig, type ConfigFlag} from './config-file.js'
+import {CONTEXT, isExit, type ErrorContext} from './errors.js'
 
-/** Errors that carry the exit code the user should see (2: bad input or environment). */
-interface WithExitCode {
-  exitCode?: number
-  oclif?: {exit?: number}
-}
+export {firstLine} from './errors.js'
 
 /** The global flags' values. */
 export interface GlobalFlagValues {
@@ -17,9 +14,30 @@ export interface GlobalFlagValues {
   verbose: boolean
 }
 
+interface FlagSpelling {
+  char?: string
+  aliases?: string[]
+  allowNo?: boolean
+  type?: string
+  hidden?: boolean
+}
+
+/** Every way a command's flags can be written, for "did you mean" (hidden flags excluded). */
+export function flagSpellings(flags: Record<string, FlagSpelling> | undefined): string[] {
+  const out: string[] = ['--help']
+  for (const [name, f] of Object.entries(flags ?? {})) {
+    if (f.hidden) continue
+    out.push(`--${name}`, ...(f.aliases ?? []).map((a) => `--${a}`))
+    if (f.char) out.push(`-${f.char}`)
+    if (f.type === 'boolean' && f.allowNo) out.push(`--no-${name}`)
+  }
+  return out
+}
+
 /**
- * Flags and error handling every command shares. Errors become one line on stderr and a
- * non-zero exit; a stack trace is printed only with CADV_DEBUG=1, for whoever fixes the bug.
+ * Flags and error handling every command shares. An error leaves the command annotated with
+ * the command's name and flag spellings, and bin/run.js turns it into one line on stderr and
+ * an exit status (cli/errors.ts), the same way as errors oclif raises before any command runs.
  */
 export abstract class CadvCommand extends Command {
   static override baseFlags = {
@@ -28,18 +46,39 @@ export abstract class CadvCommand extends Command {
         'Directory laid out like /sys/fs/cgroup to read instead of the mounted cgroupfs (a fixture tree, or the host cgroupfs mounted elsewhere).',
       env: 'CADV_CGROUP_ROOT',
       helpGroup: 'GLOBAL',
+      helpValue: '<dir>',
     }),
     'proc-root': Flags.string({
       description: 'Where /proc is (for mountinfo, /proc/<pid>/net/dev and machine info).',
       env: 'CADV_PROC_ROOT',
       default: '/proc',
       helpGroup: 'GLOBAL',
+      helpValue: '<dir>',
     }),
     verbose: Flags.boolean({
       char: 'v',
       description: 'Explain decisions on stderr (hierarchies watched, fallbacks, ignored cgroups).',
       helpGroup: 'GLOBAL',
     }),
+  }
+
+  /** Puts the config file's values (cli/config-file.ts) before the user's flags. */
+  override async init(): Promise<void> {
+    await super.init()
+    const path = configPath()
+    if (path === undefined) return
+    const ctor = this.constructor as typeof CadvCommand
+    const commands = this.config.commands.map((c) => c.id)
+    const allFlags = [...new Set(this.config.commands.flatMap((c) => Object.keys(c.flags ?? {})))]
+    this.argv = applyConfig(this.argv, {
+      path,
+      values: readConfig(path),
+      command: this.id ?? '',
+      commands,
+      flags: {...ctor.baseFlags, ...ctor.flags} as Record<string, ConfigFlag>,
+      allFlags,
+    })
+    if (this.argv.includes('--verbose') || this.argv.includes('-v')) process.stderr.write(`cadv: flags from ${path}\n`)
   }
 
   /** The app context of this run: verbosity, warnings, signals, stdout. */
@@ -51,32 +90,12 @@ export abstract class CadvCommand extends Command {
     return discoverCgroups({cgroupRoot: flags['cgroup-root'], procRoot: flags['proc-root']})
   }
 
-  protected override async catch(err: Error & WithExitCode): Promise<void> {
-    // oclif signals --help, --version and this.exit() with an ExitError; let those through.
-    if (err instanceof Errors.ExitError) throw err
-    const code = err.exitCode ?? err.oclif?.exit ?? 1
-    const first = firstLine(err.message || String(err))
-    process.stderr.write(`cadv ${this.id ?? ''}: ${escapeControl(first.replace(/^\s*(Error:\s*)?/, ''))}\n`.replace(' :', ':'))
-    if (process.env.CADV_DEBUG === '1' && err.stack) process.stderr.write(`${err.stack}\n`)
-    process.exitCode = code
-    this.exit(code)
+  protected override async catch(err: Error & {[CONTEXT]?: ErrorContext}): Promise<void> {
+    // --help, --version and this.exit() end with an ExitError: not an error at all.
+    if (!isExit(err) && typeof err === 'object' && err !== null && err[CONTEXT] === undefined) {
+      const ctor = this.constructor as typeof CadvCommand
+      err[CONTEXT] = {command: this.id, flags: flagSpellings({...ctor.baseFlags, ...ctor.flags} as Record<string, FlagSpelling>)}
+    }
+    throw err
   }
-}
-
-/**
- * The one line to show for an error. oclif wraps a flag's parse error as
- * "Parsing --flag \n\t<reason>\nSee more help with --help"; that becomes "--flag: <reason>".
- */
-export function firstLine(message: string): string {
-  // oclif colours parts of its messages; stderr may be a file.
-  const plain = message.replace(/\u001b\[[0-9;]*m/g, '')
-  const wrapped = /^Parsing (--[\w-]+)\s*\n\s*(.+)/.exec(plain)
-  if (wrapped) return `${wrapped[1]}: ${wrapped[2]!.trim()}`
-  const lines = plain
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('See more help'))
-  // oclif's flag-constraint errors: "The following error occurred:\n  <reason>".
-  if (lines.length > 1 && /^The following errors? occurred:$/.test(lines[0]!)) return lines.slice(1).join('; ')
-  return lines[0] ?? 'unknown error'
 }

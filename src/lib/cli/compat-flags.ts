@@ -10,8 +10,9 @@ import {Errors, Flags} from '@oclif/core'
 import {durationFlag} from './duration-flag.js'
 
 /** cAdvisor's jitter factors: a number ≥ 0; a negative one means the default, 1, as in cAdvisor. */
-const factor = (description: string) =>
+const factor = (summary: string, description: string) =>
   Flags.custom<number>({
+    summary,
     description,
     helpValue: '<factor>',
     default: 1,
@@ -24,14 +25,22 @@ const factor = (description: string) =>
 
 export const compatFlags = {
   'url-base-prefix': Flags.string({
-    description: 'Serve every path under this prefix (behind a reverse proxy), e.g. /cadvisor: /cadvisor/metrics, /cadvisor/api/….',
+    summary: 'Serve every path under this prefix (behind a reverse proxy), e.g. /cadvisor: /cadvisor/metrics, /cadvisor/api/….',
+    description:
+      'Serve every path under this prefix, for a reverse proxy: with `/cadvisor`, the metrics are at `/cadvisor/metrics` and the API at `/cadvisor/api/`; other paths get 404.',
     helpValue: '<path>',
   }),
   'disable-root-cgroup-stats': Flags.boolean({
     description: 'Do not track the root cgroup / (no series, no API entry for it).',
   }),
-  'jitter-factor': factor('Each wait between two readings of a container is the interval × (1 + random × this) (cAdvisor: 1; 0: exact).'),
-  'initial-splay-factor': factor('Spread of the first readings of containers found together, as a fraction of the interval (cAdvisor: 1).'),
+  'jitter-factor': factor(
+    'Each wait between two readings of a container is the interval × (1 + random × this) (cAdvisor: 1; 0: exact).',
+    'Each wait between two readings of a container is the interval × (1 + random × factor) (as cAdvisor; 0 reads on exact intervals; a negative value means 1).',
+  ),
+  'initial-splay-factor': factor(
+    'Spread of the first readings of containers found together, as a fraction of the interval (cAdvisor: 1).',
+    'How far the first readings of containers found together are spread, as a fraction of the interval (as cAdvisor).',
+  ),
   'rescan-interval': durationFlag({
     description: "Full rescan of the cgroup trees that finds what watch events missed (cAdvisor's global housekeeping; 0 turns it off).",
     default: '60s',

@@ -16,7 +16,9 @@ import {checkEndpoint, MIN_TIMEOUT_MS} from '../app/options.js'
 import {resolveCommand, type ResolveFlags} from '../app/resolve.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 import {DEFAULT_RESOLVER_OPTIONS as D, FACTORY_ORDER} from '../factories/index.js'
-import {escapeControl, parseDuration} from '../util/index.js'
+import {parseDuration} from '../util/index.js'
+import {configPath} from './config-path.js'
+import {CONTEXT, reportError} from './errors.js'
 
 type Spec = {type: 'string' | 'boolean'; multiple?: boolean; short?: string; env?: string}
 
@@ -36,7 +38,6 @@ export const FAST_RESOLVE_FLAGS: Record<string, Spec> = {
   'crio-timeout': {type: 'string'},
   'docker-only': {type: 'boolean'},
   'raw-cgroup-prefix-whitelist': {type: 'string', multiple: true},
-  'env-metadata-whitelist': {type: 'string', multiple: true},
   json: {type: 'boolean'},
   offline: {type: 'boolean'},
   expect: {type: 'string', multiple: true},
@@ -46,6 +47,8 @@ export const FAST_RESOLVE_FLAGS: Record<string, Spec> = {
 /** The exit status, or undefined when oclif should handle this command line instead. */
 export async function fastResolve(argv: string[]): Promise<number | undefined> {
   if (argv.some((a) => a === '--help' || a === '-h' || a === 'help' || a === '--version')) return undefined
+  // A config file's flags are applied by the oclif command (cli/base-command.ts).
+  if (configPath() !== undefined) return undefined
   let parsed
   try {
     parsed = parseArgs({
@@ -115,7 +118,6 @@ export async function fastResolve(argv: string[]): Promise<number | undefined> {
     'crio-timeout': timeouts[3]!,
     'docker-only': v['docker-only'] === true,
     'raw-cgroup-prefix-whitelist': list('raw-cgroup-prefix-whitelist'),
-    'env-metadata-whitelist': list('env-metadata-whitelist'),
     json: v.json === true,
     offline: v.offline === true,
     expect,
@@ -123,11 +125,15 @@ export async function fastResolve(argv: string[]): Promise<number | undefined> {
   }
   const ctx = new AppContext({command: 'resolve', verbose: v.verbose === true})
   try {
-    return await resolveCommand(inputs, flags, () => (layout ??= discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot})), ctx)
+    return await resolveCommand(
+      inputs,
+      flags,
+      () => (layout ??= discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot})),
+      ctx,
+      cgroupRoot !== '',
+    )
   } catch (err) {
-    const e = err as Error & {exitCode?: number}
-    process.stderr.write(`cadv resolve: ${escapeControl((e.message || String(e)).split('\n')[0]!)}\n`)
-    if (process.env.CADV_DEBUG === '1' && e.stack) process.stderr.write(`${e.stack}\n`)
-    return e.exitCode ?? 1
+    if (typeof err === 'object' && err !== null) Object.assign(err, {[CONTEXT]: {command: 'resolve'}})
+    return reportError(err, 'cadv')
   }
 }

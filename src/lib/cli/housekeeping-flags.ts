@@ -9,7 +9,7 @@ import {durationFlag} from './duration-flag.js'
  */
 export const housekeepingFlags = {
   'housekeeping-interval': durationFlag({
-    description: 'Base interval between two readings of one container (cAdvisor: 1s).',
+    description: 'Base interval between two readings of one container (as cAdvisor).',
     default: '1s',
     minMs: 10,
   }),
@@ -33,5 +33,6 @@ export const housekeepingFlags = {
     description:
       'How many cgroup files may be kept open for cheap re-reads (default: the open-file limit minus 512, and for cadv serve minus --max-connections; at most 16384; 0 = open and close every time).',
     min: 0,
+    helpValue: '<n>',
   }),
 }

@@ -6,15 +6,17 @@ import {Flags} from '@oclif/core'
 
 export const kubernetesServeFlags = {
   'kubelet-labels': Flags.boolean({
+    summary: "Label series as the kubelet's /metrics/cadvisor does (namespace, pod, container).",
     description:
-      "Label series as the kubelet's /metrics/cadvisor does: namespace, pod and container from the io.kubernetes.* runtime labels (a pod cgroup gets its pod's); container_label_* are dropped except --whitelisted-container-labels keys. The JSON API adds the same three fields.",
+      "Label every series as the kubelet's `/metrics/cadvisor` does: `id`, `name`, `image`, and `namespace`, `pod`, `container` from the runtime labels `io.kubernetes.pod.namespace`, `io.kubernetes.pod.name`, `io.kubernetes.container.name`. A pod cgroup (`/kubepods/<qos>/pod<uid>`, or its systemd slice) gets the namespace and pod of its containers; QoS cgroups and cgroups outside Kubernetes get none. `container_label_*` are dropped, as the kubelet drops them, except the keys named in `--whitelisted-container-labels`; `container_env_*` (only ever there for `--env-metadata-whitelist`) stay. The JSON API adds `namespace`, `pod` and `container` fields where known.",
   }),
 }
 
 export const kubernetesWatchFlags = {
   'kubelet-labels': Flags.boolean({
+    summary: 'With --resolve: add "namespace", "pod" and "container" from the io.kubernetes.* runtime labels.',
     description:
-      'With --resolve: add "namespace", "pod" and "container" from the io.kubernetes.* runtime labels, as the kubelet labels its metrics.',
+      'With `--resolve`: add `"namespace"`, `"pod"` and `"container"` from the runtime labels `io.kubernetes.pod.namespace`, `io.kubernetes.pod.name` and `io.kubernetes.container.name`, as the kubelet labels its metrics. A pod cgroup gets its pod\'s names only when one of its containers was reported before it (lines are written as things happen, and a pod cgroup usually comes first).',
     dependsOn: ['resolve'],
   }),
 }

@@ -25,6 +25,7 @@ const endpoint = (flag: 'docker' | 'podman' | 'containerd' | 'crio', options: {d
   Flags.custom<string>({
     ...options,
     helpGroup: GROUP,
+    helpValue: '<endpoint>',
     parse: async (input) => {
       try {
         return checkEndpoint(flag, input)
@@ -36,19 +37,19 @@ const endpoint = (flag: 'docker' | 'podman' | 'containerd' | 'crio', options: {d
 
 export const runtimeFlags = {
   docker: endpoint('docker', {
-    description: 'Docker Engine API endpoint (unix:///path or tcp://host:port).',
+    description: 'Docker Engine API endpoint: `unix:///path`, `/path` or `tcp://host:port`.',
     default: D.docker.endpoint,
     env: 'CADV_DOCKER',
   }),
   'docker-timeout': timeout('docker'),
   podman: endpoint('podman', {
-    description: 'podman API service endpoint (Docker-compatible API).',
+    description: "podman's API service (`podman system service`), spoken as the Docker Engine API.",
     default: D.podman.endpoint,
     env: 'CADV_PODMAN',
   }),
   'podman-timeout': timeout('podman'),
   containerd: endpoint('containerd', {
-    description: 'containerd gRPC socket.',
+    description: "containerd's gRPC socket: `unix:///path`, `/path` or `host:port`.",
     default: D.containerd.endpoint,
     env: 'CADV_CONTAINERD',
   }),
@@ -56,11 +57,12 @@ export const runtimeFlags = {
     description: 'containerd namespace to look containers up in (sent as containerd-namespace metadata).',
     default: D.containerd.namespace,
     env: 'CADV_CONTAINERD_NAMESPACE',
+    helpValue: '<namespace>',
     helpGroup: GROUP,
   }),
   'containerd-timeout': timeout('containerd'),
   crio: endpoint('crio', {
-    description: 'CRI-O socket (its HTTP inspect API).',
+    description: "CRI-O's socket, for its HTTP inspect API (`/info`, `/containers/<id>`).",
     default: D.crio.endpoint,
     env: 'CADV_CRIO',
   }),
@@ -77,13 +79,21 @@ export const runtimeFlags = {
     multipleNonGreedy: true,
     default: [],
     helpGroup: GROUP,
+    helpValue: '<prefix>',
   }),
+}
+
+/**
+ * Only `cadv serve` shows environment variables (as container_env_* labels), so only it takes
+ * the flag that lets them through.
+ */
+export const envMetadataFlags = {
   'env-metadata-whitelist': Flags.string({
     description:
       'Keep container env vars whose key starts with one of these prefixes (repeatable or comma-separated); none by default, since env holds secrets.',
     multiple: true,
     multipleNonGreedy: true,
     default: [],
-    helpGroup: GROUP,
+    helpValue: '<prefix>',
   }),
 }

@@ -2,6 +2,7 @@
  * cadv's own JSON API: /api/v1/containers (every container with its latest sample) and
  * /api/v1/containers/<name>?count=N (recent samples, oldest first), or ?since=<ms> (the samples
  * taken after that time: what a page that polls has not seen yet, however long it slept).
+ * <name> is the cgroup name, or a runtime name or id. Fields: cadv-serve(1), CONTAINERS API.
  */
 import {kubeletFields, kubeletIdentity, PodIndex} from '../cgroups/index.js'
 import type {ContainerState, ContainerView, Sample} from '../model/index.js'
@@ -42,6 +43,20 @@ function samplesAfter(samples: readonly Sample[], ms: number): readonly Sample[]
   return i === 0 ? samples : samples.slice(i)
 }
 
+/**
+ * The containers a path names: the cgroup name first (`/docker/<id>`); failing that a
+ * runtime name (`/web`, docker's name) or an id, whole or its first 12 or more characters,
+ * as `docker stats` takes them.
+ */
+function lookup(view: ContainerView, name: string): ContainerState[] {
+  const exact = view.get(name)
+  if (exact) return [exact]
+  const word = name.slice(1)
+  if (word === '' || word.includes('/')) return []
+  const byId = (id: string | undefined): boolean => id !== undefined && (id === word || (word.length >= 12 && id.startsWith(word)))
+  return [...view.containers()].filter((c) => c.info?.aliases.includes(word) || byId(c.info?.id))
+}
+
 /** Every container's pod, for pod cgroups (kubeletIdentity). */
 function podIndexOf(view: ContainerView): PodIndex {
   const pods = new PodIndex()
@@ -73,11 +88,17 @@ export function containersApi(view: ContainerView, options: ContainersApiOptions
         return
       }
       if (name.length > 1 && name.endsWith('/')) name = name.slice(0, -1)
-      const state = view.get(name)
-      if (!state) {
-        sendJson(res, 404, {error: `no container ${name}`})
+      const found = lookup(view, name)
+      if (found.length !== 1) {
+        if (found.length === 0) sendJson(res, 404, {error: `no container ${name} (a cgroup name, a runtime name or an id)`})
+        else
+          sendJson(res, 409, {
+            error: `${name.slice(1)} names ${found.length} containers; ask by cgroup name`,
+            names: found.map((c) => c.name),
+          })
         return
       }
+      const state = found[0]!
       const params = url.searchParams
       // With `since` and no count, every retained sample after it: a poller catches up whole.
       const count = params.has('count') ? Number(params.get('count')) : params.has('since') ? -1 : 60

@@ -77,7 +77,8 @@ export class ListenError extends Error {
 export function parseListen(value: string): {host: string | undefined; port: number} {
   const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value.trim())
   const port = m ? Number(m[3]) : NaN
-  if (!m || port > 65535) throw new ListenError(`--listen "${value}": expected host:port, :port or [ipv6]:port`)
+  if (!m) throw new ListenError(`--listen "${value}": expected host:port, :port or [ipv6]:port`)
+  if (port > 65535) throw new ListenError(`--listen "${value}": port ${port} is out of range (0 to 65535)`)
   const host = m[1] ?? m[2]
   return {host: host === '' ? undefined : host, port}
 }

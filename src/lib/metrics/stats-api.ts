@@ -4,6 +4,7 @@
  * gives a list page everything it shows, where /api/v1/containers would need two samples per
  * container to derive a rate. `?prefix=/a` keeps /a and the containers below it.
  */
+import {nameDepth} from '../cgroups/index.js'
 import type {ContainerRow, ContainerState, ContainerView} from '../model/index.js'
 import {rowOf} from '../output/index.js'
 import {sendJson, type Route} from './http.js'
@@ -17,6 +18,7 @@ export function containerRow(state: ContainerState, hostMemoryBytes: number | un
       name: state.name,
       container: aliases[0] ?? state.name,
       factory: state.info?.factory ?? 'raw',
+      depth: nameDepth(state.name),
       memoryLimited: false,
       idle: false,
     }),

@@ -9,18 +9,25 @@ import type {ContainerName} from './names.js'
 /**
  * One line of `cadv stats`: raw numbers (bytes, counts, percentages), never display strings,
  * so `--json` and `--format ndjson` feed jq without parsing "1.2MiB". Rendering is output/'s job.
+ * The fields are documented in cadv-stats(1), JSON FIELDS; keep the two together.
  */
 export interface StatsRow {
   /** The cgroup name, the key everywhere. */
   name: ContainerName
-  /** What the CONTAINER column shows: the runtime's name (alias) when resolved, else the cgroup name. */
+  /**
+   * What the CONTAINER column shows: the Kubernetes namespace/pod/container when the runtime
+   * gives those labels, else the runtime's name (alias), else the cgroup name.
+   */
   container: string
   id?: string
   /** Factory that owns it; `raw` for a plain cgroup or when no resolver ran. */
   factory: string
+  image?: string
+  /** Level in the cgroup tree: / is 0, /docker 1, /docker/<id> 2. */
+  depth: number
   /** Time of the newest sample, RFC 3339. */
   time: string
-  /** 100 = one core. */
+  /** 100 = one core. Absent until two samples exist. */
   cpuPercent?: number
   /** Working set (usage − inactive_file), as docker stats shows it. */
   memoryUsageBytes?: number

@@ -1,11 +1,38 @@
 /*
- * Human and stream renderings: NDJSON lines, the `cadv stats` rows and table, the frame writer
- * for terminals, units, and decisions as text. Plain data in, text out.
+ * Human and stream renderings: NDJSON lines, the `cadv stats` rows, table and keys, the frame
+ * writer for terminals, units, and decisions as text. Plain data in, text out.
  */
-export {formatDecision} from './decision.js'
+export {decisionJson, formatDecision, type DecisionExtras} from './decision.js'
 export {ndjsonWriter, type NdjsonWriter} from './ndjson.js'
-export {FrameWriter} from './screen.js'
-export {buildRows, FilterError, parseFilters, rowOf, SORT_KEYS, type RowFilters, type RowQuery, type SortKey} from './stats-rows.js'
-export {displayName, emptyStatsMessage, renderStatsTable, rowCells, STATS_COLUMNS, statsHeader} from './stats-table.js'
-export type {StatsRow} from '../model/index.js'
+export {cut, FrameWriter, visibleLength} from './screen.js'
+export {StatsKeys, type KeyResult, type StatsView} from './stats-keys.js'
+export {
+  buildRows,
+  FilterError,
+  parseFilters,
+  RowOrder,
+  rowOf,
+  SORT_KEYS,
+  treeLevels,
+  type RowFilters,
+  type RowQuery,
+  type SortKey,
+} from './stats-rows.js'
+export {
+  collectingLine,
+  cpuCell,
+  ellipsize,
+  emptyStatsMessage,
+  MIN_NAME_WIDTH,
+  renderStatsTable,
+  shortName,
+  STATS_COLUMN_TITLES,
+  statsHeader,
+  statsTableLines,
+  tableLayout,
+  type StatusInfo,
+  type TableLayout,
+  type TableOptions,
+} from './stats-table.js'
 export {binaryBytes, decimalBytes, MISSING, percent} from './units.js'
+export type {StatsRow} from '../model/index.js'

@@ -1,67 +1,216 @@
-import Table from 'cli-table3'
-
-import type {StatsRow} from '../model/index.js'
+/*
+ * The `cadv stats` table: docker stats' columns, laid out for the width it is given. Every
+ * column but CONTAINER has a fixed width (the widest value it can print), so nothing moves
+ * from one refresh to the next; CONTAINER takes the room left and long names lose their
+ * middle. On a narrow terminal the least useful columns are left out whole, never cut:
+ * CPU %, MEM USAGE / LIMIT and PIDS always show.
+ */
+import {parentName} from '../cgroups/index.js'
 import {escapeControl} from '../util/index.js'
 
-import {binaryBytes, decimalBytes, MISSING, percent} from './units.js'
+import type {StatsRow} from '../model/index.js'
+import type {SortKey} from './stats-rows.js'
+import {treeLevels} from './stats-rows.js'
+import {binaryBytes, decimalBytes, MISSING} from './units.js'
 
-export const STATS_COLUMNS = ['CONTAINER', 'FACTORY', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'] as const
+export interface TableOptions {
+  /** Terminal columns; undefined (a pipe, a file): no limit, nothing is shortened. */
+  width?: number
+  /** Full names and ids, whatever the width. */
+  noTrunc?: boolean
+  /** Rows are a tree (buildRows with `tree`): indent each under its parent. */
+  tree?: boolean
+  /** The sort key, underlined in the header when colour is on. */
+  sort?: SortKey
+  /** ANSI colour and attributes (a terminal, NO_COLOR unset). */
+  colour?: boolean
+}
 
+interface Column {
+  title: string
+  /** Width of the widest value (or the title). */
+  width: number
+  right: boolean
+  sort?: SortKey
+  cell(r: StatsRow, o: TableOptions): string
+}
+
+const GAP = '  '
+/** CONTAINER is never narrower than this; columns are left out instead. */
+export const MIN_NAME_WIDTH = 20
 const HEX64 = /[0-9a-f]{64}/g
-const MAX_NAME = 48
 
-/** Container ids shortened to 12 characters as docker does, and very long names cut at the front. */
-export function displayName(name: string, noTrunc: boolean): string {
-  if (noTrunc) return name
-  const short = name.replace(HEX64, (id) => id.slice(0, 12))
-  return short.length > MAX_NAME ? `…${short.slice(short.length - MAX_NAME + 1)}` : short
+/** CPU % in at most 7 characters: 2 decimals below 1000%, fewer above (a 64-core host). */
+export function cpuCell(n: number | undefined): string {
+  if (n === undefined) return MISSING
+  return `${n.toFixed(n < 1000 ? 2 : n < 10000 ? 1 : 0)}%`
 }
 
-export function rowCells(r: StatsRow, noTrunc: boolean): string[] {
-  return [
-    // Names come from cgroup directories and runtimes: shown escaped, never as raw control characters.
-    escapeControl(displayName(r.container, noTrunc)),
-    escapeControl(r.factory),
-    percent(r.cpuPercent),
-    `${binaryBytes(r.memoryUsageBytes)} / ${binaryBytes(r.memoryLimitBytes)}`,
-    percent(r.memoryPercent),
-    `${decimalBytes(r.netRxBytes)} / ${decimalBytes(r.netTxBytes)}`,
-    `${decimalBytes(r.blockReadBytes)} / ${decimalBytes(r.blockWriteBytes)}`,
-    r.pids === undefined ? MISSING : String(r.pids),
-  ]
+/** A count in at most 5 characters (pid_max can reach 4194304: `4194k`). */
+export function countCell(n: number | undefined): string {
+  if (n === undefined) return MISSING
+  return n < 100000 ? String(n) : `${Math.round(n / 1000)}k`
 }
 
-const NO_BORDER = {
-  top: '',
-  'top-mid': '',
-  'top-left': '',
-  'top-right': '',
-  bottom: '',
-  'bottom-mid': '',
-  'bottom-left': '',
-  'bottom-right': '',
-  left: '',
-  'left-mid': '',
-  mid: '',
-  'mid-mid': '',
-  right: '',
-  'right-mid': '',
-  middle: '   ',
+const pair = (a: string, b: string): string => `${a} / ${b}`
+
+/** The name as shown: ids shortened to 12 characters (as docker does) unless noTrunc. */
+export function shortName(name: string, noTrunc = false): string {
+  return noTrunc ? name : name.replace(HEX64, (id) => id.slice(0, 12))
 }
 
-/** A docker-stats-like table: no borders, no colours (it may be piped or captured). */
-export function renderStatsTable(rows: readonly StatsRow[], noTrunc = false): string {
-  const table = new Table({
-    head: [...STATS_COLUMNS],
-    chars: NO_BORDER,
-    style: {head: [], border: [], 'padding-left': 0, 'padding-right': 0},
+/** Cuts the middle out of a long text, so both the start of a path and its leaf stay. */
+export function ellipsize(text: string, width: number): string {
+  const chars = [...text]
+  if (chars.length <= width) return text
+  if (width <= 1) return '…'.slice(0, Math.max(0, width))
+  const keep = width - 1
+  const head = Math.floor(keep / 2)
+  return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - (keep - head)).join('')
+}
+
+/** Every column after CONTAINER, in the order they are dropped last to first (see layout). */
+const COLUMNS: Record<string, Column> = {
+  cpu: {title: 'CPU %', width: 7, right: true, sort: 'cpu', cell: (r) => cpuCell(r.cpuPercent)},
+  mem: {
+    title: 'MEM USAGE / LIMIT',
+    width: 19,
+    right: true,
+    sort: 'mem',
+    cell: (r) => pair(binaryBytes(r.memoryUsageBytes), binaryBytes(r.memoryLimitBytes)),
+  },
+  memPercent: {title: 'MEM %', width: 7, right: true, cell: (r) => cpuCell(r.memoryPercent)},
+  net: {title: 'NET I/O', width: 15, right: true, cell: (r) => pair(decimalBytes(r.netRxBytes), decimalBytes(r.netTxBytes))},
+  block: {
+    title: 'BLOCK I/O',
+    width: 15,
+    right: true,
+    sort: 'io',
+    cell: (r) => pair(decimalBytes(r.blockReadBytes), decimalBytes(r.blockWriteBytes)),
+  },
+  pids: {title: 'PIDS', width: 5, right: true, sort: 'pids', cell: (r) => countCell(r.pids)},
+  factory: {title: 'FACTORY', width: 10, right: false, cell: (r) => escapeControl(r.factory)},
+  id: {
+    title: 'ID',
+    width: 12,
+    right: false,
+    cell: (r, o) => (r.id === undefined ? MISSING : escapeControl(o.noTrunc ? r.id : r.id.slice(0, 12))),
+  },
+}
+
+/** Display order, left to right. */
+const ORDER = ['id', 'factory', 'cpu', 'mem', 'memPercent', 'net', 'block', 'pids'] as const
+/** Always shown. */
+const ESSENTIAL = ['cpu', 'mem', 'pids'] as const
+/** Added while CONTAINER keeps MIN_NAME_WIDTH, in this order (most useful first). */
+const OPTIONAL = ['net', 'block', 'factory', 'memPercent', 'id'] as const
+export const STATS_COLUMN_TITLES = ['CONTAINER', ...ORDER.map((k) => COLUMNS[k]!.title)]
+
+export interface TableLayout {
+  /** Column keys shown, left to right, after CONTAINER. */
+  columns: string[]
+  nameWidth: number
+}
+
+/**
+ * Which columns fit in `width`, and CONTAINER's width. With no width (a pipe) every column
+ * shows and CONTAINER is as wide as the longest name. The ID column needs a row with an id.
+ */
+export function tableLayout(names: readonly string[], o: TableOptions, anyId: boolean): TableLayout {
+  const longest = Math.max('CONTAINER'.length, ...names.map((n) => [...n].length))
+  const wanted = OPTIONAL.filter((k) => k !== 'id' || anyId)
+  const cost = (k: string): number => GAP.length + COLUMNS[k]!.width + (k === 'id' && o.noTrunc ? 52 : 0)
+  const chosen = new Set<string>(ESSENTIAL)
+  if (o.width === undefined) {
+    for (const k of wanted) chosen.add(k)
+    return {columns: ORDER.filter((k) => chosen.has(k)), nameWidth: longest}
+  }
+  let room = o.width - [...chosen].reduce((s, k) => s + cost(k), 0)
+  for (const k of wanted) {
+    if (room - cost(k) >= MIN_NAME_WIDTH) {
+      chosen.add(k)
+      room -= cost(k)
+    }
+  }
+  // CONTAINER takes all the room left, so no column moves when a longer name appears.
+  const nameWidth = Math.max('CONTAINER'.length, o.noTrunc ? Math.max(longest, room) : room)
+  return {columns: ORDER.filter((k) => chosen.has(k)), nameWidth}
+}
+
+/** The CONTAINER cell text before fitting: in a tree, indented, and relative to its parent. */
+function nameText(r: StatsRow, level: number, parent: string | undefined, noTrunc: boolean): string {
+  let label = r.container
+  if (level > 0 && r.container === r.name && parent !== undefined) label = r.name.slice(parent === '/' ? 1 : parent.length + 1)
+  // Names come from cgroup directories and runtimes: shown escaped, never as raw control characters.
+  return '  '.repeat(level) + escapeControl(shortName(label, noTrunc))
+}
+
+const SGR = {
+  reverse: '\u001b[7m',
+  underline: '\u001b[4m',
+  noUnderline: '\u001b[24m',
+  red: '\u001b[31m',
+  yellow: '\u001b[33m',
+  reset: '\u001b[0m',
+}
+
+/** Memory near its limit is worth a glance: yellow from 75%, red from 90%. */
+function memColour(r: StatsRow): string | undefined {
+  if (!r.memoryLimited || r.memoryPercent === undefined) return undefined
+  return r.memoryPercent >= 90 ? SGR.red : r.memoryPercent >= 75 ? SGR.yellow : undefined
+}
+
+/**
+ * The table as lines: a header, then one line per row. No line is longer than `width` (when
+ * given, and unless noTrunc); no line ends in spaces.
+ */
+export function statsTableLines(rows: readonly StatsRow[], o: TableOptions = {}): string[] {
+  const levels = o.tree ? treeLevels(rows) : undefined
+  const parents = new Map<string, string | undefined>()
+  if (levels) {
+    const shown = new Set(rows.map((r) => r.name))
+    for (const r of rows) {
+      let p = parentName(r.name)
+      while (p !== undefined && !shown.has(p)) p = parentName(p)
+      parents.set(r.name, p)
+    }
+  }
+  const names = rows.map((r) => nameText(r, levels?.get(r.name) ?? 0, parents.get(r.name), o.noTrunc ?? false))
+  const layout = tableLayout(
+    names,
+    o,
+    rows.some((r) => r.id !== undefined),
+  )
+  const cols = layout.columns.map((k) => COLUMNS[k]!)
+  const fit = (text: string, c: {width: number; right: boolean}): string => (c.right ? text.padStart(c.width) : text.padEnd(c.width))
+  const headCells = ['CONTAINER'.padEnd(layout.nameWidth), ...cols.map((c) => fit(c.title, c))]
+  let head = headCells.join(GAP).trimEnd()
+  if (o.colour) {
+    const sorted = cols.findIndex((c) => c.sort === o.sort)
+    if (sorted >= 0 || o.sort === 'name') {
+      const i = sorted >= 0 ? sorted + 1 : 0
+      const title = i === 0 ? 'CONTAINER' : cols[sorted]!.title
+      headCells[i] = headCells[i]!.replace(title, `${SGR.underline}${title}${SGR.noUnderline}`)
+    }
+    head = `${SGR.reverse}${headCells.join(GAP)}${SGR.reset}`
+  }
+  const lines = [head]
+  rows.forEach((r, i) => {
+    const name = o.noTrunc ? names[i]! : ellipsize(names[i]!, layout.nameWidth)
+    const cells = [name.padEnd(layout.nameWidth)]
+    for (const [j, c] of cols.entries()) {
+      const text = fit(c.cell(r, o), c)
+      const colour = o.colour && layout.columns[j] === 'memPercent' ? memColour(r) : undefined
+      cells.push(colour ? `${colour}${text}${SGR.reset}` : text)
+    }
+    lines.push(cells.join(GAP).trimEnd())
   })
-  for (const r of rows) table.push(rowCells(r, noTrunc))
-  return table
-    .toString()
-    .split('\n')
-    .map((l) => l.trimEnd())
-    .join('\n')
+  return lines
+}
+
+/** The table as one string (lines joined), for a pipe or a test. */
+export function renderStatsTable(rows: readonly StatsRow[], o: TableOptions | boolean = {}): string {
+  return statsTableLines(rows, typeof o === 'boolean' ? {noTrunc: o} : o).join('\n')
 }
 
 /** The line shown instead of a table when nothing matched: what was searched, and how to widen it. */
@@ -70,6 +219,24 @@ export function emptyStatsMessage(where: string, hierarchyIds: readonly string[]
   return `No containers found under ${where} (hierarchies: ${hierarchyIds.join(', ')}); ${hint}.`
 }
 
-export function statsHeader(at: Date, count: number, intervalMs: number, sort: string): string {
-  return `cadv stats  ${at.toISOString()}  ${count} container${count === 1 ? '' : 's'}  every ${intervalMs / 1000}s  sorted by ${sort}`
+export interface StatusInfo {
+  at: Date
+  count: number
+  intervalMs: number
+  sort: string
+  tree?: boolean
+  search?: string
+}
+
+/** The first line of every table: when, how many, how often, in which order. */
+export function statsHeader(s: StatusInfo): string {
+  const extra = `${s.tree ? '  tree' : ''}${s.search ? `  matching "${s.search}"` : ''}`
+  return `cadv stats  ${s.at.toISOString()}  ${s.count} container${s.count === 1 ? '' : 's'}  every ${s.intervalMs / 1000}s  sorted by ${s.sort}${extra}`
+}
+
+/** While some rows have no rates yet: say so, instead of showing 0% for what is not known. */
+export function collectingLine(withoutRates: number, total: number, intervalMs: number): string | undefined {
+  if (withoutRates === 0) return undefined
+  const when = intervalMs >= 1000 ? `${intervalMs / 1000}s` : `${intervalMs}ms`
+  return `collecting: ${withoutRates} of ${total} container${total === 1 ? '' : 's'} still without rates (CPU % needs two readings, ${when} apart)`
 }

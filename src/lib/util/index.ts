@@ -1,4 +1,4 @@
-/* Small pure helpers with no cadv imports: the one duration syntax, the one byte-size syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping. */
+/* Small pure helpers with no cadv imports: the one duration syntax, the one byte-size syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping, typo suggestions, errno texts. */
 export {
   formatCap,
   MAX_CONFIG_FILE_BYTES,
@@ -13,3 +13,5 @@ export {ByteSizeError, formatBytes, parseByteSize} from './bytes.js'
 export {DurationError, formatDuration, parseDuration, type DurationLimits} from './duration.js'
 export {escapeControl} from './escape.js'
 export {hostMemoryBytes, meminfoBytes, meminfoSwapUsed, readMeminfo} from './meminfo.js'
+export {closest, didYouMean, editDistance} from './suggest.js'
+export {errnoText, systemErrorText} from './errno.js'

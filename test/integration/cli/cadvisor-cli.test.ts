@@ -127,7 +127,7 @@ describe('cAdvisor flags on the command line', {skip: realCgroupSkipReason()}, (
       assert.equal((await fetch(`${base}/metrics`)).status, 404, 'outside the prefix')
       assert.equal(
         await (await fetch(`${base}/cadvisor/api/v2.0/version`)).json(),
-        (await runCli(['--version'])).stdout.match(/cadv\/([\d.]+)/)?.[1],
+        (await runCli(['--version'])).stdout.match(/^cadv (\d+\.\d+\.\d+) /)?.[1],
       )
       await until('a container in /cadvisor/metrics', async () =>
         /^container_cpu_usage_seconds_total\{/m.test(await (await fetch(`${base}/cadvisor/metrics`)).text()),

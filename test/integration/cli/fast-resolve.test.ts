@@ -74,5 +74,5 @@ test('what the fast path does not handle goes to oclif: --help, a repeated flag,
   assert.match(bad.stderr, /--docker-timeout: invalid duration "soon"/)
   assert.equal(bad.code, 2)
   const factory = await runCli(['resolve', '--expect', 'lxc', '/'])
-  assert.match(factory.stderr, /Expected --expect=lxc to be one of/)
+  assert.match(factory.stderr, /^cadv resolve: --expect lxc: expected one of docker, podman, containerd, crio, systemd, raw\n$/)
 })

@@ -46,7 +46,7 @@ test('/api/v1/stats: a row per container sorted by name, rates from its two newe
   assert.equal(d.memoryLimitBytes, 1e9, 'its own limit, below the host memory')
   assert.equal(d.memoryLimited, true)
   const fresh = rows.find((r) => r.name === '/new')!
-  assert.deepEqual(fresh, {name: '/new', container: '/new', factory: 'raw', memoryLimited: false, idle: false, aliases: []})
+  assert.deepEqual(fresh, {name: '/new', container: '/new', factory: 'raw', depth: 1, memoryLimited: false, idle: false, aliases: []})
 })
 
 test('/api/v1/stats?prefix= keeps that container and those below it, not its namesakes', async () => {

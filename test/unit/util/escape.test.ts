@@ -17,7 +17,7 @@ test('escapeControl shows C0, DEL, C1, separators and bidi controls visibly, and
 })
 
 function row(container: string, factory = 'raw'): StatsRow {
-  return {name: container, container, factory, time: '2026-01-01T00:00:00.000Z', memoryLimited: false, idle: false}
+  return {name: container, container, factory, depth: 1, time: '2026-01-01T00:00:00.000Z', memoryLimited: false, idle: false}
 }
 
 test('the stats table: a name with control characters stays on its own row, escaped', () => {

@@ -6,7 +6,16 @@ import {depthOf, FilterSyntaxError, matchesFilter, parseFilter, sortRows} from '
 import type {ContainerRow} from '../../../web/src/types.js'
 
 function row(name: string, extra: Partial<ContainerRow> = {}): ContainerRow {
-  return {name, container: name, factory: 'raw', aliases: [], memoryLimited: false, idle: false, ...extra}
+  return {
+    name,
+    container: name,
+    factory: 'raw',
+    depth: name === '/' ? 0 : name.split('/').length - 1,
+    aliases: [],
+    memoryLimited: false,
+    idle: false,
+    ...extra,
+  }
 }
 
 const web = row('/docker/1', {

@@ -1,0 +1,13 @@
+/*
+ * Flag groups (oclif helpGroup) that several commands share. They are documented once, in
+ * cadv(1), and each command's --help lists the brief ones by name only. No oclif import: the
+ * man page builder reads this too. A group not listed here is a command's own, shown in full.
+ */
+
+/** Shown in a command's --help as names only; `cadv help <group>` prints them in full. */
+export const BRIEF_GROUPS: Record<string, {title: string; about: string}> = {
+  RUNTIME: {title: 'RUNTIME FLAGS', about: 'how each runtime is asked which container a cgroup is'},
+}
+
+/** Documented in cadv(1) rather than in each command's page. */
+export const SHARED_GROUPS = ['GLOBAL', 'RUNTIME'] as const
