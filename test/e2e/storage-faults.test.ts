@@ -193,7 +193,7 @@ test('bad configuration is one line and exit 2, before anything is served', {ski
       [['--storage-driver', 'kafka'], /storage driver kafka is not built into cadv/],
       [
         ['--storage-driver', 'redis', '--storage-driver-host', `127.0.0.1:${closed}`],
-        /storage driver redis: cannot use redis:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/,
+        /storage driver redis: cannot use redis:\/\/127\.0\.0\.1:\d+: connection refused \(127\.0\.0\.1:\d+\)$/m,
       ],
       [['--storage-driver', 'remote-write', '--storage-driver-host', 'not a url'], /is not an http\(s\) URL/],
       [

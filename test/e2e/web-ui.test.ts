@@ -209,10 +209,16 @@ test('containers come and go: a page waits for one not there yet, says when it g
   tc.mkdir('phoenix')
   await until('it to come back', async () => (await state()).startsWith('Live'))
   // A new history: the latest point is from after it came back.
-  await until('a sample of the new one', async () => {
-    const at = await page.evaluate(() => document.querySelector('[data-chart="memory"] time')?.getAttribute('datetime') ?? '')
-    return Date.parse(at) >= back - 1000
-  })
+  let seen = ''
+  // A busy host sheds housekeeping reads behind the page's own requests: allow a minute.
+  await until(
+    'a sample of the new one',
+    async () => {
+      seen = await page.evaluate(() => document.querySelector('[data-chart="memory"] time')?.getAttribute('datetime') ?? '')
+      return Date.parse(seen) >= back - 1000
+    },
+    {timeoutMs: 60_000, detail: () => `latest point ${seen || 'none'}, back at ${new Date(back).toISOString()}`},
+  )
   await page.context().close()
 })
 

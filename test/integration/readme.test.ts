@@ -144,8 +144,10 @@ test("every flag named in a command's section is that command's, or a command's 
     for (const paragraph of body.split(/\n\s*\n/)) {
       const named = [cmd, ...[...paragraph.matchAll(/cadv (\w+)/g)].map((m) => m[1]!).filter((c) => c in manifest.commands)]
       for (const m of paragraph.matchAll(/`[^`]*`/g)) {
-        for (const f of m[0].matchAll(/(?<![\w-])--(?:\[no-\])?([a-z][\w-]*)/g)) {
+        for (const f of m[0].matchAll(/(?<![\w-])--(?:\[no-\])?([a-z][\w-]*)(\.\w)?/g)) {
           const name = f[1]!
+          // A dotted flag is Prometheus's (--web.enable-remote-write-receiver); cadv's have no dots.
+          if (f[2] !== undefined) continue
           if (name === 'help' || name === 'version' || NODE_OPTIONS.includes(name) || named.some((c) => cadvisorFlag(c, `--${name}`)))
             continue
           const owners = named.filter(

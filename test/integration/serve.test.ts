@@ -79,8 +79,9 @@ test('a busy test cgroup appears with CPU time that grows about one core per sec
   })
   const [a, b] = [withCpu[0]!, withCpu.at(-1)!]
   const rate = (b.cpu!.usageNs - a.cpu!.usageNs) / 1e9 / ((b.timestampMs - a.timestampMs) / 1000)
-  // One shell loop is one core at most; the machine is shared, so allow it to get less.
-  assert.ok(rate > 0.25 && rate < 1.3, `busy loop used ${rate.toFixed(2)} cores`)
+  // One shell loop is one core at most. The machine is shared: at load 20 on two cores a loop
+  // gets a tenth of a core, so the lower bound only catches a unit error (µs read as ns is 1000x).
+  assert.ok(rate > 0.02 && rate < 1.3, `busy loop used ${rate.toFixed(2)} cores`)
   const second = await until('CPU time growing in /metrics', async () => {
     const s = await scrape()
     return cpuSeconds(s.text, id) > c0 ? s : undefined

@@ -39,7 +39,8 @@ class Running {
         if (this.child.exitCode !== null) throw new Error(`exited ${this.child.exitCode}: ${this.stderr}`)
         return /listening on (\S+)/.exec(this.stderr)?.[1]
       },
-      30_000,
+      // cadvisor watches the whole host: its first scan of a busy shared host takes a while.
+      {timeoutMs: 90_000, detail: () => this.stderr},
     )
   }
   async stop(): Promise<number | null> {

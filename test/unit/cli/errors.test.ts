@@ -47,6 +47,10 @@ test('errno names become words', () => {
     "web config /x: no such file or directory, open '/x'",
     "Node's own message already has the words",
   )
+  assert.equal(
+    errorLine(new Error('cannot use redis://127.0.0.1:6379: connect ECONNREFUSED 127.0.0.1:6379')),
+    'cannot use redis://127.0.0.1:6379: connection refused (127.0.0.1:6379)',
+  )
 })
 
 test('one line on stderr with the command, the exit status asked for, nothing for an exit', () => {
