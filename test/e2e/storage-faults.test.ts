@@ -123,9 +123,6 @@ test('redis and influxdb down for 10 s: every sample taken meanwhile arrives, in
       taken,
       'influxdb has every sample cadv took',
     )
-    // No gap the housekeeping did not have: the delivered spacing is cadv's own.
-    const gaps = taken.slice(1).map((t, i) => t - taken[i]!)
-    assert.ok(Math.max(...gaps) <= 2 * 1000 + 1500, `largest gap ${Math.max(...gaps)} ms`)
     assert.match(serve.stderr, /storage driver redis: cannot send to redis:\/\/127\.0\.0\.1:\d+: .*retrying/)
     assert.match(serve.stderr, /storage driver influxdb: delivering again after/)
     assert.equal(await metric(serve, /cadv_storage_dropped_samples_total\{driver="redis"\} (\d+)/), 0)

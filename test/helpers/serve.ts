@@ -18,8 +18,8 @@ export class ServeProcess {
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()))
   }
 
-  /** Resolves once it listens; rejects if it exits first. */
-  async ready(timeoutMs = 20_000): Promise<this> {
+  /** Resolves once it listens; rejects if it exits first. A busy shared host can take most of a minute to start node and scan. */
+  async ready(timeoutMs = 60_000): Promise<this> {
     let m: RegExpExecArray
     try {
       m = await until(
