@@ -2,7 +2,8 @@
 // real test cgroups, against a baseline in the same browser (the same rows as one HTML string
 // set with innerHTML: the fast, unsafe way cadv's pages never use), and a soak of one
 // container's page (CADV_BENCH_SOAK_SECONDS, default 300) whose heap, DOM nodes and event
-// listeners must stay flat while it takes a sample every second.
+// listeners must stay flat while it takes a sample every second, then the same page at ten
+// samples a second (CADV_BENCH_FAST_SECONDS, default 180) for the heap's growth per update.
 import {readFileSync} from 'node:fs'
 import {cpus} from 'node:os'
 
@@ -12,10 +13,12 @@ import {chromiumSkipReason, heapAfterGc, launchChromium, openPage} from '../test
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {until} from '../test/helpers/wait.js'
+import {heapByKind} from './lib/heap-snapshot.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SOAK_SECONDS = Number(process.env.CADV_BENCH_SOAK_SECONDS ?? 300)
+const FAST_SECONDS = Number(process.env.CADV_BENCH_FAST_SECONDS ?? 180)
 const LOADS = 7
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -200,6 +203,59 @@ async function main(): Promise<void> {
       console.log(`page errors: ${[...trouble.console, ...trouble.errors].join('; ')}`)
     await cdp.detach()
     await page.context().close()
+
+    // The same page at ten samples a second (housekeeping 100 ms, 5 s kept): growth per update
+    // would show ten times faster; what grows with time alone (compiled code, the browser's
+    // own buffers) would not. The 1,013 cgroups' server is stopped first: it would only add load.
+    if (FAST_SECONDS > 0) {
+      await serve.stop()
+      serve = undefined
+      const fast = new ServeProcess([
+        '--raw-cgroup-prefix-whitelist',
+        tc.name('busy'),
+        '--housekeeping-interval',
+        '100ms',
+        '--max-housekeeping-interval',
+        '100ms',
+        '--storage-duration',
+        '5s',
+      ])
+      try {
+        await fast.ready(60_000)
+        const {page: p} = await openPage(browser)
+        await p.goto(`${fast.url}/containers${tc.name('busy')}`)
+        await until('its charts', () => p.$('[data-chart="cpu-total"] canvas'))
+        const count = () => p.evaluate(() => document.querySelector('[data-chart="cpu-total"] time')?.getAttribute('datetime') ?? '')
+        const tFast = performance.now()
+        await until('30 s of warm-up', () => performance.now() - tFast >= 30_000, {timeoutMs: 60_000, everyMs: 250})
+        const a = await heapAfterGc(p)
+        const kindsA = await heapByKind(p)
+        const fromAt = Date.parse(await count())
+        await until('the fast run', () => performance.now() - tFast >= (30 + FAST_SECONDS) * 1000, {
+          timeoutMs: (FAST_SECONDS + 60) * 1000,
+          everyMs: 500,
+        })
+        const b = await heapAfterGc(p)
+        const kindsB = await heapByKind(p)
+        const updates = Math.round((Date.parse(await count()) - fromAt) / 100)
+        console.log(
+          `\nat ten samples a second: heap ${mib(a)} → ${mib(b)} MiB over ${FAST_SECONDS} s (about ${updates} updates): ${((b - a) / Math.max(1, updates)).toFixed(1)} bytes per update\n`,
+        )
+        console.log('| heap snapshot, by kind | before | after | per update |')
+        console.log('|---|---:|---:|---:|')
+        for (const kind of [...new Set([...kindsA.keys(), ...kindsB.keys()])].sort()) {
+          const x = kindsA.get(kind) ?? 0
+          const y = kindsB.get(kind) ?? 0
+          if (x === 0 && y === 0) continue
+          console.log(
+            `| ${kind} | ${(x / 1024).toFixed(1)} KiB | ${(y / 1024).toFixed(1)} KiB | ${((y - x) / Math.max(1, updates)).toFixed(1)} B |`,
+          )
+        }
+        await p.context().close()
+      } finally {
+        await fast.stop()
+      }
+    }
   } finally {
     await browser.close()
     await serve?.stop()
