@@ -4,7 +4,7 @@
 // cgroup within 2 s of its mkdir, a busy cgroup's page draws its charts, its latest CPU figure
 // is the API's and its process table holds the busy loop (and sorts), a cgroup in a network
 // namespace of its own draws its traffic at the API's rates, a page opens on the whole retained
-// window, events of subcontainers show, a cgroup named like markup stays text and runs nothing,
+// window, the host's filesystems show as gauges, events of subcontainers show, a cgroup named like markup stays text and runs nothing,
 // the policy refuses strings as script or markup, keyboard and phone width work, pages load
 // over TLS with basic auth (and not without), under a proxy's path prefix and
 // --url-base-prefix, --disable-web-ui leaves the links page, and no page logs an error or asks
@@ -429,6 +429,39 @@ test('containers come and go: a page waits for one not there yet, says when it g
   await page.context().close()
 })
 
+test('the list shows each of the host’s filesystems as a gauge, as /api/v2.0/storage has them', {skip}, async () => {
+  const storage = (await (await fetch(`${serve.url}/api/v2.0/storage`)).json()) as {
+    device: string
+    mountpoint: string
+    capacity: number
+    usage: number
+  }[]
+  assert.ok(storage.length > 0, 'this host has a block device mounted')
+  const {page} = await open('/containers/')
+  const gauges = await until('a gauge per filesystem', async () => {
+    const found = await page.$$eval('.filesystems .gauge', (gs) =>
+      gs.map((g) => ({
+        device: g.getAttribute('data-device'),
+        label: g.querySelector('label')?.textContent,
+        share: (g.querySelector('meter') as HTMLMeterElement | null)?.value,
+        text: g.querySelector('.value')?.textContent ?? '',
+      })),
+    )
+    return found.length === storage.length && found.every((g) => g.text !== '--') ? found : undefined
+  })
+  for (const [i, f] of storage.entries()) {
+    const g = gauges[i]!
+    assert.deepEqual([g.device, g.label], [f.device, f.mountpoint])
+    const m = /^(.+): (\S+) of (\S+) \(/.exec(g.text)
+    assert.ok(m && m[1] === f.device, g.text)
+    // Three or four digits on the page; the sizes are re-read by the server every 5 minutes.
+    assert.ok(Math.abs(figure(m[2]!) - f.usage) <= 0.01 * f.capacity, `${g.text} vs ${f.usage} of ${f.capacity}`)
+    assert.ok(Math.abs(figure(m[3]!) - f.capacity) <= 0.001 * f.capacity, `${g.text} vs ${f.capacity}`)
+    assert.ok(Math.abs(g.share! - f.usage / f.capacity) <= 0.01, `meter ${g.share}`)
+  }
+  await page.context().close()
+})
+
 test('keyboard: / finds the filter, Escape clears it, a header sorts with Enter, arrows move along the rows', {skip}, async () => {
   const {page} = await open('/containers/')
   await until('the list', async () => (await listed(page)).length >= 5)
@@ -633,5 +666,8 @@ test('no page logged an error or a warning, or threw, or asked anything of a hos
   assert.deepEqual(bad, [])
   const elsewhere = troubles.flatMap((t) => t.trouble.requests).filter((u) => new URL(u).hostname !== '127.0.0.1')
   assert.deepEqual(elsewhere, [])
-  assert.ok(troubles.flatMap((t) => t.trouble.requests).length > 20, 'the pages made their requests')
+  assert.ok(
+    troubles.every((t) => t.trouble.requests.length > 0),
+    'every page’s requests were seen',
+  )
 })

@@ -1,13 +1,15 @@
 /*
- * /containers/: the machine, the root cgroup's CPU and memory, and every container in a list
- * that sorts by any column and filters by name, image, factory, CPU and memory. The list is
- * redrawn from /api/v1/stats every housekeeping interval; sort and filter live in the address.
+ * /containers/: the machine (its filesystems' usage too), the root cgroup's CPU and memory, and
+ * every container in a list that sorts by any column and filters by name, image, factory, CPU
+ * and memory. The list is redrawn from /api/v1/stats every housekeeping interval; sort and
+ * filter live in the address.
  */
 import {getJson, Poller} from './api.js'
 import {containerColumns, type ListView} from './columns.js'
 import {ContainerCharts} from './container-charts.js'
 import type {PageContext} from './container-page.js'
 import {h, setText} from './dom.js'
+import {filesystemGauges} from './filesystems.js'
 import {FilterSyntaxError, matchesFilter, parseFilter, type Filter} from './filter.js'
 import {bytes, duration, pct, shown} from './format.js'
 import {History} from './series.js'
@@ -42,6 +44,7 @@ export function listPage(main: HTMLElement, ctx: PageContext, first?: Promise<Co
   fact('Housekeeping', `every ${duration(machine.housekeepingIntervalMs)}, ${duration(machine.storageDurationMs)} kept`)
   fact('cadv', machine.cadvVersion)
 
+  const filesystems = filesystemGauges(status)
   const rootCharts = new ContainerCharts(h('div', {class: 'charts'}), ['cpu-total', 'memory'], 120)
 
   const view: ListView = {tree: true, baseDepth: 0}
@@ -80,7 +83,7 @@ export function listPage(main: HTMLElement, ctx: PageContext, first?: Promise<Co
       'section',
       {class: 'card machine', 'aria-label': 'Machine'},
       facts,
-      h('div', {class: 'gauges', 'aria-label': 'Usage of the whole host'}, cpu.el, mem.el),
+      h('div', {class: 'gauges', 'aria-label': 'Usage of the whole host'}, cpu.el, mem.el, filesystems.el),
     ),
     rootCharts.el,
     h(
@@ -207,6 +210,7 @@ export function listPage(main: HTMLElement, ctx: PageContext, first?: Promise<Co
       firstDraw = false
       // The host's charts only once the list is drawn: the list is what the page is for.
       rootPoller.start()
+      filesystems.poller.start()
       // For measuring (bench/web.bench.ts): navigation to the first full list on the screen; a
       // timeout set in the frame's callback runs once that frame is painted.
       const rows = table.size
