@@ -3,7 +3,8 @@
 // cAdvisor's REST API on real docker and podman containers (private daemons from
 // test/helpers/runtimes.ts): /api/v1.2/docker by name, id and id prefix, v2 type=docker and
 // type=podman lookups, aliases and namespaces in cAdvisor's shapes, the process table of a
-// container, and a name that does not exist; the web UI's /docker/<name> and /podman/<id>.
+// container, and a name that does not exist; the web UI's /docker/<name> and /podman/<id>, and
+// /docker/ as the list filtered to docker's containers (by factory, then by image).
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
@@ -93,7 +94,7 @@ describe('cAdvisor REST API on docker and podman containers', {skip}, () => {
   })
 
   test(
-    'web UI: /docker/<name> and /podman/<id prefix> open the container’s page with its name, image and labels',
+    'web UI: /docker/<name> and /podman/<id prefix> open the container’s page with its name, image and labels; /docker/ lists docker’s',
     {skip: chromiumSkipReason()},
     async () => {
       const browser = await launchChromium()
@@ -133,6 +134,28 @@ describe('cAdvisor REST API on docker and podman containers', {skip}, () => {
           assert.deepEqual([...trouble.console, ...trouble.errors], [])
           await page.context().close()
         }
+
+        // /docker/ is the list filtered to docker's containers; the filter box finds by image.
+        const {page, trouble} = await openPage(browser)
+        await page.goto(`${serve.url}/docker/`)
+        assert.equal(page.url(), `${serve.url}/containers/?filter=factory%3Adocker`)
+        const aliases = () => page.$$eval('table.rows tbody tr', (trs) => trs.map((tr) => tr.children[1]?.textContent ?? ''))
+        await until('the docker container alone', async () => {
+          const shown = await aliases()
+          return shown.includes(dockerName) && !shown.includes(podmanName)
+        })
+        await page.fill('#filter', 'image:cadv-busybox')
+        await until('both by their image', async () => {
+          const shown = await aliases()
+          return shown.includes(dockerName) && shown.includes(podmanName)
+        })
+        await page.fill('#filter', 'factory:podman')
+        await until('the podman container alone', async () => {
+          const shown = await aliases()
+          return shown.includes(podmanName) && !shown.includes(dockerName)
+        })
+        assert.deepEqual([...trouble.console, ...trouble.errors], [])
+        await page.context().close()
       } finally {
         await browser.close()
       }
