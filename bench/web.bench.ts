@@ -13,7 +13,7 @@ import {chromiumSkipReason, heapAfterGc, launchChromium, openPage} from '../test
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {until} from '../test/helpers/wait.js'
-import {heapByKind} from './lib/heap-snapshot.js'
+import {grownMost, heapByKind} from './lib/heap-snapshot.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
@@ -243,14 +243,18 @@ async function main(): Promise<void> {
         )
         console.log('| heap snapshot, by kind | before | after | per update |')
         console.log('|---|---:|---:|---:|')
-        for (const kind of [...new Set([...kindsA.keys(), ...kindsB.keys()])].sort()) {
-          const x = kindsA.get(kind) ?? 0
-          const y = kindsB.get(kind) ?? 0
+        for (const kind of [...new Set([...kindsA.kinds.keys(), ...kindsB.kinds.keys()])].sort()) {
+          const x = kindsA.kinds.get(kind) ?? 0
+          const y = kindsB.kinds.get(kind) ?? 0
           if (x === 0 && y === 0) continue
           console.log(
             `| ${kind} | ${(x / 1024).toFixed(1)} KiB | ${(y / 1024).toFixed(1)} KiB | ${((y - x) / Math.max(1, updates)).toFixed(1)} B |`,
           )
         }
+        const natives = grownMost(kindsA.natives, kindsB.natives, 3)
+          .map(([name, grown]) => `${name} ${(grown / 1024).toFixed(1)} KiB`)
+          .join(', ')
+        console.log(`\nnative objects that grew most: ${natives}`)
         await p.context().close()
       } finally {
         await fast.stop()
