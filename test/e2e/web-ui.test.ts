@@ -212,16 +212,21 @@ test(
 
       const name = tc.name('net')
       const {page} = await open(`/containers${encodeName(name)}`)
-      await until('the network errors chart', () => page.$('[data-chart="network-errors"] canvas'))
-      const shown = await until('network rates and their line', () =>
-        page.evaluate(() => {
-          const chart = document.querySelector('[data-chart="network"]')
-          const rx = chart?.querySelector('.readout [data-series="0"]')?.textContent ?? ''
-          const tx = chart?.querySelector('.readout [data-series="1"]')?.textContent ?? ''
-          const at = chart?.querySelector('.readout time')?.getAttribute('datetime') ?? ''
-          if (!/kB\/s$/.test(rx) || !/kB\/s$/.test(tx) || at === '') return undefined
-          return {rx, tx, at}
-        }),
+      // A busy host sheds housekeeping reads: allow a minute for the first rates.
+      await until('the network errors chart', () => page.$('[data-chart="network-errors"] canvas'), 60_000)
+      const shown = await until(
+        'network rates and their line',
+        () =>
+          page.evaluate(() => {
+            const chart = document.querySelector('[data-chart="network"]')
+            const rx = chart?.querySelector('.readout [data-series="0"]')?.textContent ?? ''
+            const tx = chart?.querySelector('.readout [data-series="1"]')?.textContent ?? ''
+            const at = chart?.querySelector('.readout time')?.getAttribute('datetime') ?? ''
+            // Traffic both ways (a figure other than 0B/s and --).
+            if (!/[1-9]\S*B\/s$/.test(rx) || !/[1-9]\S*B\/s$/.test(tx) || at === '') return undefined
+            return {rx, tx, at}
+          }),
+        60_000,
       )
       const api = (await (await fetch(`${serve.url}/api/v1/containers${encodeName(name)}?count=-1`)).json()) as {
         samples: {timestampMs: number; network?: {name: string; rxBytes: number; txBytes: number}[]}[]
@@ -438,17 +443,21 @@ test('the list shows each of the host’s filesystems as a gauge, as /api/v2.0/s
   }[]
   assert.ok(storage.length > 0, 'this host has a block device mounted')
   const {page} = await open('/containers/')
-  const gauges = await until('a gauge per filesystem', async () => {
-    const found = await page.$$eval('.filesystems .gauge', (gs) =>
-      gs.map((g) => ({
-        device: g.getAttribute('data-device'),
-        label: g.querySelector('label')?.textContent,
-        share: (g.querySelector('meter') as HTMLMeterElement | null)?.value,
-        text: g.querySelector('.value')?.textContent ?? '',
-      })),
-    )
-    return found.length === storage.length && found.every((g) => g.text !== '--') ? found : undefined
-  })
+  const gauges = await until(
+    'a gauge per filesystem',
+    async () => {
+      const found = await page.$$eval('.filesystems .gauge', (gs) =>
+        gs.map((g) => ({
+          device: g.getAttribute('data-device'),
+          label: g.querySelector('label')?.textContent,
+          share: (g.querySelector('meter') as HTMLMeterElement | null)?.value,
+          text: g.querySelector('.value')?.textContent ?? '',
+        })),
+      )
+      return found.length === storage.length && found.every((g) => g.text !== '--') ? found : undefined
+    },
+    30_000,
+  )
   for (const [i, f] of storage.entries()) {
     const g = gauges[i]!
     assert.deepEqual([g.device, g.label], [f.device, f.mountpoint])
