@@ -2,7 +2,8 @@
 // with a cgroup parent under kubepods and the host network, CreateContainer, StartContainer),
 // watched by `cadv serve --kubelet-labels` and scraped by a real Prometheus as the kubelet's
 // cAdvisor endpoint (job kubelet, /metrics/cadvisor) beside a static kube_pod_info, with
-// kubernetes-mixin's container rules and CPUThrottlingHigh loaded.
+// kubernetes-mixin's container rules and CPUThrottlingHigh loaded. The same serve remote-writes
+// its samples to a second Prometheus (its receiver on), which must get the label sets scraped.
 //
 // Cgroup layouts: the CRI gives real cgroupfs-driver paths. The systemd driver needs systemd as
 // PID 1, which this machine lacks, so its names (…/kubepods-burstable-pod<uid>.slice/
@@ -15,6 +16,7 @@ import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {isDeepStrictEqual} from 'node:util'
 
 import {discoverCgroups, hierarchyForController} from '../../src/lib/cgroups/index.js'
 import {runCli} from '../helpers/cli.js'
@@ -40,6 +42,8 @@ let rt: Runtimes
 let cri: CriClient
 let serve: ServeProcess
 let prom: TestPrometheus
+/** The remote-write receiver: a Prometheus that scrapes nothing. */
+let recv: TestPrometheus
 let ksm: Server
 let podA: Pod
 let podB: Pod
@@ -101,8 +105,16 @@ before(async () => {
       ),
     30_000,
   )
+  recv = new TestPrometheus()
+  await recv.start([], {extraArgs: ['--web.enable-remote-write-receiver']})
   serve = await new ServeProcess([
     '--kubelet-labels',
+    '--storage-driver',
+    'remote-write',
+    '--storage-driver-host',
+    `http://127.0.0.1:${recv.port}/api/v1/write`,
+    '--storage-driver-buffer-duration',
+    '1s',
     '--housekeeping-interval',
     '500ms',
     '--raw-cgroup-prefix-whitelist',
@@ -158,6 +170,7 @@ after(async () => {
   clearInterval(truthTimer)
   await prom?.stop()
   await serve?.stop()
+  await recv?.stop()
   ksm?.close()
   await rt?.teardown()
 })
@@ -212,6 +225,45 @@ describe('kubelet labels on real pods', {skip}, () => {
     const r = await runCli(['resolve', '--json', ...rt.cadvFlags(), id])
     const d = JSON.parse(r.stdout) as {factory: string; id: string; kubernetes: Record<string, string>}
     assert.deepEqual([d.factory, d.id, d.kubernetes.podUid, d.kubernetes.container], ['docker', dockerId, DOCKER_UID, 'web'])
+  })
+
+  test('remote write sends the label sets of /metrics/cadvisor, pod cgroups named after their pod', async () => {
+    const P = rt.cgroupParent
+    const pods = new Map<string, string>([
+      [`${podA.cgroup}/${busy}`, POD_A.name],
+      [`${podA.cgroup}/${podA.id}`, POD_A.name],
+      [podA.cgroup, POD_A.name],
+      [`${podB.cgroup}/${idle}`, POD_B.name],
+      [podB.cgroup, POD_B.name],
+      [`${P}/${slice}/cri-containerd-${sdContainer}.scope`, 'cadv-e2e-c'],
+      [`${P}/${slice}`, 'cadv-e2e-c'],
+      [`${P}/kubepods/besteffort/pod${DOCKER_UID}/${dockerId}`, 'cadv-e2e-d'],
+      [`${P}/kubepods/burstable`, ''],
+      [`${P}/kubepods`, ''],
+    ])
+    const scraped = await labelled(
+      'every pod labelled in /metrics/cadvisor',
+      new Map([...pods].filter(([, pod]) => pod !== '').map(([id, pod]) => [id, [NS, pod]])),
+    )
+    for (const [id, pod] of pods) {
+      // What a scrape stores: the empty labels are no labels.
+      const want = Object.fromEntries(Object.entries(scraped.get(id)!.labels).filter(([, v]) => v !== ''))
+      assert.equal(want.pod, pod || undefined, id)
+      let seen: unknown
+      // A series written before the pod was known (a pod cgroup seen before its sandbox) may sit
+      // beside it: the one with the scraped labels must be there.
+      await until(
+        `${id} remote-written with the scraped labels`,
+        async () => {
+          const series = await recv.query(`container_memory_usage_bytes{id="${id}"}`)
+          seen = series.map((s) => s.metric)
+          return series.some(({metric: {__name__, job, instance, ...labels}}) => {
+            return job === 'cadvisor' && instance !== undefined && isDeepStrictEqual(labels, want)
+          })
+        },
+        30_000,
+      ).catch((err: Error) => assert.fail(`${err.message}: want ${JSON.stringify(want)}, written ${JSON.stringify(seen)}`))
+    }
   })
 
   test('cadv resolve explains each: containerd (namespace k8s.io), the id, the pod uid and QoS, the names', async () => {

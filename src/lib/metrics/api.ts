@@ -4,9 +4,10 @@
  * taken after that time: what a page that polls has not seen yet, however long it slept).
  * <name> is the cgroup name, or a runtime name or id. Fields: cadv-serve(1), CONTAINERS API.
  */
-import {kubeletFields, kubeletIdentity, PodIndex} from '../cgroups/index.js'
+import {kubeletFields, kubeletIdentity, type PodIndex} from '../cgroups/index.js'
 import type {ContainerState, ContainerView, Sample} from '../model/index.js'
 import {sendJson, type Route} from './http.js'
+import {podIndexOf} from './labels.js'
 
 const BASE = '/api/v1/containers'
 
@@ -57,19 +58,12 @@ function lookup(view: ContainerView, name: string): ContainerState[] {
   return [...view.containers()].filter((c) => c.info?.aliases.includes(word) || byId(c.info?.id))
 }
 
-/** Every container's pod, for pod cgroups (kubeletIdentity). */
-function podIndexOf(view: ContainerView): PodIndex {
-  const pods = new PodIndex()
-  for (const c of view.containers()) pods.add(c.name, c.info?.labels)
-  return pods
-}
-
 export function containersApi(view: ContainerView, options: ContainersApiOptions = {}): Route {
   return {
     matches: (path) => path === BASE || path.startsWith(`${BASE}/`),
     handle(_req, res, url) {
       const rest = url.pathname.slice(BASE.length)
-      const pods = options.kubelet ? podIndexOf(view) : undefined
+      const pods = options.kubelet ? podIndexOf(view.containers()) : undefined
       if (rest === '') {
         const list = [...view.containers()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
         sendJson(

@@ -3,7 +3,7 @@
  * scrape until that container's sample (or its metadata or spec) changes. A scrape only joins
  * cached strings: it never reads cgroupfs and never triggers collection.
  */
-import {KUBE_LABEL, kubepodsPlace, PodIndex} from '../cgroups/index.js'
+import type {PodIndex} from '../cgroups/index.js'
 import {
   escapeHelp,
   type ContainerInfo,
@@ -15,7 +15,7 @@ import {
   type Sample,
 } from '../model/index.js'
 import {familiesFor, type MetricKind} from '../stats/index.js'
-import {containerLabels, DEFAULT_LABEL_OPTIONS, type LabelOptions} from './labels.js'
+import {containerLabels, DEFAULT_LABEL_OPTIONS, podCgroupUid, podIndexOf, type LabelOptions} from './labels.js'
 import {MACHINE_FAMILIES, machineLines, versionFamily, versionLine, type MachineInfo} from './machine.js'
 import {SeriesOut} from './series.js'
 
@@ -68,14 +68,6 @@ export function familyHeader(f: Family, format: ExpositionFormat): string {
     }
   }
   return `# HELP ${name} ${escapeHelp(f.help, format)}\n# TYPE ${name} ${type}\n`
-}
-
-/** The uid of a pod cgroup that carries no pod labels of its own, else null. */
-function podCgroupUid(state: ContainerState): string | null {
-  const labels = state.info?.labels
-  if (labels && (labels[KUBE_LABEL.pod] || labels[KUBE_LABEL.namespace])) return null
-  const place = kubepodsPlace(state.name)
-  return place?.level === 'pod' ? place.podUid! : null
 }
 
 export class Exposition {
@@ -172,8 +164,7 @@ export class Exposition {
     if (this.labelOptions.kubelet) {
       // A pod cgroup is named after its pod's containers, wherever they come in the list.
       const all = [...states]
-      pods = new PodIndex()
-      for (const s of all) pods.add(s.name, s.info?.labels)
+      pods = podIndexOf(all)
       list = all
     }
     for (const s of list) {

@@ -3,7 +3,17 @@
  * by every scrape), the HTTP server and its routes, the web config and cadv's own metrics.
  */
 export {Exposition, familyHeader, lastSeenFamily, type ExpositionOptions} from './exposition.js'
-export {DEFAULT_LABEL_OPTIONS, containerLabelPairs, containerLabels, kubeletLabelPairs, type LabelOptions} from './labels.js'
+export {
+  DEFAULT_LABEL_OPTIONS,
+  KUBELET_FIXED,
+  containerLabelPairs,
+  containerLabels,
+  kubeletLabelPairs,
+  podCgroupUid,
+  podIndexOf,
+  type LabelOptions,
+} from './labels.js'
+export type {PodIndex} from '../cgroups/index.js'
 export {readMachineInfo, type MachineInfo} from './machine.js'
 export {CONTENT_TYPES, negotiateFormat} from './negotiate.js'
 export {SelfMetrics} from './self.js'

@@ -4,7 +4,7 @@
  * carries only its own container's labels: no union of every container's keys filled with
  * empty values (cAdvisor #2313, #1447).
  */
-import {kubeletIdentity, type PodIndex} from '../cgroups/index.js'
+import {KUBE_LABEL, kubeletIdentity, kubepodsPlace, PodIndex} from '../cgroups/index.js'
 import {escapeLabelValue, labelPairs, sanitizeLabelName, type ContainerState} from '../model/index.js'
 
 export interface LabelOptions {
@@ -80,7 +80,26 @@ export function containerLabelPairs(state: ContainerState, options: LabelOptions
 }
 
 /** The six labels the kubelet writes on every series, empty or not: the first pairs of kubeletLabelPairs. */
-const KUBELET_FIXED = 6
+export const KUBELET_FIXED = 6
+
+/** Pods by uid, from the runtime labels of these containers: where a pod cgroup's names come from. */
+export function podIndexOf(states: Iterable<ContainerState>): PodIndex {
+  const pods = new PodIndex()
+  for (const s of states) pods.add(s.name, s.info?.labels)
+  return pods
+}
+
+/**
+ * The uid of a pod cgroup that carries no pod labels of its own (its names come from a
+ * PodIndex), else null: under --kubelet-labels, the one container whose labels depend on
+ * other containers.
+ */
+export function podCgroupUid(state: ContainerState): string | null {
+  const labels = state.info?.labels
+  if (labels && (labels[KUBE_LABEL.pod] || labels[KUBE_LABEL.namespace])) return null
+  const place = kubepodsPlace(state.name)
+  return place?.level === 'pod' ? place.podUid! : null
+}
 
 /**
  * The kubelet's /metrics/cadvisor label set: `id`, `name`, `image`, and `namespace`, `pod`,

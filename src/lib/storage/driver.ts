@@ -4,11 +4,21 @@
  * encodes and sends; batching, retries, the bounded buffer, ordering and the metrics are the
  * delivery's (delivery.ts), the same for every driver.
  */
+import type {PodIndex} from '../metrics/index.js'
 import type {ContainerState, Sample} from '../model/index.js'
 import type {StorageSettings} from './settings.js'
 
 /** One sample in a driver's wire form (a line, a JSON document, protobuf bytes). */
 export type Encoded = string | Buffer
+
+/** What encoding a sample may need besides its own container, made at most once per batch of arrivals. */
+export interface EncodeContext {
+  /**
+   * Pods by uid, from the runtime labels of every container known now: under --kubelet-labels
+   * a pod cgroup is named after its pod, which only its containers' labels say.
+   */
+  pods(): PodIndex
+}
 
 export interface StorageDriver {
   readonly name: string
@@ -28,7 +38,7 @@ export interface StorageDriver {
    */
   open(): Promise<void>
   /** One sample as the driver sends it; undefined when it has nothing to send for it. */
-  encode(state: ContainerState, sample: Sample): Encoded | undefined
+  encode(state: ContainerState, sample: Sample, context: EncodeContext): Encoded | undefined
   /**
    * Sends a batch, in order. Rejects when the backend did not take it: with a PermanentSendError
    * when sending it again cannot help (the backend refused the data itself), else it is retried.

@@ -3,7 +3,7 @@
  * statsd, Prometheus remote write), in cAdvisor's shapes, through one delivery that batches,
  * retries, keeps order and bounds what it holds.
  */
-export type {Encoded, StorageDriver} from './driver.js'
+export type {EncodeContext, Encoded, StorageDriver} from './driver.js'
 export {PermanentSendError, StorageConfigError} from './errors.js'
 export {DEFAULT_RETRY, Delivery, type DeliveryOptions, type DeliveryStats, type RetryPolicy} from './delivery.js'
 export {DRIVERS, NOT_BUILT, driverNames} from './registry.js'

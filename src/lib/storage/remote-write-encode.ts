@@ -8,9 +8,23 @@
  * the unit test decodes the output with protobufjs against the published schema.
  *
  * The series are /metrics': the kind registry's family modules write into this sink with the
- * same container labels (metrics' containerLabelPairs) and their own (`cpu`, `device`, …).
+ * same container labels (metrics' containerLabelPairs, or kubeletLabelPairs under
+ * --kubelet-labels, a pod cgroup named after its pod) and their own (`cpu`, `device`, …).
+ * Labels with empty values are left out: the protocol forbids them ("MUST NOT contain any
+ * empty label names or values"; Thanos Receive refuses such a series). The kubelet's six
+ * labels still hold their place when empty: an external label of the same name (job, instance,
+ * --storage-driver-external-label) is not added to a series that has one, empty or not, as
+ * honor_labels keeps a scraped empty label over a target label.
  */
-import {containerLabelPairs, lastSeenFamily, type LabelOptions} from '../metrics/index.js'
+import {
+  containerLabelPairs,
+  KUBELET_FIXED,
+  kubeletLabelPairs,
+  lastSeenFamily,
+  podCgroupUid,
+  type LabelOptions,
+  type PodIndex,
+} from '../metrics/index.js'
 import type {ContainerInfo, ContainerState, Family, FamilyModule, Sample, SeriesSink} from '../model/index.js'
 import {familiesFor, type MetricKind} from '../stats/index.js'
 
@@ -94,6 +108,14 @@ export function parseLabelText(text: string): Array<[string, string]> {
 
 const byName = (a: LabelEntry, b: LabelEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
+interface Base {
+  info: ContainerInfo | undefined
+  /** Under --kubelet-labels, the uid of a pod cgroup (null: not one), and its pod's names when encoded. */
+  podUid: string | null
+  podKey: string
+  labels: LabelEntry[]
+}
+
 interface Pending {
   labels: LabelEntry[]
   value: number
@@ -104,7 +126,7 @@ export class RemoteWriteEncoder implements SeriesSink {
   private readonly modules: readonly FamilyModule[]
   private readonly names = new Map<string, LabelEntry>()
   private readonly extras = new Map<string, LabelEntry[]>()
-  private readonly bases = new WeakMap<ContainerState, {info: ContainerInfo | undefined; labels: LabelEntry[]}>()
+  private readonly bases = new WeakMap<ContainerState, Base>()
   private readonly out = new Out()
   private base: LabelEntry[] = []
   private pending: Pending[] = []
@@ -118,14 +140,25 @@ export class RemoteWriteEncoder implements SeriesSink {
     this.modules = familiesFor(kinds)
   }
 
-  private baseLabels(state: ContainerState): LabelEntry[] {
+  /**
+   * The container's label entries, sorted, cached until its metadata changes or (a pod cgroup
+   * under --kubelet-labels) its pod's names do. `pods` is asked only for a pod cgroup.
+   */
+  private baseLabels(state: ContainerState, pods: (() => PodIndex) | undefined): LabelEntry[] {
     const cached = this.bases.get(state)
-    if (cached && cached.info === state.info) return cached.labels
-    const pairs = containerLabelPairs(state, this.labelOptions).filter(([, v]) => v !== '')
-    const have = new Set(pairs.map(([k]) => k))
-    for (const [k, v] of this.externalLabels) if (!have.has(k) && v !== '') pairs.push([k, v])
-    const labels = pairs.map(([k, v]) => labelEntry(k, v)).sort(byName)
-    this.bases.set(state, {info: state.info, labels})
+    const kubelet = this.labelOptions.kubelet === true
+    const podUid = !kubelet ? null : cached && cached.info === state.info ? cached.podUid : podCgroupUid(state)
+    const index = podUid !== null && pods ? pods() : undefined
+    const ref = podUid !== null ? index?.get(podUid) : undefined
+    const podKey = ref ? `${ref.namespace}/${ref.pod}` : ''
+    if (cached && cached.info === state.info && cached.podKey === podKey) return cached.labels
+    const pairs = kubelet ? kubeletLabelPairs(state, this.labelOptions, index) : containerLabelPairs(state, this.labelOptions)
+    // Names that stop an external label: every non-empty one, and the kubelet's six even empty.
+    const have = new Set(pairs.filter(([, v], i) => v !== '' || (kubelet && i < KUBELET_FIXED)).map(([k]) => k))
+    const kept = pairs.filter(([, v]) => v !== '')
+    for (const [k, v] of this.externalLabels) if (!have.has(k) && v !== '') kept.push([k, v])
+    const labels = kept.map(([k, v]) => labelEntry(k, v)).sort(byName)
+    this.bases.set(state, {info: state.info, podUid, podKey, labels})
     return labels
   }
 
@@ -179,9 +212,12 @@ export class RemoteWriteEncoder implements SeriesSink {
     this.add(f, value, extra)
   }
 
-  /** The sample's series as WriteRequest `timeseries` fields, every one at the sample's time. */
-  encode(state: ContainerState, sample: Sample): Buffer {
-    this.base = this.baseLabels(state)
+  /**
+   * The sample's series as WriteRequest `timeseries` fields, every one at the sample's time.
+   * `pods`: the pods of every container known now, for a pod cgroup under --kubelet-labels.
+   */
+  encode(state: ContainerState, sample: Sample, pods?: () => PodIndex): Buffer {
+    this.base = this.baseLabels(state, pods)
     this.pending = []
     const input = {state, sample, spec: state.spec, kinds: this.kinds}
     for (const m of this.modules) m.write(this, input)

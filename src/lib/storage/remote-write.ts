@@ -12,7 +12,7 @@
 import {compress} from 'snappy'
 
 import type {ContainerState, Sample} from '../model/index.js'
-import type {StorageDriver} from './driver.js'
+import type {EncodeContext, StorageDriver} from './driver.js'
 import {PermanentSendError, StorageConfigError} from './errors.js'
 import {errorText, HttpTarget, safeUrl} from './http-post.js'
 import {RemoteWriteEncoder} from './remote-write-encode.js'
@@ -77,8 +77,8 @@ export function remoteWriteDriver(settings: StorageSettings): StorageDriver {
         )
       throw new StorageConfigError(`storage driver remote-write: ${target} refused a remote-write request: ${why}`)
     },
-    encode(state: ContainerState, sample: Sample) {
-      return encoder.encode(state, sample)
+    encode(state: ContainerState, sample: Sample, context: EncodeContext) {
+      return encoder.encode(state, sample, context.pods)
     },
     async send(batch) {
       const res = await post(Buffer.concat(batch as Buffer[]))

@@ -6,9 +6,10 @@
  */
 import type {Registry} from 'prom-client'
 
+import {podIndexOf, type PodIndex} from '../metrics/index.js'
 import type {ContainerState, ContainerView, Sample} from '../model/index.js'
 import {Delivery, type DeliveryStats, type RetryPolicy} from './delivery.js'
-import type {StorageDriver} from './driver.js'
+import type {EncodeContext, StorageDriver} from './driver.js'
 import {registerStorageMetrics} from './metrics.js'
 
 export interface StorageOptions {
@@ -73,12 +74,15 @@ export class Storage {
     this.drain = undefined
     const arrivals = this.arrivals
     this.arrivals = []
+    // Built only when a driver asks (a pod cgroup under --kubelet-labels), once for all of them.
+    let pods: PodIndex | undefined
+    const context: EncodeContext = {pods: () => (pods ??= podIndexOf(this.view.containers()))}
     for (const delivery of this.deliveries) {
       const driver = delivery.driver
       for (const [state, sample] of arrivals) {
         let encoded
         try {
-          encoded = driver.encode(state, sample)
+          encoded = driver.encode(state, sample, context)
         } catch (err) {
           // A sample the driver cannot encode is a bug: say it once, keep the other samples.
           if (!this.encodeFailed.has(driver.name)) {

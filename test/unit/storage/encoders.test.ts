@@ -7,7 +7,7 @@ import {PassThrough} from 'node:stream'
 
 import protobuf from 'protobufjs'
 
-import {Exposition} from '../../../src/lib/metrics/index.js'
+import {Exposition, podIndexOf} from '../../../src/lib/metrics/index.js'
 import type {ContainerState, Sample} from '../../../src/lib/model/index.js'
 import {selectKinds} from '../../../src/lib/stats/index.js'
 import {
@@ -19,6 +19,7 @@ import {
   goTime,
   hostsFor,
   parseLabelText,
+  type EncodeContext,
   type StorageSettings,
 } from '../../../src/lib/storage/index.js'
 import {parseByteSize} from '../../../src/lib/util/index.js'
@@ -48,6 +49,8 @@ const state: ContainerState = {
   },
 }
 
+const context: EncodeContext = {pods: () => podIndexOf([state])}
+
 function settings(over: Partial<StorageSettings> = {}): StorageSettings {
   return {
     db: 'cadvisor',
@@ -70,7 +73,7 @@ function settings(over: Partial<StorageSettings> = {}): StorageSettings {
 }
 
 test('stdout: cAdvisor line with the alias as cName', () => {
-  const line = DRIVERS.stdout!(settings({host: 'h1'})).encode(state, sample) as string
+  const line = DRIVERS.stdout!(settings({host: 'h1'})).encode(state, sample, context) as string
   assert.match(line, /^cName=web host=h1 timestamp=1796000000123000000 cpu_usage_total=5000000123 cpu_cumulative_usage=5000000123 /)
   assert.match(line, / cpu_usage_per_cpu\.1=1000000123 /)
   assert.match(line, / rx_bytes=10 rx_errors=0 tx_bytes=20 tx_errors=0 /)
@@ -103,7 +106,7 @@ test('redis document: cAdvisor field names and units', () => {
 })
 
 test('influxdb: one point per value, integer field, escaped tags, ms time', () => {
-  const lines = (DRIVERS.influxdb!(settings()).encode(state, sample) as string).split('\n').filter(Boolean)
+  const lines = (DRIVERS.influxdb!(settings()).encode(state, sample, context) as string).split('\n').filter(Boolean)
   const tags = ',container_name=web,machine=node1,com.example.team=a\\ b\\,c\\=d'
   assert.ok(lines.includes(`cpu_usage_total${tags} value=5000000123i 1796000000123`), lines[0])
   assert.ok(lines.includes(`cpu_usage_per_cpu${tags},instance=1 value=1000000123i 1796000000123`))
@@ -117,7 +120,7 @@ test('influxdb: one point per value, integer field, escaped tags, ms time', () =
 })
 
 test('statsd: gauges prefixed with the db and the container, packed under the datagram size', () => {
-  const text = DRIVERS.statsd!(settings()).encode(state, sample) as string
+  const text = DRIVERS.statsd!(settings()).encode(state, sample, context) as string
   assert.match(text, /^cadvisor\.web\.cpu_usage_total:5000000123\|g\ncadvisor\.web\.cpu_cumulative_usage:5000000123\|g\n/)
   assert.match(text, /\ncadvisor\.web\.memory_usage:1048576\|g\n/)
   const lines = Array.from({length: 100}, (_, i) => `cadvisor.web.k${i}:${i}|g`)
@@ -125,6 +128,13 @@ test('statsd: gauges prefixed with the db and the container, packed under the da
   assert.ok(packed.every((d) => d.length <= 200))
   assert.deepEqual(packed.join('\n').split('\n'), lines)
 })
+
+type Series = Array<{labels: Array<{name: string; value: string}>; samples: Array<{value: number; timestamp: number}>}>
+
+function decode(bytes: Buffer): Series {
+  const WriteRequest = protobuf.parse(SCHEMA).root.lookupType('prometheus.WriteRequest')
+  return (WriteRequest.toObject(WriteRequest.decode(bytes), {longs: Number}) as {timeseries: Series}).timeseries
+}
 
 const SCHEMA = `
 syntax = "proto3";
@@ -207,4 +217,106 @@ test('flag rules: drivers, hosts, sizes', () => {
   assert.throws(() => DRIVERS['remote-write']!(settings({host: 'ftp://x'})), /not an http\(s\) URL/)
   assert.throws(() => DRIVERS['remote-write']!(settings()), /needs --storage-driver-host/)
   assert.throws(() => DRIVERS.redis!(settings({host: 'http://x:1/path'})), /not an address/)
+})
+
+// A burstable pod as the kubelet lays it out (cgroupfs driver): QoS cgroup, pod cgroup (no
+// runtime knows it), the sandbox and one container, both with the kubelet's runtime labels.
+const UID = '00000000-0000-4000-8000-0000000000aa'
+const POD_CG = `/kubepods/burstable/pod${UID}`
+const KUBE = {'io.kubernetes.pod.namespace': 'ns1', 'io.kubernetes.pod.name': 'web-0', 'io.kubernetes.pod.uid': UID}
+
+function kubeState(name: string, labels?: Record<string, string>): ContainerState {
+  return {
+    name,
+    samples: [{...sample, name}],
+    firstSeenMs: 1_796_000_000_000,
+    info: labels && {
+      name,
+      factory: 'containerd',
+      id: name.split('/').at(-1)!,
+      aliases: [name.split('/').at(-1)!],
+      image: 'busybox:1',
+      labels: {...labels, 'com.example.team': 'a'},
+      env: {},
+      pid: 0,
+      hasNetwork: true,
+    },
+  }
+}
+
+test('remote write under --kubelet-labels: the label sets of /metrics, pod cgroups named after their pod', () => {
+  const kinds = selectKinds(undefined, undefined)
+  const labels = {storeContainerLabels: true, whitelistedLabels: [], kubelet: true}
+  const states = [
+    kubeState('/kubepods/burstable'),
+    kubeState(POD_CG),
+    kubeState(`${POD_CG}/sandbox1`, KUBE),
+    kubeState(`${POD_CG}/app1`, {...KUBE, 'io.kubernetes.container.name': 'app'}),
+  ]
+  const enc = new RemoteWriteEncoder(kinds, labels, [
+    ['job', 'cadvisor'],
+    ['instance', 'node1'],
+    // An external label of a kubelet label's name: an empty kubelet label holds its place.
+    ['namespace', 'from-outside'],
+  ])
+  const labelSets = (series: Series): Map<string, Record<string, string>> =>
+    new Map(
+      series
+        .filter((s) => s.labels.some((l) => l.name === '__name__' && l.value === 'container_memory_usage_bytes'))
+        .map((s) => {
+          const m = Object.fromEntries(s.labels.map((l) => [l.name, l.value]))
+          return [m.id!, m]
+        }),
+    )
+  // The pod cgroup before its pod is known (nothing else seen yet), then after.
+  const alone = labelSets(decode(enc.encode(states[1]!, states[1]!.samples[0]!, () => podIndexOf([states[1]!]))))
+  assert.equal(alone.get(POD_CG)!.pod, undefined)
+  const pods = (): ReturnType<typeof podIndexOf> => podIndexOf(states)
+  const written = labelSets(decode(Buffer.concat(states.map((s) => enc.encode(s, s.samples[0]!, pods)))))
+  const body = new Exposition({kinds, labels, machine: {} as never, version: '0'}).render(states, 'prometheus')
+  const scraped = new Map(
+    body
+      .split('\n')
+      .filter((l) => l.startsWith('container_memory_usage_bytes{'))
+      .map((l) => {
+        const pairs = parseLabelText(/\{(.*)\}/.exec(l)![1]!)
+        // The six kubelet labels are written even when empty.
+        assert.deepEqual(
+          pairs.slice(0, 6).map(([k]) => k),
+          ['id', 'name', 'image', 'namespace', 'pod', 'container'],
+        )
+        return [pairs[0]![1], Object.fromEntries(pairs.filter(([, v]) => v !== ''))] as const
+      }),
+  )
+  assert.equal(written.size, 4)
+  for (const [id, w] of written) {
+    const {job, instance, __name__, ...rest} = w
+    assert.deepEqual([job, instance, __name__], ['cadvisor', 'node1', 'container_memory_usage_bytes'], id)
+    assert.deepEqual(rest, scraped.get(id), id)
+    assert.ok(
+      Object.values(w).every((v) => v !== ''),
+      `${id}: no empty label value on the wire`,
+    )
+  }
+  assert.deepEqual([written.get(POD_CG)!.namespace, written.get(POD_CG)!.pod], ['ns1', 'web-0'])
+  assert.equal(written.get(`${POD_CG}/app1`)!.container, 'app')
+  assert.equal(written.get('/kubepods/burstable')!.namespace, undefined, 'an empty namespace keeps the external one out')
+  assert.ok(![...written.values()].some((w) => Object.keys(w).some((k) => k.startsWith('container_label_'))))
+})
+
+test("cAdvisor's shapes (stdout, redis, influxdb, statsd) are the same under --kubelet-labels", () => {
+  const s = kubeState(`${POD_CG}/app1`, {...KUBE, 'io.kubernetes.container.name': 'app'})
+  const ctx: EncodeContext = {pods: () => podIndexOf([s])}
+  for (const name of ['stdout', 'redis', 'influxdb', 'statsd']) {
+    const plain = DRIVERS[name]!(settings()).encode(s, s.samples[0]!, ctx)
+    const kubelet = DRIVERS[name]!(settings({labels: {storeContainerLabels: true, whitelistedLabels: [], kubelet: true}})).encode(
+      s,
+      s.samples[0]!,
+      ctx,
+    )
+    assert.deepEqual(kubelet, plain, name)
+  }
+  // influxdb keeps the runtime labels as tags, the kubelet's among them.
+  const line = (DRIVERS.influxdb!(settings()).encode(s, s.samples[0]!, ctx) as string).split('\n')[0]!
+  assert.match(line, /,io\.kubernetes\.container\.name=app,io\.kubernetes\.pod\.name=web-0,io\.kubernetes\.pod\.namespace=ns1,/)
 })
