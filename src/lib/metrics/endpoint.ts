@@ -12,7 +12,7 @@ import {cadvisorApi, type CadvisorApiOptions} from './cadvisor-api.js'
 import {Exposition, type ExpositionOptions} from './exposition.js'
 import {healthz, landingPage} from './landing.js'
 import {machineApi, type CollectionSettings} from './machine-api.js'
-import {SelfMetrics} from './self.js'
+import {RegistryText, SelfMetrics} from './self.js'
 import {registerServerMetrics} from './server-metrics.js'
 import {ListenError, MetricsServer, parseListen} from './server.js'
 import {MetricsSource} from './source.js'
@@ -60,7 +60,7 @@ export interface ServeSetup {
   cadvisorApi?: Omit<CadvisorApiOptions, 'view' | 'version'>
   /** Lines the operator must see whatever the verbosity (refused reloads, out of descriptors). */
   warn?: (message: string) => void
-  /** Adds metrics of other parts (the storage drivers') to the self-metrics. */
+  /** Adds metrics of other parts (the storage drivers') to the self-metrics; kept under --disable-exporter-metrics. */
   registerMetrics?: (registry: Registry) => void
 }
 
@@ -93,11 +93,16 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   checkServeSetup(setup)
   const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
   const self = setup.exporterMetrics ? new SelfMetrics(setup.manager, () => setup.manager.watchStats()) : undefined
-  if (self) setup.registerMetrics?.(self.registry)
+  // Other parts' metrics (the storage drivers': is every sample reaching its backend) are about
+  // the data the user asked for, not about cadv's process: they stay under
+  // --disable-exporter-metrics, as node_exporter's node_scrape_collector_* stay under its
+  // --web.disable-exporter-metrics, which drops only the process, runtime and handler metrics.
+  const appended = self ?? (setup.registerMetrics ? new RegistryText() : undefined)
+  if (appended) setup.registerMetrics?.(appended.registry)
   const source = new MetricsSource({
     view: setup.manager,
     exposition: new Exposition(setup.exposition),
-    self,
+    self: appended,
     noBodyCache: setup.exposition.noCache,
   })
   const api = setup.cadvisorApi ? cadvisorApi({...setup.cadvisorApi, view: setup.manager, version: setup.version}) : undefined

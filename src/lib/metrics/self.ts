@@ -15,8 +15,21 @@ import type {WatcherStats} from '../watch/index.js'
  */
 const DROPPED = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
 
-export class SelfMetrics {
+/**
+ * A prom-client registry rendered in either exposition format. What stays under
+ * --disable-exporter-metrics (the storage drivers' delivery metrics) is one of these alone.
+ */
+export class RegistryText {
   readonly registry = new Registry()
+
+  async text(format: ExpositionFormat): Promise<string> {
+    if (format === 'prometheus') return this.registry.metrics()
+    const families = await this.registry.getMetricsAsJSON()
+    return families.map((f) => openMetricsFamily(f as MetricObjectWithValues<MetricValue<string>>)).join('')
+  }
+}
+
+export class SelfMetrics extends RegistryText {
   /** Scrapes of the telemetry path by HTTP status (503: over --max-requests), like promhttp's. */
   readonly scrapes = new Counter({
     name: 'cadv_metric_handler_requests_total',
@@ -31,6 +44,7 @@ export class SelfMetrics {
   })
 
   constructor(view?: ContainerView, watchStats?: () => WatcherStats) {
+    super()
     collectDefaultMetrics({register: this.registry})
     if (watchStats) this.registerWatchMetrics(watchStats)
     for (const name of DROPPED) this.registry.removeSingleMetric(name)
@@ -84,12 +98,6 @@ export class SelfMetrics {
         reported = now
       },
     })
-  }
-
-  async text(format: ExpositionFormat): Promise<string> {
-    if (format === 'prometheus') return this.registry.metrics()
-    const families = await this.registry.getMetricsAsJSON()
-    return families.map((f) => openMetricsFamily(f as MetricObjectWithValues<MetricValue<string>>)).join('')
   }
 }
 

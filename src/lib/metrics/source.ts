@@ -15,7 +15,7 @@ import {promisify} from 'node:util'
 import type {ContainerView, ExpositionFormat} from '../model/index.js'
 import type {Exposition} from './exposition.js'
 import {CONTENT_TYPES} from './negotiate.js'
-import type {SelfMetrics} from './self.js'
+import type {RegistryText} from './self.js'
 
 const gzipAsync = promisify(gzip)
 
@@ -30,8 +30,11 @@ export interface MetricsSourceOptions {
   /** Containers to expose. */
   view: ContainerView
   exposition: Exposition
-  /** Process and runtime metrics; absent with --disable-exporter-metrics. */
-  self?: SelfMetrics
+  /**
+   * Metrics appended to the containers': cadv's own (absent with --disable-exporter-metrics,
+   * which leaves only the storage drivers' here).
+   */
+  self?: RegistryText
   coalesceMs?: number
   maxAgeMs?: number
   /** Oldest body served while a newer one is being rendered. */
