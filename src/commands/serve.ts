@@ -52,6 +52,11 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
       command: '<%= config.bin %> <%= command.id %> --listen :8080 --kubelet-labels',
     },
     {
+      description: 'Push every sample to Prometheus by remote write as well (cadv help storage: the other backends)',
+      command:
+        '<%= config.bin %> <%= command.id %> --storage-driver remote-write --storage-driver-host http://prometheus:9090/api/v1/write',
+    },
+    {
       description: 'Only CPU and memory, Kubernetes labels only',
       command:
         '<%= config.bin %> <%= command.id %> --enable-metrics cpu,memory --no-store-container-labels --whitelisted-container-labels io.kubernetes.pod.name,io.kubernetes.pod.namespace',

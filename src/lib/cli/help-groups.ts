@@ -7,6 +7,8 @@
 /** Shown in a command's --help as names only; `cadv help <group>` prints them in full. */
 export const BRIEF_GROUPS: Record<string, {title: string; about: string}> = {
   RUNTIME: {title: 'RUNTIME FLAGS', about: 'how each runtime is asked which container a cgroup is'},
+  // serve's alone, but 17 flags about backends most users never configure.
+  STORAGE: {title: 'STORAGE FLAGS', about: 'backends every sample is pushed to'},
 }
 
 /** Documented in cadv(1) rather than in each command's page. */

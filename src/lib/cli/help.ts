@@ -2,14 +2,15 @@
  * What `cadv <command> -h`, `--help` and `cadv help <command>` print: the command's own flags
  * first (in the order they are defined, each with its summary), then any other group of
  * flags it has (by helpGroup), then the global flags, and the flags every command shares
- * about runtimes as one short list of names (`cadv help runtime` prints them in full). The
+ * about runtimes as one short list of names (`cadv help runtime` prints them in full; serve's
+ * storage flags likewise, `cadv help storage`). The
  * groups come from the flag definitions, so a flag added later lands in the right place.
  * Man pages are built from the same definitions (scripts/build-man.mjs).
  */
 import {Command, CommandHelp, Help, type Interfaces} from '@oclif/core'
 
 import {BRIEF_GROUPS} from './help-groups.js'
-import {flagFacts, flagLabel, flagSummary, twoColumns, wrapWords, type FlagDoc} from './reference.js'
+import {acceptedOnlyNotes, flagFacts, flagLabel, flagSummary, twoColumns, wrapWords, type FlagDoc} from './reference.js'
 
 type AnyFlag = Command.Flag.Any
 
@@ -120,12 +121,14 @@ export default class CadvHelp extends Help {
   async showGroup(name: string): Promise<boolean> {
     const group = name.toUpperCase()
     for (const c of this.sortedCommands) {
-      const flags = Object.entries(c.flags ?? {})
-        .filter(([, f]) => f.helpGroup?.toUpperCase() === group && !f.hidden)
-        .map(([n, f]) => ({...f, name: n}) as AnyFlag)
+      const all = Object.entries(c.flags ?? {})
+        .filter(([, f]) => f.helpGroup?.toUpperCase() === group)
+        .map(([n, f]) => ({...f, name: n}) as FlagDoc)
+      const flags = all.filter((f) => !f.hidden)
       if (flags.length === 0) continue
       const title = BRIEF_GROUPS[group]?.title ?? `${group} FLAGS`
-      this.log(this.section(title, flagList(flags as FlagDoc[], this.opts.maxWidth - 2)) + '\n')
+      const notes = acceptedOnlyNotes(all).flatMap((n) => ['', ...wrapWords(n, this.opts.maxWidth - 2)])
+      this.log(this.section(title, [flagList(flags, this.opts.maxWidth - 2), ...notes].join('\n')) + '\n')
       return true
     }
     return false

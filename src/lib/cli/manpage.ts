@@ -7,7 +7,7 @@
  * definition lists, indented code) turned into roff here, escaped for troff: no HTML
  * entities, no forced line breaks, no raw markup, nothing troff warns about at 80 columns.
  */
-import {flagDescription, flagFacts, flagLabel, type CommandDoc, type FlagDoc} from './reference.js'
+import {acceptedOnlyNotes, flagDescription, flagFacts, flagLabel, type CommandDoc, type FlagDoc} from './reference.js'
 
 /** Sections whose content is generated; a page's prose may add an introduction to them. */
 const GENERATED = ['SYNOPSIS', 'OPTIONS', 'COMMANDS', 'EXAMPLES']
@@ -236,6 +236,10 @@ export function optionsSection(cmd: CommandDoc, shared: readonly string[]): stri
     }
     if (group !== undefined) out.push(`.SS ${group} OPTIONS`)
     out.push(...flags.map(flagItem))
+    const hidden = Object.entries(cmd.flags)
+      .filter(([, f]) => f.hidden && f.helpGroup?.toUpperCase() === group)
+      .map(([name, f]) => ({...f, name}))
+    for (const note of acceptedOnlyNotes(hidden)) out.push('.PP', paragraph([note]))
   }
   if (sharedNames.length > 0) out.push('.PP', paragraph([`Also the ${sharedNames.join(' and the ')}: see cadv(1).`]))
   return out.join('\n')

@@ -82,6 +82,20 @@ export function flagDescription(f: FlagDoc): string {
   return (f.description ?? f.summary ?? '').trim()
 }
 
+/**
+ * Flags that are accepted but not shown (hidden, with a summary saying why they exist): one
+ * sentence per summary naming them all, so `--help` and the man page mention them in a line
+ * instead of an entry each. A hidden flag without a summary is internal and never mentioned.
+ */
+export function acceptedOnlyNotes(flags: readonly FlagDoc[]): string[] {
+  const bySummary = new Map<string, string[]>()
+  for (const f of flags) {
+    const why = f.hidden ? f.summary?.trim().replace(/\.$/, '') : undefined
+    if (why) bySummary.set(why, [...(bySummary.get(why) ?? []), `--${f.name}`])
+  }
+  return [...bySummary].map(([why, names]) => `${why}: ${names.join(', ')}.`)
+}
+
 /** Words wrapped to `width` columns (a word longer than the width gets a line of its own). */
 export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = []

@@ -43,6 +43,18 @@ test('cadv help runtime prints the shared runtime flags in full', async () => {
   assert.match(r.stdout, /--raw-cgroup-prefix-whitelist <prefix>\.\.\./)
 })
 
+test("serve's storage flags: names only in serve -h, in full with cadv help storage, cAdvisor's unbuilt drivers in one line each", async () => {
+  const [serve, storage] = await Promise.all([runCli(['serve', '-h']), runCli(['help', 'storage'])])
+  assert.equal(storage.code, 0, storage.stderr)
+  const block = serve.stdout.slice(serve.stdout.indexOf('STORAGE FLAGS')).split('\n\n')[0]!
+  assert.match(block, /^STORAGE FLAGS .*cadv help storage\)\n {2}--storage-driver --storage-driver-host/)
+  assert.ok(block.split('\n').length <= 8, block)
+  assert.doesNotMatch(serve.stdout, /kafka-topic|es-index/, 'flags of drivers cadv lacks stay out of serve -h')
+  assert.ok(serve.stdout.split('\n').length < 220, `serve -h is ${serve.stdout.split('\n').length} lines`)
+  assert.match(storage.stdout, /--storage-driver-host <address>\.\.\.\s+Where a driver sends/)
+  assert.match(storage.stdout, /no kafka\s+driver\): --storage-driver-kafka-broker-list,/)
+})
+
 test('stats does not offer --env-metadata-whitelist (it shows no environment); serve does', async () => {
   assert.doesNotMatch((await runCli(['stats', '-h'])).stdout, /env-metadata-whitelist/)
   assert.match((await runCli(['serve', '-h'])).stdout, /--env-metadata-whitelist/)
