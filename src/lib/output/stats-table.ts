@@ -242,9 +242,13 @@ export function statsHeader(s: StatusInfo): string {
   return `cadv stats  ${s.at.toISOString()}  ${s.count} container${s.count === 1 ? '' : 's'}  every ${s.intervalMs / 1000}s  sorted by ${s.sort}${extra}`
 }
 
-/** While some rows have no rates yet: say so, instead of showing 0% for what is not known. */
+/**
+ * While some rows have no rates yet: say so, instead of showing 0% for what is not known. The
+ * counts are of every cgroup tracked, parents and idle ones included, so they are called
+ * cgroups: the header counts only the rows shown.
+ */
 export function collectingLine(withoutRates: number, total: number, intervalMs: number): string | undefined {
   if (withoutRates === 0) return undefined
   const when = intervalMs >= 1000 ? `${intervalMs / 1000}s` : `${intervalMs}ms`
-  return `collecting: ${withoutRates} of ${total} container${total === 1 ? '' : 's'} still without rates (CPU % needs two readings, ${when} apart)`
+  return `collecting: ${withoutRates} of ${total} cgroup${total === 1 ? '' : 's'} not read twice yet (CPU % and I/O rates need two readings, ${when} apart)`
 }

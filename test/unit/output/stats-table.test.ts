@@ -4,7 +4,7 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
 import type {StatsRow} from '../../../src/lib/model/index.js'
-import {cpuCell, ellipsize, shortName, statsTableLines, tableLayout} from '../../../src/lib/output/stats-table.js'
+import {collectingLine, cpuCell, ellipsize, shortName, statsTableLines, tableLayout} from '../../../src/lib/output/stats-table.js'
 
 const HEX = 'f3b5f305847a388ccd6ef51b467873e91b8a83102179a9dc27867e861c281348'
 
@@ -105,4 +105,13 @@ test('colour: the header in reverse video, the sort column underlined, memory ne
   assert.match(lines[0]!, /\u001b\[4mMEM USAGE \/ LIMIT\u001b\[24m/)
   assert.match(lines[1]!, /\u001b\[31m\s*95\.00%\u001b\[0m/)
   assert.doesNotMatch(statsTableLines([row('/x')], {width: 120}).join('\n'), /\u001b/)
+})
+
+test('the collecting line counts cgroups (the header counts rows) and goes once every one has rates', () => {
+  assert.equal(
+    collectingLine(6, 7, 1000),
+    'collecting: 6 of 7 cgroups not read twice yet (CPU % and I/O rates need two readings, 1s apart)',
+  )
+  assert.match(collectingLine(1, 1, 300)!, /1 of 1 cgroup not read twice yet .*300ms apart\)$/)
+  assert.equal(collectingLine(0, 7, 1000), undefined)
 })
