@@ -179,6 +179,14 @@ test('a process that arrives in a sampled cgroup gives it network numbers (v1 cg
   )
 })
 
+test("a raw cgroup whose process is in the host's network namespace has no network numbers (not the host's)", {skip}, async () => {
+  tc.mkdir('hostnet')
+  const name = tc.name('hostnet')
+  tc.spawnIn('hostnet', 'sleep', ['600'])
+  const samples = await waitFor(manager, name, (s) => s.length >= 2 && (s.at(-1)!.processes?.processes ?? 0) > 0)
+  assert.equal(samples.at(-1)!.network, undefined, JSON.stringify(samples.at(-1)!.network?.slice(0, 1)))
+})
+
 test('a deleted cgroup is dropped, with a delete event and no warnings', {skip}, async () => {
   tc.mkdir('gone')
   const name = tc.name('gone')

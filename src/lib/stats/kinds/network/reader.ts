@@ -69,7 +69,12 @@ function networkPid(ctx: ReadContext): number {
   const pid = firstPid(procs)
   if (pid === 0) return 0
   const ns = readlinkQuiet(`${ctx.procRoot}/${pid}/ns/net`)
-  const hostNs = ctx.state('network.hostNs', () => readlinkQuiet(`${ctx.procRoot}/1/ns/net`))
+  // pid 1's link can be unreadable (ptrace rules in a sandbox or a container): cadv's own
+  // namespace then stands for the host's, so host processes do not show the host's traffic.
+  const hostNs = ctx.state(
+    'network.hostNs',
+    () => readlinkQuiet(`${ctx.procRoot}/1/ns/net`) ?? readlinkQuiet(`${ctx.procRoot}/self/ns/net`),
+  )
   if (ns !== undefined && ns === hostNs) return 0
   return pid
 }
