@@ -14,7 +14,7 @@ Changes are seen through one inotify watch per cgroup directory; a full rescan e
 
 OOM kills are read from the kernel log (/dev/kmsg, new records only): an OOM line for the killed task's cgroup and an OOMKill line for the cgroup whose limit was hit, with the pid and process name. When the kernel log cannot be read, the cgroups' oom_kill counters are read every second instead (said once on stderr).
 
-Each line: {"type":"ContainerAdd"|"ContainerDelete"|"OOM"|"OOMKill","name":"/docker/<id>","time":"<RFC 3339>","timeNano":<int>,"source":"raw"|"kmsg"|"cgroup","initial":<bool>}, plus "pid", "process" and "constraint" on OOM lines from the kernel log.`
+Each line is one JSON object: "type" (ContainerAdd, ContainerDelete, OOM or OOMKill), "name" (/docker/<id>), "time" (RFC 3339), "timeNano" (an integer), "source" (raw, kmsg or cgroup) and "initial" (a boolean), plus "pid", "process" and "constraint" on OOM lines from the kernel log.`
 
   static override examples = [
     {description: 'Follow container events, pretty-printed', command: '<%= config.bin %> <%= command.id %> | jq .'},

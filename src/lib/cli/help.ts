@@ -85,7 +85,7 @@ export default class CadvHelp extends Help {
     const about = this.config.pjson.description ?? ''
     const width = this.opts.maxWidth - 2
     const lines = [
-      `${this.config.bin} ${this.config.version}: ${about.charAt(0).toLowerCase()}${about.slice(1)}`,
+      ...wrapWords(`${this.config.bin} ${this.config.version}: ${about.charAt(0).toLowerCase()}${about.slice(1)}`, width),
       '',
       this.section('USAGE', `$ ${this.config.bin} <command> [flags]`),
       '',

@@ -55,6 +55,21 @@ test("serve's storage flags: names only in serve -h, in full with cadv help stor
   assert.match(storage.stdout, /no kafka\s+driver\): --storage-driver-kafka-broker-list,/)
 })
 
+test('every help page fits 80 columns', async () => {
+  const pages = [
+    ['-h'],
+    ...['watch', 'stats', 'resolve', 'serve', 'version'].map((c) => [c, '-h']),
+    ...['runtime', 'storage', 'global'].map((g) => ['help', g]),
+  ]
+  const long = (await Promise.all(pages.map((p) => runCli(p)))).flatMap((r, i) =>
+    r.stdout
+      .split('\n')
+      .filter((l) => [...l].length > 80)
+      .map((l) => `cadv ${pages[i]!.join(' ')}: ${l}`),
+  )
+  assert.deepEqual(long, [])
+})
+
 test('stats does not offer --env-metadata-whitelist (it shows no environment); serve does', async () => {
   assert.doesNotMatch((await runCli(['stats', '-h'])).stdout, /env-metadata-whitelist/)
   assert.match((await runCli(['serve', '-h'])).stdout, /--env-metadata-whitelist/)
