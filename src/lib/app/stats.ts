@@ -10,6 +10,7 @@ import {createManager} from '../manager/index.js'
 import {
   collectingLine,
   emptyStatsMessage,
+  findingLine,
   FrameWriter,
   parseFilters,
   RowOrder,
@@ -46,6 +47,12 @@ export interface StatsFlags extends RuntimeFlagValues {
 /** Two flags that say opposite things: one line, exit 2. */
 export class StatsFlagError extends Error {
   readonly exitCode = 2
+}
+
+const count = (items: Iterable<unknown>): number => {
+  let n = 0
+  for (const _ of items) n++
+  return n
 }
 
 /** Colour on a terminal unless NO_COLOR is set (no-color.org) or the terminal is dumb. */
@@ -107,9 +114,21 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     narrowed,
   )
   const footer = (): string[] => (keys ? [keys.footer()] : [])
+  const startedAt = Date.now()
   const drawTable = (rows: StatsRow[], at: Date, progress: FeedProgress | undefined): void => {
-    const head = [statsHeader({at, count: rows.length, intervalMs: interval, sort: view.sort, tree: view.tree, search: view.search})]
-    const collecting = progress ? collectingLine(progress.withoutRates, progress.total, interval) : 'collecting: finding containers'
+    const head = [
+      statsHeader({
+        at,
+        count: progress ? rows.length : undefined,
+        intervalMs: interval,
+        sort: view.sort,
+        tree: view.tree,
+        search: view.search,
+      }),
+    ]
+    const collecting = progress
+      ? collectingLine(progress.withoutRates, progress.total, interval)
+      : findingLine(count(manager.containers()), Date.now() - startedAt)
     if (collecting) head.push(collecting)
     const waiting = progress === undefined || (rows.length === 0 && progress.withoutRates > 0)
     const body =
@@ -128,9 +147,15 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     } else drawTable(rows, at, progress)
   }
   ctx.exitQuietlyOnEpipe(() => manager.stop())
-  // Something on the screen at once: finding the containers can take seconds on a big host.
+  // Something on the screen at once, and redrawn while the first scan runs: finding the
+  // containers can take seconds on a big, busy host, and a frozen clock looks like a hang.
+  const finding = live ? setInterval(() => drawTable([], new Date(), undefined), interval) : undefined
   if (live) drawTable([], new Date(), undefined)
-  await manager.start()
+  try {
+    await manager.start()
+  } finally {
+    clearInterval(finding)
+  }
   const hostMemory = hostMemoryBytes(layout.procRoot)
   const feed = startStatsFeed({
     manager,

@@ -20,6 +20,7 @@ export {
 } from './stats-rows.js'
 export {
   collectingLine,
+  findingLine,
   cpuCell,
   ellipsize,
   emptyStatsMessage,

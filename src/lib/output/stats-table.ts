@@ -44,8 +44,8 @@ interface Column {
 }
 
 const GAP = '  '
-/** CONTAINER is never narrower than this; columns are left out instead. */
-export const MIN_NAME_WIDTH = 20
+/** CONTAINER is never narrower than this (a name and its leaf stay readable); columns are left out instead. */
+export const MIN_NAME_WIDTH = 24
 const HEX64 = /[0-9a-f]{64}/g
 
 /** CPU % in at most 7 characters: 2 decimals below 1000%, fewer above (a 64-core host). */
@@ -229,7 +229,8 @@ export function emptyStatsMessage(where: string, hierarchyIds: readonly string[]
 
 export interface StatusInfo {
   at: Date
-  count: number
+  /** Rows shown; undefined while the first scan runs (nothing to count yet). */
+  count: number | undefined
   intervalMs: number
   sort: string
   tree?: boolean
@@ -239,7 +240,8 @@ export interface StatusInfo {
 /** The first line of every table: when, how many, how often, in which order. */
 export function statsHeader(s: StatusInfo): string {
   const extra = `${s.tree ? '  tree' : ''}${s.search ? `  matching "${s.search}"` : ''}`
-  return `cadv stats  ${s.at.toISOString()}  ${s.count} container${s.count === 1 ? '' : 's'}  every ${s.intervalMs / 1000}s  sorted by ${s.sort}${extra}`
+  const count = s.count === undefined ? '' : `  ${s.count} container${s.count === 1 ? '' : 's'}`
+  return `cadv stats  ${s.at.toISOString()}${count}  every ${s.intervalMs / 1000}s  sorted by ${s.sort}${extra}`
 }
 
 /**
@@ -251,4 +253,10 @@ export function collectingLine(withoutRates: number, total: number, intervalMs: 
   if (withoutRates === 0) return undefined
   const when = intervalMs >= 1000 ? `${intervalMs / 1000}s` : `${intervalMs}ms`
   return `collecting: ${withoutRates} of ${total} cgroup${total === 1 ? '' : 's'} not read twice yet (CPU % and I/O rates need two readings, ${when} apart)`
+}
+
+/** The collecting line while the first scan runs: how many found so far, for how long. */
+export function findingLine(found: number, elapsedMs: number): string {
+  const seconds = Math.floor(elapsedMs / 1000)
+  return `collecting: finding containers${found > 0 ? `, ${found} so far` : ''}${seconds > 0 ? ` (${seconds}s)` : ''}`
 }

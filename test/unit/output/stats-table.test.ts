@@ -4,7 +4,15 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
 import type {StatsRow} from '../../../src/lib/model/index.js'
-import {collectingLine, cpuCell, ellipsize, shortName, statsTableLines, tableLayout} from '../../../src/lib/output/stats-table.js'
+import {
+  collectingLine,
+  cpuCell,
+  findingLine,
+  ellipsize,
+  shortName,
+  statsTableLines,
+  tableLayout,
+} from '../../../src/lib/output/stats-table.js'
 
 const HEX = 'f3b5f305847a388ccd6ef51b467873e91b8a83102179a9dc27867e861c281348'
 
@@ -114,4 +122,15 @@ test('the collecting line counts cgroups (the header counts rows) and goes once 
   )
   assert.match(collectingLine(1, 1, 300)!, /1 of 1 cgroup not read twice yet .*300ms apart\)$/)
   assert.equal(collectingLine(0, 7, 1000), undefined)
+})
+
+test('while the first scan runs the collecting line counts what was found and the seconds', () => {
+  assert.equal(findingLine(0, 200), 'collecting: finding containers')
+  assert.equal(findingLine(1010, 2500), 'collecting: finding containers, 1010 so far (2s)')
+})
+
+test('at 100 columns CONTAINER keeps room for a readable name: MEM % and FACTORY give way', () => {
+  const layout = tableLayout(['/x'], {width: 100}, false)
+  assert.deepEqual(layout.columns, ['cpu', 'mem', 'net', 'block', 'pids'])
+  assert.ok(layout.nameWidth >= 24, String(layout.nameWidth))
 })
