@@ -11,11 +11,12 @@ import type {StorageSettings} from './settings.js'
 /** One sample in a driver's wire form (a line, a JSON document, protobuf bytes). */
 export type Encoded = string | Buffer
 
-/** What encoding a sample may need besides its own container, made at most once per batch of arrivals. */
+/** What encoding a sample may need besides its own container. */
 export interface EncodeContext {
   /**
    * Pods by uid, from the runtime labels of every container known now: under --kubelet-labels
-   * a pod cgroup is named after its pod, which only its containers' labels say.
+   * a pod cgroup is named after its pod, which only its containers' labels say. Built on the
+   * first call and reused for up to a second.
    */
   pods(): PodIndex
 }

@@ -12,6 +12,8 @@ import {Delivery, type DeliveryStats, type RetryPolicy} from './delivery.js'
 import type {EncodeContext, StorageDriver} from './driver.js'
 import {registerStorageMetrics} from './metrics.js'
 
+const POD_INDEX_MAX_AGE_MS = 1000
+
 export interface StorageOptions {
   bufferDurationMs: number
   /** Per driver: most bytes of encoded samples held. */
@@ -26,6 +28,7 @@ export class Storage {
   private arrivals: Array<[ContainerState, Sample]> = []
   private drain: NodeJS.Immediate | undefined
   private readonly encodeFailed = new Set<string>()
+  private pods: {index: PodIndex; atMs: number} | undefined
   private readonly onSample = (state: ContainerState, sample: Sample): void => {
     this.arrivals.push([state, sample])
     this.drain ??= setImmediate(() => this.encodeArrivals())
@@ -70,13 +73,23 @@ export class Storage {
     registerStorageMetrics(registry, () => this.stats())
   }
 
+  /**
+   * Pods by uid, for a pod cgroup under --kubelet-labels: built only when a driver asks, then
+   * reused for up to POD_INDEX_MAX_AGE_MS. Samples arrive spread over the housekeeping interval,
+   * each drain a few of them, and a build reads every container (about 0.1 ms at 1,000): once a
+   * second bounds that, at the price of a new pod's cgroup getting its names up to a second late.
+   */
+  private podIndex(): PodIndex {
+    const now = Date.now()
+    if (!this.pods || now - this.pods.atMs >= POD_INDEX_MAX_AGE_MS) this.pods = {index: podIndexOf(this.view.containers()), atMs: now}
+    return this.pods.index
+  }
+
   private encodeArrivals(): void {
     this.drain = undefined
     const arrivals = this.arrivals
     this.arrivals = []
-    // Built only when a driver asks (a pod cgroup under --kubelet-labels), once for all of them.
-    let pods: PodIndex | undefined
-    const context: EncodeContext = {pods: () => (pods ??= podIndexOf(this.view.containers()))}
+    const context: EncodeContext = {pods: () => this.podIndex()}
     for (const delivery of this.deliveries) {
       const driver = delivery.driver
       for (const [state, sample] of arrivals) {
