@@ -3,6 +3,7 @@
  * layout discovered from /proc/self/mountinfo) and rendering what cadv would expose for them,
  * for the per-kind integration tests.
  */
+import {discoverCgroups} from '../../src/lib/cgroups/index.js'
 import {readMachineInfo, Exposition} from '../../src/lib/metrics/index.js'
 import type {ContainerState, Sample} from '../../src/lib/model/index.js'
 import {ContainerCollector, OpenFiles, selectKinds, type MetricKind, type RuntimeHints} from '../../src/lib/stats/index.js'
@@ -52,4 +53,26 @@ export class RealReader {
     for (const c of this.collectors.values()) c.close()
     this.files.closeAll()
   }
+}
+
+const fixtures = new URL('../fixtures/', import.meta.url).pathname
+
+/**
+ * One sample of a fixture tree (`cgroup_v1/kinds`) with a fixture host (`host/kinds`: its proc/
+ * and the sys/ beside it), read through the same path as a real host (--cgroup-root).
+ */
+export function fixtureSample(tree: string, host: string, kinds: readonly MetricKind[], name = '/docker/c1', hints?: RuntimeHints): Sample {
+  const layout = discoverCgroups({cgroupRoot: fixtures + tree, procRoot: `${fixtures}host/${host}/proc`})
+  const c = new ContainerCollector(name, {layout, kinds: selectKinds(kinds), files: new OpenFiles(64)})
+  if (hints) c.setRuntime(hints)
+  const s = c.collect(1_000_000)
+  c.close()
+  if (!s) throw new Error(`no sample of ${name} in ${tree}`)
+  return s
+}
+
+/** What cadv exposes for one sample, parsed. */
+export function exposeSample(sample: Sample, kinds: readonly MetricKind[]): ReturnType<typeof parseExposition> {
+  const e = new Exposition({kinds: selectKinds(kinds), machine: readMachineInfo(), version: 'test'})
+  return parseExposition(e.render([{name: sample.name, samples: [sample], firstSeenMs: sample.timestampMs}], 'prometheus'), 'prometheus')
 }

@@ -17,12 +17,21 @@ export type {
   BlkioDeviceSample,
   ContainerSpec,
   CpuSample,
+  DiskstatsSample,
+  FilesystemSample,
+  HugetlbSample,
+  LoadSample,
   MemorySample,
   NetworkInterfaceSample,
+  NumaPages,
+  NumaSample,
+  OomSample,
   PressureLine,
   PressureSample,
   ProcessSample,
   Sample,
+  SchedSample,
+  Ulimit,
 } from './sample.js'
 export type {ContainerState, ContainerView, ContainerViewEvents} from './container.js'
 export type {ContainerRow, StatsRow} from './stats-row.js'

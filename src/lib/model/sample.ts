@@ -73,6 +73,60 @@ export interface BlkioDeviceSample {
   writeBytes: number
   reads: number
   writes: number
+  /** v1 io_service_bytes by the other operations (Sync, Async, Discard, Total). */
+  syncBytes?: number
+  asyncBytes?: number
+  discardBytes?: number
+  totalBytes?: number
+  /** v1 scheduler statistics (bfq debug or cfq files, where the kernel has them). */
+  readMerged?: number
+  writeMerged?: number
+  readServiceNs?: number
+  writeServiceNs?: number
+  totalServiceNs?: number
+  /** I/Os queued now (io_queued Total). */
+  queued?: number
+  /** v2 io.stat cost.* of the io.cost controller, µs. */
+  costUsageUs?: number
+  costWaitUs?: number
+  costIndebtUs?: number
+  costIndelayUs?: number
+}
+
+/** /proc/diskstats of a filesystem's device (times in ms, as the kernel gives them). */
+export interface DiskstatsSample {
+  reads: number
+  readsMerged: number
+  sectorsRead: number
+  readMs: number
+  writes: number
+  writesMerged: number
+  sectorsWritten: number
+  writeMs: number
+  ioInProgress: number
+  ioMs: number
+  weightedIoMs: number
+}
+
+/** One filesystem of a container (kind disk): its writable layer, or for `/` a mounted filesystem. */
+export interface FilesystemSample {
+  /** `/dev/vda` for a block device, else the mount source (`overlay`, `tmpfs`). */
+  device: string
+  major?: number
+  minor?: number
+  /** Filesystem type (`ext4`, `xfs`, `overlay`). */
+  type: string
+  /** Size of the filesystem (statfs blocks × block size). */
+  limitBytes: number
+  /** What the container uses on it: the whole filesystem's used bytes for `/`, its own files otherwise. */
+  usageBytes: number
+  availableBytes?: number
+  inodes?: number
+  inodesFree?: number
+  /** Inodes the container's own files use (writable layers). */
+  inodesUsed?: number
+  /** The device's I/O counters; for `/` only (they are the device's, not a container's). */
+  io?: DiskstatsSample
 }
 
 export interface NetworkInterfaceSample {
@@ -107,6 +161,65 @@ export interface ProcessSample {
   threads?: number
   /** pids.max; undefined when unlimited or without the pids controller. */
   threadsLimit?: number
+  /** Open descriptors of the processes (entries of /proc/<pid>/fd), and how many are sockets. */
+  fds?: number
+  sockets?: number
+  /** Limits of the container's root process (cAdvisor reports max_open_files only). */
+  ulimits?: Ulimit[]
+}
+
+/** One resource limit of a process; -1 is unlimited. */
+export interface Ulimit {
+  name: string
+  soft: number
+  hard: number
+}
+
+/** Per-task scheduler statistics summed over the container's threads (/proc/<tid>/schedstat). */
+export interface SchedSample {
+  /** Time on a CPU, ns. */
+  runNs: number
+  /** Time waiting on a run queue, ns. */
+  runqueueNs: number
+  /** Timeslices run. */
+  runPeriods: number
+}
+
+/** Tasks of the cgroup by state, and cAdvisor's smoothed load (kind cpuLoad). */
+export interface LoadSample {
+  running: number
+  sleeping: number
+  stopped: number
+  uninterruptible: number
+  ioWaiting: number
+  /** Running tasks averaged over 10 s, × 1000 (cAdvisor's "milli-load"). */
+  loadAverage: number
+  /** Uninterruptible tasks averaged over 10 s, × 1000. */
+  loadDAverage: number
+}
+
+/** One huge page size's usage (kind hugetlb); `pageSize` as the cgroup files name it (`2MB`). */
+export interface HugetlbSample {
+  pageSize: string
+  usageBytes: number
+  /** v1 only. */
+  maxUsageBytes?: number
+  /** Allocations refused at the limit (v1 failcnt, v2 events `max`). */
+  failcnt: number
+}
+
+/** Pages per NUMA node, by node index (memory.numa_stat; kind memory_numa). */
+export interface NumaPages {
+  file: number[]
+  anon: number[]
+  unevictable: number[]
+}
+
+export interface NumaSample {
+  /** The cgroup's own pages (v1 only). */
+  container?: NumaPages
+  /** The cgroup and its descendants. */
+  hierarchy: NumaPages
 }
 
 /** Limits and shares, read rarely (they change only on `docker update` and the like). */
@@ -133,10 +246,19 @@ export interface Sample {
   cpu?: CpuSample
   memory?: MemorySample
   diskio?: BlkioDeviceSample[]
+  filesystems?: FilesystemSample[]
   network?: NetworkInterfaceSample[]
   pressure?: PressureSample
   processes?: ProcessSample
   oom?: OomSample
+  sched?: SchedSample
+  load?: LoadSample
+  hugetlb?: HugetlbSample[]
+  numa?: NumaSample
+  /** v1 cpuset.memory_migrate (kind cpuset): 1 when pages follow a task moved to other nodes. */
+  memoryMigrate?: number
+  /** Referenced memory of the processes, bytes (smaps_rollup `Referenced`; kind referenced_memory). */
+  referencedBytes?: number
   /** Files that could not be read or parsed, one line each; the other parts are still valid. */
   errors?: string[]
 }

@@ -1,3 +1,5 @@
+import {dirname} from 'node:path'
+
 import {
   cgroupDir,
   hierarchyForController,
@@ -10,13 +12,13 @@ import type {ContainerSpec, Sample} from '../model/index.js'
 import {cgroupCreationMs, type HierarchyDir} from './creation.js'
 import {CgroupVanished, dirExists, FileParseError, type OpenFiles} from './files.js'
 import {readersFor} from './kinds/registry.js'
-import type {Controller, ControllerDir, KindReader, ReadContext} from './kinds/types.js'
+import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} from './kinds/types.js'
 import {specReader} from './spec/reader.js'
 
 /** How often limits, and files found absent, are looked at again. */
 export const SPEC_REFRESH_MS = 30_000
 
-const CONTROLLERS: readonly Controller[] = ['cpu', 'cpuacct', 'cpuset', 'memory', 'blkio', 'pids', 'psi']
+const CONTROLLERS: readonly Controller[] = ['cpu', 'cpuacct', 'cpuset', 'memory', 'blkio', 'pids', 'hugetlb', 'psi']
 
 /** Which hierarchy carries each controller's files on this host (shared by every container). */
 export function controllerHierarchies(layout: CgroupLayout): Map<Controller, Hierarchy> {
@@ -38,6 +40,13 @@ export interface CollectorOptions {
   /** From controllerHierarchies(layout); pass it to share one map among many collectors. */
   hierarchies?: Map<Controller, Hierarchy>
   specRefreshMs?: number
+  kindOptions?: KindOptions
+}
+
+/** /sys beside the proc root: `/sys` for `/proc`, `/rootfs/sys` for `/rootfs/proc` (and fixture trees). */
+export function sysRootFor(procRoot: string): string {
+  const p = procRoot.replace(/\/+$/, '')
+  return p === '/proc' ? '/sys' : `${dirname(p)}/sys`
 }
 
 /** What the runtime told us about the container (ContainerInfo's pid and hasNetwork). */
@@ -60,6 +69,7 @@ export class ContainerCollector {
   /** Hot files this container has read, so close() frees exactly its descriptors. */
   private readonly kept = new Set<string>()
   private readonly states = new Map<string, unknown>()
+  private readonly memos = new Map<string, unknown>()
   private hints: RuntimeHints = {pid: 0, hasNetwork: true}
   private specAt = Number.NEGATIVE_INFINITY
   private tickErrors: string[] = []
@@ -81,7 +91,9 @@ export class ContainerCollector {
     this.ctx = {
       name,
       kinds: options.kinds,
+      options: options.kindOptions ?? {},
       procRoot: options.layout.procRoot,
+      sysRoot: sysRootFor(options.layout.procRoot),
       dir: (c) => self.dir(c),
       read: (path) => self.readHot(path),
       countLines: (path, keep = true) => self.countLines(path, keep),
@@ -113,6 +125,10 @@ export class ContainerCollector {
       state: <T>(key: string, init: () => T): T => {
         if (!self.states.has(key)) self.states.set(key, init())
         return self.states.get(key) as T
+      },
+      memo: <T>(key: string, compute: () => T): T => {
+        if (!self.memos.has(key)) self.memos.set(key, compute())
+        return self.memos.get(key) as T
       },
     }
   }
@@ -159,6 +175,7 @@ export class ContainerCollector {
     if (this.dirs.size === 0) return undefined
     this.tickErrors = refreshSpec ? [...this.specErrors] : []
     this.sawAbsent = false
+    this.memos.clear()
     const sample: Sample = {name: this.name, timestampMs: now}
     for (const reader of this.readers) {
       try {

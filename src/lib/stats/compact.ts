@@ -126,6 +126,30 @@ export class CompactSample implements Sample {
     return this.toPlain().oom
   }
 
+  get sched(): Sample['sched'] {
+    return this.toPlain().sched
+  }
+
+  get load(): Sample['load'] {
+    return this.toPlain().load
+  }
+
+  get hugetlb(): Sample['hugetlb'] {
+    return this.toPlain().hugetlb
+  }
+
+  get numa(): Sample['numa'] {
+    return this.toPlain().numa
+  }
+
+  get memoryMigrate(): Sample['memoryMigrate'] {
+    return this.toPlain().memoryMigrate
+  }
+
+  get referencedBytes(): Sample['referencedBytes'] {
+    return this.toPlain().referencedBytes
+  }
+
   get errors(): Sample['errors'] {
     return this.toPlain().errors
   }

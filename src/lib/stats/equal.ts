@@ -17,10 +17,24 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
- * The parts cAdvisor's StatsEq compares, plus the OOM count (a kill is a change); the
- * timestamp, pressure and errors are left out.
+ * The parts cAdvisor's StatsEq compares (cpu with schedstat and load, memory with NUMA, task
+ * states, hugetlb, …), plus the OOM count (a kill is a change); the timestamp, pressure and
+ * errors are left out.
  */
-const COMPARED = ['cpu', 'memory', 'diskio', 'network', 'processes', 'oom'] as const
+const COMPARED = [
+  'cpu',
+  'memory',
+  'diskio',
+  'network',
+  'processes',
+  'oom',
+  'sched',
+  'load',
+  'hugetlb',
+  'numa',
+  'memoryMigrate',
+  'referencedBytes',
+] as const
 
 /** Whether nothing moved between two samples (dynamic housekeeping backs off while true). */
 export function samplesEqual(a: Sample, b: Sample): boolean {

@@ -1,4 +1,4 @@
-/* Small pure helpers with no cadv imports: the one duration syntax, the one byte-size syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping, typo suggestions, errno texts. */
+/* Small pure helpers with no cadv imports: the one duration syntax, the one byte-size syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping, typo suggestions, errno texts, the page size. */
 export {
   formatCap,
   MAX_CONFIG_FILE_BYTES,
@@ -15,3 +15,4 @@ export {escapeControl} from './escape.js'
 export {hostMemoryBytes, meminfoBytes, meminfoSwapUsed, readMeminfo} from './meminfo.js'
 export {closest, didYouMean, editDistance} from './suggest.js'
 export {errnoText, systemErrorText} from './errno.js'
+export {pageSize} from './pagesize.js'

@@ -7,29 +7,20 @@
 import type {FamilyModule} from '../../model/index.js'
 import {specFamilies} from '../spec/families.js'
 import {cpuKind, percpuKind} from './cpu/index.js'
+import {cpuLoadKind} from './cpuload/index.js'
+import {cpusetKind} from './cpuset/index.js'
 import {diskioKind} from './diskio/index.js'
+import {hugetlbKind} from './hugetlb/index.js'
 import {memoryKind} from './memory/index.js'
 import {networkKind} from './network/index.js'
+import {memoryNumaKind} from './numa/index.js'
 import {oomKind} from './oom/index.js'
 import {pressureKind} from './pressure/index.js'
 import {processKind} from './process/index.js'
+import {referencedMemoryKind} from './referenced/index.js'
+import {schedKind} from './sched/index.js'
 import type {KindDefinition, KindReader} from './types.js'
-import {
-  advtcpKind,
-  appKind,
-  cpuLoadKind,
-  cpusetKind,
-  cpuTopologyKind,
-  diskKind,
-  hugetlbKind,
-  memoryNumaKind,
-  perfEventKind,
-  referencedMemoryKind,
-  resctrlKind,
-  schedKind,
-  tcpKind,
-  udpKind,
-} from './uncollected.js'
+import {advtcpKind, appKind, cpuTopologyKind, diskKind, perfEventKind, resctrlKind, tcpKind, udpKind} from './uncollected.js'
 
 export const KINDS = {
   cpu: cpuKind,

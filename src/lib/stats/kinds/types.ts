@@ -1,7 +1,7 @@
 import type {ContainerName, ContainerSpec, FamilyModule, Sample} from '../../model/index.js'
 
 /** Controllers whose files the readers use; `psi` is the unified tree's pressure files. */
-export type Controller = 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' | 'pids' | 'psi'
+export type Controller = 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' | 'pids' | 'hugetlb' | 'psi'
 
 /** Where one controller's files are for one container. */
 export interface ControllerDir {
@@ -9,12 +9,21 @@ export interface ControllerDir {
   version: 1 | 2
 }
 
+/** Settings of particular kinds (flags of `cadv serve` and `cadv stats`). */
+export interface KindOptions {
+  /** referenced_memory: clear the referenced bits every N readings (cAdvisor's --referenced_reset_interval); 0 never. */
+  referencedResetInterval?: number
+}
+
 /** What a reader sees of one container. It never touches the filesystem except through it. */
 export interface ReadContext {
   readonly name: ContainerName
   /** The enabled kinds (cAdvisor's names). */
   readonly kinds: ReadonlySet<string>
+  readonly options: KindOptions
   readonly procRoot: string
+  /** Where /sys is: beside the proc root (`/rootfs/proc` → `/rootfs/sys`), `/sys` for `/proc`. */
+  readonly sysRoot: string
   /** The container's directory for a controller, when the container exists in that hierarchy. */
   dir(controller: Controller): ControllerDir | undefined
   /** A hot file: kept open and re-read at offset 0. Undefined when the file does not exist. */
@@ -41,6 +50,8 @@ export interface ReadContext {
   attempt<T>(fn: () => T): T | undefined
   /** Per-reader memory that survives between ticks (device name caches, the current pid). */
   state<T>(key: string, init: () => T): T
+  /** A value computed once per tick and shared by the kinds that need it (the cgroup's pid list). */
+  memo<T>(key: string, compute: () => T): T
 }
 
 /**

@@ -9,17 +9,11 @@ function uncollected(controllers: readonly string[], defaultOn: boolean): KindDe
   return {controllers, defaultOn, uncollected: 'not collected by cadv yet'}
 }
 
-export const schedKind = uncollected([], false)
-export const memoryNumaKind = uncollected([], false)
-export const cpuLoadKind = uncollected([], true)
 export const diskKind = uncollected([], true)
 export const tcpKind = uncollected([], false)
 export const advtcpKind = uncollected([], false)
 export const udpKind = uncollected([], false)
 export const appKind = uncollected([], true)
-export const hugetlbKind = uncollected(['hugetlb'], false)
 export const perfEventKind = uncollected(['perf_event'], true)
-export const referencedMemoryKind = uncollected([], false)
 export const cpuTopologyKind = uncollected([], false)
 export const resctrlKind = uncollected([], false)
-export const cpusetKind = uncollected(['cpuset'], false)

@@ -42,6 +42,13 @@ const disks = [
   {major: 8, minor: 0, device: 'sda', readBytes: 1048576, writeBytes: 2097152, reads: 10, writes: 20},
   {major: 253, minor: 0, device: 'dm-0', readBytes: 4096, writeBytes: 0, reads: 1, writes: 0},
 ]
+/** v1 io_service_bytes also gives the Sync, Async, Discard and Total cuts. */
+const v1Disks = [
+  {...disks[0]!, syncBytes: 3145728, asyncBytes: 0, discardBytes: 0, totalBytes: 3145728},
+  {...disks[1]!, syncBytes: 4096, asyncBytes: 0, discardBytes: 0, totalBytes: 4096},
+]
+/** v2 io.stat: the io.cost controller's cost.usage on dm-0. */
+const v2Disks = [disks[0]!, {...disks[1]!, costUsageUs: 5}]
 const network = [
   {name: 'eth0', rxBytes: 1500000, rxPackets: 1000, rxErrors: 1, rxDropped: 2, txBytes: 500000, txPackets: 800, txErrors: 3, txDropped: 4},
   {name: 'eth1', rxBytes: 250000, rxPackets: 100, rxErrors: 0, rxDropped: 0, txBytes: 125000, txPackets: 50, txErrors: 0, txDropped: 0},
@@ -53,7 +60,7 @@ for (const tree of ['cgroup_v1/separate', 'cgroup_v1/comounted', 'cgroup_v1/hybr
     assert.equal(sample.errors, undefined)
     assert.deepEqual(sample.cpu, v1Cpu)
     assert.deepEqual(sample.memory, v1Memory)
-    assert.deepEqual(sample.diskio, disks)
+    assert.deepEqual(sample.diskio, v1Disks)
     assert.deepEqual(sample.network, network, 'lo and veth* are skipped')
     assert.deepEqual(sample.processes, {processes: 2, threads: 5}, 'cgroup.procs lines, pids.current tasks')
     assert.deepEqual(c.spec, {cpuShares: 512, cpuQuotaUs: 50000, cpuPeriodUs: 100000, memoryLimitBytes: 536870912})
@@ -117,7 +124,7 @@ test('v2 readers: cgroup_v2/basic', () => {
     eventsMax: 5,
   })
   assert.deepEqual(sample.oom, {kills: 1}, 'memory.events oom_kill, read once for both kinds')
-  assert.deepEqual(sample.diskio, disks)
+  assert.deepEqual(sample.diskio, v2Disks)
   assert.deepEqual(sample.network, network)
   assert.deepEqual(sample.pressure, {
     cpu: {someUs: 111, fullUs: 0},

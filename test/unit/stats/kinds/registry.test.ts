@@ -8,7 +8,21 @@ test('the registry is keyed by cAdvisor kind names and each reader documents its
   const withReaders = Object.entries(KINDS).flatMap(([name, k]: [string, KindDefinition]) => (k.reader ? [[name, k.reader] as const] : []))
   assert.deepEqual(
     withReaders.map(([name]) => name),
-    ['cpu', 'memory', 'diskIO', 'network', 'process', 'oom_event', 'pressure'],
+    [
+      'cpu',
+      'sched',
+      'memory',
+      'memory_numa',
+      'cpuLoad',
+      'diskIO',
+      'network',
+      'process',
+      'hugetlb',
+      'referenced_memory',
+      'cpuset',
+      'oom_event',
+      'pressure',
+    ],
   )
   for (const [name, r] of withReaders) {
     assert.ok((ALL_KINDS as readonly string[]).includes(r.kind))

@@ -1,0 +1,109 @@
+import {readdirSync} from 'node:fs'
+
+import {CgroupVanished} from './files.js'
+import type {ControllerDir, ReadContext} from './kinds/types.js'
+
+/*
+ * The processes and threads of a container, for the kinds that look at them one by one in
+ * /proc (process, sched, cpuLoad, referenced_memory). Each list is read at most once a tick
+ * whatever the number of kinds asking (ReadContext.memo).
+ */
+
+/** cgroup.procs or tasks text → pids (one decimal a line; anything else is skipped). */
+export function parsePidList(text: string): number[] {
+  const out: number[] = []
+  let n = 0
+  let digits = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48)
+      digits++
+    } else {
+      if (c === 10 && digits > 0) out.push(n)
+      n = 0
+      digits = 0
+    }
+  }
+  if (digits > 0) out.push(n)
+  return out
+}
+
+/** The directory whose cgroup.procs lists the container's processes: pids, else cpu, else memory. */
+export function tasksDir(ctx: ReadContext): ControllerDir | undefined {
+  return ctx.dir('pids') ?? ctx.dir('cpu') ?? ctx.dir('memory')
+}
+
+function listFile(dir: ControllerDir, which: 'procs' | 'threads'): string {
+  if (which === 'procs') return `${dir.path}/cgroup.procs`
+  return `${dir.path}/${dir.version === 2 ? 'cgroup.threads' : 'tasks'}`
+}
+
+function readList(ctx: ReadContext, dir: ControllerDir, which: 'procs' | 'threads'): number[] | undefined {
+  const path = listFile(dir, which)
+  // v1 builds the list once per open file and serves re-reads of a kept descriptor from it, so
+  // a kept v1 list never changes; v2 re-walks the tasks on a read at offset 0.
+  const text = dir.version === 2 ? ctx.read(path) : ctx.readOnce(path)
+  return text === undefined ? undefined : parsePidList(text)
+}
+
+/** The processes (`procs`) or threads directly in the container's cgroup; undefined without one. */
+export function ownTasks(ctx: ReadContext, which: 'procs' | 'threads'): number[] | undefined {
+  return ctx.memo(`tasks.own.${which}`, () => {
+    const dir = tasksDir(ctx)
+    return dir === undefined ? undefined : readList(ctx, dir, which)
+  })
+}
+
+/**
+ * The processes or threads of the cgroup and of every cgroup below it (cAdvisor's schedstat and
+ * referenced memory take the whole subtree). Sub-cgroups are found with one readdir per
+ * directory; one that vanishes while it is walked is skipped.
+ */
+export function subtreeTasks(ctx: ReadContext, which: 'procs' | 'threads'): number[] | undefined {
+  return ctx.memo(`tasks.subtree.${which}`, () => {
+    const dir = tasksDir(ctx)
+    if (dir === undefined) return undefined
+    const own = ownTasks(ctx, which)
+    if (own === undefined) return undefined
+    const out = [...own]
+    const walk = (path: string): void => {
+      let entries
+      try {
+        entries = readdirSync(path, {withFileTypes: true})
+      } catch {
+        return
+      }
+      for (const e of entries) {
+        if (!e.isDirectory()) continue
+        const sub = `${path}/${e.name}`
+        try {
+          const text = ctx.readOnce(listFile({path: sub, version: dir.version}, which))
+          if (text !== undefined) out.push(...parsePidList(text))
+        } catch (err) {
+          if (!(err instanceof CgroupVanished)) throw err
+        }
+        walk(sub)
+      }
+    }
+    walk(dir.path)
+    return out
+  })
+}
+
+/**
+ * Reads a /proc file of one task: undefined when the task has exited (a kept descriptor of a
+ * dead task answers ESRCH, which the file layer reports as CgroupVanished: here it is the task,
+ * not the cgroup, that is gone). Descriptors of exited tasks are released.
+ */
+export function readTaskFile(ctx: ReadContext, path: string, keep = true): string | undefined {
+  try {
+    const text = keep ? ctx.read(path) : ctx.readOnce(path)
+    if (text === undefined && keep) ctx.release(path)
+    return text
+  } catch (err) {
+    if (!(err instanceof CgroupVanished)) throw err
+    ctx.release(path)
+    return undefined
+  }
+}
