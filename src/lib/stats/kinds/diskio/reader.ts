@@ -24,11 +24,26 @@ function majorMinor(s: string, path: string, lineNo: number): [number, number] {
   return [major, minor]
 }
 
-/**
- * v1 blkio: `MAJ:MIN Op value` lines, then a `Total N` line. Only Read and Write matter here;
- * Sync/Async/Discard/Total are other cuts of the same I/O.
- */
-function parseBlkio(text: string, path: string, devices: Devices, names: DeviceNames, bytes: boolean): void {
+type Op = 'Read' | 'Write' | 'Sync' | 'Async' | 'Discard' | 'Total'
+
+/** Where each v1 file's per-operation values go; an operation not listed is not kept. */
+type Sink = Partial<Record<Op, keyof BlkioDeviceSample>>
+
+const SERVICE_BYTES: Sink = {
+  Read: 'readBytes',
+  Write: 'writeBytes',
+  Sync: 'syncBytes',
+  Async: 'asyncBytes',
+  Discard: 'discardBytes',
+  Total: 'totalBytes',
+}
+const SERVICED: Sink = {Read: 'reads', Write: 'writes'}
+const MERGED: Sink = {Read: 'readMerged', Write: 'writeMerged'}
+const SERVICE_TIME: Sink = {Read: 'readServiceNs', Write: 'writeServiceNs', Total: 'totalServiceNs'}
+const QUEUED: Sink = {Total: 'queued'}
+
+/** v1 blkio: `MAJ:MIN Op value` lines, then a `Total N` line for all devices. */
+function parseBlkio(text: string, path: string, devices: Devices, names: DeviceNames, sink: Sink): void {
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim()
@@ -38,18 +53,20 @@ function parseBlkio(text: string, path: string, devices: Devices, names: DeviceN
     const [major, minor] = majorMinor(f[0]!, path, i + 1)
     const value = toUint(f[2]!)
     if (Number.isNaN(value)) throw new FileParseError(path, `line ${i + 1}: ${uintProblem(f[2]!)}`)
-    const op = f[1]!
-    if (op !== 'Read' && op !== 'Write') continue
-    const d = device(devices, names, major, minor)
-    if (bytes) {
-      if (op === 'Read') d.readBytes = value
-      else d.writeBytes = value
-    } else if (op === 'Read') d.reads = value
-    else d.writes = value
+    const field = sink[f[1] as Op]
+    if (field === undefined) continue
+    ;(device(devices, names, major, minor) as unknown as Record<string, number>)[field] = value
   }
 }
 
-/** v2 io.stat: `MAJ:MIN rbytes=… wbytes=… rios=… wios=… dbytes=… dios=…` per device. */
+const COST: Record<string, keyof BlkioDeviceSample> = {
+  'cost.usage': 'costUsageUs',
+  'cost.wait': 'costWaitUs',
+  'cost.indebt': 'costIndebtUs',
+  'cost.indelay': 'costIndelayUs',
+}
+
+/** v2 io.stat: `MAJ:MIN rbytes=… wbytes=… rios=… wios=… dbytes=… dios=… [cost.usage=…]` per device. */
 function parseIoStat(text: string, path: string, devices: Devices, names: DeviceNames): void {
   const lines = text.split('\n')
   for (let i = 0; i < lines.length; i++) {
@@ -63,13 +80,16 @@ function parseIoStat(text: string, path: string, devices: Devices, names: Device
       if (eq < 0) throw new FileParseError(path, `line ${i + 1}: "${f[j]!.slice(0, 40)}" is not key=value`)
       const key = f[j]!.slice(0, eq)
       const raw = f[j]!.slice(eq + 1)
-      if (key.startsWith('cost.')) continue
+      const cost = COST[key]
+      // Other cost.* keys (cost.vrate and the like) are ratios, not counters.
+      if (cost === undefined && key.startsWith('cost.')) continue
       const value = toUint(raw)
       if (Number.isNaN(value)) throw new FileParseError(path, `line ${i + 1}: ${key}=${uintProblem(raw)}`)
       if (key === 'rbytes') d.readBytes = value
       else if (key === 'wbytes') d.writeBytes = value
       else if (key === 'rios') d.reads = value
       else if (key === 'wios') d.writes = value
+      else if (cost !== undefined) (d as unknown as Record<string, number>)[cost] = value
     }
   }
 }
@@ -78,14 +98,33 @@ function names(ctx: ReadContext): DeviceNames {
   return ctx.state('diskio.names', () => new DeviceNames(ctx.procRoot))
 }
 
+/**
+ * Reads `blkio.<prefix><file>_recursive`, falling back to the non-recursive file (kernels
+ * before 4.x). Absent files are remembered by the collector, so a kernel without a set costs
+ * nothing per tick.
+ */
+function readBlkio(ctx: ReadContext, dir: string, devices: Devices, file: string, sink: Sink): boolean {
+  let path = `${dir}/blkio.${file}_recursive`
+  let text = ctx.read(path)
+  if (text === undefined) {
+    path = `${dir}/blkio.${file}`
+    text = ctx.read(path)
+  }
+  if (text === undefined) return false
+  const t = text
+  ctx.attempt(() => parseBlkio(t, path, devices, names(ctx), sink))
+  return true
+}
+
 export const diskioReader: KindReader = {
   kind: 'diskIO',
   files: {
     v1: [
       'blkio.throttle.io_service_bytes_recursive',
       'blkio.throttle.io_serviced_recursive (non-recursive variants on kernels without them)',
+      'blkio.bfq.io_merged / io_service_time / io_queued (_recursive; bfq with debug statistics), else the cfq names, where present',
     ],
-    v2: ['io.stat'],
+    v2: ['io.stat (cost.* with the io.cost controller)'],
   },
   read(ctx, sample) {
     const dir = ctx.dir('blkio')
@@ -97,24 +136,21 @@ export const diskioReader: KindReader = {
       if (text === undefined) return
       parseIoStat(text, path, devices, names(ctx))
     } else {
-      // The throttle layer sees every bio whatever the I/O scheduler, unlike the cfq/bfq files.
-      let found = false
-      for (const [file, bytes] of [
-        ['io_service_bytes', true],
-        ['io_serviced', false],
-      ] as const) {
-        let path = `${dir.path}/blkio.throttle.${file}_recursive`
-        let text = ctx.read(path)
-        if (text === undefined) {
-          path = `${dir.path}/blkio.throttle.${file}`
-          text = ctx.read(path)
-        }
-        if (text === undefined) continue
-        found = true
-        const t = text
-        ctx.attempt(() => parseBlkio(t, path, devices, names(ctx), bytes))
-      }
+      // Bytes and counts from the throttle layer: it sees every bio whatever the I/O scheduler,
+      // where the bfq and cfq files count only what that scheduler handled.
+      const found = [
+        readBlkio(ctx, dir.path, devices, 'throttle.io_service_bytes', SERVICE_BYTES),
+        readBlkio(ctx, dir.path, devices, 'throttle.io_serviced', SERVICED),
+      ].some(Boolean)
       if (!found) return
+      // Merges, service time and queue length exist only as scheduler statistics: bfq with
+      // CONFIG_BFQ_CGROUP_DEBUG, or cfq (gone since Linux 5.0).
+      for (const prefix of ['bfq.', '']) {
+        const merged = readBlkio(ctx, dir.path, devices, `${prefix}io_merged`, MERGED)
+        const time = readBlkio(ctx, dir.path, devices, `${prefix}io_service_time`, SERVICE_TIME)
+        const queued = readBlkio(ctx, dir.path, devices, `${prefix}io_queued`, QUEUED)
+        if (merged || time || queued) break
+      }
     }
     sample.diskio = [...devices.values()].sort((a, b) => a.major - b.major || a.minor - b.minor)
   },
