@@ -10,7 +10,7 @@ import {mock, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {dirname, join, relative} from 'node:path'
+import {basename, dirname, join, relative} from 'node:path'
 
 import {firstRound} from '../../src/lib/app/index.js'
 import {discoverCgroups, selectHierarchies} from '../../src/lib/cgroups/index.js'
@@ -65,7 +65,9 @@ async function render(tree: string): Promise<string> {
   pinMtimes(root)
   mock.timers.enable({apis: ['Date'], now: NOW_MS})
   try {
-    const layout = discoverCgroups({cgroupRoot: root, procRoot: join(FIXTURES, 'proc/basic')})
+    // A tree may come with a host of its own (test/fixtures/host/<case>: proc/ and the sys/ beside it).
+    const host = join(FIXTURES, 'host', basename(tree), 'proc')
+    const layout = discoverCgroups({cgroupRoot: root, procRoot: existsSync(host) ? host : join(FIXTURES, 'proc/basic')})
     const expected = scanHierarchies(selectHierarchies(layout, controllersForKinds(KINDS))).size
     const manager = createManager({layout, kinds: KINDS, resolver: createResolver({offline: true})})
     await manager.start()

@@ -38,10 +38,17 @@ export const referencedReader: KindReader = {
     const pids = subtreeTasks(ctx, 'procs')
     if (pids === undefined) return
     let kb = 0
+    let readable = 0
     for (const pid of pids) {
       const text = readTaskFile(ctx, `${ctx.procRoot}/${pid}/smaps_rollup`, false)
-      kb += (text === undefined ? undefined : referencedKb(text)) ?? 0
+      const v = text === undefined ? undefined : referencedKb(text)
+      if (v === undefined) continue
+      kb += v
+      readable++
     }
+    // Processes none of whose smaps_rollup could be read (another /proc, kernel < 4.14): no
+    // series rather than a false 0.
+    if (pids.length > 0 && readable === 0) return
     sample.referencedBytes = kb * 1024
     const every = ctx.options.referencedResetInterval ?? 0
     if (every <= 0) return
