@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {readBoundedFile} from './bounded-read.js'
 
 /** AT_PAGESZ in the ELF auxiliary vector. */
 const AT_PAGESZ = 6n
@@ -12,7 +12,7 @@ export function pageSize(): number {
   if (cached !== undefined) return cached
   cached = 4096
   try {
-    const buf = readFileSync('/proc/self/auxv')
+    const buf = readBoundedFile('/proc/self/auxv', 64 * 1024)
     for (let i = 0; i + 16 <= buf.length; i += 16) {
       const type = buf.readBigUInt64LE(i)
       if (type === 0n) break
