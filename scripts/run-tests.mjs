@@ -3,7 +3,7 @@
 // files whose path contains it (`npm run test:unit -- golden`); other `--` arguments go to node:
 // `npm test -- --test-name-pattern=watch`.
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, readdirSync, rmSync, statSync} from 'node:fs'
+import {mkdtempSync, readFileSync, readdirSync, rmSync} from 'node:fs'
 import {availableParallelism, tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -21,10 +21,11 @@ for (const s of suites) {
 const only = args.filter((a) => !a.startsWith('--'))
 const passThrough = args.filter((a) => a.startsWith('--') && !a.startsWith('--suite='))
 
+// Entries are not followed through symlinks: fixture trees hold /proc-like links that point nowhere.
 function walk(dir) {
-  return readdirSync(dir).flatMap((e) => {
-    const p = join(dir, e)
-    return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.ts') ? [p] : []
+  return readdirSync(dir, {withFileTypes: true}).flatMap((e) => {
+    const p = join(dir, e.name)
+    return e.isDirectory() ? walk(p) : p.endsWith('.test.ts') ? [p] : []
   })
 }
 
