@@ -151,7 +151,8 @@ test('the pids count matches', {skip}, async () => {
   const name = tc.name('pids')
   const samples = await waitFor(manager, name, (s) => s.at(-1)?.processes?.processes === 3)
   // Single-threaded sleeps: as many tasks as processes (the threaded case is in e2e/process-counts).
-  assert.deepEqual(samples.at(-1)!.processes, {processes: 3, threads: 3})
+  const p = samples.at(-1)!.processes!
+  assert.deepEqual({processes: p.processes, threads: p.threads}, {processes: 3, threads: 3})
 })
 
 test('a process that arrives in a sampled cgroup gives it network numbers (v1 cgroup.procs is not served stale)', {skip}, async () => {
