@@ -9,6 +9,7 @@ import {
   endpointFlags,
   envMetadataFlags,
   housekeepingFlags,
+  kindsFlags,
   kubernetesServeFlags,
   runtimeFlags,
   serveCommandLine,
@@ -65,6 +66,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
 
   static override flags = {
     ...housekeepingFlags,
+    ...kindsFlags,
     ...runtimeFlags,
     ...eventsFlags,
     ...compatFlags,

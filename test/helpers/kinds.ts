@@ -6,7 +6,14 @@
 import {discoverCgroups} from '../../src/lib/cgroups/index.js'
 import {readMachineInfo, Exposition} from '../../src/lib/metrics/index.js'
 import type {ContainerState, Sample} from '../../src/lib/model/index.js'
-import {ContainerCollector, OpenFiles, selectKinds, type MetricKind, type RuntimeHints} from '../../src/lib/stats/index.js'
+import {
+  ContainerCollector,
+  OpenFiles,
+  selectKinds,
+  type CollectorOptions,
+  type MetricKind,
+  type RuntimeHints,
+} from '../../src/lib/stats/index.js'
 import type {TestCgroups} from './cgroups.js'
 import {parseExposition, samples, type ParsedSample} from './exposition.js'
 
@@ -18,6 +25,7 @@ export class RealReader {
   constructor(
     private readonly tc: TestCgroups,
     kinds: readonly MetricKind[],
+    private readonly extra: Pick<CollectorOptions, 'diskUsage' | 'kindOptions'> = {},
   ) {
     this.kinds = selectKinds(kinds)
   }
@@ -27,7 +35,7 @@ export class RealReader {
     const name = rel === '/' ? '/' : this.tc.name(rel)
     let c = this.collectors.get(name)
     if (!c) {
-      c = new ContainerCollector(name, {layout: this.tc.layout, kinds: this.kinds, files: this.files})
+      c = new ContainerCollector(name, {layout: this.tc.layout, kinds: this.kinds, files: this.files, ...this.extra})
       this.collectors.set(name, c)
     }
     if (hints) c.setRuntime(hints)

@@ -13,6 +13,7 @@ import type {AppContext} from './context.js'
 import {startServeStorage, type StorageFlagValues} from './serve-storage.js'
 import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlagValues, type RuntimeFlagValues} from './options.js'
 import {compatManagerOptions, urlBasePrefix, type CompatFlagValues} from './serve-compat.js'
+import {kindOptionsFrom, type KindsFlagValues} from './kinds-options.js'
 import {serveEvents, type EventsFlagValues} from './serve-events.js'
 import {webSetupFrom, type WebUiFlagValues} from './serve-web-ui.js'
 import {endpointLimits, type EndpointFlagValues} from './serve-endpoint.js'
@@ -28,7 +29,8 @@ export interface ServeFlags
     WebUiFlagValues,
     CompatFlagValues,
     EndpointFlagValues,
-    StorageFlagValues {
+    StorageFlagValues,
+    KindsFlagValues {
   listen: string[]
   'telemetry-path': string
   'web-config-file'?: string
@@ -112,6 +114,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     ...housekeeping,
     ...compatManagerOptions(flags, housekeeping),
     maxOpenFiles: limits.maxOpenFiles,
+    ...kindOptionsFrom(flags),
     resolver: createResolver(resolverOptionsFromFlags(flags)),
     onWarning: (m) => ctx.note(m),
     onReadError: ctx.readErrors(),

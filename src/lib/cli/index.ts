@@ -27,3 +27,4 @@ export {
   type Translated,
 } from './cadvisor-flags.js'
 export {storageFlags} from './storage-flags.js'
+export {kindsFlags} from './kinds-flags.js'

@@ -114,8 +114,8 @@ export interface FilesystemSample {
   device: string
   major?: number
   minor?: number
-  /** Filesystem type (`ext4`, `xfs`, `overlay`). */
-  type: string
+  /** Filesystem type (`ext4`, `xfs`) of a mounted filesystem; absent for a writable layer. */
+  type?: string
   /** Size of the filesystem (statfs blocks × block size). */
   limitBytes: number
   /** What the container uses on it: the whole filesystem's used bytes for `/`, its own files otherwise. */

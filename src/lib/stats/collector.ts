@@ -13,6 +13,7 @@ import {cgroupCreationMs, type HierarchyDir} from './creation.js'
 import {CgroupVanished, dirExists, FileParseError, type OpenFiles} from './files.js'
 import {readersFor} from './kinds/registry.js'
 import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} from './kinds/types.js'
+import type {DiskUsageSource} from './disk-usage.js'
 import {specReader} from './spec/reader.js'
 
 /** How often limits, and files found absent, are looked at again. */
@@ -41,6 +42,8 @@ export interface CollectorOptions {
   hierarchies?: Map<Controller, Hierarchy>
   specRefreshMs?: number
   kindOptions?: KindOptions
+  /** The walker of writable layers (kind disk); without it containers get no filesystem usage. */
+  diskUsage?: DiskUsageSource
 }
 
 /** /sys beside the proc root: `/sys` for `/proc`, `/rootfs/sys` for `/rootfs/proc` (and fixture trees). */
@@ -53,6 +56,8 @@ export function sysRootFor(procRoot: string): string {
 export interface RuntimeHints {
   pid: number
   hasNetwork: boolean
+  /** Directories holding what the container wrote (docker/podman: writable layer, log directory). */
+  writableDirs?: readonly string[]
 }
 
 /**
@@ -111,6 +116,10 @@ export class ContainerCollector {
       get hasNetwork() {
         return self.hints.hasNetwork
       },
+      get writableDirs() {
+        return self.hints.writableDirs ?? []
+      },
+      diskUsage: options.diskUsage,
       attempt: <T>(fn: () => T): T | undefined => {
         try {
           return fn()
@@ -210,6 +219,7 @@ export class ContainerCollector {
   close(): void {
     for (const path of this.kept) this.options.files.close(path)
     this.kept.clear()
+    this.options.diskUsage?.untrack(this.name)
   }
 
   private findDirs(): void {

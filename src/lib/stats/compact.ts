@@ -110,6 +110,10 @@ export class CompactSample implements Sample {
     return this.toPlain().diskio
   }
 
+  get filesystems(): Sample['filesystems'] {
+    return this.toPlain().filesystems
+  }
+
   get network(): Sample['network'] {
     return this.toPlain().network
   }

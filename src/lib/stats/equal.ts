@@ -25,6 +25,7 @@ const COMPARED = [
   'cpu',
   'memory',
   'diskio',
+  'filesystems',
   'network',
   'processes',
   'oom',

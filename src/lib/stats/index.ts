@@ -30,7 +30,7 @@ export {
   uncollectedKinds,
   type MetricKind,
 } from './kinds/registry.js'
-export type {Controller, ControllerDir, KindDefinition, KindReader, ReadContext} from './kinds/types.js'
+export type {Controller, ControllerDir, KindDefinition, KindOptions, KindReader, ReadContext} from './kinds/types.js'
 export {specReader, weightToShares} from './spec/reader.js'
 export {workingSet} from './kinds/memory/reader.js'
 export {parseNetDev} from './kinds/network/reader.js'
@@ -50,3 +50,4 @@ export {deriveRates, effectiveMemoryLimit, memoryPercent, totals, type Rates} fr
 export {samplesEqual, deepEqual} from './equal.js'
 export {readOomKillCount, type OomKillCount} from './oom-counter.js'
 export {listProcesses, type ProcessRow} from './processes.js'
+export {DiskUsage, DEFAULT_DISK_USAGE, walkDirs, type DirUsage, type DiskUsageOptions, type DiskUsageSource} from './disk-usage.js'

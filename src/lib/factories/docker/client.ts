@@ -20,6 +20,12 @@ export interface EngineContainer {
   startedAt?: Date
   restartCount: number
   networkMode: string
+  /** GraphDriver.Data.UpperDir: the overlay writable layer. */
+  upperDir?: string
+  /** LogPath: the json-file log (docker) or the container's log (podman). */
+  logPath?: string
+  /** State.Health.Status: `starting`, `healthy`, `unhealthy`; absent without a health check. */
+  health?: string
 }
 
 export class EngineClient {
@@ -82,6 +88,12 @@ export function toEngineContainer(body: unknown): EngineContainer {
     networkMode: typeof host.NetworkMode === 'string' ? host.NetworkMode : '',
   }
   if (typeof config.Image === 'string' && config.Image !== '') c.image = config.Image
+  const graph = ((b.GraphDriver ?? {}) as Record<string, unknown>).Data as Record<string, unknown> | undefined
+  if (typeof graph?.UpperDir === 'string' && graph.UpperDir.startsWith('/')) c.upperDir = graph.UpperDir
+  if (typeof b.LogPath === 'string' && b.LogPath.startsWith('/')) c.logPath = b.LogPath
+  const health = (state.Health ?? state.Healthcheck) as Record<string, unknown> | undefined
+  // podman reports "" (and docker "none") for a container without a health check.
+  if (typeof health?.Status === 'string' && health.Status !== '' && health.Status !== 'none') c.health = health.Status
   const created = date(b.Created)
   if (created) c.createdAt = created
   const started = date(state.StartedAt)

@@ -6,9 +6,11 @@
  */
 import type {FamilyModule} from '../../model/index.js'
 import {specFamilies} from '../spec/families.js'
+import {healthFamilies} from '../spec/health.js'
 import {cpuKind, percpuKind} from './cpu/index.js'
 import {cpuLoadKind} from './cpuload/index.js'
 import {cpusetKind} from './cpuset/index.js'
+import {diskKind} from './disk/index.js'
 import {diskioKind} from './diskio/index.js'
 import {hugetlbKind} from './hugetlb/index.js'
 import {memoryKind} from './memory/index.js'
@@ -20,7 +22,7 @@ import {processKind} from './process/index.js'
 import {referencedMemoryKind} from './referenced/index.js'
 import {schedKind} from './sched/index.js'
 import type {KindDefinition, KindReader} from './types.js'
-import {advtcpKind, appKind, cpuTopologyKind, diskKind, perfEventKind, resctrlKind, tcpKind, udpKind} from './uncollected.js'
+import {advtcpKind, appKind, cpuTopologyKind, perfEventKind, resctrlKind, tcpKind, udpKind} from './uncollected.js'
 
 export const KINDS = {
   cpu: cpuKind,
@@ -102,9 +104,9 @@ export function readersFor(kinds: ReadonlySet<string>): KindReader[] {
   return entries.flatMap(([name, k]) => (kinds.has(name) && k.reader ? [k.reader] : []))
 }
 
-/** The family modules of the enabled kinds in exposition order, then the spec families (always on). */
+/** The family modules of the enabled kinds in exposition order, then the always-on ones (health, spec). */
 export function familiesFor(kinds: ReadonlySet<string>): FamilyModule[] {
-  return [...entries.flatMap(([name, k]) => (kinds.has(name) && k.families ? [k.families] : [])), specFamilies]
+  return [...entries.flatMap(([name, k]) => (kinds.has(name) && k.families ? [k.families] : [])), healthFamilies, specFamilies]
 }
 
 /** Enabled kinds that cadv accepts but does not collect, with why. */

@@ -1,4 +1,5 @@
 import type {ContainerName, ContainerSpec, FamilyModule, Sample} from '../../model/index.js'
+import type {DiskUsageSource} from '../disk-usage.js'
 
 /** Controllers whose files the readers use; `psi` is the unified tree's pressure files. */
 export type Controller = 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' | 'pids' | 'hugetlb' | 'psi'
@@ -43,6 +44,10 @@ export interface ReadContext {
   readonly pid: number
   /** False when the runtime says the container shares another's network namespace. */
   readonly hasNetwork: boolean
+  /** Directories the runtime says hold what the container wrote (writable layer, logs); may be empty. */
+  readonly writableDirs: readonly string[]
+  /** The background walker of writable layers (kind disk), when the disk kind is on. */
+  readonly diskUsage: DiskUsageSource | undefined
   /**
    * Runs `fn`; a FileParseError it throws is recorded in the sample's errors and gives undefined,
    * so one bad file costs only its own fields. Other errors pass through.

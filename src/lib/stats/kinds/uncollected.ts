@@ -9,7 +9,6 @@ function uncollected(controllers: readonly string[], defaultOn: boolean): KindDe
   return {controllers, defaultOn, uncollected: 'not collected by cadv yet'}
 }
 
-export const diskKind = uncollected([], true)
 export const tcpKind = uncollected([], false)
 export const advtcpKind = uncollected([], false)
 export const udpKind = uncollected([], false)

@@ -15,6 +15,7 @@ test('the registry is keyed by cAdvisor kind names and each reader documents its
       'memory_numa',
       'cpuLoad',
       'diskIO',
+      'disk',
       'network',
       'process',
       'hugetlb',

@@ -1,0 +1,27 @@
+import {Flags} from '@oclif/core'
+
+import {durationFlag} from './duration-flag.js'
+
+/**
+ * Settings of particular metric kinds, shared by the commands that collect (`cadv serve`):
+ * how the disk kind walks writable layers, and referenced_memory's reset. Translated by
+ * kindOptionsFrom() (app/kinds-options.ts).
+ */
+export const kindsFlags = {
+  'disk-usage-interval': durationFlag({
+    description: "How often each container's writable layer is walked to measure its disk usage (kind disk; cAdvisor: 1m).",
+    default: '1m',
+    minMs: 1000,
+  }),
+  'disk-usage-concurrency': Flags.integer({
+    description: 'Most writable-layer walks running at once, process-wide (kind disk).',
+    default: 2,
+    min: 1,
+  }),
+  'referenced-reset-interval': Flags.integer({
+    description:
+      "Clear the processes' referenced-page bits every N readings so container_referenced_bytes shows recent use (kind referenced_memory; 0 never clears: clearing changes the kernel's page aging).",
+    default: 0,
+    min: 0,
+  }),
+}
