@@ -93,6 +93,8 @@ export interface RunOptions {
   name?: string
   labels?: Record<string, string>
   env?: Record<string, string>
+  /** More `run` options, before the image (`--health-cmd`, `--network`). */
+  args?: string[]
 }
 
 export interface DockerOptions extends RunOptions {
@@ -426,6 +428,7 @@ export class Runtimes {
     return [
       ...Object.entries(o.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
       ...Object.entries(o.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+      ...(o.args ?? []),
     ]
   }
 

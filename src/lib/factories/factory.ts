@@ -31,6 +31,11 @@ export interface Factory {
   canHandleAndAccept(name: ContainerName): Promise<FactoryAnswer>
   /** Releases connections (gRPC channels); the factory may not be used afterwards. */
   close?(): void
+  /**
+   * The container's health-check status now (`healthy`, `unhealthy`, `starting`), undefined
+   * without a health check; one runtime call. Only the runtimes that run health checks have it.
+   */
+  health?(id: string): Promise<string | undefined>
 }
 
 export function pass(reason: string, id?: string): FactoryAnswer {

@@ -10,7 +10,7 @@ import {invalidNameReason, type ContainerName} from '../cgroups/index.js'
 import type {Factory} from './factory.js'
 import {resolverOptions, type ResolverOptions, type ResolverOptionsInput} from './options.js'
 import {createFactories, decide} from './registry.js'
-import type {ContainerResolver, Resolution} from '../model/index.js'
+import type {ContainerInfo, ContainerResolver, Resolution} from '../model/index.js'
 
 export interface Resolver extends ContainerResolver {
   readonly options: ResolverOptions
@@ -41,6 +41,11 @@ export function createResolver(input: ResolverOptionsInput = {}): Resolver {
     },
     forget(name: ContainerName): void {
       cache.delete(name)
+    },
+    async health(info: ContainerInfo): Promise<string | undefined> {
+      const f = factories.find((x) => x.name === info.factory)
+      if (!f?.health || info.id === undefined) return undefined
+      return f.health(info.id)
     },
     close(): void {
       for (const f of factories) f.close?.()

@@ -18,6 +18,8 @@ import type {
 import {
   bootTimeMs,
   ContainerCollector,
+  DEFAULT_DISK_USAGE,
+  DiskUsage,
   ContainerTracker,
   controllerHierarchies,
   controllersForKinds,
@@ -29,12 +31,15 @@ import {
   selectKinds,
   Store,
   type FileStats,
+  type DiskUsageOptions,
   type HousekeepingOptions,
+  type KindOptions,
   type MetricKind,
   type RuntimeHints,
   type StoreOptions,
 } from '../stats/index.js'
 import {createWatcher, type WatchBackendName, type Watcher, type WatcherOptions, type WatcherStats} from '../watch/index.js'
+import {HealthPoller} from './health.js'
 import {Resolutions} from './resolution.js'
 
 export interface ManagerWatchOptions {
@@ -60,6 +65,12 @@ export interface ManagerOptions {
   include?: (name: ContainerName) => boolean
   /** Budget of kept-open cgroup files (`--max-open-files`); default from RLIMIT_NOFILE. */
   maxOpenFiles?: number
+  /** How the disk kind walks writable layers (`--disk-usage-interval`, `--disk-usage-concurrency`). */
+  diskUsage?: Partial<DiskUsageOptions>
+  /** Settings of particular kinds (`--referenced-reset-interval`). */
+  kindOptions?: KindOptions
+  /** How often containers with a health check have it asked of their runtime (default 10 s). */
+  healthIntervalMs?: number
   /** Human-readable notes (resolver failures, failed ticks); the app decides where they go. */
   onWarning?: (message: string) => void
   /**
@@ -97,6 +108,9 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
   private readonly resolutions: Resolutions
   private readonly hierarchies: ReturnType<typeof controllerHierarchies>
   private readonly tracked = new Map<ContainerName, ContainerTracker>()
+  /** The background walker of writable layers, when the disk kind is on. */
+  private readonly diskUsage: DiskUsage | undefined
+  private readonly health: HealthPoller
   private readonly warn: (message: string) => void
   /** Boot time, read once on first need: the floor for cgroup creation times. */
   private bootMs: number | undefined | null = null
@@ -123,6 +137,13 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     this.store = new Store({maxAgeMs, maxSamples})
     this.housekeeping = new Housekeeping(hk)
     this.hierarchies = controllerHierarchies(options.layout)
+    this.health = new HealthPoller({
+      // Without a resolver no container has a health check: the poller has nothing to ask.
+      resolver: options.resolver ?? {resolve: () => Promise.reject(new Error('no resolver')), forget: () => undefined},
+      containers: () => this.containers(),
+      ...(options.healthIntervalMs === undefined ? {} : {intervalMs: options.healthIntervalMs}),
+    })
+    if (this.kinds.has('disk')) this.diskUsage = new DiskUsage({...DEFAULT_DISK_USAGE, ...options.diskUsage})
     this.resolutions = new Resolutions(options.resolver, {
       accepted: (name, info) => this.accepted(name, info),
       ignored: (name) => this.untrack(name),
@@ -171,11 +192,14 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
 
   async start(): Promise<void> {
     await this.watcher.start()
+    this.health.start()
   }
 
   async stop(): Promise<void> {
     await this.watcher.stop()
     this.housekeeping.stop()
+    this.health.stop()
+    this.diskUsage?.stop()
     this.resolutions.clear()
     this.files.closeAll()
   }
@@ -209,6 +233,8 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
       kinds: this.kinds,
       files: this.files,
       hierarchies: this.hierarchies,
+      ...(this.diskUsage ? {diskUsage: this.diskUsage} : {}),
+      ...(this.options.kindOptions ? {kindOptions: this.options.kindOptions} : {}),
     })
     if (info) collector.setRuntime(runtimeHints(info))
     const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}
@@ -243,7 +269,9 @@ function runtimeHints(info: ContainerInfo): RuntimeHints {
   // cgroup and counts its interfaces only when that process has a namespace of its own
   // (never the host's), which is more than cAdvisor's "no network for raw cgroups".
   const unknownPid = info.factory === 'raw' && info.pid === 0
-  return unknownPid ? {pid: 0, hasNetwork: true} : {pid: info.pid, hasNetwork: info.hasNetwork}
+  const hints: RuntimeHints = unknownPid ? {pid: 0, hasNetwork: true} : {pid: info.pid, hasNetwork: info.hasNetwork}
+  if (info.writableDirs) hints.writableDirs = info.writableDirs
+  return hints
 }
 
 /** Builds the manager: watcher → resolver → housekeeping → store, started by start(). */

@@ -20,6 +20,16 @@ export interface ContainerInfo {
   restartCount?: number
   /** False when the container shares another's network namespace: network stats are not its own. */
   hasNetwork: boolean
+  /**
+   * Directories holding what the container wrote, as the runtime names them (docker, podman:
+   * the overlay upper directory and the log directory), for the disk kind's walk.
+   */
+  writableDirs?: string[]
+  /**
+   * The health-check status (docker, podman: `healthy`, `unhealthy`, `starting`); absent for a
+   * container without a health check. Refreshed in the background, never per housekeeping tick.
+   */
+  health?: string
 }
 
 /** One factory's answer for one name (the decision's `checks[]`). */
@@ -79,4 +89,6 @@ export interface Resolution {
 export interface ContainerResolver {
   resolve(name: ContainerName): Promise<Resolution>
   forget(name: ContainerName): void
+  /** The health-check status of an accepted container now, from its runtime (one call). */
+  health?(info: ContainerInfo): Promise<string | undefined>
 }

@@ -3,6 +3,8 @@
  * test on the base name, then an inspect; a container that is unknown, not running, or a
  * daemon that does not answer lets the name fall through to the next factory.
  */
+import {dirname} from 'node:path'
+
 import {parentName, type ContainerName} from '../../cgroups/index.js'
 import {accept, pass, passAfterError, passForNow, type Factory, type FactoryAnswer} from '../factory.js'
 import {baseName, containerIdTest, filterEnv, shortId} from '../container-ids.js'
@@ -56,6 +58,10 @@ export abstract class EngineFactory implements Factory {
     return accept(`running ${this.name} container "${c.name}" (${call})`, t.id, this.info(name, t.id, c))
   }
 
+  async health(id: string): Promise<string | undefined> {
+    return (await this.client.inspect(id))?.health
+  }
+
   /** Inspect, re-asking briefly while the container is still starting (status "created"). */
   private async inspectSettled(id: string): Promise<EngineContainer | null> {
     let c = await this.client.inspect(id)
@@ -81,6 +87,9 @@ export abstract class EngineFactory implements Factory {
       hasNetwork: !c.networkMode.startsWith('container:'),
     }
     if (c.image) info.image = c.image
+    if (c.health) info.health = c.health
+    // cAdvisor walks the writable layer and, for docker, the container's directory (its logs).
+    if (c.upperDir) info.writableDirs = c.logPath ? [c.upperDir, dirname(c.logPath)] : [c.upperDir]
     if (c.createdAt) info.createdAt = c.createdAt
     if (c.startedAt) info.startedAt = c.startedAt
     return info
