@@ -36,4 +36,5 @@ export const KNOWN_CADVISOR_LINT = new Set([
   'container_network_udp6_usage_total non-counter metrics should not have "_total" suffix',
   'container_network_advance_tcp_stats_total non-counter metrics should not have "_total" suffix',
   'container_cpu_load_d_average_10s metric names should not contain abbreviated units',
+  "cadvisor_version_info label names should be written in 'snake_case' not 'camelCase'",
 ])

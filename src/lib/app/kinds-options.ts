@@ -8,6 +8,7 @@ export interface KindsFlagValues {
   'disk-usage-interval': number
   'disk-usage-concurrency': number
   'referenced-reset-interval': number
+  'deleted-last-seen': number
 }
 
 export function kindOptionsFrom(flags: KindsFlagValues): Pick<ManagerOptions, 'diskUsage' | 'kindOptions'> {

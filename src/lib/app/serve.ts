@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs'
 import type {CgroupLayout} from '../cgroups/index.js'
 import {createResolver} from '../factories/index.js'
 import {createManager, type Manager} from '../manager/index.js'
-import {checkServeSetup, readMachineInfo, renderExposition, startServe, type ExpositionOptions} from '../metrics/index.js'
+import {checkServeSetup, readMachineFacts, readMachineInfo, renderExposition, startServe, type ExpositionOptions} from '../metrics/index.js'
 import {selectKinds} from '../stats/index.js'
 import type {AppContext} from './context.js'
 import {startServeStorage, type StorageFlagValues} from './serve-storage.js'
@@ -130,6 +130,8 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     },
     timestamps: flags['sample-timestamps'],
     machine: readMachineInfo(flags['proc-root']),
+    machineFacts: readMachineFacts(flags['proc-root']),
+    deletedLastSeenMs: flags['deleted-last-seen'],
     version,
     noCache: !flags['exposition-cache'],
   }

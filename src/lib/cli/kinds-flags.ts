@@ -18,6 +18,12 @@ export const kindsFlags = {
     default: 2,
     min: 1,
   }),
+  'deleted-last-seen': durationFlag({
+    description:
+      "How long a deleted container's container_last_seen stays, frozen at the time it was last seen, so `time() - container_last_seen > 60` alerts fire (0: it goes with the container).",
+    default: '5m',
+    minMs: 0,
+  }),
   'referenced-reset-interval': Flags.integer({
     description:
       "Clear the processes' referenced-page bits every N readings so container_referenced_bytes shows recent use (kind referenced_memory; 0 never clears: clearing changes the kernel's page aging).",

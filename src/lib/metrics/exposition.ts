@@ -17,6 +17,15 @@ import {
 import {familiesFor, type MetricKind} from '../stats/index.js'
 import {containerLabels, DEFAULT_LABEL_OPTIONS, podCgroupUid, podIndexOf, type LabelOptions} from './labels.js'
 import {MACHINE_FAMILIES, machineLines, versionFamily, versionLine, type MachineInfo} from './machine.js'
+import {
+  cadvisorVersionFamily,
+  cadvisorVersionLine,
+  containerScrapeErrorFamily,
+  hardwareLines,
+  machineFamilies,
+  machineScrapeErrorFamily,
+  type MachineFacts,
+} from './machine-families.js'
 import {SeriesOut} from './series.js'
 
 export interface ExpositionOptions {
@@ -30,7 +39,14 @@ export interface ExpositionOptions {
    */
   timestamps?: boolean
   machine: MachineInfo
+  /** The machine's hardware facts (machine_cpu_physical_cores, DIMMs, topology…); absent: those families are not shown. */
+  machineFacts?: MachineFacts
   version: string
+  /**
+   * How long a deleted container's container_last_seen stays, with the time it was last seen
+   * (default 5 min; 0: it goes with the container). See Tombstone.
+   */
+  deletedLastSeenMs?: number
   /** For the baseline in bench/serve.bench.ts: render every container on every scrape. */
   noCache?: boolean
 }
@@ -50,6 +66,8 @@ interface Entry {
   podKey: string
   /** `container_last_seen{<labels>}`, the value is appended per body. */
   lastSeen: Buffer
+  /** The time of the last body this container was in. */
+  seenMs: number
   /** Per format, the container's lines of each family (undefined: none), as UTF-8 ready to send. */
   chunks: Partial<Record<ExpositionFormat, Array<Buffer | undefined>>>
 }
@@ -59,7 +77,7 @@ export function familyHeader(f: Family, format: ExpositionFormat): string {
   let name = f.name
   let type: string = f.type
   if (format === 'openmetrics') {
-    if (f === versionFamily) {
+    if (f.info) {
       name = f.name.replace(/_info$/, '')
       type = 'info'
     } else if (f.type === 'counter') {
@@ -70,6 +88,27 @@ export function familyHeader(f: Family, format: ExpositionFormat): string {
   return `# HELP ${name} ${escapeHelp(f.help, format)}\n# TYPE ${name} ${type}\n`
 }
 
+/**
+ * What stays of a deleted container: its container_last_seen, frozen at the time it was last
+ * seen. cAdvisor's `time() - container_last_seen > 60` alert needs the series to outlive the
+ * container; cAdvisor gets that from explicit timestamps (Prometheus keeps a timestamped
+ * series for its lookback window, 5 min), which also keep every other series of the dead
+ * container alive and cause out-of-order samples (#2526, #3217). Here only this one series
+ * stays, with an honest value and no timestamp, for as long as that lookback.
+ */
+interface Tombstone {
+  labels: string
+  lastSeen: Buffer
+  value: Buffer
+  untilMs: number
+}
+
+/** Prometheus' default lookback: how long cAdvisor's last timestamped sample stays visible. */
+export const DEFAULT_DELETED_LAST_SEEN_MS = 5 * 60_000
+/** At most this many deleted containers are remembered (a churn of short-lived containers). */
+const MAX_TOMBSTONES = 10_000
+const CONTAINER_SCRAPE_OK = Buffer.from(`${containerScrapeErrorFamily.name} 0\n`)
+
 export class Exposition {
   private readonly modules: readonly FamilyModule[]
   /** Container families in exposition order, for the enabled kinds. */
@@ -78,6 +117,12 @@ export class Exposition {
   private cache = new Map<string, Entry>()
   private readonly machineText: Map<Family, Buffer>
   private readonly versionText: Buffer
+  private readonly cadvisorVersionText: Buffer
+  private readonly hardwareFamilies: readonly Family[]
+  private readonly hardwareText: Map<Family, Buffer>
+  private readonly scrapeErrorText: Buffer
+  /** Deleted containers whose container_last_seen is still shown, by name. */
+  private readonly tombstones = new Map<string, Tombstone>()
   private readonly headers = new Map<string, Buffer>()
 
   constructor(private readonly options: ExpositionOptions) {
@@ -86,11 +131,26 @@ export class Exposition {
     this.labelOptions = options.labels ?? DEFAULT_LABEL_OPTIONS
     this.machineText = new Map([...machineLines(options.machine)].map(([f, t]) => [f, Buffer.from(t)]))
     this.versionText = Buffer.from(versionLine(options.machine, options.version))
+    this.cadvisorVersionText = Buffer.from(cadvisorVersionLine(options.machine, options.version))
+    const facts = options.machineFacts
+    const topology = options.kinds.has('cpu_topology')
+    this.hardwareFamilies = facts ? machineFamilies(topology) : []
+    this.hardwareText = new Map(facts ? [...hardwareLines(options.machine, facts, topology)].map(([f, t]) => [f, Buffer.from(t)]) : [])
+    this.scrapeErrorText = Buffer.from(`${machineScrapeErrorFamily.name} ${facts?.error ? 1 : 0}\n`)
   }
 
   /** Every family this exposition can emit (for docs and tests). */
   get families(): Family[] {
-    return [versionFamily, lastSeenFamily, ...this.containerFamilies, ...MACHINE_FAMILIES]
+    return [
+      versionFamily,
+      cadvisorVersionFamily,
+      lastSeenFamily,
+      ...this.containerFamilies,
+      containerScrapeErrorFamily,
+      ...MACHINE_FAMILIES,
+      ...this.hardwareFamilies,
+      machineScrapeErrorFamily,
+    ]
   }
 
   /** The container's series per family, from cache when its sample, info and spec are unchanged. */
@@ -104,7 +164,7 @@ export class Exposition {
       const reuse = e && e.info === state.info && e.podKey === podKey
       const labels = reuse ? e!.labels : containerLabels(state, this.labelOptions, pods)
       const lastSeen = reuse ? e!.lastSeen : Buffer.from(`${lastSeenFamily.name}{${labels}}`)
-      e = {sample, info: state.info, spec: state.spec, labels, podUid, podKey, lastSeen, chunks: {}}
+      e = {sample, info: state.info, spec: state.spec, labels, podUid, podKey, lastSeen, seenMs: 0, chunks: {}}
     }
     next.set(state.name, e)
     let chunks = e.chunks[format]
@@ -173,17 +233,22 @@ export class Exposition {
       entries.push(e)
       if (e !== before && ++rendered % batch === 0) yield
     }
-    // Containers that are gone drop out of the cache here.
+    // Containers that are gone drop out of the cache here; their container_last_seen stays a while.
+    this.bury(next, nowMs)
     this.cache = next
     // Same order every scrape (by id, which leads the labels); nearly sorted input is cheap.
     entries.sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0))
     const columns = entries.map((e) => e.chunks[format]!)
 
     const parts: Buffer[] = [this.header(versionFamily, format), this.versionText]
-    if (entries.length > 0) {
+    parts.push(this.header(cadvisorVersionFamily, format), this.cadvisorVersionText)
+    if (entries.length > 0 || this.tombstones.size > 0) {
       parts.push(this.header(lastSeenFamily, format))
       const seen = Buffer.from(` ${Math.floor(nowMs / 1000)}\n`)
-      for (const e of entries) parts.push(e.lastSeen, seen)
+      const rows: Array<[string, Buffer, Buffer]> = entries.map((e) => [e.labels, e.lastSeen, seen])
+      for (const t of this.tombstones.values()) rows.push([t.labels, t.lastSeen, t.value])
+      if (this.tombstones.size > 0) rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      for (const [, line, value] of rows) parts.push(line, value)
     }
     for (let i = 0; i < this.containerFamilies.length; i++) {
       const header = parts.length
@@ -191,7 +256,43 @@ export class Exposition {
       for (const c of columns) if (c[i] !== undefined) parts.push(c[i]!)
       if (parts.length === header + 1) parts.length = header
     }
+    parts.push(this.header(containerScrapeErrorFamily, format), CONTAINER_SCRAPE_OK)
     for (const f of MACHINE_FAMILIES) parts.push(this.header(f, format), this.machineText.get(f)!)
+    for (const f of this.hardwareFamilies) {
+      const text = this.hardwareText.get(f)
+      if (text) parts.push(this.header(f, format), text)
+    }
+    parts.push(this.header(machineScrapeErrorFamily, format), this.scrapeErrorText)
     return Buffer.concat(parts)
+  }
+
+  /**
+   * Containers in the cache but not in `next` were deleted: each leaves a tombstone holding
+   * its container_last_seen at the time of the last body it was in, for deletedLastSeenMs.
+   * Live containers stamp their time here too; a name that comes back loses its tombstone.
+   */
+  private bury(next: Map<string, Entry>, nowMs: number): void {
+    for (const [name, e] of next) {
+      e.seenMs = nowMs
+      this.tombstones.delete(name)
+    }
+    const keepMs = this.options.deletedLastSeenMs ?? DEFAULT_DELETED_LAST_SEEN_MS
+    if (keepMs > 0) {
+      for (const [name, e] of this.cache) {
+        if (next.has(name) || e.seenMs === 0) continue
+        this.tombstones.set(name, {
+          labels: e.labels,
+          lastSeen: e.lastSeen,
+          value: Buffer.from(` ${Math.floor(e.seenMs / 1000)}\n`),
+          untilMs: nowMs + keepMs,
+        })
+      }
+    }
+    for (const [name, t] of this.tombstones) if (t.untilMs <= nowMs) this.tombstones.delete(name)
+    // Bounded whatever the churn: the oldest go first (Map keeps insertion order).
+    for (const name of this.tombstones.keys()) {
+      if (this.tombstones.size <= MAX_TOMBSTONES) break
+      this.tombstones.delete(name)
+    }
   }
 }

@@ -51,3 +51,5 @@ export {MachineSource, readApiMachine, readFilesystems, type ApiMachine, type Fi
 export {eventJson, MAX_EVENTS_LIMIT, parseEventRequest, parseGoBool} from './api-events.js'
 export {ApiError, encodeJson, ExactInteger, parseRfc3339, rfc3339, V1_UNLIMITED, V2_UNLIMITED} from './api-encoding.js'
 export {percentilesOf, windowUsage, derivedUsage} from './api-summary.js'
+export {readMachineFacts, type MachineFacts} from './machine-families.js'
+export {DEFAULT_DELETED_LAST_SEEN_MS} from './exposition.js'

@@ -56,6 +56,7 @@ export const versionFamily: Family = {
   name: 'cadv_version_info',
   type: 'gauge',
   help: "A metric with a constant '1' value labeled by kernel version, OS version and cadv version.",
+  info: true,
 }
 
 export const MACHINE_FAMILIES: readonly Family[] = [cores, memory, swap]

@@ -17,6 +17,8 @@ export interface Family {
    * the name dashboards query.
    */
   readonly nonStandardCounter?: boolean
+  /** A constant-1 gauge named `…_info`: typed `info` in OpenMetrics (family name without `_info`). */
+  readonly info?: boolean
 }
 
 /** What a family module reads for one container. */

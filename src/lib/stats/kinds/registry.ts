@@ -22,7 +22,8 @@ import {processKind} from './process/index.js'
 import {referencedMemoryKind} from './referenced/index.js'
 import {schedKind} from './sched/index.js'
 import type {KindDefinition, KindReader} from './types.js'
-import {advtcpKind, appKind, cpuTopologyKind, perfEventKind, resctrlKind, tcpKind, udpKind} from './uncollected.js'
+import {cpuTopologyKind} from './topology/index.js'
+import {advtcpKind, appKind, perfEventKind, resctrlKind, tcpKind, udpKind} from './uncollected.js'
 
 export const KINDS = {
   cpu: cpuKind,
