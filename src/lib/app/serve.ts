@@ -12,6 +12,7 @@ import {selectKinds} from '../stats/index.js'
 import type {AppContext} from './context.js'
 import {startServeStorage, type StorageFlagValues} from './serve-storage.js'
 import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlagValues, type RuntimeFlagValues} from './options.js'
+import {sayUnavailableKinds} from './kind-notes.js'
 import {compatManagerOptions, urlBasePrefix, type CompatFlagValues} from './serve-compat.js'
 import {kindOptionsFrom, type KindsFlagValues} from './kinds-options.js'
 import {serveEvents, type EventsFlagValues} from './serve-events.js'
@@ -103,6 +104,7 @@ export function firstRound(manager: Manager, capMs: number, settleMs = 200): Pro
 
 export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
   const kinds = selectKinds(flags['enable-metrics'], flags['disable-metrics'])
+  sayUnavailableKinds(kinds, layout, commaList(flags['enable-metrics']), ctx)
   checkServeSetup({listen: flags.listen, telemetryPath: flags['telemetry-path'], webConfigFile: flags['web-config-file']})
   const limits = endpointLimits(flags)
   const version = cadvVersion()

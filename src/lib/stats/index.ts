@@ -27,10 +27,11 @@ export {
   isMetricKind,
   readersFor,
   selectKinds,
-  uncollectedKinds,
+  unavailableKinds,
   type MetricKind,
 } from './kinds/registry.js'
-export type {Controller, ControllerDir, KindDefinition, KindOptions, KindReader, ReadContext} from './kinds/types.js'
+export type {Controller, ControllerDir, KindDefinition, KindHost, KindOptions, KindReader, ReadContext} from './kinds/types.js'
+export {sysRootFor} from './collector.js'
 export {specReader, weightToShares} from './spec/reader.js'
 export {workingSet} from './kinds/memory/reader.js'
 export {parseNetDev} from './kinds/network/reader.js'

@@ -21,9 +21,12 @@ import {pressureKind} from './pressure/index.js'
 import {processKind} from './process/index.js'
 import {referencedMemoryKind} from './referenced/index.js'
 import {schedKind} from './sched/index.js'
-import type {KindDefinition, KindReader} from './types.js'
+import type {KindDefinition, KindHost, KindReader} from './types.js'
 import {cpuTopologyKind} from './topology/index.js'
-import {advtcpKind, appKind, perfEventKind, resctrlKind, tcpKind, udpKind} from './uncollected.js'
+import {tcpKind} from './tcp/index.js'
+import {udpKind} from './udp/index.js'
+import {advtcpKind} from './advtcp/index.js'
+import {appKind, perfEventKind, resctrlKind} from './uncollected.js'
 
 export const KINDS = {
   cpu: cpuKind,
@@ -110,7 +113,10 @@ export function familiesFor(kinds: ReadonlySet<string>): FamilyModule[] {
   return [...entries.flatMap(([name, k]) => (kinds.has(name) && k.families ? [k.families] : [])), healthFamilies, specFamilies]
 }
 
-/** Enabled kinds that cadv accepts but does not collect, with why. */
-export function uncollectedKinds(kinds: ReadonlySet<string>): Array<[MetricKind, string]> {
-  return entries.flatMap(([name, k]) => (kinds.has(name) && k.uncollected ? [[name, k.uncollected] as [MetricKind, string]] : []))
+/** Enabled kinds that can give nothing on this host, each with one line saying why. */
+export function unavailableKinds(kinds: ReadonlySet<string>, host: KindHost): Array<[MetricKind, string]> {
+  return entries.flatMap(([name, k]) => {
+    const why = kinds.has(name) ? k.unavailable?.(host) : undefined
+    return why === undefined ? [] : [[name, why] as [MetricKind, string]]
+  })
 }

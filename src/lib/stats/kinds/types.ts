@@ -1,4 +1,5 @@
 import type {ContainerName, ContainerSpec, FamilyModule, Sample} from '../../model/index.js'
+import type {CgroupLayout} from '../../cgroups/index.js'
 import type {DiskUsageSource} from '../disk-usage.js'
 
 /** Controllers whose files the readers use; `psi` is the unified tree's pressure files. */
@@ -8,6 +9,12 @@ export type Controller = 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' | 'pi
 export interface ControllerDir {
   path: string
   version: 1 | 2
+}
+
+/** What a kind's availability check may look at. */
+export interface KindHost {
+  layout: CgroupLayout
+  sysRoot: string
 }
 
 /** Settings of particular kinds (flags of `cadv serve` and `cadv stats`). */
@@ -92,6 +99,9 @@ export interface KindDefinition {
   readonly reader?: KindReader
   /** The kind's Prometheus families; absent when another kind's module writes them. */
   readonly families?: FamilyModule
-  /** Why the kind yields nothing yet, for kinds cadv accepts but does not collect. */
-  readonly uncollected?: string
+  /**
+   * Why the kind can give nothing on this host (a kernel interface it needs is absent, or cadv
+   * does not collect it), said once at start when the kind is on; undefined when it can work.
+   */
+  readonly unavailable?: (host: KindHost) => string | undefined
 }

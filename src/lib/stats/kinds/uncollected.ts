@@ -1,17 +1,38 @@
+import {existsSync} from 'node:fs'
+
 import type {KindDefinition} from './types.js'
 
 /*
- * cAdvisor kinds that cadv accepts in --enable-metrics / --disable-metrics but does not collect
- * yet. Each keeps cAdvisor's controllers and default, so the hierarchies watched stay the same;
- * a kind that gains a reader moves to a folder of its own.
+ * cAdvisor kinds that cadv accepts in --enable-metrics / --disable-metrics but cannot collect.
+ * Each keeps cAdvisor's controllers and default, so the hierarchies watched stay the same, and
+ * says why it gives nothing, once, at start (no kind is accepted silently). A kind that gains a
+ * reader moves to a folder of its own.
  */
-function uncollected(controllers: readonly string[], defaultOn: boolean): KindDefinition {
-  return {controllers, defaultOn, uncollected: 'not collected by cadv yet'}
+
+/**
+ * perf_event needs perf_event_open(2) per CPU and cgroup and a --perf_events_config naming the
+ * events; Node cannot make that system call, and without a configuration cAdvisor counts
+ * nothing either.
+ */
+export const perfEventKind: KindDefinition = {
+  controllers: ['perf_event'],
+  defaultOn: true,
+  unavailable: () => 'perf_event: cadv does not count perf events (perf_event_open is out of its reach): no container_perf_* series',
 }
 
-export const tcpKind = uncollected([], false)
-export const advtcpKind = uncollected([], false)
-export const udpKind = uncollected([], false)
-export const appKind = uncollected([], true)
-export const perfEventKind = uncollected(['perf_event'], true)
-export const resctrlKind = uncollected([], false)
+/** resctrl needs the resource-control filesystem (Intel RDT, AMD QoS) mounted at /sys/fs/resctrl. */
+export const resctrlKind: KindDefinition = {
+  controllers: [],
+  defaultOn: false,
+  unavailable: ({sysRoot}) =>
+    existsSync(`${sysRoot}/fs/resctrl/info`)
+      ? 'resctrl: cadv does not create resctrl monitoring groups: no memory bandwidth or LLC occupancy series'
+      : `resctrl: no resource control here (${sysRoot}/fs/resctrl is not mounted): no memory bandwidth or LLC occupancy series`,
+}
+
+/** app scrapes the endpoints containers declare in io.cadvisor.metric.* labels. */
+export const appKind: KindDefinition = {
+  controllers: [],
+  defaultOn: true,
+  unavailable: () => 'app: cadv does not scrape application metrics (io.cadvisor.metric.* labels): no custom series',
+}
