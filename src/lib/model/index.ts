@@ -31,6 +31,9 @@ export type {
   ProcessSample,
   Sample,
   SchedSample,
+  SocketsSample,
+  TcpStates,
+  UdpStats,
   Ulimit,
 } from './sample.js'
 export type {ContainerState, ContainerView, ContainerViewEvents} from './container.js'

@@ -175,6 +175,39 @@ export interface Ulimit {
   hard: number
 }
 
+/** Sockets of a network namespace per TCP state (/proc/<pid>/net/tcp, tcp6). */
+export interface TcpStates {
+  established: number
+  synsent: number
+  synrecv: number
+  finwait1: number
+  finwait2: number
+  timewait: number
+  close: number
+  closewait: number
+  lastack: number
+  listen: number
+  closing: number
+}
+
+/** UDP sockets of a network namespace (/proc/<pid>/net/udp, udp6); queues in bytes. */
+export interface UdpStats {
+  listen: number
+  dropped: number
+  rxQueued: number
+  txQueued: number
+}
+
+/** The kinds tcp, udp and advtcp: sockets and TCP counters of the container's network namespace. */
+export interface SocketsSample {
+  tcp?: TcpStates
+  tcp6?: TcpStates
+  udp?: UdpStats
+  udp6?: UdpStats
+  /** TcpExt: and Tcp: counters of /proc/<pid>/net/netstat and snmp, by lower-cased name. */
+  advancedTcp?: Record<string, number>
+}
+
 /** Per-task scheduler statistics summed over the container's threads (/proc/<tid>/schedstat). */
 export interface SchedSample {
   /** Time on a CPU, ns. */
@@ -251,6 +284,7 @@ export interface Sample {
   pressure?: PressureSample
   processes?: ProcessSample
   oom?: OomSample
+  sockets?: SocketsSample
   sched?: SchedSample
   load?: LoadSample
   hugetlb?: HugetlbSample[]

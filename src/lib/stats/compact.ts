@@ -126,6 +126,10 @@ export class CompactSample implements Sample {
     return this.toPlain().processes
   }
 
+  get sockets(): Sample['sockets'] {
+    return this.toPlain().sockets
+  }
+
   get oom(): Sample['oom'] {
     return this.toPlain().oom
   }

@@ -27,6 +27,7 @@ const COMPARED = [
   'diskio',
   'filesystems',
   'network',
+  'sockets',
   'processes',
   'oom',
   'sched',

@@ -56,7 +56,7 @@ function firstPid(text: string): number {
  * one, pid 1 for the root cgroup, else the first process in the cgroup. A raw cgroup whose
  * process lives in the host's namespace reports nothing: the host's interfaces are not its own.
  */
-function networkPid(ctx: ReadContext): number {
+export function networkPid(ctx: ReadContext): number {
   if (!ctx.hasNetwork) return 0
   if (ctx.pid > 0) return ctx.pid
   if (ctx.name === '/') return 1
