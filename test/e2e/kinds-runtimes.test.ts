@@ -6,6 +6,7 @@ import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
 
+import {runCli} from '../helpers/cli.js'
 import {parseExposition, samples, type ParsedSample} from '../helpers/exposition.js'
 import {Runtimes, runtimeSkipReason} from '../helpers/runtimes.js'
 import {ServeProcess} from '../helpers/serve.js'
@@ -21,7 +22,11 @@ describe('kinds on real runtimes', {skip}, () => {
   const ids = {plain: '', healthy: '', unhealthy: '', podman: ''}
 
   const scrape = async (): Promise<ReturnType<typeof parseExposition>> => {
-    const res = await fetch(`${serve.url}/metrics`)
+    const res = await fetch(`${serve.url}/metrics`).catch((err: Error) => {
+      throw new Error(
+        `scrape: ${err.message} (${String((err.cause as Error | undefined)?.message)}); cadv serve ${serve.child.exitCode === null ? 'runs' : `exited ${serve.child.exitCode}`}`,
+      )
+    })
     return parseExposition(await res.text(), 'prometheus')
   }
   /** The series of a family for the container whose cgroup name ends in `id`. */
@@ -48,6 +53,7 @@ describe('kinds on real runtimes', {skip}, () => {
   })
 
   after(async () => {
+    if (process.env.DEBUG_SERVE) console.error(serve?.child.exitCode, serve?.stderr)
     await serve?.stop()
     await rt?.teardown()
   })
@@ -93,6 +99,31 @@ describe('kinds on real runtimes', {skip}, () => {
     await until('podman healthy', async () => (await of('container_health_state', `libpod-${ids.podman}`))[0]?.value === 1, {
       timeoutMs: 60_000,
     })
+  })
+
+  test('cadv stats --json rows carry disk usage, descriptors, OOM kills and health; the table keeps its columns', async () => {
+    const r = await runCli(['stats', '--json', ...rt.cadvFlags(), '--filter', 'factory=docker'], {timeoutMs: 60_000})
+    assert.equal(r.code, 0, r.stderr)
+    const rows = (JSON.parse(r.stdout) as {containers: Array<Record<string, unknown>>}).containers
+    const plain = rows.find((x) => x.id === ids.plain)
+    assert.ok(plain, `the plain container among ${rows.map((x) => x.container).join(', ')}`)
+    assert.ok((plain.diskUsageBytes as number) >= 20 * MB, `diskUsageBytes ${String(plain.diskUsageBytes)}`)
+    assert.ok((plain.diskLimitBytes as number) > (plain.diskUsageBytes as number))
+    assert.ok((plain.fileDescriptors as number) > 0)
+    assert.equal(plain.oomKills, 0)
+    assert.equal(rows.find((x) => x.id === ids.healthy)?.health, 'healthy')
+    const table = await runCli(['stats', '--once', ...rt.cadvFlags(), '--filter', 'factory=docker'], {timeoutMs: 60_000})
+    const header = table.stdout.split('\n').find((l) => l.startsWith('CONTAINER'))
+    assert.deepEqual(header?.trim().split(/\s{2,}/), [
+      'CONTAINER',
+      'FACTORY',
+      'CPU %',
+      'MEM USAGE / LIMIT',
+      'MEM %',
+      'NET I/O',
+      'BLOCK I/O',
+      'PIDS',
+    ])
   })
 
   test('env labels lower-cased for docker, and no restartcount label before a restart', async () => {

@@ -29,6 +29,11 @@ import {startStatsFeed, type FeedProgress} from './stats-feed.js'
 
 /** Only what the table shows is read: no per-CPU, no pressure. */
 const STATS_KINDS: readonly MetricKind[] = ['cpu', 'memory', 'diskIO', 'network', 'process']
+/**
+ * JSON and NDJSON rows carry more columns than the table shows: disk usage (writable layers,
+ * walked in the background), descriptors and sockets, OOM kills.
+ */
+const JSON_KINDS: readonly MetricKind[] = [...STATS_KINDS, 'disk', 'oom_event']
 
 export interface StatsFlags extends RuntimeFlagValues {
   interval: number
@@ -68,7 +73,7 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
   const once = flags.once || format === 'json'
   const filterValues = flags.filter ?? []
   const filters = parseFilters(filterValues, FACTORY_ORDER)
-  const kinds = new Set<MetricKind>(STATS_KINDS)
+  const kinds = new Set<MetricKind>(format === 'table' ? STATS_KINDS : JSON_KINDS)
   const hierarchies = selectHierarchies(layout, controllersForKinds(kinds))
   ctx.note(`watching ${hierarchies.map((h) => `${h.id} at ${h.mountPoint}`).join(', ')}`)
   const interval = flags.interval
@@ -90,6 +95,8 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     // stall per refresh).
     housekeeping: {intervalMs: interval, maxIntervalMs: interval, dynamic: false, jitterFactor: 0, initialSplayFactor: once ? 0 : 1},
     store: {maxAgeMs: interval * 3, maxSamples: 3},
+    // The table shows no descriptor counts: not worth a readdir per process per refresh.
+    kindOptions: {processFds: format !== 'table'},
     ...(depth === undefined ? {} : {include: (name: string) => nameDepth(name) <= depth}),
     // Names, factories and labels come from the runtimes; a slow or absent runtime delays only
     // its own containers (and makes them raw after its timeout).

@@ -143,7 +143,9 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
       containers: () => this.containers(),
       ...(options.healthIntervalMs === undefined ? {} : {intervalMs: options.healthIntervalMs}),
     })
-    if (this.kinds.has('disk')) this.diskUsage = new DiskUsage({...DEFAULT_DISK_USAGE, ...options.diskUsage})
+    // A finished walk with news is read at once, not at the container's next (backed-off) tick.
+    if (this.kinds.has('disk'))
+      this.diskUsage = new DiskUsage({...DEFAULT_DISK_USAGE, ...options.diskUsage}, (name) => this.housekeeping.soon(name))
     this.resolutions = new Resolutions(options.resolver, {
       accepted: (name, info) => this.accepted(name, info),
       ignored: (name) => this.untrack(name),

@@ -48,6 +48,16 @@ export interface StatsRow {
   pids?: number
   /** Lines of cgroup.procs: processes directly in the cgroup (cAdvisor's container_processes). */
   processes?: number
+  /** Open file descriptors of its processes, and how many are sockets (kind process). */
+  fileDescriptors?: number
+  sockets?: number
+  /** Bytes used on its filesystems (its writable layer; for `/` the mounted filesystems), and their size (kind disk). */
+  diskUsageBytes?: number
+  diskLimitBytes?: number
+  /** OOM kills the kernel counted in the cgroup (kind oom_event). */
+  oomKills?: number
+  /** The runtime's health-check status (`healthy`, `unhealthy`, `starting`), when it has one. */
+  health?: string
   /** A raw cgroup with no process and no CPU used over the last interval (hidden unless --all). */
   idle: boolean
   /** Files of the newest sample that could not be read or parsed (`<path>: <what was wrong>`); the rest of the row is good. */

@@ -133,6 +133,14 @@ export function rowOf(state: ContainerState, hostMemoryBytes?: number): StatsRow
   put('blockWriteBytesPerSec', rates?.blockWriteBytesPerSec)
   put('pids', cur.processes?.threads)
   put('processes', cur.processes?.processes)
+  put('fileDescriptors', cur.processes?.fds)
+  put('sockets', cur.processes?.sockets)
+  if (cur.filesystems && cur.filesystems.length > 0) {
+    row.diskUsageBytes = cur.filesystems.reduce((n, f) => n + f.usageBytes, 0)
+    row.diskLimitBytes = cur.filesystems.reduce((n, f) => n + f.limitBytes, 0)
+  }
+  put('oomKills', cur.oom?.kills)
+  put('health', state.info?.health)
   if (cur.errors && cur.errors.length > 0) row.errors = [...cur.errors]
   // pids.current counts tasks below the cgroup too: a parent of busy cgroups is not idle.
   row.idle = factory === 'raw' && (row.pids ?? row.processes ?? 0) === 0 && (row.cpuPercent ?? 0) === 0

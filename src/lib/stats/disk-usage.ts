@@ -65,7 +65,11 @@ export class DiskUsage implements DiskUsageSource {
   peakConcurrency = 0
   walks = 0
 
-  constructor(readonly options: DiskUsageOptions = DEFAULT_DISK_USAGE) {}
+  constructor(
+    readonly options: DiskUsageOptions = DEFAULT_DISK_USAGE,
+    /** A walk gave a different result for `key` (the manager then reads that container soon). */
+    private readonly onResult?: (key: string) => void,
+  ) {}
 
   track(key: string, dirs: readonly string[]): void {
     const e = this.entries.get(key)
@@ -124,9 +128,11 @@ export class DiskUsage implements DiskUsageSource {
     const dirs = e.dirs
     walkDirs(dirs).then(
       (result) => {
+        const changed = !e.stale && this.entries.get(key) === e && !sameUsage(e.result, result)
         if (!e.stale && this.entries.get(key) === e) e.result = result
         e.failures = 0
         this.finish(e)
+        if (changed) this.onResult?.(key)
       },
       () => {
         e.failures++
@@ -148,6 +154,17 @@ export class DiskUsage implements DiskUsageSource {
     }
     this.pump()
   }
+}
+
+function sameUsage(a: DirUsage | undefined, b: DirUsage): boolean {
+  return (
+    a !== undefined &&
+    a.bytes === b.bytes &&
+    a.inodes === b.inodes &&
+    a.fsAvailableBytes === b.fsAvailableBytes &&
+    a.fsInodesFree === b.fsInodesFree &&
+    a.fsBytes === b.fsBytes
+  )
 }
 
 function sameDirs(a: readonly string[], b: readonly string[]): boolean {

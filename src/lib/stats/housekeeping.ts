@@ -85,6 +85,18 @@ export class Housekeeping {
     this.entries.delete(name)
   }
 
+  /**
+   * Reads the container at the next turn of the event loop instead of at its next tick: for
+   * news from outside cgroupfs (a disk walk that finished), which back-off would otherwise
+   * delay by up to the maximum interval.
+   */
+  soon(name: ContainerName): void {
+    const e = this.entries.get(name)
+    if (!e) return
+    clearTimeout(e.timer)
+    e.timer = setTimeout(() => this.run(name), 0)
+  }
+
   stop(): void {
     for (const e of this.entries.values()) clearTimeout(e.timer)
     this.entries.clear()

@@ -21,6 +21,8 @@ export interface KindHost {
 export interface KindOptions {
   /** referenced_memory: clear the referenced bits every N readings (cAdvisor's --referenced_reset_interval); 0 never. */
   referencedResetInterval?: number
+  /** process: count descriptors and sockets (a readdir and readlinks per process); default true. */
+  processFds?: boolean
 }
 
 /** What a reader sees of one container. It never touches the filesystem except through it. */

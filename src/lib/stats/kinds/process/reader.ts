@@ -81,7 +81,7 @@ export const processReader: KindReader = {
       const limit = ctx.spec?.pidsLimit
       if (limit !== undefined) part.threadsLimit = limit
     }
-    const counted = countFds(ctx, procs)
+    const counted = ctx.options.processFds === false ? undefined : countFds(ctx, procs)
     if (counted !== undefined) {
       part.fds = counted.fds
       part.sockets = counted.sockets
