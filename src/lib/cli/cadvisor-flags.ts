@@ -102,7 +102,7 @@ export const CADVISOR_FLAGS: Record<string, CadvisorFlag> = {
   'containerd-namespace': {type: 'string', default: 'k8s.io'},
   containerd_env_metadata_whitelist: {type: 'string', default: '', use: {rename: 'env-metadata-whitelist'}},
   crio_client_timeout: {type: 'duration', default: '0s', use: {rename: 'crio-timeout'}},
-  referenced_reset_interval: {type: 'uint', default: '0', use: {unsupported: 'cadv does not reset referenced bytes'}},
+  referenced_reset_interval: {type: 'uint', default: '0'},
   docker_only: {type: 'bool', default: 'false'},
   disable_root_cgroup_stats: {type: 'bool', default: 'false'},
   machine_id_file: {
@@ -115,7 +115,11 @@ export const CADVISOR_FLAGS: Record<string, CadvisorFlag> = {
     default: '/proc/sys/kernel/random/boot_id',
     use: {unsupported: 'cadv reads the boot id from --proc-root (default /proc)'},
   },
-  enable_load_reader: {type: 'bool', default: 'false', use: {unsupported: 'cadv has no netlink task-stats reader'}},
+  enable_load_reader: {
+    type: 'bool',
+    default: 'false',
+    use: {ignored: 'cadv reads task states from /proc whenever the cpuLoad kind is on; there is no separate reader to enable'},
+  },
   housekeeping_interval: {type: 'duration', default: '1s'},
   initial_splay_factor: {type: 'float', default: '1'},
   jitter_factor: {type: 'float', default: '1'},
