@@ -30,8 +30,10 @@ class RecordingFiles extends OpenFiles {
   recording = false
   readonly hot = new Set<string>()
   override read(path: string, keep = true): string | undefined {
-    if (this.recording && keep) this.hot.add(path)
-    return super.read(path, keep)
+    const text = super.read(path, keep)
+    // A file found absent is not read again (the collector remembers it): not a tick's cost.
+    if (this.recording && keep && text !== undefined) this.hot.add(path)
+    return text
   }
 }
 

@@ -1,9 +1,12 @@
 /*
- * Baseline for bench/stats.bench.ts: reads every file named in a list (one path per line) with
- * open/read/close, `rounds` times, the way a simple collector written in C would, and prints
- * the CPU time it used (user + system, ns) and the wall time. No parsing: the bytes are only
- * summed so the reads cannot be optimised away.
+ * Baseline for bench/stats.bench.ts and bench/kinds.bench.ts: reads every file named in a list
+ * (one path per line) with open/read/close, `rounds` times, the way a simple collector written
+ * in C would, and prints the CPU time it used (user + system, ns) and the wall time. A line
+ * "D\t<dir>" lists a directory (opendir/readdir/closedir) and "L\t<path>" reads a link
+ * (readlink), for the kinds that do those (descriptors, sockets, sub-cgroups). No parsing:
+ * the bytes are only summed so the reads cannot be optimised away.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +47,23 @@ int main(int argc, char **argv) {
   getrusage(RUSAGE_SELF, &r0);
   for (int r = 0; r < rounds; r++) {
     for (size_t i = 0; i < n; i++) {
+      if (paths[i][0] == 'D' && paths[i][1] == '\t') {
+        DIR *d = opendir(paths[i] + 2);
+        if (!d) {
+          failures++;
+          continue;
+        }
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) checksum += (unsigned char)e->d_name[0];
+        closedir(d);
+        continue;
+      }
+      if (paths[i][0] == 'L' && paths[i][1] == '\t') {
+        ssize_t got = readlink(paths[i] + 2, buf, sizeof buf);
+        if (got > 0) checksum += (unsigned char)buf[got - 1];
+        else failures++;
+        continue;
+      }
       int fd = open(paths[i], O_RDONLY | O_CLOEXEC);
       if (fd < 0) {
         failures++;

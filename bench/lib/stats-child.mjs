@@ -6,8 +6,7 @@ import {monitorEventLoopDelay} from 'node:perf_hooks'
 
 const dist = new URL('../../dist/lib/', import.meta.url)
 const {discoverCgroups, selectHierarchies} = await import(new URL('cgroups/index.js', dist).href)
-const {resolveKinds} = await import(new URL('kinds.js', dist).href)
-const {createManager} = await import(new URL('manager.js', dist).href)
+const {createManager} = await import(new URL('manager/index.js', dist).href)
 const stats = await import(new URL('stats/index.js', dist).href)
 
 const MiB = 1024 * 1024
@@ -23,7 +22,7 @@ const cpuNs = () => {
   return (u.user + u.system) * 1000
 }
 const layout = discoverCgroups()
-const kinds = resolveKinds()
+const kinds = stats.selectKinds()
 const names = Array.from({length: n}, (_, i) => `${root}/c${i}`)
 const rssBase = rss()
 

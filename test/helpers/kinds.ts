@@ -25,7 +25,7 @@ export class RealReader {
   constructor(
     private readonly tc: TestCgroups,
     kinds: readonly MetricKind[],
-    private readonly extra: Pick<CollectorOptions, 'diskUsage' | 'kindOptions'> = {},
+    private readonly extra: Pick<CollectorOptions, 'diskUsage' | 'kindOptions'> = {kindOptions: {loadReader: true}},
   ) {
     this.kinds = selectKinds(kinds)
   }
@@ -71,7 +71,7 @@ const fixtures = new URL('../fixtures/', import.meta.url).pathname
  */
 export function fixtureSample(tree: string, host: string, kinds: readonly MetricKind[], name = '/docker/c1', hints?: RuntimeHints): Sample {
   const layout = discoverCgroups({cgroupRoot: fixtures + tree, procRoot: `${fixtures}host/${host}/proc`})
-  const c = new ContainerCollector(name, {layout, kinds: selectKinds(kinds), files: new OpenFiles(64)})
+  const c = new ContainerCollector(name, {layout, kinds: selectKinds(kinds), files: new OpenFiles(64), kindOptions: {loadReader: true}})
   if (hints) c.setRuntime(hints)
   const s = c.collect(1_000_000)
   c.close()

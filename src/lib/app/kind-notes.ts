@@ -5,12 +5,18 @@
  * a note under -v, so the default start stays quiet.
  */
 import type {CgroupLayout} from '../cgroups/index.js'
-import {sysRootFor, unavailableKinds, type MetricKind} from '../stats/index.js'
+import {sysRootFor, unavailableKinds, type KindOptions, type MetricKind} from '../stats/index.js'
 import type {AppContext} from './context.js'
 
 /** `named`: the kinds listed in --enable-metrics. */
-export function sayUnavailableKinds(kinds: ReadonlySet<MetricKind>, layout: CgroupLayout, named: readonly string[], ctx: AppContext): void {
-  for (const [kind, why] of unavailableKinds(kinds, {layout, sysRoot: sysRootFor(layout.procRoot)})) {
+export function sayUnavailableKinds(
+  kinds: ReadonlySet<MetricKind>,
+  layout: CgroupLayout,
+  named: readonly string[],
+  options: KindOptions,
+  ctx: AppContext,
+): void {
+  for (const [kind, why] of unavailableKinds(kinds, {layout, sysRoot: sysRootFor(layout.procRoot), options})) {
     if (named.includes(kind)) ctx.warn(why)
     else ctx.note(why)
   }

@@ -9,11 +9,16 @@ export interface KindsFlagValues {
   'disk-usage-concurrency': number
   'referenced-reset-interval': number
   'deleted-last-seen': number
+  'enable-load-reader': boolean
 }
 
-export function kindOptionsFrom(flags: KindsFlagValues): Pick<ManagerOptions, 'diskUsage' | 'kindOptions'> {
+/** `named`: the kinds listed in --enable-metrics (naming cpuLoad turns its reader on). */
+export function kindOptionsFrom(flags: KindsFlagValues, named: readonly string[] = []): Pick<ManagerOptions, 'diskUsage' | 'kindOptions'> {
   return {
     diskUsage: {intervalMs: flags['disk-usage-interval'], concurrency: flags['disk-usage-concurrency']},
-    kindOptions: {referencedResetInterval: flags['referenced-reset-interval']},
+    kindOptions: {
+      referencedResetInterval: flags['referenced-reset-interval'],
+      loadReader: flags['enable-load-reader'] || named.includes('cpuLoad'),
+    },
   }
 }

@@ -104,7 +104,9 @@ export function firstRound(manager: Manager, capMs: number, settleMs = 200): Pro
 
 export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
   const kinds = selectKinds(flags['enable-metrics'], flags['disable-metrics'])
-  sayUnavailableKinds(kinds, layout, commaList(flags['enable-metrics']), ctx)
+  const named = commaList(flags['enable-metrics'])
+  const kindOptions = kindOptionsFrom(flags, named)
+  sayUnavailableKinds(kinds, layout, named, kindOptions.kindOptions!, ctx)
   checkServeSetup({listen: flags.listen, telemetryPath: flags['telemetry-path'], webConfigFile: flags['web-config-file']})
   const limits = endpointLimits(flags)
   const version = cadvVersion()
@@ -116,7 +118,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     ...housekeeping,
     ...compatManagerOptions(flags, housekeeping),
     maxOpenFiles: limits.maxOpenFiles,
-    ...kindOptionsFrom(flags),
+    ...kindOptions,
     resolver: createResolver(resolverOptionsFromFlags(flags)),
     onWarning: (m) => ctx.note(m),
     onReadError: ctx.readErrors(),

@@ -115,11 +115,7 @@ export const CADVISOR_FLAGS: Record<string, CadvisorFlag> = {
     default: '/proc/sys/kernel/random/boot_id',
     use: {unsupported: 'cadv reads the boot id from --proc-root (default /proc)'},
   },
-  enable_load_reader: {
-    type: 'bool',
-    default: 'false',
-    use: {ignored: 'cadv reads task states from /proc whenever the cpuLoad kind is on; there is no separate reader to enable'},
-  },
+  enable_load_reader: {type: 'bool', default: 'false'},
   housekeeping_interval: {type: 'duration', default: '1s'},
   initial_splay_factor: {type: 'float', default: '1'},
   jitter_factor: {type: 'float', default: '1'},

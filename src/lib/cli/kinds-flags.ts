@@ -18,6 +18,11 @@ export const kindsFlags = {
     default: 2,
     min: 1,
   }),
+  'enable-load-reader': Flags.boolean({
+    description:
+      "Read every task's state each tick for the cpuLoad kind (container_tasks_state, load averages), as cAdvisor's --enable_load_reader; on by itself when cpuLoad is named in --enable-metrics.",
+    default: false,
+  }),
   'deleted-last-seen': durationFlag({
     description:
       "How long a deleted container's container_last_seen stays, frozen at the time it was last seen, so `time() - container_last_seen > 60` alerts fire (0: it goes with the container).",

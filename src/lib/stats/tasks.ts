@@ -47,11 +47,33 @@ function readList(ctx: ReadContext, dir: ControllerDir, which: 'procs' | 'thread
   return text === undefined ? undefined : parsePidList(text)
 }
 
+/**
+ * True when the pids controller says the cgroup and everything below it hold no task: then
+ * no list needs reading. pids.current is one read of a kept descriptor, where a v1 task list
+ * must be opened afresh every time; most cgroups on a host are empty.
+ */
+function knownEmpty(ctx: ReadContext): boolean {
+  if (ctx.name === '/') return false
+  const text = pidsCurrent(ctx)?.text
+  return text !== undefined && text.trim() === '0'
+}
+
+/** pids.current's text and path, read once a tick for every kind (process, the task lists). */
+export function pidsCurrent(ctx: ReadContext): {path: string; text: string | undefined} | undefined {
+  return ctx.memo('tasks.pids.current', () => {
+    const pids = ctx.dir('pids')
+    if (pids === undefined) return undefined
+    const path = `${pids.path}/pids.current`
+    return {path, text: ctx.read(path)}
+  })
+}
+
 /** The processes (`procs`) or threads directly in the container's cgroup; undefined without one. */
 export function ownTasks(ctx: ReadContext, which: 'procs' | 'threads'): number[] | undefined {
   return ctx.memo(`tasks.own.${which}`, () => {
     const dir = tasksDir(ctx)
-    return dir === undefined ? undefined : readList(ctx, dir, which)
+    if (dir === undefined) return undefined
+    return knownEmpty(ctx) ? [] : readList(ctx, dir, which)
   })
 }
 

@@ -15,6 +15,7 @@ export interface ControllerDir {
 export interface KindHost {
   layout: CgroupLayout
   sysRoot: string
+  options: KindOptions
 }
 
 /** Settings of particular kinds (flags of `cadv serve` and `cadv stats`). */
@@ -23,6 +24,12 @@ export interface KindOptions {
   referencedResetInterval?: number
   /** process: count descriptors and sockets (a readdir and readlinks per process); default true. */
   processFds?: boolean
+  /**
+   * cpuLoad: read every task's state each tick (cAdvisor's --enable_load_reader). Off, the kind
+   * gives nothing, as cAdvisor's default does: a task list and a /proc file per task per tick
+   * is a third of the default set's cost again.
+   */
+  loadReader?: boolean
 }
 
 /** What a reader sees of one container. It never touches the filesystem except through it. */

@@ -36,6 +36,7 @@ export const cpuLoadReader: KindReader = {
     v2: ['cgroup.threads', '<proc>/<tid>/stat per thread (state letter)'],
   },
   read(ctx, sample) {
+    if (!ctx.options.loadReader) return
     const tids = ownTasks(ctx, 'threads')
     if (tids === undefined) return
     const part: LoadSample = {running: 0, sleeping: 0, stopped: 0, uninterruptible: 0, ioWaiting: 0, loadAverage: 0, loadDAverage: 0}

@@ -163,6 +163,8 @@ interface LayerState {
   /** Which process the lookup used, so a new one triggers a new lookup. */
   pid?: number
   lookedAtMs: number
+  /** Until the next lookup: 1 s after a miss, doubling to LOOKUP_EVERY_MS (a container's process may not have its root yet). */
+  waitMs: number
 }
 
 /**
@@ -173,18 +175,22 @@ interface LayerState {
  */
 function layerDirs(ctx: ReadContext, state: LayerState, now: number): readonly string[] | undefined {
   if (ctx.writableDirs.length > 0) return ctx.writableDirs
-  const pid = ctx.pid > 0 ? ctx.pid : ownTasks(ctx, 'procs')?.[0]
-  if (pid === undefined) return undefined
-  if (state.dirs !== undefined && state.pid === pid) return state.dirs
-  if (state.pid === pid && now - state.lookedAtMs < LOOKUP_EVERY_MS) return undefined
-  state.pid = pid
+  // Looked at again only every LOOKUP_EVERY_MS (and when the runtime's pid changes): a tick
+  // of a raw cgroup costs nothing here.
+  if (now - state.lookedAtMs < state.waitMs && (ctx.pid === 0 || ctx.pid === state.pid)) return state.dirs
   state.lookedAtMs = now
+  state.waitMs = Math.min(LOOKUP_EVERY_MS, state.waitMs * 2)
+  const pid = ctx.pid > 0 ? ctx.pid : ownTasks(ctx, 'procs')?.[0]
+  if (pid === undefined) return (state.dirs = undefined)
+  if (state.dirs !== undefined && state.pid === pid) return state.dirs
+  state.pid = pid
   // Same mount namespace as cadv: the host's root, not a layer of the container's own.
   const ns = readlinkQuiet(`${ctx.procRoot}/${pid}/ns/mnt`)
   if (ns === undefined || ns === readlinkQuiet(`${ctx.procRoot}/self/ns/mnt`)) return (state.dirs = undefined)
   const text = readTaskFile(ctx, `${ctx.procRoot}/${pid}/mountinfo`, false)
   const upper = text === undefined ? undefined : overlayUpperDir(parseMountinfo(text))
   state.dirs = upper === undefined ? undefined : [upper]
+  if (upper !== undefined) state.waitMs = LOOKUP_EVERY_MS
   return state.dirs
 }
 
@@ -209,7 +215,7 @@ export const diskReader: KindReader = {
     }
     const usage = ctx.diskUsage
     if (usage === undefined) return
-    const state = ctx.state<LayerState>('disk.layer', () => ({lookedAtMs: Number.NEGATIVE_INFINITY}))
+    const state = ctx.state<LayerState>('disk.layer', () => ({lookedAtMs: Number.NEGATIVE_INFINITY, waitMs: 500}))
     const dirs = layerDirs(ctx, state, now)
     if (dirs === undefined) {
       usage.untrack(ctx.name)

@@ -99,21 +99,40 @@ function names(ctx: ReadContext): DeviceNames {
 }
 
 /**
- * Reads `blkio.<prefix><file>_recursive`, falling back to the non-recursive file (kernels
- * before 4.x). Absent files are remembered by the collector, so a kernel without a set costs
- * nothing per tick.
+ * Reads `blkio.<file>_recursive`, falling back to the non-recursive file (kernels before 4.x).
+ * Which of the two exists is found once and kept with the container's other state.
  */
 function readBlkio(ctx: ReadContext, dir: string, devices: Devices, file: string, sink: Sink): boolean {
-  let path = `${dir}/blkio.${file}_recursive`
-  let text = ctx.read(path)
-  if (text === undefined) {
-    path = `${dir}/blkio.${file}`
+  const paths = ctx.state<Map<string, string | null>>('diskio.paths', () => new Map())
+  let path = paths.get(file)
+  let text: string | undefined
+  if (path === undefined) {
+    path = `${dir}/blkio.${file}_recursive`
+    text = ctx.read(path)
+    if (text === undefined) {
+      path = `${dir}/blkio.${file}`
+      text = ctx.read(path)
+    }
+    paths.set(file, text === undefined ? null : path)
+  } else if (path !== null) {
     text = ctx.read(path)
   }
-  if (text === undefined) return false
+  if (text === undefined || path === null) return false
   const t = text
-  ctx.attempt(() => parseBlkio(t, path, devices, names(ctx), sink))
+  const p = path
+  ctx.attempt(() => parseBlkio(t, p, devices, names(ctx), sink))
   return true
+}
+
+/** How often a v1 container's scheduler statistics files are looked for again (a scheduler change). */
+const PROBE_EVERY_MS = 30_000
+
+/** The scheduler statistics of one prefix (`bfq.` or cfq's none); false when it has none of them. */
+function schedulerStats(ctx: ReadContext, dir: string, devices: Devices, prefix: string): boolean {
+  const merged = readBlkio(ctx, dir, devices, `${prefix}io_merged`, MERGED)
+  const time = readBlkio(ctx, dir, devices, `${prefix}io_service_time`, SERVICE_TIME)
+  const queued = readBlkio(ctx, dir, devices, `${prefix}io_queued`, QUEUED)
+  return merged || time || queued
 }
 
 export const diskioReader: KindReader = {
@@ -144,12 +163,23 @@ export const diskioReader: KindReader = {
       ].some(Boolean)
       if (!found) return
       // Merges, service time and queue length exist only as scheduler statistics: bfq with
-      // CONFIG_BFQ_CGROUP_DEBUG, or cfq (gone since Linux 5.0).
-      for (const prefix of ['bfq.', '']) {
-        const merged = readBlkio(ctx, dir.path, devices, `${prefix}io_merged`, MERGED)
-        const time = readBlkio(ctx, dir.path, devices, `${prefix}io_service_time`, SERVICE_TIME)
-        const queued = readBlkio(ctx, dir.path, devices, `${prefix}io_queued`, QUEUED)
-        if (merged || time || queued) break
+      // CONFIG_BFQ_CGROUP_DEBUG, or cfq (gone since Linux 5.0). Most kernels have neither:
+      // looked for once, and again every PROBE_EVERY_MS, not every tick.
+      const probe = ctx.state<{prefix: string | null; atMs: number}>('diskio.scheduler', () => ({
+        prefix: null,
+        atMs: Number.NEGATIVE_INFINITY,
+      }))
+      if (probe.prefix === null && sample.timestampMs - probe.atMs >= PROBE_EVERY_MS) {
+        probe.atMs = sample.timestampMs
+        ctx.state<Map<string, string | null>>('diskio.paths', () => new Map()).clear()
+        for (const prefix of ['bfq.', '']) {
+          if (schedulerStats(ctx, dir.path, devices, prefix)) {
+            probe.prefix = prefix
+            break
+          }
+        }
+      } else if (probe.prefix !== null) {
+        schedulerStats(ctx, dir.path, devices, probe.prefix)
       }
     }
     sample.diskio = [...devices.values()].sort((a, b) => a.major - b.major || a.minor - b.minor)

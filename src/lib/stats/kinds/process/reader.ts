@@ -2,7 +2,7 @@ import {readdirSync} from 'node:fs'
 
 import {readlinkQuiet} from '../../files.js'
 import {parseSingle} from '../../parse.js'
-import {ownTasks, readTaskFile} from '../../tasks.js'
+import {ownTasks, pidsCurrent, readTaskFile} from '../../tasks.js'
 import type {ProcessSample, Ulimit} from '../../../model/index.js'
 import type {KindReader, ReadContext} from '../types.js'
 
@@ -68,12 +68,11 @@ export const processReader: KindReader = {
     if (ctx.name === '/') return
     const procs = ownTasks(ctx, 'procs')
     if (procs === undefined) return
-    const pids = ctx.dir('pids')
+    const current = pidsCurrent(ctx)
     let threads: number | undefined
-    if (pids !== undefined) {
-      const path = `${pids.path}/pids.current`
-      const text = ctx.read(path)
-      if (text !== undefined) threads = ctx.attempt(() => parseSingle(text, path))
+    if (current?.text !== undefined) {
+      const {path, text} = current
+      threads = ctx.attempt(() => parseSingle(text!, path))
     }
     const part: ProcessSample = {processes: procs.length}
     if (threads !== undefined) {
