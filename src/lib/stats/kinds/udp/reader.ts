@@ -1,5 +1,5 @@
 import {parseUdp} from '../sockets/parse.js'
-import {readNetFile} from '../sockets/read.js'
+import {readSocketPair} from '../sockets/read.js'
 import type {KindReader} from '../types.js'
 
 /** Kind `udp`: UDP sockets, their queued bytes and drops in the container's network namespace. */
@@ -10,14 +10,9 @@ export const udpReader: KindReader = {
     v2: ['<proc>/<pid>/net/udp', '<proc>/<pid>/net/udp6 (pid: as the network kind chooses it)'],
   },
   read(ctx, sample) {
-    const texts = readNetFile(ctx, 'udp', ['udp', 'udp6'])
-    if (texts === undefined) return
-    const [[p4, t4], [p6, t6]] = texts as [[string, string | undefined], [string, string | undefined]]
-    const udp = t4 === undefined ? undefined : ctx.attempt(() => parseUdp(t4, p4))
-    const udp6 = t6 === undefined ? undefined : ctx.attempt(() => parseUdp(t6, p6))
-    if (udp === undefined && udp6 === undefined) return
-    sample.sockets ??= {}
-    if (udp) sample.sockets.udp = udp
-    if (udp6) sample.sockets.udp6 = udp6
+    readSocketPair(ctx, sample, 'udp', parseUdp, (s, v4, v6) => {
+      if (v4) s.udp = v4
+      if (v6) s.udp6 = v6
+    })
   },
 }
