@@ -46,7 +46,7 @@ describe('kinds on real runtimes', {skip}, () => {
       '--env-metadata-whitelist',
       'CADV_,Mixed',
       '--enable-metrics',
-      'cpu,memory,disk',
+      'cpu,memory,disk,tcp',
       '--disk-usage-interval',
       '1s',
     ]).ready()
@@ -76,6 +76,16 @@ describe('kinds on real runtimes', {skip}, () => {
     assert.ok(Math.abs(grown - 20 * MB) <= 2 * MB, `grew by ${grown} bytes`)
     const limit = (await of('container_fs_limit_bytes', ids.plain))[0]
     assert.ok(limit && limit.value > after.value, 'the limit is the size of the filesystem holding the layer')
+  })
+
+  test('a socket listening in a docker container shows in its tcp_state="listen"', async () => {
+    await rt.docker(['exec', '-d', ids.plain, 'nc', '-l', '-p', '8080'])
+    await until(
+      'the listening socket',
+      // busybox nc listens on the IPv6 wildcard (which takes IPv4 too): a tcp6 socket.
+      async () => (await of('container_network_tcp6_usage_total', ids.plain)).find((s) => s.labels.tcp_state === 'listen')?.value === 1,
+      {timeoutMs: 30_000},
+    )
   })
 
   test('container_health_state: 1 healthy, 0 unhealthy, -1 without a health check', async () => {
