@@ -37,4 +37,6 @@ export const KNOWN_CADVISOR_LINT = new Set([
   'container_network_advance_tcp_stats_total non-counter metrics should not have "_total" suffix',
   'container_cpu_load_d_average_10s metric names should not contain abbreviated units',
   "cadvisor_version_info label names should be written in 'snake_case' not 'camelCase'",
+  'machine_node_hugepages_count non-histogram and non-summary metrics should not have "_count" suffix',
+  'machine_thread_siblings_count non-histogram and non-summary metrics should not have "_count" suffix',
 ])

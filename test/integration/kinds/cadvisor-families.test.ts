@@ -15,6 +15,7 @@ import {ALL_KINDS, KINDS, type KindDefinition, type MetricKind} from '../../../s
 import {TestCgroups, realCgroupSkipReason} from '../../helpers/cgroups.js'
 import {runCli} from '../../helpers/cli.js'
 import {parseExposition} from '../../helpers/exposition.js'
+import {KNOWN_CADVISOR_LINT, promtoolProblems, promtoolSkipReason} from '../../helpers/promtool.js'
 import {until} from '../../helpers/wait.js'
 
 const skip = realCgroupSkipReason()
@@ -103,4 +104,10 @@ test('every cAdvisor family is on this host, or the host lacks what it needs', {
   if (explained.length > 0) console.log(`not on this host (${explained.length}):\n  ${explained.join('\n  ')}`)
   // Kinds that cannot collect here said so on stderr (no kind accepted silently).
   for (const k of ALL_KINDS) if (unavailable(k)) assert.ok(r.stderr.includes(`${k}: `), `no line for ${k} on stderr`)
+  // promtool finds nothing but the cAdvisor names kept for compatibility (README lists them).
+  if (promtoolSkipReason() === undefined)
+    assert.deepEqual(
+      promtoolProblems(r.stdout).filter((p) => !KNOWN_CADVISOR_LINT.has(p)),
+      [],
+    )
 })
