@@ -9,23 +9,25 @@ import {durationFlag} from './duration-flag.js'
  */
 export const kindsFlags = {
   'disk-usage-interval': durationFlag({
-    description: "How often each container's writable layer is walked to measure its disk usage (kind disk; cAdvisor: 1m).",
+    description:
+      "How often each container's writable layer is walked to measure its disk usage (kind disk; cAdvisor's default, 1m). A walk runs in the background; housekeeping reads its last result.",
     default: '1m',
     minMs: 1000,
   }),
   'disk-usage-concurrency': Flags.integer({
-    description: 'Most writable-layer walks running at once, process-wide (kind disk).',
+    description:
+      'Most writable-layer walks running at once in the whole process (kind disk), so that many containers never stall housekeeping.',
     default: 2,
     min: 1,
   }),
   'enable-load-reader': Flags.boolean({
     description:
-      "Read every task's state each tick for the cpuLoad kind (container_tasks_state, load averages), as cAdvisor's --enable_load_reader; on by itself when cpuLoad is named in --enable-metrics.",
+      "Read every task's state each tick for the cpuLoad kind (container_tasks_state, the 10 s load averages), as cAdvisor's --enable_load_reader. Without it the kind gives nothing, as cAdvisor's default does; naming cpuLoad in --enable-metrics turns it on.",
     default: false,
   }),
   'deleted-last-seen': durationFlag({
     description:
-      "How long a deleted container's container_last_seen stays, frozen at the time it was last seen, so `time() - container_last_seen > 60` alerts fire (0: it goes with the container).",
+      "How long a deleted container's container_last_seen stays, frozen at the time it was last seen (5m is Prometheus' lookback; 0: it goes with the container). Only this series stays: the common alert `time() - container_last_seen > 60` then fires about a minute after a container is deleted, without the stale series cAdvisor's timestamps leave behind.",
     default: '5m',
     minMs: 0,
   }),
