@@ -112,7 +112,10 @@ describe('kinds on real runtimes', {skip}, () => {
   })
 
   test('cadv stats --json rows carry disk usage, descriptors, OOM kills and health (the table keeps its columns: e2e/stats-cli)', async () => {
-    const r = await runCli(['stats', '--json', ...rt.cadvFlags(), '--filter', 'factory=docker'], {timeoutMs: 60_000})
+    // Scanned under this test's runtimes only: other tests' thousands of cgroups stay unread.
+    const r = await runCli(['stats', '--json', ...rt.cadvFlags(), '--filter', 'factory=docker', '--filter', `prefix=${rt.cgroupParent}`], {
+      timeoutMs: 60_000,
+    })
     assert.equal(r.code, 0, r.stderr)
     const rows = (JSON.parse(r.stdout) as {containers: Array<Record<string, unknown>>}).containers
     const plain = rows.find((x) => x.id === ids.plain)

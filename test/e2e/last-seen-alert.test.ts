@@ -25,7 +25,9 @@ before(async () => {
   tc.mkdir()
   tc.mkdir('victim')
   tc.spawnIn('victim', 'sleep', ['3600'])
-  serve = await new ServeProcess(['--enable-metrics', 'cpu,memory']).ready()
+  // Default flags but the kinds, and only this test's raw cgroups (other tests' thousands
+  // would only slow the start).
+  serve = await new ServeProcess(['--enable-metrics', 'cpu,memory', '--raw-cgroup-prefix-whitelist', tc.root]).ready()
   dir = mkdtempSync(join(tmpdir(), 'cadvt-rules-'))
   const rules = join(dir, 'rules.yml')
   writeFileSync(
