@@ -1,10 +1,14 @@
 /*
- * Baseline for bench/stats.bench.ts and bench/kinds.bench.ts: reads every file named in a list
- * (one path per line) with open/read/close, `rounds` times, the way a simple collector written
- * in C would, and prints the CPU time it used (user + system, ns) and the wall time. A line
- * "D\t<dir>" lists a directory (opendir/readdir/closedir) and "L\t<path>" reads a link
- * (readlink), for the kinds that do those (descriptors, sockets, sub-cgroups). No parsing:
- * the bytes are only summed so the reads cannot be optimised away.
+ * Baseline for bench/stats.bench.ts, bench/kinds.bench.ts and bench/process.bench.ts: reads
+ * every file named in a list (one path per line) with open/read/close, `rounds` times, the way a
+ * simple collector written in C would, and prints the CPU time it used (user + system, ns) and
+ * the wall time. A line "D\t<dir>" lists a directory (opendir/readdir/closedir) and "L\t<path>"
+ * reads a link (readlink), for the kinds that do those (descriptors, sockets, sub-cgroups). No
+ * parsing: the bytes are only summed so the reads cannot be optimised away.
+ *
+ * With a third argument it is a daemon: one round every `interval_ms` (a round starts on the
+ * interval's boundary, as a collector's tick), so its CPU per round is that of a process that
+ * reads with cold caches once a second, next to cadv doing the same.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -18,8 +22,8 @@
 static long long ns_of(struct timeval tv) { return (long long)tv.tv_sec * 1000000000LL + (long long)tv.tv_usec * 1000LL; }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s <path-list> <rounds>\n", argv[0]);
+  if (argc != 3 && argc != 4) {
+    fprintf(stderr, "usage: %s <path-list> <rounds> [interval_ms]\n", argv[0]);
     return 2;
   }
   FILE *list = fopen(argv[1], "r");
@@ -38,6 +42,7 @@ int main(int argc, char **argv) {
   }
   fclose(list);
   int rounds = atoi(argv[2]);
+  long interval_ms = argc == 4 ? atol(argv[3]) : 0;
   static char buf[65536];
   unsigned long long checksum = 0;
   long failures = 0;
@@ -46,6 +51,14 @@ int main(int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &w0);
   getrusage(RUSAGE_SELF, &r0);
   for (int r = 0; r < rounds; r++) {
+    if (interval_ms > 0 && r > 0) {
+      struct timespec next = w0;
+      long long at = (long long)next.tv_nsec + (long long)r * interval_ms * 1000000LL;
+      next.tv_sec += (time_t)(at / 1000000000LL);
+      next.tv_nsec = (long)(at % 1000000000LL);
+      while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) != 0) {
+      }
+    }
     for (size_t i = 0; i < n; i++) {
       if (paths[i][0] == 'D' && paths[i][1] == '\t') {
         DIR *d = opendir(paths[i] + 2);

@@ -1,0 +1,227 @@
+// The whole `cadv serve` process at 1,000 containers, as a user pays for it (CPU of the process
+// from /proc, RSS with the 2-minute store full), against a C program reading the same files
+// once a second in the same run (bench/baseline/read-files.c, paced), and beside netdata's
+// cgroups plugin on the same cgroups when Debian's netdata is installed. Two cases: empty
+// cgroups, and a process in 1 of 10 (in a network namespace of its own, so network, process
+// and pressure readings all happen). Needs root and a writable cgroupfs.
+//
+//   npm run bench -- process     (CADV_BENCH_CONTAINERS=1000 CADV_BENCH_SECONDS=60)
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {get} from 'node:http'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {ContainerCollector, controllerHierarchies, OpenFiles, selectKinds} from '../src/lib/stats/index.js'
+import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
+import {ServeProcess} from '../test/helpers/serve.js'
+import {cleanupOnInterrupt, once} from './lib/interrupt.js'
+import {Netdata, netdataSkipReason} from './lib/netdata.js'
+import {cpuNsOf, fdCountOf, loadAverage, rssMiBOf, treeCpuNs, treeRssMiB} from './lib/proc.js'
+
+const N = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
+const SECONDS = Number(process.env.CADV_BENCH_SECONDS ?? 60)
+const WITH_PROCESS_EVERY = 10
+/** The store holds 2 minutes; RSS is read once it is full. */
+const STORE_MS = 120_000
+
+/** Records every file a tick reads, kept or not: the C baseline reads the same list. */
+class RecordingFiles extends OpenFiles {
+  recording = false
+  readonly paths = new Set<string>()
+  override read(path: string, keep = true): string | undefined {
+    if (this.recording) this.paths.add(path)
+    return super.read(path, keep)
+  }
+  override countLines(path: string, keep = true): number | undefined {
+    if (this.recording) this.paths.add(path)
+    return super.countLines(path, keep)
+  }
+}
+
+function rawGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve(Buffer.concat(chunks).toString()))
+    }).on('error', reject)
+  })
+}
+
+/** cadv's own count of housekeeping reads, when it exposes one (else undefined). */
+async function readsSoFar(url: string): Promise<number | undefined> {
+  const m = /^cadv_housekeeping_reads_total (\S+)$/m.exec(await rawGet(`${url}/metrics`))
+  return m ? Number(m[1]) : undefined
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+const fmt = (n: number, d = 1): string => n.toFixed(d)
+
+interface Case {
+  label: string
+  filesPerContainer: number
+  cPerTickNs: number
+  cadvPerTickNs: number
+  cadvCpuPct: number
+  rssMiB: number
+  fds: number
+  netdata?: {perTickNs: number; cpuPct: number; rssMiB: number}
+}
+
+const running = new Set<ChildProcess>()
+
+async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: string): Promise<Case> {
+  const layout = tc.layout
+  const kinds = selectKinds()
+  const names = Array.from({length: N}, (_, i) => tc.name(`c${i}`))
+  // The files one tick of cadv reads for these containers (spec files, read every 30 s, aside).
+  const files = new RecordingFiles(16384)
+  const hierarchies = controllerHierarchies(layout)
+  const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies}))
+  const now = Date.now()
+  for (const c of collectors) c.collect(now)
+  files.recording = true
+  for (const c of collectors) c.collect(now + 1000)
+  files.recording = false
+  for (const c of collectors) c.close()
+  files.closeAll()
+  const list = join(tmp, `paths-${label.length}`)
+  writeFileSync(list, [...files.paths].join('\n') + '\n')
+
+  const serve = new ServeProcess([
+    '--housekeeping-interval',
+    '1s',
+    '--no-allow-dynamic-housekeeping',
+    '--jitter-factor',
+    '0',
+    '--raw-cgroup-prefix-whitelist',
+    tc.root,
+  ])
+  running.add(serve.child)
+  await serve.ready(60_000)
+  const pid = serve.child.pid!
+  const started = performance.now()
+  try {
+    const marker = `container_memory_usage_bytes{id="${tc.root}/`
+    for (let tries = 0; ; tries++) {
+      const text = await rawGet(`${serve.url}/metrics`)
+      if (text.split('\n').filter((l) => l.startsWith(marker)).length >= N) break
+      if (tries > 600) throw new Error('not every container sampled after 60 s')
+      await sleep(100)
+    }
+    // netdata beside it, on the same cgroups, when installed.
+    let netdata: Netdata | undefined
+    if (netdataSkipReason() === undefined) {
+      netdata = new Netdata(join(tmp, `netdata-${label.length}`), tc.root, 19000 + (process.pid % 900), 50_000)
+      running.add(netdata.child)
+      for (let tries = 0; ; tries++) {
+        await sleep(2000)
+        const n = await netdata.cgroupCharts(tc.root.slice(1)).catch(() => 0)
+        if (n >= N) break
+        if (tries > 90) throw new Error(`netdata charted ${n} of ${N} cgroups after 3 minutes:\n${netdata.logTail()}`)
+      }
+    }
+    await sleep(5000)
+    // cadv, netdata and the C reader side by side over the same window.
+    const reads0 = await readsSoFar(serve.url)
+    const c = spawn(bin, [list, String(SECONDS), '1000'], {stdio: ['ignore', 'pipe', 'inherit']})
+    running.add(c)
+    let out = ''
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    const cpu0 = cpuNsOf(pid)
+    const nd0 = netdata ? treeCpuNs(netdata.child.pid!) : 0
+    const t0 = performance.now()
+    await new Promise((r) => c.on('exit', r))
+    const cpu1 = cpuNsOf(pid)
+    const nd1 = netdata ? treeCpuNs(netdata.child.pid!) : 0
+    const wallS = (performance.now() - t0) / 1000
+    const reads1 = await readsSoFar(serve.url)
+    // Without jitter every container is read once a second; cadv's counter says exactly.
+    const ticks = reads0 !== undefined && reads1 !== undefined ? reads1 - reads0 : N * wallS
+    running.delete(c)
+    const cRes = JSON.parse(out) as {cpuNs: number; failures: number; rounds: number}
+    const cadvPerTickNs = (cpu1 - cpu0) / ticks
+    // RSS once the 2-minute store is full.
+    const left = STORE_MS + 10_000 - (performance.now() - started)
+    if (left > 0) await sleep(left)
+    const nd = netdata && {
+      perTickNs: (nd1 - nd0) / (N * wallS),
+      cpuPct: ((nd1 - nd0) / 1e9 / wallS) * 100,
+      rssMiB: treeRssMiB(netdata.child.pid!),
+    }
+    if (netdata) {
+      await netdata.stop()
+      running.delete(netdata.child)
+    }
+    return {
+      ...(nd ? {netdata: nd} : {}),
+      label,
+      filesPerContainer: files.paths.size / N,
+      cPerTickNs: cRes.cpuNs / (cRes.rounds * N),
+      cadvPerTickNs,
+      cadvCpuPct: ((cpu1 - cpu0) / 1e9 / wallS) * 100,
+      rssMiB: rssMiBOf(pid),
+      fds: fdCountOf(pid),
+    }
+  } finally {
+    await serve.stop()
+    running.delete(serve.child)
+  }
+}
+
+async function main(): Promise<void> {
+  const skip = realCgroupSkipReason()
+  if (skip) {
+    console.log(`process.bench: skipped: ${skip}`)
+    return
+  }
+  const tmp = mkdtempSync(join(tmpdir(), 'cadv-bench-'))
+  const tc = new TestCgroups('cadvb-proc')
+  const cleanup = once(async () => {
+    for (const c of running) if (c.exitCode === null) c.kill('SIGKILL')
+    await tc.cleanup()
+    rmSync(tmp, {recursive: true, force: true})
+  })
+  cleanupOnInterrupt('process bench', tc.root, cleanup)
+  try {
+    const bin = join(tmp, 'read-files')
+    const cc = spawnSync('gcc', ['-O2', '-o', bin, fileURLToPath(new URL('baseline/read-files.c', import.meta.url))], {encoding: 'utf8'})
+    if (cc.status !== 0) throw new Error(`gcc failed: ${cc.stderr}`)
+    tc.mkdir()
+    for (let i = 0; i < N; i++) tc.mkdir(`c${i}`)
+    const cases: Case[] = []
+    cases.push(await measureCase(tc, bin, tmp, 'empty cgroups'))
+    for (let i = 0; i < N; i += WITH_PROCESS_EVERY) tc.spawnIn(`c${i}`, 'unshare', ['-n', 'sleep', '3600'])
+    await sleep(500)
+    cases.push(await measureCase(tc, bin, tmp, `a process in 1 of ${WITH_PROCESS_EVERY}`))
+    console.log(`\n${N} containers, housekeeping 1 s, no back-off, no jitter; ${SECONDS} s side by side with the C reader`)
+    console.log('| case | files per container per tick | C reader µs | cadv serve µs (whole process) | cadv ÷ C | cadv CPU | RSS (2 m store) | fds |')
+    console.log('|---|---|---|---|---|---|---|---|')
+    for (const x of cases) {
+      console.log(
+        `| ${x.label} | ${fmt(x.filesPerContainer)} | ${fmt(x.cPerTickNs / 1000)} | ${fmt(x.cadvPerTickNs / 1000)} | ${fmt(x.cadvPerTickNs / x.cPerTickNs, 2)}× | ${fmt(x.cadvCpuPct)} % | ${fmt(x.rssMiB)} MiB | ${x.fds} |`,
+      )
+    }
+    const nd = cases.filter((x) => x.netdata !== undefined)
+    if (nd.length > 0) {
+      console.log(`\nnetdata ${N} cgroups (cgroups plugin alone, 1 s, ram mode, 2 min) beside cadv in the same windows`)
+      console.log('| case | netdata µs per cgroup per tick | netdata ÷ C | cadv ÷ netdata | netdata CPU | netdata RSS | cadv RSS |')
+      console.log('|---|---|---|---|---|---|---|')
+      for (const x of nd) {
+        const n = x.netdata!
+        console.log(
+          `| ${x.label} | ${fmt(n.perTickNs / 1000)} | ${fmt(n.perTickNs / x.cPerTickNs, 2)}× | ${fmt(x.cadvPerTickNs / n.perTickNs, 2)}× | ${fmt(n.cpuPct)} % | ${fmt(n.rssMiB)} MiB | ${fmt(x.rssMiB)} MiB |`,
+        )
+      }
+    } else {
+      console.log(`netdata: skipped: ${netdataSkipReason()}`)
+    }
+    console.log(`load average ${loadAverage()}; goals: cadv ÷ C ≤ 0.8, RSS < 100 MiB`)
+  } finally {
+    await cleanup()
+  }
+}
+
+await main()
