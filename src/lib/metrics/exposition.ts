@@ -14,7 +14,7 @@ import {
   type FamilyModule,
   type Sample,
 } from '../model/index.js'
-import {familiesFor, type MetricKind} from '../stats/index.js'
+import {familiesFor, sameParts, type MetricKind} from '../stats/index.js'
 import {containerLabels, DEFAULT_LABEL_OPTIONS, podCgroupUid, podIndexOf, type LabelOptions} from './labels.js'
 import {MACHINE_FAMILIES, machineLines, versionFamily, versionLine, type MachineInfo} from './machine.js'
 import {
@@ -160,12 +160,14 @@ export class Exposition {
     const podUid = pods === undefined ? null : e && e.info === state.info ? e.podUid : podCgroupUid(state)
     const ref = podUid === null ? undefined : pods!.get(podUid)
     const podKey = ref ? `${ref.namespace}/${ref.pod}` : ''
-    if (!e || e.sample !== sample || e.info !== state.info || e.spec !== state.spec || e.podKey !== podKey || this.options.noCache) {
+    if (!e || !this.sameSeries(e.sample, sample) || e.info !== state.info || e.spec !== state.spec || e.podKey !== podKey || this.options.noCache) {
       const reuse = e && e.info === state.info && e.podKey === podKey
       const labels = reuse ? e!.labels : containerLabels(state, this.labelOptions, pods)
       const lastSeen = reuse ? e!.lastSeen : Buffer.from(`${lastSeenFamily.name}{${labels}}`)
       e = {sample, info: state.info, spec: state.spec, labels, podUid, podKey, lastSeen, seenMs: 0, chunks: {}}
     }
+    // Kept for the next comparison; its text is that of the sample it was made from.
+    e.sample = sample
     next.set(state.name, e)
     let chunks = e.chunks[format]
     if (!chunks) {
@@ -206,6 +208,17 @@ export class Exposition {
       if (r.done) return r.value
       await new Promise((resolve) => setImmediate(resolve))
     }
+  }
+
+  /**
+   * Whether a container's series text from sample `a` is that of `b`: the same sample, or
+   * (without timestamps) the same part objects, which is what an idle container's new samples
+   * carry (stats/read-log.ts): no render and no new buffers for them.
+   */
+  private sameSeries(a: Sample | undefined, b: Sample | undefined): boolean {
+    if (a === b) return true
+    if (a === undefined || b === undefined || this.options.timestamps) return false
+    return sameParts(a, b)
   }
 
   private header(f: Family, format: ExpositionFormat): Buffer {

@@ -10,10 +10,12 @@ import {
 } from '../cgroups/index.js'
 import type {ContainerSpec, Sample} from '../model/index.js'
 import {cgroupCreationMs, type HierarchyDir} from './creation.js'
-import {CgroupVanished, dirExists, FileParseError, type OpenFiles} from './files.js'
+import {deepEqual} from './equal.js'
+import {CgroupVanished, countLinesIn, dirExists, FileParseError, type OpenFiles} from './files.js'
 import {readersFor} from './kinds/registry.js'
 import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} from './kinds/types.js'
 import type {DiskUsageSource} from './disk-usage.js'
+import {ABSENT, Capture, FAILED, keeps, ReadOp, sameBytes, type ReadLog} from './read-log.js'
 import {specReader} from './spec/reader.js'
 
 /** How often limits, and files found absent, are looked at again. */
@@ -75,6 +77,12 @@ export class ContainerCollector {
   private readonly kept = new Set<string>()
   private readonly states = new Map<string, unknown>()
   private readonly memos = new Map<string, unknown>()
+  /** Per reader (same index), what a pure reader read and made in its last run (read-log.ts). */
+  private readonly logs: Array<ReadLog | undefined> = []
+  /** The reads of the pure reader running now. */
+  private capture: Capture | undefined
+  /** Per-reader states created so far: a run that creates one is not logged (it reads once-only files). */
+  private stateInits = 0
   private hints: RuntimeHints = {pid: 0, hasNetwork: true}
   private specAt = Number.NEGATIVE_INFINITY
   private tickErrors: string[] = []
@@ -102,7 +110,7 @@ export class ContainerCollector {
       dir: (c) => self.dir(c),
       read: (path) => self.readHot(path),
       countLines: (path, keep = true) => self.countLines(path, keep),
-      readOnce: (path) => self.unlessUnreadable(path, () => options.files.read(path, false)),
+      readOnce: (path) => self.unlessUnreadable(path, () => self.fetch(path, ReadOp.Once)?.toString('latin1')),
       release: (path) => {
         self.kept.delete(path)
         options.files.close(path)
@@ -132,7 +140,10 @@ export class ContainerCollector {
         }
       },
       state: <T>(key: string, init: () => T): T => {
-        if (!self.states.has(key)) self.states.set(key, init())
+        if (!self.states.has(key)) {
+          self.stateInits++
+          self.states.set(key, init())
+        }
         return self.states.get(key) as T
       },
       memo: <T>(key: string, compute: () => T): T => {
@@ -160,7 +171,10 @@ export class ContainerCollector {
     const tickErrors = this.tickErrors
     this.tickErrors = errors
     try {
-      this.spec = specReader.read(this.ctx, errors)
+      const spec = specReader.read(this.ctx, errors)
+      // The same object while nothing changed: what was made with it (pure readers' parts, the
+      // exposition's text) stays valid.
+      if (this.spec === undefined || !deepEqual(this.spec, spec)) this.spec = spec
     } finally {
       this.tickErrors = tickErrors
     }
@@ -186,10 +200,14 @@ export class ContainerCollector {
     this.sawAbsent = false
     this.memos.clear()
     const sample: Sample = {name: this.name, timestampMs: now}
-    for (const reader of this.readers) {
+    for (let i = 0; i < this.readers.length; i++) {
+      const reader = this.readers[i]!
       try {
-        reader.read(this.ctx, sample)
+        if (reader.pure === true) this.readPure(i, reader, sample, refreshSpec)
+        else reader.read(this.ctx, sample)
       } catch (err) {
+        this.capture = undefined
+        this.logs[i] = undefined
         if (err instanceof CgroupVanished) return undefined
         if (err instanceof FileParseError) this.tickErrors.push(err.message)
         else this.tickErrors.push(`${reader.kind}: ${(err as Error).message}`)
@@ -220,6 +238,7 @@ export class ContainerCollector {
     for (const path of this.kept) this.options.files.close(path)
     this.kept.clear()
     this.options.diskUsage?.untrack(this.name)
+    this.logs.length = 0
   }
 
   private findDirs(): void {
@@ -238,14 +257,109 @@ export class ContainerCollector {
     return path === undefined ? undefined : {path, version: h.version}
   }
 
+  /**
+   * A pure reader's part: the previous one when the bytes of every file it read last time are
+   * unchanged (read-log.ts), else the reader runs (served the reads already done) and its run
+   * is logged for the next tick. Limits re-read this tick, another spec or other runtime hints
+   * mean running it: they are its other inputs.
+   */
+  private readPure(i: number, reader: KindReader, sample: Sample, fresh: boolean): void {
+    const log = this.logs[i]
+    let capture: Capture | undefined
+    if (log !== undefined && !fresh && log.spec === this.spec && log.hints === this.hints) {
+      capture = this.replay(log)
+      if (capture === undefined) {
+        const fields = sample as unknown as Record<string, unknown>
+        for (const [key, value] of log.parts) fields[key] = value
+        for (const e of log.errors) this.tickErrors.push(e)
+        return
+      }
+    }
+    this.logs[i] = undefined
+    const c = (this.capture = capture ?? new Capture())
+    const before = Object.keys(sample).length
+    const errors = this.tickErrors.length
+    const inits = this.stateInits
+    try {
+      reader.read(this.ctx, sample)
+    } finally {
+      this.capture = undefined
+    }
+    // A run that read nothing works from something else (another part); one that set up its
+    // state read once-only files: neither can be replayed.
+    if (c.count === 0 || this.stateInits !== inits) return
+    const parts = Object.entries(sample).slice(before)
+    this.logs[i] = c.toLog(parts, this.tickErrors.slice(errors), this.spec, this.hints, log)
+  }
+
+  /**
+   * Reads the log's files again in order; undefined when every one has the same bytes, else a
+   * capture holding the reads up to and including the first that differs.
+   */
+  private replay(log: ReadLog): Capture | undefined {
+    const files = this.options.files
+    let offset = 0
+    for (let k = 0; k < log.paths.length; k++) {
+      const path = log.paths[k]!
+      const op = log.ops[k]!
+      let bytes: Buffer | undefined
+      if (op === ReadOp.Once || !this.absent.has(path)) {
+        try {
+          bytes = files.readBytes(path, keeps(op))
+        } catch (err) {
+          // The reader reads it again and says what is wrong with it.
+          if (err instanceof FileParseError) return Capture.afterReplay(log, k)
+          throw err
+        }
+      }
+      if (!sameBytes(log, k, offset, bytes)) {
+        const c = Capture.afterReplay(log, k)
+        c.push(path, op, bytes === undefined ? ABSENT : bytes.length, bytes)
+        c.extendPrefix()
+        return c
+      }
+      const len = log.lens[k]!
+      if (len > 0) offset += len
+    }
+    return undefined
+  }
+
+  /** A file's bytes for a reader: from the capture's replayed reads, or read (and captured). */
+  private fetch(path: string, op: ReadOp): Buffer | undefined {
+    const c = this.capture
+    if (c === undefined) return this.options.files.readBytes(path, keeps(op))
+    const len = c.take(path, op)
+    if (len !== undefined) return len === ABSENT || len === FAILED ? undefined : c.lastBytes()
+    let bytes: Buffer | undefined
+    try {
+      bytes = this.options.files.readBytes(path, keeps(op))
+    } catch (err) {
+      if (err instanceof FileParseError) c.push(path, op, FAILED, undefined)
+      throw err
+    }
+    c.push(path, op, bytes === undefined ? ABSENT : bytes.length, bytes)
+    return bytes
+  }
+
+  /** A file known to be absent is not read; a capture still notes that it was asked for. */
+  private skipped(path: string, op: ReadOp): undefined {
+    const c = this.capture
+    if (c !== undefined && c.take(path, op) === undefined) c.push(path, op, ABSENT, undefined)
+    return undefined
+  }
+
   private readHot(path: string): string | undefined {
-    if (this.absent.has(path)) return undefined
-    return this.unlessUnreadable(path, () => this.noteAbsent(path, this.options.files.read(path, true)))
+    if (this.absent.has(path)) return this.skipped(path, ReadOp.Hot)
+    return this.unlessUnreadable(path, () => this.noteAbsent(path, this.fetch(path, ReadOp.Hot)?.toString('latin1')))
   }
 
   private countLines(path: string, keep: boolean): number | undefined {
-    if (this.absent.has(path)) return undefined
-    return this.unlessUnreadable(path, () => this.noteAbsent(path, this.options.files.countLines(path, keep), keep))
+    const op = keep ? ReadOp.CountKept : ReadOp.CountOnce
+    if (this.absent.has(path)) return this.skipped(path, op)
+    return this.unlessUnreadable(path, () => {
+      const bytes = this.fetch(path, op)
+      return this.noteAbsent(path, bytes === undefined ? undefined : countLinesIn(bytes, bytes.length), keep)
+    })
   }
 
   /**

@@ -89,6 +89,11 @@ export class CompactSample implements Sample {
     return new CompactSample(name, timestampMs, shape, packed)
   }
 
+  /** The same numbers at another time (a sample whose parts are those this one was packed from). */
+  at(timestampMs: number): CompactSample {
+    return new CompactSample(this.name, timestampMs, this.shape, this.values)
+  }
+
   /** The plain sample, rebuilt. */
   toPlain(): Sample {
     return {name: this.name, timestampMs: this.timestampMs, ...(build(this.shape, this.values, {i: 0}) as object)}

@@ -55,3 +55,23 @@ export function shareParts(prev: Sample, next: Sample): void {
     }
   }
 }
+
+/**
+ * Whether two samples carry the very same part objects (errors compared by value), whatever
+ * their times: what a pure reader gives while its files are unchanged (read-log.ts). Cheap, so
+ * the store and the exposition ask it before packing or rendering anything again.
+ */
+export function sameParts(a: Sample, b: Sample): boolean {
+  const x = a as unknown as Record<string, unknown>
+  const y = b as unknown as Record<string, unknown>
+  let n = 0
+  for (const k in x) {
+    if (k === 'name' || k === 'timestampMs') continue
+    const v = x[k]
+    if (v === undefined) continue
+    if (v !== y[k] && !(k === 'errors' && deepEqual(v, y[k]))) return false
+    n++
+  }
+  for (const k in y) if (k !== 'name' && k !== 'timestampMs' && y[k] !== undefined) n--
+  return n === 0
+}

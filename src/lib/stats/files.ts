@@ -155,23 +155,23 @@ export class OpenFiles {
   }
 
   /**
+   * The file's bytes, or undefined when it does not exist: a view of the read buffer, valid
+   * until the next read (copy what must outlive it). Same keeping and errors as read(); for
+   * callers that compare bytes before they decode anything.
+   */
+  readBytes(path: string, keep = true): Buffer | undefined {
+    const n = this.load(path, keep)
+    return n === undefined ? undefined : this.buf.subarray(0, n)
+  }
+
+  /**
    * The number of non-empty lines in the file (cgroup.procs: one pid a line), or undefined when
    * it does not exist. Counted on the read buffer, so a cgroup with thousands of pids costs no
    * string. Same descriptor keeping and errors as read().
    */
   countLines(path: string, keep = true): number | undefined {
     const n = this.load(path, keep)
-    if (n === undefined) return undefined
-    const buf = this.buf
-    let lines = 0
-    let start = 0
-    while (start < n) {
-      let nl = buf.indexOf(0x0a, start)
-      if (nl < 0 || nl >= n) nl = n
-      if (nl > start) lines++
-      start = nl + 1
-    }
-    return lines
+    return n === undefined ? undefined : countLinesIn(this.buf, n)
   }
 
   /** Reads the whole file into this.buf; the byte count, or undefined when it does not exist. */
@@ -292,6 +292,19 @@ export class OpenFiles {
       this.buf = Buffer.allocUnsafe(Math.min(this.buf.length * 2, this.maxFileBytes + 1))
     }
   }
+}
+
+/** Non-empty lines in buf[0, n): one pid a line in cgroup.procs, counted without a string. */
+export function countLinesIn(buf: Uint8Array, n: number): number {
+  let lines = 0
+  let start = 0
+  while (start < n) {
+    let nl = buf.indexOf(0x0a, start)
+    if (nl < 0 || nl >= n) nl = n
+    if (nl > start) lines++
+    start = nl + 1
+  }
+  return lines
 }
 
 function closeQuietly(fd: number): void {

@@ -48,7 +48,7 @@ export {
   type TickOutcome,
 } from './housekeeping.js'
 export {deriveRates, effectiveMemoryLimit, memoryPercent, totals, type Rates} from './rates.js'
-export {samplesEqual, deepEqual} from './equal.js'
+export {samplesEqual, deepEqual, sameParts} from './equal.js'
 export {readOomKillCount, type OomKillCount} from './oom-counter.js'
 export {listProcesses, type ProcessRow} from './processes.js'
 export {DiskUsage, DEFAULT_DISK_USAGE, walkDirs, type DirUsage, type DiskUsageOptions, type DiskUsageSource} from './disk-usage.js'

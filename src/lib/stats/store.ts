@@ -1,6 +1,6 @@
 import type {ContainerName} from '../model/index.js'
 import {CompactSample} from './compact.js'
-import {shareParts} from './equal.js'
+import {sameParts, shareParts} from './equal.js'
 import type {Sample} from '../model/index.js'
 
 export interface StoreOptions {
@@ -22,6 +22,8 @@ export const DEFAULT_STORE: StoreOptions = {maxAgeMs: 120_000, maxSamples: 256}
  */
 export class Store {
   private readonly byName = new Map<ContainerName, Sample[]>()
+  /** Per container, the plain sample its newest packed one was made from. */
+  private readonly packedFrom = new Map<ContainerName, Sample>()
 
   constructor(readonly options: StoreOptions = DEFAULT_STORE) {}
 
@@ -55,7 +57,16 @@ export class Store {
         if (!outOfOrder) break
         continue
       }
-      list[i] = CompactSample.from(list[i]!, list[i - 1])
+      const plain = list[i]!
+      const prev = list[i - 1]
+      // Parts unchanged since the last one packed (an idle container): share its numbers as
+      // they are, without walking the sample again.
+      const from = this.packedFrom.get(sample.name)
+      list[i] =
+        !outOfOrder && prev instanceof CompactSample && from !== undefined && sameParts(plain, from)
+          ? prev.at(plain.timestampMs)
+          : CompactSample.from(plain, prev)
+      if (!outOfOrder) this.packedFrom.set(sample.name, plain)
     }
     return list
   }
@@ -78,6 +89,7 @@ export class Store {
 
   remove(name: ContainerName): void {
     this.byName.delete(name)
+    this.packedFrom.delete(name)
   }
 
   names(): IterableIterator<ContainerName> {

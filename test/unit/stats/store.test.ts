@@ -83,3 +83,18 @@ test('history past the newest two is compact, reads back the same, and shares eq
   )
   assert.equal(store.samples('/a')[1]!.memory!.workingSetBytes, 2e9 + 9)
 })
+
+test('samples carrying the same part objects are packed once, each at its own time', () => {
+  const store = new Store({maxAgeMs: 60_000, maxSamples: 100})
+  const cpu = {usageNs: 7}
+  const memory = {usageBytes: 3, workingSetBytes: 2}
+  for (let t = 0; t < 10_000; t += 1000) store.add({name: '/a', timestampMs: t, cpu, memory})
+  store.add({name: '/a', timestampMs: 10_000, cpu: {usageNs: 8}, memory})
+  const list = store.samples('/a')
+  assert.deepEqual(
+    list.map((x) => x.timestampMs),
+    Array.from({length: 11}, (_, i) => i * 1000),
+  )
+  for (const x of list.slice(0, -1)) assert.deepEqual({cpu: x.cpu, memory: x.memory}, {cpu, memory})
+  assert.equal(list.at(-1)!.cpu!.usageNs, 8)
+})

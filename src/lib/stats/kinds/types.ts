@@ -86,6 +86,14 @@ export interface KindReader {
   kind: string
   files: {v1: readonly string[]; v2: readonly string[]}
   read(ctx: ReadContext, sample: Sample): void
+  /**
+   * True when the parts it sets are a function of the bytes it reads through the context, the
+   * spec and the runtime hints, and nothing modifies them afterwards (no other reader, no later
+   * tick): the collector then reuses its previous parts, unparsed, while those bytes are
+   * unchanged (stats/read-log.ts). A reader that reads files by itself (readdir, readlink, a
+   * background walk), looks at another kind's part or keeps counting state across ticks is not.
+   */
+  pure?: boolean
 }
 
 /** Reads the spec part (limits and shares): rarely, and not gated by a kind. */

@@ -137,6 +137,7 @@ function schedulerStats(ctx: ReadContext, dir: string, devices: Devices, prefix:
 
 export const diskioReader: KindReader = {
   kind: 'diskIO',
+  pure: true,
   files: {
     v1: [
       'blkio.throttle.io_service_bytes_recursive',

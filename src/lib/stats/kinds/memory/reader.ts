@@ -174,6 +174,7 @@ function dropUndefined<T extends object>(o: T): T {
 
 export const memoryReader: KindReader = {
   kind: 'memory',
+  pure: true,
   files: {
     v1: [
       'memory.usage_in_bytes',

@@ -31,6 +31,7 @@ export function parsePressure(text: string, path: string): PressureLine {
 
 export const pressureReader: KindReader = {
   kind: 'pressure',
+  pure: true,
   files: {
     v1: ['(none on v1; a hybrid host reads cpu.pressure, memory.pressure, io.pressure from the unified tree)'],
     v2: ['cpu.pressure', 'memory.pressure', 'io.pressure'],
