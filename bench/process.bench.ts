@@ -197,7 +197,9 @@ async function main(): Promise<void> {
     await sleep(500)
     cases.push(await measureCase(tc, bin, tmp, `a process in 1 of ${WITH_PROCESS_EVERY}`))
     console.log(`\n${N} containers, housekeeping 1 s, no back-off, no jitter; ${SECONDS} s side by side with the C reader`)
-    console.log('| case | files per container per tick | C reader µs | cadv serve µs (whole process) | cadv ÷ C | cadv CPU | RSS (2 m store) | fds |')
+    console.log(
+      '| case | files per container per tick | C reader µs | cadv serve µs (whole process) | cadv ÷ C | cadv CPU | RSS (2 m store) | fds |',
+    )
     console.log('|---|---|---|---|---|---|---|---|')
     for (const x of cases) {
       console.log(

@@ -119,7 +119,10 @@ ${off.map((p) => `\t${p} = no`).join('\n')}
   /** The end of its error log, for a failure message. */
   logTail(): string {
     try {
-      return readFileSync(join(this.dir, 'log', 'error.log'), 'utf8').split('\n').slice(-15).join('\n')
+      return readFileSync(join(this.dir, 'log', 'error.log'), 'utf8')
+        .split('\n')
+        .slice(-15)
+        .join('\n')
     } catch {
       return this.output
     }

@@ -160,7 +160,14 @@ export class Exposition {
     const podUid = pods === undefined ? null : e && e.info === state.info ? e.podUid : podCgroupUid(state)
     const ref = podUid === null ? undefined : pods!.get(podUid)
     const podKey = ref ? `${ref.namespace}/${ref.pod}` : ''
-    if (!e || !this.sameSeries(e.sample, sample) || e.info !== state.info || e.spec !== state.spec || e.podKey !== podKey || this.options.noCache) {
+    if (
+      !e ||
+      !this.sameSeries(e.sample, sample) ||
+      e.info !== state.info ||
+      e.spec !== state.spec ||
+      e.podKey !== podKey ||
+      this.options.noCache
+    ) {
       const reuse = e && e.info === state.info && e.podKey === podKey
       const labels = reuse ? e!.labels : containerLabels(state, this.labelOptions, pods)
       const lastSeen = reuse ? e!.lastSeen : Buffer.from(`${lastSeenFamily.name}{${labels}}`)

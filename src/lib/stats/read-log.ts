@@ -143,7 +143,8 @@ export class Capture {
 
   /** The run as a log, reusing `old`'s byte store when it is large enough. */
   toLog(parts: Array<[string, unknown]>, errors: string[], spec: unknown, hints: unknown, old: ReadLog | undefined): ReadLog {
-    const bytes = old !== undefined && old.bytes.length >= this.used && old.bytes.length <= 2 * this.used + 64 ? old.bytes : new Uint8Array(this.used)
+    const bytes =
+      old !== undefined && old.bytes.length >= this.used && old.bytes.length <= 2 * this.used + 64 ? old.bytes : new Uint8Array(this.used)
     bytes.set(scratch.subarray(0, this.used), 0)
     return {paths: this.paths, ops: this.ops, lens: Int32Array.from(this.lens), bytes, parts, errors, spec, hints}
   }
