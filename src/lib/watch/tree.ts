@@ -1,4 +1,4 @@
-import {lstatSync, readdirSync} from 'node:fs'
+import {lstatSync, readdirSync, statfsSync} from 'node:fs'
 
 import {cgroupDir, childName, nameDepth, parentName, type ContainerName, type Hierarchy} from '../cgroups/index.js'
 import type {DirWatch, WatchBackend} from './backend.js'
@@ -35,6 +35,23 @@ function gone(err: unknown): boolean {
   return c === 'ENOENT' || c === 'ENOTDIR'
 }
 
+/** cgroup v1 and v2 filesystem magic numbers (statfs f_type). */
+const CGROUP_FS = new Set([0x27e0eb, 0x63677270])
+
+/**
+ * Whether directories under `dir` keep the Unix link count (2 plus one per subdirectory), as
+ * cgroupfs (kernfs) does: a directory whose count is 2 has no subdirectory, so a cgroup that
+ * had none needs one lstat, not a readdir of its 20 to 60 control files, to be known unchanged.
+ * Only cgroupfs is trusted (btrfs counts 1 for every directory; a fixture tree may be anywhere).
+ */
+function countsSubdirectories(dir: string): boolean {
+  try {
+    return CGROUP_FS.has(Number(statfsSync(dir).type))
+  } catch {
+    return false
+  }
+}
+
 /**
  * The directories of one hierarchy that we track, each with its watch. The only way the set
  * changes is `reread(dir)`: read the directory, compare its subdirectories with what we know,
@@ -47,13 +64,17 @@ export class HierarchyTree {
   readonly polled = new Set<ContainerName>()
   /** Found by a re-read and queued for track(): not queued twice by the re-reads of a burst. */
   private readonly queued = new Set<ContainerName>()
+  /** Link counts tell leaves apart (cgroupfs). */
+  private readonly linkCounts: boolean
 
   constructor(
     readonly hierarchy: Hierarchy,
     private readonly backend: WatchBackend,
     private readonly descend: (name: ContainerName) => boolean,
     private readonly sink: TreeSink,
-  ) {}
+  ) {
+    this.linkCounts = countsSubdirectories(hierarchy.mountPoint)
+  }
 
   get size(): number {
     return this.dirs.size
@@ -99,9 +120,14 @@ export class HierarchyTree {
     // Inodes tell a same-name re-create apart when an event names the entry; the poll
     // backend has no events, so it skips the syscall (it is what `--once` runs).
     let ino = -1
+    let leaf = false
     if (this.backend.name !== 'poll') {
       try {
-        ino = lstatSync(dir).ino
+        const st = lstatSync(dir)
+        ino = st.ino
+        // Its own watch came first: a subdirectory made after this lstat is an event (not so
+        // for parcel's, which may miss one made right after its parent).
+        leaf = this.linkCounts && watch !== undefined && st.nlink === 2
       } catch (err) {
         watch?.close()
         if (gone(err)) return false
@@ -112,7 +138,7 @@ export class HierarchyTree {
     if (polled) this.polled.add(name)
     if (parent !== undefined) this.dirs.get(parent)?.children.add(name)
     this.sink.added(this.hierarchy, name)
-    this.sink.dirty(this, name)
+    if (!leaf) this.sink.dirty(this, name)
     return true
   }
 
@@ -153,6 +179,15 @@ export class HierarchyTree {
           // gone: the readdir below drops it
         }
         if (ino !== -1 && ino !== known.ino) this.drop(child)
+      }
+    }
+    if (this.linkCounts && entries === undefined && state.children.size === 0) {
+      // A leaf that is still one: nothing to compare (rescans and polls of idle cgroups).
+      try {
+        if (lstatSync(dir).nlink === 2) return
+      } catch (err) {
+        if (gone(err) && name !== '/') this.drop(name)
+        return
       }
     }
     let listing
