@@ -50,6 +50,8 @@ export class Store {
     while (drop < list.length - 1 && list[drop]!.timestampMs <= newest - this.options.maxAgeMs) drop++
     drop = Math.max(drop, list.length - this.options.maxSamples)
     if (drop > 0) list.splice(0, drop)
+    // After an insert in the middle, the newest packed sample may no longer be the one packed last.
+    if (outOfOrder) this.packedFrom.delete(sample.name)
     // All but the newest PLAIN_NEWEST are kept compact (rates and metrics read only those).
     // An out-of-order insert may leave a plain sample deeper down, so then look at all of them.
     for (let i = list.length - 1 - PLAIN_NEWEST; i >= 0; i--) {

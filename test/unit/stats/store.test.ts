@@ -98,3 +98,16 @@ test('samples carrying the same part objects are packed once, each at its own ti
   for (const x of list.slice(0, -1)) assert.deepEqual({cpu: x.cpu, memory: x.memory}, {cpu, memory})
   assert.equal(list.at(-1)!.cpu!.usageNs, 8)
 })
+
+test('after an out-of-order insert, packing does not borrow the inserted sample’s numbers', () => {
+  const store = new Store({maxAgeMs: 60_000, maxSamples: 100})
+  const cpu = {usageNs: 7}
+  for (const t of [0, 1000, 2000, 3000, 4000]) store.add({name: '/a', timestampMs: t, cpu})
+  store.add({name: '/a', timestampMs: 2500, cpu: {usageNs: 99}})
+  store.add({name: '/a', timestampMs: 5000, cpu})
+  store.add({name: '/a', timestampMs: 6000, cpu})
+  assert.deepEqual(
+    store.samples('/a').map((x) => [x.timestampMs, x.cpu!.usageNs]),
+    [0, 1000, 2000, 2500, 3000, 4000, 5000, 6000].map((t) => [t, t === 2500 ? 99 : 7]),
+  )
+})
