@@ -38,6 +38,10 @@ class RecordingFiles extends OpenFiles {
     if (this.recording) this.paths.add(path)
     return super.countLines(path, keep)
   }
+  override readBytes(path: string, keep = true): Buffer | undefined {
+    if (this.recording) this.paths.add(path)
+    return super.readBytes(path, keep)
+  }
 }
 
 function rawGet(url: string): Promise<string> {
