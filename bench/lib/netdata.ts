@@ -6,7 +6,7 @@
  * Stopped by its pid.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync} from 'node:fs'
 import {get} from 'node:http'
 import {join} from 'node:path'
 
@@ -38,6 +38,9 @@ export class Netdata {
    */
   constructor(dir: string, root: string, port: number, maxCgroups: number) {
     this.dir = dir
+    // On a hybrid host the controllers are in the v1 hierarchies (netdata 1.37 picks the empty
+    // unified tree there by itself); only a pure v2 host is read as unified.
+    const unified = statfsSync('/sys/fs/cgroup').type === 0x63677270
     for (const d of ['etc', 'cache', 'lib', 'log']) mkdirSync(join(dir, d), {recursive: true})
     const off = [
       'proc',
@@ -93,6 +96,7 @@ ${off.map((p) => `\t${p} = no`).join('\n')}
 	statistics = no
 [plugin:cgroups]
 	update every = 1
+	use unified cgroups = ${unified ? 'yes' : 'no'}
 	max cgroups to allow = ${maxCgroups}
 	enable by default cgroups matching = ${root}/* !*
 	run script to rename cgroups matching = !*
