@@ -1,5 +1,6 @@
 import {CgroupVanished, FileParseError, readlinkQuiet} from '../../files.js'
 import {toUint, uintProblem} from '../../parse.js'
+import {ownTasks} from '../../tasks.js'
 import type {NetworkInterfaceSample} from '../../../model/index.js'
 import type {KindReader, ReadContext} from '../types.js'
 
@@ -44,13 +45,6 @@ export function parseNetDev(text: string, path: string): NetworkInterfaceSample[
   return out
 }
 
-/** The first pid listed in a cgroup.procs text, or 0. */
-function firstPid(text: string): number {
-  const nl = text.indexOf('\n')
-  const n = toUint((nl < 0 ? text : text.slice(0, nl)).trim())
-  return Number.isNaN(n) ? 0 : n
-}
-
 /**
  * Which process stands for the container's network namespace: the runtime's pid when it gave
  * one, pid 1 for the root cgroup, else the first process in the cgroup. A raw cgroup whose
@@ -60,14 +54,10 @@ export function networkPid(ctx: ReadContext): number {
   if (!ctx.hasNetwork) return 0
   if (ctx.pid > 0) return ctx.pid
   if (ctx.name === '/') return 1
-  const dir = ctx.dir('cpu') ?? ctx.dir('memory') ?? ctx.dir('pids')
-  if (dir === undefined) return 0
-  // v1 serves re-reads of a kept cgroup.procs from the pid list built at open: read it afresh.
-  const path = `${dir.path}/cgroup.procs`
-  const procs = dir.version === 2 ? ctx.read(path) : ctx.readOnce(path)
-  if (procs === undefined) return 0
-  const pid = firstPid(procs)
-  if (pid === 0) return 0
+  // The task list shared with the other kinds this tick; an empty v1 cgroup is known from its
+  // kept pids.current without opening cgroup.procs (stats/tasks.ts).
+  const pid = ownTasks(ctx, 'procs')?.[0]
+  if (pid === undefined || pid === 0) return 0
   const ns = readlinkQuiet(`${ctx.procRoot}/${pid}/ns/net`)
   // pid 1's link can be unreadable (ptrace rules in a sandbox or a container): cadv's own
   // namespace then stands for the host's, so host processes do not show the host's traffic.
@@ -82,8 +72,18 @@ export function networkPid(ctx: ReadContext): number {
 export const networkReader: KindReader = {
   kind: 'network',
   files: {
-    v1: ['cgroup.procs (first pid; skipped when the runtime gave a pid)', '<proc>/<pid>/ns/net (link)', '<proc>/<pid>/net/dev'],
-    v2: ['cgroup.procs (first pid; skipped when the runtime gave a pid)', '<proc>/<pid>/ns/net (link)', '<proc>/<pid>/net/dev'],
+    v1: [
+      'pids.current (0: no process, cgroup.procs not read)',
+      'cgroup.procs (first pid; pids hierarchy, else cpu or memory; skipped when the runtime gave a pid)',
+      '<proc>/<pid>/ns/net (link)',
+      '<proc>/<pid>/net/dev',
+    ],
+    v2: [
+      'pids.current (where the pids controller is enabled; 0: no process, cgroup.procs not read)',
+      'cgroup.procs (first pid; skipped when the runtime gave a pid)',
+      '<proc>/<pid>/ns/net (link)',
+      '<proc>/<pid>/net/dev',
+    ],
   },
   read(ctx, sample) {
     const current = ctx.state<{path?: string}>('network.current', () => ({}))
