@@ -29,6 +29,7 @@ export type {
   PressureLine,
   PressureSample,
   ProcessSample,
+  ResctrlDomainSample,
   Sample,
   SchedSample,
   SocketsSample,

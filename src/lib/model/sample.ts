@@ -255,6 +255,20 @@ export interface NumaSample {
   hierarchy: NumaPages
 }
 
+/**
+ * One resctrl monitoring domain (a mon_data directory: an L3 cache, usually one per socket) of a
+ * container's monitoring group (kind resctrl). A counter the CPU lacks, or one the kernel says
+ * is `Unavailable`, is absent.
+ */
+export interface ResctrlDomainSample {
+  /** Memory bandwidth used, all memory (MBM total), bytes since the group was made. */
+  mbmTotalBytes?: number
+  /** Memory bandwidth used, the domain's local memory (MBM local), bytes. */
+  mbmLocalBytes?: number
+  /** Last-level cache occupied now (CMT), bytes. */
+  llcOccupancyBytes?: number
+}
+
 /** Limits and shares, read rarely (they change only on `docker update` and the like). */
 export interface ContainerSpec {
   cpuShares?: number
@@ -293,6 +307,8 @@ export interface Sample {
   memoryMigrate?: number
   /** Referenced memory of the processes, bytes (smaps_rollup `Referenced`; kind referenced_memory). */
   referencedBytes?: number
+  /** Per mon_data domain, in the order of their names (kind resctrl). */
+  resctrl?: ResctrlDomainSample[]
   /** Files that could not be read or parsed, one line each; the other parts are still valid. */
   errors?: string[]
 }

@@ -163,6 +163,10 @@ export class CompactSample implements Sample {
     return this.toPlain().referencedBytes
   }
 
+  get resctrl(): Sample['resctrl'] {
+    return this.toPlain().resctrl
+  }
+
   get errors(): Sample['errors'] {
     return this.toPlain().errors
   }

@@ -36,6 +36,7 @@ const COMPARED = [
   'numa',
   'memoryMigrate',
   'referencedBytes',
+  'resctrl',
 ] as const
 
 /** Whether nothing moved between two samples (dynamic housekeeping backs off while true). */

@@ -26,7 +26,8 @@ import {cpuTopologyKind} from './topology/index.js'
 import {tcpKind} from './tcp/index.js'
 import {udpKind} from './udp/index.js'
 import {advtcpKind} from './advtcp/index.js'
-import {appKind, perfEventKind, resctrlKind} from './uncollected.js'
+import {resctrlKind} from './resctrl/index.js'
+import {appKind, perfEventKind} from './uncollected.js'
 
 export const KINDS = {
   cpu: cpuKind,

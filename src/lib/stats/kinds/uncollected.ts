@@ -1,5 +1,3 @@
-import {existsSync} from 'node:fs'
-
 import type {KindDefinition} from './types.js'
 
 /*
@@ -18,16 +16,6 @@ export const perfEventKind: KindDefinition = {
   controllers: ['perf_event'],
   defaultOn: true,
   unavailable: () => 'perf_event: cadv does not count perf events (perf_event_open is out of its reach): no container_perf_* series',
-}
-
-/** resctrl needs the resource-control filesystem (Intel RDT, AMD QoS) mounted at /sys/fs/resctrl. */
-export const resctrlKind: KindDefinition = {
-  controllers: [],
-  defaultOn: false,
-  unavailable: ({sysRoot}) =>
-    existsSync(`${sysRoot}/fs/resctrl/info`)
-      ? 'resctrl: cadv does not create resctrl monitoring groups: no memory bandwidth or LLC occupancy series'
-      : `resctrl: no resource control here (${sysRoot}/fs/resctrl is not mounted): no memory bandwidth or LLC occupancy series`,
 }
 
 /** app scrapes the endpoints containers declare in io.cadvisor.metric.* labels. */

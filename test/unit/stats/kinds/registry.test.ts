@@ -23,6 +23,7 @@ test('the registry is keyed by cAdvisor kind names and each reader documents its
       'process',
       'hugetlb',
       'referenced_memory',
+      'resctrl',
       'cpuset',
       'oom_event',
       'pressure',
