@@ -60,8 +60,12 @@ export const CADVISOR_FLAGS: Record<string, CadvisorFlag> = {
   env_metadata_whitelist: {type: 'string', default: ''},
   url_base_prefix: {type: 'string', default: ''},
   raw_cgroup_prefix_whitelist: {type: 'string', default: ''},
-  perf_events_config: {type: 'string', default: '', use: {unsupported: 'cadv reads no perf events'}},
-  resctrl_interval: {type: 'duration', default: '0s', use: {unsupported: 'cadv does not refresh resctrl groups'}},
+  perf_events_config: {type: 'string', default: ''},
+  resctrl_interval: {
+    type: 'duration',
+    default: '0s',
+    use: {ignored: "cadv checks each resctrl monitoring group's tasks every 30 s"},
+  },
   disable_metrics: {
     type: 'kinds',
     default: 'advtcp,cpu_topology,cpuset,hugetlb,memory_numa,process,referenced_memory,resctrl,sched,tcp,udp',

@@ -31,6 +31,11 @@ export const kindsFlags = {
     default: '5m',
     minMs: 0,
   }),
+  'perf-events-config': Flags.string({
+    description:
+      "cAdvisor's perf events configuration (JSON: core events by name or as custom type and config numbers) for the perf_event kind, counted per container and CPU by perf(1) (Debian package linux-perf). Without it the kind counts nothing, as in cAdvisor; uncore events are not counted.",
+    helpValue: '<file>',
+  }),
   'referenced-reset-interval': Flags.integer({
     description:
       "Clear the processes' referenced-page bits every N readings so container_referenced_bytes shows recent use (kind referenced_memory; 0 never clears: clearing changes the kernel's page aging).",

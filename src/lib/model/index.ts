@@ -26,6 +26,7 @@ export type {
   NumaPages,
   NumaSample,
   OomSample,
+  PerfEventSample,
   PressureLine,
   PressureSample,
   ProcessSample,

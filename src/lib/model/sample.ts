@@ -269,6 +269,16 @@ export interface ResctrlDomainSample {
   llcOccupancyBytes?: number
 }
 
+/** One perf event on one CPU for a container's cgroup (kind perf_event). */
+export interface PerfEventSample {
+  event: string
+  cpu: number
+  /** Events counted since cadv began counting the container. */
+  count: number
+  /** Time counted ÷ time enabled in the last interval (below 1 when counters were multiplexed). */
+  ratio: number
+}
+
 /** Limits and shares, read rarely (they change only on `docker update` and the like). */
 export interface ContainerSpec {
   cpuShares?: number
@@ -309,6 +319,8 @@ export interface Sample {
   referencedBytes?: number
   /** Per mon_data domain, in the order of their names (kind resctrl). */
   resctrl?: ResctrlDomainSample[]
+  /** Per event and CPU, sorted (kind perf_event). */
+  perf?: PerfEventSample[]
   /** Files that could not be read or parsed, one line each; the other parts are still valid. */
   errors?: string[]
 }

@@ -167,6 +167,10 @@ export class CompactSample implements Sample {
     return this.toPlain().resctrl
   }
 
+  get perf(): Sample['perf'] {
+    return this.toPlain().perf
+  }
+
   get errors(): Sample['errors'] {
     return this.toPlain().errors
   }

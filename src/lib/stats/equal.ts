@@ -37,6 +37,7 @@ const COMPARED = [
   'memoryMigrate',
   'referencedBytes',
   'resctrl',
+  'perf',
 ] as const
 
 /** Whether nothing moved between two samples (dynamic housekeeping backs off while true). */

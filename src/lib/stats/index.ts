@@ -34,6 +34,7 @@ export type {Controller, ControllerDir, KindDefinition, KindHost, KindOptions, K
 export {sysRootFor} from './collector.js'
 export {specReader, weightToShares} from './spec/reader.js'
 export {workingSet} from './kinds/memory/reader.js'
+export {parsePerfConfig, PerfConfigError, readPerfConfig, type PerfConfig} from './kinds/perf/index.js'
 export {parseNetDev} from './kinds/network/reader.js'
 export {parsePressure} from './kinds/pressure/reader.js'
 export {bootTimeMs, cgroupCreationMs, type HierarchyDir} from './creation.js'

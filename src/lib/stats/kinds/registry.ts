@@ -27,7 +27,8 @@ import {tcpKind} from './tcp/index.js'
 import {udpKind} from './udp/index.js'
 import {advtcpKind} from './advtcp/index.js'
 import {resctrlKind} from './resctrl/index.js'
-import {appKind, perfEventKind} from './uncollected.js'
+import {perfEventKind} from './perf/index.js'
+import {appKind} from './uncollected.js'
 
 export const KINDS = {
   cpu: cpuKind,

@@ -1,6 +1,7 @@
 import type {ContainerName, ContainerSpec, FamilyModule, Sample} from '../../model/index.js'
 import type {CgroupLayout} from '../../cgroups/index.js'
 import type {DiskUsageSource} from '../disk-usage.js'
+import type {PerfConfig} from './perf/config.js'
 
 /** Controllers whose files the readers use; `psi` is the unified tree's pressure files. */
 export type Controller = 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' | 'pids' | 'hugetlb' | 'psi'
@@ -30,6 +31,8 @@ export interface KindOptions {
    * is a third of the default set's cost again.
    */
   loadReader?: boolean
+  /** perf_event: the events of --perf-events-config; without them the kind counts nothing, as in cAdvisor. */
+  perfEvents?: PerfConfig
 }
 
 /** What a reader sees of one container. It never touches the filesystem except through it. */

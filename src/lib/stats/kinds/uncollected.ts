@@ -7,17 +7,6 @@ import type {KindDefinition} from './types.js'
  * reader moves to a folder of its own.
  */
 
-/**
- * perf_event needs perf_event_open(2) per CPU and cgroup and a --perf_events_config naming the
- * events; Node cannot make that system call, and without a configuration cAdvisor counts
- * nothing either.
- */
-export const perfEventKind: KindDefinition = {
-  controllers: ['perf_event'],
-  defaultOn: true,
-  unavailable: () => 'perf_event: cadv does not count perf events (perf_event_open is out of its reach): no container_perf_* series',
-}
-
 /** app scrapes the endpoints containers declare in io.cadvisor.metric.* labels. */
 export const appKind: KindDefinition = {
   controllers: [],
