@@ -22,6 +22,7 @@ test('the registry is keyed by cAdvisor kind names and each reader documents its
       'udp',
       'process',
       'hugetlb',
+      'perf_event',
       'referenced_memory',
       'resctrl',
       'cpuset',
