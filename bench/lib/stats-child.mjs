@@ -76,7 +76,7 @@ if (mode === 'store') {
   const manager = createManager({
     layout,
     kinds,
-    watch: {prefixes: [root], hierarchies: selectHierarchies(layout, kinds)},
+    watch: {prefixes: [root], hierarchies: selectHierarchies(layout, stats.controllersForKinds(kinds))},
     housekeeping: {
       intervalMs: 1000,
       maxIntervalMs: 1000,
