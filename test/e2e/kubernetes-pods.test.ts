@@ -81,13 +81,16 @@ async function scrapeCadv(): Promise<Map<string, ParsedSample>> {
 
 /** /metrics/cadvisor by id, once every id of `want` ([namespace, pod, …] each) has its pod label. */
 function labelled(what: string, want: Map<string, string[]>): Promise<Map<string, ParsedSample>> {
+  let missing: string[] = []
   return until(
     what,
     async () => {
       const byId = await scrapeCadv()
-      return [...want].every(([id, w]) => byId.get(id)?.labels.pod === w[1]) ? byId : undefined
+      missing = [...want].filter(([id, w]) => byId.get(id)?.labels.pod !== w[1]).map(([id]) => id)
+      return missing.length === 0 ? byId : undefined
     },
-    30_000,
+    // containerd answers slowly on a busy host, and each answer names its pod's cgroup too.
+    {timeoutMs: 90_000, detail: () => `not yet: ${missing.join(' ')}`},
   )
 }
 
