@@ -11,6 +11,7 @@ import {
   housekeepingFlags,
   kindsFlags,
   kubernetesServeFlags,
+  netnsFlags,
   runtimeFlags,
   serveCommandLine,
   type CommandFlag,
@@ -75,6 +76,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     ...webUiFlags,
     ...endpointFlags,
     ...storageFlags,
+    ...netnsFlags,
     listen: Flags.string({
       summary: 'Address to listen on: host:port, :port for every interface, [::1]:port (repeatable).',
       description:

@@ -10,12 +10,13 @@ import {createManager, type Manager} from '../manager/index.js'
 import {checkServeSetup, readMachineFacts, readMachineInfo, renderExposition, startServe, type ExpositionOptions} from '../metrics/index.js'
 import {selectKinds} from '../stats/index.js'
 import type {AppContext} from './context.js'
-import {startServeStorage, type StorageFlagValues} from './serve-storage.js'
+import {hostNetnsOption, type NetnsFlagValues} from './netns.js'
 import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlagValues, type RuntimeFlagValues} from './options.js'
 import {sayUnavailableKinds} from './kind-notes.js'
 import {compatManagerOptions, urlBasePrefix, type CompatFlagValues} from './serve-compat.js'
 import {kindOptionsFrom, type KindsFlagValues} from './kinds-options.js'
 import {serveEvents, type EventsFlagValues} from './serve-events.js'
+import {startServeStorage, type StorageFlagValues} from './serve-storage.js'
 import {webSetupFrom, type WebUiFlagValues} from './serve-web-ui.js'
 import {endpointLimits, type EndpointFlagValues} from './serve-endpoint.js'
 
@@ -31,7 +32,8 @@ export interface ServeFlags
     CompatFlagValues,
     EndpointFlagValues,
     StorageFlagValues,
-    KindsFlagValues {
+    KindsFlagValues,
+    NetnsFlagValues {
   listen: string[]
   'telemetry-path': string
   'web-config-file'?: string
@@ -120,6 +122,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     maxOpenFiles: limits.maxOpenFiles,
     ...kindOptions,
     resolver: createResolver(resolverOptionsFromFlags(flags)),
+    ...hostNetnsOption(flags, layout, ctx),
     onWarning: (m) => ctx.note(m),
     onReadError: ctx.readErrors(),
     // Fallbacks must be visible: always on stderr, once each.

@@ -24,6 +24,7 @@ import {
 import {controllersForKinds, type MetricKind} from '../stats/index.js'
 import {escapeControl, hostMemoryBytes} from '../util/index.js'
 import type {AppContext} from './context.js'
+import {hostNetnsOption, type NetnsFlagValues} from './netns.js'
 import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
 import {startStatsFeed, type FeedProgress} from './stats-feed.js'
 
@@ -35,7 +36,7 @@ const STATS_KINDS: readonly MetricKind[] = ['cpu', 'memory', 'diskIO', 'network'
  */
 const JSON_KINDS: readonly MetricKind[] = [...STATS_KINDS, 'disk', 'oom_event']
 
-export interface StatsFlags extends RuntimeFlagValues {
+export interface StatsFlags extends RuntimeFlagValues, NetnsFlagValues {
   interval: number
   once: boolean
   json: boolean
@@ -101,6 +102,7 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     // Names, factories and labels come from the runtimes; a slow or absent runtime delays only
     // its own containers (and makes them raw after its timeout).
     resolver: createResolver(resolverOptionsFromFlags(flags)),
+    ...hostNetnsOption(flags, layout, ctx),
     onWarning: (m) => ctx.note(m),
     // On a terminal the table is redrawn in place: the lines are kept under it.
     onReadError: ctx.readErrors((m) => (live ? writer.notice(`cadv stats: warning: ${escapeControl(m)}`) : ctx.warn(m))),

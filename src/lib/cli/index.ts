@@ -8,6 +8,7 @@ export {CadvCommandHelp, default as CadvHelp, flagList, flagSections} from './he
 export {BRIEF_GROUPS, SHARED_GROUPS} from './help-groups.js'
 export {housekeepingFlags} from './housekeeping-flags.js'
 export {main} from './main.js'
+export {netnsFlags} from './netns-flags.js'
 export {UnknownCommandError} from './not-found.js'
 export {envMetadataFlags, runtimeFlags} from './runtime-flags.js'
 export {kubernetesServeFlags, kubernetesWatchFlags} from './kubernetes-flags.js'

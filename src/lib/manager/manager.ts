@@ -27,6 +27,8 @@ import {
   DEFAULT_HOUSEKEEPING,
   DEFAULT_STORE,
   Housekeeping,
+  hostNetnsFor,
+  type HostNetns,
   OpenFiles,
   selectKinds,
   Store,
@@ -63,6 +65,8 @@ export interface ManagerOptions {
   resolver?: ContainerResolver
   /** Which discovered containers to track at all (e.g. `cadv stats --depth`); default all. */
   include?: (name: ContainerName) => boolean
+  /** The host's network namespace (`--host-netns`); default found by the rules of stats/netns.ts. */
+  hostNetns?: HostNetns
   /** Budget of kept-open cgroup files (`--max-open-files`); default from RLIMIT_NOFILE. */
   maxOpenFiles?: number
   /** How the disk kind walks writable layers (`--disk-usage-interval`, `--disk-usage-concurrency`). */
@@ -107,6 +111,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
   private readonly watcher: Watcher
   private readonly resolutions: Resolutions
   private readonly hierarchies: ReturnType<typeof controllerHierarchies>
+  private readonly hostNetns: HostNetns
   private readonly tracked = new Map<ContainerName, ContainerTracker>()
   /** The background walker of writable layers, when the disk kind is on. */
   private readonly diskUsage: DiskUsage | undefined
@@ -146,6 +151,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     // A finished walk with news is read at once, not at the container's next (backed-off) tick.
     if (this.kinds.has('disk'))
       this.diskUsage = new DiskUsage({...DEFAULT_DISK_USAGE, ...options.diskUsage}, (name) => this.housekeeping.soon(name))
+    this.hostNetns = options.hostNetns ?? hostNetnsFor(options.layout)
     this.resolutions = new Resolutions(options.resolver, {
       accepted: (name, info) => this.accepted(name, info),
       ignored: (name) => this.untrack(name),
@@ -237,6 +243,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
       hierarchies: this.hierarchies,
       ...(this.diskUsage ? {diskUsage: this.diskUsage} : {}),
       ...(this.options.kindOptions ? {kindOptions: this.options.kindOptions} : {}),
+      hostNetns: this.hostNetns,
     })
     if (info) collector.setRuntime(runtimeHints(info))
     const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}

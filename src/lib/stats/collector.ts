@@ -16,6 +16,7 @@ import {readersFor} from './kinds/registry.js'
 import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} from './kinds/types.js'
 import type {DiskUsageSource} from './disk-usage.js'
 import {ABSENT, Capture, FAILED, keeps, ReadOp, sameBytes, type ReadLog} from './read-log.js'
+import {hostNetnsFor, type HostNetns} from './netns.js'
 import {specReader} from './spec/reader.js'
 
 /** How often limits, and files found absent, are looked at again. */
@@ -46,6 +47,8 @@ export interface CollectorOptions {
   kindOptions?: KindOptions
   /** The walker of writable layers (kind disk); without it containers get no filesystem usage. */
   diskUsage?: DiskUsageSource
+  /** The host's network namespace; default one per layout found by the rules of netns.ts. */
+  hostNetns?: HostNetns
 }
 
 /** /sys beside the proc root: `/sys` for `/proc`, `/rootfs/sys` for `/rootfs/proc` (and fixture trees). */
@@ -128,6 +131,7 @@ export class ContainerCollector {
         return self.hints.writableDirs ?? []
       },
       diskUsage: options.diskUsage,
+      hostNetns: options.hostNetns ?? hostNetnsFor(options.layout),
       attempt: <T>(fn: () => T): T | undefined => {
         try {
           return fn()

@@ -36,6 +36,17 @@ export {specReader, weightToShares} from './spec/reader.js'
 export {workingSet} from './kinds/memory/reader.js'
 export {parsePerfConfig, PerfConfigError, readPerfConfig, type PerfConfig} from './kinds/perf/index.js'
 export {parseNetDev} from './kinds/network/reader.js'
+export {
+  HostNetns,
+  HostNetnsError,
+  hostNetnsFor,
+  netnsInode,
+  networkPid,
+  processNetns,
+  type HostNetnsAnswer,
+  type HostNetnsOptions,
+  type NetnsPid,
+} from './netns.js'
 export {parsePressure} from './kinds/pressure/reader.js'
 export {bootTimeMs, cgroupCreationMs, type HierarchyDir} from './creation.js'
 export {Store, DEFAULT_STORE, type StoreOptions} from './store.js'

@@ -2,6 +2,7 @@ import type {ContainerName, ContainerSpec, FamilyModule, Sample} from '../../mod
 import type {CgroupLayout} from '../../cgroups/index.js'
 import type {DiskUsageSource} from '../disk-usage.js'
 import type {PerfConfig} from './perf/config.js'
+import type {HostNetns} from '../netns.js'
 
 /** Controllers whose files the readers use; `psi` is the unified tree's pressure files. */
 export type Controller = 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' | 'pids' | 'hugetlb' | 'psi'
@@ -67,6 +68,8 @@ export interface ReadContext {
   readonly writableDirs: readonly string[]
   /** The background walker of writable layers (kind disk), when the disk kind is on. */
   readonly diskUsage: DiskUsageSource | undefined
+  /** The host's network namespace (shared by every container): networkPid() in netns.ts asks it. */
+  readonly hostNetns: HostNetns
   /**
    * Runs `fn`; a FileParseError it throws is recorded in the sample's errors and gives undefined,
    * so one bad file costs only its own fields. Other errors pass through.

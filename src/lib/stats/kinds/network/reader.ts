@@ -1,8 +1,8 @@
-import {CgroupVanished, FileParseError, readlinkQuiet} from '../../files.js'
+import {CgroupVanished, FileParseError} from '../../files.js'
+import {networkPid} from '../../netns.js'
 import {toUint, uintProblem} from '../../parse.js'
-import {ownTasks} from '../../tasks.js'
 import type {NetworkInterfaceSample} from '../../../model/index.js'
-import type {KindReader, ReadContext} from '../types.js'
+import type {KindReader} from '../types.js'
 
 /** Host-side and loopback interfaces that say nothing about a container's own traffic. */
 const SKIPPED_PREFIXES = ['lo', 'veth', 'docker', 'nerdctl']
@@ -45,33 +45,10 @@ export function parseNetDev(text: string, path: string): NetworkInterfaceSample[
   return out
 }
 
-/**
- * Which process stands for the container's network namespace: the runtime's pid when it gave
- * one, pid 1 for the root cgroup, else the first process in the cgroup. A raw cgroup whose
- * process lives in the host's namespace reports nothing: the host's interfaces are not its own.
- */
-export function networkPid(ctx: ReadContext): number {
-  if (!ctx.hasNetwork) return 0
-  if (ctx.pid > 0) return ctx.pid
-  if (ctx.name === '/') return 1
-  // The task list shared with the other kinds this tick; an empty v1 cgroup is known from its
-  // kept pids.current without opening cgroup.procs (stats/tasks.ts).
-  const pid = ownTasks(ctx, 'procs')?.[0]
-  if (pid === undefined || pid === 0) return 0
-  const ns = readlinkQuiet(`${ctx.procRoot}/${pid}/ns/net`)
-  // pid 1's link can be unreadable (ptrace rules in a sandbox or a container): cadv's own
-  // namespace then stands for the host's, so host processes do not show the host's traffic.
-  const hostNs = ctx.state(
-    'network.hostNs',
-    () => readlinkQuiet(`${ctx.procRoot}/1/ns/net`) ?? readlinkQuiet(`${ctx.procRoot}/self/ns/net`),
-  )
-  if (ns !== undefined && ns === hostNs) return 0
-  return pid
-}
-
 export const networkReader: KindReader = {
   kind: 'network',
   files: {
+    // Which pid, and whether its namespace is the host's: netns.ts.
     v1: [
       'pids.current (0: no process, cgroup.procs not read)',
       'cgroup.procs (first pid; pids hierarchy, else cpu or memory; skipped when the runtime gave a pid)',
@@ -87,8 +64,8 @@ export const networkReader: KindReader = {
   },
   read(ctx, sample) {
     const current = ctx.state<{path?: string}>('network.current', () => ({}))
-    const pid = networkPid(ctx)
-    const path = pid > 0 ? `${ctx.procRoot}/${pid}/net/dev` : undefined
+    const pid = networkPid(ctx, sample)
+    const path = pid !== 0 ? `${ctx.procRoot}/${pid}/net/dev` : undefined
     if (current.path !== undefined && current.path !== path) ctx.release(current.path)
     current.path = path
     if (path === undefined) return

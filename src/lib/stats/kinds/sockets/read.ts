@@ -1,5 +1,5 @@
 import {readTaskFile} from '../../tasks.js'
-import {networkPid} from '../network/reader.js'
+import {networkPid, type NetnsPid} from '../../netns.js'
 import type {Sample, SocketsSample} from '../../../model/index.js'
 import type {ReadContext} from '../types.js'
 
@@ -30,7 +30,7 @@ export function readSocketPair<T>(
 
 export function readNetFile(ctx: ReadContext, kind: string, files: readonly string[]): Array<[string, string | undefined]> | undefined {
   const pid = networkPid(ctx)
-  const current = ctx.state<{pid: number}>(`${kind}.netns`, () => ({pid: 0}))
+  const current = ctx.state<{pid: NetnsPid}>(`${kind}.netns`, () => ({pid: 0}))
   if (current.pid !== pid) {
     for (const f of files) ctx.release(`${ctx.procRoot}/${current.pid}/net/${f}`)
     current.pid = pid

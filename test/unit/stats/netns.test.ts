@@ -1,0 +1,115 @@
+// Which namespace is the host's, by each rule in turn, and which pid stands for a container's
+// namespace, read through the real collector on a fixture tree with a proc root made per test.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {discoverCgroups} from '../../../src/lib/cgroups/index.js'
+import {ContainerCollector, HostNetns, HostNetnsError, OpenFiles, hostNetnsFor, selectKinds} from '../../../src/lib/stats/index.js'
+
+const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url))
+const FIXED = 0xeffffff9 // the initial network namespace's number on kernels that fix it
+const HOST = 4026531840
+const OWN = 4026532301
+
+/** A proc root with `ns/net` links for the given pids (`self` included); undefined = no link. */
+function procRoot(links: Record<string, number | undefined>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cadv-netns-'))
+  cpSync(join(fixtures, 'proc/basic/4242/net'), join(dir, '4242/net'), {recursive: true})
+  mkdirSync(join(dir, 'self'), {recursive: true})
+  for (const [pid, ino] of Object.entries(links)) {
+    mkdirSync(join(dir, pid, 'ns'), {recursive: true})
+    if (ino !== undefined) symlinkSync(`net:[${ino}]`, join(dir, pid, 'ns/net'))
+  }
+  return dir
+}
+
+function withProc<T>(links: Record<string, number | undefined>, fn: (proc: string) => T): T {
+  const proc = procRoot(links)
+  try {
+    return fn(proc)
+  } finally {
+    rmSync(proc, {recursive: true, force: true})
+  }
+}
+
+test('rule 1: --host-netns names a namespace file or a pid; naming nothing is bad input', () => {
+  withProc({1: OWN, 77: HOST}, (proc) => {
+    assert.equal(new HostNetns({procRoot: proc, override: '77'}).get().inode, HOST)
+    assert.equal(new HostNetns({procRoot: proc, override: '77'}).get().how, '--host-netns 77')
+    const file = join(proc, 'nsfile')
+    writeFileSync(file, '')
+    const a = new HostNetns({procRoot: proc, override: file}).get()
+    assert.equal(typeof a.inode, 'number')
+    assert.throws(
+      () => new HostNetns({procRoot: proc, override: '/nonexistent/ns'}),
+      (e: unknown) => e instanceof HostNetnsError && e.exitCode === 2 && /cannot read \/nonexistent\/ns \(ENOENT\)/.test(e.message),
+    )
+  })
+})
+
+test("rule 2: the kernel's fixed number for the initial namespace wins over PID 1", () => {
+  withProc({self: FIXED, 1: OWN}, (proc) => {
+    const a = new HostNetns({procRoot: proc}).get()
+    assert.deepEqual([a.inode, a.pid], [FIXED, 'self'])
+  })
+})
+
+test('rule 3: PID 1, when cadv is in a namespace with a dynamic number', () => {
+  withProc({self: OWN, 1: HOST}, (proc) => {
+    const a = new HostNetns({procRoot: proc}).get()
+    assert.deepEqual([a.inode, a.pid], [HOST, 1])
+  })
+})
+
+/** A /proc/<pid>/stat line with the given flags (PF_KTHREAD is 0x00200000). */
+function stat(proc: string, pid: number, flags: number): void {
+  writeFileSync(join(proc, String(pid), 'stat'), `${pid} (x y) S 2 0 0 0 -1 ${flags} 0 0 0 0 0 0 0 0 20 0 1 0 25\n`)
+}
+
+test('rule 4: PID 1 unreadable, a kernel thread of the root cgroup; rule 5: nothing readable, unknown', () => {
+  withProc({self: OWN, 1: undefined, 2: undefined, 8: OWN, 9: HOST}, (proc) => {
+    const procs = join(proc, 'root.procs')
+    writeFileSync(procs, '1\n2\n8\n9\n')
+    stat(proc, 2, 0x208040) // a kernel thread whose link cannot be read
+    stat(proc, 8, 0x400100) // a user process in the root cgroup: it may be in any namespace (cadv's own)
+    stat(proc, 9, 0x208040)
+    const a = new HostNetns({procRoot: proc, rootProcs: ['/nonexistent/cgroup.procs', procs]}).get()
+    assert.deepEqual([a.inode, a.pid], [HOST, 9])
+    const none = new HostNetns({procRoot: proc, rootProcs: []}).get()
+    assert.equal(none.inode, undefined)
+    assert.match(none.how, /^unknown: .*--host-netns/)
+  })
+})
+
+/** The network part of a raw cgroup's sample (/docker/c1 holds pids 4242 and 4243), and of `/`. */
+function network(proc: string, name = '/docker/c1', override?: string): string[] | undefined {
+  const layout = discoverCgroups({cgroupRoot: fixtures + 'cgroup_v1/separate', procRoot: proc})
+  const c = new ContainerCollector(name, {
+    layout,
+    kinds: selectKinds(['network']),
+    files: new OpenFiles(8),
+    hostNetns: hostNetnsFor(layout, override),
+  })
+  try {
+    return c.collect(1000)?.network?.map((i) => i.name)
+  } finally {
+    c.close()
+  }
+}
+
+test('a raw cgroup has network numbers only when its process has a readable namespace other than the host', () => {
+  withProc({self: OWN, 1: HOST, 4242: OWN + 1}, (proc) => assert.deepEqual(network(proc), ['eth0', 'eth1'], 'own namespace'))
+  withProc({self: OWN, 1: HOST, 4242: HOST}, (proc) => assert.equal(network(proc), undefined, "the host's namespace"))
+  withProc({self: OWN, 1: HOST, 4242: undefined}, (proc) => assert.equal(network(proc), undefined, 'unreadable: may be the host'))
+  withProc({self: OWN, 1: undefined, 4242: OWN + 1}, (proc) =>
+    assert.equal(network(proc), undefined, 'the host unknown: any namespace may be it'),
+  )
+  // cadv itself in a namespace of its own, PID 1 unreadable: the flag tells.
+  withProc({self: OWN, 1: undefined, 4242: OWN + 1, 55: HOST}, (proc) =>
+    assert.deepEqual(network(proc, '/docker/c1', '55'), ['eth0', 'eth1']),
+  )
+})
