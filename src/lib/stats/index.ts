@@ -30,7 +30,16 @@ export {
   unavailableKinds,
   type MetricKind,
 } from './kinds/registry.js'
-export type {Controller, ControllerDir, KindDefinition, KindHost, KindOptions, KindReader, ReadContext} from './kinds/types.js'
+export type {
+  Controller,
+  ControllerDir,
+  HostNetnsView,
+  KindDefinition,
+  KindHost,
+  KindOptions,
+  KindReader,
+  ReadContext,
+} from './kinds/types.js'
 export {sysRootFor} from './collector.js'
 export {specReader, weightToShares} from './spec/reader.js'
 export {workingSet} from './kinds/memory/reader.js'

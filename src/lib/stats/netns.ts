@@ -20,7 +20,7 @@ import {readFileSync, readlinkSync, statSync} from 'node:fs'
 
 import type {CgroupLayout} from '../cgroups/index.js'
 import type {Sample} from '../model/index.js'
-import type {ReadContext} from './kinds/types.js'
+import type {HostNetnsView, ReadContext} from './kinds/types.js'
 import {toUint} from './parse.js'
 import {ownTasks} from './tasks.js'
 
@@ -96,7 +96,7 @@ export interface HostNetnsOptions {
  * The host's network namespace, found on first use by the rules above and kept: a host's
  * namespace does not change while cadv runs. One instance is shared by every container.
  */
-export class HostNetns {
+export class HostNetns implements HostNetnsView {
   private answer: HostNetnsAnswer | undefined
 
   constructor(private readonly options: HostNetnsOptions) {

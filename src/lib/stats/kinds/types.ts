@@ -2,7 +2,6 @@ import type {ContainerName, ContainerSpec, FamilyModule, Sample} from '../../mod
 import type {CgroupLayout} from '../../cgroups/index.js'
 import type {DiskUsageSource} from '../disk-usage.js'
 import type {PerfConfig} from './perf/config.js'
-import type {HostNetns} from '../netns.js'
 
 /** Controllers whose files the readers use; `psi` is the unified tree's pressure files. */
 export type Controller = 'cpu' | 'cpuacct' | 'cpuset' | 'memory' | 'blkio' | 'pids' | 'hugetlb' | 'psi'
@@ -34,6 +33,14 @@ export interface KindOptions {
   loadReader?: boolean
   /** perf_event: the events of --perf-events-config; without them the kind counts nothing, as in cAdvisor. */
   perfEvents?: PerfConfig
+}
+
+/** The host's network namespace as readers see it (HostNetns in stats/netns.ts finds it). */
+export interface HostNetnsView {
+  /** Its inode number (undefined when unknown), a process in it, and how it was found. */
+  get(): {inode: number | undefined; pid: number | 'self' | undefined; how: string}
+  /** True when `inode` is known to be the host's. */
+  isHost(inode: number): boolean
 }
 
 /** What a reader sees of one container. It never touches the filesystem except through it. */
@@ -69,7 +76,7 @@ export interface ReadContext {
   /** The background walker of writable layers (kind disk), when the disk kind is on. */
   readonly diskUsage: DiskUsageSource | undefined
   /** The host's network namespace (shared by every container): networkPid() in netns.ts asks it. */
-  readonly hostNetns: HostNetns
+  readonly hostNetns: HostNetnsView
   /**
    * Runs `fn`; a FileParseError it throws is recorded in the sample's errors and gives undefined,
    * so one bad file costs only its own fields. Other errors pass through.

@@ -6,9 +6,9 @@ import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {execFile, spawnSync} from 'node:child_process'
 
-import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
-import {CADV} from '../helpers/cli.js'
-import {until} from '../helpers/wait.js'
+import {TestCgroups, realCgroupSkipReason} from '../../helpers/cgroups.js'
+import {CADV} from '../../helpers/cli.js'
+import {until} from '../../helpers/wait.js'
 
 /** Runs a command with CAP_SYS_PTRACE gone from its bounding set (and so from what it may gain). */
 const NO_PTRACE = ['setpriv', '--bounding-set', '-sys_ptrace', '--inh-caps', '-sys_ptrace']
