@@ -21,10 +21,13 @@ export type WatchResult = DirWatch | 'covered' | 'polled'
  */
 export type MarkDirty = (name: ContainerName, entry?: string) => void
 
+/** Reports "anything under directory `name` may have changed": every tracked directory there is re-read. */
+export type MarkUnder = (name: ContainerName) => void
+
 export interface WatchBackend {
   readonly name: WatchBackendName
   /** Called once per hierarchy before its first scan. */
-  attach(h: Hierarchy, mark: MarkDirty): Promise<void>
+  attach(h: Hierarchy, mark: MarkDirty, markUnder: MarkUnder): Promise<void>
   /**
    * Starts watching one directory. Throws what the kernel said (ENOSPC at the watch limit,
    * ENOENT when the directory is already gone).

@@ -1,6 +1,7 @@
 import {readdirSync} from 'node:fs'
 
 import {cgroupDir, childName, isUnder, type ContainerName, type Hierarchy} from '../cgroups/index.js'
+import {gone} from './gone.js'
 
 /** Container name → ids of the hierarchies that hold it. */
 export type ScanResult = Map<ContainerName, Set<string>>
@@ -44,8 +45,7 @@ export function scanHierarchy(h: Hierarchy, prefixes: readonly ContainerName[] =
     try {
       entries = readdirSync(cgroupDir(h, name), {withFileTypes: true})
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      if (code === 'ENOENT' || code === 'ENOTDIR') continue
+      if (gone(err)) continue
       throw err
     }
     for (const e of entries) {

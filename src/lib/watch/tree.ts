@@ -2,6 +2,7 @@ import {lstatSync, readdirSync, statfsSync} from 'node:fs'
 
 import {cgroupDir, childName, nameDepth, parentName, type ContainerName, type Hierarchy} from '../cgroups/index.js'
 import type {DirWatch, WatchBackend} from './backend.js'
+import {gone} from './gone.js'
 import {isIgnoredCgroup} from './scan.js'
 
 /** What the tree tells its owner (the Watcher, which dedupes across hierarchies). */
@@ -24,15 +25,6 @@ interface DirState {
   ino: number
   watch: DirWatch | undefined
   children: Set<ContainerName>
-}
-
-function code(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException).code
-}
-
-function gone(err: unknown): boolean {
-  const c = code(err)
-  return c === 'ENOENT' || c === 'ENOTDIR'
 }
 
 /** cgroup v1 and v2 filesystem magic numbers (statfs f_type). */
@@ -82,6 +74,11 @@ export class HierarchyTree {
 
   has(name: ContainerName): boolean {
     return this.dirs.has(name)
+  }
+
+  /** Found by a re-read and waiting to be tracked. */
+  isQueued(name: ContainerName): boolean {
+    return this.queued.has(name)
   }
 
   names(): IterableIterator<ContainerName> {

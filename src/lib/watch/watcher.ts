@@ -1,9 +1,11 @@
 import {EventEmitter} from 'node:events'
+import {lstatSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
 
-import type {ContainerName, Hierarchy} from '../cgroups/index.js'
+import {cgroupDir, isUnder, parentName, type ContainerName, type Hierarchy} from '../cgroups/index.js'
 import {pollBackend, type WatchBackend} from './backend.js'
 import {inotifyBackend} from './inotify.js'
+import type {ParcelOptions} from './parcel.js'
 import {prefixFilter, type ScanResult} from './scan.js'
 import {HierarchyTree, type TreeSink} from './tree.js'
 import {makeEvent, type ContainerEvent} from '../model/index.js'
@@ -55,6 +57,9 @@ export const DEFAULT_POLL_INTERVAL_MS = 1000
  */
 const SLICE_MS = 5
 
+/** Re-reads a lingering name may wait for (see Watcher.lingering) before its delete goes out. */
+const LINGER_ROUNDS = 5
+
 interface DirtyDir {
   tree: HierarchyTree
   name: ContainerName
@@ -77,6 +82,17 @@ export class Watcher extends EventEmitter<WatcherEvents> {
   private readonly found: Array<{tree: HierarchyTree; name: ContainerName}> = []
   private foundHead = 0
   private readonly idleWaiters: Array<() => void> = []
+  /**
+   * Names gone from every tracked hierarchy but still on disk in one whose tree has not
+   * caught up (runc removes a container one hierarchy at a time; under CPU starvation the
+   * trees catch up in any order). Their delete waits until that tree has looked again.
+   */
+  private readonly lingering = new Map<ContainerName, number>()
+  /**
+   * Hierarchies whose tree saw a name go, in its current life: their word is final (a
+   * directory there now is a re-create, reported as such), so lingering never waits on them.
+   */
+  private readonly dropped = new Map<ContainerName, Set<string>>()
   private readonly filter
   private readonly warned = new Set<string>()
   private backend: WatchBackend | undefined
@@ -124,12 +140,20 @@ export class Watcher extends EventEmitter<WatcherEvents> {
 
   async start(): Promise<void> {
     if (this.backend) throw new Error('watcher already started')
-    this.backend = await createBackend(this.backendName, (m) => this.warn(m, m))
+    this.backend = await createBackend(this.backendName, {
+      prefixes: this.options.prefixes ?? [],
+      pollIntervalMs: this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      warn: (key, m) => this.warn(key, m),
+    })
     const sink = this.sink()
     for (const h of this.options.hierarchies) {
       const tree = new HierarchyTree(h, this.backend, this.filter.descend, sink)
       this.trees.push(tree)
-      await this.backend.attach(h, (name, entry) => this.mark(tree, name, entry))
+      await this.backend.attach(
+        h,
+        (name, entry) => this.mark(tree, name, entry),
+        (name) => this.markUnder(tree, name),
+      )
       tree.trackRoot()
     }
     await this.idle()
@@ -148,6 +172,8 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     clearInterval(this.rescanTimer)
     clearInterval(this.pollTimer)
     this.dirty.clear()
+    this.lingering.clear()
+    this.dropped.clear()
     this.found.length = 0
     this.foundHead = 0
     await this.teardown()
@@ -203,12 +229,20 @@ export class Watcher extends EventEmitter<WatcherEvents> {
           this.emit('event', makeEvent('ContainerAdd', name, this.starting))
         }
         set.add(h.id)
+        this.lingering.delete(name)
       },
       deleted: (h, name) => {
         const set = this.known.get(name)
-        if (!set || !set.delete(h.id) || set.size > 0) return
-        this.known.delete(name)
-        this.emit('event', makeEvent('ContainerDelete', name, false))
+        if (!set || !set.delete(h.id)) return
+        let dropped = this.dropped.get(name)
+        if (!dropped) this.dropped.set(name, (dropped = new Set()))
+        dropped.add(h.id)
+        if (set.size > 0) return
+        if (this.stillOnDisk(name, dropped)) {
+          this.lingering.set(name, 0)
+          return
+        }
+        this.forgetName(name)
       },
       dirty: (tree, name) => this.mark(tree, name),
       found: (tree, name) => {
@@ -235,6 +269,72 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     this.warned.add(key)
     this.options.onWarning?.(message)
     this.emit('warning', message)
+  }
+
+  /**
+   * Whether `name`, gone from every tree that tracked it, still exists in another hierarchy:
+   * that tree is asked to re-read its nearest tracked ancestor, which leads it to the name.
+   */
+  private stillOnDisk(name: ContainerName, dropped: ReadonlySet<string>): boolean {
+    let found = false
+    for (const t of this.trees) {
+      if (t.has(name) || dropped.has(t.hierarchy.id)) continue
+      let ancestor = parentName(name)
+      while (ancestor !== undefined && !t.has(ancestor)) ancestor = parentName(ancestor)
+      if (ancestor === undefined) continue
+      try {
+        if (!lstatSync(cgroupDir(t.hierarchy, name)).isDirectory()) continue
+      } catch {
+        continue
+      }
+      found = true
+      this.mark(t, ancestor)
+    }
+    return found
+  }
+
+  /**
+   * Once the re-reads are done: a lingering name that no tree tracked meanwhile is deleted now,
+   * unless it is still on disk; a few rounds at most, so a tree that cannot track it (a
+   * directory it cannot read) does not hold the delete back for good.
+   */
+  private settleLingering(): void {
+    for (const [name, rounds] of [...this.lingering]) {
+      const set = this.known.get(name)
+      if (!set || set.size > 0) {
+        this.lingering.delete(name)
+        continue
+      }
+      // A tree has yet to re-read the parent or to track the name: it may still do so.
+      if (this.awaited(name)) continue
+      if (rounds < LINGER_ROUNDS && this.stillOnDisk(name, this.dropped.get(name) ?? new Set())) {
+        this.lingering.set(name, rounds + 1)
+        continue
+      }
+      this.forgetName(name)
+    }
+  }
+
+  /** The name is gone from every hierarchy: its one delete. */
+  private forgetName(name: ContainerName): void {
+    this.lingering.delete(name)
+    this.dropped.delete(name)
+    this.known.delete(name)
+    this.emit('event', makeEvent('ContainerDelete', name, false))
+  }
+
+  /** Whether some tree still has the re-read of an ancestor of `name`, or the tracking of one, queued. */
+  private awaited(name: ContainerName): boolean {
+    for (const t of this.trees) {
+      for (let n: ContainerName | undefined = name; n !== undefined; n = parentName(n)) {
+        if (t.isQueued(n) || this.dirty.has(`${t.hierarchy.id}\0${n}`)) return true
+      }
+    }
+    return false
+  }
+
+  private markUnder(tree: HierarchyTree, name: ContainerName): void {
+    for (const n of tree.names()) if (isUnder(n, name)) this.mark(tree, n)
   }
 
   private mark(tree: HierarchyTree, name: ContainerName, entry?: string): void {
@@ -272,6 +372,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     this.longestSliceMs = Math.max(this.longestSliceMs, performance.now() - started)
     const used = process.cpuUsage(cpu)
     this.longestSliceCpuMs = Math.max(this.longestSliceCpuMs, (used.user + used.system) / 1000)
+    if (this.lingering.size > 0) this.settleLingering()
     if (this.pending()) {
       this.flushScheduled = true
       setImmediate(this.flush)
@@ -314,7 +415,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
   }
 }
 
-async function createBackend(name: WatchBackendName, warn: (message: string) => void): Promise<WatchBackend> {
+async function createBackend(name: WatchBackendName, o: ParcelOptions): Promise<WatchBackend> {
   switch (name) {
     case 'inotify':
       return inotifyBackend()
@@ -322,7 +423,7 @@ async function createBackend(name: WatchBackendName, warn: (message: string) => 
       return pollBackend()
     case 'parcel': {
       const {parcelBackend} = await import('./parcel.js')
-      return parcelBackend(warn)
+      return parcelBackend(o)
     }
   }
 }
