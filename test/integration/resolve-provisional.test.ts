@@ -1,6 +1,6 @@
 // Decisions that rest on a passing state are not kept: a container still "created" when first
-// asked, or a daemon that timed out, is asked again, and the manager re-resolves such names at
-// its next rescan (never per housekeeping tick). The runtime side is a protocol fixture
+// asked, or a daemon that timed out, is asked again; the manager keeps such a container pending
+// (never published as raw) and asks again on a backoff, not at its next rescan. The runtime side is a protocol fixture
 // (test/helpers/engine-fixture.ts): real HTTP on a real unix socket, scripted answers.
 import {after, before, describe, test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -76,13 +76,36 @@ describe('resolver: only definitive decisions are cached', () => {
     }
   })
 
-  test('an absent runtime (no socket) is a lasting answer', async () => {
+  test("an absent runtime (no socket) is a lasting answer, unless the name is that runtime's", async () => {
     const r = createResolver({...options(engine), docker: {endpoint: 'unix:///nonexistent/docker.sock'}})
     try {
+      const other = await r.resolve(`/other/${ID}`)
+      assert.equal(other.decision.factory, 'raw')
+      assert.equal(other.provisional, undefined)
+      assert.equal(await r.resolve(`/other/${ID}`), other)
+      // docker's naming: its socket may come back (a daemon restarting), so it is awaited.
       const first = await r.resolve(`/docker/${ID}`)
       assert.equal(first.decision.factory, 'raw')
-      assert.equal(first.provisional, undefined)
-      assert.equal(await r.resolve(`/docker/${ID}`), first)
+      assert.equal(first.provisional, true)
+      assert.equal(first.awaiting?.factory, 'docker')
+      assert.match(first.awaiting?.reason ?? '', /nonexistent\/docker\.sock/)
+      assert.deepEqual([first.awaiting?.byName.decision.factory, first.awaiting?.byName.decision.id], ['docker', ID])
+      assert.notEqual(await r.resolve(`/docker/${ID}`), first, 'not kept')
+    } finally {
+      r.close()
+    }
+  })
+
+  test('a container still "created" awaits docker; a timed-out daemon is awaited too', async () => {
+    engine.state = {kind: 'status', status: 'created'}
+    const r = createResolver(options(engine, 200))
+    try {
+      assert.equal((await r.resolve(`/docker/${ID}`)).awaiting?.factory, 'docker')
+      engine.state = {kind: 'hang'}
+      r.forget(`/docker/${ID}`)
+      const hung = await r.resolve(`/docker/${ID}`)
+      assert.equal(hung.awaiting?.factory, 'docker')
+      assert.match(hung.awaiting?.reason ?? '', /no answer within 200 ms/)
     } finally {
       r.close()
     }
@@ -91,47 +114,57 @@ describe('resolver: only definitive decisions are cached', () => {
 
 const skip = realCgroupSkipReason()
 
-test('manager: a slow starter tracked as raw gets its docker metadata at the next rescan, not per tick', {skip}, async () => {
-  const engine = await startEngineFixture(CONTAINER, {kind: 'status', status: 'created'})
-  const tc = new TestCgroups('cadvt-prov')
-  const resolver = createResolver(options(engine))
-  let rescans = 0
-  const manager = createManager({
-    layout: tc.layout,
-    kinds: selectKinds(['cpu', 'memory']),
-    watch: {prefixes: [tc.root], rescanIntervalMs: 400, pollIntervalMs: 100},
-    housekeeping: {intervalMs: 50, maxIntervalMs: 50, dynamic: false, jitterFactor: 0},
-    resolver,
-  })
-  try {
-    tc.mkdir()
-    tc.mkdir(ID)
-    await manager.start()
-    const name = tc.name(ID)
-    await until('the container tracked as raw', () => manager.get(name)?.info?.factory === 'raw')
-    // Many housekeeping ticks and at least two rescans while still "created": one inspect
-    // round per rescan at most (5 inspects: the first plus the settling retries).
-    const afterFirst = engine.requests
-    const start = manager.watchStats().rescans
-    await until('two rescans', () => manager.watchStats().rescans >= start + 2)
-    rescans = manager.watchStats().rescans - start
-    await until('samples', () => (manager.get(name)?.samples.length ?? 0) >= 3)
-    assert.ok(engine.requests <= afterFirst + 5 * (rescans + 1), `${engine.requests - afterFirst} inspects over ${rescans} rescans`)
-    engine.state = {kind: 'status', status: 'running'}
-    await until('docker metadata', () => manager.get(name)?.info?.factory === 'docker')
-    const info = manager.get(name)!.info!
-    assert.equal(info.aliases[0], 'slow-starter')
-    assert.equal(info.image, 'busybox:latest')
-    assert.deepEqual(info.labels, {team: 'cadv'})
-    // Definitive now: later rescans do not ask again.
-    const settled = engine.requests
-    const now = manager.watchStats().rescans
-    await until('two more rescans', () => manager.watchStats().rescans >= now + 2)
-    assert.equal(engine.requests, settled)
-  } finally {
-    await manager.stop()
-    resolver.close()
-    await tc.cleanup()
-    await engine.close()
-  }
-})
+test(
+  'manager: a slow starter is never tracked as raw; it is published with its docker metadata on the backoff, not at a rescan',
+  {skip},
+  async () => {
+    const engine = await startEngineFixture(CONTAINER, {kind: 'status', status: 'created'})
+    const tc = new TestCgroups('cadvt-prov')
+    const resolver = createResolver(options(engine))
+    const seen: string[] = []
+    const manager = createManager({
+      layout: tc.layout,
+      kinds: selectKinds(['cpu', 'memory']),
+      // No rescan during the test: the answer must come from the backoff alone.
+      watch: {prefixes: [tc.root], rescanIntervalMs: 0, pollIntervalMs: 100},
+      housekeeping: {intervalMs: 50, maxIntervalMs: 50, dynamic: false, jitterFactor: 0},
+      resolver,
+    })
+    manager.on('add', (s) => seen.push(`${s.name} ${s.info?.factory}`))
+    try {
+      tc.mkdir()
+      // docker's cgroupfs naming (…/docker/<id>): the name says docker owns it.
+      tc.mkdir(`docker/${ID}`)
+      await manager.start()
+      const name = tc.name(`docker/${ID}`)
+      await until('docker asked several times', () => manager.resolutionStats().failures.docker! >= 3)
+      assert.equal(manager.get(name), undefined, 'pending: not published')
+      assert.deepEqual(
+        manager.pending().map((p) => [p.name, p.factory]),
+        [[name, 'docker']],
+      )
+      assert.equal(manager.resolutionStats().pending, 1)
+      engine.state = {kind: 'status', status: 'running'}
+      await until('docker metadata', () => manager.get(name)?.info?.factory === 'docker')
+      const info = manager.get(name)!.info!
+      assert.equal(info.aliases[0], 'slow-starter')
+      assert.equal(info.image, 'busybox:latest')
+      assert.deepEqual(info.labels, {team: 'cadv'})
+      assert.deepEqual(
+        seen.filter((l) => l.startsWith(name)),
+        [`${name} docker`],
+        'one add, with its identity',
+      )
+      assert.equal(manager.watchStats().rescans, 0)
+      // Definitive now: not asked again.
+      const settled = engine.requests
+      await new Promise((r) => setTimeout(r, 600))
+      assert.equal(engine.requests, settled)
+    } finally {
+      await manager.stop()
+      resolver.close()
+      await tc.cleanup()
+      await engine.close()
+    }
+  },
+)

@@ -32,10 +32,18 @@ export function parseEndpoint(endpoint: string): Target {
   throw new Error(`${endpoint}: not an endpoint (use unix:///path/to.sock or tcp://host:port)`)
 }
 
-/** Remembers a recent timeout so that the next calls fail at once instead of waiting again. */
+/**
+ * Remembers a recent timeout so that the next calls fail at once instead of waiting again. One
+ * call at a time may still probe the endpoint during the rest (the first a second after the
+ * timeout, then at doubling gaps), so a daemon that was only slow for a moment is asked again
+ * within about a second, not after the whole rest; an answer ends the rest.
+ */
 export class EndpointGuard {
   private until = 0
   private since = 0
+  private probeAt = 0
+  private probeGapMs = PROBE_FIRST_MS
+  private probing = false
 
   constructor(private readonly cooldownMs: number) {}
 
@@ -45,11 +53,33 @@ export class EndpointGuard {
     return `timed out ${((now - this.since) / 1000).toFixed(1)} s ago; not asked again for ${Math.ceil((this.until - now) / 1000)} s`
   }
 
+  /** check(), but a call during the rest may go as the probe: `probe` says so; pass it to settled(). */
+  admit(now = Date.now()): {skip?: string; probe: boolean} {
+    const skip = this.check(now)
+    if (skip === undefined) return {probe: false}
+    if (this.probing || now < this.probeAt) return {skip, probe: false}
+    this.probing = true
+    return {probe: true}
+  }
+
   timedOut(now = Date.now()): void {
     this.since = now
     this.until = now + this.cooldownMs
+    this.probing = false
+    this.probeAt = now + this.probeGapMs
+    this.probeGapMs = Math.min(this.probeGapMs * 2, this.cooldownMs)
+  }
+
+  /** A call ended without timing out (an answer, even an error reply): the endpoint is back. */
+  answered(probe: boolean): void {
+    if (probe) this.probing = false
+    this.until = 0
+    this.probeGapMs = PROBE_FIRST_MS
   }
 }
+
+/** The first probe of a rested endpoint, after its timeout (EndpointGuard). */
+const PROBE_FIRST_MS = 1000
 
 /**
  * At most `max` calls in flight to one runtime: a host that starts with thousands of
@@ -160,8 +190,9 @@ export function isAbsent(err: unknown): boolean {
 /**
  * One runtime endpoint's call discipline, shared by every client (docker, podman, containerd,
  * CRI-O): at most MAX_CALLS_IN_FLIGHT calls at once, and after a timeout no call for
- * COOLDOWN_MS. The guard is asked again once a slot frees, and marked before the slot is
- * given back, so that calls queued behind a timed-out one are skipped rather than sent.
+ * COOLDOWN_MS but one probe at a time (EndpointGuard). The guard is asked again once a slot
+ * frees, and marked before the slot is given back, so that calls queued behind a timed-out one
+ * are skipped rather than sent.
  */
 export class GuardedEndpoint {
   private readonly guard = new EndpointGuard(COOLDOWN_MS)
@@ -174,15 +205,18 @@ export class GuardedEndpoint {
 
   /** Runs `call` under the guard and the limiter; a timeout error (timeoutError) rests the endpoint. */
   async run<T>(call: () => Promise<T>): Promise<T> {
-    const skip = this.guard.check()
+    const {skip, probe} = this.guard.admit()
     if (skip) throw new RuntimeUnreachable(this.endpoint, skip)
     return this.limiter.run(async () => {
-      const late = this.guard.check()
+      const late = probe ? undefined : this.guard.check()
       if (late) throw new RuntimeUnreachable(this.endpoint, late)
       try {
-        return await call()
+        const result = await call()
+        this.guard.answered(probe)
+        return result
       } catch (err) {
         if (isTimeout(err)) this.guard.timedOut()
+        else if (probe || !(err instanceof RuntimeUnreachable)) this.guard.answered(probe)
         throw err
       }
     })

@@ -13,7 +13,7 @@ import {podmanClient} from './podman/client.js'
 import {PodmanFactory} from './podman/factory.js'
 import {RawFactory} from './raw.js'
 import {SystemdFactory} from './systemd.js'
-import type {ContainerInfo, FactoryDecision, Resolution} from '../model/index.js'
+import type {Awaiting, ContainerInfo, FactoryDecision, Resolution} from '../model/index.js'
 
 /** docker, podman, containerd, crio, systemd, raw: the documented, fixed order. */
 export function createFactories(options: ResolverOptions): Factory[] {
@@ -27,13 +27,21 @@ export function createFactories(options: ResolverOptions): Factory[] {
   ]
 }
 
-/** Asks the factories in order; the first that handles the name decides. Never throws. */
-export async function decide(factories: readonly Factory[], name: ContainerName): Promise<Resolution> {
+/**
+ * Asks the factories in order; the first that handles the name decides. Never throws. With
+ * `byName` (the same factories deciding offline), a runtime that could not answer for a name
+ * its naming claims makes the resolution `awaiting` it (Resolution.awaiting).
+ */
+export async function decide(factories: readonly Factory[], name: ContainerName, byName?: readonly Factory[]): Promise<Resolution> {
   const decision: FactoryDecision = {name, factory: null, accepted: false, id: null, checks: []}
   let provisional = false
-  const done = (r: Resolution): Resolution => {
+  /** Factories whose answer may change (unreachable, timed out, not running yet), with why. */
+  const unsure = new Map<string, string>()
+  const done = async (r: Resolution): Promise<Resolution> => {
     const k = kubernetesPlacement(name, r.info?.labels)
     if (k) decision.kubernetes = k
+    const awaiting = byName && unsure.size > 0 ? await awaitingFor(name, decision, unsure, byName) : undefined
+    if (awaiting) return {...r, provisional: true, awaiting}
     return provisional ? {...r, provisional} : r
   }
   for (const f of factories) {
@@ -50,6 +58,7 @@ export async function decide(factories: readonly Factory[], name: ContainerName)
         : {factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason},
     )
     if (a.provisional) provisional = true
+    if (a.provisional || a.unreachable) unsure.set(f.name, a.reason)
     if (!a.canHandle) continue
     decision.factory = f.name
     decision.accepted = a.accept
@@ -58,6 +67,20 @@ export async function decide(factories: readonly Factory[], name: ContainerName)
     return done({decision})
   }
   return done({decision})
+}
+
+/** The runtime the name points to, when it is one of those that could not answer and did not win. */
+async function awaitingFor(
+  name: ContainerName,
+  decision: FactoryDecision,
+  unsure: ReadonlyMap<string, string>,
+  byName: readonly Factory[],
+): Promise<Awaiting | undefined> {
+  const guess = await decide(byName, name)
+  const f = guess.decision.factory
+  if (f === null || !guess.decision.accepted || f === decision.factory) return undefined
+  const reason = unsure.get(f)
+  return reason === undefined ? undefined : {factory: f, reason, byName: guess}
 }
 
 function minimalInfo(name: ContainerName, factory: string, id: string | undefined): ContainerInfo {

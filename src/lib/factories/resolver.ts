@@ -3,7 +3,8 @@
  * container, asked once and cached until forget() (no runtime call per housekeeping tick),
  * concurrent asks for the same name share one lookup. A provisional decision
  * (Resolution.provisional) is dropped once it settles, so the next ask goes to the runtimes
- * again. Never throws; waits at most the runtime clients' timeouts (and a timed-out runtime is
+ * again, and so is one awaiting the runtime its name points to (Resolution.awaiting). Never
+ * throws; waits at most the runtime clients' timeouts (and a timed-out runtime is
  * skipped for a while afterwards).
  */
 import {invalidNameReason, type ContainerName} from '../cgroups/index.js'
@@ -21,6 +22,8 @@ export interface Resolver extends ContainerResolver {
 export function createResolver(input: ResolverOptionsInput = {}): Resolver {
   const options = resolverOptions(input)
   const factories: Factory[] = createFactories(options)
+  // What names alone say, for a name whose runtime could not answer (Resolution.awaiting).
+  const byName: Factory[] | undefined = options.offline ? undefined : createFactories({...options, offline: true})
   const cache = new Map<ContainerName, Promise<Resolution>>()
 
   return {
@@ -32,7 +35,7 @@ export function createResolver(input: ResolverOptionsInput = {}): Resolver {
       if (bad !== undefined) {
         return Promise.resolve({decision: {name, factory: null, accepted: false, id: null, checks: []}})
       }
-      const pending = decide(factories, name)
+      const pending = decide(factories, name, byName)
       cache.set(name, pending)
       void pending.then((r) => {
         if (r.provisional && cache.get(name) === pending) cache.delete(name)

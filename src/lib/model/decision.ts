@@ -78,6 +78,22 @@ export interface Resolution {
    * (FactoryAnswer.provisional) and the manager's re-asking follow it.
    */
   provisional?: boolean
+  /**
+   * The cgroup name is a runtime's (its naming says so: `/docker/<id>`, `libpod-<id>.scope`, …)
+   * but that runtime gave no answer for it yet (unreachable, timed out, the container not
+   * running yet), so `decision` is not the container's identity. Always provisional.
+   */
+  awaiting?: Awaiting
+}
+
+/** A runtime the name points to that has not answered for it (Resolution.awaiting). */
+export interface Awaiting {
+  /** The factory the name points to: docker, podman, containerd or crio. */
+  factory: string
+  /** Why it has no answer: its check's reason. */
+  reason: string
+  /** What the name alone says (that factory, the id, no metadata), as `cadv resolve --offline` decides. */
+  byName: Resolution
 }
 
 /**

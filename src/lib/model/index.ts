@@ -12,7 +12,15 @@ export {
   type ContainerEventSource,
   type ContainerEventType,
 } from './event.js'
-export type {ContainerInfo, ContainerResolver, FactoryCheck, FactoryDecision, KubernetesPlacement, Resolution} from './decision.js'
+export type {
+  Awaiting,
+  ContainerInfo,
+  ContainerResolver,
+  FactoryCheck,
+  FactoryDecision,
+  KubernetesPlacement,
+  Resolution,
+} from './decision.js'
 export type {
   BlkioDeviceSample,
   ContainerSpec,

@@ -101,7 +101,8 @@ export class ContainerdFactory implements Factory {
     if (base === `cri-containerd-${id}.scope`) return 'systemd-driver name cri-containerd-<id>.scope'
     if (base !== id) return undefined
     if (hasAncestorStartingWith(name, 'kubepods')) return 'CRI cgroupfs name /kubepods/…/<id>'
-    if (parentName(name) === `/${this.ns}`) return `namespace name /${this.ns}/<id>`
+    // ctr's default cgroup is /<namespace>/<id>, also found under a parent (…/<namespace>/<id>).
+    if (baseName(parentName(name) ?? '/') === this.ns) return `namespace name …/${this.ns}/<id>`
     return undefined
   }
 
