@@ -17,6 +17,7 @@ import {
   type CommandFlag,
   webUiFlags,
   storageFlags,
+  runtimeWaitFlags,
 } from '../lib/cli/index.js'
 
 export default class Serve extends CadvCommand {
@@ -72,6 +73,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
     ...eventsFlags,
     ...compatFlags,
     ...envMetadataFlags,
+    ...runtimeWaitFlags,
     ...kubernetesServeFlags,
     ...webUiFlags,
     ...endpointFlags,

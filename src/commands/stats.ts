@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {runStats} from '../lib/app/index.js'
-import {CadvCommand, durationFlag, netnsFlags, runtimeFlags} from '../lib/cli/index.js'
+import {CadvCommand, durationFlag, netnsFlags, runtimeFlags, runtimeWaitFlags} from '../lib/cli/index.js'
 import {SORT_KEYS} from '../lib/output/index.js'
 
 export default class Stats extends CadvCommand {
@@ -29,6 +29,7 @@ Only leaves of the cgroup tree show (a parent counts its children again) unless 
 
   static override flags = {
     ...runtimeFlags,
+    ...runtimeWaitFlags,
     ...netnsFlags,
     interval: durationFlag({
       summary: 'Time between refreshes.',

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {runWatch} from '../lib/app/index.js'
-import {CadvCommand, durationFlag, kubernetesWatchFlags, runtimeFlags} from '../lib/cli/index.js'
+import {CadvCommand, durationFlag, kubernetesWatchFlags, runtimeFlags, runtimeWaitFlags} from '../lib/cli/index.js'
 import {CONTAINER_EVENT_TYPES} from '../lib/model/index.js'
 import {WATCH_BACKENDS} from '../lib/watch/index.js'
 
@@ -37,6 +37,7 @@ Each line is one JSON object: "type" (ContainerAdd, ContainerDelete, OOM or OOMK
 
   static override flags = {
     ...runtimeFlags,
+    ...runtimeWaitFlags,
     ...kubernetesWatchFlags,
     resolve: Flags.boolean({
       summary: 'Add the runtime that owns each container (factory, id, alias, image, labels).',

@@ -3,6 +3,7 @@
  * commands in src/commands/ are flags plus one call into here.
  */
 export {AppContext, type AppContextOptions} from './context.js'
+export {failIfUnanswered, IncompleteError, type RuntimeWaitFlagValues} from './runtime-wait.js'
 export {
   checkEndpoint,
   EndpointError,

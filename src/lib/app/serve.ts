@@ -6,10 +6,11 @@ import {readFileSync} from 'node:fs'
 
 import type {CgroupLayout} from '../cgroups/index.js'
 import {createResolver} from '../factories/index.js'
-import {createManager, type Manager} from '../manager/index.js'
+import {createManager, type Manager, type PendingContainer} from '../manager/index.js'
 import {checkServeSetup, readMachineFacts, readMachineInfo, renderExposition, startServe, type ExpositionOptions} from '../metrics/index.js'
 import {selectKinds} from '../stats/index.js'
 import type {AppContext} from './context.js'
+import {failIfUnanswered, type RuntimeWaitFlagValues} from './runtime-wait.js'
 import {hostNetnsOption, type NetnsFlagValues} from './netns.js'
 import {housekeepingOptionsFrom, resolverOptionsFromFlags, type HousekeepingFlagValues, type RuntimeFlagValues} from './options.js'
 import {sayUnavailableKinds} from './kind-notes.js'
@@ -33,7 +34,8 @@ export interface ServeFlags
     EndpointFlagValues,
     StorageFlagValues,
     KindsFlagValues,
-    NetnsFlagValues {
+    NetnsFlagValues,
+    RuntimeWaitFlagValues {
   listen: string[]
   'telemetry-path': string
   'web-config-file'?: string
@@ -66,10 +68,10 @@ export function commaList(values: readonly string[] | undefined): string[] {
 }
 
 /**
- * Resolves once every container found has a sample and no new container appeared for a moment
- * (runtime lookups finish asynchronously), or after capMs. Follows the manager's events.
+ * Resolves once every container published has a sample (and, with settleMs, no new container
+ * appeared for that long), or after capMs. Follows the manager's events.
  */
-export function firstRound(manager: Manager, capMs: number, settleMs = 200): Promise<void> {
+export function firstRound(manager: Manager, capMs: number, settleMs = 0): Promise<void> {
   return new Promise((resolve) => {
     const unsampled = new Set<string>()
     for (const c of manager.containers()) if (c.samples.length === 0) unsampled.add(c.name)
@@ -122,9 +124,11 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     maxOpenFiles: limits.maxOpenFiles,
     ...kindOptions,
     resolver: createResolver(resolverOptionsFromFlags(flags)),
+    runtimeWaitMs: flags['runtime-wait'],
     ...hostNetnsOption(flags, layout, ctx),
     onWarning: (m) => ctx.note(m),
     onReadError: ctx.readErrors(),
+    onNote: (m) => ctx.note(m),
     // Fallbacks must be visible: always on stderr, once each.
     onWatcherWarning: (m) => ctx.warn(m),
   })
@@ -150,14 +154,20 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   if (flags.once) {
     ctx.exitQuietlyOnEpipe()
     await manager.start()
+    let unanswered: PendingContainer[] = []
     try {
-      // One housekeeping round, bounded: at least 5 s, or three intervals when they are longer.
+      // Every container found has its runtime's answer (or waited the whole --runtime-wait and
+      // is shown from its name), then one housekeeping round, bounded: at least 5 s, or three
+      // intervals when they are longer.
+      await manager.settled()
       await firstRound(manager, Math.max(5000, 3 * flags['housekeeping-interval']))
       ctx.stdout.write(await renderExposition(manager, exposition, exporterMetrics, 'prometheus'))
+      unanswered = manager.byName()
     } finally {
       await manager.stop()
       await storage?.stop()
     }
+    failIfUnanswered(ctx, unanswered, flags['runtime-wait'])
     return
   }
 

@@ -66,7 +66,7 @@ export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
       if (c.samples.length < 2) withoutRates++
     }
     const query = typeof o.query === 'function' ? o.query() : o.query
-    o.onRows(buildRows(manager.containers(), query), new Date(), {total, withoutRates})
+    o.onRows(buildRows(manager.containers(), query, manager.pending()), new Date(), {total, withoutRates})
   }
   const stop = (): void => {
     if (stopped) return

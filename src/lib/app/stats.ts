@@ -13,6 +13,7 @@ import {
   findingLine,
   FrameWriter,
   parseFilters,
+  PENDING_LEGEND,
   RowOrder,
   statsHeader,
   StatsKeys,
@@ -25,6 +26,7 @@ import {controllersForKinds, type MetricKind} from '../stats/index.js'
 import {escapeControl, hostMemoryBytes} from '../util/index.js'
 import type {AppContext} from './context.js'
 import {hostNetnsOption, type NetnsFlagValues} from './netns.js'
+import {failIfUnanswered, type RuntimeWaitFlagValues} from './runtime-wait.js'
 import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
 import {startStatsFeed, type FeedProgress} from './stats-feed.js'
 
@@ -36,7 +38,7 @@ const STATS_KINDS: readonly MetricKind[] = ['cpu', 'memory', 'diskIO', 'network'
  */
 const JSON_KINDS: readonly MetricKind[] = [...STATS_KINDS, 'disk', 'oom_event']
 
-export interface StatsFlags extends RuntimeFlagValues, NetnsFlagValues {
+export interface StatsFlags extends RuntimeFlagValues, NetnsFlagValues, RuntimeWaitFlagValues {
   interval: number
   once: boolean
   json: boolean
@@ -100,8 +102,11 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     kindOptions: {processFds: format !== 'table'},
     ...(depth === undefined ? {} : {include: (name: string) => nameDepth(name) <= depth}),
     // Names, factories and labels come from the runtimes; a slow or absent runtime delays only
-    // its own containers (and makes them raw after its timeout).
+    // its own containers, which show as pending (never under another identity) until it
+    // answers or --runtime-wait passes.
     resolver: createResolver(resolverOptionsFromFlags(flags)),
+    runtimeWaitMs: flags['runtime-wait'],
+    onNote: (m) => ctx.note(m),
     ...hostNetnsOption(flags, layout, ctx),
     onWarning: (m) => ctx.note(m),
     // On a terminal the table is redrawn in place: the lines are kept under it.
@@ -144,6 +149,7 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
       rows.length === 0 && !waiting
         ? [view.search ? `No container matches "${view.search}" (Esc clears the filter).` : empty]
         : statsTableLines(rows, {width: writer.width, noTrunc: flags['no-trunc'], tree: view.tree, sort: view.sort, colour})
+    if (rows.some((r) => r.pending !== undefined)) body.push(PENDING_LEGEND)
     writer.draw([...head, ...body].join('\n'), footer())
   }
   const render = (rows: StatsRow[], at: Date, progress: FeedProgress): void => {
@@ -166,6 +172,9 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     clearInterval(finding)
   }
   const hostMemory = hostMemoryBytes(layout.procRoot)
+  // One answer: every container found has its runtime's answer first, or waited the whole
+  // --runtime-wait (then it is shown from its name, and named on stderr at the end).
+  if (once) await manager.settled()
   const feed = startStatsFeed({
     manager,
     intervalMs: interval,
@@ -194,5 +203,7 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     release()
     writer.close()
   }
+  const unanswered = once ? manager.byName() : []
   await manager.stop()
+  failIfUnanswered(ctx, unanswered, flags['runtime-wait'])
 }

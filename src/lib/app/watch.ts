@@ -12,10 +12,11 @@ import {ndjsonWriter} from '../output/index.js'
 import {controllersForKinds, selectKinds} from '../stats/index.js'
 import {countInotifyWatches, createWatcher, type WatchBackendName} from '../watch/index.js'
 import type {AppContext} from './context.js'
+import {failIfUnanswered, type RuntimeWaitFlagValues} from './runtime-wait.js'
 import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
 import {kubeletEventFields} from './watch-kubernetes.js'
 
-export interface WatchFlags extends RuntimeFlagValues {
+export interface WatchFlags extends RuntimeFlagValues, RuntimeWaitFlagValues {
   resolve: boolean
   'kubelet-labels'?: boolean
   once: boolean
@@ -76,12 +77,13 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
   const resolver = flags.resolve ? createResolver(resolverOptionsFromFlags(flags)) : undefined
   const kube = flags['kubelet-labels'] ? kubeletEventFields() : undefined
   const annotator = resolver
-    ? annotateEvents(
-        resolver,
-        (e) => out.write(kube ? kube(e) : e),
-        explainer(ctx),
-        (err) => ctx.warn(`cannot write an event: ${(err as Error).message}`),
-      )
+    ? annotateEvents(resolver, (e) => out.write(kube ? kube(e) : e), {
+        onDecision: explainer(ctx),
+        onError: (err) => ctx.warn(`cannot write an event: ${(err as Error).message}`),
+        waitMs: flags['runtime-wait'],
+        warn: (m) => ctx.warn(m),
+        note: (m) => ctx.note(m),
+      })
     : undefined
   const print = (e: ContainerEvent): void => (annotator ? annotator.push(e) : out.write(e))
   const watcher = createWatcher({
@@ -109,6 +111,7 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
     oom?.stop()
     await watcher.stop()
     await annotator?.drain()
+    annotator?.close()
     resolver?.close()
   }
   ctx.exitQuietlyOnEpipe(stop)
@@ -119,7 +122,12 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
   oom?.start()
   await watcher.start()
   if (flags.once) {
+    // Each add waited for its runtime (at most --runtime-wait): say which never answered.
+    await watcher.stop()
+    await annotator?.drain()
+    const unanswered = annotator?.byName() ?? []
     await stop()
+    failIfUnanswered(ctx, unanswered, flags['runtime-wait'])
     return
   }
   const s = watcher.stats()

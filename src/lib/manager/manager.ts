@@ -9,6 +9,7 @@ import {selectHierarchies, type CgroupLayout, type Hierarchy} from '../cgroups/i
 import type {
   ContainerEvent,
   ContainerInfo,
+  Resolution,
   ContainerName,
   ContainerResolver,
   ContainerState,
@@ -42,7 +43,7 @@ import {
 } from '../stats/index.js'
 import {createWatcher, type WatchBackendName, type Watcher, type WatcherOptions, type WatcherStats} from '../watch/index.js'
 import {HealthPoller} from './health.js'
-import {Resolutions} from './resolution.js'
+import {Resolutions, type PendingContainer, type Publication, type ResolutionStats} from './resolution.js'
 
 export interface ManagerWatchOptions {
   /** Hierarchies to watch; default: those the enabled kinds need (selectHierarchies). */
@@ -67,6 +68,13 @@ export interface ManagerOptions {
   include?: (name: ContainerName) => boolean
   /** The host's network namespace (`--host-netns`); default found by the rules of stats/netns.ts. */
   hostNetns?: HostNetns
+  /**
+   * `--runtime-wait`: how long a container whose runtime has not answered stays unpublished
+   * before it is published from its name alone (resolution.ts); default 30 s.
+   */
+  runtimeWaitMs?: number
+  /** `-v` lines: each container that waits for its runtime, and when it gets its answer. */
+  onNote?: (message: string) => void
   /** Budget of kept-open cgroup files (`--max-open-files`); default from RLIMIT_NOFILE. */
   maxOpenFiles?: number
   /** How the disk kind walks writable layers (`--disk-usage-interval`, `--disk-usage-concurrency`). */
@@ -101,6 +109,14 @@ export interface Manager extends ContainerView {
   watchStats(): WatcherStats
   /** Reads a tracked container now, outside its schedule (the API's max_age); false when not tracked. */
   housekeepNow(name: ContainerName): boolean
+  /** Containers found but not published: their runtime has not answered yet. */
+  pending(): PendingContainer[]
+  /** Containers published from their names alone: their runtime has not answered within the wait. */
+  byName(): PendingContainer[]
+  /** Pending count, published-by-name count, failed lookups by factory. */
+  resolutionStats(): ResolutionStats
+  /** Resolves once no container found so far is pending (each answered, or waited the whole bound). */
+  settled(): Promise<void>
 }
 
 class ContainerManager extends EventEmitter<ContainerViewEvents> implements Manager {
@@ -152,11 +168,18 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     if (this.kinds.has('disk'))
       this.diskUsage = new DiskUsage({...DEFAULT_DISK_USAGE, ...options.diskUsage}, (name) => this.housekeeping.soon(name))
     this.hostNetns = options.hostNetns ?? hostNetnsFor(options.layout)
-    this.resolutions = new Resolutions(options.resolver, {
-      accepted: (name, info) => this.accepted(name, info),
+    const resolutionHooks: ConstructorParameters<typeof Resolutions>[1] = {
+      accepted: (name, r, how) => this.accepted(name, r, how),
       ignored: (name) => this.untrack(name),
-      warn: this.warn,
-    })
+      // A runtime keeping containers from being published is news the user must see.
+      warn: options.onWatcherWarning ?? this.warn,
+    }
+    if (options.onNote) resolutionHooks.note = options.onNote
+    this.resolutions = new Resolutions(
+      options.resolver,
+      resolutionHooks,
+      options.runtimeWaitMs === undefined ? {} : {waitMs: options.runtimeWaitMs},
+    )
     const w = options.watch ?? {}
     const watcherOptions: WatcherOptions = {
       hierarchies: w.hierarchies ?? selectHierarchies(options.layout, controllersForKinds(this.kinds)),
@@ -198,6 +221,22 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     return true
   }
 
+  pending(): PendingContainer[] {
+    return this.resolutions.pending()
+  }
+
+  byName(): PendingContainer[] {
+    return this.resolutions.byName()
+  }
+
+  resolutionStats(): ResolutionStats {
+    return this.resolutions.stats()
+  }
+
+  settled(): Promise<void> {
+    return this.resolutions.settled()
+  }
+
   async start(): Promise<void> {
     await this.watcher.start()
     this.health.start()
@@ -223,16 +262,23 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     this.resolutions.ask(e.name)
   }
 
-  private accepted(name: ContainerName, info: ContainerInfo | undefined): void {
-    const t = this.tracked.get(name)
+  private accepted(name: ContainerName, r: Resolution | undefined, how: Publication): void {
+    const info = r?.info
+    let t = this.tracked.get(name)
     if (!t) {
       this.track(name, info)
-      return
-    }
-    if (info) {
+      t = this.tracked.get(name)!
+    } else if (info) {
       t.state.info = info
       t.setRuntime(runtimeHints(info))
     }
+    // Published from its name alone: the mark stays until the runtime answers.
+    if (how === 'byName' && r?.decision.factory) t.state.awaiting = {factory: r.decision.factory, reason: this.awaitingReason(name)}
+    else delete t.state.awaiting
+  }
+
+  private awaitingReason(name: ContainerName): string {
+    return this.resolutions.byName().find((p) => p.name === name)?.reason ?? 'no answer'
   }
 
   private track(name: ContainerName, info: ContainerInfo | undefined): void {
@@ -277,7 +323,8 @@ function runtimeHints(info: ContainerInfo): RuntimeHints {
   // A raw cgroup has no runtime pid; its network reader then looks for a process in the
   // cgroup and counts its interfaces only when that process has a namespace of its own
   // (never the host's), which is more than cAdvisor's "no network for raw cgroups".
-  const unknownPid = info.factory === 'raw' && info.pid === 0
+  // The root cgroup's numbers are the host's: networkPid() finds a process in the host's namespace.
+  const unknownPid = info.factory === 'raw' && (info.pid === 0 || info.name === '/')
   const hints: RuntimeHints = unknownPid ? {pid: 0, hasNetwork: true} : {pid: info.pid, hasNetwork: info.hasNetwork}
   if (info.writableDirs) hints.writableDirs = info.writableDirs
   return hints

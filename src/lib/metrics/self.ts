@@ -8,6 +8,7 @@ import {collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithVa
 
 import {escapeHelp, formatValue, labelPairs, type ContainerView, type ExpositionFormat} from '../model/index.js'
 import type {WatcherStats} from '../watch/index.js'
+import {registerManagerMetrics, type ManagerCounterSource} from './self-manager.js'
 
 /**
  * prom-client's gauges whose names end in `_total` (promtool: "non-counter metrics should not
@@ -47,6 +48,7 @@ export class SelfMetrics extends RegistryText {
     super()
     collectDefaultMetrics({register: this.registry})
     if (watchStats) this.registerWatchMetrics(watchStats)
+    if (view) registerManagerMetrics(this.registry, view as ContainerView & ManagerCounterSource)
     for (const name of DROPPED) this.registry.removeSingleMetric(name)
     if (view) {
       new Gauge({

@@ -20,6 +20,12 @@ export interface ContainerState {
    * epoch; read once when tracking starts. A runtime's `info.createdAt` takes precedence.
    */
   cgroupCreatedMs?: number
+  /**
+   * Present while the container is published from its cgroup name alone: the runtime the name
+   * points to has not answered within the wait (`--runtime-wait`), and why. `info` then holds
+   * only the factory and id; the runtime's answer replaces it and removes this.
+   */
+  awaiting?: {factory: string; reason: string}
 }
 
 export interface ContainerViewEvents {

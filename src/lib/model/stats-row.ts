@@ -62,6 +62,11 @@ export interface StatsRow {
   idle: boolean
   /** Files of the newest sample that could not be read or parsed (`<path>: <what was wrong>`); the rest of the row is good. */
   errors?: string[]
+  /**
+   * Present while the runtime the cgroup name points to has not answered: the row is what the
+   * name alone says (no numbers yet when it is not published), and this says why.
+   */
+  pending?: string
 }
 
 /** A row of /api/v1/stats: a stats row plus the container's image and aliases; a container not sampled yet has no `time` and no numbers. */

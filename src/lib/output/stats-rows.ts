@@ -3,6 +3,13 @@ import type {ContainerName, ContainerState, StatsRow} from '../model/index.js'
 import {deriveRates, effectiveMemoryLimit, memoryPercent, totals} from '../stats/index.js'
 import {didYouMean} from '../util/index.js'
 
+/** A container waiting for its runtime (the manager's PendingContainer). */
+export interface PendingLike {
+  name: ContainerName
+  factory: string | undefined
+  reason: string
+}
+
 export type SortKey = 'cpu' | 'mem' | 'io' | 'pids' | 'name'
 export const SORT_KEYS: readonly SortKey[] = ['cpu', 'mem', 'io', 'pids', 'name']
 
@@ -144,7 +151,23 @@ export function rowOf(state: ContainerState, hostMemoryBytes?: number): StatsRow
   if (cur.errors && cur.errors.length > 0) row.errors = [...cur.errors]
   // pids.current counts tasks below the cgroup too: a parent of busy cgroups is not idle.
   row.idle = factory === 'raw' && (row.pids ?? row.processes ?? 0) === 0 && (row.cpuPercent ?? 0) === 0
+  if (state.awaiting) row.pending = `${state.awaiting.factory} has not answered (${state.awaiting.reason})`
   return row
+}
+
+/** The row of a container found but not published yet: its name, the runtime it waits for, no numbers. */
+export function pendingRow(p: PendingLike, at: Date = new Date()): StatsRow {
+  const factory = p.factory ?? 'unknown'
+  return {
+    name: p.name,
+    container: p.name,
+    factory,
+    depth: nameDepth(p.name),
+    time: at.toISOString(),
+    memoryLimited: false,
+    idle: false,
+    pending: p.factory ? `${p.factory} has not answered (${p.reason})` : p.reason,
+  }
 }
 
 /** The number a sort key orders by (descending), or undefined when the row lacks it. */
@@ -233,11 +256,14 @@ function parentsOf(names: Iterable<ContainerName>): Set<ContainerName> {
  * The rows to show, in order. Filters (factory, label, search) and idleness choose the rows;
  * without `tree` or `all` only leaves of the tracked tree are shown. Order: by the sort key
  * (RowOrder bands when given, else exact values), ties by name; with `tree`, depth-first with
- * each parent first and siblings in that order.
+ * each parent first and siblings in that order. Containers still waiting for their runtime
+ * (`pending`) are never dropped for lack of numbers: they show with their cgroup name and the
+ * pending mark.
  */
-export function buildRows(states: Iterable<ContainerState>, q: RowQuery = {}): StatsRow[] {
+export function buildRows(states: Iterable<ContainerState>, q: RowQuery = {}, pending: Iterable<PendingLike> = []): StatsRow[] {
   const list = [...states]
-  const parents = q.tree || q.all ? new Set<ContainerName>() : parentsOf(list.map((s) => s.name))
+  const waiting = [...pending]
+  const parents = q.tree || q.all ? new Set<ContainerName>() : parentsOf([...list.map((s) => s.name), ...waiting.map((p) => p.name)])
   const byName = new Map<ContainerName, StatsRow>()
   const rows: StatsRow[] = []
   for (const s of list) {
@@ -246,6 +272,13 @@ export function buildRows(states: Iterable<ContainerState>, q: RowQuery = {}): S
     byName.set(row.name, row)
     if (!q.all && (s.name === '/' || row.idle || parents.has(s.name))) continue
     if (!matches(s, row.factory, q.filters)) continue
+    if (q.search && !searched(row, q.search)) continue
+    rows.push(row)
+  }
+  for (const p of waiting) {
+    const row = pendingRow(p)
+    if (parents.has(p.name)) continue
+    if (!matches({name: p.name, samples: [], firstSeenMs: 0}, row.factory, q.filters)) continue
     if (q.search && !searched(row, q.search)) continue
     rows.push(row)
   }

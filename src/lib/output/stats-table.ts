@@ -34,6 +34,12 @@ export interface TableOptions {
   colour?: boolean
 }
 
+/** After the factory of a row whose runtime has not answered yet (StatsRow.pending). */
+export const PENDING_MARK = '?'
+
+/** The line under a table with pending rows: what the mark means. */
+export const PENDING_LEGEND = `${PENDING_MARK} its runtime has not answered yet: shown from the cgroup name alone (-v says why)`
+
 interface Column {
   title: string
   /** Width of the widest value (or the title). */
@@ -97,7 +103,13 @@ const COLUMNS: Record<string, Column> = {
     cell: (r) => pair(decimalBytes(r.blockReadBytes), decimalBytes(r.blockWriteBytes)),
   },
   pids: {title: 'PIDS', width: 5, right: true, sort: 'pids', cell: (r) => countCell(r.pids)},
-  factory: {title: 'FACTORY', width: 10, right: false, cell: (r) => escapeControl(r.factory)},
+  // `containerd` and the pending mark: 11.
+  factory: {
+    title: 'FACTORY',
+    width: 11,
+    right: false,
+    cell: (r) => escapeControl(r.pending === undefined ? r.factory : `${r.factory}${PENDING_MARK}`),
+  },
   id: {
     title: 'ID',
     width: 12,
@@ -204,7 +216,9 @@ export function statsTableLines(rows: readonly StatsRow[], o: TableOptions = {})
   }
   const lines = [head]
   rows.forEach((r, i) => {
-    const name = o.noTrunc ? names[i]! : ellipsize(names[i]!, layout.nameWidth)
+    // Without the FACTORY column the pending mark goes before the name: it is never lost.
+    const text = r.pending !== undefined && !layout.columns.includes('factory') ? `${PENDING_MARK} ${names[i]!}` : names[i]!
+    const name = o.noTrunc ? text : ellipsize(text, layout.nameWidth)
     const cells = [name.padEnd(layout.nameWidth)]
     for (const [j, c] of cols.entries()) {
       const text = fit(c.cell(r, o), c)

@@ -88,8 +88,7 @@ test('a write that throws is reported and does not stop the writes after it', as
       if (e.name === '/b') throw new Error('disk full')
       out.push(e.name)
     },
-    undefined,
-    (err) => errors.push((err as Error).message),
+    {onError: (err) => errors.push((err as Error).message)},
   )
   for (const n of ['/a', '/b', '/c']) q.push(makeEvent('ContainerAdd', n, false))
   await q.drain()
