@@ -1,5 +1,7 @@
-import {spawn, type ChildProcess, type SpawnOptions} from 'node:child_process'
+import type {ChildProcess, SpawnOptions} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+
+import {killGroup, spawnGroup} from './processes.js'
 
 /** The built CLI, as users run it (`npm test` builds first). */
 export const CADV = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
@@ -22,12 +24,13 @@ export function cliEnv(env: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
 /** Runs `cadv ...args` to completion. */
 export function runCli(args: string[], options: SpawnOptions & {input?: string; timeoutMs?: number} = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CADV, ...args], {stdio: ['pipe', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})
+    // A group of its own: a run that times out is killed with whatever it started.
+    const child = spawnGroup(process.execPath, [CADV, ...args], {stdio: ['pipe', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})
     let stdout = ''
     let stderr = ''
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000)
+    const timer = setTimeout(() => void killGroup(child), options.timeoutMs ?? 60_000)
     child.on('error', reject)
     child.on('close', (code, signal) => {
       clearTimeout(timer)
@@ -37,17 +40,11 @@ export function runCli(args: string[], options: SpawnOptions & {input?: string; 
   })
 }
 
-// Every long-running cadv a test starts; whatever a failed test forgot to stop dies with the
-// test file instead of running on through the rest of the suite.
-const running = new Set<ChildProcess>()
-process.on('exit', () => {
-  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-})
-
-/** Starts `cadv ...args` and leaves it running; the caller ends it by pid. */
+/**
+ * Starts `cadv ...args` and leaves it running; the caller ends it by pid. It runs in a process
+ * group of its own that dies with the test process (helpers/processes.ts), so a test that
+ * fails or times out never leaves it behind.
+ */
 export function startCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  const child = spawn(process.execPath, [CADV, ...args], {stdio: ['ignore', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})
-  running.add(child)
-  child.once('exit', () => running.delete(child))
-  return child
+  return spawnGroup(process.execPath, [CADV, ...args], {stdio: ['ignore', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})
 }
