@@ -40,7 +40,7 @@ Only leaves of the cgroup tree show (a parent counts its children again) unless 
     once: Flags.boolean({
       summary: 'Print one table after one interval and exit.',
       description:
-        'Print one table after one interval and exit. On a terminal it is fitted to the width, as plain text: nothing is cleared or cut by height, so it stays in the scrollback.',
+        "Print one table after one interval and exit, once every container found has its runtime's answer (at most `--runtime-wait`; those still without one are named on stderr and the exit status is 3). On a terminal it is fitted to the width, as plain text: nothing is cleared or cut by height, so it stays in the scrollback.",
       aliases: ['no-stream'],
     }),
     json: Flags.boolean({

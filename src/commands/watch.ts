@@ -42,11 +42,12 @@ Each line is one JSON object: "type" (ContainerAdd, ContainerDelete, OOM or OOMK
     resolve: Flags.boolean({
       summary: 'Add the runtime that owns each container (factory, id, alias, image, labels).',
       description:
-        'Add which runtime owns each container, asked once per container with cAdvisor\'s factory rules (see cadv-resolve(1)): `"factory"`, `"id"`, `"alias"` (docker and podman: the container name; containerd: the id; CRI-O: its name), `"image"` and `"labels"`; `"ignored": true` when the winning factory ignores the cgroup. A delete carries what its add resolved to. Events keep their order: a slow runtime delays the lines behind it by at most its timeout. With `--verbose`, each ignored container and each runtime that could not be asked (once) is explained on stderr.',
+        'Add which runtime owns each container, asked once per container with cAdvisor\'s factory rules (see cadv-resolve(1)): `"factory"`, `"id"`, `"alias"` (docker and podman: the container name; containerd: the id; CRI-O: its name), `"image"` and `"labels"`; `"ignored": true` when the winning factory ignores the cgroup. A delete carries what its add resolved to. A container whose cgroup name is a runtime\'s (`/docker/<id>`, `libpod-<id>.scope`, ...) waits for that runtime\'s answer, asked again after 250 ms doubling to 10 s, for at most `--runtime-wait`; then its add goes out with what the name alone says (factory and id), with one warning per runtime, and while that runtime stays silent its next containers do not wait again. Events keep their order, so the lines behind a waiting add wait with it. With `--verbose`, each ignored container, each runtime that could not be asked (once) and each container that waits is explained on stderr.',
     }),
     once: Flags.boolean({
       summary: 'Print the existing containers and exit.',
-      description: 'Print the existing containers and exit 0. Uses no inotify watch at all.',
+      description:
+        "Print the existing containers and exit 0. Uses no inotify watch at all. With `--resolve`, every add has its runtime's answer first, or waited `--runtime-wait`: those still without one are named on stderr and the exit status is 3.",
       exclusive: ['watch-only'],
     }),
     type: Flags.string({
