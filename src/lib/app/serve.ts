@@ -51,6 +51,7 @@ export interface ServeFlags
   'exposition-cache': boolean
   'proc-root': string
   once: boolean
+  'housekeeping-yield': boolean
 }
 
 /** cadv's version, from its package.json (one read at start). */
@@ -106,6 +107,12 @@ export function firstRound(manager: Manager, capMs: number, settleMs = 0): Promi
   })
 }
 
+/** The housekeeping flags, and whether reads yield to requests (the hidden --no-housekeeping-yield is a benchmark's baseline). */
+function housekeepingWithPriority(flags: ServeFlags): ReturnType<typeof housekeepingOptionsFrom> {
+  const o = housekeepingOptionsFrom(flags)
+  return {...o, housekeeping: {...o.housekeeping, yieldToRequests: flags['housekeeping-yield']}}
+}
+
 export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
   const kinds = selectKinds(flags['enable-metrics'], flags['disable-metrics'])
   const named = commaList(flags['enable-metrics'])
@@ -115,7 +122,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   const limits = endpointLimits(flags)
   const version = cadvVersion()
   const prefix = urlBasePrefix(flags)
-  const housekeeping = housekeepingOptionsFrom(flags)
+  const housekeeping = housekeepingWithPriority(flags)
   const manager = createManager({
     layout,
     kinds,

@@ -40,6 +40,7 @@ import {
   type MetricKind,
   type RuntimeHints,
   type StoreOptions,
+  type TickQueueStats,
 } from '../stats/index.js'
 import {createWatcher, type WatchBackendName, type Watcher, type WatcherOptions, type WatcherStats} from '../watch/index.js'
 import {HealthPoller} from './health.js'
@@ -117,6 +118,11 @@ export interface Manager extends ContainerView {
   resolutionStats(): ResolutionStats
   /** Resolves once no container found so far is pending (each answered, or waited the whole bound). */
   settled(): Promise<void>
+  /**
+   * Housekeeping's place behind requests (stats/tick-queue.ts): ticks run and shed, yields, and
+   * the longest wait of a due tick since the previous call (the call starts it over).
+   */
+  housekeepingStats(): TickQueueStats
 }
 
 class ContainerManager extends EventEmitter<ContainerViewEvents> implements Manager {
@@ -235,6 +241,11 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
 
   settled(): Promise<void> {
     return this.resolutions.settled()
+  }
+
+  housekeepingStats(): TickQueueStats {
+    const q = this.housekeeping.queue
+    return {...q.stats(), maxWaitMs: q.takeMaxWait()}
   }
 
   async start(): Promise<void> {

@@ -12,12 +12,24 @@ export interface ResolutionCounters {
   failures: Record<string, number>
 }
 
+/** What housekeeping counts about its place behind requests (the manager's TickQueueStats). */
+export interface HousekeepingCounters {
+  ran: number
+  shed: number
+  yields: number
+  /** Longest wait of a due tick since the previous read, ms. */
+  maxWaitMs: number
+}
+
 /** The parts of a view that carry the manager's counters, when it has them. */
 export interface ManagerCounterSource {
   resolutionStats?(): ResolutionCounters
+  housekeepingStats?(): HousekeepingCounters
 }
 
 export function registerManagerMetrics(registry: Registry, source: ManagerCounterSource): void {
+  const housekeeping = source.housekeepingStats?.bind(source)
+  if (housekeeping) registerHousekeepingMetrics(registry, housekeeping)
   const resolution = source.resolutionStats?.bind(source)
   if (!resolution) return
   const registers = [registry]
@@ -51,4 +63,48 @@ export function registerManagerMetrics(registry: Registry, source: ManagerCounte
       }
     },
   })
+}
+
+/**
+ * Housekeeping yields to scrapes, /healthz and events, and sheds reads when it falls behind
+ * (stats/tick-queue.ts); these say how often, so an overloaded exporter shows as such rather
+ * than as slow scrapes.
+ */
+function registerHousekeepingMetrics(registry: Registry, read: () => HousekeepingCounters): void {
+  const registers = [registry]
+  // One read per scrape feeds all four (the wait is reset by each read).
+  let last: HousekeepingCounters = {ran: 0, shed: 0, yields: 0, maxWaitMs: 0}
+  let reported = {ran: 0, shed: 0, yields: 0}
+  new Gauge({
+    name: 'cadv_housekeeping_queue_delay_seconds',
+    help: 'Longest time a due housekeeping read waited behind requests, events and other reads since the previous scrape.',
+    registers,
+    collect() {
+      last = read()
+      this.set(last.maxWaitMs / 1000)
+    },
+  })
+  const counter = (name: string, help: string, key: 'ran' | 'shed' | 'yields'): void => {
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        const n = last[key]
+        if (n > reported[key]) this.inc(n - reported[key])
+        reported = {...reported, [key]: n}
+      },
+    })
+  }
+  counter('cadv_housekeeping_reads_total', 'Housekeeping reads of a container run.', 'ran')
+  counter(
+    'cadv_housekeeping_shed_total',
+    'Housekeeping reads skipped because they waited longer than their interval (the process is behind); the container is read at its next interval.',
+    'shed',
+  )
+  counter(
+    'cadv_housekeeping_yields_total',
+    'Times housekeeping stopped after a short slice so that scrapes, /healthz and events were served before its remaining reads.',
+    'yields',
+  )
 }

@@ -1,3 +1,4 @@
+import {TickQueue} from './tick-queue.js'
 import type {ContainerName} from '../model/index.js'
 
 export interface HousekeepingOptions {
@@ -11,6 +12,11 @@ export interface HousekeepingOptions {
   jitterFactor: number
   /** Factor for a container's first wait, spreading containers found at once (cAdvisor: 1.0). */
   initialSplayFactor?: number
+  /**
+   * Let requests and events go first (tick-queue.ts), the default; false runs each read as its
+   * timer fires, all due reads in one go (the benchmarks' baseline).
+   */
+  yieldToRequests?: boolean
 }
 
 export const DEFAULT_HOUSEKEEPING: HousekeepingOptions = {
@@ -46,22 +52,28 @@ export interface Tickable {
 interface Entry {
   target: Tickable
   interval: number
-  timer: NodeJS.Timeout
+  timer: NodeJS.Timeout | undefined
   ticks: number
 }
 
 /**
- * One timer per container. The first tick runs as soon as the container is added (a macrotask
- * each, so a thousand containers found at start-up do not read in one block), then every
- * jittered interval; each tick reads and stores a sample and says whether anything moved.
+ * One timer per container: when it fires, the container's tick is due and goes to the tick
+ * queue (tick-queue.ts), which runs it after requests and events, in short slices, or sheds it
+ * when the process is too far behind. The first tick is due as soon as the container is added,
+ * then every jittered interval after the previous tick; each tick reads and stores a sample and
+ * says whether anything moved.
  */
 export class Housekeeping {
   private readonly entries = new Map<ContainerName, Entry>()
+  readonly queue: TickQueue
 
   constructor(
     readonly options: HousekeepingOptions,
     private readonly random: () => number = Math.random,
-  ) {}
+    queue?: TickQueue,
+  ) {
+    this.queue = queue ?? (options.yieldToRequests === false ? new TickQueue(Number.POSITIVE_INFINITY, (run) => run()) : new TickQueue())
+  }
 
   has(name: ContainerName): boolean {
     return this.entries.has(name)
@@ -74,7 +86,8 @@ export class Housekeeping {
 
   add(name: ContainerName, target: Tickable): void {
     if (this.entries.has(name)) return
-    const entry: Entry = {target, interval: this.options.intervalMs, ticks: 0, timer: setTimeout(() => this.run(name), 0)}
+    const entry: Entry = {target, interval: this.options.intervalMs, ticks: 0, timer: undefined}
+    entry.timer = setTimeout(() => this.due(name, entry), 0)
     this.entries.set(name, entry)
   }
 
@@ -100,22 +113,37 @@ export class Housekeeping {
   stop(): void {
     for (const e of this.entries.values()) clearTimeout(e.timer)
     this.entries.clear()
+    this.queue.stop()
   }
 
-  private run(name: ContainerName): void {
-    const e = this.entries.get(name)
-    if (!e) return
+  /** The timer fired: the tick joins the queue. */
+  private due(name: ContainerName, e: Entry): void {
+    e.timer = undefined
+    if (this.entries.get(name) !== e) return
+    this.queue.submit({
+      run: () => this.run(name, e),
+      shed: () => this.next(name, e, 'none'),
+      // A first tick is never shed: a new container's first sample is what it is waited for.
+      maxWaitMs: e.ticks === 0 ? Number.POSITIVE_INFINITY : e.interval,
+    })
+  }
+
+  private run(name: ContainerName, e: Entry): void {
+    if (this.entries.get(name) !== e) return
     let outcome: TickOutcome = 'none'
     try {
       outcome = e.target.tick()
     } finally {
-      // The tick may have removed the container (vanished and deleted meanwhile).
-      if (this.entries.get(name) === e) {
-        e.interval = nextInterval(e.interval, outcome, this.options)
-        const factor = e.ticks === 0 ? (this.options.initialSplayFactor ?? this.options.jitterFactor) : this.options.jitterFactor
-        e.ticks++
-        e.timer = setTimeout(() => this.run(name), withJitter(e.interval, factor, this.random))
-      }
+      this.next(name, e, outcome)
     }
+  }
+
+  private next(name: ContainerName, e: Entry, outcome: TickOutcome): void {
+    // The tick may have removed the container (vanished and deleted meanwhile).
+    if (this.entries.get(name) !== e) return
+    e.interval = nextInterval(e.interval, outcome, this.options)
+    const factor = e.ticks === 0 ? (this.options.initialSplayFactor ?? this.options.jitterFactor) : this.options.jitterFactor
+    e.ticks++
+    e.timer = setTimeout(() => this.due(name, e), withJitter(e.interval, factor, this.random))
   }
 }

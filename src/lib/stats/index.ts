@@ -68,6 +68,7 @@ export {
   type Tickable,
   type TickOutcome,
 } from './housekeeping.js'
+export {SLICE_MS, TickQueue, type DueTick, type TickQueueStats} from './tick-queue.js'
 export {deriveRates, effectiveMemoryLimit, memoryPercent, totals, type Rates} from './rates.js'
 export {samplesEqual, deepEqual, sameParts} from './equal.js'
 export {readOomKillCount, type OomKillCount} from './oom-counter.js'

@@ -2,7 +2,15 @@
 import {test, mock} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {Housekeeping, nextInterval, withJitter, DEFAULT_HOUSEKEEPING, type TickOutcome} from '../../../src/lib/stats/index.js'
+import {
+  Housekeeping,
+  nextInterval,
+  SLICE_MS,
+  TickQueue,
+  withJitter,
+  DEFAULT_HOUSEKEEPING,
+  type TickOutcome,
+} from '../../../src/lib/stats/index.js'
 
 test('dynamic interval doubles while equal up to the maximum, snaps back on change (1, 2, 4 … 32, 60 s)', () => {
   const o = DEFAULT_HOUSEKEEPING
@@ -40,7 +48,8 @@ test('Housekeeping runs the first tick at once, then backs off while idle and sn
     const ticks: number[] = []
     let now = 0
     let outcome: TickOutcome = 'equal'
-    const hk = new Housekeeping({...DEFAULT_HOUSEKEEPING, jitterFactor: 0})
+    // Due ticks run at once here: the queue's place in the event loop is tested on its own.
+    const hk = new Housekeeping({...DEFAULT_HOUSEKEEPING, jitterFactor: 0}, Math.random, new TickQueue(SLICE_MS, (run) => run()))
     hk.add('/a', {
       tick() {
         ticks.push(now)
@@ -71,4 +80,31 @@ test('Housekeeping runs the first tick at once, then backs off while idle and sn
   } finally {
     mock.timers.reset()
   }
+})
+
+test('the tick queue runs due ticks in short slices with the sockets looked at between them, and sheds late ones', async () => {
+  const q = new TickQueue(5)
+  const ran: number[] = []
+  const shed: number[] = []
+  const busy = (ms: number): void => {
+    const end = performance.now() + ms
+    while (performance.now() < end) {
+      // a tick's reading, simulated by a busy wait
+    }
+  }
+  // 40 ticks of 1 ms fall due together: 8 slices or so, with I/O and timers in between.
+  let timersBetween = 0
+  const timer = setInterval(() => timersBetween++, 0)
+  for (let i = 0; i < 40; i++) q.submit({run: () => (busy(1), ran.push(i)), shed: () => shed.push(i), maxWaitMs: 10_000})
+  // One more that may wait at most 2 ms: it is shed, not read late.
+  q.submit({run: () => ran.push(99), shed: () => shed.push(99), maxWaitMs: 2})
+  while (q.length > 0) await new Promise((r) => setImmediate(r))
+  clearInterval(timer)
+  assert.equal(ran.length, 40)
+  assert.deepEqual(shed, [99])
+  const s = q.stats()
+  assert.ok(s.yields >= 4, `${s.yields} yields`)
+  assert.ok(timersBetween >= 2, `the loop turned between slices (${timersBetween})`)
+  assert.deepEqual([s.ran, s.shed], [40, 1])
+  q.stop()
 })
