@@ -29,6 +29,12 @@ export function realCgroupSkipReason(): string | undefined {
   return undefined
 }
 
+/** Every TestCgroups not cleaned up yet: a test process that ends early still removes them. */
+const live = new Set<TestCgroups>()
+process.on('exit', () => {
+  for (const t of live) t.cleanupNow()
+})
+
 export class TestCgroups {
   readonly layout: CgroupLayout
   /** The unique parent, as a container name (`/cadvt-1234-ab12cd`). */
@@ -38,6 +44,7 @@ export class TestCgroups {
   constructor(label = 'cadvt') {
     this.layout = discoverCgroups()
     this.root = `/${label}-${process.pid}-${randomBytes(3).toString('hex')}`
+    live.add(this)
   }
 
   /** Hierarchies we create in: every v1 hierarchy with controllers, named ones, and v2. */
@@ -97,8 +104,33 @@ export class TestCgroups {
     return child
   }
 
+  /**
+   * cleanup() for a process that is exiting (a test file that timed out, or ended before its
+   * `finally`): synchronous, best effort, a second at most.
+   */
+  cleanupNow(): void {
+    for (const child of this.children) child.kill('SIGKILL')
+    for (const h of this.hierarchies) killProcsUnder(this.dir(h))
+    const until = Date.now() + 1000
+    for (;;) {
+      let left = 0
+      for (const h of this.hierarchies) {
+        try {
+          removeTree(this.dir(h))
+        } catch {
+          left++
+        }
+      }
+      if (left === 0 || Date.now() > until) break
+      // The killed processes take a moment to leave their cgroups.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
+    }
+    live.delete(this)
+  }
+
   /** Kills what we started, then removes our whole tree deepest first. Safe to call twice. */
   async cleanup(): Promise<void> {
+    live.delete(this)
     for (const child of this.children) child.kill('SIGKILL')
     await Promise.all(
       [...this.children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r(null) : c.once('exit', r)))),

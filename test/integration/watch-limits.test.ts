@@ -3,12 +3,13 @@
 // degrading to polling with one warning.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {execFileSync, spawn, spawnSync} from 'node:child_process'
+import {execFileSync, spawnSync} from 'node:child_process'
 import {lstatSync, mkdirSync} from 'node:fs'
 
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {CADV} from '../helpers/cli.js'
 import {EventLog} from '../helpers/events.js'
+import {spawnGroup} from '../helpers/processes.js'
 import {until} from '../helpers/wait.js'
 import {countInotifyWatches, createWatcher, listInotifyWatches} from '../../src/lib/watch/index.js'
 
@@ -76,7 +77,7 @@ describe('inotify queue overflow (watcher stopped with SIGSTOP, > 16,384 events)
       t.mkdir('noise', [cpu])
       t.mkdir('quiet', [cpu])
       const log = new EventLog(t.root)
-      const child = spawn(
+      const child = spawnGroup(
         process.execPath,
         [CADV, 'watch', '--prefix', t.root, '--hierarchy', 'cpu', '--watch-backend', backend, '--rescan-interval', '1s'],
         {
@@ -84,8 +85,8 @@ describe('inotify queue overflow (watcher stopped with SIGSTOP, > 16,384 events)
         },
       )
       let stderr = ''
-      child.stdout.on('data', (d: Buffer) => log.feed(d.toString()))
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+      child.stdout!.on('data', (d: Buffer) => log.feed(d.toString()))
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
       try {
         await log.until('initial list', () => log.count('ContainerAdd', t.name('quiet')) === 1)
         child.kill('SIGSTOP')
@@ -137,7 +138,7 @@ test('past the inotify watch limit: one warning, polling, nothing lost, clean ex
   const rels = Array.from({length: 20}, (_, i) => `c${i}`)
   for (const r of rels) t.mkdir(r, [cpu])
   const log = new EventLog(t.root)
-  const child = spawn(
+  const child = spawnGroup(
     'unshare',
     [
       '--user',
@@ -161,8 +162,8 @@ test('past the inotify watch limit: one warning, polling, nothing lost, clean ex
     {stdio: ['ignore', 'pipe', 'pipe']},
   )
   let stderr = ''
-  child.stdout.on('data', (d: Buffer) => log.feed(d.toString()))
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stdout!.on('data', (d: Buffer) => log.feed(d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
   try {
     await log.until('initial list', () => rels.every((r) => log.count('ContainerAdd', t.name(r)) === 1))
     // Changes below watched and unwatched directories alike are reported.
@@ -197,7 +198,7 @@ for (const command of ['serve', 'stats'] as const) {
       command === 'serve'
         ? ['--listen', '127.0.0.1:0', '--raw-cgroup-prefix-whitelist', t.root]
         : ['--interval', '1s', '--format', 'ndjson']
-    const child = spawn(
+    const child = spawnGroup(
       'unshare',
       [
         '--user',
@@ -213,7 +214,7 @@ for (const command of ['serve', 'stats'] as const) {
       {stdio: ['ignore', 'ignore', 'pipe']},
     )
     let stderr = ''
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
     const exited = new Promise((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', r)))
     try {
       await until(
