@@ -113,15 +113,7 @@ export class TestCgroups {
     for (const h of this.hierarchies) killProcsUnder(this.dir(h))
     const until = Date.now() + 1000
     for (;;) {
-      let left = 0
-      for (const h of this.hierarchies) {
-        try {
-          removeTree(this.dir(h))
-        } catch {
-          left++
-        }
-      }
-      if (left === 0 || Date.now() > until) break
+      if (this.removeAll() === 0 || Date.now() > until) break
       // The killed processes take a moment to leave their cgroups.
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20)
     }
@@ -137,18 +129,23 @@ export class TestCgroups {
     )
     for (const h of this.hierarchies) killProcsUnder(this.dir(h))
     for (let attempt = 0; attempt < 50; attempt++) {
-      let left = 0
-      for (const h of this.hierarchies) {
-        try {
-          removeTree(this.dir(h))
-        } catch {
-          left++
-        }
-      }
-      if (left === 0) return
+      if (this.removeAll() === 0) return
       await new Promise((r) => setTimeout(r, 100))
     }
     throw new Error(`could not remove test cgroups ${this.root}`)
+  }
+
+  /** One pass of removing our tree in every hierarchy; how many hierarchies still hold some of it. */
+  private removeAll(): number {
+    let left = 0
+    for (const h of this.hierarchies) {
+      try {
+        removeTree(this.dir(h))
+      } catch {
+        left++
+      }
+    }
+    return left
   }
 }
 
