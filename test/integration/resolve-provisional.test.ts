@@ -83,11 +83,13 @@ describe('resolver: only definitive decisions are cached', () => {
       assert.equal(other.decision.factory, 'raw')
       assert.equal(other.provisional, undefined)
       assert.equal(await r.resolve(`/other/${ID}`), other)
-      // docker's naming: its socket may come back (a daemon restarting), so it is awaited.
+      // docker's naming: its socket may come back (a daemon restarting), so the decision is
+      // not kept, but docker is not waited for (absent).
       const first = await r.resolve(`/docker/${ID}`)
       assert.equal(first.decision.factory, 'raw')
       assert.equal(first.provisional, true)
       assert.equal(first.awaiting?.factory, 'docker')
+      assert.equal(first.awaiting?.absent, true)
       assert.match(first.awaiting?.reason ?? '', /nonexistent\/docker\.sock/)
       assert.deepEqual([first.awaiting?.byName.decision.factory, first.awaiting?.byName.decision.id], ['docker', ID])
       assert.notEqual(await r.resolve(`/docker/${ID}`), first, 'not kept')

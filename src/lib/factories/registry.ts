@@ -36,7 +36,7 @@ export async function decide(factories: readonly Factory[], name: ContainerName,
   const decision: FactoryDecision = {name, factory: null, accepted: false, id: null, checks: []}
   let provisional = false
   /** Factories whose answer may change (unreachable, timed out, not running yet), with why. */
-  const unsure = new Map<string, string>()
+  const unsure = new Map<string, {reason: string; absent: boolean}>()
   const done = async (r: Resolution): Promise<Resolution> => {
     const k = kubernetesPlacement(name, r.info?.labels)
     if (k) decision.kubernetes = k
@@ -58,7 +58,7 @@ export async function decide(factories: readonly Factory[], name: ContainerName,
         : {factory: f.name, canHandle: a.canHandle, accept: a.accept, reason: a.reason},
     )
     if (a.provisional) provisional = true
-    if (a.provisional || a.unreachable) unsure.set(f.name, a.reason)
+    if (a.provisional || a.unreachable) unsure.set(f.name, {reason: a.reason, absent: !a.provisional})
     if (!a.canHandle) continue
     decision.factory = f.name
     decision.accepted = a.accept
@@ -73,14 +73,15 @@ export async function decide(factories: readonly Factory[], name: ContainerName,
 async function awaitingFor(
   name: ContainerName,
   decision: FactoryDecision,
-  unsure: ReadonlyMap<string, string>,
+  unsure: ReadonlyMap<string, {reason: string; absent: boolean}>,
   byName: readonly Factory[],
 ): Promise<Awaiting | undefined> {
   const guess = await decide(byName, name)
   const f = guess.decision.factory
   if (f === null || !guess.decision.accepted || f === decision.factory) return undefined
-  const reason = unsure.get(f)
-  return reason === undefined ? undefined : {factory: f, reason, byName: guess}
+  const u = unsure.get(f)
+  if (u === undefined) return undefined
+  return u.absent ? {factory: f, reason: u.reason, byName: guess, absent: true} : {factory: f, reason: u.reason, byName: guess}
 }
 
 function minimalInfo(name: ContainerName, factory: string, id: string | undefined): ContainerInfo {

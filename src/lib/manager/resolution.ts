@@ -13,6 +13,9 @@
  * per container. cAdvisor drops a container whose runtime cannot be asked and retries at its
  * next global housekeeping (1 min); this is faster, and never names a container wrongly.
  *
+ * A runtime whose socket does not exist is not waited for (Awaiting.absent): it is not running
+ * here, and its containers may belong to one cadv is not pointed at; the decision is published
+ * as made and asked again every 10 s at most, so a daemon that comes back corrects it.
  * Any other provisional decision (Resolution.provisional: a runtime the name does not point to
  * was unreachable, a task lookup failed) is published and asked again on the same backoff until
  * the wait has reached its longest, then after each full rescan, as cAdvisor re-checks them.
@@ -248,6 +251,18 @@ export class Resolutions {
     e.inFlight = false
     this.hooks.answered?.(name, r)
     if (this.entries.get(name) !== e) return
+    if (r.awaiting?.absent) {
+      // Not there: the decision stands (published now), asked again while the socket is missing.
+      this.failures[r.awaiting.factory] = (this.failures[r.awaiting.factory] ?? 0) + 1
+      const how: Publication = e.published === 'byName' ? 'corrected' : 'answer'
+      e.published = true
+      clearTimeout(e.deadline)
+      e.deadline = undefined
+      this.settle(name, r, how)
+      this.retry(name, e)
+      this.wake()
+      return
+    }
     if (r.awaiting) {
       const f = r.awaiting.factory
       this.failures[f] = (this.failures[f] ?? 0) + 1

@@ -94,6 +94,12 @@ export interface Awaiting {
   reason: string
   /** What the name alone says (that factory, the id, no metadata), as `cadv resolve --offline` decides. */
   byName: Resolution
+  /**
+   * The runtime's socket does not exist: it is not running here (or restarting). Its answer is
+   * not waited for, since containers of a runtime that is not there may belong to one cadv is
+   * not pointed at; the decision stands as made, and is asked again in case it comes back.
+   */
+  absent?: boolean
 }
 
 /**

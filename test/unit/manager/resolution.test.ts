@@ -164,3 +164,30 @@ test('a provisional decision that awaits no runtime is published at once and ask
     res.clear()
   }
 })
+
+test('a runtime whose socket is missing is not waited for: the decision is published at once and asked again', async () => {
+  let present = false
+  const name = '/docker/a'
+  const resolver: ContainerResolver = {
+    async resolve() {
+      if (present) return answer(name)
+      const r = awaiting(name)
+      return {...r, awaiting: {...r.awaiting!, reason: 'unreachable: /run/docker.sock (connect ENOENT)', absent: true}}
+    },
+    forget: () => undefined,
+  }
+  const seen: Seen = {published: [], warnings: []}
+  const res = new Resolutions(resolver, hooks(seen), {waitMs: 60_000, firstRetryMs: 5, maxRetryMs: 20})
+  try {
+    res.ask(name)
+    await res.settled()
+    assert.deepEqual(seen.published, [[name, 'answer', undefined]], 'published as decided (raw), not held')
+    assert.deepEqual([res.pending(), res.byName()], [[], []])
+    present = true
+    await until('docker answers once its socket is back', () => seen.published.length === 2)
+    assert.deepEqual(seen.published[1], [name, 'answer', 'web'])
+    assert.deepEqual(seen.warnings, [])
+  } finally {
+    res.clear()
+  }
+})
