@@ -99,7 +99,7 @@ function registerHousekeepingMetrics(registry: Registry, read: () => Housekeepin
   counter('cadv_housekeeping_reads_total', 'Housekeeping reads of a container run.', 'ran')
   counter(
     'cadv_housekeeping_shed_total',
-    'Housekeeping reads skipped because they waited longer than their interval (the process is behind); the container is read at its next interval.',
+    'Housekeeping reads skipped because they waited too long behind other work (two intervals and at least a second: the process is behind); the container is read at its next interval.',
     'shed',
   )
   counter(

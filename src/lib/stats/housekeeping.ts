@@ -54,7 +54,12 @@ interface Entry {
   interval: number
   timer: NodeJS.Timeout | undefined
   ticks: number
+  /** The last tick was shed: this one is not, so every container is read at least every other interval. */
+  shed: boolean
 }
+
+/** A read is shed only after waiting this long, and at least two of its intervals. */
+const SHED_FLOOR_MS = 1000
 
 /**
  * One timer per container: when it fires, the container's tick is due and goes to the tick
@@ -86,7 +91,7 @@ export class Housekeeping {
 
   add(name: ContainerName, target: Tickable): void {
     if (this.entries.has(name)) return
-    const entry: Entry = {target, interval: this.options.intervalMs, ticks: 0, timer: undefined}
+    const entry: Entry = {target, interval: this.options.intervalMs, ticks: 0, timer: undefined, shed: false}
     entry.timer = setTimeout(() => this.due(name, entry), 0)
     this.entries.set(name, entry)
   }
@@ -122,14 +127,20 @@ export class Housekeeping {
     if (this.entries.get(name) !== e) return
     this.queue.submit({
       run: () => this.run(name, e),
-      shed: () => this.next(name, e, 'none'),
-      // A first tick is never shed: a new container's first sample is what it is waited for.
-      maxWaitMs: e.ticks === 0 ? Number.POSITIVE_INFINITY : e.interval,
+      shed: () => {
+        e.shed = true
+        this.next(name, e, 'none')
+      },
+      // Never a first tick (a new container's first sample is what it is waited for), nor the
+      // tick after a shed one; otherwise only a read far behind, when reading it late would push
+      // every other read later too.
+      maxWaitMs: e.ticks === 0 || e.shed ? Number.POSITIVE_INFINITY : Math.max(2 * e.interval, SHED_FLOOR_MS),
     })
   }
 
   private run(name: ContainerName, e: Entry): void {
     if (this.entries.get(name) !== e) return
+    e.shed = false
     let outcome: TickOutcome = 'none'
     try {
       outcome = e.target.tick()

@@ -5,8 +5,9 @@
  * slices of at most SLICE_MS from setImmediate: between two slices the event loop polls its
  * sockets, so a request waits for one slice at most, never for a whole round of containers that
  * fell due together (after the process was descheduled, say). A tick that waited in the queue
- * longer than its container's interval is shed: not read this round, its container is simply
- * due again one interval later; reading it late would only push every other tick later too.
+ * longer than it may (Housekeeping: two of its intervals and at least a second, and never twice
+ * in a row) is shed: not read this round, its container is simply due again one interval later;
+ * reading it late would only push every other tick later too.
  * The counters say how often each happened (`cadv_housekeeping_*`).
  */
 import {performance} from 'node:perf_hooks'
