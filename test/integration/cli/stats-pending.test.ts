@@ -98,7 +98,8 @@ test('past --runtime-wait: shown from its name with the mark; --once names it on
 
     const table = await runCli(['stats', '--once', '--no-trunc', '--interval', '200ms', '--runtime-wait', '1s', ...flags])
     assert.equal(table.code, 3)
-    assert.match(table.stdout, new RegExp(`^${ID}\\s+docker\\?\\s`, 'm'), 'the factory carries the mark')
+    // CONTAINER, ID, then FACTORY with the mark.
+    assert.match(table.stdout, new RegExp(`^${ID}\\s+${ID}\\s+docker\\?\\s`, 'm'), 'the factory carries the mark')
     assert.match(table.stdout, /^\? its runtime has not answered yet/m)
   })
 })
