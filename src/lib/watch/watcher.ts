@@ -2,7 +2,7 @@ import {EventEmitter} from 'node:events'
 import {lstatSync} from 'node:fs'
 import {performance} from 'node:perf_hooks'
 
-import {cgroupDir, isUnder, parentName, type ContainerName, type Hierarchy} from '../cgroups/index.js'
+import {cgroupDir, childName, isUnder, parentName, type ContainerName, type Hierarchy} from '../cgroups/index.js'
 import {pollBackend, type WatchBackend} from './backend.js'
 import {inotifyBackend} from './inotify.js'
 import type {ParcelOptions} from './parcel.js'
@@ -339,6 +339,9 @@ export class Watcher extends EventEmitter<WatcherEvents> {
 
   private mark(tree: HierarchyTree, name: ContainerName, entry?: string): void {
     if (this.stopped) return
+    // An event about an entry off the path to the prefixes (another cgroup beside an ancestor
+    // of the prefix, on a busy host many a second) changes nothing tracked: no re-read.
+    if (entry !== undefined && !this.filter.descend(childName(name, entry))) return
     const key = `${tree.hierarchy.id}\0${name}`
     let d = this.dirty.get(key)
     if (!d) this.dirty.set(key, (d = {tree, name, entries: undefined}))
