@@ -17,7 +17,7 @@ import {until} from '../helpers/wait.js'
 
 const skip = runtimeSkipReason(['containerd', 'docker', 'podman'])
 
-/** Every connection in the first 3 s is held 3 s more: far past the 500 ms timeout below. */
+/** Every connection within 3 s of a proxy's first is held 3 s more: far past the 500 ms timeout below. */
 const HOLD_MS = 3000
 const TIMEOUT = '500ms'
 

@@ -1,8 +1,9 @@
 /*
  * A runtime made slow on purpose: a unix-socket proxy in front of a real daemon's socket
- * (dockerd, podman's API service, containerd's gRPC) that holds every connection made in its
- * first `holdMs` until well past the client's timeout, then passes it through; connections made
- * later pass at once. Bytes are copied untouched both ways, so any protocol works.
+ * (dockerd, podman's API service, containerd's gRPC) that holds every connection made within
+ * `holdMs` of its first one until well past the client's timeout, then passes it through;
+ * connections made later pass at once. The window starts at the first connection, not at the
+ * proxy's start, so a client slow to start on a loaded machine still meets it. Bytes are copied untouched both ways, so any protocol works.
  */
 import {createConnection, createServer, type Server, type Socket} from 'node:net'
 import {rmSync} from 'node:fs'
@@ -19,7 +20,7 @@ export interface SlowSocket {
 /** Starts the proxy at `path` in front of `upstream` (a socket path). */
 export async function startSlowSocket(path: string, upstream: string, holdMs: number): Promise<SlowSocket> {
   rmSync(path, {force: true})
-  const started = Date.now()
+  let first: number | undefined
   const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
   let held = 0
@@ -39,7 +40,8 @@ export async function startSlowSocket(path: string, upstream: string, holdMs: nu
     sockets.add(client)
     client.on('close', () => sockets.delete(client))
     client.on('error', () => undefined)
-    const wait = started + holdMs - Date.now()
+    const now = Date.now()
+    const wait = (first ??= now) + holdMs - now
     if (wait <= 0) {
       passed++
       pipe(client)
