@@ -33,6 +33,12 @@ export interface WatchBackend {
    * ENOENT when the directory is already gone).
    */
   watchDir(h: Hierarchy, name: ContainerName, dir: string): WatchResult
+  /**
+   * Resolves once the watches asked for so far are in force, or have failed and fallen back
+   * to polling (parcel: its first subscribe, which crawls the subtree, is done). The watcher's
+   * start() waits for it, so a cgroup made after start() is seen by events.
+   */
+  ready?(): Promise<void>
   /** Before each full rescan; parcel resubscribes here to give back the watches it leaks. */
   beforeRescan?(): Promise<void>
   stop(): Promise<void>

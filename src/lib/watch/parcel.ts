@@ -66,6 +66,8 @@ export async function parcelBackend(o: ParcelOptions): Promise<WatchBackend> {
   const plain = inotifyBackend()
   const markers = new Map<string, {mark: MarkDirty; markUnder: MarkUnder}>()
   const subs = new Set<Sub>()
+  /** First subscribe attempts not yet done (ready() waits for them). */
+  const first = new Set<Promise<void>>()
   let stopped = false
 
   const onEvents = (s: Sub, err: Error | null, events: ParcelEvent[]): void => {
@@ -152,7 +154,9 @@ export async function parcelBackend(o: ParcelOptions): Promise<WatchBackend> {
         const s: Sub = {h, name, dir, ...m, sub: undefined, closed: stopped, failures: 0, retry: undefined, poll: undefined}
         if (!stopped) {
           subs.add(s)
-          void establish(s)
+          const attempt = establish(s)
+          first.add(attempt)
+          void attempt.finally(() => first.delete(attempt))
         }
         const w: DirWatch = {close: () => close(s)}
         return w
@@ -160,6 +164,11 @@ export async function parcelBackend(o: ParcelOptions): Promise<WatchBackend> {
       if (roots.some((r) => isUnder(name, r))) return 'covered'
       // On the way to a prefix: a plain watch tells when the prefix appears or goes.
       return plain.watchDir(h, name, dir)
+    },
+    async ready() {
+      // Until parcel's subscribe has crawled the subtree, a directory made in it may never get
+      // a parcel watch (its children would then wait for the rescan): start() waits for it.
+      await Promise.all([...first])
     },
     async beforeRescan() {
       // Parcel shares one native watcher per directory among subscriptions, so the old one

@@ -157,6 +157,9 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       tree.trackRoot()
     }
     await this.idle()
+    // Subscriptions made by the first scan (parcel's) are in force before start() resolves.
+    await this.backend.ready?.()
+    await this.idle()
     this.starting = false
     // stop() may have run during one of the awaits above: what was opened since (watches, a
     // parcel subscription) must be closed too, and arming the timers would keep the process alive.
