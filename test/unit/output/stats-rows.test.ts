@@ -94,3 +94,18 @@ test('--filter factory= must name a factory; near misses get a suggestion', () =
   )
   assert.throws(() => parseFilters(['facotry=docker'], known), /unknown key "facotry" \(did you mean factory\?\)/)
 })
+
+test('a container waiting for its runtime is a row, never dropped, and its parent stays hidden as a parent', () => {
+  const states = [state('/docker', 30), state('/docker/a', 10)]
+  const pending = [{name: '/docker/b', factory: 'docker', reason: 'timed out'}]
+  const rows = buildRows(states, {}, pending)
+  assert.deepEqual(names(rows), ['/docker/a', '/docker/b'])
+  const b = rows.find((r) => r.name === '/docker/b')!
+  assert.deepEqual(
+    [b.container, b.factory, b.depth, b.cpuPercent, b.pending],
+    ['/docker/b', 'docker', 2, undefined, 'docker has not answered (timed out)'],
+  )
+  // The factory filter and the search apply to it as to any row.
+  assert.deepEqual(names(buildRows(states, {filters: parseFilters(['factory=podman'])}, pending)), [])
+  assert.deepEqual(names(buildRows(states, {search: 'docker/b'}, pending)), ['/docker/b'])
+})

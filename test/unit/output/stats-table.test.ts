@@ -9,6 +9,7 @@ import {
   cpuCell,
   findingLine,
   ellipsize,
+  PENDING_MARK,
   shortName,
   statsTableLines,
   tableLayout,
@@ -133,4 +134,15 @@ test('at 100 columns CONTAINER keeps room for a readable name: MEM % and FACTORY
   const layout = tableLayout(['/x'], {width: 100}, false)
   assert.deepEqual(layout.columns, ['cpu', 'mem', 'net', 'block', 'pids'])
   assert.ok(layout.nameWidth >= 24, String(layout.nameWidth))
+})
+
+test('a row waiting for its runtime carries the mark after its factory, or before its name without FACTORY', () => {
+  const waiting = row('/docker/abc', {factory: 'containerd', pending: 'containerd has not answered (timed out)'})
+  const wide = statsTableLines([waiting, row('/db')], {width: 160})
+  assert.match(wide[1]!, new RegExp(`^/docker/abc\\s+containerd\\${PENDING_MARK}\\s`))
+  assert.match(wide[2]!, /^\/db\s+containerd\s/)
+  const narrow = statsTableLines([waiting, row('/db')], {width: 80})
+  assert.ok(!narrow[0]!.includes('FACTORY'))
+  assert.match(narrow[1]!, new RegExp(`^\\${PENDING_MARK} /docker/abc\\s`))
+  assert.match(narrow[2]!, /^\/db\s/)
 })
