@@ -254,13 +254,7 @@ export class Resolutions {
     if (r.awaiting?.absent) {
       // Not there: the decision stands (published now), asked again while the socket is missing.
       this.failures[r.awaiting.factory] = (this.failures[r.awaiting.factory] ?? 0) + 1
-      const how: Publication = e.published === 'byName' ? 'corrected' : 'answer'
-      e.published = true
-      clearTimeout(e.deadline)
-      e.deadline = undefined
-      this.settle(name, r, how)
-      this.retry(name, e)
-      this.wake()
+      this.publishAndAskAgain(name, e, r, e.published === 'byName' ? 'corrected' : 'answer')
       return
     }
     if (r.awaiting) {
@@ -282,17 +276,22 @@ export class Resolutions {
     const how: Publication = e.published === 'byName' ? 'corrected' : 'answer'
     if (r.provisional && this.maxRetryMs > this.backoff(e)) {
       // Published, and asked again on the backoff until it settles or the wait is at its longest.
-      e.published = true
-      clearTimeout(e.deadline)
-      e.deadline = undefined
-      this.settle(name, r, how)
-      this.retry(name, e)
-      this.wake()
+      this.publishAndAskAgain(name, e, r, how)
       return
     }
     this.drop(name, e)
     if (r.provisional) this.unsure.add(name)
     this.settle(name, r, how)
+  }
+
+  /** Publishes a decision that may still change, and asks again on the backoff. */
+  private publishAndAskAgain(name: ContainerName, e: Entry, r: Resolution, how: Publication): void {
+    e.published = true
+    clearTimeout(e.deadline)
+    e.deadline = undefined
+    this.settle(name, r, how)
+    this.retry(name, e)
+    this.wake()
   }
 
   /** The wait bound passed: publish from the name if its runtime has still not answered. */
