@@ -112,7 +112,8 @@ export class Housekeeping {
     const e = this.entries.get(name)
     if (!e) return
     clearTimeout(e.timer)
-    e.timer = setTimeout(() => this.run(name), 0)
+    // Still behind requests and events: it joins the tick queue like any due read.
+    e.timer = setTimeout(() => this.due(name, e), 0)
   }
 
   stop(): void {
