@@ -79,13 +79,14 @@ function ourWords(line: string, context: ErrorContext): string {
 function errnoWords(line: string): string {
   // Node's own form, "ENOENT: no such file or directory, open '/x'": the words are already there.
   return line
-    .replace(/\bconnect (E[A-Z0-9]{2,}) (\S+)/g, (all, name: string, to: string) => {
-      // Node's socket form, "connect ECONNREFUSED 127.0.0.1:6379": the words, then to where.
+    .replace(/\b(?:connect|getaddrinfo) (E[A-Z0-9_]{2,}) (\S+)/g, (all, name: string, to: string) => {
+      // Node's socket and lookup forms, "connect ECONNREFUSED 127.0.0.1:6379", "getaddrinfo
+      // ENOTFOUND influx": the words, then to where.
       const words = errnoText(name)
       return words ? `${words} (${to})` : all
     })
-    .replace(/\b(E[A-Z0-9]{2,}): (?=[a-z])/g, (all, name: string) => (errnoText(name) ? '' : all))
-    .replace(/\b(E[A-Z0-9]{2,})\b/g, (name) => errnoText(name) ?? name)
+    .replace(/\b(E[A-Z0-9_]{2,}): (?=[a-z])/g, (all, name: string) => (errnoText(name) ? '' : all))
+    .replace(/\b(E[A-Z0-9_]{2,})\b/g, (name) => errnoText(name) ?? name)
 }
 
 /** The line an error ends a command line with, without the prefix. */

@@ -51,6 +51,12 @@ test('errno names become words', () => {
     errorLine(new Error('cannot use redis://127.0.0.1:6379: connect ECONNREFUSED 127.0.0.1:6379')),
     'cannot use redis://127.0.0.1:6379: connection refused (127.0.0.1:6379)',
   )
+  // Name lookups: ENOTFOUND is Node's own code, not in the errno table; EAI_* are.
+  assert.equal(
+    errorLine(new Error('cannot listen on nosuch.invalid:8080: ENOTFOUND')),
+    'cannot listen on nosuch.invalid:8080: no such host',
+  )
+  assert.equal(errorLine(new Error('cannot use influxdb: getaddrinfo EAI_AGAIN influx')), 'cannot use influxdb: temporary failure (influx)')
 })
 
 test('one line on stderr with the command, the exit status asked for, nothing for an exit', () => {
