@@ -52,7 +52,8 @@ export function readConfig(path: string): Values {
   try {
     doc = parse(text)
   } catch (err) {
-    throw new ConfigFileError(`config file ${path}: not YAML: ${(err as Error).message.split('\n')[0]}`)
+    // yaml's first line ends "at line 2, column 1:" before a snippet of the file: the place is enough.
+    throw new ConfigFileError(`config file ${path}: not YAML: ${(err as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}`)
   }
   if (doc === null || doc === undefined) return {}
   if (typeof doc !== 'object' || Array.isArray(doc))

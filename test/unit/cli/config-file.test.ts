@@ -2,8 +2,11 @@
 // then the file; a key that is no flag is an error naming the nearest one.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
-import {applyConfig, type ApplyConfigOptions, type ConfigFlag} from '../../../src/lib/cli/config-file.js'
+import {applyConfig, readConfig, type ApplyConfigOptions, type ConfigFlag} from '../../../src/lib/cli/config-file.js'
 
 const flags: Record<string, ConfigFlag> = {
   interval: {type: 'option'},
@@ -74,4 +77,20 @@ test('mistakes are one line naming the file and the key, with the nearest flag',
   assert.throws(() => applyConfig([], base({all: 'yes'})), /all: expected true or false/)
   assert.throws(() => applyConfig([], base({sort: ['a', 'b']})), /sort: takes one value, not a list/)
   assert.throws(() => applyConfig([], base({stats: 'mem'})), /stats: expected flag: value pairs/)
+})
+
+test('a file that is not YAML: one line with the place, not the snippet yaml appends', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadv-config-'))
+  try {
+    writeFileSync(join(dir, 'c.yaml'), 'stats: [\n')
+    assert.throws(
+      () => readConfig(join(dir, 'c.yaml')),
+      (err: Error) => {
+        assert.match(err.message, /^config file .*c\.yaml: not YAML: .* at line 2, column 1$/)
+        return true
+      },
+    )
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
 })
