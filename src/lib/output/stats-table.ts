@@ -215,6 +215,8 @@ export function statsTableLines(rows: readonly StatsRow[], o: TableOptions = {})
     head = `${SGR.reverse}${headCells.join(GAP)}${SGR.reset}`
   }
   const lines = [head]
+  // Memory near its limit is coloured in MEM %, or in MEM USAGE / LIMIT when MEM % gave way.
+  const memColumn = layout.columns.includes('memPercent') ? 'memPercent' : 'mem'
   rows.forEach((r, i) => {
     // Without the FACTORY column the pending mark goes before the name: it is never lost.
     const text = r.pending !== undefined && !layout.columns.includes('factory') ? `${PENDING_MARK} ${names[i]!}` : names[i]!
@@ -222,7 +224,7 @@ export function statsTableLines(rows: readonly StatsRow[], o: TableOptions = {})
     const cells = [name.padEnd(layout.nameWidth)]
     for (const [j, c] of cols.entries()) {
       const text = fit(c.cell(r, o), c)
-      const colour = o.colour && layout.columns[j] === 'memPercent' ? memColour(r) : undefined
+      const colour = o.colour && layout.columns[j] === memColumn ? memColour(r) : undefined
       cells.push(colour ? `${colour}${text}${SGR.reset}` : text)
     }
     lines.push(cells.join(GAP).trimEnd())

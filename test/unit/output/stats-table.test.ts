@@ -114,6 +114,9 @@ test('colour: the header in reverse video, the sort column underlined, memory ne
   assert.match(lines[0]!, /\u001b\[4mMEM USAGE \/ LIMIT\u001b\[24m/)
   assert.match(lines[1]!, /\u001b\[31m\s*95\.00%\u001b\[0m/)
   assert.doesNotMatch(statsTableLines([row('/x')], {width: 120}).join('\n'), /\u001b/)
+  // At 80 columns MEM % gives way: MEM USAGE / LIMIT carries the colour instead.
+  const narrow = statsTableLines([row('/x', {memoryPercent: 80})], {width: 80, colour: true})
+  assert.match(narrow[1]!, /\u001b\[33m\s*1024MiB \/ 15\.55GiB\u001b\[0m/)
 })
 
 test('the collecting line counts cgroups (the header counts rows) and goes once every one has rates', () => {
