@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import {cadvVersion, runServe} from '../lib/app/index.js'
+import {runServe} from '../lib/app/index.js'
 import {
   CadvCommand,
   compatFlags,
@@ -157,7 +157,7 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
   async run(): Promise<void> {
     // cAdvisor's spellings and Go's flag syntax (--housekeeping_interval=10s, -docker_only,
     // --store_container_labels=false, --port) become cadv's; a flag cadv cannot honour stops here.
-    const argv = serveCommandLine(this.argv, {...Serve.baseFlags, ...Serve.flags} as Record<string, CommandFlag>, cadvVersion())
+    const argv = serveCommandLine(this.argv, {...Serve.baseFlags, ...Serve.flags} as Record<string, CommandFlag>, this.config.version)
     if (typeof argv === 'number') this.exit(argv)
     this.argv = argv
     const {flags} = await this.parse(Serve)
