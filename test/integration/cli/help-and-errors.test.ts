@@ -36,6 +36,13 @@ for (const cmd of ['watch', 'stats', 'resolve', 'serve']) {
   })
 }
 
+test("cadv help help is the help command's own page, not the list of commands", async () => {
+  const r = await runCli(['help', 'help'])
+  assert.equal(r.code, 0, r.stderr)
+  assert.match(r.stdout, /^USAGE\n {2}\$ cadv help \[FLAGS\] \[SUBJECT\.\.\.\]$/m)
+  assert.doesNotMatch(r.stdout, /^COMMANDS$/m)
+})
+
 test('cadv help runtime prints the shared runtime flags in full', async () => {
   const r = await runCli(['help', 'runtime'])
   assert.equal(r.code, 0, r.stderr)
