@@ -5,6 +5,9 @@
 // runs. 1,000 real test cgroups, 100 of them with a process in a network namespace of its own
 // (so tcp, udp and advtcp read a namespace that is not the host's). Needs root.
 //
+// perf_event counts in a perf(1) child: its CPU and cadv's share (parsing perf's lines, the
+// reads) are measured over 10 s of counting two software events for every cgroup.
+//
 //   npm run bench -- kinds          (BENCH_CGROUPS=1000 BENCH_ROUNDS=10 BENCH_REPEATS=3)
 import {spawnSync} from 'node:child_process'
 import fs, {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -28,6 +31,7 @@ import {
   type KindOptions,
   type MetricKind,
 } from '../src/lib/stats/index.js'
+import {PerfCounter} from '../src/lib/stats/kinds/perf/counter.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 
@@ -50,6 +54,11 @@ class RecordingFiles extends OpenFiles {
     const text = super.read(path, keep)
     if (text !== undefined) recording?.push(path)
     return text
+  }
+  override readBytes(path: string, keep = true): Buffer | undefined {
+    const bytes = super.readBytes(path, keep)
+    if (bytes !== undefined) recording?.push(path)
+    return bytes
   }
   override countLines(path: string, keep = true): number | undefined {
     const n = super.countLines(path, keep)
@@ -195,6 +204,42 @@ try {
   console.log(
     `| ${fmt((cpuNs() - start) / N / 1000)} µs | ${fmt(wallMs / 1000, 2)} s | ${fmt(delay.percentile(99) / 1e6, 1)} / ${fmt(delay.max / 1e6, 1)} ms |`,
   )
+
+  // --- perf_event: one perf stat counting two software events for every cgroup, each second.
+  if (spawnSync('perf', ['--version']).status === 0) {
+    const counter = new PerfCounter([
+      {name: 'context-switches', spec: 'context-switches'},
+      {name: 'cpu-migrations', spec: 'cpu-migrations'},
+    ])
+    const tick = (): number => names.filter((n) => counter.counts(n, Date.now()) !== undefined).length
+    /** user + system time of a process from /proc/<pid>/stat, in ns (clock ticks of 10 ms). */
+    const procCpuNs = (pid: number): number => {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+      return (Number(f[11]) + Number(f[12])) * 1e7
+    }
+    tick()
+    const started = Date.now()
+    while (tick() < N && Date.now() - started < 120_000) await new Promise((r) => setTimeout(r, 1000))
+    const pid = counter.pid
+    if (pid === undefined || tick() < N)
+      console.log(`\nperf_event: perf stat did not count the ${N} cgroups (${counter.problem ?? 'no reason given'})`)
+    else {
+      const SECONDS = 10
+      const perf0 = procCpuNs(pid)
+      const self0 = cpuNs()
+      for (let s = 0; s < SECONDS; s++) {
+        await new Promise((r) => setTimeout(r, 1000))
+        tick()
+      }
+      const perfUs = (procCpuNs(pid) - perf0) / (N * SECONDS) / 1000
+      const selfUs = (cpuNs() - self0) / (N * SECONDS) / 1000
+      console.log(`\nperf_event: 2 software events for each of ${N} cgroups, counted every second for ${SECONDS} s:`)
+      console.log('| CPU per container per second | perf stat (its reads and output) | cadv (its lines, the reads) | together |')
+      console.log('|---|---|---|---|')
+      console.log(`| | ${fmt(perfUs, 2)} µs | ${fmt(selfUs, 2)} µs | ${fmt(perfUs + selfUs, 2)} µs |`)
+    }
+    counter.stop()
+  }
 } finally {
   await cleanup()
 }

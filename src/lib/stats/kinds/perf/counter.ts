@@ -55,6 +55,11 @@ export class PerfCounter {
     this.forgetTimer.unref()
   }
 
+  /** The running perf's pid (benchmarks measure its CPU). */
+  get pid(): number | undefined {
+    return this.child?.pid
+  }
+
   /** The counts of a cgroup; a cgroup asked for the first time is counted from a few seconds on. */
   counts(cgroup: string, nowMs: number): ReadonlyMap<string, PerfCount> | undefined {
     const known = this.wanted.has(cgroup)
