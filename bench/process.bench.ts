@@ -5,7 +5,7 @@
 // cgroups, and a process in 1 of 10 (in a network namespace of its own, so network, process
 // and pressure readings all happen). Needs root and a writable cgroupfs.
 //
-//   npm run bench -- process     (CADV_BENCH_CONTAINERS=1000 CADV_BENCH_SECONDS=60)
+//   npm run bench -- process     (CADV_BENCH_CONTAINERS=1000 CADV_BENCH_SECONDS=60; CADV_BENCH_NETDATA=0 leaves netdata out)
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {get} from 'node:http'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -120,7 +120,7 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
     }
     // netdata beside it, on the same cgroups, when installed.
     let netdata: Netdata | undefined
-    if (netdataSkipReason() === undefined) {
+    if (netdataSkipReason() === undefined && process.env.CADV_BENCH_NETDATA !== '0') {
       netdata = new Netdata(join(tmp, `netdata-${label.length}`), tc.root, 19000 + (process.pid % 900), 50_000)
       running.add(netdata.child)
       for (let tries = 0; ; tries++) {
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
         )
       }
     } else {
-      console.log(`netdata: not measured: ${netdataProblem ?? netdataSkipReason()}`)
+      console.log(`netdata: not measured: ${netdataProblem ?? netdataSkipReason() ?? 'left out (CADV_BENCH_NETDATA=0)'}`)
     }
     console.log(`load average ${loadAverage()}; goals: cadv ÷ C ≤ 0.8, RSS < 100 MiB`)
   } finally {
