@@ -134,4 +134,7 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
   ctx.note(`${watcher.names.size} containers, ${s.directories} directories, ${s.polled} polled, ${countInotifyWatches()} inotify watches`)
   await ctx.untilSignal()
   await stop().catch((err: unknown) => ctx.warn(`while stopping: ${(err as Error).message}`))
+  // Everything is closed and written: a native watcher (parcel's threads) that still holds the
+  // event loop must not keep a stopped cadv watch alive (seen: orphans holding 80,000 watches).
+  setTimeout(() => process.exit(), 2000).unref()
 }

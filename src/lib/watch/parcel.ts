@@ -8,6 +8,8 @@ import {inotifyBackend} from './inotify.js'
 /** First wait before subscribing again after a failure; it doubles up to RETRY_MAX_MS. */
 const RETRY_FIRST_MS = 250
 const RETRY_MAX_MS = 10_000
+/** Longest stop() waits for parcel's unsubscribes. */
+const STOP_WAIT_MS = 2000
 /** Failed crawls in a row before saying that churn keeps parcel from subscribing. */
 const QUIET_FAILURES = 10
 
@@ -191,7 +193,12 @@ export async function parcelBackend(o: ParcelOptions): Promise<WatchBackend> {
         clearInterval(s.poll)
       }
       subs.clear()
-      await Promise.all(all.map((s) => s.sub?.unsubscribe().catch(() => undefined)))
+      // Bounded: an unsubscribe that never settles (parcel's native side stuck) must not keep a
+      // stopping cadv alive; the process's end frees whatever parcel still holds.
+      let timer: NodeJS.Timeout | undefined
+      const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS).unref()))
+      await Promise.race([Promise.all(all.map((s) => s.sub?.unsubscribe().catch(() => undefined))), bound])
+      clearTimeout(timer)
       await plain.stop()
     },
   }
