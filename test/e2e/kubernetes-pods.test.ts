@@ -99,6 +99,7 @@ before(async () => {
   rt = new Runtimes()
   await rt.start(['cri', 'docker'])
   cri = new CriClient(rt)
+  // containerd loads its CRI plugin after its socket is up: slow on a busy host.
   await until(
     'the CRI plugin',
     () =>
@@ -106,7 +107,7 @@ before(async () => {
         (v) => v.runtime_api_version === 'v1',
         () => false,
       ),
-    30_000,
+    90_000,
   )
   recv = new TestPrometheus()
   await recv.start([], {extraArgs: ['--web.enable-remote-write-receiver']})
