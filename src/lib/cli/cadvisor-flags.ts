@@ -40,6 +40,8 @@ const LOGS_TO_STDERR = 'cadv logs to stderr, as cAdvisor does with its default -
 const WEB_CONFIG =
   'cadv protects every path (not only the UI) with --web-config-file: TLS, client certificates, bcrypt basic_auth_users (htpasswd -B hashes)'
 const NO_STORAGE_DRIVER = 'this storage driver is not available in cadv'
+const NO_ES = 'the elasticsearch storage driver is not built into cadv (--storage_driver=elasticsearch is refused)'
+const NO_KAFKA = 'the kafka storage driver is not built into cadv (--storage_driver=kafka is refused)'
 
 /** Every flag of the `cadvisor` binary (its own and klog's), with what cadv does with it. */
 export const CADVISOR_FLAGS: Record<string, CadvisorFlag> = {
@@ -76,17 +78,17 @@ export const CADVISOR_FLAGS: Record<string, CadvisorFlag> = {
   bq_project_id: {type: 'string', default: '', use: {unsupported: NO_STORAGE_DRIVER}},
   bq_account: {type: 'string', default: '', use: {unsupported: NO_STORAGE_DRIVER}},
   bq_credentials_file: {type: 'string', default: '', use: {unsupported: NO_STORAGE_DRIVER}},
-  storage_driver_es_host: {type: 'string', default: 'http://localhost:9200'},
-  storage_driver_es_index: {type: 'string', default: 'cadvisor'},
-  storage_driver_es_type: {type: 'string', default: 'stats'},
-  storage_driver_es_enable_sniffer: {type: 'bool', default: 'false'},
+  storage_driver_es_host: {type: 'string', default: 'http://localhost:9200', use: {ignored: NO_ES}},
+  storage_driver_es_index: {type: 'string', default: 'cadvisor', use: {ignored: NO_ES}},
+  storage_driver_es_type: {type: 'string', default: 'stats', use: {ignored: NO_ES}},
+  storage_driver_es_enable_sniffer: {type: 'bool', default: 'false', use: {ignored: NO_ES}},
   storage_driver_influxdb_retention_policy: {type: 'string', default: ''},
-  storage_driver_kafka_broker_list: {type: 'string', default: 'localhost:9092'},
-  storage_driver_kafka_topic: {type: 'string', default: 'stats'},
-  storage_driver_kafka_ssl_cert: {type: 'string', default: ''},
-  storage_driver_kafka_ssl_key: {type: 'string', default: ''},
-  storage_driver_kafka_ssl_ca: {type: 'string', default: ''},
-  storage_driver_kafka_ssl_verify: {type: 'bool', default: 'true'},
+  storage_driver_kafka_broker_list: {type: 'string', default: 'localhost:9092', use: {ignored: NO_KAFKA}},
+  storage_driver_kafka_topic: {type: 'string', default: 'stats', use: {ignored: NO_KAFKA}},
+  storage_driver_kafka_ssl_cert: {type: 'string', default: '', use: {ignored: NO_KAFKA}},
+  storage_driver_kafka_ssl_key: {type: 'string', default: '', use: {ignored: NO_KAFKA}},
+  storage_driver_kafka_ssl_ca: {type: 'string', default: '', use: {ignored: NO_KAFKA}},
+  storage_driver_kafka_ssl_verify: {type: 'bool', default: 'true', use: {ignored: NO_KAFKA}},
   storage_driver: {type: 'string', default: ''},
   storage_duration: {type: 'duration', default: '2m0s'},
   docker: {type: 'string', default: 'unix:///var/run/docker.sock'},
@@ -216,7 +218,8 @@ export function translateCadvisorArgs(
   flags: Readonly<Record<string, CommandFlag>>,
   options: TranslateOptions = {},
 ): Translated {
-  const out: string[] = []
+  // Emptied slots are values a later use of the same flag replaced (filtered out at the end).
+  const out: Array<string | undefined> = []
   const notices: string[] = []
   const ignored: string[] = []
   let version = false
@@ -224,19 +227,35 @@ export function translateCadvisorArgs(
   let port: string | undefined
   const short = new Set(Object.values(flags).flatMap((f) => (f.char ? [f.char] : [])))
 
-  /** Writes cadv flag `name` with `value` (undefined: a boolean given alone). */
-  const emit = (name: string, value: string | undefined, written: string): void => {
+  /** Where in `out` each flag's values are, by the flag the user wrote (see `emit`). */
+  const positions = new Map<string, number[]>()
+
+  /**
+   * Writes cadv flag `name` with `value` (undefined: a boolean given alone). `key` names the
+   * flag as written; with Go's rules (`cadvisor`, or a cAdvisor spelling) a flag given again
+   * replaces what it said before, as Go's flag package does (lists too: cAdvisor's comma lists
+   * and metric sets are reset by each use). cadv's own spellings keep oclif's rules (repeatable
+   * flags add up).
+   */
+  const emit = (name: string, value: string | undefined, written: string, key: string, goRules: boolean): void => {
     const f = flags[name]!
+    let arg: string | undefined
     if (f.type === 'option') {
-      out.push(`--${name}=${value ?? ''}`)
-      return
+      arg = `--${name}=${value ?? ''}`
+    } else {
+      const b = value === undefined ? true : goBool(value)
+      if (b === undefined) throw new CadvisorFlagError(`invalid boolean value "${value}" for flag ${written}`)
+      if (b) arg = `--${name}`
+      else if (f.allowNo) arg = `--no-${name}`
+      else if (f.default === true) throw new CadvisorFlagError(`${written}=false: cadv cannot turn this off`)
+      // false for a flag that is false unless given: nothing to write (but it replaces a true).
     }
-    const b = value === undefined ? true : goBool(value)
-    if (b === undefined) throw new CadvisorFlagError(`invalid boolean value "${value}" for flag ${written}`)
-    if (b) out.push(`--${name}`)
-    else if (f.allowNo) out.push(`--no-${name}`)
-    else if (f.default === true) throw new CadvisorFlagError(`${written}=false: cadv cannot turn this off`)
-    // false for a flag that is false unless given: nothing to write.
+    const before = positions.get(key) ?? []
+    if (goRules) for (const i of before.splice(0)) out[i] = undefined
+    if (arg === undefined) return
+    before.push(out.length)
+    positions.set(key, before)
+    out.push(arg)
   }
 
   for (let i = 0; i < argv.length; i++) {
@@ -269,10 +288,15 @@ export function translateCadvisorArgs(
       continue
     }
     const cadvName = flags[name] ? name : flags[kebab(name)] ? kebab(name) : undefined
-    const spec = CADVISOR_FLAGS[name]
+    // A cAdvisor name as cAdvisor spells it follows Go's rules; with dashes it is still that flag.
+    const goSpelled = CADVISOR_FLAGS[name] !== undefined
+    const goRules = goSpelled || options.cadvisor === true
+    const spec = CADVISOR_FLAGS[name] ?? CADVISOR_FLAGS[name.replace(/-/g, '_')]
     const use = spec?.use
-    if (cadvName && !(use && 'verbosity' in use)) {
-      emit(cadvName, flags[cadvName]!.type === 'option' ? next() : inline, written)
+    // A cadv flag of the same name takes the value, unless cadv has it only for show (a driver
+    // that is not built: the notice below says so instead of a silent no-op).
+    if (cadvName && !(use && ('verbosity' in use || 'ignored' in use))) {
+      emit(cadvName, flags[cadvName]!.type === 'option' ? next() : inline, written, cadvName, goRules)
       continue
     }
     if (!spec) {
@@ -294,7 +318,7 @@ export function translateCadvisorArgs(
         continue
       }
       if (!flags[use.rename]) throw new CadvisorFlagError(`${written}: cadv has no --${use.rename} here`)
-      emit(use.rename, value, written)
+      emit(use.rename, value, written, name, goRules)
       continue
     }
     if ('listen' in use) {
@@ -310,7 +334,7 @@ export function translateCadvisorArgs(
     if ('verbosity' in use) {
       if (!/^-?\d+$/.test(value)) throw new CadvisorFlagError(`invalid value "${value}" for flag ${written}: not a log level`)
       // cAdvisor runs at 2 unless told; cadv's warnings and errors are that. Above it: --verbose.
-      if (Number(value) > 2 && flags.verbose) out.push('--verbose')
+      if (flags.verbose) emit('verbose', String(Number(value) > 2), written, 'v', goRules)
       continue
     }
     if ('version' in use) {
@@ -328,10 +352,10 @@ export function translateCadvisorArgs(
     // cAdvisor listens on every interface unless told; `cadv serve` keeps its loopback default.
     const h = host ?? (options.cadvisor ? '' : '127.0.0.1')
     const listen = `${h.includes(':') ? `[${h}]` : h}:${port ?? '8080'}`
-    if (!(options.cadvisor && host === undefined && port === undefined && out.some((a) => a.startsWith('--listen'))))
+    if (!(options.cadvisor && host === undefined && port === undefined && out.some((a) => a?.startsWith('--listen'))))
       out.push(`--listen=${listen}`)
   }
-  return {argv: out, notices, version, ignored}
+  return {argv: out.filter((a) => a !== undefined), notices, version, ignored}
 }
 
 /** The first argument of `serve` when the `cadvisor` entry point runs it (bin/cadvisor.js). */

@@ -81,6 +81,7 @@ function otherValue(name: string): string {
 
 test('each flag given a value other than its default: honoured, noticed, or refused with one line', async () => {
   const outcome: Record<string, string[]> = {honoured: [], noticed: [], refused: []}
+  const defaults = await parses([])
   for (const name of Object.keys(CADVISOR_FLAGS)) {
     const value = otherValue(name)
     let t
@@ -105,9 +106,9 @@ test('each flag given a value other than its default: honoured, noticed, or refu
       outcome.noticed!.push(name)
       continue
     }
-    // Honoured: a cadv flag oclif accepts, carrying the value.
+    // Honoured: a cadv flag oclif accepts, carrying the value (the parse differs from the defaults').
     assert.ok(t.argv.length > 0, `${name}: translated to something`)
-    await parses(t.argv)
+    assert.notDeepEqual(await parses(t.argv), defaults, `${name}=${value} changes what cadv serve runs with`)
     outcome.honoured!.push(name)
   }
   // Every cAdvisor flag lands in exactly one of the three.
@@ -170,10 +171,7 @@ test("Go's flag syntax: one or two dashes, =value or the next argument, bare boo
   assert.deepEqual(translate(['-docker_only']).argv, ['--docker-only'])
   assert.deepEqual(translate(['-docker_only=false']).argv, [])
   assert.deepEqual(translate(['--store_container_labels=false']).argv, ['--no-store-container-labels'])
-  assert.deepEqual(translate(['--store-container-labels=FALSE', '-store_container_labels=1']).argv, [
-    '--no-store-container-labels',
-    '--store-container-labels',
-  ])
+  assert.deepEqual(translate(['--store-container-labels=FALSE', '-store_container_labels=1']).argv, ['--store-container-labels'])
   assert.deepEqual(translate(['--allow_dynamic_housekeeping=f']).argv, ['--no-allow-dynamic-housekeeping'])
   // cadv's own spellings pass, one-letter flags keep their meaning, and -- ends the flags.
   assert.deepEqual(translate(['--listen', '127.0.0.1:1', '-v', '--', '--store_container_labels=false']).argv, [
@@ -186,6 +184,42 @@ test("Go's flag syntax: one or two dashes, =value or the next argument, bare boo
   assert.deepEqual(translate(['-v=2']).argv, [])
   assert.throws(() => translate(['-docker_only=maybe']), /invalid boolean value "maybe" for flag -docker_only/)
   assert.throws(() => translate(['--housekeeping_interval']), /flag needs an argument: --housekeeping_interval/)
+})
+
+test("Go's rule for a flag given twice: the last one wins, lists and metric sets included", async () => {
+  const last = async (argv: string[], cadvisor = false) => parses(translate(argv, cadvisor).argv)
+  assert.equal((await last(['--housekeeping_interval=5s', '-housekeeping_interval', '2s']))['housekeeping-interval'], 2_000)
+  assert.notEqual((await last(['-docker_only', '-docker_only=false']))['docker-only'], true)
+  assert.equal((await last(['--store_container_labels=false', '--store_container_labels']))['store-container-labels'], true)
+  assert.deepEqual((await last(['--enable_metrics=cpu', '--enable_metrics=memory']))['enable-metrics'], ['memory'])
+  assert.deepEqual(
+    (await last(['--raw_cgroup_prefix_whitelist=/a', '--raw_cgroup_prefix_whitelist=/b,/c']))['raw-cgroup-prefix-whitelist'],
+    ['/b,/c'],
+  )
+  assert.equal((await last(['--prometheus_endpoint=/a', '--prometheus_endpoint=/b']))['telemetry-path'], '/b')
+  assert.notEqual((await last(['--v=4', '--v=1']))['verbose'], true)
+  assert.deepEqual((await last(['--port=1', '--port=2']))['listen'], ['127.0.0.1:2'])
+  // The cAdvisor spelling replaces the cadv one too; cadv's own repeatable flags still add up.
+  assert.deepEqual((await last(['--enable-metrics', 'cpu', '--enable_metrics=memory']))['enable-metrics'], ['memory'])
+  assert.deepEqual((await last(['--enable-metrics', 'cpu', '--enable-metrics', 'memory']))['enable-metrics'], ['cpu', 'memory'])
+  // cadvisor takes every flag by Go's rules, cadv's spellings included.
+  assert.deepEqual((await last(['--enable-metrics', 'cpu', '--enable-metrics', 'memory'], true))['enable-metrics'], ['memory'])
+  assert.equal((await last(['--housekeeping-interval=5s', '--housekeeping-interval=3s'], true))['housekeeping-interval'], 3_000)
+  // Two cAdvisor flags cadv folds into one list are two flags: both kept.
+  assert.deepEqual((await last(['--docker_env_metadata_whitelist=A', '--containerd_env_metadata_whitelist=B']))['env-metadata-whitelist'], [
+    'A',
+    'B',
+  ])
+})
+
+test("a driver's flags when the driver is not built: one notice, whichever spelling", () => {
+  for (const argv of [['--storage_driver_kafka_topic=x'], ['--storage-driver-kafka-topic', 'x'], ['-storage_driver_es_enable_sniffer']]) {
+    const t = translate(argv)
+    assert.deepEqual(t.argv, [], argv.join(' '))
+    assert.equal(t.notices.length, 1, argv.join(' '))
+    assert.match(t.notices[0]!, /: ignored: the (kafka|elasticsearch) storage driver is not built into cadv/)
+  }
+  assert.deepEqual(translate(['--storage_driver_kafka_topic=stats']).notices, [], "cAdvisor's default: nothing to say")
 })
 
 test('--port and --listen_ip: cadv serve keeps 127.0.0.1, cadvisor listens on every interface', () => {
