@@ -1,5 +1,6 @@
 // A real OOM kill in a memory cgroup of this machine: `cadv watch` prints it (kernel log),
-// `cadv serve` serves it from /api/v1.3/events in cAdvisor's shape and counts it once in
+// `cadv serve` serves it from /api/v1.3/events and /api/v2.0/events and writes it on open
+// streams (stream=true), in cAdvisor's shape, once, and counts it once in
 // container_oom_events_total, and the counter fallback sees it when the log cannot be read.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
@@ -7,6 +8,7 @@ import assert from 'node:assert/strict'
 import {OomMonitor, type MonitorEvent} from '../../src/lib/events/index.js'
 import type {ContainerEvent} from '../../src/lib/model/index.js'
 import {cadvisorShapeProblems} from '../helpers/cadvisor-schema.js'
+import {EventStream} from '../helpers/event-stream.js'
 import {TestCgroups} from '../helpers/cgroups.js'
 import {startCli} from '../helpers/cli.js'
 import {parseExposition, samples} from '../helpers/exposition.js'
@@ -55,7 +57,7 @@ describe('OOM kills on real cgroups', {skip}, () => {
     }
   })
 
-  test("cadv serve: the kill in /api/v1.3/events in cAdvisor's shape, container_oom_events_total counts it once", async () => {
+  test("cadv serve: the kill in /api/v1.3/events, v2.0 and on streams in cAdvisor's shape, container_oom_events_total counts it once", async (ctx) => {
     const t = new TestCgroups('cadvto')
     t.mkdir('victim')
     const victim = t.name('victim')
@@ -72,9 +74,17 @@ describe('OOM kills on real cgroups', {skip}, () => {
       const fams = parseExposition(await (await fetch(`${serve.url}/metrics`)).text(), 'prometheus')
       return samples(fams, 'container_oom_events_total', {id: victim})[0]?.value
     }
+    let streams: EventStream[] = []
     try {
       await until('the victim tracked', async () => (await fetch(`${serve.url}/api/v1.3/containers${victim}`)).status === 200)
       await until('a counter of 0 before the kill', async () => (await oomCount()) === 0)
+      // Streams opened before the kill: the container's own, and every container's (v2.0).
+      streams = await Promise.all([
+        new EventStream(serve.port, `/api/v1.3/events${victim}?stream=true&oom_kill_events=true`).opened(),
+        new EventStream(serve.port, '/api/v2.0/events/?stream=true&oom_events=true&oom_kill_events=true&subcontainers=true').opened(),
+      ])
+      const [own, every] = streams as [EventStream, EventStream]
+      assert.deepEqual([own.status, every.status], [200, 200])
       const {pid} = await provokeOom(t, 'victim')
       type Ev = {container_name: string; event_type: string; timestamp: string; event_data: unknown}
       const kills = await until('the oomKill event', async () => {
@@ -96,6 +106,26 @@ describe('OOM kills on real cgroups', {skip}, () => {
           ['oomKill', {oom: {pid, process_name: 'tail', constraint: 'CONSTRAINT_MEMCG'}}],
         ],
       )
+      assert.deepEqual(
+        ((await get(`/api/v2.0/events${victim}?oom_kill_events=true`)) as Ev[]).map((e) => e.timestamp),
+        [kills[0]!.timestamp],
+        'v2.0: the same event',
+      )
+      // Each stream wrote the kill as it happened, in the same shape and with the same time.
+      const streamed = await until('the kill on both streams', () =>
+        own.events('oomKill').length > 0 && every.events('oomKill').some((e) => e.container_name === victim) ? own : undefined,
+      )
+      assert.deepEqual(cadvisorShapeProblems(streamed.events('oomKill'), '[]Event', 'v1'), [])
+      assert.deepEqual(streamed.events('oomKill')[0], kills[0])
+      assert.deepEqual(
+        every
+          .events()
+          .filter((e) => e.container_name === victim)
+          .map((e) => e.event_type),
+        ['oom', 'oomKill'],
+      )
+      const line = own.lines[0]!
+      ctx.diagnostic(`stream line ${Math.round(line.receivedMs - Date.parse(line.event.timestamp))} ms after the kernel logged the kill`)
       // The counter is the kernel's: one kill, one count, however many rounds pass.
       await until('container_oom_events_total 1', async () => (await oomCount()) === 1)
       const sampled = Date.now()
@@ -104,8 +134,13 @@ describe('OOM kills on real cgroups', {skip}, () => {
         return Date.parse(s[victim]![0]!.timestamp) > sampled + 400
       })
       assert.equal(await oomCount(), 1)
+      // Once everywhere: one line per stream, one stored event.
+      assert.equal(own.lines.length, 1, 'one kill, one line on the stream')
+      assert.equal(every.events('oomKill').filter((e) => e.container_name === victim).length, 1)
+      assert.equal(((await get(`/api/v1.3/events${victim}?oom_kill_events=true`)) as Ev[]).length, 1)
       assert.equal(serve.stderr.includes('kmsg'), false, serve.stderr)
     } finally {
+      for (const s of streams) s.close()
       await serve.stop()
       await t.cleanup()
     }
