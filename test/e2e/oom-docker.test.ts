@@ -73,7 +73,7 @@ describe('an OOM kill in a docker container', {skip}, () => {
   })
 
   test('watch --resolve names the container; serve has the kill once, on its stream too', async () => {
-    const stream = await new EventStream(serve.port, `/api/v1.3/events${cgroup}?stream=true&oom_kill_events=true`).opened()
+    const stream = await new EventStream(serve.url, `/api/v1.3/events${cgroup}?stream=true&oom_kill_events=true`).opened()
     try {
       // busybox tail keeps /dev/zero's one endless "line" until the limit is hit.
       const exec = await rt.docker(['exec', id, 'tail', '/dev/zero']).then(

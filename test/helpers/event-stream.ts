@@ -2,7 +2,8 @@
  * A client of cAdvisor's events API with stream=true: the response stays open and carries one
  * JSON event per line as it happens. Collects the lines with the time each arrived.
  */
-import {request, type ClientRequest} from 'node:http'
+import {request as httpRequest, type ClientRequest} from 'node:http'
+import {request as httpsRequest, type RequestOptions} from 'node:https'
 
 import {until} from './wait.js'
 
@@ -19,9 +20,17 @@ export class EventStream {
   contentType = ''
   private readonly req: ClientRequest
 
-  /** Opens `path` (with stream=true in it) on 127.0.0.1:`port`. */
-  constructor(port: number, path: string) {
-    this.req = request({host: '127.0.0.1', port, path})
+  /** Opens `path` (with stream=true in it) on `base` (http://host:port or https://…). */
+  constructor(base: string, path: string, options: {tls?: Pick<RequestOptions, 'ca' | 'cert' | 'key'>; auth?: string} = {}) {
+    const u = new URL(base)
+    const request = u.protocol === 'https:' ? httpsRequest : httpRequest
+    this.req = request({
+      host: u.hostname,
+      port: u.port,
+      path,
+      headers: options.auth ? {authorization: options.auth} : {},
+      ...(options.tls ?? {}),
+    })
     this.req.on('response', (res) => {
       this.status = res.statusCode ?? 0
       this.contentType = String(res.headers['content-type'])

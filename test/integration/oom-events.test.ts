@@ -80,8 +80,8 @@ describe('OOM kills on real cgroups', {skip}, () => {
       await until('a counter of 0 before the kill', async () => (await oomCount()) === 0)
       // Streams opened before the kill: the container's own, and every container's (v2.0).
       streams = await Promise.all([
-        new EventStream(serve.port, `/api/v1.3/events${victim}?stream=true&oom_kill_events=true`).opened(),
-        new EventStream(serve.port, '/api/v2.0/events/?stream=true&oom_events=true&oom_kill_events=true&subcontainers=true').opened(),
+        new EventStream(serve.url, `/api/v1.3/events${victim}?stream=true&oom_kill_events=true`).opened(),
+        new EventStream(serve.url, '/api/v2.0/events/?stream=true&oom_events=true&oom_kill_events=true&subcontainers=true').opened(),
       ])
       const [own, every] = streams as [EventStream, EventStream]
       assert.deepEqual([own.status, every.status], [200, 200])
