@@ -1,17 +1,22 @@
 // cAdvisor's command lines through the built binaries: the `cadvisor` entry point with cAdvisor's
 // own Kubernetes example arguments (in a network namespace of its own, so port 8080 is ours),
 // Go's flag syntax on `cadv serve`, --port/--listen_ip/--url_base_prefix/--disable_root_cgroup_stats
-// honoured, refused flags as one line and exit 2, -help and -version.
+// honoured, refused flags as one line and exit 2, -help and -version; every flag of the table
+// through the cadvisor binary as `cadvisor -help` documents it (refused, accepted with a notice,
+// or taken); the event store's per-type limits in cAdvisor's syntax.
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {execFile, spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
+import Serve from '../../../src/commands/serve.js'
 import {CADVISOR_FLAGS} from '../../../src/lib/cli/index.js'
 import {KUBERNETES_EXAMPLE_ARGS} from '../../helpers/cadvisor-args.js'
-import {realCgroupSkipReason} from '../../helpers/cgroups.js'
+import {TestCgroups, realCgroupSkipReason} from '../../helpers/cgroups.js'
 import {runCli} from '../../helpers/cli.js'
+import {EventStream} from '../../helpers/event-stream.js'
+import {ServeProcess} from '../../helpers/serve.js'
 import {until} from '../../helpers/wait.js'
 
 const CADVISOR = fileURLToPath(new URL('../../../bin/cadvisor.js', import.meta.url))
@@ -188,5 +193,142 @@ describe('cAdvisor flags on the command line', {skip: realCgroupSkipReason()}, (
     const version = await runCadvisor(['-version'])
     assert.equal(version.code, 0)
     assert.match(version.stdout, /^cadv \d+\.\d+\.\d+ \(cAdvisor's command line\)\n$/)
+  })
+})
+
+/** What `cadvisor -help` says cadv does with a flag: take it, accept it with a notice, refuse it. */
+function fate(name: string): 'taken' | 'noticed' | 'refused' {
+  const use = CADVISOR_FLAGS[name]!.use
+  if (!use) return Object.hasOwn(Serve.flags, name.replace(/_/g, '-')) ? 'taken' : 'refused'
+  if ('unsupported' in use) return 'refused'
+  return 'ignored' in use ? 'noticed' : 'taken'
+}
+
+/** A value of the flag's type other than cAdvisor's default, written Go's way. */
+function otherThanDefault(name: string): string {
+  const f = CADVISOR_FLAGS[name]!
+  const value = {
+    bool: f.default === 'true' ? 'false' : 'true',
+    duration: '7s',
+    int: '7',
+    uint: '7',
+    float: '0.5',
+    kinds: 'cpu',
+    level: '3',
+  }[f.type as string]
+  return `--${name}=${value ?? '/nonexistent/x'}`
+}
+
+/** Runs at most `n` at a time (each is a process of its own). */
+async function inBatches<T, R>(items: T[], n: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = []
+  for (let i = 0; i < items.length; i += n) out.push(...(await Promise.all(items.slice(i, i + n).map(f))))
+  return out
+}
+
+describe('every cAdvisor flag through the cadvisor binary, as cadvisor -help says', {skip: realCgroupSkipReason()}, () => {
+  const names = Object.keys(CADVISOR_FLAGS)
+
+  test('each flag -help calls refused: one line naming it, exit 2, nothing started', async () => {
+    const refused = names.filter((n) => fate(n) === 'refused')
+    assert.ok(refused.length >= 15, refused.join(' '))
+    const results = await inBatches(refused, 4, (n) => runCadvisor([otherThanDefault(n)]))
+    results.forEach((r, i) => {
+      const name = refused[i]!
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`)
+      assert.equal(r.stdout, '', name)
+      assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr)
+      assert.match(r.stderr, new RegExp(`^cadvisor: --${name}: (not supported: |cadv has no --)`), name)
+    })
+  })
+
+  test('the flags -help calls accepted but changing nothing: one warning each, and cadvisor runs', async () => {
+    const noticed = names.filter((n) => fate(n) === 'noticed')
+    const r = await runCadvisor(['--once', '--raw_cgroup_prefix_whitelist=/nonexistent-cadv', ...noticed.map(otherThanDefault)])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^# HELP machine_cpu_cores /m)
+    assert.deepEqual(
+      r.stderr
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => /^cadvisor: warning: --(\S+?): ignored: ./.exec(l)?.[1] ?? l),
+      noticed,
+    )
+  })
+
+  test('every flag -help calls taken, all at once with values of their own: cadvisor runs with no complaint', async () => {
+    const values: Record<string, string> = {
+      listen_ip: '127.0.0.1',
+      port: '0',
+      prometheus_endpoint: '/prom',
+      url_base_prefix: '/cadvisor',
+      store_container_labels: 'false',
+      whitelisted_container_labels: 'io.kubernetes.pod.name, io.kubernetes.pod.namespace',
+      env_metadata_whitelist: 'HOME',
+      docker_env_metadata_whitelist: 'LANG',
+      containerd_env_metadata_whitelist: 'PATH',
+      raw_cgroup_prefix_whitelist: '/nonexistent-cadv',
+      disable_metrics: 'tcp,udp',
+      enable_metrics: 'cpu,memory,oom_event',
+      docker: 'unix:///nonexistent/docker.sock',
+      podman: 'unix:///nonexistent/podman.sock',
+      containerd: '/nonexistent/containerd.sock',
+      'containerd-namespace': 'k8s.io',
+      crio_client_timeout: '3s',
+      storage_driver: '',
+      storage_driver_host: 'localhost:8087',
+      storage_driver_db: 'db',
+      storage_driver_table: 'tbl',
+      storage_driver_user: 'u',
+      storage_driver_password: 'p',
+      storage_driver_influxdb_retention_policy: 'rp',
+      event_storage_age_limit: 'default=1h,oom=72h',
+      event_storage_event_limit: 'default=10,oomKill=1000',
+      v: '2',
+    }
+    const taken = names.filter((n) => fate(n) === 'taken' && n !== 'version')
+    const args = taken.map((n) => (n in values ? `--${n}=${values[n]}` : otherThanDefault(n)))
+    const r = await runCadvisor(['--once', ...args])
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stdout, /^# HELP machine_cpu_cores /m)
+    assert.doesNotMatch(r.stderr, /warning: --|not supported|cadv has no/, r.stderr)
+  })
+})
+
+describe("the event store's limits per type, in cAdvisor's syntax", {skip: realCgroupSkipReason()}, () => {
+  test('containerCreation=2 keeps the newest two, default=0 keeps no deletions (streams still get them)', async () => {
+    const tc = new TestCgroups('cadvt-evlimit')
+    tc.mkdir()
+    const serve = await new ServeProcess([
+      '--event_storage_event_limit=default=0,containerCreation=2',
+      '-event_storage_age_limit',
+      'default=24h',
+      '--housekeeping_interval=250ms',
+      '--raw_cgroup_prefix_whitelist',
+      tc.root,
+    ]).ready()
+    const events = async (query: string): Promise<string[]> =>
+      (
+        (await (await fetch(`${serve.url}/api/v1.3/events${tc.root}?${query}&subcontainers=true&max_events=-1`)).json()) as Array<{
+          container_name: string
+        }>
+      ).map((e) => e.container_name)
+    let stream: EventStream | undefined
+    try {
+      for (const n of ['a', 'b', 'c']) {
+        tc.mkdir(n)
+        await until(`${n} created`, async () => (await events('creation_events=true')).includes(tc.name(n)))
+      }
+      assert.deepEqual(await events('creation_events=true'), [tc.name('b'), tc.name('c')])
+      stream = await new EventStream(serve.url, `/api/v1.3/events${tc.root}?stream=true&deletion_events=true&subcontainers=true`).opened()
+      tc.rmdir('c')
+      await until('the deletion on the stream', () => stream!.events('containerDeletion').length === 1)
+      assert.deepEqual(await events('deletion_events=true'), [], 'not stored')
+      assert.equal(serve.stderr.includes('warning'), false, serve.stderr)
+    } finally {
+      stream?.close()
+      await serve.stop()
+      await tc.cleanup()
+    }
   })
 })
