@@ -1,16 +1,18 @@
 // A real OOM kill in a memory cgroup of this machine: `cadv watch` prints it (kernel log),
 // `cadv serve` serves it from /api/v1.3/events and /api/v2.0/events and writes it on open
 // streams (stream=true), in cAdvisor's shape, once, and counts it once in
-// container_oom_events_total, and the counter fallback sees it when the log cannot be read.
+// container_oom_events_total, and the counter fallback sees it when the log cannot be read
+// (in-process, and `cadv watch` in a mount namespace of its own where /dev has no kmsg).
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
+import {spawn, spawnSync} from 'node:child_process'
 
 import {OomMonitor, type MonitorEvent} from '../../src/lib/events/index.js'
 import type {ContainerEvent} from '../../src/lib/model/index.js'
 import {cadvisorShapeProblems} from '../helpers/cadvisor-schema.js'
 import {EventStream} from '../helpers/event-stream.js'
 import {TestCgroups} from '../helpers/cgroups.js'
-import {startCli} from '../helpers/cli.js'
+import {CADV, cliEnv, startCli} from '../helpers/cli.js'
 import {parseExposition, samples} from '../helpers/exposition.js'
 import {memoryHierarchy, oomSkipReason, provokeOom} from '../helpers/oom.js'
 import {ServeProcess} from '../helpers/serve.js'
@@ -182,4 +184,73 @@ describe('OOM kills on real cgroups', {skip}, () => {
       await t.cleanup()
     }
   })
+})
+
+/** Why a process cannot be given a /dev without kmsg here (a private mount namespace). */
+function mountnsSkipReason(): string | undefined {
+  if (skip) return skip
+  const r = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /dev'])
+  return r.status === 0 ? undefined : 'cannot make a mount namespace (unshare from util-linux, root)'
+}
+
+test('cadv watch where /dev/kmsg does not exist: OOMKill from the counter, said once on stderr', {skip: mountnsSkipReason()}, async () => {
+  const t = new TestCgroups('cadvto')
+  t.mkdir('victim')
+  const victim = t.name('victim')
+  // An empty /dev in a mount namespace of its own, as in a container that was given no /dev/kmsg.
+  const child = spawn(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount -t tmpfs tmpfs /dev && exec "$0" "$@"',
+      process.execPath,
+      CADV,
+      'watch',
+      '--prefix',
+      t.root,
+      '--type',
+      'ContainerAdd,OOM,OOMKill',
+      '--rescan-interval',
+      '0',
+    ],
+    {stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(undefined)},
+  )
+  const lines: ContainerEvent[] = []
+  let stderr = ''
+  let pending = ''
+  child.stdout.on('data', (d: Buffer) => {
+    const parts = (pending + d.toString()).split('\n')
+    pending = parts.pop()!
+    for (const l of parts) if (l.trim()) lines.push(JSON.parse(l) as ContainerEvent)
+  })
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  try {
+    await until('the initial list', () => lines.some((e) => e.name === victim), {detail: () => stderr})
+    await provokeOom(t, 'victim')
+    const kill = await until('the OOMKill line', () => lines.find((e) => e.type === 'OOMKill'), {detail: () => stderr})
+    assert.equal(kill.name, victim)
+    assert.equal(kill.source, 'cgroup')
+    assert.equal('pid' in kill, false, 'the counter knows no pid')
+    assert.deepEqual(
+      lines.filter((e) => e.type !== 'ContainerAdd').map((e) => [e.type, e.name]),
+      [
+        ['OOM', victim],
+        ['OOMKill', victim],
+      ],
+    )
+    assert.deepEqual(stderr.split('\n').filter(Boolean), [
+      "cadv watch: warning: cannot read /dev/kmsg: ENOENT; OOM events come from the cgroups' oom_kill counters instead, read every 1s, without pid or process name",
+    ])
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await exited
+    }
+    await t.cleanup()
+  }
 })

@@ -5,7 +5,7 @@
  * what cAdvisor's API needs besides the manager (layout, machine source, read-now).
  */
 import type {CgroupLayout} from '../cgroups/index.js'
-import {EventStore, followContainers, OomMonitor, parseEventLimits} from '../events/index.js'
+import {creationTimeMs, EventStore, followContainers, OomMonitor, parseEventLimits} from '../events/index.js'
 import type {Manager} from '../manager/index.js'
 import {MachineSource, type ServeSetup} from '../metrics/index.js'
 import type {AppContext} from './context.js'
@@ -45,7 +45,12 @@ export function serveEvents(flags: EventsFlagValues, layout: CgroupLayout, manag
       housekeepNow: (name) => void manager.housekeepNow(name),
     },
     start() {
-      unfollow = followContainers(manager, (e) => store.add(e))
+      unfollow = followContainers(manager, (e) => {
+        store.add(e)
+        // A cgroup made since start is new to the OOM counters (firstSeenMs alone says nothing).
+        const c = e.type === 'containerCreation' ? manager.get(e.name) : undefined
+        if (c) oom.added(c.name, c.info?.createdAt !== undefined || c.cgroupCreatedMs !== undefined ? creationTimeMs(c) : undefined)
+      })
       oom.start()
     },
     stop() {

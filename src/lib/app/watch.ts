@@ -116,6 +116,8 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
   }
   ctx.exitQuietlyOnEpipe(stop)
   watcher.on('event', (e) => {
+    // What was there at start predates the monitor; anything added later is new.
+    if (e.type === 'ContainerAdd') oom?.added(e.name, e.initial ? undefined : e.timeNano / 1e6)
     if (!(e.initial && flags['watch-only']) && wanted(e.type)) print(e)
   })
   // The kernel log first: an OOM kill while the first listing is read is news too.

@@ -35,6 +35,7 @@ export class OomMonitor {
   private readonly counters = new Map<ContainerName, number>()
   private readonly logged = new Map<ContainerName, number>()
   private current: OomSource = 'none'
+  private startedMs = 0
 
   constructor(private readonly options: OomMonitorOptions) {}
 
@@ -49,6 +50,7 @@ export class OomMonitor {
   }
 
   start(): void {
+    this.startedMs = Date.now()
     const kmsg = new KmsgFollower({
       path: this.options.kmsgPath,
       pollMs: this.options.kmsgPollMs,
@@ -65,6 +67,19 @@ export class OomMonitor {
     } else {
       this.fallBack(why)
     }
+  }
+
+  /**
+   * A container cadv began to track. With the counters, its starting point is set now rather
+   * than at the next pass, so a kill right after the add is not taken for the baseline: a
+   * container created since start() starts from 0 (every kill is news, those while its runtime
+   * was being asked too), one that was there before from its current count (its kills before
+   * cadv are not news). `createdMs`: when it was created, if known.
+   */
+  added(name: ContainerName, createdMs: number | undefined): void {
+    if (this.current !== 'cgroup' || this.counters.has(name)) return
+    const count = createdMs !== undefined && createdMs >= this.startedMs ? 0 : readOomKillCount(this.options.layout, name)?.kills
+    if (count !== undefined) this.counters.set(name, count)
   }
 
   stop(): void {
@@ -105,7 +120,7 @@ export class OomMonitor {
       if (count === undefined) continue
       const before = this.counters.get(name)
       this.counters.set(name, count)
-      // A container first seen now starts from its current count: its earlier kills are not news.
+      // A container first seen here (no added() call) starts from its current count.
       if (before === undefined || !announce || count <= before) continue
       for (let i = before; i < count; i++) {
         const oom = {containerName: name, victimContainerName: name, pid: 0, processName: '', constraint: '', usec: 0}

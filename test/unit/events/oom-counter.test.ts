@@ -91,3 +91,45 @@ test('v2 fallback: a counter that grows becomes oom and oomKill events, once per
     rmSync(root, {recursive: true})
   }
 })
+
+test('v2 fallback: an added container starts from 0 when it is new since start, from its count when it was there before', async () => {
+  const root = tree({
+    'cgroup.controllers': 'cpu memory pids\n',
+    'old/memory.events.local': 'oom 3\noom_kill 3\n',
+  })
+  const events: MonitorEvent[] = []
+  const names = ['/old']
+  const monitor = new OomMonitor({
+    layout: discoverCgroups({cgroupRoot: root}),
+    names: () => names,
+    onEvent: (e) => events.push(e),
+    onWarning: () => undefined,
+    kmsgPath: join(root, 'no-kmsg'),
+    counterIntervalMs: 20,
+  })
+  try {
+    monitor.start()
+    // All in one synchronous stretch: no pass of the counters can run before the adds' kills.
+    // Killed once between its creation and the add (its runtime was being asked meanwhile).
+    mkdirSync(join(root, 'young'))
+    writeFileSync(join(root, 'young/memory.events.local'), 'oom 1\noom_kill 1\n')
+    names.push('/young')
+    monitor.added('/young', Date.now())
+    // Found at start, killed right after the add, before any pass: the add set its baseline.
+    mkdirSync(join(root, 'found'))
+    writeFileSync(join(root, 'found/memory.events.local'), 'oom 2\noom_kill 2\n')
+    names.push('/found')
+    monitor.added('/found', undefined)
+    writeFileSync(join(root, 'found/memory.events.local'), 'oom 3\noom_kill 3\n')
+    monitor.added('/old', undefined)
+    await until('the kills of /young and /found', () => events.length >= 4)
+    await new Promise((r) => setTimeout(r, 100))
+    assert.deepEqual(
+      events.map((e) => `${e.type} ${e.name}`),
+      ['oom /young', 'oomKill /young', 'oom /found', 'oomKill /found'],
+    )
+  } finally {
+    monitor.stop()
+    rmSync(root, {recursive: true})
+  }
+})
