@@ -2,10 +2,12 @@
 // `cadv serve` serves it from /api/v1.3/events and /api/v2.0/events and writes it on open
 // streams (stream=true), in cAdvisor's shape, once, and counts it once in
 // container_oom_events_total, and the counter fallback sees it when the log cannot be read
-// (in-process, and `cadv watch` in a mount namespace of its own where /dev has no kmsg).
+// (in-process, and `cadv watch` and `cadv serve` in a mount namespace of their own where /dev
+// has no kmsg).
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {spawn, spawnSync} from 'node:child_process'
+import {spawn, spawnSync, type ChildProcess, type ChildProcessByStdio} from 'node:child_process'
+import type {Readable} from 'node:stream'
 
 import {OomMonitor, type MonitorEvent} from '../../src/lib/events/index.js'
 import type {ContainerEvent} from '../../src/lib/model/index.js'
@@ -193,32 +195,30 @@ function mountnsSkipReason(): string | undefined {
   return r.status === 0 ? undefined : 'cannot make a mount namespace (unshare from util-linux, root)'
 }
 
+/** `cadv ...args` with an empty /dev in a mount namespace of its own, as in a container given no /dev/kmsg. */
+function withoutKmsg(args: string[]): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(
+    'unshare',
+    ['--mount', '--propagation', 'private', 'sh', '-c', 'mount -t tmpfs tmpfs /dev && exec "$0" "$@"', process.execPath, CADV, ...args],
+    {stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(undefined)},
+  )
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise((r) => child.once('exit', r))
+  child.kill('SIGTERM')
+  await exited
+}
+
+const FALLBACK_WARNING =
+  "warning: cannot read /dev/kmsg: ENOENT; OOM events come from the cgroups' oom_kill counters instead, read every 1s, without pid or process name"
+
 test('cadv watch where /dev/kmsg does not exist: OOMKill from the counter, said once on stderr', {skip: mountnsSkipReason()}, async () => {
   const t = new TestCgroups('cadvto')
   t.mkdir('victim')
   const victim = t.name('victim')
-  // An empty /dev in a mount namespace of its own, as in a container that was given no /dev/kmsg.
-  const child = spawn(
-    'unshare',
-    [
-      '--mount',
-      '--propagation',
-      'private',
-      'sh',
-      '-c',
-      'mount -t tmpfs tmpfs /dev && exec "$0" "$@"',
-      process.execPath,
-      CADV,
-      'watch',
-      '--prefix',
-      t.root,
-      '--type',
-      'ContainerAdd,OOM,OOMKill',
-      '--rescan-interval',
-      '0',
-    ],
-    {stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv(undefined)},
-  )
+  const child = withoutKmsg(['watch', '--prefix', t.root, '--type', 'ContainerAdd,OOM,OOMKill', '--rescan-interval', '0'])
   const lines: ContainerEvent[] = []
   let stderr = ''
   let pending = ''
@@ -242,15 +242,78 @@ test('cadv watch where /dev/kmsg does not exist: OOMKill from the counter, said 
         ['OOMKill', victim],
       ],
     )
-    assert.deepEqual(stderr.split('\n').filter(Boolean), [
-      "cadv watch: warning: cannot read /dev/kmsg: ENOENT; OOM events come from the cgroups' oom_kill counters instead, read every 1s, without pid or process name",
-    ])
+    assert.deepEqual(stderr.split('\n').filter(Boolean), [`cadv watch: ${FALLBACK_WARNING}`])
   } finally {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await exited
-    }
+    await stopChild(child)
     await t.cleanup()
   }
 })
+
+test(
+  'cadv serve where /dev/kmsg does not exist: the events API and the counter family have the kill once',
+  {skip: mountnsSkipReason()},
+  async () => {
+    const t = new TestCgroups('cadvto')
+    t.mkdir('victim')
+    const victim = t.name('victim')
+    const child = withoutKmsg([
+      'serve',
+      '--listen',
+      '127.0.0.1:0',
+      '--housekeeping-interval',
+      '200ms',
+      '--max-housekeeping-interval',
+      '400ms',
+      '--raw-cgroup-prefix-whitelist',
+      t.root,
+    ])
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stdout.resume()
+    try {
+      const port = await until('cadv serve to listen', () => /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1], {
+        timeoutMs: 60_000,
+        detail: () => stderr,
+      })
+      const url = `http://127.0.0.1:${port}`
+      const get = async (path: string): Promise<unknown> => (await fetch(`${url}${path}`)).json()
+      const oomCount = async (): Promise<number | undefined> => {
+        const fams = parseExposition(await (await fetch(`${url}/metrics`)).text(), 'prometheus')
+        return samples(fams, 'container_oom_events_total', {id: victim})[0]?.value
+      }
+      await until('a counter of 0 before the kill', async () => (await oomCount()) === 0)
+      const stream = await new EventStream(url, `/api/v1.3/events${victim}?stream=true&oom_kill_events=true`).opened()
+      try {
+        await provokeOom(t, 'victim')
+        type Ev = {container_name: string; event_type: string; event_data: unknown}
+        const kills = await until('the oomKill event', async () => {
+          const list = (await get(`/api/v1.3/events${victim}?oom_events=true&oom_kill_events=true`)) as Ev[]
+          return list.some((e) => e.event_type === 'oomKill') ? list : undefined
+        })
+        assert.deepEqual(cadvisorShapeProblems(kills, '[]Event', 'v1'), [])
+        assert.deepEqual(
+          kills.map((e) => [e.event_type, e.container_name]),
+          [
+            ['oom', victim],
+            ['oomKill', victim],
+          ],
+        )
+        await until('the kill on the stream', () => stream.events('oomKill').length === 1)
+        await until('container_oom_events_total 1', async () => (await oomCount()) === 1)
+        // Several more counter passes: still one of each.
+        const seen = Date.now()
+        await until('three more counter passes', () => Date.now() > seen + 3000 || undefined, {everyMs: 200})
+        assert.equal(await oomCount(), 1)
+        assert.equal(((await get(`/api/v1.3/events${victim}?oom_kill_events=true`)) as Ev[]).length, 1)
+        assert.equal(stream.events('oomKill').length, 1)
+        assert.equal(stderr.split('\n').filter((l) => l.includes('kmsg')).length, 1, stderr)
+        assert.match(stderr, new RegExp(`^cadv serve: ${FALLBACK_WARNING.replace(/[()]/g, '\\$&')}$`, 'm'))
+      } finally {
+        stream.close()
+      }
+    } finally {
+      await stopChild(child)
+      await t.cleanup()
+    }
+  },
+)
