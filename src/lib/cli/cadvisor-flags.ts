@@ -282,8 +282,9 @@ export function translateCadvisorArgs(
       if (i + 1 >= argv.length) throw new CadvisorFlagError(`flag needs an argument: ${written}`)
       return argv[++i]!
     }
-    // cadv's own one-letter flags (-v) keep their meaning, unless written Go's way with a value.
-    if (dashes === '-' && name.length === 1 && short.has(name) && inline === undefined) {
+    // On `cadv serve`, cadv's own one-letter flags (-v) keep their meaning unless written Go's
+    // way with a value; `cadvisor` takes Go's rules only: `-v 4` is klog's level 4 there.
+    if (!options.cadvisor && dashes === '-' && name.length === 1 && short.has(name) && inline === undefined) {
       out.push(arg)
       continue
     }

@@ -181,6 +181,10 @@ test("Go's flag syntax: one or two dashes, =value or the next argument, bare boo
     '--store_container_labels=false',
   ])
   assert.deepEqual(translate(['--v=4']).argv, ['--verbose'])
+  // cadvisor: -v is klog's and takes a value, as in Go.
+  assert.deepEqual(translate(['-v', '4'], true).argv, ['--verbose', '--listen=:8080'])
+  assert.deepEqual(translate(['-v', '1', '--port=1'], true).argv, ['--listen=:1'])
+  assert.throws(() => translate(['-v'], true), /flag needs an argument: -v/)
   assert.deepEqual(translate(['-v=2']).argv, [])
   assert.throws(() => translate(['-docker_only=maybe']), /invalid boolean value "maybe" for flag -docker_only/)
   assert.throws(() => translate(['--housekeeping_interval']), /flag needs an argument: --housekeeping_interval/)
