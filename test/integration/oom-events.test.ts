@@ -61,6 +61,37 @@ describe('OOM kills on real cgroups', {skip}, () => {
     }
   })
 
+  test('a kill already in the kernel log when cadv starts is not news; one after it is', async () => {
+    const t = new TestCgroups('cadvto')
+    t.mkdir('before')
+    t.mkdir('after')
+    await provokeOom(t, 'before')
+    const child = startCli(['watch', '--prefix', t.root, '--type', 'ContainerAdd,OOM,OOMKill', '--rescan-interval', '0'])
+    const lines: ContainerEvent[] = []
+    let pending = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      const parts = (pending + d.toString()).split('\n')
+      pending = parts.pop()!
+      for (const l of parts) if (l.trim()) lines.push(JSON.parse(l) as ContainerEvent)
+    })
+    try {
+      await until('the initial list', () => lines.some((e) => e.name === t.name('after')))
+      await provokeOom(t, 'after')
+      // The log is read in order: once the later kill is out, the earlier record has been read.
+      await until('the later kill', () => lines.some((e) => e.type === 'OOMKill' && e.name === t.name('after')))
+      assert.deepEqual(
+        lines.filter((e) => e.type !== 'ContainerAdd').map((e) => [e.type, e.name]),
+        [
+          ['OOM', t.name('after')],
+          ['OOMKill', t.name('after')],
+        ],
+      )
+    } finally {
+      child.kill('SIGTERM')
+      await t.cleanup()
+    }
+  })
+
   test("cadv serve: the kill in /api/v1.3/events, v2.0 and on streams in cAdvisor's shape, container_oom_events_total counts it once", async (ctx) => {
     const t = new TestCgroups('cadvto')
     t.mkdir('victim')
