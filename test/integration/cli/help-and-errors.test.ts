@@ -111,6 +111,12 @@ const MISTAKES: [string[], RegExp][] = [
   [['watch', '--cgroup-root', '/nonexistent/cadv'], /^cadv watch: --cgroup-root \/nonexistent\/cadv: no such file or directory$/],
   [['serve', '--listen', ':99999', ...v2], /^cadv serve: --listen ":99999": port 99999 is out of range \(0 to 65535\)$/],
   [['watch', '--once', '--watch-only'], /^cadv watch: --(once|watch-only) and --(once|watch-only) cannot be used together$/],
+  [
+    ['watch', '--type', 'ContainerAdd,OOMkill', '--once'],
+    /^cadv watch: --type OOMkill: expected one of ContainerAdd, ContainerDelete, OOM, OOMKill/,
+  ],
+  [['serve', '--event-storage-age-limit', 'oomKil=1h', ...v2], /^cadv serve: --event-storage-age-limit .*unknown event type "oomKil"/],
+  [['serve', '--event_storage_event_limit=default=-1', ...v2], /^cadv serve: --event-storage-event-limit/],
   [['resolve', '--expct', 'docker', '/'], /^cadv resolve: unknown flag --expct \(did you mean --expect\?\)/],
 ]
 for (const [args, pattern] of MISTAKES) {
