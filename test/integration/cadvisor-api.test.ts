@@ -116,6 +116,20 @@ describe('cAdvisor REST API on real cgroups', {skip}, () => {
       stats: Array<{timestamp: string}>
     }
     assert.ok(since.stats.every((s) => Date.parse(s.timestamp) >= Date.parse(after)))
+    // end: nothing after it; start and end together: the window between them.
+    const first = two.stats[0]!.timestamp
+    const upTo = (await ok(`/api/v1.3/containers${web}`, {method: 'POST', body: JSON.stringify({num_stats: -1, end: first})})) as {
+      stats: Array<{timestamp: string}>
+    }
+    assert.ok(upTo.stats.length >= 1 && upTo.stats.every((s) => Date.parse(s.timestamp) <= Date.parse(first)))
+    const window = (await ok(`/api/v1.3/containers${web}`, {
+      method: 'POST',
+      body: JSON.stringify({num_stats: -1, start: first, end: after}),
+    })) as {stats: Array<{timestamp: string}>}
+    assert.deepEqual(
+      window.stats.map((s) => s.timestamp),
+      [first, after],
+    )
     const none = (await ok(`/api/v1.3/containers${web}`, {method: 'POST', body: '{"num_stats":0}'})) as Record<string, unknown>
     assert.equal('stats' in none, false, 'num_stats 0: no stats key, as Go omits an empty slice')
     const sub = (await ok(`/api/v1.1/subcontainers${tc.root}`)) as Array<{name: string}>
@@ -178,6 +192,11 @@ describe('cAdvisor REST API on real cgroups', {skip}, () => {
       new Set([tc.root, tc.name('idle'), tc.name('web'), tc.name('web/child')]),
     )
     assert.ok(created.every((e) => e.event_type === 'containerCreation'))
+    // v2.1 answers events as v2.0 does.
+    assert.deepEqual(
+      await ok(`/api/v2.1/events${tc.name('web')}?all_events=true`),
+      await ok(`/api/v2.0/events${tc.name('web')}?all_events=true`),
+    )
     const exact = (await ok(`/api/v2.0/events${tc.name('web')}?all_events=true`)) as Array<{container_name: string}>
     assert.deepEqual(
       exact.map((e) => e.container_name),
