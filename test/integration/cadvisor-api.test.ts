@@ -159,6 +159,8 @@ describe('cAdvisor REST API on real cgroups', {skip}, () => {
     assertShape(v20, 'map[string][]DeprecatedContainerStats', 'v2')
     assert.deepEqual(Object.keys(v20), [web])
     assert.equal(v20[web]!.length, 2)
+    // type=name is the default: the container by its cgroup name.
+    assert.deepEqual(Object.keys((await ok(`/api/v2.0/spec${web}?type=name`)) as object), [web])
     const v21 = (await ok(`/api/v2.1/stats${tc.root}?recursive=true&count=1`)) as Record<string, {stats: Array<{cpu_inst?: unknown}>}>
     assertShape(v21, 'map[string]ContainerInfo', 'v2')
     assert.deepEqual(Object.keys(v21), [tc.root, tc.name('idle'), web, tc.name('web/child')])
