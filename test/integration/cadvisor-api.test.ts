@@ -138,6 +138,16 @@ describe('cAdvisor REST API on real cgroups', {skip}, () => {
       sub.map((c) => c.name),
       [tc.root, tc.name('idle'), web, tc.name('web/child')],
     )
+    // cAdvisor's v1 client POSTs its query to subcontainers (and docker) too.
+    const posted = (await ok(`/api/v1.3/subcontainers${tc.root}`, {method: 'POST', body: '{"num_stats":1}'})) as Array<{
+      name: string
+      stats: unknown[]
+    }>
+    assertShape(posted, '[]ContainerInfo', 'v1')
+    assert.deepEqual(
+      posted.map((c) => [c.name, c.stats.length]),
+      [tc.root, tc.name('idle'), web, tc.name('web/child')].map((n) => [n, 1]),
+    )
   })
 
   test('v2 version, attributes, machine, storage, machinestats', async () => {
