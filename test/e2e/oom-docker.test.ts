@@ -99,6 +99,12 @@ describe('an OOM kill in a docker container', {skip}, () => {
       // serve: found by its docker name, the kill under its cgroup name, in cAdvisor's shape.
       const byName = (await (await fetch(`${serve.url}/api/v1.2/docker/${dockerName}`)).json()) as Record<string, unknown>
       assert.deepEqual(Object.keys(byName), [cgroup])
+      // As cAdvisor's v1 client asks: a POST with its query.
+      const posted = (await (
+        await fetch(`${serve.url}/api/v1.3/docker/${dockerName}`, {method: 'POST', body: '{"num_stats":1}'})
+      ).json()) as Record<string, {stats: unknown[]}>
+      assert.deepEqual(cadvisorShapeProblems(posted, 'map[string]ContainerInfo', 'v1'), [])
+      assert.equal(posted[cgroup]!.stats.length, 1)
       type Ev = {container_name: string; event_type: string; event_data: {oom?: {pid: number; process_name: string}}}
       const events = await until('the oomKill event', async () => {
         const list = (await (await fetch(`${serve.url}/api/v1.3/events${cgroup}?oom_kill_events=true`)).json()) as Ev[]
