@@ -15,6 +15,7 @@ import {
   priorityFlags,
   runtimeFlags,
   serveCommandLine,
+  inUserSpelling,
   type CommandFlag,
   webUiFlags,
   storageFlags,
@@ -157,10 +158,10 @@ Scrapes read what housekeeping stored; they never read cgroups themselves. Liste
   async run(): Promise<void> {
     // cAdvisor's spellings and Go's flag syntax (--housekeeping_interval=10s, -docker_only,
     // --store_container_labels=false, --port) become cadv's; a flag cadv cannot honour stops here.
-    const argv = serveCommandLine(this.argv, {...Serve.baseFlags, ...Serve.flags} as Record<string, CommandFlag>, this.config.version)
-    if (typeof argv === 'number') this.exit(argv)
-    this.argv = argv
-    const {flags} = await this.parse(Serve)
+    const line = serveCommandLine(this.argv, {...Serve.baseFlags, ...Serve.flags} as Record<string, CommandFlag>, this.config.version)
+    if (typeof line === 'number') this.exit(line)
+    this.argv = line.argv
+    const {flags} = await this.parse(Serve).catch((err: unknown) => Promise.reject(inUserSpelling(err, line.spellings)))
     await runServe(flags, this.discover(flags), this.context(flags))
   }
 }

@@ -177,6 +177,8 @@ export interface Translated {
   version: boolean
   /** Arguments after the first that is not a flag (Go stops there; cAdvisor ignores them). */
   ignored: string[]
+  /** cadv flags the user wrote another way (`housekeeping-interval` → `--housekeeping_interval`). */
+  spellings: Map<string, string>
 }
 
 export interface TranslateOptions {
@@ -229,6 +231,7 @@ export function translateCadvisorArgs(
 
   /** Where in `out` each flag's values are, by the flag the user wrote (see `emit`). */
   const positions = new Map<string, number[]>()
+  const spellings = new Map<string, string>()
 
   /**
    * Writes cadv flag `name` with `value` (undefined: a boolean given alone). `key` names the
@@ -239,6 +242,7 @@ export function translateCadvisorArgs(
    */
   const emit = (name: string, value: string | undefined, written: string, key: string, goRules: boolean): void => {
     const f = flags[name]!
+    if (written !== `--${name}`) spellings.set(name, written)
     let arg: string | undefined
     if (f.type === 'option') {
       arg = `--${name}=${value ?? ''}`
@@ -356,7 +360,20 @@ export function translateCadvisorArgs(
     if (!(options.cadvisor && host === undefined && port === undefined && out.some((a) => a?.startsWith('--listen'))))
       out.push(`--listen=${listen}`)
   }
-  return {argv: out.filter((a) => a !== undefined), notices, version, ignored}
+  return {argv: out.filter((a) => a !== undefined), notices, version, ignored, spellings}
+}
+
+/**
+ * oclif's error for a bad value ("Parsing --housekeeping-interval …") names the flag as the
+ * user wrote it (`--housekeeping_interval`), so a cAdvisor command line's mistake is findable.
+ */
+export function inUserSpelling(err: unknown, spellings: ReadonlyMap<string, string>): unknown {
+  if (!(err instanceof Error)) return err
+  // oclif may colour the flag's name.
+  const m = /^Parsing ((?:\u001b\[[0-9;]*m)*)--([\w-]+)/.exec(err.message)
+  const written = m && spellings.get(m[2]!)
+  if (written) err.message = `Parsing ${m[1]}${written}${err.message.slice(m[0].length)}`
+  return err
 }
 
 /** The first argument of `serve` when the `cadvisor` entry point runs it (bin/cadvisor.js). */
@@ -404,7 +421,7 @@ export function serveCommandLine(
   argv: readonly string[],
   flags: Readonly<Record<string, CommandFlag>>,
   version: string,
-): string[] | number {
+): Pick<Translated, 'argv' | 'spellings'> | number {
   const asCadvisor = argv[0] === CADVISOR_MODE_ARG
   const who = asCadvisor ? 'cadvisor' : 'cadv serve'
   let t: Translated
@@ -424,5 +441,5 @@ export function serveCommandLine(
     process.stdout.write(`cadv ${version} (cAdvisor's command line)\n`)
     return 0
   }
-  return t.argv
+  return t
 }

@@ -40,7 +40,7 @@ export function isExit(err: unknown): err is ErrorLike & {oclif: {exit: number}}
  */
 export function firstLine(message: string): string {
   const plain = message.replace(/\u001b\[[0-9;]*m/g, '')
-  const wrapped = /^Parsing (--[\w-]+)\s*\n\s*(.+)/.exec(plain)
+  const wrapped = /^Parsing (--?[\w-]+)\s*\n\s*(.+)/.exec(plain)
   if (wrapped) return `${wrapped[1]}: ${wrapped[2]!.trim()}`
   const lines = plain
     .split('\n')

@@ -23,6 +23,7 @@ export {
   CadvisorFlagError,
   cadvisorUsage,
   serveCommandLine,
+  inUserSpelling,
   wantsHelp,
   translateCadvisorArgs,
   type CommandFlag,

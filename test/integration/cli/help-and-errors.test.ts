@@ -117,6 +117,7 @@ const MISTAKES: [string[], RegExp][] = [
   ],
   [['serve', '--event-storage-age-limit', 'oomKil=1h', ...v2], /^cadv serve: --event-storage-age-limit .*unknown event type "oomKil"/],
   [['serve', '--event_storage_event_limit=default=-1', ...v2], /^cadv serve: --event-storage-event-limit/],
+  [['serve', '-housekeeping_interval', '10', ...v2], /^cadv serve: -housekeeping_interval: invalid duration "10": missing unit/],
   [['resolve', '--expct', 'docker', '/'], /^cadv resolve: unknown flag --expct \(did you mean --expect\?\)/],
 ]
 for (const [args, pattern] of MISTAKES) {

@@ -9,7 +9,7 @@ import {Parser} from '@oclif/core'
 
 import Serve from '../../../src/commands/serve.js'
 import {KUBERNETES_EXAMPLE_ARGS} from '../../helpers/cadvisor-args.js'
-import {CADVISOR_FLAGS, CadvisorFlagError, translateCadvisorArgs, type CommandFlag} from '../../../src/lib/cli/index.js'
+import {CADVISOR_FLAGS, CadvisorFlagError, inUserSpelling, translateCadvisorArgs, type CommandFlag} from '../../../src/lib/cli/index.js'
 
 interface FixtureFlag {
   name: string
@@ -258,4 +258,29 @@ test("cAdvisor's Kubernetes example arguments translate unchanged into a valid c
     'io.kubernetes.container.name, io.kubernetes.pod.name,io.kubernetes.pod.namespace',
   ])
   assert.deepEqual(parsed.listen, [':8080'])
+})
+
+test("a bad value is reported under the flag's name as the user wrote it", async () => {
+  const t = translate(['-housekeeping_interval', '10', '--storage_duration=1m', '--max-housekeeping-interval=2m'])
+  assert.deepEqual(
+    [...t.spellings],
+    [
+      ['housekeeping-interval', '-housekeeping_interval'],
+      ['storage-duration', '--storage_duration'],
+    ],
+  )
+  const err = await parses(t.argv).then(
+    () => assert.fail('10 is not a duration'),
+    (e: unknown) => inUserSpelling(e, t.spellings) as Error,
+  )
+  assert.match(err.message, /^Parsing -housekeeping_interval\s*\n\s*invalid duration "10"/)
+  // Coloured by oclif, or about a flag written cadv's way: the name is found or left alone.
+  assert.equal(
+    (inUserSpelling(new Error('Parsing \u001b[1m--storage-duration\u001b[22m x'), t.spellings) as Error).message,
+    'Parsing \u001b[1m--storage_duration\u001b[22m x',
+  )
+  assert.equal(
+    (inUserSpelling(new Error('Parsing --max-housekeeping-interval x'), t.spellings) as Error).message,
+    'Parsing --max-housekeeping-interval x',
+  )
 })
