@@ -7,6 +7,9 @@
 import {describe, test} from 'node:test'
 import assert from 'node:assert/strict'
 import {execFile, spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 
@@ -256,7 +259,11 @@ describe('every cAdvisor flag through the cadvisor binary, as cadvisor -help say
     )
   })
 
-  test('every flag -help calls taken, all at once with values of their own: cadvisor runs with no complaint', async () => {
+  test('every flag -help calls taken, all at once with values of their own: cadvisor runs with no complaint', async (ctx) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cadv-flags-'))
+    ctx.after(() => rmSync(dir, {recursive: true, force: true}))
+    const perfConfig = join(dir, 'perf.json')
+    writeFileSync(perfConfig, JSON.stringify({events: [['context-switches']]}))
     const values: Record<string, string> = {
       listen_ip: '127.0.0.1',
       port: '0',
@@ -284,6 +291,7 @@ describe('every cAdvisor flag through the cadvisor binary, as cadvisor -help say
       storage_driver_influxdb_retention_policy: 'rp',
       event_storage_age_limit: 'default=1h,oom=72h',
       event_storage_event_limit: 'default=10,oomKill=1000',
+      perf_events_config: perfConfig,
       v: '2',
     }
     const taken = names.filter((n) => fate(n) === 'taken' && n !== 'version')
