@@ -18,6 +18,7 @@ import {CADVISOR_FLAGS} from '../../../src/lib/cli/index.js'
 import {KUBERNETES_EXAMPLE_ARGS} from '../../helpers/cadvisor-args.js'
 import {TestCgroups, realCgroupSkipReason} from '../../helpers/cgroups.js'
 import {runCli} from '../../helpers/cli.js'
+import {ownLines} from '../../helpers/host-warnings.js'
 import {EventStream} from '../../helpers/event-stream.js'
 import {ServeProcess} from '../../helpers/serve.js'
 import {until} from '../../helpers/wait.js'
@@ -99,7 +100,7 @@ describe('cadvisor: the Kubernetes example arguments, unchanged', {skip: netnsSk
       // event_storage_*=default=0: nothing is kept, the API says so with an empty list.
       assert.equal((await inside('/api/v1.3/events?all_events=true&subcontainers=true')).stdout, '[]\n200')
       // Every flag was honoured: no notice, no refusal; only the open-port warning.
-      const lines = c.stderr.split('\n').filter((l) => l && !/listening on/.test(l))
+      const lines = ownLines(c.stderr).filter((l) => !/listening on/.test(l))
       // (A line about a metric kind of the example that cadv does not collect would be fair too.)
       assert.ok(
         lines.every((l) => /every interface, without authentication|\b(app|disk)\b/.test(l)),
@@ -161,7 +162,7 @@ describe('cAdvisor flags on the command line', {skip: realCgroupSkipReason()}, (
     ])
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^# HELP container_cpu_usage_seconds_total /m)
-    assert.deepEqual(r.stderr.split('\n').filter(Boolean), [
+    assert.deepEqual(ownLines(r.stderr), [
       'cadv serve: warning: --log_dir: ignored: cadv logs to stderr, as cAdvisor does with its default --logtostderr',
     ])
   })
@@ -251,10 +252,7 @@ describe('every cAdvisor flag through the cadvisor binary, as cadvisor -help say
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /^# HELP machine_cpu_cores /m)
     assert.deepEqual(
-      r.stderr
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => /^cadvisor: warning: --(\S+?): ignored: ./.exec(l)?.[1] ?? l),
+      ownLines(r.stderr).map((l) => /^cadvisor: warning: --(\S+?): ignored: ./.exec(l)?.[1] ?? l),
       noticed,
     )
   })
@@ -332,7 +330,10 @@ describe("the event store's limits per type, in cAdvisor's syntax", {skip: realC
       tc.rmdir('c')
       await until('the deletion on the stream', () => stream!.events('containerDeletion').length === 1)
       assert.deepEqual(await events('deletion_events=true'), [], 'not stored')
-      assert.equal(serve.stderr.includes('warning'), false, serve.stderr)
+      assert.deepEqual(
+        ownLines(serve.stderr).filter((l) => l.includes('warning')),
+        [],
+      )
     } finally {
       stream?.close()
       await serve.stop()
