@@ -188,6 +188,16 @@ test('bad configuration is one line and exit 2, before anything is served', {ski
     await secured.query("CREATE USER admin WITH PASSWORD 'secret' WITH ALL PRIVILEGES", '')
     await secured.query('CREATE DATABASE cadvisor', '', '&u=admin&p=secret')
     const closed = await freePort()
+    const asAdmin = (password: string): string[] => [
+      '--storage-driver',
+      'influxdb',
+      '--storage-driver-host',
+      secured.address,
+      '--storage-driver-user',
+      'admin',
+      '--storage-driver-password',
+      password,
+    ]
     const cases: Array<[string[], RegExp]> = [
       [['--storage-driver', 'mongo'], /unknown storage driver "mongo"/],
       [['--storage-driver', 'kafka'], /storage driver kafka is not built into cadv/],
@@ -196,34 +206,8 @@ test('bad configuration is one line and exit 2, before anything is served', {ski
         /storage driver redis: cannot use redis:\/\/127\.0\.0\.1:\d+: connection refused \(127\.0\.0\.1:\d+\)$/m,
       ],
       [['--storage-driver', 'remote-write', '--storage-driver-host', 'not a url'], /is not an http\(s\) URL/],
-      [
-        [
-          '--storage-driver',
-          'influxdb',
-          '--storage-driver-host',
-          secured.address,
-          '--storage-driver-user',
-          'admin',
-          '--storage-driver-password',
-          'wrong',
-        ],
-        /refused the credentials/,
-      ],
-      [
-        [
-          '--storage-driver',
-          'influxdb',
-          '--storage-driver-host',
-          secured.address,
-          '--storage-driver-user',
-          'admin',
-          '--storage-driver-password',
-          'secret',
-          '--storage-driver-db',
-          'nope',
-        ],
-        /database "nope" does not exist/,
-      ],
+      [asAdmin('wrong'), /refused the credentials/],
+      [[...asAdmin('secret'), '--storage-driver-db', 'nope'], /database "nope" does not exist/],
       [['--storage-driver', 'stdout', '--once'], /stdout storage driver cannot share it/],
       [['--storage-driver', 'redis', '--storage-driver-buffer-limit', 'lots'], /invalid size "lots"/],
     ]
@@ -235,17 +219,7 @@ test('bad configuration is one line and exit 2, before anything is served', {ski
     }
     // The right credentials pass the check (only the test's own cgroups: a whole busy host
     // takes long to scan and is not what this checks).
-    const ok = await new ServeProcess([
-      ...serveArgs([]),
-      '--storage-driver',
-      'influxdb',
-      '--storage-driver-host',
-      secured.address,
-      '--storage-driver-user',
-      'admin',
-      '--storage-driver-password',
-      'secret',
-    ]).ready()
+    const ok = await new ServeProcess([...serveArgs([]), ...asAdmin('secret')]).ready()
     assert.equal(await ok.stop(), 0)
   } finally {
     await secured.remove()
