@@ -25,7 +25,6 @@ import {
   controllersForKinds,
   DiskUsage,
   KINDS,
-  OpenFiles,
   selectKinds,
   type KindDefinition,
   type KindOptions,
@@ -34,6 +33,7 @@ import {
 import {PerfCounter} from '../src/lib/stats/kinds/perf/counter.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
+import {RecordingFiles} from './lib/recording-files.js'
 
 const N = Number(process.env.BENCH_CGROUPS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10)
@@ -48,24 +48,6 @@ if (skip) {
 
 /** What one tick did, in the C baseline's list syntax. */
 let recording: string[] | undefined
-
-class RecordingFiles extends OpenFiles {
-  override read(path: string, keep = true): string | undefined {
-    const text = super.read(path, keep)
-    if (text !== undefined) recording?.push(path)
-    return text
-  }
-  override readBytes(path: string, keep = true): Buffer | undefined {
-    const bytes = super.readBytes(path, keep)
-    if (bytes !== undefined) recording?.push(path)
-    return bytes
-  }
-  override countLines(path: string, keep = true): number | undefined {
-    const n = super.countLines(path, keep)
-    if (n !== undefined) recording?.push(path)
-    return n
-  }
-}
 
 // readdir and readlink happen through node:fs directly (descriptors, sub-cgroups): recorded by
 // wrapping them; syncBuiltinESMExports makes the readers' named imports see the wrappers.
@@ -118,6 +100,9 @@ try {
   /** cadv's and C's CPU per container per tick for a set of kinds, best of REPEATS alternating runs. */
   const measure = (kinds: ReadonlySet<MetricKind>, kindOptions: KindOptions = {}): {cadv: number; c: number; ops: number} => {
     const files = new RecordingFiles(16384)
+    files.onRead = (path, _keep, found) => {
+      if (found) recording?.push(path)
+    }
     const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies: shared, kindOptions}))
     let now = Date.now()
     for (const c of collectors) c.readSpec(now)

@@ -13,12 +13,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {ContainerCollector, controllerHierarchies, OpenFiles, selectKinds} from '../src/lib/stats/index.js'
+import {ContainerCollector, controllerHierarchies, selectKinds} from '../src/lib/stats/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {Netdata, netdataSkipReason} from './lib/netdata.js'
 import {cpuNsOf, fdCountOf, loadAverage, rssMiBOf, treeCpuNs, treeRssMiB} from './lib/proc.js'
+import {RecordingFiles} from './lib/recording-files.js'
 
 const N = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SECONDS = Number(process.env.CADV_BENCH_SECONDS ?? 60)
@@ -27,22 +28,6 @@ const WITH_PROCESS_EVERY = 10
 const STORE_MS = 120_000
 
 /** Records every file a tick reads, kept or not: the C baseline reads the same list. */
-class RecordingFiles extends OpenFiles {
-  recording = false
-  readonly paths = new Set<string>()
-  override read(path: string, keep = true): string | undefined {
-    if (this.recording) this.paths.add(path)
-    return super.read(path, keep)
-  }
-  override countLines(path: string, keep = true): number | undefined {
-    if (this.recording) this.paths.add(path)
-    return super.countLines(path, keep)
-  }
-  override readBytes(path: string, keep = true): Buffer | undefined {
-    if (this.recording) this.paths.add(path)
-    return super.readBytes(path, keep)
-  }
-}
 
 function rawGet(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -89,13 +74,14 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
   const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies}))
   const now = Date.now()
   for (const c of collectors) c.collect(now)
-  files.recording = true
+  const paths = new Set<string>()
+  files.onRead = (path) => paths.add(path)
   for (const c of collectors) c.collect(now + 1000)
-  files.recording = false
+  files.onRead = undefined
   for (const c of collectors) c.close()
   files.closeAll()
   const list = join(tmp, `paths-${label.length}`)
-  writeFileSync(list, [...files.paths].join('\n') + '\n')
+  writeFileSync(list, [...paths].join('\n') + '\n')
 
   const serve = new ServeProcess([
     '--housekeeping-interval',
@@ -172,7 +158,7 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
     return {
       ...(nd ? {netdata: nd} : {}),
       label,
-      filesPerContainer: files.paths.size / N,
+      filesPerContainer: paths.size / N,
       cPerTickNs: cRes.cpuNs / (cRes.rounds * N),
       cadvPerTickNs,
       cadvCpuPct: ((cpu1 - cpu0) / 1e9 / wallS) * 100,

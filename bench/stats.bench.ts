@@ -10,9 +10,10 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {selectHierarchies, unifiedHierarchy} from '../src/lib/cgroups/index.js'
-import {ContainerCollector, controllerHierarchies, controllersForKinds, OpenFiles, selectKinds} from '../src/lib/stats/index.js'
+import {ContainerCollector, controllerHierarchies, controllersForKinds, selectKinds} from '../src/lib/stats/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
+import {RecordingFiles} from './lib/recording-files.js'
 
 const N = Number(process.env.BENCH_CGROUPS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20)
@@ -23,29 +24,6 @@ const skip = realCgroupSkipReason()
 if (skip) {
   console.log(`stats bench skipped: ${skip}`)
   process.exit(0)
-}
-
-/** Records which files a tick reads (keep=true reads only: the hot path). */
-class RecordingFiles extends OpenFiles {
-  recording = false
-  readonly hot = new Set<string>()
-  override read(path: string, keep = true): string | undefined {
-    const text = super.read(path, keep)
-    // A file found absent is not read again (the collector remembers it): not a tick's cost.
-    if (this.recording && keep && text !== undefined) this.hot.add(path)
-    return text
-  }
-  // Readers that compare bytes before parsing, and line counters, read through these.
-  override readBytes(path: string, keep = true): Buffer | undefined {
-    const bytes = super.readBytes(path, keep)
-    if (this.recording && keep && bytes !== undefined) this.hot.add(path)
-    return bytes
-  }
-  override countLines(path: string, keep = true): number | undefined {
-    const n = super.countLines(path, keep)
-    if (this.recording && keep && n !== undefined) this.hot.add(path)
-    return n
-  }
 }
 
 const cpuNs = (): number => {
@@ -90,14 +68,19 @@ try {
   const shared = controllerHierarchies(layout)
   const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies: shared}))
   let now = Date.now()
-  files.recording = true
+  // keep=true reads only (the hot path); a file found absent is not read again (the collector
+  // remembers it): not a tick's cost.
+  const hot = new Set<string>()
+  files.onRead = (path, keep, found) => {
+    if (keep && found) hot.add(path)
+  }
   for (const c of collectors) c.collect(now)
-  files.recording = false
+  files.onRead = undefined
   const list = join(tmp, 'paths')
-  writeFileSync(list, [...files.hot].join('\n') + '\n')
-  const perContainer = files.hot.size / N
+  writeFileSync(list, [...hot].join('\n') + '\n')
+  const perContainer = hot.size / N
   // A baseline of no files would make every ratio meaningless: a read path the recorder misses.
-  if (files.hot.size === 0) throw new Error('the recorder saw no reads: OpenFiles has a read method RecordingFiles does not follow')
+  if (hot.size === 0) throw new Error('the recorder saw no reads: OpenFiles has a read method RecordingFiles does not follow')
 
   const runC = (): number => {
     const r = spawnSync(bin, [list, String(ROUNDS)], {encoding: 'utf8'})
@@ -114,7 +97,7 @@ try {
     }
     return (cpuNs() - start) / (ROUNDS * N)
   }
-  const paths = [...files.hot]
+  const paths = [...hot]
   const runNaive = (): number => {
     const start = cpuNs()
     for (let r = 0; r < ROUNDS; r++) for (const p of paths) readFileSync(p, 'latin1')
