@@ -12,7 +12,7 @@ import type {TLSSocket} from 'node:tls'
 
 import {Authenticator, type AuthStats} from './auth.js'
 import {clientAddress, ConnectionGuard, type ConnectionStats} from './connections.js'
-import {send, sendText, type Route} from './http.js'
+import {sendInPieces, sendText, type Route} from './http.js'
 import {negotiateFormat} from './negotiate.js'
 import type {SelfMetrics} from './self.js'
 import type {MetricsSource} from './source.js'
@@ -364,7 +364,7 @@ export class MetricsServer {
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
       const headers: Record<string, string> = {Vary: 'Accept, Accept-Encoding'}
       if (gzip) headers['Content-Encoding'] = 'gzip'
-      send(res, 200, body.contentType, gzip ? await body.gzipped() : body.text, headers)
+      await sendInPieces(res, 200, body.contentType, gzip ? await body.gzipped() : body.text, headers)
       await new Promise<void>((resolve) => (res.writableFinished ? resolve() : res.once('close', resolve)))
     } finally {
       this.inFlightScrapes--
