@@ -27,6 +27,7 @@ import {
   type MachineFacts,
 } from './machine-families.js'
 import {SeriesOut} from './series.js'
+import {LoopSlices} from './slices.js'
 
 export interface ExpositionOptions {
   kinds: ReadonlySet<MetricKind>
@@ -205,15 +206,20 @@ export class Exposition {
   }
 
   /**
-   * The same as UTF-8, giving the event loop a turn every 100 containers rendered, so that
-   * scrapes served from the previous body are not held up by a render.
+   * The same as UTF-8, in slices of the event loop (slices.ts): scrapes served from the
+   * previous body are not held up by a render for longer than one slice.
    */
-  async renderAsync(states: Iterable<ContainerState>, format: ExpositionFormat, nowMs = Date.now()): Promise<Buffer> {
-    const steps = this.steps(states, format, nowMs)
+  async renderAsync(
+    states: Iterable<ContainerState>,
+    format: ExpositionFormat,
+    nowMs = Date.now(),
+    slices = new LoopSlices(),
+  ): Promise<Buffer> {
+    const steps = this.steps(states, format, nowMs, () => slices.due)
     for (;;) {
       const r = steps.next()
       if (r.done) return r.value
-      await new Promise((resolve) => setImmediate(resolve))
+      await slices.yield()
     }
   }
 
@@ -235,10 +241,15 @@ export class Exposition {
     return h
   }
 
-  private *steps(states: Iterable<ContainerState>, format: ExpositionFormat, nowMs: number, batch = 100): Generator<void, Buffer> {
+  /** The render; it stops (yields) after a container whenever `due()` says so. */
+  private *steps(
+    states: Iterable<ContainerState>,
+    format: ExpositionFormat,
+    nowMs: number,
+    due: () => boolean = () => false,
+  ): Generator<void, Buffer> {
     const next = new Map<string, Entry>()
     const entries: Entry[] = []
-    let rendered = 0
     let list: Iterable<ContainerState> = states
     let pods: PodIndex | undefined
     if (this.labelOptions.kubelet) {
@@ -248,10 +259,8 @@ export class Exposition {
       list = all
     }
     for (const s of list) {
-      const before = this.cache.get(s.name)
-      const e = this.entry(s, format, next, pods)
-      entries.push(e)
-      if (e !== before && ++rendered % batch === 0) yield
+      entries.push(this.entry(s, format, next, pods))
+      if (due()) yield
     }
     // Containers that are gone drop out of the cache here; their container_last_seen stays a while.
     this.bury(next, nowMs)
@@ -275,6 +284,7 @@ export class Exposition {
       parts.push(this.header(this.containerFamilies[i]!, format))
       for (const c of columns) if (c[i] !== undefined) parts.push(c[i]!)
       if (parts.length === header + 1) parts.length = header
+      if (due()) yield
     }
     parts.push(this.header(containerScrapeErrorFamily, format), CONTAINER_SCRAPE_OK)
     for (const f of MACHINE_FAMILIES) parts.push(this.header(f, format), this.machineText.get(f)!)

@@ -16,7 +16,7 @@ export {
 export type {PodIndex} from '../cgroups/index.js'
 export {readMachineInfo, type MachineInfo} from './machine.js'
 export {CONTENT_TYPES, negotiateFormat} from './negotiate.js'
-export {SelfMetrics} from './self.js'
+export {HANDLES_EVERY_MS, RegistryText, SelfMetrics} from './self.js'
 export {SeriesOut} from './series.js'
 export {MetricsSource, type Body, type MetricsSourceOptions} from './source.js'
 export {ListenError, MetricsServer, parseListen, type ServerOptions} from './server.js'
@@ -35,7 +35,8 @@ export {
   type WebUiOptions,
 } from './web-ui/index.js'
 export {healthz, landingPage} from './landing.js'
-export {send, sendJson, sendText, escapeHtml, type Route} from './http.js'
+export {PIECE_BYTES, send, sendInPieces, sendJson, sendText, escapeHtml, type Route} from './http.js'
+export {BODY_SLICE_MS, LoopSlices} from './slices.js'
 export {loadWebConfig, WebConfigError, WebConfigWatcher, type WebConfig} from './web-config.js'
 export {
   checkServeSetup,

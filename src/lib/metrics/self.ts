@@ -4,17 +4,24 @@
  * form, because prom-client's OpenMetrics mode renames counters in place (strips `_total` from
  * metric.name), which would corrupt every later 0.0.4 scrape of the same registry.
  */
+import {readdir} from 'node:fs/promises'
+import {performance} from 'node:perf_hooks'
+
 import {collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue} from 'prom-client'
 
 import {escapeHelp, formatValue, labelPairs, type ContainerView, type ExpositionFormat} from '../model/index.js'
 import type {WatcherStats} from '../watch/index.js'
 import {registerManagerMetrics, type ManagerCounterSource} from './self-manager.js'
+import type {LoopSlices} from './slices.js'
 
 /**
  * prom-client's gauges whose names end in `_total` (promtool: "non-counter metrics should not
  * have _total suffix"). Each has a per-type twin without the suffix; summing it gives the same.
  */
 const DROPPED = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']
+
+/** How often the gauges that walk every libuv handle are brought up to date (walkHandlesLessOften). */
+export const HANDLES_EVERY_MS = 10_000
 
 /**
  * A prom-client registry rendered in either exposition format. What stays under
@@ -23,10 +30,20 @@ const DROPPED = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 
 export class RegistryText {
   readonly registry = new Registry()
 
-  async text(format: ExpositionFormat): Promise<string> {
-    if (format === 'prometheus') return this.registry.metrics()
-    const families = await this.registry.getMetricsAsJSON()
-    return families.map((f) => openMetricsFamily(f as MetricObjectWithValues<MetricValue<string>>)).join('')
+  /**
+   * The registry's text, collected one metric at a time; with `slices`, the event loop gets a
+   * turn whenever a slice is spent (some collectors walk every libuv handle, thousands with a
+   * watch per cgroup). The Prometheus text is prom-client's own, metric by metric.
+   */
+  async text(format: ExpositionFormat, slices?: LoopSlices): Promise<string> {
+    const out: string[] = []
+    for (const {name} of this.registry.getMetricsAsArray()) {
+      if (format === 'prometheus') out.push(await this.registry.getSingleMetricAsString(name))
+      else out.push(openMetricsFamily((await this.registry.getSingleMetric(name)!.get()) as MetricObjectWithValues<MetricValue<string>>))
+      await slices?.pause()
+    }
+    // As prom-client's registry.metrics() joins them.
+    return format === 'prometheus' ? `${out.join('\n\n')}\n` : out.join('')
   }
 }
 
@@ -47,6 +64,8 @@ export class SelfMetrics extends RegistryText {
   constructor(view?: ContainerView, watchStats?: () => WatcherStats) {
     super()
     collectDefaultMetrics({register: this.registry})
+    this.countDescriptorsOffLoop()
+    this.walkHandlesLessOften()
     if (watchStats) this.registerWatchMetrics(watchStats)
     if (view) registerManagerMetrics(this.registry, view as ContainerView & ManagerCounterSource)
     for (const name of DROPPED) this.registry.removeSingleMetric(name)
@@ -61,6 +80,50 @@ export class SelfMetrics extends RegistryText {
           this.set(n)
         },
       })
+    }
+  }
+
+  /**
+   * prom-client counts open descriptors with a readdirSync of /proc/self/fd at every
+   * collection: with a watch and kept files per cgroup, thousands of entries read on the event
+   * loop once per body. The same count from a readdir in libuv's thread pool.
+   */
+  private countDescriptorsOffLoop(): void {
+    if (!this.registry.getSingleMetric('process_open_fds')) return
+    this.registry.removeSingleMetric('process_open_fds')
+    new Gauge({
+      name: 'process_open_fds',
+      help: 'Number of open file descriptors.',
+      registers: [this.registry],
+      async collect() {
+        try {
+          // Less the one the readdir itself held open.
+          this.set((await readdir('/proc/self/fd')).length - 1)
+        } catch {
+          // No /proc: the gauge keeps its last value, as prom-client's does.
+        }
+      },
+    })
+  }
+
+  /**
+   * nodejs_active_handles and nodejs_active_resources walk every libuv handle: with an inotify
+   * watch per cgroup directory and hierarchy that is tens of thousands, tens of milliseconds on
+   * the event loop per collection. They are counted at most every HANDLES_EVERY_MS and keep
+   * their values in between.
+   */
+  private walkHandlesLessOften(): void {
+    for (const name of ['nodejs_active_handles', 'nodejs_active_resources']) {
+      const metric = this.registry.getSingleMetric(name) as {collect?: () => unknown} | undefined
+      const collect = metric?.collect
+      if (!metric || !collect) continue
+      let lastMs = Number.NEGATIVE_INFINITY
+      metric.collect = function (this: unknown) {
+        const now = performance.now()
+        if (now - lastMs < HANDLES_EVERY_MS) return undefined
+        lastMs = now
+        return collect.call(this)
+      }
     }
   }
 

@@ -7,7 +7,8 @@
  * housekeeping interval old), or when it is older than `maxAgeMs` (1 s: container_last_seen and
  * the self-metrics move on). While a rebuild runs, scrapes get the previous body if it is
  * younger than `maxStaleMs` (2 s), so under a storm of scrapes only the one that started the
- * render waits for it.
+ * render waits for it, and that one for `rebuildWaitMs` (50 ms) at most. The render, the
+ * self-metrics and the writing of a large body run in slices of the event loop (slices.ts).
  */
 import {gzip} from 'node:zlib'
 import {promisify} from 'node:util'
@@ -16,6 +17,7 @@ import type {ContainerView, ExpositionFormat} from '../model/index.js'
 import type {Exposition} from './exposition.js'
 import {CONTENT_TYPES} from './negotiate.js'
 import type {RegistryText} from './self.js'
+import {LoopSlices} from './slices.js'
 
 const gzipAsync = promisify(gzip)
 
@@ -39,6 +41,11 @@ export interface MetricsSourceOptions {
   maxAgeMs?: number
   /** Oldest body served while a newer one is being rendered. */
   maxStaleMs?: number
+  /**
+   * How long the scrape that starts a rebuild waits for it when a body younger than maxStaleMs
+   * can stand in (50 ms); then it gets that body and the rebuild goes on for the next scrapes.
+   */
+  rebuildWaitMs?: number
   /** Baseline for benchmarks: render a fresh body for every scrape. */
   noBodyCache?: boolean
 }
@@ -61,6 +68,7 @@ export class MetricsSource {
   private readonly coalesceMs: number
   private readonly maxAgeMs: number
   private readonly maxStaleMs: number
+  private readonly rebuildWaitMs: number
   private readonly bump = (): void => {
     this.generation++
   }
@@ -69,6 +77,7 @@ export class MetricsSource {
     this.coalesceMs = options.coalesceMs ?? 500
     this.maxAgeMs = options.maxAgeMs ?? 1000
     this.maxStaleMs = options.maxStaleMs ?? 2000
+    this.rebuildWaitMs = options.rebuildWaitMs ?? 50
     options.view.on('add', this.bump)
     options.view.on('delete', this.bump)
     options.view.on('sample', this.bump)
@@ -86,10 +95,10 @@ export class MetricsSource {
     if (!slot) this.slots.set(format, (slot = {}))
     const done = slot.done
     if (done && this.fresh(done)) return done.body
-    // Stale or missing. If another scrape is already rebuilding, serve the previous body while
-    // it is younger than maxStaleMs (a storm of scrapes never queues behind a render);
-    // otherwise this scrape starts the rebuild and waits for it.
-    if (slot.pending && done && Date.now() - done.atMs < this.maxStaleMs) return done.body
+    // Stale or missing. A previous body younger than maxStaleMs may stand in while the rebuild
+    // runs: a storm of scrapes never queues behind a render.
+    const standIn = done && Date.now() - done.atMs < this.maxStaleMs ? done.body : undefined
+    if (slot.pending && standIn) return standIn
     const s = slot
     s.pending ??= this.build(format, Date.now()).then(
       (b) => {
@@ -102,7 +111,16 @@ export class MetricsSource {
         throw err
       },
     )
-    return (await s.pending).body
+    if (!standIn) return (await s.pending).body
+    // This scrape started the rebuild: it gets the new body if it comes within rebuildWaitMs,
+    // else the stand-in; a render slowed by a busy machine holds up no scrape for long.
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<Body>((resolve) => (timer = setTimeout(() => resolve(standIn), this.rebuildWaitMs)))
+    try {
+      return await Promise.race([s.pending.then((b) => b.body), late])
+    } finally {
+      clearTimeout(timer)
+    }
   }
 
   private fresh(b: Built): boolean {
@@ -112,8 +130,10 @@ export class MetricsSource {
 
   private async build(format: ExpositionFormat, now: number): Promise<Built> {
     const generation = this.generation
-    const containers = await this.options.exposition.renderAsync(this.options.view.containers(), format, now)
-    const self = this.options.self ? await this.options.self.text(format) : ''
+    // One budget for the whole build: the self-metrics' first slice continues the render's last.
+    const slices = new LoopSlices()
+    const containers = await this.options.exposition.renderAsync(this.options.view.containers(), format, now, slices)
+    const self = this.options.self ? await this.options.self.text(format, slices) : ''
     const trailer = format === 'openmetrics' ? '# EOF\n' : ''
     const text = Buffer.concat([containers, Buffer.from(self + trailer, 'utf8')])
     let gz: Promise<Buffer> | undefined
