@@ -1,14 +1,31 @@
-import {readdirSync} from 'node:fs'
+import {lstatSync, readdirSync, statfsSync} from 'node:fs'
 
 import {cgroupDir, childName, isUnder, type ContainerName, type Hierarchy} from '../cgroups/index.js'
 import {gone} from './gone.js'
 
-/** Container name → ids of the hierarchies that hold it. */
+/** Container name → ids of the hierarchies that hold it, in the order found: parents first. */
 export type ScanResult = Map<ContainerName, Set<string>>
 
 /** cAdvisor skips `.mount` cgroups (systemd makes one per mount) and never watches them. */
 export function isIgnoredCgroup(base: string): boolean {
   return base.endsWith('.mount')
+}
+
+/** cgroup v1 and v2 filesystem magic numbers (statfs f_type). */
+const CGROUP_FS = new Set([0x27e0eb, 0x63677270])
+
+/**
+ * Whether directories under `dir` keep the Unix link count (2 plus one per subdirectory), as
+ * cgroupfs (kernfs) does: a directory whose count is 2 has no subdirectory, so a cgroup that
+ * had none needs one lstat, not a readdir of its 20 to 60 control files, to be known unchanged.
+ * Only cgroupfs is trusted (btrfs counts 1 for every directory; a fixture tree may be anywhere).
+ */
+export function countsSubdirectories(dir: string): boolean {
+  try {
+    return CGROUP_FS.has(Number(statfsSync(dir).type))
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -28,37 +45,64 @@ export function prefixFilter(prefixes: readonly ContainerName[]): {
 }
 
 /**
- * Lists every cgroup under one hierarchy by readdir alone, the reconcile pass's ground truth.
- * A directory that vanishes mid-walk is skipped: cgroups come and go while we look.
+ * Lists every cgroup under the hierarchies by readdir alone: `cadv watch --once`, and the
+ * ground truth of tests. Level by level across all hierarchies, so a name comes after its
+ * parent, in the order a Watcher's first scan reports them. On cgroupfs a subdirectory whose
+ * link count says it has none of its own is not read (one lstat instead of a readdir of its
+ * control files: at 2,000 containers in 5 hierarchies, 10,000 readdirs saved). A directory
+ * that vanishes mid-walk, or cannot be read, is skipped: cgroups come and go while we look.
+ * A hierarchy's root that cannot be read is an error.
  */
-export function scanHierarchy(h: Hierarchy, prefixes: readonly ContainerName[] = [], into: ScanResult = new Map()): ScanResult {
+export function scanHierarchies(
+  hierarchies: readonly Hierarchy[],
+  prefixes: readonly ContainerName[] = [],
+  into: ScanResult = new Map(),
+): ScanResult {
   const filter = prefixFilter(prefixes)
-  const stack: ContainerName[] = ['/']
-  while (stack.length > 0) {
-    const name = stack.pop()!
-    if (filter.report(name)) {
-      let set = into.get(name)
-      if (!set) into.set(name, (set = new Set()))
-      set.add(h.id)
+  const report = (h: Hierarchy, name: ContainerName): void => {
+    if (!filter.report(name)) return
+    let set = into.get(name)
+    if (!set) into.set(name, (set = new Set()))
+    set.add(h.id)
+  }
+  let level: Array<{h: Hierarchy; links: boolean; name: ContainerName}> = []
+  for (const h of hierarchies) {
+    lstatSync(h.mountPoint)
+    report(h, '/')
+    level.push({h, links: countsSubdirectories(h.mountPoint), name: '/'})
+  }
+  while (level.length > 0) {
+    const next: typeof level = []
+    for (const {h, links, name} of level) {
+      const dir = cgroupDir(h, name)
+      let entries
+      try {
+        entries = readdirSync(dir, {withFileTypes: true})
+      } catch (err) {
+        if (name === '/' && !gone(err)) throw err
+        continue
+      }
+      for (const e of entries) {
+        if (!e.isDirectory() || isIgnoredCgroup(e.name)) continue
+        const child = childName(name, e.name)
+        if (!filter.descend(child)) continue
+        if (links) {
+          const st = lstatSync(`${dir}/${e.name}`, {throwIfNoEntry: false})
+          if (st === undefined) continue
+          report(h, child)
+          if (st.nlink === 2) continue
+        } else {
+          report(h, child)
+        }
+        next.push({h, links, name: child})
+      }
     }
-    let entries
-    try {
-      entries = readdirSync(cgroupDir(h, name), {withFileTypes: true})
-    } catch (err) {
-      if (gone(err)) continue
-      throw err
-    }
-    for (const e of entries) {
-      if (!e.isDirectory() || isIgnoredCgroup(e.name)) continue
-      const child = childName(name, e.name)
-      if (filter.descend(child)) stack.push(child)
-    }
+    level = next
   }
   return into
 }
 
-export function scanHierarchies(hierarchies: readonly Hierarchy[], prefixes: readonly ContainerName[] = []): ScanResult {
-  const result: ScanResult = new Map()
-  for (const h of hierarchies) scanHierarchy(h, prefixes, result)
-  return result
+/** One hierarchy's cgroups (scanHierarchies of one). */
+export function scanHierarchy(h: Hierarchy, prefixes: readonly ContainerName[] = [], into: ScanResult = new Map()): ScanResult {
+  return scanHierarchies([h], prefixes, into)
 }

@@ -1,9 +1,9 @@
-import {lstatSync, readdirSync, statfsSync} from 'node:fs'
+import {lstatSync, readdirSync} from 'node:fs'
 
 import {cgroupDir, childName, nameDepth, parentName, type ContainerName, type Hierarchy} from '../cgroups/index.js'
 import type {DirWatch, WatchBackend} from './backend.js'
 import {gone} from './gone.js'
-import {isIgnoredCgroup} from './scan.js'
+import {countsSubdirectories, isIgnoredCgroup} from './scan.js'
 
 /** What the tree tells its owner (the Watcher, which dedupes across hierarchies). */
 export interface TreeSink {
@@ -25,23 +25,6 @@ interface DirState {
   ino: number
   watch: DirWatch | undefined
   children: Set<ContainerName>
-}
-
-/** cgroup v1 and v2 filesystem magic numbers (statfs f_type). */
-const CGROUP_FS = new Set([0x27e0eb, 0x63677270])
-
-/**
- * Whether directories under `dir` keep the Unix link count (2 plus one per subdirectory), as
- * cgroupfs (kernfs) does: a directory whose count is 2 has no subdirectory, so a cgroup that
- * had none needs one lstat, not a readdir of its 20 to 60 control files, to be known unchanged.
- * Only cgroupfs is trusted (btrfs counts 1 for every directory; a fixture tree may be anywhere).
- */
-function countsSubdirectories(dir: string): boolean {
-  try {
-    return CGROUP_FS.has(Number(statfsSync(dir).type))
-  } catch {
-    return false
-  }
 }
 
 /**
