@@ -4,17 +4,24 @@
  * --once means, and what -v says.
  */
 import {invalidNameReason, isUnder, selectHierarchies, type CgroupLayout} from '../cgroups/index.js'
-import {OomMonitor, type MonitorEvent} from '../events/index.js'
-import {createResolver} from '../factories/index.js'
-import {annotateEvents} from '../manager/index.js'
-import {CONTAINER_EVENT_TYPES, makeOomEvent, type ContainerEvent, type ContainerEventType, type Resolution} from '../model/index.js'
-import {ndjsonWriter} from '../output/index.js'
-import {controllersForKinds, selectKinds} from '../stats/index.js'
-import {countInotifyWatches, createWatcher, type WatchBackendName} from '../watch/index.js'
+import type {MonitorEvent} from '../events/index.js'
+import {
+  CONTAINER_EVENT_TYPES,
+  makeEvent,
+  makeOomEvent,
+  type ContainerEvent,
+  type ContainerEventType,
+  type Resolution,
+} from '../model/index.js'
+// Two leaf modules rather than their layers: `cadv watch --once` is a start-up cost, and the
+// output and stats layers load the table code and every metric kind (docs/ARCHITECTURE.md,
+// "Fast path"). The resolver, the annotator and the OOM monitor are imported when used.
+import {ndjsonWriter} from '../output/ndjson.js'
+import {DEFAULT_KIND_CONTROLLERS} from '../stats/kinds/default-controllers.js'
+import {countInotifyWatches, createWatcher, scanHierarchies, type WatchBackendName} from '../watch/index.js'
 import type {AppContext} from './context.js'
 import {failIfUnanswered, type RuntimeWaitFlagValues} from './runtime-wait.js'
-import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
-import {kubeletEventFields} from './watch-kubernetes.js'
+import type {RuntimeFlagValues} from './options.js'
 
 export interface WatchFlags extends RuntimeFlagValues, RuntimeWaitFlagValues {
   resolve: boolean
@@ -59,6 +66,16 @@ export function oomLine(e: MonitorEvent): ContainerEvent {
   return makeOomEvent(type, e.name, e.timeMs, fromLog ? 'kmsg' : 'cgroup', fromLog ? e.oom : undefined)
 }
 
+/** What `--resolve` needs: the resolver, the annotator and the runtime flags' translation. */
+async function resolvingModules() {
+  const [factories, manager, options] = await Promise.all([
+    import('../factories/index.js'),
+    import('../manager/index.js'),
+    import('./options.js'),
+  ])
+  return {factories, manager, options}
+}
+
 export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
   for (const p of flags.prefix ?? []) {
     const why = invalidNameReason(p)
@@ -68,23 +85,25 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
   const wanted = (t: ContainerEventType): boolean => types.has(t)
   const prefixes = flags.prefix ?? []
   const underPrefix = (name: string): boolean => prefixes.length === 0 || prefixes.some((p) => isUnder(name, p))
-  const hierarchies = selectHierarchies(layout, controllersForKinds(selectKinds()), flags.hierarchy ?? [])
+  const hierarchies = selectHierarchies(layout, DEFAULT_KIND_CONTROLLERS, flags.hierarchy ?? [])
   // --once lists what exists and exits: a scan is all it needs, no watch is worth setting up.
   const backend = (flags.once ? 'poll' : flags['watch-backend']) as WatchBackendName
   ctx.note(`watching ${hierarchies.map((h) => `${h.id} (${h.mountPoint})`).join(', ')} with ${backend}`)
 
   const out = ndjsonWriter<ContainerEvent>(ctx.stdout)
-  const resolver = flags.resolve ? createResolver(resolverOptionsFromFlags(flags)) : undefined
-  const kube = flags['kubelet-labels'] ? kubeletEventFields() : undefined
-  const annotator = resolver
-    ? annotateEvents(resolver, (e) => out.write(kube ? kube(e) : e), {
-        onDecision: explainer(ctx),
-        onError: (err) => ctx.warn(`cannot write an event: ${(err as Error).message}`),
-        waitMs: flags['runtime-wait'],
-        warn: (m) => ctx.warn(m),
-        note: (m) => ctx.note(m),
-      })
-    : undefined
+  const resolving = flags.resolve ? await resolvingModules() : undefined
+  const resolver = resolving?.factories.createResolver(resolving.options.resolverOptionsFromFlags(flags))
+  const kube = flags['kubelet-labels'] ? (await import('./watch-kubernetes.js')).kubeletEventFields() : undefined
+  const annotator =
+    resolving && resolver
+      ? resolving.manager.annotateEvents(resolver, (e) => out.write(kube ? kube(e) : e), {
+          onDecision: explainer(ctx),
+          onError: (err) => ctx.warn(`cannot write an event: ${(err as Error).message}`),
+          waitMs: flags['runtime-wait'],
+          warn: (m) => ctx.warn(m),
+          note: (m) => ctx.note(m),
+        })
+      : undefined
   const print = (e: ContainerEvent): void => (annotator ? annotator.push(e) : out.write(e))
   const watcher = createWatcher({
     hierarchies,
@@ -97,7 +116,7 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
   // --once lists what exists: OOM kills are news, not part of that list.
   const oom =
     !flags.once && (wanted('OOM') || wanted('OOMKill'))
-      ? new OomMonitor({
+      ? new (await import('../events/index.js')).OomMonitor({
           layout,
           names: () => watcher.names,
           onEvent: (e) => {
@@ -120,18 +139,23 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
     if (e.type === 'ContainerAdd') oom?.added(e.name, e.initial ? undefined : e.timeNano / 1e6)
     if (!(e.initial && flags['watch-only']) && wanted(e.type)) print(e)
   })
-  // The kernel log first: an OOM kill while the first listing is read is news too.
-  oom?.start()
-  await watcher.start()
   if (flags.once) {
+    // What exists now, from one scan: a Watcher's bookkeeping is for changes, and costs more
+    // than the scan itself at 2,000 cgroups (README, watch benchmark). Same names, same order.
+    const names = scanHierarchies(hierarchies, prefixes).keys()
+    const adds = wanted('ContainerAdd') ? Array.from(names, (name) => makeEvent('ContainerAdd', name, true)) : []
+    if (annotator) for (const e of adds) annotator.push(e)
+    else out.writeAll(adds)
     // Each add waited for its runtime (at most --runtime-wait): say which never answered.
-    await watcher.stop()
     await annotator?.drain()
     const unanswered = annotator?.byName() ?? []
     await stop()
     failIfUnanswered(ctx, unanswered, flags['runtime-wait'])
     return
   }
+  // The kernel log first: an OOM kill while the first listing is read is news too.
+  oom?.start()
+  await watcher.start()
   const s = watcher.stats()
   ctx.note(`${watcher.names.size} containers, ${s.directories} directories, ${s.polled} polled, ${countInotifyWatches()} inotify watches`)
   await ctx.untilSignal()

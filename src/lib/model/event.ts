@@ -39,10 +39,24 @@ export interface ContainerEvent {
   labels?: Record<string, string>
 }
 
+/** The last RFC 3339 time made, by its millisecond: a listing makes thousands within a few. */
+let lastMs = NaN
+let lastIso = ''
+
+/** `new Date(ms).toISOString()`, which drops the fraction of a millisecond: once per millisecond. */
+function isoTime(ms: number): string {
+  const whole = Math.trunc(ms)
+  if (whole !== lastMs) {
+    lastIso = new Date(whole).toISOString()
+    lastMs = whole
+  }
+  return lastIso
+}
+
 export function makeEvent(type: ContainerEventType, name: ContainerName, initial: boolean, at?: Date): ContainerEvent {
   // Without an explicit time, take the sub-millisecond clock so timeNano is worth its name.
   const ms = at ? at.getTime() : performance.timeOrigin + performance.now()
-  return {type, name, time: new Date(ms).toISOString(), timeNano: Math.round(ms * 1e6), source: 'raw', initial}
+  return {type, name, time: isoTime(ms), timeNano: Math.round(ms * 1e6), source: 'raw', initial}
 }
 
 /** An OOM line; `timeMs` may carry microseconds. */

@@ -6,12 +6,31 @@
  */
 export interface NdjsonWriter<T> {
   write(value: T): void
+  /**
+   * Many lines that are ready at once (a listing), in writes of about 64 KiB rather than one
+   * write(2) per line: 2,000 lines cost 2,000 system calls otherwise.
+   */
+  writeAll(values: Iterable<T>): void
 }
+
+/** Lines per write are gathered up to this many characters. */
+const CHUNK = 64 * 1024
 
 export function ndjsonWriter<T>(stream: NodeJS.WritableStream = process.stdout): NdjsonWriter<T> {
   return {
     write(value: T): void {
       stream.write(`${JSON.stringify(value)}\n`)
+    },
+    writeAll(values: Iterable<T>): void {
+      let chunk = ''
+      for (const value of values) {
+        chunk += `${JSON.stringify(value)}\n`
+        if (chunk.length >= CHUNK) {
+          stream.write(chunk)
+          chunk = ''
+        }
+      }
+      if (chunk !== '') stream.write(chunk)
     },
   }
 }

@@ -36,3 +36,10 @@ test('the registry is keyed by cAdvisor kind names and each reader documents its
     assert.ok(r.files.v1.length > 0 && r.files.v2.length > 0)
   }
 })
+
+// `cadv watch` reads this list instead of the registry (start-up time): it must be the registry's answer.
+test('the default kinds need exactly the controllers written out for cadv watch', async () => {
+  const {DEFAULT_KIND_CONTROLLERS} = await import('../../../../src/lib/stats/kinds/default-controllers.js')
+  const {controllersForKinds, selectKinds} = await import('../../../../src/lib/stats/index.js')
+  assert.deepEqual([...DEFAULT_KIND_CONTROLLERS].sort(), [...controllersForKinds(selectKinds())].sort())
+})
