@@ -3,34 +3,13 @@
 // the built CLI and oclif.manifest.json.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {readFileSync} from 'node:fs'
 
 // Not in cli/index.ts, which loads oclif: the fast path's flag table is read from its own module.
 import {FAST_RESOLVE_FLAGS} from '../../../src/lib/cli/fast-resolve.js'
 import {runCli} from '../../helpers/cli.js'
+import {assertSameFlags} from '../../helpers/fast-flags.js'
 
-interface ManifestFlag {
-  name: string
-  type: 'boolean' | 'option'
-  multiple?: boolean
-  char?: string
-  env?: string
-}
-const manifest = JSON.parse(readFileSync(new URL('../../../oclif.manifest.json', import.meta.url), 'utf8')) as {
-  commands: Record<string, {flags: Record<string, ManifestFlag>}>
-}
-
-test('the fast path knows exactly the flags of cadv resolve, with the same shapes', () => {
-  const flags = manifest.commands.resolve!.flags
-  assert.deepEqual(Object.keys(FAST_RESOLVE_FLAGS).sort(), Object.keys(flags).sort())
-  for (const [name, f] of Object.entries(flags)) {
-    const s = FAST_RESOLVE_FLAGS[name]!
-    assert.equal(s.type, f.type === 'boolean' ? 'boolean' : 'string', name)
-    assert.equal(s.multiple ?? false, f.multiple ?? false, name)
-    assert.equal(s.short, f.char, name)
-    assert.equal(s.env, f.env, name)
-  }
-})
+test('the fast path knows exactly the flags of cadv resolve, with the same shapes', () => assertSameFlags('resolve', FAST_RESOLVE_FLAGS))
 
 const ID = 'e'.repeat(64)
 const ABSENT = [

@@ -1,0 +1,64 @@
+/*
+ * The command-line parsing of the oclif-free paths (cli/fast-resolve.ts, cli/fast-watch.ts):
+ * a command's own flags read with `node:util`, and `undefined` for anything this parser is not
+ * sure about — --help, an unknown or repeated flag, a value of the wrong shape — so that
+ * bin/run.js hands the command line to oclif, which gives the full help and the proper one-line
+ * errors. Each path keeps the flag table of its command; a test keeps each equal to oclif's.
+ */
+import {parseArgs} from 'node:util'
+
+import {configPath} from './config-path.js'
+
+export type FastSpec = {type: 'string' | 'boolean'; multiple?: boolean; short?: string; env?: string}
+
+/** The parsed command line: a value by flag name, a flag's environment variable, positionals. */
+export interface FastArgs {
+  values: Record<string, string | boolean | string[] | undefined>
+  positionals: string[]
+  /** The flag's value, else its environment variable's, else `dflt`. */
+  str(name: string, dflt: string): string
+  /** A repeatable flag's values (none: empty). */
+  list(name: string): string[]
+  /** Whether the flag was given on the command line or through its environment variable. */
+  given(name: string): boolean
+}
+
+/** The parsed command line, or undefined when oclif should handle it instead. */
+export function parseFast(argv: string[], spec: Record<string, FastSpec>): FastArgs | undefined {
+  if (argv.some((a) => a === '--help' || a === '-h' || a === 'help' || a === '--version')) return undefined
+  // A config file's flags are applied by the oclif command (cli/base-command.ts).
+  if (configPath() !== undefined) return undefined
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: Object.fromEntries(
+        Object.entries(spec).map(([k, s]) => [
+          k,
+          s.short ? {type: s.type, multiple: s.multiple ?? false, short: s.short} : {type: s.type, multiple: s.multiple ?? false},
+        ]),
+      ),
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    })
+  } catch {
+    return undefined
+  }
+  // oclif refuses a repeated single-valued flag; let it say so.
+  const seen = new Set<string>()
+  for (const t of parsed.tokens ?? []) {
+    if (t.kind !== 'option') continue
+    if (!spec[t.name]!.multiple && seen.has(t.name)) return undefined
+    seen.add(t.name)
+  }
+  const values = parsed.values as FastArgs['values']
+  const env = (k: string): string | undefined => (spec[k]!.env ? process.env[spec[k]!.env!] : undefined)
+  return {
+    values,
+    positionals: parsed.positionals,
+    str: (k, dflt) => (values[k] as string | undefined) ?? env(k) ?? dflt,
+    list: (k) => (values[k] as string[] | undefined) ?? [],
+    given: (k) => values[k] !== undefined || env(k) !== undefined,
+  }
+}

@@ -1,0 +1,32 @@
+/*
+ * The oclif-free paths (src/lib/cli/fast-*.ts) keep flag tables of their own: each must hold
+ * exactly the command's flags as oclif knows them (oclif.manifest.json, made by the build), with
+ * the same shapes.
+ */
+import assert from 'node:assert/strict'
+import {readFileSync} from 'node:fs'
+
+import type {FastSpec} from '../../src/lib/cli/fast-args.js'
+
+interface ManifestFlag {
+  name: string
+  type: 'boolean' | 'option'
+  multiple?: boolean
+  char?: string
+  env?: string
+}
+
+export function assertSameFlags(command: string, table: Record<string, FastSpec>): void {
+  const manifest = JSON.parse(readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
+    commands: Record<string, {flags: Record<string, ManifestFlag>}>
+  }
+  const flags = manifest.commands[command]!.flags
+  assert.deepEqual(Object.keys(table).sort(), Object.keys(flags).sort())
+  for (const [name, f] of Object.entries(flags)) {
+    const s = table[name]!
+    assert.equal(s.type, f.type === 'boolean' ? 'boolean' : 'string', name)
+    assert.equal(s.multiple ?? false, f.multiple ?? false, name)
+    assert.equal(s.short, f.char, name)
+    assert.equal(s.env, f.env, name)
+  }
+}
