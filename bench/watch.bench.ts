@@ -4,7 +4,8 @@
 // remove, inotify watches before and after, RSS, and the event-loop stall of a burst, for the
 // inotify and parcel backends in the same run. Needs root and a writable cgroupfs.
 //
-//   npm run bench -- watch        (BENCH_CGROUPS=2000 BENCH_CHURN=10000 BENCH_RATE_N=300)
+//   npm run bench -- watch        (BENCH_CGROUPS=2000 BENCH_CHURN=10000 BENCH_RATE_N=300 BENCH_ONCE_ROUNDS=9;
+//                                  BENCH_ONCE_ONLY=1 stops after the start-up of --once)
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 import {monitorEventLoopDelay} from 'node:perf_hooks'
@@ -15,6 +16,8 @@ import type {ContainerEvent} from '../src/lib/model/index.js'
 import {countInotifyWatches, createWatcher, type WatchBackendName} from '../src/lib/watch/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {CADV} from '../test/helpers/cli.js'
+import {loadAverage} from './lib/proc.js'
+import {startupVsNode} from './lib/startup.js'
 
 const N = Number(process.env.BENCH_CGROUPS ?? 2000)
 const CHURN = Number(process.env.BENCH_CHURN ?? 10_000)
@@ -288,36 +291,8 @@ async function eventLoopStall(): Promise<{maxMs: number; p99Ms: number; sliceMs:
   return {maxMs: h.max / 1e6, p99Ms: h.percentile(99) / 1e6, sliceMs, sliceCpuMs, seen}
 }
 
-try {
-  const t0 = Date.now()
-  tc.mkdir('', hierarchies)
-  tc.mkdir('existing', hierarchies)
-  for (const h of hierarchies)
-    many(
-      'mkdir',
-      Array.from({length: N}, (_, i) => tc.dir(h as Hierarchy, `existing/e${i}`)),
-    )
-  console.log(
-    `${N} cgroups in ${hierarchies.map((h) => h.id).join(' ')} (${N * hierarchies.length} directories, set up in ${Date.now() - t0} ms)`,
-  )
-
-  // Start-up of --once over the whole host, against node -e 0, alternating, 7 runs each.
-  const once: number[] = []
-  const node: number[] = []
-  let lines = 0
-  for (let i = 0; i < 7; i++) {
-    let s = process.hrtime.bigint()
-    spawnSync(process.execPath, ['-e', '0'])
-    node.push(Number(process.hrtime.bigint() - s) / 1e6)
-    s = process.hrtime.bigint()
-    const r = spawnSync(process.execPath, [CADV, 'watch', '--once'], {encoding: 'utf8', maxBuffer: 64 << 20})
-    once.push(Number(process.hrtime.bigint() - s) / 1e6)
-    lines = r.stdout.split('\n').filter(Boolean).length
-  }
-  console.log(
-    `\ncadv watch --once (${lines} containers listed): median ${f(median(once), 0)} ms; node -e 0: ${f(median(node), 0)} ms; ratio ${f(median(once) / median(node))}x`,
-  )
-
+/** Both backends live (latency, burst, churn, watches), then the in-process stall. */
+async function liveFigures(): Promise<void> {
   const rows: Row[] = []
   for (const b of BACKENDS) {
     rows.push(await measureBackend(b))
@@ -356,6 +331,61 @@ try {
     inotify.dup === 0 &&
     inotify.watchesAfter === inotify.watchesBefore
   console.log(`targets (inotify: median < 2 ms, p99 < 20 ms at 100/s, 0 lost, 0 dup, 0 leaked): ${ok ? 'met' : 'NOT met'}`)
+}
+
+try {
+  const t0 = Date.now()
+  tc.mkdir('', hierarchies)
+  tc.mkdir('existing', hierarchies)
+  for (const h of hierarchies)
+    many(
+      'mkdir',
+      Array.from({length: N}, (_, i) => tc.dir(h as Hierarchy, `existing/e${i}`)),
+    )
+  console.log(
+    `${N} cgroups in ${hierarchies.map((h) => h.id).join(' ')} (${N * hierarchies.length} directories, set up in ${Date.now() - t0} ms)`,
+  )
+
+  // Start-up of --once against node -e 0, interleaved, whole processes. Under this run's parent
+  // (the goal's 2,000 cgroups, whatever else the host holds), and over the whole host.
+  const lines = (out: string): number => out.split('\n').filter(Boolean).length
+  const mustList = (min: number) => (r: {status: number | null; stdout: string; stderr: string}) => {
+    if (r.status !== 0 || lines(r.stdout) < min)
+      throw new Error(`cadv watch --once: exit ${r.status}, ${lines(r.stdout)} lines: ${r.stderr}`)
+  }
+  const startup = startupVsNode(
+    [
+      {
+        label: `cadv watch --once --prefix <this run> (${N + 1} containers)`,
+        args: [CADV, 'watch', '--once', '--prefix', tc.root],
+        check: mustList(N + 1),
+      },
+      {label: 'cadv watch --once (the whole host)', args: [CADV, 'watch', '--once'], check: mustList(N + 1)},
+      {
+        label: 'the same through oclif (CADV_NO_FAST_PATH=1)',
+        args: [CADV, 'watch', '--once', '--prefix', tc.root],
+        env: {...process.env, CADV_NO_FAST_PATH: '1'},
+        check: mustList(N + 1),
+      },
+    ],
+    Number(process.env.BENCH_ONCE_ROUNDS ?? 9),
+  )
+  const onceLoad = loadAverage()
+  console.log(
+    `\nstart-up of --once, whole processes, median wall of ${process.env.BENCH_ONCE_ROUNDS ?? 9} interleaved runs (load average ${onceLoad}):`,
+  )
+  console.log('| command | wall ms | × node -e 0 | CPU ms | × node -e 0 |')
+  console.log('|---|---:|---:|---:|---:|')
+  for (const r of [startup.baseline, ...startup.rows]) {
+    const note = r === startup.rows[1] ? ` (${lines(r.stdout)} containers)` : ''
+    console.log(`| ${r.label}${note} | ${f(r.wallMs, 0)} | ${f(r.wallRatio)} | ${f(r.cpuMs, 0)} | ${f(r.cpuRatio)} |`)
+  }
+  const goal = startup.rows[0]!
+  console.log(
+    `goal: --once at ${N} cgroups ≤ 3× node -e 0: ${goal.wallRatio <= 3 ? 'met' : 'NOT met'} (${f(goal.wallRatio)}× wall, ${f(goal.cpuRatio)}× CPU)`,
+  )
+
+  if (process.env.BENCH_ONCE_ONLY !== '1') await liveFigures()
 } finally {
   await cleanup()
 }
