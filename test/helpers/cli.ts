@@ -45,6 +45,10 @@ export function runCli(args: string[], options: SpawnOptions & {input?: string; 
  * group of its own that dies with the test process (helpers/processes.ts), so a test that
  * fails or times out never leaves it behind.
  */
-export function startCli(args: string[], options: SpawnOptions = {}): ChildProcess {
-  return spawnGroup(process.execPath, [CADV, ...args], {stdio: ['ignore', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})
+export function startCli(args: string[], options: SpawnOptions = {}, nodeArgs: readonly string[] = []): ChildProcess {
+  return spawnGroup(process.execPath, [...nodeArgs, CADV, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+    env: cliEnv(options.env),
+  })
 }

@@ -13,8 +13,9 @@ export class ServeProcess {
   url = ''
   port = 0
 
-  constructor(args: string[], options: SpawnOptions = {}) {
-    this.child = startCli(['serve', '--listen', '127.0.0.1:0', ...args], options)
+  /** `nodeArgs` go to node before the script (a benchmark's --cpu-prof, which NODE_OPTIONS refuses). */
+  constructor(args: string[], options: SpawnOptions = {}, nodeArgs: readonly string[] = []) {
+    this.child = startCli(['serve', '--listen', '127.0.0.1:0', ...args], options, nodeArgs)
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()))
   }
 
