@@ -18,6 +18,7 @@ import type {
 } from '../model/index.js'
 import {
   bootTimeMs,
+  cgroupfsRoots,
   ContainerCollector,
   DEFAULT_DISK_USAGE,
   DiskUsage,
@@ -147,6 +148,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     this.kinds = options.kinds ?? selectKinds()
     this.warn = options.onWarning ?? (() => undefined)
     this.files = new OpenFiles(options.maxOpenFiles ?? defaultMaxOpenFiles(options.layout.procRoot))
+    this.files.trustedRoots = cgroupfsRoots(options.layout.hierarchies.map((h) => h.mountPoint))
     // Out of descriptors is a fallback the user must see (kept files are given back meanwhile).
     let shortageSaidAt = Number.NEGATIVE_INFINITY
     this.files.onShortage = (path) => {

@@ -1,4 +1,4 @@
-import {closeSync, readSync, readlinkSync, statSync} from 'node:fs'
+import {closeSync, constants, openSync, readSync, readlinkSync, statSync, statfsSync} from 'node:fs'
 
 import {formatCap, MAX_KERNEL_FILE_BYTES, openRegularFile, readBoundedText, UnreadableFileError} from '../util/index.js'
 
@@ -116,6 +116,27 @@ const SHORTAGE_RELEASE = 32
 
 const INITIAL_BUFFER = 64 * 1024
 
+/** cgroup v1 and v2 filesystem magic numbers (statfs f_type). */
+const CGROUP_FS = new Set([0x27e0eb, 0x63677270])
+
+/**
+ * The mount points among `dirs` that are cgroupfs, each with a trailing slash. Every file there
+ * is a kernel control file, a regular file, so OpenFiles opens them without a stat first (at
+ * 10,000 containers that stat was a sixth of the busy time). A fixture tree anywhere else is
+ * still checked.
+ */
+export function cgroupfsRoots(dirs: Iterable<string>): string[] {
+  const roots: string[] = []
+  for (const d of new Set(dirs)) {
+    try {
+      if (CGROUP_FS.has(Number(statfsSync(d).type))) roots.push(d.endsWith('/') ? d : `${d}/`)
+    } catch {
+      // not mounted or unreadable: its files are checked as any other
+    }
+  }
+  return roots
+}
+
 export class OpenFiles {
   /** path → fd, in least-recently-read order (Map keeps insertion order; a hit re-inserts). */
   private readonly fds = new Map<string, number>()
@@ -125,6 +146,8 @@ export class OpenFiles {
   shortages = 0
   /** Told when an open finds the process out of descriptors (the app warns once and counts it). */
   onShortage: ((path: string) => void) | undefined
+  /** cgroupfs mount points (cgroupfsRoots): files under them are opened without a stat. */
+  trustedRoots: readonly string[] = []
 
   /**
    * `maxFileBytes` caps one file: a longer one is a parse error of that file (a regular file
@@ -230,7 +253,7 @@ export class OpenFiles {
    */
   private open(path: string): number {
     try {
-      return openRegularFile(path)
+      return this.openOne(path)
     } catch (err) {
       const c = code(err)
       if (c !== 'EMFILE' && c !== 'ENFILE') throw err
@@ -244,8 +267,16 @@ export class OpenFiles {
         closeQuietly(oldFd)
         this.stats.evictions++
       }
-      return openRegularFile(path)
+      return this.openOne(path)
     }
+  }
+
+  private openOne(path: string): number {
+    for (const root of this.trustedRoots) {
+      // Non-blocking as openRegularFile's: the same flags whatever the file turns out to be.
+      if (path.startsWith(root)) return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
+    }
+    return openRegularFile(path)
   }
 
   /** Closes one kept descriptor (a process's /proc file once another process stands for the container). */
@@ -281,6 +312,8 @@ export class OpenFiles {
         const c = code(err)
         if (c !== undefined && (GONE.has(c) || c === 'ENOENT')) throw new CgroupVanished(path)
         if (c !== undefined && ABSENT.has(c)) return 0
+        // A child cgroup named like a control file, opened without a stat (trustedRoots).
+        if (c === 'EISDIR') throw new FileParseError(path, 'is a directory')
         throw err
       }
       // A full buffer may mean a longer file: grow and re-read from 0 so the text is one snapshot.

@@ -5,6 +5,7 @@
  */
 export {
   CgroupVanished,
+  cgroupfsRoots,
   defaultMaxOpenFiles,
   descriptorBudget,
   DescriptorBudgetError,
