@@ -141,27 +141,21 @@ export class HierarchyTree {
 
   /**
    * Reads directory `name` and brings the tracked set in line with it. `entries` are names the
-   * kernel mentioned: those are lstat'ed to tell a same-name re-create (new inode) apart.
+   * kernel mentioned: only those are looked at (an lstat each, which also tells a same-name
+   * re-create by its new inode), not the whole directory, so an event in a directory of 10,000
+   * cgroups costs one lstat, not a listing of all of them. Without entries (polls, rescans, a
+   * watch's error, a new directory's first scan), or with `whole`, the directory is read whole:
+   * that is what repairs what events missed.
    */
-  reread(name: ContainerName, entries?: ReadonlySet<string>): void {
+  reread(name: ContainerName, entries?: ReadonlySet<string>, whole = entries === undefined): void {
     const state = this.dirs.get(name)
     if (!state) return
     const dir = cgroupDir(this.hierarchy, name)
-    if (entries) {
-      for (const entry of entries) {
-        const child = childName(name, entry)
-        const known = this.dirs.get(child)
-        if (!known) continue
-        let ino = -1
-        try {
-          ino = lstatSync(`${dir}/${entry}`).ino
-        } catch {
-          // gone: the readdir below drops it
-        }
-        if (ino !== -1 && ino !== known.ino) this.drop(child)
-      }
+    if (entries !== undefined) {
+      this.rereadEntries(name, state, dir, entries)
+      if (!whole || !this.dirs.has(name)) return
     }
-    if (this.linkCounts && entries === undefined && state.children.size === 0) {
+    if (this.linkCounts && state.children.size === 0) {
       // A leaf that is still one: nothing to compare (rescans and polls of idle cgroups).
       try {
         if (lstatSync(dir).nlink === 2) return
@@ -189,6 +183,29 @@ export class HierarchyTree {
     for (const child of [...state.children]) if (!now.has(child)) this.drop(child)
     for (const child of now) {
       if (state.children.has(child) || this.queued.has(child)) continue
+      this.queued.add(child)
+      this.sink.found(this, child)
+    }
+  }
+
+  /** The named entries of a tracked directory, each as the kernel shows it now. */
+  private rereadEntries(name: ContainerName, state: DirState, dir: string, entries: ReadonlySet<string>): void {
+    for (const entry of entries) {
+      const child = childName(name, entry)
+      let st
+      try {
+        st = lstatSync(`${dir}/${entry}`)
+      } catch (err) {
+        // Anything but "gone" (EACCES) keeps what we know until a whole read.
+        if (!gone(err)) continue
+      }
+      const known = this.dirs.get(child)
+      // Gone, no longer a directory, or a new one under the same name (another inode).
+      if (known && (st === undefined || !st.isDirectory() || (known.ino !== -1 && st.ino !== known.ino))) this.drop(child)
+      if (st === undefined || !st.isDirectory() || isIgnoredCgroup(entry) || !this.descend(child)) continue
+      if (state.children.has(child) || this.queued.has(child)) continue
+      // Its parent may have gone meanwhile (the lstat above raced an rmdir of both).
+      if (!this.dirs.has(name)) return
       this.queued.add(child)
       this.sink.found(this, child)
     }

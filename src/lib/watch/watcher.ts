@@ -63,7 +63,10 @@ const LINGER_ROUNDS = 5
 interface DirtyDir {
   tree: HierarchyTree
   name: ContainerName
+  /** Entries events named; only they are looked at unless `whole`. */
   entries: Set<string> | undefined
+  /** Something asked for the whole directory (a poll, a rescan, an event without a name). */
+  whole: boolean
 }
 
 /**
@@ -347,8 +350,9 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     if (entry !== undefined && !this.filter.descend(childName(name, entry))) return
     const key = `${tree.hierarchy.id}\0${name}`
     let d = this.dirty.get(key)
-    if (!d) this.dirty.set(key, (d = {tree, name, entries: undefined}))
+    if (!d) this.dirty.set(key, (d = {tree, name, entries: undefined, whole: false}))
     if (entry !== undefined) (d.entries ??= new Set()).add(entry)
+    else d.whole = true
     this.schedule()
   }
 
@@ -371,7 +375,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       for (const [key, d] of this.dirty) {
         this.dirty.delete(key)
         this.rereads++
-        this.guard(d.tree, d.name, () => d.tree.reread(d.name, d.entries))
+        this.guard(d.tree, d.name, () => d.tree.reread(d.name, d.entries, d.whole))
         if (this.found.length > 0 || performance.now() > deadline) continue slice
       }
     }
