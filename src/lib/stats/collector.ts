@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {dirname} from 'node:path'
 
 import {
@@ -169,7 +170,10 @@ export class ContainerCollector {
   /** Re-reads limits and shares now (the collector also does it every SPEC_REFRESH_MS). */
   readSpec(now = Date.now()): ContainerSpec {
     this.findDirs()
-    this.absent.clear()
+    // Files found absent are looked at again: one access() each, which says "still not there"
+    // without the exception a failed open costs (a backed-off container refreshes its spec at
+    // every tick, and a v1 host lacks a dozen scheduler files per container).
+    for (const path of this.absent) if (existsSync(path)) this.absent.delete(path)
     const errors: string[] = []
     // Files the spec reader could not read at all are spec errors too (unlessUnreadable).
     const tickErrors = this.tickErrors

@@ -350,7 +350,9 @@ function closeQuietly(fd: number): void {
 
 export function dirExists(dir: string): boolean {
   try {
-    return statSync(dir).isDirectory()
+    // No exception for the usual "not there" (a hierarchy the container is not in, looked at
+    // again with every spec refresh): building one costs more than the stat.
+    return statSync(dir, {throwIfNoEntry: false})?.isDirectory() ?? false
   } catch {
     return false
   }

@@ -3,8 +3,13 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {selectKinds} from '../../../src/lib/stats/index.js'
-import {collectFixture, fixtureCollector} from '../../helpers/collect.js'
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {discoverCgroups} from '../../../src/lib/cgroups/index.js'
+import {ContainerCollector, OpenFiles, selectKinds} from '../../../src/lib/stats/index.js'
+import {collectFixture, FIXTURES, fixtureCollector} from '../../helpers/collect.js'
 
 test('disabled kinds are not read', () => {
   const {sample} = collectFixture('cgroup_v2/basic', {kinds: selectKinds(['memory'])})
@@ -20,4 +25,25 @@ test('a container missing from a hierarchy has no part for it, and no error', ()
 test('a vanished cgroup ends the sample quietly', () => {
   const c = fixtureCollector('cgroup_v2/basic', {name: '/docker/gone'})
   assert.equal(c.collect(), undefined)
+})
+
+test('a file absent at one tick is not opened again until the spec refresh, which finds it once it is there', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cadv-absent-'))
+  try {
+    cpSync(join(FIXTURES, 'cgroup_v2/basic'), join(root, 'cgroup'), {recursive: true})
+    const pressure = join(root, 'cgroup/docker/c1/memory.pressure')
+    const text = readFileSync(pressure, 'latin1')
+    rmSync(pressure)
+    const layout = discoverCgroups({cgroupRoot: join(root, 'cgroup'), procRoot: join(FIXTURES, 'proc/basic')})
+    const files = new OpenFiles(64)
+    const c = new ContainerCollector('/docker/c1', {layout, kinds: selectKinds(['pressure']), files, specRefreshMs: 30_000})
+    assert.equal(c.collect(1_000_000)?.pressure?.memory, undefined)
+    writeFileSync(pressure, text)
+    const opens = files.stats.opens
+    assert.equal(c.collect(1_001_000)?.pressure?.memory, undefined, 'known absent until the refresh')
+    assert.equal(files.stats.opens, opens, 'and not opened')
+    assert.ok(c.collect(1_031_000)?.pressure?.memory, 'found at the refresh')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
 })
