@@ -17,6 +17,11 @@ export interface Drift {
   percent: number
   /** The fitted line's change over the window, in the figure's units. */
   change: number
+  /**
+   * Half the width of the drift's 95 % band, in percent (two standard errors of the slope):
+   * how far the residual noise alone could move the fitted line.
+   */
+  band: number
   first: number
   last: number
   min: number
@@ -35,7 +40,7 @@ export function drift(points: readonly Point[]): Drift {
   const range = {min: Math.min(...vs), max: Math.max(...vs)}
   if (n < 2) {
     const only = points[0]?.v ?? Number.NaN
-    return {perMinute: Number.NaN, percent: Number.NaN, change: Number.NaN, first: only, last: only, ...range}
+    return {perMinute: Number.NaN, percent: Number.NaN, change: Number.NaN, band: Number.NaN, first: only, last: only, ...range}
   }
   const mt = points.reduce((s, p) => s + p.t, 0) / n
   const mv = points.reduce((s, p) => s + p.v, 0) / n
@@ -47,8 +52,13 @@ export function drift(points: readonly Point[]): Drift {
   }
   const perMinute = den === 0 ? 0 : num / den
   const span = points[n - 1]!.t - points[0]!.t
-  const percent = mv === 0 ? (perMinute === 0 ? 0 : Number.POSITIVE_INFINITY) : ((perMinute * span) / Math.abs(mv)) * 100
-  return {perMinute, percent, change: perMinute * span, first: points[0]!.v, last: points[n - 1]!.v, ...range}
+  const scale = mv === 0 ? Number.NaN : (span / Math.abs(mv)) * 100
+  const percent = mv === 0 ? (perMinute === 0 ? 0 : Number.POSITIVE_INFINITY) : perMinute * scale
+  let residuals = 0
+  for (const p of points) residuals += (p.v - (mv + perMinute * (p.t - mt))) ** 2
+  const se = n > 2 && den > 0 ? Math.sqrt(residuals / (n - 2) / den) : Number.NaN
+  const band = mv === 0 ? (se === 0 ? 0 : Number.NaN) : 2 * se * scale
+  return {perMinute, percent, change: perMinute * span, band, first: points[0]!.v, last: points[n - 1]!.v, ...range}
 }
 
 export interface Line {
@@ -135,13 +145,19 @@ export function plotSvg(panels: readonly Panel[], o: PlotOptions = {}): string {
   return `${out.join('\n')}\n`
 }
 
+export type Verdict = 'ok' | 'FAIL' | 'noisy'
+
 /**
- * Whether a drift is within `limitPct`; a count (descriptors, watches, series) that only moved
- * between two neighbouring values passes too, so 21 descriptors are not failed for one socket
- * more (a step of one halfway through fits a line that rises by 1.5).
+ * Whether a drift is within `limitPct`: `ok` when it is (or, for a count such as descriptors,
+ * watches or series, when it only moved between two neighbouring values: 21 descriptors are not
+ * failed for one socket more, and a step of one halfway through fits a line that rises by 1.5);
+ * `FAIL` when even its 95 % band lies beyond the limit; `noisy` when the band reaches past
+ * the limit but the samples cannot tell a trend from noise (a garbage-collected heap's
+ * sawtooth), which is not a pass.
  */
-export function withinLimit(d: Drift, limitPct: number, isCount: boolean): boolean {
-  if (!Number.isFinite(d.percent)) return false
-  if (Math.abs(d.percent) <= limitPct) return true
-  return isCount && d.max - d.min <= 1
+export function verdict(d: Drift, limitPct: number, isCount: boolean): Verdict {
+  if (!Number.isFinite(d.percent)) return 'noisy'
+  if (Math.abs(d.percent) <= limitPct) return 'ok'
+  if (isCount && d.max - d.min <= 1) return 'ok'
+  return Number.isFinite(d.band) && Math.abs(d.percent) - d.band > limitPct ? 'FAIL' : 'noisy'
 }

@@ -1,9 +1,9 @@
-// The soak's verdicts rest on drift() and withinLimit(), and its README picture on plotSvg():
+// The soak's verdicts rest on drift() and verdict(), and its README picture on plotSvg():
 // checked here on figures whose answers are known, so a wrong sign or span cannot pass a soak.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {drift, niceStep, plotSvg, withinLimit, type Point} from '../../../bench/lib/soak-figures.js'
+import {drift, niceStep, plotSvg, verdict, type Point} from '../../../bench/lib/soak-figures.js'
 
 const line = (from: number, perMinute: number, minutes: number): Point[] =>
   Array.from({length: minutes + 1}, (_, t) => ({t, v: from + perMinute * t}))
@@ -30,17 +30,27 @@ test('drift: the fitted line, not the last sample, decides', () => {
 
 test('drift: fewer than two samples give no verdict', () => {
   assert.ok(Number.isNaN(drift([{t: 0, v: 1}]).percent))
-  assert.equal(withinLimit(drift([]), 1, false), false)
+  assert.equal(verdict(drift([]), 1, false), 'noisy')
 })
 
-test('withinLimit: 1 % of the mean, or a count between two neighbouring values', () => {
-  assert.equal(withinLimit(drift(line(100, 0.02, 25)), 1, false), true) // 0.5 %
-  assert.equal(withinLimit(drift(line(100, 0.1, 25)), 1, false), false) // 2.4 %
+test('drift: the 95 % band grows with the noise and is zero on an exact line', () => {
+  assert.equal(drift(line(100, 1, 25)).band, 0)
+  const quiet = line(200, 0, 24).map((p, i) => ({...p, v: p.v + (i % 2 === 0 ? 1 : -1)}))
+  const loud = line(200, 0, 24).map((p, i) => ({...p, v: p.v + (i % 2 === 0 ? 40 : -40)}))
+  assert.ok(drift(quiet).band > 0 && drift(loud).band > 10 * drift(quiet).band)
+})
+
+test('verdict: ok within 1 % of the mean, FAIL when the band lies beyond it, noisy between', () => {
+  assert.equal(verdict(drift(line(100, 0.02, 25)), 1, false), 'ok') // 0.5 %
+  assert.equal(verdict(drift(line(100, 0.1, 25)), 1, false), 'FAIL') // 2.4 %, exact
+  // The same 2.4 % rise under a ±40 sawtooth: the samples cannot tell.
+  const sawtooth = line(100, 0.1, 24).map((p, i) => ({...p, v: p.v + (i % 2 === 0 ? 40 : -40)}))
+  assert.equal(verdict(drift(sawtooth), 1, false), 'noisy')
   // 21 → 22 descriptors is 4.7 %, but one descriptor.
   const fds = line(21, 0, 24).map((p) => (p.t >= 12 ? {...p, v: 22} : p))
-  assert.equal(withinLimit(drift(fds), 1, true), true)
-  assert.equal(withinLimit(drift(fds), 1, false), false)
-  assert.equal(withinLimit(drift(line(21, 1, 24)), 1, true), false)
+  assert.equal(verdict(drift(fds), 1, true), 'ok')
+  assert.equal(verdict(drift(fds), 1, false), 'FAIL')
+  assert.equal(verdict(drift(line(21, 1, 24)), 1, true), 'FAIL')
 })
 
 test('niceStep: round ticks', () => {
