@@ -2,17 +2,19 @@
 // First of all: SIGUSR1 must never open Node's inspector (a debugger anyone on the host can
 // attach to), whatever the command (src/lib/app/context.ts).
 ;(await import('../dist/lib/app/context.js')).shieldInspector()
-// `cadv resolve` and `cadv watch` first try a path without oclif (about 150 ms less start-up,
-// for CI loops that call resolve per name and scripts that run `watch --once`); it hands back
-// anything it does not handle, such as --help. CADV_NO_FAST_PATH=1 always uses oclif (tests
-// compare the two).
+// `cadv resolve`, `cadv watch` and `cadv stats` first try a path without oclif (about 150 ms
+// less start-up, for CI loops that call resolve per name, scripts that run `watch --once` and
+// the first table of `stats`); it hands back anything it does not handle, such as --help.
+// CADV_NO_FAST_PATH=1 always uses oclif (tests compare the two).
 const command = process.env.CADV_NO_FAST_PATH === '1' ? undefined : process.argv[2]
 const fast =
   command === 'resolve'
     ? await (await import('../dist/lib/cli/fast-resolve.js')).fastResolve(process.argv.slice(3))
     : command === 'watch'
       ? await (await import('../dist/lib/cli/fast-watch.js')).fastWatch(process.argv.slice(3))
-      : undefined
+      : command === 'stats'
+        ? await (await import('../dist/lib/cli/fast-stats.js')).fastStats(process.argv.slice(3))
+        : undefined
 if (fast === undefined) {
   const {main} = await import('../dist/lib/cli/main.js')
   await main('cadv', process.argv.slice(2), import.meta.url)

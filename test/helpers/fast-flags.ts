@@ -14,6 +14,7 @@ interface ManifestFlag {
   multiple?: boolean
   char?: string
   env?: string
+  aliases?: string[]
 }
 
 export function assertSameFlags(command: string, table: Record<string, FastSpec>): void {
@@ -28,5 +29,6 @@ export function assertSameFlags(command: string, table: Record<string, FastSpec>
     assert.equal(s.multiple ?? false, f.multiple ?? false, name)
     assert.equal(s.short, f.char, name)
     assert.equal(s.env, f.env, name)
+    assert.deepEqual(s.aliases ?? [], f.aliases ?? [], name)
   }
 }

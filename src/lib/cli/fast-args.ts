@@ -9,7 +9,14 @@ import {parseArgs} from 'node:util'
 
 import {configPath} from './config-path.js'
 
-export type FastSpec = {type: 'string' | 'boolean'; multiple?: boolean; short?: string; env?: string}
+export type FastSpec = {
+  type: 'string' | 'boolean'
+  multiple?: boolean
+  short?: string
+  env?: string
+  /** Other long names of a boolean flag (`--no-stream` for `--once`). */
+  aliases?: string[]
+}
 
 /** The parsed command line: a value by flag name, a flag's environment variable, positionals. */
 export interface FastArgs {
@@ -28,16 +35,19 @@ export function parseFast(argv: string[], spec: Record<string, FastSpec>): FastA
   if (argv.some((a) => a === '--help' || a === '-h' || a === 'help' || a === '--version')) return undefined
   // A config file's flags are applied by the oclif command (cli/base-command.ts).
   if (configPath() !== undefined) return undefined
+  const aliasOf = new Map<string, string>()
+  for (const [k, s] of Object.entries(spec)) for (const alias of s.aliases ?? []) aliasOf.set(alias, k)
   let parsed
   try {
     parsed = parseArgs({
       args: argv,
-      options: Object.fromEntries(
-        Object.entries(spec).map(([k, s]) => [
+      options: Object.fromEntries([
+        ...Object.entries(spec).map(([k, s]) => [
           k,
           s.short ? {type: s.type, multiple: s.multiple ?? false, short: s.short} : {type: s.type, multiple: s.multiple ?? false},
         ]),
-      ),
+        ...[...aliasOf].map(([alias, k]) => [alias, {type: spec[k]!.type}]),
+      ]),
       allowPositionals: true,
       strict: true,
       tokens: true,
@@ -49,10 +59,16 @@ export function parseFast(argv: string[], spec: Record<string, FastSpec>): FastA
   const seen = new Set<string>()
   for (const t of parsed.tokens ?? []) {
     if (t.kind !== 'option') continue
-    if (!spec[t.name]!.multiple && seen.has(t.name)) return undefined
-    seen.add(t.name)
+    const name = aliasOf.get(t.name) ?? t.name
+    if (!spec[name]!.multiple && seen.has(name)) return undefined
+    seen.add(name)
   }
   const values = parsed.values as FastArgs['values']
+  for (const [alias, k] of aliasOf) {
+    if (values[alias] === undefined) continue
+    values[k] = values[alias]
+    delete values[alias]
+  }
   const env = (k: string): string | undefined => (spec[k]!.env ? process.env[spec[k]!.env!] : undefined)
   return {
     values,

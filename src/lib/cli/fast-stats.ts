@@ -1,0 +1,86 @@
+/*
+ * `cadv stats` without oclif: oclif, every command's flag modules and the serve-only parts of
+ * the app layer are about 0.15 s of CPU before the first container is read, and the first
+ * table is a start-up cost (README, stats benchmark). bin/run.js hands `stats` invocations here
+ * first; anything this parser is not sure about (--help, an unknown or repeated flag, a bad
+ * value, flags that contradict each other) goes back to oclif, which gives the help and the
+ * proper one-line errors. Flags and their meaning are the command's own (src/commands/stats.ts);
+ * a test keeps the two lists equal and the two paths' output the same.
+ */
+import {AppContext} from '../app/context.js'
+import {runStats, type StatsFlags} from '../app/stats.js'
+import {discoverCgroups} from '../cgroups/index.js'
+import {SORT_KEYS} from '../output/index.js'
+import {parseDuration} from '../util/index.js'
+import {CONTEXT, reportError} from './errors.js'
+import {parseFast, type FastSpec} from './fast-args.js'
+import {FAST_RUNTIME_FLAGS, fastRuntimeValues} from './fast-runtime.js'
+
+/** Every flag of `cadv stats`, global and runtime ones included. */
+export const FAST_STATS_FLAGS: Record<string, FastSpec> = {
+  'cgroup-root': {type: 'string', env: 'CADV_CGROUP_ROOT'},
+  'proc-root': {type: 'string', env: 'CADV_PROC_ROOT'},
+  verbose: {type: 'boolean', short: 'v'},
+  ...FAST_RUNTIME_FLAGS,
+  'runtime-wait': {type: 'string'},
+  'host-netns': {type: 'string'},
+  interval: {type: 'string'},
+  once: {type: 'boolean', aliases: ['no-stream']},
+  json: {type: 'boolean'},
+  format: {type: 'string'},
+  'no-trunc': {type: 'boolean'},
+  sort: {type: 'string'},
+  filter: {type: 'string', multiple: true},
+  depth: {type: 'string'},
+  all: {type: 'boolean', short: 'a'},
+  tree: {type: 'boolean'},
+}
+
+const FORMATS = ['table', 'json', 'ndjson']
+
+/** The exit status, or undefined when oclif should handle this command line instead. */
+export async function fastStats(argv: string[]): Promise<number | undefined> {
+  const a = parseFast(argv, FAST_STATS_FLAGS)
+  if (a === undefined || a.positionals.length > 0) return undefined
+  const v = a.values
+  const format = v.format as string | undefined
+  if (format !== undefined && !FORMATS.includes(format)) return undefined
+  const sort = a.str('sort', 'cpu')
+  if (!(SORT_KEYS as readonly string[]).includes(sort)) return undefined
+  const depthText = v.depth as string | undefined
+  if (depthText !== undefined && !/^\d+$/.test(depthText)) return undefined
+  let interval: number
+  let runtimeWait: number
+  try {
+    interval = parseDuration(a.str('interval', '1s'), {minMs: 100})
+    runtimeWait = parseDuration(a.str('runtime-wait', '30s'), {minMs: 0})
+  } catch {
+    return undefined
+  }
+  const runtime = await fastRuntimeValues(a)
+  if (runtime === undefined) return undefined
+  const flags: StatsFlags = {
+    ...runtime,
+    'runtime-wait': runtimeWait,
+    'host-netns': v['host-netns'] as string | undefined,
+    interval,
+    once: v.once === true,
+    json: v.json === true,
+    format,
+    'no-trunc': v['no-trunc'] === true,
+    sort,
+    filter: v.filter === undefined ? undefined : a.list('filter'),
+    depth: depthText === undefined ? undefined : Number(depthText),
+    all: v.all === true,
+    tree: v.tree === true,
+  }
+  const ctx = new AppContext({command: 'stats', verbose: v.verbose === true})
+  try {
+    const cgroupRoot = a.str('cgroup-root', '')
+    await runStats(flags, discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot: a.str('proc-root', '/proc')}), ctx)
+    return 0
+  } catch (err) {
+    if (typeof err === 'object' && err !== null) Object.assign(err, {[CONTEXT]: {command: 'stats'}})
+    return reportError(err, 'cadv')
+  }
+}
