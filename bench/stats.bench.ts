@@ -2,7 +2,7 @@
 // reading the same files with open/read/close in the same run; memory with the 2 m store at
 // 1 s; and the event-loop stall of the real manager. Needs root and a writable cgroupfs.
 //
-//   npm run bench -- stats          (BENCH_CGROUPS=1000 BENCH_ROUNDS=20 BENCH_LIVE_S=15)
+//   npm run bench -- stats          (BENCH_CGROUPS=1000 BENCH_ROUNDS=20 BENCH_LIVE_S=15 BENCH_STARTUP_ROUNDS=5)
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -12,8 +12,11 @@ import {fileURLToPath} from 'node:url'
 import {selectHierarchies, unifiedHierarchy} from '../src/lib/cgroups/index.js'
 import {ContainerCollector, controllerHierarchies, controllersForKinds, selectKinds} from '../src/lib/stats/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
+import {CADV} from '../test/helpers/cli.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
+import {loadAverage} from './lib/proc.js'
 import {RecordingFiles} from './lib/recording-files.js'
+import {startupVsNode} from './lib/startup.js'
 
 const N = Number(process.env.BENCH_CGROUPS ?? 1000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20)
@@ -58,6 +61,40 @@ try {
   await new Promise((r) => setTimeout(r, 500))
   console.log(
     `${N} cgroups in ${hierarchies.map((h) => h.id).join(' ')}, ${N / WITH_PROCESS_EVERY} with a process (set up in ${Date.now() - t0} ms)`,
+  )
+
+  // --- Start-up: spawn to the first complete table. `cadv stats --once` prints one table as soon
+  // as every container has two readings an interval (1 s) apart, or after two intervals with
+  // what it has, and exits: the time to its exit is the time to that table. Complete: no
+  // "collecting:" line, every container a row (--all: idle ones too). Against node -e 0.
+  const rowsOf = (out: string): number => out.split('\n').filter((l) => l.startsWith(`${tc.root}/`) || l.startsWith(`${tc.root} `)).length
+  const runs: Array<{rows: number; complete: boolean}> = []
+  const startup = startupVsNode(
+    [
+      {
+        label: `cadv stats --once at ${N} containers (to the first table)`,
+        args: [CADV, 'stats', '--once', '--all', '--no-trunc', '--filter', `prefix=${tc.root}`],
+        check: (r) => {
+          if (r.status !== 0) throw new Error(`cadv stats --once: exit ${r.status}: ${r.stderr}`)
+          runs.push({rows: rowsOf(r.stdout), complete: !/^collecting:/m.test(r.stdout) && rowsOf(r.stdout) === N + 1})
+        },
+      },
+    ],
+    Number(process.env.BENCH_STARTUP_ROUNDS ?? 5),
+  )
+  const first = startup.rows[0]!
+  const completeRuns = runs.filter((r) => r.complete).length
+  console.log(
+    `\nStart-up to the first complete table, whole processes, ${runs.length} runs interleaved with node -e 0 (load average ${loadAverage()}):`,
+  )
+  console.log('| command | wall ms (median) | × node -e 0 | CPU ms | × node -e 0 | complete tables |')
+  console.log('|---|---:|---:|---:|---:|---:|')
+  console.log(`| ${startup.baseline.label} | ${fmt(startup.baseline.wallMs, 0)} | 1.00 | ${fmt(startup.baseline.cpuMs, 0)} | 1.00 | |`)
+  console.log(
+    `| ${first.label} | ${fmt(first.wallMs, 0)} | ${fmt(first.wallRatio, 2)} | ${fmt(first.cpuMs, 0)} | ${fmt(first.cpuRatio, 2)} | ${completeRuns} of ${runs.length} (rows: ${runs.map((r) => r.rows).join(', ')}) |`,
+  )
+  console.log(
+    `goal: first complete table at ${N} containers within 1.5 s: ${first.wallMs <= 1500 && completeRuns === runs.length ? 'met' : 'NOT met'} (median ${fmt(first.wallMs / 1000, 2)} s, ${completeRuns} of ${runs.length} complete; one interval of 1 s between the two readings is part of it)`,
   )
 
   // --- CPU per container per tick: cadv's collectors vs C open/read/close of the same files.
