@@ -364,7 +364,8 @@ async function main(): Promise<void> {
     const statsMissing = statsMissed.length
 
     // Figures.
-    const post = samples.filter((s) => s.minute >= WARMUP - 1e-6)
+    // A timer may fire a millisecond early: the sample due at the warm-up's end counts as after it.
+    const post = samples.filter((s) => s.minute >= WARMUP - SAMPLE_MS / 60_000 / 2)
     const first = samples[0]!
     const warm = post[0] ?? first
     const end = samples.at(-1)!
