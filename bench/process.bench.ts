@@ -3,7 +3,9 @@
 // once a second in the same run (bench/baseline/read-files.c, paced), and beside netdata's
 // cgroups plugin on the same cgroups when Debian's netdata is installed. Two cases: empty
 // cgroups, and a process in 1 of 10 (in a network namespace of its own, so network, process
-// and pressure readings all happen). Needs root and a writable cgroupfs.
+// and pressure readings all happen). cadv serve sees only the benchmark's cgroups (bind mounts in
+// a mount namespace of its own, lib/scoped-root.ts), not the shared machine's thousands of
+// others. Needs root, a writable cgroupfs and unshare (util-linux).
 //
 //   npm run bench -- process     (CADV_BENCH_CONTAINERS=1000 CADV_BENCH_SECONDS=60; CADV_BENCH_NETDATA=0 leaves netdata out)
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
@@ -20,6 +22,7 @@ import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {Netdata, netdataSkipReason} from './lib/netdata.js'
 import {cpuNsOf, fdCountOf, loadAverage, rssMiBOf, treeCpuNs, treeRssMiB} from './lib/proc.js'
 import {RecordingFiles} from './lib/recording-files.js'
+import {scopedRoot} from './lib/scoped-root.js'
 
 const N = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SECONDS = Number(process.env.CADV_BENCH_SECONDS ?? 60)
@@ -83,21 +86,21 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
   const list = join(tmp, `paths-${label.length}`)
   writeFileSync(list, [...paths].join('\n') + '\n')
 
-  const serve = new ServeProcess([
-    '--housekeeping-interval',
-    '1s',
-    '--no-allow-dynamic-housekeeping',
-    '--jitter-factor',
-    '0',
-    '--raw-cgroup-prefix-whitelist',
-    tc.root,
-  ])
+  // Only the benchmark's own cgroups, as on a host holding just these containers (scoped-root.ts).
+  const scoped = scopedRoot(tc, join(tmp, `cgroup-root-${label.length}`))
+  const serve = new ServeProcess(
+    ['--housekeeping-interval', '1s', '--no-allow-dynamic-housekeeping', '--jitter-factor', '0', '--cgroup-root', scoped.cgroupRoot],
+    {},
+    [],
+    scoped.launcher,
+  )
   running.add(serve.child)
   await serve.ready(60_000)
   const pid = serve.child.pid!
   const started = performance.now()
   try {
-    const marker = `container_memory_usage_bytes{id="${tc.root}/`
+    // Named from the scoped root: /c0 … (and / for the parent itself).
+    const marker = 'container_memory_usage_bytes{id="/c'
     for (let tries = 0; ; tries++) {
       const text = await rawGet(`${serve.url}/metrics`)
       if (text.split('\n').filter((l) => l.startsWith(marker)).length >= N) break

@@ -45,10 +45,14 @@ export function runCli(args: string[], options: SpawnOptions & {input?: string; 
  * group of its own that dies with the test process (helpers/processes.ts), so a test that
  * fails or times out never leaves it behind.
  */
-export function startCli(args: string[], options: SpawnOptions = {}, nodeArgs: readonly string[] = []): ChildProcess {
-  return spawnGroup(process.execPath, [...nodeArgs, CADV, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
-    env: cliEnv(options.env),
-  })
+export function startCli(
+  args: string[],
+  options: SpawnOptions = {},
+  nodeArgs: readonly string[] = [],
+  launcher: readonly string[] = [],
+): ChildProcess {
+  const argv = [process.execPath, ...nodeArgs, CADV, ...args]
+  // A launcher (`unshare -m … sh -c '…; exec "$0" "$@"'`) execs node itself: the pid stays cadv's.
+  const [command, ...rest] = [...launcher, ...argv]
+  return spawnGroup(command!, rest, {stdio: ['ignore', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})
 }

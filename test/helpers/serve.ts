@@ -13,9 +13,12 @@ export class ServeProcess {
   url = ''
   port = 0
 
-  /** `nodeArgs` go to node before the script (a benchmark's --cpu-prof, which NODE_OPTIONS refuses). */
-  constructor(args: string[], options: SpawnOptions = {}, nodeArgs: readonly string[] = []) {
-    this.child = startCli(['serve', '--listen', '127.0.0.1:0', ...args], options, nodeArgs)
+  /**
+   * `nodeArgs` go to node before the script (a benchmark's --cpu-prof, which NODE_OPTIONS refuses);
+   * `launcher`: a command that ends by exec'ing its arguments (node and cadv), as startCli takes it.
+   */
+  constructor(args: string[], options: SpawnOptions = {}, nodeArgs: readonly string[] = [], launcher: readonly string[] = []) {
+    this.child = startCli(['serve', '--listen', '127.0.0.1:0', ...args], options, nodeArgs, launcher)
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()))
   }
 
