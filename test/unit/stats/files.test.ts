@@ -38,6 +38,33 @@ test('kept files are re-read at offset 0 and see new content; the budget closes 
   }
 })
 
+test('over the budget, a file read again since it was opened stays open; one that was not is closed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadv-files-'))
+  try {
+    const files = new OpenFiles(3)
+    const p = (n: string): string => join(dir, n)
+    for (const n of ['a', 'b', 'c', 'd', 'e']) writeFileSync(p(n), `${n}\n`)
+    for (const n of ['a', 'b', 'c']) files.read(p(n))
+    // Every tick reads a and c again; b was read once.
+    for (let tick = 0; tick < 3; tick++) for (const n of ['a', 'c']) files.read(p(n))
+    files.read(p('d'))
+    assert.equal(files.stats.evictions, 1)
+    const hits = files.stats.hits
+    files.read(p('a'))
+    files.read(p('c'))
+    assert.equal(files.stats.hits, hits + 2, 'a and c stayed open')
+    files.read(p('b'))
+    assert.equal(files.stats.opens, 5, 'b was closed, so it is opened again')
+    assert.equal(files.openCount, 3)
+    files.closeAll()
+    assert.equal(files.openCount, 0)
+    files.read(p('e'))
+    assert.equal(files.openCount, 1, 'the budget works on after closeAll')
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
 test('the open-file limit is read from /proc/self/limits', () => {
   const limit = openFileLimit()
   assert.ok(limit === undefined || limit > 0)
