@@ -24,7 +24,11 @@ interface DirState {
   /** Inode number: a same-name re-create gets a new one on cgroupfs. */
   ino: number
   watch: DirWatch | undefined
-  children: Set<ContainerName>
+  /**
+   * Made with the first subdirectory: most cgroups are leaves, and an empty Set costs about
+   * 200 bytes (10 MB at 10,000 containers in 5 hierarchies).
+   */
+  children: Set<ContainerName> | undefined
 }
 
 /**
@@ -114,9 +118,10 @@ export class HierarchyTree {
         throw err
       }
     }
-    this.dirs.set(name, {ino, watch, children: new Set()})
+    this.dirs.set(name, {ino, watch, children: undefined})
     if (polled) this.polled.add(name)
-    if (parent !== undefined) this.dirs.get(parent)?.children.add(name)
+    const up = parent === undefined ? undefined : this.dirs.get(parent)
+    if (up !== undefined) (up.children ??= new Set()).add(name)
     this.sink.added(this.hierarchy, name)
     if (!leaf) this.sink.dirty(this, name)
     return true
@@ -155,7 +160,7 @@ export class HierarchyTree {
       this.rereadEntries(name, state, dir, entries)
       if (!whole || !this.dirs.has(name)) return
     }
-    if (this.linkCounts && state.children.size === 0) {
+    if (this.linkCounts && (state.children?.size ?? 0) === 0) {
       // A leaf that is still one: nothing to compare (rescans and polls of idle cgroups).
       try {
         if (lstatSync(dir).nlink === 2) return
@@ -180,9 +185,9 @@ export class HierarchyTree {
     }
     // Removals first: a rename within the directory must close the old watch before the new
     // path watches the same inode.
-    for (const child of [...state.children]) if (!now.has(child)) this.drop(child)
+    for (const child of [...(state.children ?? [])]) if (!now.has(child)) this.drop(child)
     for (const child of now) {
-      if (state.children.has(child) || this.queued.has(child)) continue
+      if (state.children?.has(child) === true || this.queued.has(child)) continue
       this.queued.add(child)
       this.sink.found(this, child)
     }
@@ -203,7 +208,7 @@ export class HierarchyTree {
       // Gone, no longer a directory, or a new one under the same name (another inode).
       if (known && (st === undefined || !st.isDirectory() || (known.ino !== -1 && st.ino !== known.ino))) this.drop(child)
       if (st === undefined || !st.isDirectory() || isIgnoredCgroup(entry) || !this.descend(child)) continue
-      if (state.children.has(child) || this.queued.has(child)) continue
+      if (state.children?.has(child) === true || this.queued.has(child)) continue
       // Its parent may have gone meanwhile (the lstat above raced an rmdir of both).
       if (!this.dirs.has(name)) return
       this.queued.add(child)
@@ -229,7 +234,7 @@ export class HierarchyTree {
       this.dirs.delete(n)
       this.polled.delete(n)
       const parent = parentName(n)
-      if (parent !== undefined) this.dirs.get(parent)?.children.delete(n)
+      if (parent !== undefined) this.dirs.get(parent)?.children?.delete(n)
       this.sink.deleted(this.hierarchy, n)
     }
   }
