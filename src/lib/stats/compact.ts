@@ -63,14 +63,27 @@ function sameValues(a: readonly number[], b: readonly number[]): boolean {
   return true
 }
 
-/** A retained sample in compact form; reads like a Sample (fields decode on access). */
+/** Everything of a packed sample but its time: shared by a container's samples with the same numbers. */
+interface Packed {
+  readonly name: string
+  readonly shape: Shape
+  readonly values: readonly number[]
+}
+
+/**
+ * A retained sample in compact form; reads like a Sample (fields decode on access). Two fields
+ * only: the store holds 120 of them a container (2 minutes at 1 s), so each field is about
+ * 1 MB at 1,000 containers.
+ */
 export class CompactSample implements Sample {
   private constructor(
-    readonly name: string,
     readonly timestampMs: number,
-    private readonly shape: Shape,
-    private readonly values: readonly number[],
+    private readonly packed: Packed,
   ) {}
+
+  get name(): string {
+    return this.packed.name
+  }
 
   /** Packs `s`; shares the previous compact sample's numbers when they are the same. */
   static from(s: Sample, previous?: Sample): CompactSample {
@@ -83,20 +96,21 @@ export class CompactSample implements Sample {
       shape = shapeOf(rest)
       shapes.set(key, shape)
     }
+    const p = previous instanceof CompactSample ? previous.packed : undefined
+    if (p !== undefined && p.name === name && p.shape === shape && sameValues(p.values, values)) return new CompactSample(timestampMs, p)
     // An exact-length copy: push() leaves spare capacity behind.
-    let packed: readonly number[] = values.slice()
-    if (previous instanceof CompactSample && previous.shape === shape && sameValues(previous.values, values)) packed = previous.values
-    return new CompactSample(name, timestampMs, shape, packed)
+    return new CompactSample(timestampMs, {name, shape, values: values.slice()})
   }
 
   /** The same numbers at another time (a sample whose parts are those this one was packed from). */
   at(timestampMs: number): CompactSample {
-    return new CompactSample(this.name, timestampMs, this.shape, this.values)
+    return new CompactSample(timestampMs, this.packed)
   }
 
   /** The plain sample, rebuilt. */
   toPlain(): Sample {
-    return {name: this.name, timestampMs: this.timestampMs, ...(build(this.shape, this.values, {i: 0}) as object)}
+    const p = this.packed
+    return {name: p.name, timestampMs: this.timestampMs, ...(build(p.shape, p.values, {i: 0}) as object)}
   }
 
   toJSON(): Sample {
