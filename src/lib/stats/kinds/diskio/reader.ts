@@ -127,12 +127,18 @@ function readBlkio(ctx: ReadContext, dir: string, devices: Devices, file: string
 /** How often a v1 container's scheduler statistics files are looked for again (a scheduler change). */
 const PROBE_EVERY_MS = 30_000
 
-/** The scheduler statistics of one prefix (`bfq.` or cfq's none); false when it has none of them. */
+/**
+ * The scheduler statistics of one prefix (`bfq.` or cfq's none); false when it has none of them.
+ * The three files come together (cfq has them all; bfq all or, without its debug statistics,
+ * none), so without `io_merged` the other two are not looked for: a probe of a kernel that has
+ * neither scheduler's is 4 failed opens a container, not 12 (at 1,000 containers, 130 a second
+ * instead of 400, each a path walk through cgroupfs).
+ */
 function schedulerStats(ctx: ReadContext, dir: string, devices: Devices, prefix: string): boolean {
-  const merged = readBlkio(ctx, dir, devices, `${prefix}io_merged`, MERGED)
-  const time = readBlkio(ctx, dir, devices, `${prefix}io_service_time`, SERVICE_TIME)
-  const queued = readBlkio(ctx, dir, devices, `${prefix}io_queued`, QUEUED)
-  return merged || time || queued
+  if (!readBlkio(ctx, dir, devices, `${prefix}io_merged`, MERGED)) return false
+  readBlkio(ctx, dir, devices, `${prefix}io_service_time`, SERVICE_TIME)
+  readBlkio(ctx, dir, devices, `${prefix}io_queued`, QUEUED)
+  return true
 }
 
 export const diskioReader: KindReader = {
