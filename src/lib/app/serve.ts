@@ -20,6 +20,7 @@ import {serveEvents, type EventsFlagValues} from './serve-events.js'
 import {startServeStorage, type StorageFlagValues} from './serve-storage.js'
 import {webSetupFrom, type WebUiFlagValues} from './serve-web-ui.js'
 import {endpointLimits, type EndpointFlagValues} from './serve-endpoint.js'
+import {preferSmallHeap} from './heap.js'
 
 /** How long a graceful stop lets scrapes in progress finish. */
 const STOP_GRACE_MS = 5000
@@ -114,6 +115,7 @@ function housekeepingWithPriority(flags: ServeFlags): ReturnType<typeof housekee
 }
 
 export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
+  if (preferSmallHeap()) ctx.note('V8 memory-saving mode on (node --no-optimize-for-size turns it off)')
   const kinds = selectKinds(flags['enable-metrics'], flags['disable-metrics'])
   const named = commaList(flags['enable-metrics'])
   const kindOptions = kindOptionsFrom(flags, named)

@@ -1,0 +1,36 @@
+// `cadv serve` turns on V8's memory-saving mode itself (app/heap.ts), unless the node command
+// line chose (`node --no-optimize-for-size bin/run.js serve`).
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+
+import {heapModeGiven} from '../../src/lib/app/heap.js'
+import {get} from '../helpers/http-client.js'
+import {ServeProcess} from '../helpers/serve.js'
+
+/** These tests need a server, not the machine's cgroups: only `/` is tracked. */
+const ONLY_ROOT = ['-v', '--raw-cgroup-prefix-whitelist', '/cadv-serve-heap-tracks-no-raw-cgroups']
+const NOTE = /V8 memory-saving mode on/
+
+test('the node command line decides when it names the mode, either way', () => {
+  assert.equal(heapModeGiven([]), false)
+  assert.equal(heapModeGiven(['--max-semi-space-size=4']), false)
+  assert.equal(heapModeGiven(['--no-optimize-for-size']), true)
+  assert.equal(heapModeGiven(['--optimize_for_size']), true)
+})
+
+test('cadv serve runs in V8 memory-saving mode, and node --no-optimize-for-size keeps it off', async () => {
+  const on = await new ServeProcess(ONLY_ROOT).ready()
+  try {
+    assert.equal((await get(`${on.url}/healthz`)).status, 200)
+    assert.match(on.stderr, NOTE)
+  } finally {
+    assert.equal(await on.stop(), 0)
+  }
+  const off = await new ServeProcess(ONLY_ROOT, {}, ['--no-optimize-for-size']).ready()
+  try {
+    assert.equal((await get(`${off.url}/healthz`)).status, 200)
+    assert.doesNotMatch(off.stderr, NOTE)
+  } finally {
+    assert.equal(await off.stop(), 0)
+  }
+})
