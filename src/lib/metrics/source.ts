@@ -60,6 +60,8 @@ interface Built {
 interface Slot {
   done?: Built
   pending?: Promise<Built>
+  /** When the pending rebuild began. */
+  sinceMs: number
 }
 
 export class MetricsSource {
@@ -92,15 +94,21 @@ export class MetricsSource {
   async body(format: ExpositionFormat): Promise<Body> {
     if (this.options.noBodyCache) return (await this.build(format, Date.now())).body
     let slot = this.slots.get(format)
-    if (!slot) this.slots.set(format, (slot = {}))
+    if (!slot) this.slots.set(format, (slot = {sinceMs: 0}))
     const done = slot.done
     if (done && this.fresh(done)) return done.body
     // Stale or missing. A previous body younger than maxStaleMs may stand in while the rebuild
-    // runs: a storm of scrapes never queues behind a render.
-    const standIn = done && Date.now() - done.atMs < this.maxStaleMs ? done.body : undefined
-    if (slot.pending && standIn) return standIn
+    // runs: a storm of scrapes never queues behind a render. Its age counts until the rebuild
+    // began, however long a busy machine then makes the render take.
+    if (slot.pending) {
+      if (done && slot.sinceMs - done.atMs < this.maxStaleMs) return done.body
+      return (await slot.pending).body
+    }
+    const now = Date.now()
+    const standIn = done && now - done.atMs < this.maxStaleMs ? done.body : undefined
     const s = slot
-    s.pending ??= this.build(format, Date.now()).then(
+    s.sinceMs = now
+    s.pending = this.build(format, now).then(
       (b) => {
         s.done = b
         s.pending = undefined
