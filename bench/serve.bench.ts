@@ -92,14 +92,15 @@ async function curlLoad(url: string, headers: Record<string, string>, limit: Lim
       '-K',
       cfg,
       '-w',
-      '%{time_total} %{http_code}\n',
+      // To stderr, which curl does not buffer: a timed run's SIGTERM would lose what stdout held.
+      '%{stderr}%{time_total} %{http_code}\n',
     ]
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`)
     const start = performance.now()
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn('curl', args, {stdio: ['ignore', 'pipe', 'ignore']})
+      const child = spawn('curl', args, {stdio: ['ignore', 'ignore', 'pipe']})
       let text = ''
-      child.stdout.on('data', (d: Buffer) => (text += d.toString()))
+      child.stderr.on('data', (d: Buffer) => (text += d.toString()))
       child.on('error', reject)
       child.on('close', () => resolve(text))
       if ('seconds' in limit) setTimeout(() => child.kill('SIGTERM'), limit.seconds * 1000)
