@@ -30,6 +30,7 @@ export const LAYERS = {
  * so does `cadv watch` (README, watch benchmark).
  */
 export const DEEP_IMPORTS = {
+  'lib/cli/fast-args.ts': ['lib/app/context.ts'],
   'lib/cli/fast-resolve.ts': ['lib/app/context.ts', 'lib/app/resolve.ts'],
   'lib/cli/fast-runtime.ts': ['lib/app/options.ts', 'lib/factories/options.ts'],
   'lib/cli/fast-watch.ts': ['lib/app/context.ts', 'lib/app/watch.ts'],

@@ -7,7 +7,10 @@
  */
 import {parseArgs} from 'node:util'
 
+import {AppContext} from '../app/context.js'
+import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 import {configPath} from './config-path.js'
+import {CONTEXT, reportError} from './errors.js'
 
 export type FastSpec = {
   type: 'string' | 'boolean'
@@ -16,6 +19,13 @@ export type FastSpec = {
   env?: string
   /** Other long names of a boolean flag (`--no-stream` for `--once`). */
   aliases?: string[]
+}
+
+/** The global flags every command takes (cli/base-command.ts). */
+export const FAST_GLOBAL_FLAGS: Record<string, FastSpec> = {
+  'cgroup-root': {type: 'string', env: 'CADV_CGROUP_ROOT'},
+  'proc-root': {type: 'string', env: 'CADV_PROC_ROOT'},
+  verbose: {type: 'boolean', short: 'v'},
 }
 
 /** The parsed command line: a value by flag name, a flag's environment variable, positionals. */
@@ -76,5 +86,25 @@ export function parseFast(argv: string[], spec: Record<string, FastSpec>): FastA
     str: (k, dflt) => (values[k] as string | undefined) ?? env(k) ?? dflt,
     list: (k) => (values[k] as string[] | undefined) ?? [],
     given: (k) => values[k] !== undefined || env(k) !== undefined,
+  }
+}
+
+/**
+ * Runs a command with the layout its global flags name, as the oclif command would: an error
+ * becomes one line on stderr and the exit status (cli/errors.ts).
+ */
+export async function runFast(
+  command: string,
+  a: FastArgs,
+  run: (layout: CgroupLayout, ctx: AppContext) => Promise<void>,
+): Promise<number> {
+  const ctx = new AppContext({command, verbose: a.values.verbose === true})
+  try {
+    const cgroupRoot = a.str('cgroup-root', '')
+    await run(discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot: a.str('proc-root', '/proc')}), ctx)
+    return 0
+  } catch (err) {
+    if (typeof err === 'object' && err !== null) Object.assign(err, {[CONTEXT]: {command}})
+    return reportError(err, 'cadv')
   }
 }

@@ -14,14 +14,12 @@ import {resolveCommand, type ResolveFlags} from '../app/resolve.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 import {FACTORY_ORDER} from '../factories/index.js'
 import {CONTEXT, reportError} from './errors.js'
-import {parseFast, type FastSpec} from './fast-args.js'
+import {FAST_GLOBAL_FLAGS, parseFast, type FastSpec} from './fast-args.js'
 import {FAST_RUNTIME_FLAGS, fastRuntimeValues} from './fast-runtime.js'
 
 /** Every flag of `cadv resolve`, global and runtime ones included. */
 export const FAST_RESOLVE_FLAGS: Record<string, FastSpec> = {
-  'cgroup-root': {type: 'string', env: 'CADV_CGROUP_ROOT'},
-  'proc-root': {type: 'string', env: 'CADV_PROC_ROOT'},
-  verbose: {type: 'boolean', short: 'v'},
+  ...FAST_GLOBAL_FLAGS,
   ...FAST_RUNTIME_FLAGS,
   json: {type: 'boolean'},
   offline: {type: 'boolean'},

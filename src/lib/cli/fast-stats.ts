@@ -7,20 +7,15 @@
  * proper one-line errors. Flags and their meaning are the command's own (src/commands/stats.ts);
  * a test keeps the two lists equal and the two paths' output the same.
  */
-import {AppContext} from '../app/context.js'
 import {runStats, type StatsFlags} from '../app/stats.js'
-import {discoverCgroups} from '../cgroups/index.js'
 import {SORT_KEYS} from '../output/index.js'
 import {parseDuration} from '../util/index.js'
-import {CONTEXT, reportError} from './errors.js'
-import {parseFast, type FastSpec} from './fast-args.js'
+import {FAST_GLOBAL_FLAGS, parseFast, runFast, type FastSpec} from './fast-args.js'
 import {FAST_RUNTIME_FLAGS, fastRuntimeValues} from './fast-runtime.js'
 
 /** Every flag of `cadv stats`, global and runtime ones included. */
 export const FAST_STATS_FLAGS: Record<string, FastSpec> = {
-  'cgroup-root': {type: 'string', env: 'CADV_CGROUP_ROOT'},
-  'proc-root': {type: 'string', env: 'CADV_PROC_ROOT'},
-  verbose: {type: 'boolean', short: 'v'},
+  ...FAST_GLOBAL_FLAGS,
   ...FAST_RUNTIME_FLAGS,
   'runtime-wait': {type: 'string'},
   'host-netns': {type: 'string'},
@@ -74,13 +69,5 @@ export async function fastStats(argv: string[]): Promise<number | undefined> {
     all: v.all === true,
     tree: v.tree === true,
   }
-  const ctx = new AppContext({command: 'stats', verbose: v.verbose === true})
-  try {
-    const cgroupRoot = a.str('cgroup-root', '')
-    await runStats(flags, discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot: a.str('proc-root', '/proc')}), ctx)
-    return 0
-  } catch (err) {
-    if (typeof err === 'object' && err !== null) Object.assign(err, {[CONTEXT]: {command: 'stats'}})
-    return reportError(err, 'cadv')
-  }
+  return runFast('stats', a, (layout, ctx) => runStats(flags, layout, ctx))
 }

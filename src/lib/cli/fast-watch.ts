@@ -7,21 +7,16 @@
  * meaning are the command's own (src/commands/watch.ts); a test keeps the two lists equal and
  * the two paths' output the same.
  */
-import {AppContext} from '../app/context.js'
 import {runWatch, type WatchFlags} from '../app/watch.js'
-import {discoverCgroups} from '../cgroups/index.js'
 import {CONTAINER_EVENT_TYPES} from '../model/index.js'
 import {parseDuration} from '../util/index.js'
 import {WATCH_BACKENDS} from '../watch/index.js'
-import {CONTEXT, reportError} from './errors.js'
-import {parseFast, type FastSpec} from './fast-args.js'
+import {FAST_GLOBAL_FLAGS, parseFast, runFast, type FastSpec} from './fast-args.js'
 import {FAST_RUNTIME_FLAGS, fastRuntimeValues} from './fast-runtime.js'
 
 /** Every flag of `cadv watch`, global and runtime ones included. */
 export const FAST_WATCH_FLAGS: Record<string, FastSpec> = {
-  'cgroup-root': {type: 'string', env: 'CADV_CGROUP_ROOT'},
-  'proc-root': {type: 'string', env: 'CADV_PROC_ROOT'},
-  verbose: {type: 'boolean', short: 'v'},
+  ...FAST_GLOBAL_FLAGS,
   ...FAST_RUNTIME_FLAGS,
   'runtime-wait': {type: 'string'},
   'kubelet-labels': {type: 'boolean'},
@@ -78,13 +73,5 @@ export async function fastWatch(argv: string[]): Promise<number | undefined> {
     'poll-interval': ms['poll-interval']!,
     type: types.length === 0 ? undefined : types,
   }
-  const ctx = new AppContext({command: 'watch', verbose: v.verbose === true})
-  try {
-    const cgroupRoot = a.str('cgroup-root', '')
-    await runWatch(flags, discoverCgroups({cgroupRoot: cgroupRoot || undefined, procRoot: a.str('proc-root', '/proc')}), ctx)
-    return 0
-  } catch (err) {
-    if (typeof err === 'object' && err !== null) Object.assign(err, {[CONTEXT]: {command: 'watch'}})
-    return reportError(err, 'cadv')
-  }
+  return runFast('watch', a, (layout, ctx) => runWatch(flags, layout, ctx))
 }
