@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 
 import type {FastSpec} from '../../src/lib/cli/fast-args.js'
+import {runCli} from './cli.js'
 
 interface ManifestFlag {
   name: string
@@ -31,4 +32,28 @@ export function assertSameFlags(command: string, table: Record<string, FastSpec>
     assert.equal(s.env, f.env, name)
     assert.deepEqual(s.aliases ?? [], f.aliases ?? [], name)
   }
+}
+
+/** Runtime endpoints where nothing listens: no runtime is asked, whatever the host runs. */
+export const ABSENT_RUNTIMES = [
+  '--docker',
+  '/nonexistent/d.sock',
+  '--podman',
+  '/nonexistent/p.sock',
+  '--containerd',
+  '/nonexistent/c.sock',
+  '--crio',
+  '/nonexistent/r.sock',
+]
+
+/**
+ * Runs `cadv <args>` through the fast path and through oclif: the same stdout and stderr
+ * (each through `normalize`: the clock differs between two runs) and the same exit status.
+ */
+export async function assertSameAsOclif(args: string[], normalize: (text: string) => string = (t) => t): Promise<void> {
+  const fast = await runCli(args)
+  const slow = await runCli(args, {env: {...process.env, CADV_NO_FAST_PATH: '1'}})
+  assert.equal(normalize(fast.stdout), normalize(slow.stdout))
+  assert.equal(normalize(fast.stderr), normalize(slow.stderr))
+  assert.equal(fast.code, slow.code)
 }
