@@ -8,7 +8,7 @@
  * offline queue are off: a lost connection fails the send at once and the delivery's backoff
  * decides when to try again, with a fresh connection.
  */
-import {createClient, ErrorReply} from '@redis/client'
+import type * as NodeRedis from '@redis/client'
 
 import type {ContainerState, Sample} from '../model/index.js'
 import {cadvisorDocument} from './cadvisor-stats.js'
@@ -16,8 +16,15 @@ import {storageName, withTimeout, type StorageDriver} from './driver.js'
 import {PermanentSendError, StorageConfigError} from './errors.js'
 import type {StorageSettings} from './settings.js'
 
-function makeClient(url: string, settings: StorageSettings) {
-  return createClient({
+/**
+ * node-redis, imported with the first connection: every `cadv serve` loads this driver, few use
+ * it, and the client's modules are about 4 MiB of heap (README, the whole process).
+ */
+let nodeRedis: Promise<typeof NodeRedis> | undefined
+const loadNodeRedis = (): Promise<typeof NodeRedis> => (nodeRedis ??= import('@redis/client'))
+
+function makeClient(redis: typeof NodeRedis, url: string, settings: StorageSettings) {
+  return redis.createClient({
     url,
     username: settings.user,
     password: settings.password,
@@ -56,9 +63,11 @@ export function redisDriver(settings: StorageSettings): StorageDriver {
   let client: Client | undefined
 
   const connect = async (): Promise<Client> => {
+    // Loaded first, so what follows runs in one go as before (no second connect between).
+    const redis = await loadNodeRedis()
     if (client?.isReady) return client
     client?.destroy()
-    const c = makeClient(address.url, settings)
+    const c = makeClient(redis, address.url, settings)
     // Errors reach the sender through the failed command; without a listener they would crash the process.
     c.on('error', () => undefined)
     client = c
@@ -96,7 +105,8 @@ export function redisDriver(settings: StorageSettings): StorageDriver {
       } catch (err) {
         // WRONGTYPE (the key holds something else) and ERR are verdicts on the command itself;
         // LOADING, OOM, READONLY, NOAUTH and the like pass, so those are retried.
-        if (err instanceof ErrorReply && /^(WRONGTYPE|ERR) /.test(err.message)) throw new PermanentSendError(err.message)
+        if (err instanceof (await loadNodeRedis()).ErrorReply && /^(WRONGTYPE|ERR) /.test(err.message))
+          throw new PermanentSendError(err.message)
         c.destroy()
         client = undefined
         throw err
