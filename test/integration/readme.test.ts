@@ -27,8 +27,8 @@ const readme = readFileSync(`${root}README.md`, 'utf8')
 /** cadv serve also takes cAdvisor's flags in Go's syntax (cli/cadvisor-flags.ts): `--port`, `-docker_only`. */
 const cadvisorFlag = (cmd: string, written: string): boolean =>
   cmd === 'serve' && written.replace(/^--?/, '').replace(/=.*/, '') in CADVISOR_FLAGS
-/** Node's own options, which README names where it explains what cadv does about them. */
-const NODE_OPTIONS = ['inspect', 'inspect-brk', 'inspect-wait']
+/** Node's own options, which README names where it explains what cadv does about them (or how it was measured). */
+const NODE_OPTIONS = ['inspect', 'inspect-brk', 'inspect-wait', 'cpu-prof', 'optimize-for-size', 'no-optimize-for-size']
 // Commands of plugins (shell completion) are not in our manifest.
 const PLUGIN_COMMANDS: Record<string, string[]> = {autocomplete: ['--refresh-cache', '-r']}
 
