@@ -24,3 +24,4 @@ export {
   type PodRef,
   type QosClass,
 } from './kubepods.js'
+export {onCgroupfs} from './cgroupfs.js'

@@ -1,5 +1,6 @@
-import {closeSync, constants, openSync, readSync, readlinkSync, statSync, statfsSync} from 'node:fs'
+import {closeSync, constants, openSync, readSync, readlinkSync, statSync} from 'node:fs'
 
+import {onCgroupfs} from '../cgroups/index.js'
 import {formatCap, MAX_KERNEL_FILE_BYTES, openRegularFile, readBoundedText, UnreadableFileError} from '../util/index.js'
 
 /**
@@ -116,9 +117,6 @@ const SHORTAGE_RELEASE = 32
 
 const INITIAL_BUFFER = 64 * 1024
 
-/** cgroup v1 and v2 filesystem magic numbers (statfs f_type). */
-const CGROUP_FS = new Set([0x27e0eb, 0x63677270])
-
 /**
  * The mount points among `dirs` that are cgroupfs, each with a trailing slash. Every file there
  * is a kernel control file, a regular file, so OpenFiles opens them without a stat first (at
@@ -127,13 +125,7 @@ const CGROUP_FS = new Set([0x27e0eb, 0x63677270])
  */
 export function cgroupfsRoots(dirs: Iterable<string>): string[] {
   const roots: string[] = []
-  for (const d of new Set(dirs)) {
-    try {
-      if (CGROUP_FS.has(Number(statfsSync(d).type))) roots.push(d.endsWith('/') ? d : `${d}/`)
-    } catch {
-      // not mounted or unreadable: its files are checked as any other
-    }
-  }
+  for (const d of new Set(dirs)) if (onCgroupfs(d)) roots.push(d.endsWith('/') ? d : `${d}/`)
   return roots
 }
 

@@ -1,6 +1,6 @@
-import {lstatSync, readdirSync, statfsSync} from 'node:fs'
+import {lstatSync, readdirSync} from 'node:fs'
 
-import {cgroupDir, childName, isUnder, type ContainerName, type Hierarchy} from '../cgroups/index.js'
+import {cgroupDir, childName, isUnder, onCgroupfs, type ContainerName, type Hierarchy} from '../cgroups/index.js'
 import {gone} from './gone.js'
 
 /** Container name → ids of the hierarchies that hold it, in the order found: parents first. */
@@ -11,9 +11,6 @@ export function isIgnoredCgroup(base: string): boolean {
   return base.endsWith('.mount')
 }
 
-/** cgroup v1 and v2 filesystem magic numbers (statfs f_type). */
-const CGROUP_FS = new Set([0x27e0eb, 0x63677270])
-
 /**
  * Whether directories under `dir` keep the Unix link count (2 plus one per subdirectory), as
  * cgroupfs (kernfs) does: a directory whose count is 2 has no subdirectory, so a cgroup that
@@ -21,11 +18,7 @@ const CGROUP_FS = new Set([0x27e0eb, 0x63677270])
  * Only cgroupfs is trusted (btrfs counts 1 for every directory; a fixture tree may be anywhere).
  */
 export function countsSubdirectories(dir: string): boolean {
-  try {
-    return CGROUP_FS.has(Number(statfsSync(dir).type))
-  } catch {
-    return false
-  }
+  return onCgroupfs(dir)
 }
 
 /**
