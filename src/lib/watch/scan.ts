@@ -53,20 +53,21 @@ export function scanHierarchies(
 ): ScanResult {
   const filter = prefixFilter(prefixes)
   const report = (h: Hierarchy, name: ContainerName): void => {
-    if (!filter.report(name)) return
     let set = into.get(name)
     if (!set) into.set(name, (set = new Set()))
     set.add(h.id)
   }
-  let level: Array<{h: Hierarchy; links: boolean; name: ContainerName}> = []
+  // `inside`: the name is at or under a prefix, so is everything below it (no more checks).
+  let level: Array<{h: Hierarchy; links: boolean; name: ContainerName; inside: boolean}> = []
   for (const h of hierarchies) {
     lstatSync(h.mountPoint)
-    report(h, '/')
-    level.push({h, links: countsSubdirectories(h.mountPoint), name: '/'})
+    const inside = filter.report('/')
+    if (inside) report(h, '/')
+    level.push({h, links: countsSubdirectories(h.mountPoint), name: '/', inside})
   }
   while (level.length > 0) {
     const next: typeof level = []
-    for (const {h, links, name} of level) {
+    for (const {h, links, name, inside: parentInside} of level) {
       const dir = cgroupDir(h, name)
       let entries
       try {
@@ -78,16 +79,17 @@ export function scanHierarchies(
       for (const e of entries) {
         if (!e.isDirectory() || isIgnoredCgroup(e.name)) continue
         const child = childName(name, e.name)
-        if (!filter.descend(child)) continue
+        if (!parentInside && !filter.descend(child)) continue
+        const inside = parentInside || filter.report(child)
         if (links) {
           const st = lstatSync(`${dir}/${e.name}`, {throwIfNoEntry: false})
           if (st === undefined) continue
-          report(h, child)
+          if (inside) report(h, child)
           if (st.nlink === 2) continue
-        } else {
+        } else if (inside) {
           report(h, child)
         }
-        next.push({h, links, name: child})
+        next.push({h, links, name: child, inside})
       }
     }
     level = next
