@@ -16,7 +16,7 @@
 //   CADV_SOAK_PLOT (docs/soak.svg)
 import type {ChildProcess} from 'node:child_process'
 import {get, type ClientRequest} from 'node:http'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {cpus, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -27,6 +27,7 @@ import {killGroup, spawnGroup} from '../test/helpers/processes.js'
 import {until} from '../test/helpers/wait.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {cpuNsOf, fdCountOf, inotifyWatchesOf, loadAverage, rssMiBOf} from './lib/proc.js'
+import {scopedRoot} from './lib/scoped-root.js'
 import {drift, plotSvg, verdict, type Point, type Verdict} from './lib/soak-figures.js'
 
 const env = (name: string, fallback: number): number => {
@@ -102,13 +103,9 @@ type ProcName = (typeof PROCS)[number]
  * watches the real cgroupfs. unshare execs sh, which execs node: the pid is serve's own.
  */
 function startServe(tc: TestCgroups, view: string): {child: ChildProcess; stderr: () => string} {
-  const mounts = tc.hierarchies.map((h) => {
-    mkdirSync(join(view, h.id), {recursive: true})
-    return `mount --bind '${tc.dir(h)}' '${join(view, h.id)}'`
-  })
-  const script = `${mounts.join(' && ')} && exec "$@"`
-  const args = ['--mount', '--propagation', 'private', 'sh', '-c', script, 'sh', process.execPath, CADV]
-  const child = spawnGroup('unshare', [...args, 'serve', '--listen', '127.0.0.1:0', '--cgroup-root', view], {
+  const {cgroupRoot, launcher} = scopedRoot(tc, view)
+  const [unshare, ...args] = launcher
+  const child = spawnGroup(unshare!, [...args, process.execPath, CADV, 'serve', '--listen', '127.0.0.1:0', '--cgroup-root', cgroupRoot], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: cliEnv(undefined),
   })
