@@ -4,6 +4,12 @@
  * test that expects an exact stderr leaves these lines out.
  */
 const HOST_WARNING = /warning: inotify watch limit reached/
+const HOST_WARNING_TEXT = /^inotify watch limit reached /
+
+/** Warnings as a manager's onWarning gets them (no `warning:` prefix), without the host's. */
+export function ownWarnings(warnings: readonly string[]): string[] {
+  return warnings.filter((w) => !HOST_WARNING_TEXT.test(w))
+}
 
 /** stderr's non-empty lines without the host's warnings. */
 export function ownLines(stderr: string): string[] {
