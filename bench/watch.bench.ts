@@ -16,6 +16,7 @@ import type {ContainerEvent} from '../src/lib/model/index.js'
 import {countInotifyWatches, createWatcher, type WatchBackendName} from '../src/lib/watch/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {CADV} from '../test/helpers/cli.js'
+import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {loadAverage} from './lib/proc.js'
 import {startupVsNode} from './lib/startup.js'
 
@@ -32,21 +33,12 @@ if (skip) {
 
 const tc = new TestCgroups('cadvb-watch')
 const children = new Set<ChildProcess>()
-let cleaning: Promise<void> | undefined
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const c of children) c.kill('SIGKILL')
-    await tc.cleanup()
-  })()
-  return cleaning
-}
-// Interrupted (Ctrl-C, timeout): the cgroups go anyway.
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(sig, () => {
-    console.error(`\nwatch bench: ${sig}, removing ${tc.root}`)
-    void cleanup().finally(() => process.exit(130))
-  })
-}
+const cleanup = once(async () => {
+  for (const c of children) c.kill('SIGKILL')
+  await tc.cleanup()
+})
+// Interrupted (Ctrl-C, timeout, a closed pipe): the cgroups go anyway.
+cleanupOnInterrupt('watch bench', tc.root, cleanup)
 
 const hierarchies = selectHierarchies(tc.layout, controllersForKinds(selectKinds()))
 const cpu = tc.hierarchy('cpu')
