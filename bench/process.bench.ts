@@ -9,7 +9,6 @@
 //
 //   npm run bench -- process     (CADV_BENCH_CONTAINERS=1000 CADV_BENCH_SECONDS=60; CADV_BENCH_NETDATA=0 leaves netdata out)
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
-import {get} from 'node:http'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -18,6 +17,7 @@ import {fileURLToPath} from 'node:url'
 import {ContainerCollector, controllerHierarchies, selectKinds} from '../src/lib/stats/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
+import {getText} from './lib/http-text.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {Netdata, netdataSkipReason} from './lib/netdata.js'
 import {cpuNsOf, fdCountOf, loadAverage, rssMiBOf, treeCpuNs, treeRssMiB} from './lib/proc.js'
@@ -30,21 +30,9 @@ const WITH_PROCESS_EVERY = 10
 /** The store holds 2 minutes; RSS is read once it is full. */
 const STORE_MS = 120_000
 
-/** Records every file a tick reads, kept or not: the C baseline reads the same list. */
-
-function rawGet(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve(Buffer.concat(chunks).toString()))
-    }).on('error', reject)
-  })
-}
-
 /** cadv's own count of housekeeping reads, when it exposes one (else undefined). */
 async function readsSoFar(url: string): Promise<number | undefined> {
-  const m = /^cadv_housekeeping_reads_total (\S+)$/m.exec(await rawGet(`${url}/metrics`))
+  const m = /^cadv_housekeeping_reads_total (\S+)$/m.exec(await getText(`${url}/metrics`))
   return m ? Number(m[1]) : undefined
 }
 
@@ -102,7 +90,7 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
     // Named from the scoped root: /c0 … (and / for the parent itself).
     const marker = 'container_memory_usage_bytes{id="/c'
     for (let tries = 0; ; tries++) {
-      const text = await rawGet(`${serve.url}/metrics`)
+      const text = await getText(`${serve.url}/metrics`)
       if (text.split('\n').filter((l) => l.startsWith(marker)).length >= N) break
       if (tries > 600) throw new Error('not every container sampled after 60 s')
       await sleep(100)

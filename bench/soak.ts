@@ -25,6 +25,7 @@ import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {CADV, cliEnv, startCli} from '../test/helpers/cli.js'
 import {killGroup, spawnGroup} from '../test/helpers/processes.js'
 import {until} from '../test/helpers/wait.js'
+import {getText} from './lib/http-text.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {cpuNsOf, fdCountOf, inotifyWatchesOf, loadAverage, rssMiBOf} from './lib/proc.js'
 import {scopedRoot} from './lib/scoped-root.js'
@@ -112,16 +113,6 @@ function startServe(tc: TestCgroups, view: string): {child: ChildProcess; stderr
   let stderr = ''
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
   return {child, stderr: () => stderr}
-}
-
-function scrapeText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve(Buffer.concat(chunks).toString()))
-    }).on('error', reject)
-  })
 }
 
 /** Sample lines of an exposition (everything but comments and blank lines). */
@@ -242,7 +233,7 @@ async function main(): Promise<void> {
         alive()
         if (stableNames.some((n) => watchInitial.of(n) === 0)) return false
         if (stableNames.some((n) => !statsSeen.has(n))) return false
-        const text = await scrapeText(metricsUrl)
+        const text = await getText(metricsUrl)
         const marker = 'container_last_seen{id="/s'
         let seen = 0
         for (let at = text.indexOf(marker); at >= 0; at = text.indexOf(marker, at + 1)) seen++
@@ -293,7 +284,7 @@ async function main(): Promise<void> {
     const sample = async (): Promise<void> => {
       alive()
       const at = performance.now()
-      const text = await scrapeText(metricsUrl)
+      const text = await getText(metricsUrl)
       const row = {} as Record<ProcName, ProcSample>
       for (const name of PROCS) {
         const pid = procs[name].pid!
