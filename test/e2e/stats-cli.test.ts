@@ -110,7 +110,9 @@ test('off a terminal, successive tables are separated by a blank line', async ()
   assert.equal(code, 0)
   const tables = out.trimEnd().split('\n\n')
   assert.ok(tables.length >= 2, `expected several tables, got:\n${out}`)
-  for (const t of tables) assert.match(t, /^cadv stats .*\nCONTAINER .*\n\/docker\/c1 /)
+  // A busy machine may leave a cgroup without its second reading past two intervals: that table
+  // says so in a collecting line (the feed's documented behaviour), and is still a whole table.
+  for (const t of tables) assert.match(t, /^cadv stats .*\n(collecting: .*\n)?CONTAINER .*\n\/docker\/c1 /)
   assert.doesNotMatch(out, /\u001b/)
 })
 
