@@ -34,6 +34,15 @@ const live = new Set<TestCgroups>()
 process.on('exit', () => {
   for (const t of live) t.cleanupNow()
 })
+// 'exit' does not run when a signal ends the process (a `timeout`, Ctrl-C, a runner cancelling
+// a file): remove the trees first, then die of the signal as before, unless another handler
+// (a benchmark's own cleanup) has taken the signal over and will end the process itself.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => {
+    for (const t of live) t.cleanupNow()
+    if (process.listenerCount(sig) === 0) process.kill(process.pid, sig)
+  })
+}
 
 export class TestCgroups {
   readonly layout: CgroupLayout
