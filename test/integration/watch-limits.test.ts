@@ -65,7 +65,9 @@ for (const backend of ['inotify', 'parcel'] as const) {
       await w.stop()
       await t.cleanup()
     }
-    assert.equal(countInotifyWatches(), 0)
+    // parcel's native side removes its last watch on its own thread, a moment after stop()
+    // resolves (seen under load: 1 left at once, none soon after); a leak stays and fails here.
+    await until('every watch removed after stop', () => countInotifyWatches() === 0)
   })
 }
 
