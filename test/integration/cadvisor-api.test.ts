@@ -9,6 +9,7 @@ import {request} from 'node:http'
 import {cadvisorShapeProblems} from '../helpers/cadvisor-schema.js'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 import {ServeProcess} from '../helpers/serve.js'
+import {EventStream} from '../helpers/event-stream.js'
 import {until} from '../helpers/wait.js'
 
 const skip = realCgroupSkipReason()
@@ -219,43 +220,20 @@ describe('cAdvisor REST API on real cgroups', {skip}, () => {
     assert.deepEqual(await ok(`/api/v1.3/events${tc.root}`), [], 'no type asked: nothing')
 
     // The stream: headers at once, then one JSON line per event as it is added.
-    const lines: Array<{receivedMs: number; event: {container_name: string; event_type: string; event_data: unknown}}> = []
-    let status = 0
-    let contentType = ''
-    const req = request({
-      host: '127.0.0.1',
-      port: serve.port,
-      path: `/api/v1.3/events${tc.root}?stream=true&deletion_events=true&subcontainers=true`,
-    })
-    req.on('response', (res) => {
-      status = res.statusCode ?? 0
-      contentType = String(res.headers['content-type'])
-      let buf = ''
-      res.setEncoding('utf8')
-      res.on('data', (d: string) => {
-        buf += d
-        let i
-        while ((i = buf.indexOf('\n')) >= 0) {
-          lines.push({receivedMs: Date.now(), event: JSON.parse(buf.slice(0, i))})
-          buf = buf.slice(i + 1)
-        }
-      })
-    })
-    req.on('error', () => undefined)
-    req.end()
+    const stream = new EventStream(serve.url, `/api/v1.3/events${tc.root}?stream=true&deletion_events=true&subcontainers=true`)
     try {
-      await until('the stream to open', () => status === 200)
-      assert.equal(contentType, 'application/json')
+      await until('the stream to open', () => stream.status === 200)
+      assert.equal(stream.contentType, 'application/json')
       const removedAt = Date.now()
       tc.rmdir('idle')
-      const line = await until('the deletion on the stream', () => lines.find((l) => l.event.container_name === tc.name('idle')))
+      const line = await until('the deletion on the stream', () => stream.lines.find((l) => l.event.container_name === tc.name('idle')))
       assertShape(line.event, 'Event', 'v1')
       assert.equal(line.event.event_type, 'containerDeletion')
       assert.deepEqual(line.event.event_data, {container_deletion: {exit_code: -1}})
       ctx.diagnostic(`stream line ${line.receivedMs - removedAt} ms after the rmdir`)
-      assert.equal(lines.length, 1, 'past events are not replayed; only deletions asked for')
+      assert.equal(stream.lines.length, 1, 'past events are not replayed; only deletions asked for')
     } finally {
-      req.destroy()
+      stream.close()
     }
     const stored = (await ok(`/api/v1.3/events${tc.name('idle')}?deletion_events=true`)) as unknown[]
     assert.equal(stored.length, 1)
