@@ -9,7 +9,7 @@ import type {ChildProcess} from 'node:child_process'
 import {randomBytes} from 'node:crypto'
 
 import {cadvisorShapeProblems} from '../helpers/cadvisor-schema.js'
-import {startCli} from '../helpers/cli.js'
+import {onJsonLines, startCli} from '../helpers/cli.js'
 import {EventStream} from '../helpers/event-stream.js'
 import {parseExposition, samples} from '../helpers/exposition.js'
 import {OOM_LIMIT, oomSkipReason} from '../helpers/oom.js'
@@ -37,12 +37,7 @@ describe('an OOM kill in a docker container', {skip}, () => {
     cgroup = `${rt.cgroupParent}/docker/${id}`
     await rt.docker(['update', '--memory', String(OOM_LIMIT), '--memory-swap', String(OOM_LIMIT), id])
     watch = startCli(['watch', '--resolve', '--prefix', rt.cgroupParent, '--type', 'ContainerAdd,OOM,OOMKill', ...rt.cadvFlags()])
-    let pending = ''
-    watch.stdout!.on('data', (d: Buffer) => {
-      const parts = (pending + d.toString()).split('\n')
-      pending = parts.pop()!
-      for (const l of parts) if (l.trim()) lines.push(JSON.parse(l) as Record<string, unknown>)
-    })
+    onJsonLines<Record<string, unknown>>(watch.stdout!, (e) => lines.push(e))
     watch.stderr!.on('data', (d: Buffer) => (watchErr += d.toString()))
     serve = await new ServeProcess([
       ...rt.cadvFlags(),

@@ -1,4 +1,5 @@
 import type {ChildProcess, SpawnOptions} from 'node:child_process'
+import type {Readable} from 'node:stream'
 import {fileURLToPath} from 'node:url'
 
 import {killGroup, spawnGroup} from './processes.js'
@@ -55,4 +56,14 @@ export function startCli(
   // A launcher (`unshare -m … sh -c '…; exec "$0" "$@"'`) execs node itself: the pid stays cadv's.
   const [command, ...rest] = [...launcher, ...argv]
   return spawnGroup(command!, rest, {stdio: ['ignore', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})
+}
+
+/** Calls `push` with each JSON line a CLI writes to `stream` (NDJSON); a partial line waits for the rest. */
+export function onJsonLines<T>(stream: Readable, push: (value: T) => void): void {
+  let pending = ''
+  stream.on('data', (d: Buffer) => {
+    const parts = (pending + d.toString()).split('\n')
+    pending = parts.pop()!
+    for (const l of parts) if (l.trim()) push(JSON.parse(l) as T)
+  })
 }

@@ -14,7 +14,7 @@ import type {ContainerEvent} from '../../src/lib/model/index.js'
 import {cadvisorShapeProblems} from '../helpers/cadvisor-schema.js'
 import {EventStream} from '../helpers/event-stream.js'
 import {TestCgroups} from '../helpers/cgroups.js'
-import {CADV, cliEnv, startCli} from '../helpers/cli.js'
+import {CADV, cliEnv, onJsonLines, startCli} from '../helpers/cli.js'
 import {ownLines} from '../helpers/host-warnings.js'
 import {parseExposition, samples} from '../helpers/exposition.js'
 import {memoryHierarchy, oomSkipReason, provokeOom} from '../helpers/oom.js'
@@ -30,12 +30,7 @@ describe('OOM kills on real cgroups', {skip}, () => {
     const child = startCli(['watch', '--prefix', t.root, '--type', 'ContainerAdd,OOM', '--type', 'OOMKill', '--rescan-interval', '0'])
     const lines: Array<ContainerEvent & {receivedMs: number}> = []
     let stderr = ''
-    let pending = ''
-    child.stdout!.on('data', (d: Buffer) => {
-      const parts = (pending + d.toString()).split('\n')
-      pending = parts.pop()!
-      for (const l of parts) if (l.trim()) lines.push({...(JSON.parse(l) as ContainerEvent), receivedMs: Date.now()})
-    })
+    onJsonLines<ContainerEvent>(child.stdout!, (e) => lines.push({...e, receivedMs: Date.now()}))
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
     try {
       // The initial list comes after the kernel log is open.
@@ -69,12 +64,7 @@ describe('OOM kills on real cgroups', {skip}, () => {
     await provokeOom(t, 'before')
     const child = startCli(['watch', '--prefix', t.root, '--type', 'ContainerAdd,OOM,OOMKill', '--rescan-interval', '0'])
     const lines: ContainerEvent[] = []
-    let pending = ''
-    child.stdout!.on('data', (d: Buffer) => {
-      const parts = (pending + d.toString()).split('\n')
-      pending = parts.pop()!
-      for (const l of parts) if (l.trim()) lines.push(JSON.parse(l) as ContainerEvent)
-    })
+    onJsonLines<ContainerEvent>(child.stdout!, (e) => lines.push(e))
     try {
       await until('the initial list', () => lines.some((e) => e.name === t.name('after')))
       await provokeOom(t, 'after')
@@ -253,12 +243,7 @@ test('cadv watch where /dev/kmsg does not exist: OOMKill from the counter, said 
   const child = withoutKmsg(['watch', '--prefix', t.root, '--type', 'ContainerAdd,OOM,OOMKill', '--rescan-interval', '0'])
   const lines: ContainerEvent[] = []
   let stderr = ''
-  let pending = ''
-  child.stdout.on('data', (d: Buffer) => {
-    const parts = (pending + d.toString()).split('\n')
-    pending = parts.pop()!
-    for (const l of parts) if (l.trim()) lines.push(JSON.parse(l) as ContainerEvent)
-  })
+  onJsonLines<ContainerEvent>(child.stdout, (e) => lines.push(e))
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
   try {
     await until('the initial list', () => lines.some((e) => e.name === victim), {detail: () => stderr})
