@@ -1,14 +1,25 @@
 /*
  * Debian's netdata beside cadv in a benchmark: its cgroups plugin alone (every other plugin,
  * health, ML and the cloud off), on loopback, with a private config, cache, lib and log
- * directory, memory mode "ram" with cadv's 2-minute retention, and only the benchmark's cgroups
- * enabled (netdata still walks the whole tree to find them, as cadv watches the whole tree).
- * Stopped by its pid.
+ * directory, memory mode "ram" with cadv's 2-minute retention. It reads the benchmark's parent
+ * cgroup as its cgroup root in every hierarchy, as the benchmark's cadv serve does through its
+ * scoped root (scoped-root.ts): the same cgroups, named the same (`/c0` …), none of the shared
+ * machine's others. Stopped by its pid.
+ *
+ * Why the mount namespace with a /dev/shm of its own: netdata 1.37's cgroups plugin opens a
+ * named semaphore and a shared memory segment for its eBPF plugin in /dev/shm, system-wide, and
+ * takes the semaphore before its first discovery. A netdata killed while holding it (a
+ * benchmark interrupted, a stop that timed out) leaves it taken for good, and every later
+ * netdata on the host waits on it for ever: its cgroups plugin never reads a cgroup and the log
+ * says nothing. Two benchmarks at once would also share that segment. A private tmpfs there
+ * goes away with the process.
  */
-import {spawn, type ChildProcess} from 'node:child_process'
-import {existsSync, mkdirSync, readFileSync, statfsSync, writeFileSync} from 'node:fs'
-import {get} from 'node:http'
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+
+import type {TestCgroups} from '../../test/helpers/cgroups.js'
+import {getText} from './http-text.js'
 
 export const NETDATA = '/usr/sbin/netdata'
 
@@ -16,32 +27,44 @@ export function netdataSkipReason(): string | undefined {
   return existsSync(NETDATA) ? undefined : `${NETDATA} is not installed (apt-get install netdata)`
 }
 
-function getText(url: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      let text = ''
-      res.on('data', (d: Buffer) => (text += d.toString()))
-      res.on('end', () => resolve(text))
-    }).on('error', reject)
-  })
+/** The `[plugin:cgroups]` path keys of netdata 1.37 for a v1 host, by the controller each reads. */
+const V1_PATHS = ['cpuacct', 'cpuset', 'blkio', 'memory', 'devices'] as const
+
+/** `netdata -v`, for the report. */
+export function netdataVersion(): string {
+  return spawnSync(NETDATA, ['-v'], {encoding: 'utf8'}).stdout.trim()
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 export class Netdata {
   readonly child: ChildProcess
   readonly url: string
   private readonly dir: string
+  private readonly startedAt = performance.now()
   output = ''
 
   /**
-   * `root` is the benchmark's parent cgroup (`/cadvb-…`); `dir` a private directory. netdata
-   * counts every cgroup it finds on the host against `maxCgroups`, enabled or not.
+   * `tc` is the benchmark's parent cgroup, read as netdata's root in every hierarchy;
+   * `expected` how many cgroups it holds below it; `dir` a private directory.
    */
-  constructor(dir: string, root: string, port: number, maxCgroups: number) {
+  constructor(dir: string, tc: TestCgroups, port: number, expected: number) {
     this.dir = dir
-    // On a hybrid host the controllers are in the v1 hierarchies (netdata 1.37 picks the empty
-    // unified tree there by itself); only a pure v2 host is read as unified.
-    const unified = statfsSync('/sys/fs/cgroup').type === 0x63677270
     for (const d of ['etc', 'cache', 'lib', 'log']) mkdirSync(join(dir, d), {recursive: true})
+    // No anonymous statistics (it would try to reach the internet).
+    writeFileSync(join(dir, 'etc', '.opt-out-from-anonymous-statistics'), '')
+    // Where the controllers are in v1 hierarchies (v1 or hybrid host) netdata reads those; on a
+    // pure v2 host the unified tree. A v1 controller without a hierarchy here gets a directory
+    // that does not exist (netdata then leaves its readings out) rather than the host's tree.
+    const v1 = tc.hierarchies.filter((h) => h.version === 1)
+    const unified = !v1.some((h) => h.controllers.includes('cpuacct'))
+    const absent = join(dir, 'absent')
+    const paths = unified
+      ? [`path to unified cgroups = ${tc.dir(tc.hierarchy('unified'))}`]
+      : V1_PATHS.map((c) => {
+          const h = v1.find((x) => x.controllers.includes(c))
+          return `path to /sys/fs/cgroup/${c} = ${h ? tc.dir(h) : absent}`
+        })
     const off = [
       'proc',
       'diskspace',
@@ -65,6 +88,11 @@ export class Netdata {
       'nfacct',
       'xenstat',
     ]
+    // Every cgroup below the root is charted from its first discovery (within "check for new
+    // cgroups every", 10 s by default): no renaming script (cgroup-name.sh asks container
+    // runtimes for names; these are plain cgroups), and charts even while every value is zero
+    // (by default an empty cgroup's CPU and memory charts wait for a non-zero reading, so 900
+    // of 1,000 empty cgroups would have none; cadv exposes every container's series).
     const conf = `[global]
 	run as user = root
 	hostname = cadv-bench
@@ -72,6 +100,7 @@ export class Netdata {
 	mode = ram
 	retention = 120
 	update every = 1
+	enable zero metrics = yes
 [directories]
 	config = ${dir}/etc
 	stock config = /usr/lib/netdata/conf.d
@@ -97,13 +126,25 @@ ${off.map((p) => `\t${p} = no`).join('\n')}
 [plugin:cgroups]
 	update every = 1
 	use unified cgroups = ${unified ? 'yes' : 'no'}
-	max cgroups to allow = ${maxCgroups}
-	enable by default cgroups matching = ${root}/* !*
+${paths.map((p) => `\t${p}`).join('\n')}
+	max cgroups to allow = ${expected + 10}
+	enable by default cgroups matching = !/ *
 	run script to rename cgroups matching = !*
+	enable systemd services = no
 `
     writeFileSync(join(dir, 'etc', 'netdata.conf'), conf)
     this.url = `http://127.0.0.1:${port}`
-    this.child = spawn(NETDATA, ['-D', '-c', join(dir, 'etc', 'netdata.conf')], {cwd: dir, stdio: ['ignore', 'pipe', 'pipe']})
+    // unshare execs in place, so the child's pid is netdata's.
+    const shm = 'mount -t tmpfs -o mode=1777,size=256m cadv-bench-netdata-shm /dev/shm && exec "$0" "$@"'
+    this.child = spawn(
+      'unshare',
+      ['--mount', '--propagation', 'private', 'sh', '-c', shm, NETDATA, '-D', '-c', join(dir, 'etc', 'netdata.conf')],
+      {
+        cwd: dir,
+        env: {...process.env, DO_NOT_TRACK: '1'},
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     const keep = (d: Buffer): void => {
       this.output = (this.output + d.toString()).slice(-4000)
     }
@@ -111,13 +152,40 @@ ${off.map((p) => `\t${p} = no`).join('\n')}
     this.child.stderr!.on('data', keep)
   }
 
-  /** How many cgroups under `root` have a CPU chart. */
-  async cgroupCharts(label: string): Promise<number> {
+  /**
+   * How many cgroups have a CPU chart (`cgroup_<name>.cpu`). Every cgroup netdata sees is the
+   * benchmark's. The chart list is large at 1,000 cgroups and netdata's web server answers in its
+   * own process: ask outside a measured window.
+   */
+  async cgroupCharts(): Promise<number> {
     const text = await getText(`${this.url}/api/v1/charts`)
     const charts = (JSON.parse(text) as {charts: Record<string, unknown>}).charts
-    const ids = new Set<string>()
-    for (const id of Object.keys(charts)) if (id.startsWith('cgroup_') && id.includes(label)) ids.add(id.slice(0, id.indexOf('.')))
-    return ids.size
+    let n = 0
+    for (const id of Object.keys(charts)) if (id.startsWith('cgroup_') && id.endsWith('.cpu')) n++
+    return n
+  }
+
+  /**
+   * Waits until `expected` cgroups have a CPU chart, netdata exits, or `timeoutMs` passes.
+   * Slow by nature: netdata charts what one discovery pass found only when the whole pass ends,
+   * the first pass starts 10 s after its start, and the pass runs its cgroup-network helper
+   * (a program and a shell script) once for each new cgroup: over a minute for 1,000 at load 10.
+   * Returns the last count and the seconds from netdata's start.
+   */
+  async waitForCharts(expected: number, timeoutMs: number): Promise<{charted: number; seconds: number}> {
+    let charted = 0
+    for (;;) {
+      await sleep(5000)
+      if (this.child.exitCode !== null || this.child.signalCode !== null) break
+      charted = await this.cgroupCharts().catch(() => charted)
+      if (charted >= expected || performance.now() - this.startedAt > timeoutMs) break
+    }
+    return {charted, seconds: (performance.now() - this.startedAt) / 1000}
+  }
+
+  /** Milliseconds since it was started. */
+  ageMs(): number {
+    return performance.now() - this.startedAt
   }
 
   /** The end of its error log, for a failure message. */
