@@ -63,11 +63,34 @@ function sameValues(a: readonly number[], b: readonly number[]): boolean {
   return true
 }
 
-/** Everything of a packed sample but its time: shared by a container's samples with the same numbers. */
+/**
+ * Everything of a packed sample but its time: shared by a container's samples with the same
+ * numbers. `epochMs` is the time its samples' own times count from (see CompactSample).
+ */
 interface Packed {
   readonly name: string
   readonly shape: Shape
   readonly values: readonly number[]
+  readonly epochMs: number
+}
+
+/**
+ * A sample's time is kept as milliseconds after its Packed's epoch, a small integer: V8 keeps
+ * one of those inside the object, whereas a time of day in milliseconds (about 1.7e12) is too
+ * big for that and each sample would carry a separate 16-byte number besides (120,000 of them
+ * at 1,000 containers). Past this offset (12 days of unchanged numbers) or for a time that is
+ * not a whole millisecond, the sample gets a Packed of its own whose epoch is its time.
+ */
+const MAX_OFFSET_MS = 2 ** 30
+
+function offsetFrom(p: Packed, timestampMs: number): number | undefined {
+  const dt = timestampMs - p.epochMs
+  return Number.isInteger(dt) && dt < MAX_OFFSET_MS && dt > -MAX_OFFSET_MS ? dt : undefined
+}
+
+function make(timestampMs: number, p: Packed): CompactSample {
+  const dt = offsetFrom(p, timestampMs)
+  return dt === undefined ? CompactSample.at0(timestampMs, p) : CompactSample.make(dt, p)
 }
 
 /**
@@ -77,12 +100,27 @@ interface Packed {
  */
 export class CompactSample implements Sample {
   private constructor(
-    readonly timestampMs: number,
+    /** ms after packed.epochMs (see MAX_OFFSET_MS). */
+    private readonly dt: number,
     private readonly packed: Packed,
   ) {}
 
+  /** @internal A sample `dt` ms after `p`'s epoch (offsetFrom said it fits). */
+  static make(dt: number, p: Packed): CompactSample {
+    return new CompactSample(dt, p)
+  }
+
+  /** @internal A sample at `timestampMs` with `p`'s numbers, on a Packed of its own whose epoch is that time. */
+  static at0(timestampMs: number, p: Packed): CompactSample {
+    return new CompactSample(0, {name: p.name, shape: p.shape, values: p.values, epochMs: timestampMs})
+  }
+
   get name(): string {
     return this.packed.name
+  }
+
+  get timestampMs(): number {
+    return this.packed.epochMs + this.dt
   }
 
   /** Packs `s`; shares the previous compact sample's numbers when they are the same. */
@@ -97,20 +135,20 @@ export class CompactSample implements Sample {
       shapes.set(key, shape)
     }
     const p = previous instanceof CompactSample ? previous.packed : undefined
-    if (p !== undefined && p.name === name && p.shape === shape && sameValues(p.values, values)) return new CompactSample(timestampMs, p)
+    if (p !== undefined && p.name === name && p.shape === shape && sameValues(p.values, values)) return make(timestampMs, p)
     // An exact-length copy: push() leaves spare capacity behind.
-    return new CompactSample(timestampMs, {name, shape, values: values.slice()})
+    return CompactSample.make(0, {name, shape, values: values.slice(), epochMs: timestampMs})
   }
 
   /** The same numbers at another time (a sample whose parts are those this one was packed from). */
   at(timestampMs: number): CompactSample {
-    return new CompactSample(timestampMs, this.packed)
+    return make(timestampMs, this.packed)
   }
 
   /** The plain sample, rebuilt. */
   toPlain(): Sample {
     const p = this.packed
-    return {name: p.name, timestampMs: this.timestampMs, ...(build(p.shape, p.values, {i: 0}) as object)}
+    return {name: p.name, timestampMs: p.epochMs + this.dt, ...(build(p.shape, p.values, {i: 0}) as object)}
   }
 
   toJSON(): Sample {

@@ -111,3 +111,39 @@ test('after an out-of-order insert, packing does not borrow the inserted sampleâ
     [0, 1000, 2000, 2500, 3000, 4000, 5000, 6000].map((t) => [t, t === 2500 ? 99 : 7]),
   )
 })
+
+test('retained times read back exactly: far apart with the same numbers, out of order, fractional', () => {
+  const store = new Store({maxAgeMs: Number.POSITIVE_INFINITY, maxSamples: 100})
+  const cpu = {usageNs: 7}
+  const day = 86_400_000
+  const base = 1_764_000_000_000
+  // Unchanged numbers for 30 days (past the 2^30 ms a small-integer offset holds), then odd times.
+  const times = [
+    base,
+    base + 1000,
+    base + 13 * day,
+    base + 30 * day,
+    base + 30 * day + 0.5,
+    base + 30 * day - 2000,
+    base + 31 * day,
+    base + 31 * day + 1,
+    0,
+    base + 32 * day,
+  ]
+  for (const t of times) store.add({name: '/a', timestampMs: t, cpu})
+  const list = store.samples('/a')
+  assert.deepEqual(
+    list.map((x) => x.timestampMs),
+    [...times].sort((a, b) => a - b),
+  )
+  for (const x of list) assert.deepEqual(x.cpu, cpu)
+  assert.deepEqual(
+    list.slice(0, -2).map((x) => x.constructor.name),
+    Array.from({length: times.length - 2}, () => 'CompactSample'),
+  )
+  // Each packed time is a small integer offset (no separate heap number per retained sample).
+  for (const x of list.slice(0, -2)) {
+    const dt = (x as unknown as {dt: number}).dt
+    assert.ok(Number.isInteger(dt) && Math.abs(dt) < 2 ** 30, `offset ${dt}`)
+  }
+})
