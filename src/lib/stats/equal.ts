@@ -10,10 +10,26 @@ export function deepEqual(a: unknown, b: unknown): boolean {
     return true
   }
   if (Array.isArray(b)) return false
-  const ka = Object.keys(a)
-  if (ka.length !== Object.keys(b).length) return false
-  for (const k of ka) if (!deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false
-  return true
+  // for…in rather than Object.keys: no array made per object compared (every part of every
+  // sample is compared at each tick). Samples are plain data: nothing enumerable is inherited.
+  const x = a as Record<string, unknown>
+  const y = b as Record<string, unknown>
+  let n = 0
+  for (const k in x) {
+    if (!deepEqual(x[k], y[k])) return false
+    n++
+  }
+  return n === keyCount(y)
+}
+
+/** The enumerable keys of a plain object, counted without making an array of them. */
+function keyCount(o: object): number {
+  let n = 0
+  for (const k in o) {
+    void k
+    n++
+  }
+  return n
 }
 
 /**
@@ -46,12 +62,14 @@ export function samplesEqual(a: Sample, b: Sample): boolean {
   return true
 }
 
+const SHARED = [...COMPARED, 'pressure'] as const
+
 /**
  * Makes `next` reuse `prev`'s part objects where they are equal, so an idle container's 120
  * retained samples share one set of parts instead of holding 120 copies.
  */
 export function shareParts(prev: Sample, next: Sample): void {
-  for (const k of [...COMPARED, 'pressure'] as const) {
+  for (const k of SHARED) {
     if (next[k] !== undefined && prev[k] !== undefined && deepEqual(prev[k], next[k])) {
       ;(next as unknown as Record<string, unknown>)[k] = prev[k]
     }

@@ -193,6 +193,25 @@ export class OpenFiles {
   }
 
   /**
+   * Reads the file like readBytes() but makes no view of it: its byte count, or undefined when
+   * it does not exist. For a caller that mostly only compares (sameAsRead) and asks for the
+   * bytes (lastBytes) only when they differ: a view is an object per read.
+   */
+  readLength(path: string, keep = true): number | undefined {
+    return this.load(path, keep)
+  }
+
+  /** Whether the first `n` bytes of the last read equal target[start, start + n). */
+  sameAsRead(n: number, target: Uint8Array, start: number): boolean {
+    return n === 0 || this.buf.compare(target, start, start + n, 0, n) === 0
+  }
+
+  /** The first `n` bytes of the last read: a view valid until the next read. */
+  lastBytes(n: number): Buffer {
+    return this.buf.subarray(0, n)
+  }
+
+  /**
    * The number of non-empty lines in the file (cgroup.procs: one pid a line), or undefined when
    * it does not exist. Counted on the read buffer, so a cgroup with thousands of pids costs no
    * string. Same descriptor keeping and errors as read().

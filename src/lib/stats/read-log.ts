@@ -11,7 +11,7 @@
  * An idle container's files do not change between ticks, which is most containers most of the
  * time; a busy one's cpu.stat does, and only its kind is parsed again.
  */
-import {countLinesIn} from './files.js'
+import {countLinesIn, type OpenFiles} from './files.js'
 
 /** How a file was read: a hot file, a line count (kept open or not), or opened, read and closed. */
 export const enum ReadOp {
@@ -150,11 +150,14 @@ export class Capture {
   }
 }
 
-/** `bytes` equal to read k of the log, whose bytes start at `offset` (undefined: no file). */
-export function sameBytes(log: ReadLog, k: number, offset: number, bytes: Buffer | undefined): boolean {
+/**
+ * Whether read k of the log, whose bytes start at `offset`, equals the read that just found
+ * `n` bytes (undefined: no file) in `files`.
+ */
+export function sameBytes(log: ReadLog, k: number, offset: number, n: number | undefined, files: OpenFiles): boolean {
   const len = log.lens[k]!
-  if (bytes === undefined) return len === ABSENT
-  return len === bytes.length && (len === 0 || bytes.compare(log.bytes, offset, offset + len) === 0)
+  if (n === undefined) return len === ABSENT
+  return len === n && files.sameAsRead(n, log.bytes, offset)
 }
 
 /** A line count from bytes of a read (cgroup.procs). */

@@ -49,7 +49,9 @@ export class Store {
     let drop = 0
     while (drop < list.length - 1 && list[drop]!.timestampMs <= newest - this.options.maxAgeMs) drop++
     drop = Math.max(drop, list.length - this.options.maxSamples)
-    if (drop > 0) list.splice(0, drop)
+    // shift() for the usual one: splice() would make an array of what it removes.
+    if (drop === 1) list.shift()
+    else if (drop > 0) list.splice(0, drop)
     // After an insert in the middle, the newest packed sample may no longer be the one packed last.
     if (outOfOrder) this.packedFrom.delete(sample.name)
     // All but the newest PLAIN_NEWEST are kept compact (rates and metrics read only those).

@@ -2,7 +2,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {samplesEqual, Store} from '../../../src/lib/stats/index.js'
+import {deepEqual, samplesEqual, Store} from '../../../src/lib/stats/index.js'
 import type {Sample} from '../../../src/lib/model/index.js'
 
 const s = (t: number, usageNs = 0, extra: Partial<Sample> = {}): Sample => ({name: '/a', timestampMs: t, cpu: {usageNs}, ...extra})
@@ -146,4 +146,19 @@ test('retained times read back exactly: far apart with the same numbers, out of 
     const dt = (x as unknown as {dt: number}).dt
     assert.ok(Number.isInteger(dt) && Math.abs(dt) < 2 ** 30, `offset ${dt}`)
   }
+})
+
+test('deepEqual compares plain data by value: key sets, undefined members, arrays, nesting', () => {
+  assert.ok(deepEqual({a: 1, b: [1, {c: 'x'}]}, {b: [1, {c: 'x'}], a: 1}))
+  assert.ok(!deepEqual({a: 1, b: 2}, {a: 1, c: 2}), 'same count, other keys')
+  assert.ok(!deepEqual({a: 1}, {a: 1, b: 2}))
+  assert.ok(!deepEqual({a: 1, b: 2}, {a: 1}))
+  assert.ok(deepEqual({a: 1, b: undefined}, {a: 1, b: undefined}))
+  assert.ok(!deepEqual({a: 1, b: undefined}, {a: 1}), 'a member set to undefined is still a member')
+  assert.ok(!deepEqual([1, 2], {0: 1, 1: 2}))
+  assert.ok(!deepEqual({0: 1, 1: 2}, [1, 2]))
+  assert.ok(!deepEqual([1, [2, 3]], [1, [2, 4]]))
+  assert.ok(!deepEqual({a: {b: {c: 1}}}, {a: {b: {c: 2}}}))
+  assert.ok(!deepEqual({a: null}, {a: {}}))
+  assert.ok(deepEqual({}, {}))
 })
