@@ -16,7 +16,7 @@ import {CgroupVanished, countLinesIn, dirExists, FileParseError, type OpenFiles}
 import {readersFor} from './kinds/registry.js'
 import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} from './kinds/types.js'
 import type {DiskUsageSource} from './disk-usage.js'
-import {ABSENT, Capture, FAILED, keeps, ReadOp, sameBytes, type ReadLog} from './read-log.js'
+import {ABSENT, Capture, FAILED, keeps, lenAt, opAt, ReadOp, sameBytes, type ReadLog} from './read-log.js'
 import {hostNetnsFor, type HostNetns} from './netns.js'
 import {specReader} from './spec/reader.js'
 
@@ -309,7 +309,7 @@ export class ContainerCollector {
     let offset = 0
     for (let k = 0; k < log.paths.length; k++) {
       const path = log.paths[k]!
-      const op = log.ops[k]!
+      const op = opAt(log, k)
       let n: number | undefined
       if (op === ReadOp.Once || !this.absent.has(path)) {
         try {
@@ -326,7 +326,7 @@ export class ContainerCollector {
         c.extendPrefix()
         return c
       }
-      const len = log.lens[k]!
+      const len = lenAt(log, k)
       if (len > 0) offset += len
     }
     return undefined

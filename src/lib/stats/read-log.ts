@@ -30,12 +30,16 @@ export function keeps(op: ReadOp): boolean {
   return op === ReadOp.Hot || op === ReadOp.CountKept
 }
 
-/** One reader's last full run. */
+/**
+ * One reader's last full run. About 4,000 of these live at 1,000 containers, so it is kept
+ * small: exact-length arrays (a pushed-to array keeps room for 16 more), each read's way and
+ * length in one small integer (codes), and every path the very string the first run used (the
+ * descriptor table and the collector hold that one too), not a copy per run.
+ */
 export interface ReadLog {
-  readonly paths: string[]
-  readonly ops: ReadOp[]
-  /** Byte length of each read, or ABSENT / FAILED. */
-  readonly lens: Int32Array
+  readonly paths: readonly string[]
+  /** Per read: its ReadOp in the low two bits, its byte length (or ABSENT / FAILED) above them. */
+  readonly codes: readonly number[]
   /** The reads' bytes, one after the other. */
   readonly bytes: Uint8Array
   /** Sample fields the reader set, with their values. */
@@ -46,6 +50,18 @@ export interface ReadLog {
   readonly spec: unknown
   readonly hints: unknown
 }
+
+/** How read k of the log was read. */
+export function opAt(log: ReadLog, k: number): ReadOp {
+  return (log.codes[k]! & 3) as ReadOp
+}
+
+/** The byte length of read k of the log, or ABSENT / FAILED. */
+export function lenAt(log: ReadLog, k: number): number {
+  return log.codes[k]! >> 2
+}
+
+const NO_BYTES = new Uint8Array(0)
 
 /** Grows by doubling; one for the whole process (collection is synchronous). */
 let scratch = Buffer.allocUnsafeSlow(16 * 1024)
@@ -78,8 +94,8 @@ export class Capture {
     const c = new Capture()
     let offset = 0
     for (let i = 0; i < k; i++) {
-      const len = log.lens[i]!
-      c.push(log.paths[i]!, log.ops[i]!, len, len > 0 ? log.bytes.subarray(offset, offset + len) : undefined)
+      const len = lenAt(log, i)
+      c.push(log.paths[i]!, opAt(log, i), len, len > 0 ? log.bytes.subarray(offset, offset + len) : undefined)
       if (len > 0) offset += len
     }
     c.prefix = k
@@ -141,12 +157,26 @@ export class Capture {
     return this.paths.length
   }
 
-  /** The run as a log, reusing `old`'s byte store when it is large enough. */
+  /** The run as a log, reusing `old`'s byte store when it is large enough, and its path strings. */
   toLog(parts: Array<[string, unknown]>, errors: string[], spec: unknown, hints: unknown, old: ReadLog | undefined): ReadLog {
+    const n = this.paths.length
     const bytes =
-      old !== undefined && old.bytes.length >= this.used && old.bytes.length <= 2 * this.used + 64 ? old.bytes : new Uint8Array(this.used)
+      this.used === 0
+        ? NO_BYTES
+        : old !== undefined && old.bytes.length >= this.used && old.bytes.length <= 2 * this.used + 64
+          ? old.bytes
+          : new Uint8Array(this.used)
     bytes.set(scratch.subarray(0, this.used), 0)
-    return {paths: this.paths, ops: this.ops, lens: Int32Array.from(this.lens), bytes, parts, errors, spec, hints}
+    const paths = new Array<string>(n)
+    const codes = new Array<number>(n)
+    for (let k = 0; k < n; k++) {
+      const path = this.paths[k]!
+      // The string the last log held when it is the same path: one copy of each kept path.
+      const before = old !== undefined && k < old.paths.length ? old.paths[k]! : undefined
+      paths[k] = before === path ? before : path
+      codes[k] = (this.lens[k]! << 2) | this.ops[k]!
+    }
+    return {paths, codes, bytes, parts, errors, spec, hints}
   }
 }
 
@@ -155,7 +185,7 @@ export class Capture {
  * `n` bytes (undefined: no file) in `files`.
  */
 export function sameBytes(log: ReadLog, k: number, offset: number, n: number | undefined, files: OpenFiles): boolean {
-  const len = log.lens[k]!
+  const len = lenAt(log, k)
   if (n === undefined) return len === ABSENT
   return len === n && files.sameAsRead(n, log.bytes, offset)
 }

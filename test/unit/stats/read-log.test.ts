@@ -110,3 +110,25 @@ test('an unchanged spec keeps its object', () => {
   const a = c.readSpec(0)
   assert.equal(c.readSpec(1), a)
 })
+
+test('v1 and v2 trees with absent files: unchanged ticks reuse every part, a file that changes length is read again', () => {
+  for (const [tree, file] of [
+    ['cgroup_v1/separate', 'memory/docker/c1/memory.usage_in_bytes'],
+    ['cgroup_v2/kinds', 'docker/c1/memory.current'],
+  ] as const) {
+    const {root, c} = copy(tree)
+    collect(c, 1000)
+    const a = collect(c, 2000)
+    const b = collect(c, 3000)
+    for (const k of PARTS) if (a[k] !== undefined) assert.equal(b[k], a[k], `${tree} ${k}`)
+    const path = join(root, file)
+    writeFileSync(path, '123456789012\n')
+    const d = collect(c, 4000)
+    assert.ok(
+      PARTS.some((k) => d[k] !== b[k]),
+      `${tree}: a part is new after ${file} changed`,
+    )
+    const e = collect(c, 5000)
+    for (const k of PARTS) if (d[k] !== undefined) assert.equal(e[k], d[k], `${tree} ${k} after the change`)
+  }
+})
