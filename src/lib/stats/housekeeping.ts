@@ -1,4 +1,7 @@
-import {TickQueue} from './tick-queue.js'
+import {performance} from 'node:perf_hooks'
+
+import {DueHeap, type Due} from './due-heap.js'
+import {TickQueue, type DueTick} from './tick-queue.js'
 import type {ContainerName} from '../model/index.js'
 
 export interface HousekeepingOptions {
@@ -49,33 +52,78 @@ export interface Tickable {
   tick(): TickOutcome
 }
 
-interface Entry {
-  target: Tickable
-  interval: number
-  timer: NodeJS.Timeout | undefined
-  ticks: number
-  /** The last tick was shed: this one is not, so every container is read at least every other interval. */
-  shed: boolean
-}
-
 /** A read is shed only after waiting this long, and at least two of its intervals. */
 const SHED_FLOOR_MS = 1000
 
 /**
- * One timer per container: when it fires, the container's tick is due and goes to the tick
- * queue (tick-queue.ts), which runs it after requests and events, in short slices, or sheds it
- * when the process is too far behind. The first tick is due as soon as the container is added,
- * then every jittered interval after the previous tick; each tick reads and stores a sample and
- * says whether anything moved.
+ * Timers fire on the loop's millisecond clock, a little before the precise one may say; a read
+ * due within this of "now" is due.
+ */
+const TIMER_SLACK_MS = 1
+
+/** One container's place in the schedule; it is also the tick the queue runs when it is due. */
+class Entry implements DueTick, Due {
+  interval: number
+  ticks = 0
+  /** The last tick was shed: this one is not, so every container is read at least every other interval. */
+  wasShed = false
+  /** In the tick queue, waiting for its turn. */
+  queued = false
+  /** soon() while it was running: its next read is due at once. */
+  soonAfter = false
+  dueAt = 0
+  pos = -1
+
+  constructor(
+    private readonly hk: Housekeeping,
+    readonly name: ContainerName,
+    readonly target: Tickable,
+    interval: number,
+  ) {
+    this.interval = interval
+  }
+
+  run(): void {
+    this.hk.runEntry(this)
+  }
+
+  shed(): void {
+    this.hk.shedEntry(this)
+  }
+
+  /**
+   * Never a first tick (a new container's first sample is what it is waited for), nor the tick
+   * after a shed one; otherwise only a read far behind, when reading it late would push every
+   * other read later too.
+   */
+  get maxWaitMs(): number {
+    return this.ticks === 0 || this.wasShed ? Number.POSITIVE_INFINITY : Math.max(2 * this.interval, SHED_FLOOR_MS)
+  }
+}
+
+/**
+ * Every container's next read in one heap (due-heap.ts) under one timer, armed for the
+ * earliest: a timer per container per tick was a Timeout, two closures and a queue entry a
+ * read, at 1,000 containers a second of garbage to collect. When the timer fires, the reads
+ * due go to the tick queue (tick-queue.ts), which runs them after requests and events, in
+ * short slices, or sheds one when the process is too far behind. The first read is due as
+ * soon as the container is added, then every jittered interval after the previous read; each
+ * read stores a sample and says whether anything moved.
  */
 export class Housekeeping {
   private readonly entries = new Map<ContainerName, Entry>()
+  private readonly heap = new DueHeap<Entry>()
+  private timer: NodeJS.Timeout | undefined
+  /** The time the timer is armed for (Infinity: not armed). */
+  private armedAt = Number.POSITIVE_INFINITY
   readonly queue: TickQueue
 
+  /** `clock` gives milliseconds on a monotonic scale (tests give their own). */
   constructor(
     readonly options: HousekeepingOptions,
     private readonly random: () => number = Math.random,
     queue?: TickQueue,
+    private readonly clock: () => number = () => performance.now(),
   ) {
     this.queue = queue ?? (options.yieldToRequests === false ? new TickQueue(Number.POSITIVE_INFINITY, (run) => run()) : new TickQueue())
   }
@@ -91,15 +139,15 @@ export class Housekeeping {
 
   add(name: ContainerName, target: Tickable): void {
     if (this.entries.has(name)) return
-    const entry: Entry = {target, interval: this.options.intervalMs, ticks: 0, timer: undefined, shed: false}
-    entry.timer = setTimeout(() => this.due(name, entry), 0)
-    this.entries.set(name, entry)
+    const e = new Entry(this, name, target, this.options.intervalMs)
+    this.entries.set(name, e)
+    this.schedule(e, this.clock())
   }
 
   remove(name: ContainerName): void {
     const e = this.entries.get(name)
     if (!e) return
-    clearTimeout(e.timer)
+    this.heap.remove(e)
     this.entries.delete(name)
   }
 
@@ -110,52 +158,85 @@ export class Housekeeping {
    */
   soon(name: ContainerName): void {
     const e = this.entries.get(name)
-    if (!e) return
-    clearTimeout(e.timer)
-    // Still behind requests and events: it joins the tick queue like any due read.
-    e.timer = setTimeout(() => this.due(name, e), 0)
+    if (!e || e.queued) return
+    // Running now: its next read is due at once. Otherwise still behind requests and events: it
+    // joins the tick queue like any due read.
+    if (!this.heap.has(e)) e.soonAfter = true
+    else this.schedule(e, this.clock())
   }
 
   stop(): void {
-    for (const e of this.entries.values()) clearTimeout(e.timer)
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.armedAt = Number.POSITIVE_INFINITY
+    this.heap.clear()
     this.entries.clear()
     this.queue.stop()
   }
 
-  /** The timer fired: the tick joins the queue. */
-  private due(name: ContainerName, e: Entry): void {
-    e.timer = undefined
-    if (this.entries.get(name) !== e) return
-    this.queue.submit({
-      run: () => this.run(name, e),
-      shed: () => {
-        e.shed = true
-        this.next(name, e, 'none')
-      },
-      // Never a first tick (a new container's first sample is what it is waited for), nor the
-      // tick after a shed one; otherwise only a read far behind, when reading it late would push
-      // every other read later too.
-      maxWaitMs: e.ticks === 0 || e.shed ? Number.POSITIVE_INFINITY : Math.max(2 * e.interval, SHED_FLOOR_MS),
-    })
-  }
-
-  private run(name: ContainerName, e: Entry): void {
-    if (this.entries.get(name) !== e) return
-    e.shed = false
+  /** @internal The tick queue's turn for `e` (Entry.run). */
+  runEntry(e: Entry): void {
+    e.queued = false
+    if (this.entries.get(e.name) !== e) return
+    e.wasShed = false
     let outcome: TickOutcome = 'none'
     try {
       outcome = e.target.tick()
     } finally {
-      this.next(name, e, outcome)
+      this.next(e, outcome)
     }
   }
 
-  private next(name: ContainerName, e: Entry, outcome: TickOutcome): void {
+  /** @internal Not read this round (Entry.shed). */
+  shedEntry(e: Entry): void {
+    e.queued = false
+    if (this.entries.get(e.name) !== e) return
+    e.wasShed = true
+    this.next(e, 'none')
+  }
+
+  private next(e: Entry, outcome: TickOutcome): void {
     // The tick may have removed the container (vanished and deleted meanwhile).
-    if (this.entries.get(name) !== e) return
+    if (this.entries.get(e.name) !== e) return
     e.interval = nextInterval(e.interval, outcome, this.options)
     const factor = e.ticks === 0 ? (this.options.initialSplayFactor ?? this.options.jitterFactor) : this.options.jitterFactor
     e.ticks++
-    e.timer = setTimeout(() => this.due(name, e), withJitter(e.interval, factor, this.random))
+    const now = this.clock()
+    const wait = e.soonAfter ? 0 : withJitter(e.interval, factor, this.random)
+    e.soonAfter = false
+    this.schedule(e, now + wait)
+  }
+
+  /** Puts `e` in the heap due at `at` (or moves it there) and keeps the timer on the earliest. */
+  private schedule(e: Entry, at: number): void {
+    e.dueAt = at
+    if (this.heap.has(e)) this.heap.update(e)
+    else this.heap.push(e)
+    if (at < this.armedAt) this.arm(this.clock())
+  }
+
+  private arm(now: number): void {
+    clearTimeout(this.timer)
+    const first = this.heap.peek()
+    if (first === undefined) {
+      this.timer = undefined
+      this.armedAt = Number.POSITIVE_INFINITY
+      return
+    }
+    this.armedAt = first.dueAt
+    this.timer = setTimeout(this.fire, Math.max(0, first.dueAt - now))
+  }
+
+  /** The timer fired: every read due joins the queue, then the timer waits for the next one. */
+  private readonly fire = (): void => {
+    this.timer = undefined
+    this.armedAt = Number.POSITIVE_INFINITY
+    const now = this.clock()
+    for (let e = this.heap.peek(); e !== undefined && e.dueAt <= now + TIMER_SLACK_MS; e = this.heap.peek()) {
+      this.heap.pop()
+      e.queued = true
+      this.queue.submit(e)
+    }
+    this.arm(now)
   }
 }

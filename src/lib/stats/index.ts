@@ -70,6 +70,7 @@ export {
   type TickOutcome,
 } from './housekeeping.js'
 export {SLICE_MS, TickQueue, type DueTick, type TickQueueStats} from './tick-queue.js'
+export {DueHeap, type Due} from './due-heap.js'
 export {deriveRates, effectiveMemoryLimit, memoryPercent, totals, type Rates} from './rates.js'
 export {samplesEqual, deepEqual, sameParts} from './equal.js'
 export {readOomKillCount, type OomKillCount} from './oom-counter.js'

@@ -1,10 +1,9 @@
 /*
  * Housekeeping's place in the event loop, behind scrapes and /healthz. Whatever decides when a
- * container is due (today one timer per container, Housekeeping; a timer wheel would do the
- * same) hands the due tick to this queue instead of running it, and the queue runs ticks in
- * slices of at most SLICE_MS from setImmediate: between two slices the event loop polls its
- * sockets, so a request waits for one slice at most, never for a whole round of containers that
- * fell due together (after the process was descheduled, say). A tick that waited in the queue
+ * container is due (Housekeeping: one timer over a heap of due times) hands the due tick to
+ * this queue instead of running it, and the queue runs ticks in slices of at most SLICE_MS from
+ * setImmediate: between two slices the event loop polls its sockets, so a request waits for one
+ * slice at most, never for a whole round of containers that fell due together (after the process was descheduled, say). A tick that waited in the queue
  * longer than it may (Housekeeping: two of its intervals and at least a second, and never twice
  * in a row) is shed: not read this round, its container is simply due again one interval later;
  * reading it late would only push every other tick later too.
@@ -36,13 +35,10 @@ export interface TickQueueStats {
   maxWaitMs: number
 }
 
-interface Queued {
-  tick: DueTick
-  at: number
-}
-
 export class TickQueue {
-  private queue: Queued[] = []
+  /** Ticks waiting and when each was queued (two arrays: no object per queued tick). */
+  private queue: DueTick[] = []
+  private queuedAt: number[] = []
   private head = 0
   private scheduled = false
   private stopped = false
@@ -58,7 +54,8 @@ export class TickQueue {
   /** Queues a due tick; it runs after the sockets have been looked at. */
   submit(tick: DueTick): void {
     if (this.stopped) return
-    this.queue.push({tick, at: performance.now()})
+    this.queue.push(tick)
+    this.queuedAt.push(performance.now())
     if (!this.scheduled) {
       this.scheduled = true
       this.defer(this.drain)
@@ -83,6 +80,7 @@ export class TickQueue {
   stop(): void {
     this.stopped = true
     this.queue = []
+    this.queuedAt = []
     this.head = 0
   }
 
@@ -92,15 +90,16 @@ export class TickQueue {
     const start = performance.now()
     let now = start
     while (this.head < this.queue.length && now - start < this.sliceMs) {
-      const q = this.queue[this.head++]!
-      const waited = now - q.at
+      const tick = this.queue[this.head]!
+      const waited = now - this.queuedAt[this.head]!
+      this.head++
       if (waited > this.maxWait) this.maxWait = waited
-      if (waited > q.tick.maxWaitMs) {
+      if (waited > tick.maxWaitMs) {
         this.counters.shed++
-        q.tick.shed()
+        tick.shed()
       } else {
         this.counters.ran++
-        q.tick.run()
+        tick.run()
       }
       now = performance.now()
     }
@@ -112,6 +111,7 @@ export class TickQueue {
     // Drop what was run; keep the array from growing without end.
     if (this.head > 1024 || this.head === this.queue.length) {
       this.queue = this.queue.slice(this.head)
+      this.queuedAt = this.queuedAt.slice(this.head)
       this.head = 0
     }
   }

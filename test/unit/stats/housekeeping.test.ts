@@ -7,6 +7,7 @@ import {
   nextInterval,
   SLICE_MS,
   TickQueue,
+  DueHeap,
   withJitter,
   DEFAULT_HOUSEKEEPING,
   type TickOutcome,
@@ -49,7 +50,7 @@ test('Housekeeping runs the first tick at once, then backs off while idle and sn
     let now = 0
     let outcome: TickOutcome = 'equal'
     // Due ticks run at once here: the queue's place in the event loop is tested on its own.
-    const hk = new Housekeeping({...DEFAULT_HOUSEKEEPING, jitterFactor: 0}, Math.random, new TickQueue(SLICE_MS, (run) => run()))
+    const hk = new Housekeeping({...DEFAULT_HOUSEKEEPING, jitterFactor: 0}, Math.random, new TickQueue(SLICE_MS, (run) => run()), () => now)
     hk.add('/a', {
       tick() {
         ticks.push(now)
@@ -107,4 +108,124 @@ test('the tick queue runs due ticks in short slices with the sockets looked at b
   assert.ok(timersBetween >= 2, `the loop turned between slices (${timersBetween})`)
   assert.deepEqual([s.ran, s.shed], [40, 1])
   q.stop()
+})
+
+test('the due heap gives items in time order through pushes, moves and removals', () => {
+  let seed = 7
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+  const heap = new DueHeap<{dueAt: number; pos: number; id: number}>()
+  const live = new Set<{dueAt: number; pos: number; id: number}>()
+  for (let step = 0; step < 3000; step++) {
+    const r = rand()
+    const any = [...live][Math.floor(rand() * live.size)]
+    if (r < 0.5 || any === undefined) {
+      const x = {dueAt: Math.floor(rand() * 1000), pos: -1, id: step}
+      heap.push(x)
+      live.add(x)
+    } else if (r < 0.7) {
+      any.dueAt = Math.floor(rand() * 1000)
+      heap.update(any)
+    } else if (r < 0.85) {
+      heap.remove(any)
+      live.delete(any)
+      assert.ok(!heap.has(any))
+    } else {
+      const min = Math.min(...[...live].map((x) => x.dueAt))
+      const top = heap.pop()!
+      assert.equal(top.dueAt, min)
+      live.delete(top)
+    }
+    assert.equal(heap.size, live.size)
+  }
+  const out: number[] = []
+  for (let x = heap.pop(); x !== undefined; x = heap.pop()) out.push(x.dueAt)
+  assert.deepEqual(
+    out,
+    [...live].map((x) => x.dueAt).sort((a, b) => a - b),
+  )
+})
+
+test('one timer for many containers: each read at its own jittered times, soon() once, remove() even while queued', () => {
+  mock.timers.enable({apis: ['setTimeout']})
+  try {
+    let now = 0
+    let seed = 1
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    // Due ticks wait here until the test runs them (the queue's own turn in the event loop).
+    const pending: Array<() => void> = []
+    const hk = new Housekeeping(
+      {...DEFAULT_HOUSEKEEPING, dynamic: false, jitterFactor: 0.5},
+      random,
+      new TickQueue(SLICE_MS, (run) => pending.push(run)),
+      () => now,
+    )
+    const ticks = new Map<string, number[]>()
+    const names = Array.from({length: 20}, (_, i) => `/c${i}`)
+    for (const name of names) {
+      ticks.set(name, [])
+      hk.add(name, {
+        tick() {
+          ticks.get(name)!.push(now)
+          return 'changed'
+        },
+      })
+    }
+    const advance = (ms: number): void => {
+      for (let i = 0; i < ms; i += 10) {
+        now += 10
+        mock.timers.tick(10)
+        while (pending.length > 0) pending.shift()!()
+      }
+    }
+    mock.timers.tick(0)
+    while (pending.length > 0) pending.shift()!()
+    advance(6000)
+    for (const name of names) {
+      const t = ticks.get(name)!
+      assert.equal(t[0], 0, `${name} first read at once`)
+      for (let i = 1; i < t.length; i++) {
+        const gap = t[i]! - t[i - 1]!
+        assert.ok(gap >= 1000 && gap <= 1510, `${name} gap ${gap}`)
+      }
+      assert.ok(t.length >= 4 && t.length <= 7, `${name} ${t.length} reads in 6 s`)
+    }
+    // soon(): read at the next turn, once, then the interval again from that read.
+    const c3 = ticks.get('/c3')!
+    const before = c3.length
+    hk.soon('/c3')
+    hk.soon('/c3')
+    advance(10)
+    assert.equal(c3.length, before + 1)
+    assert.equal(c3.at(-1), now)
+    const soonAt = now
+    advance(900)
+    assert.equal(c3.length, before + 1, 'no second read before an interval has passed')
+    advance(700)
+    assert.equal(c3.length, before + 2)
+    assert.ok(c3.at(-1)! - soonAt >= 1000)
+    // remove() while a read waits in the queue: it never runs, and nothing follows.
+    const x: number[] = []
+    hk.add('/x', {
+      tick() {
+        x.push(now)
+        return 'changed'
+      },
+    })
+    mock.timers.tick(0)
+    assert.ok(pending.length > 0, 'the first read of /x is queued')
+    hk.remove('/x')
+    advance(3000)
+    assert.deepEqual(x, [], 'no read after remove')
+    assert.ok(!hk.has('/x'))
+    hk.stop()
+    const total = [...ticks.values()].reduce((a, t) => a + t.length, 0)
+    advance(3000)
+    assert.equal(
+      [...ticks.values()].reduce((a, t) => a + t.length, 0),
+      total,
+      'nothing after stop',
+    )
+  } finally {
+    mock.timers.reset()
+  }
 })
