@@ -21,7 +21,7 @@ import {ServeProcess} from '../test/helpers/serve.js'
 import {getText} from './lib/http-text.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {Netdata, netdataSkipReason, netdataVersion} from './lib/netdata.js'
-import {cpuNsOf, fdCountOf, loadAverage, rssMiBOf, treeCpuNs, treeRssMiB} from './lib/proc.js'
+import {cpuNsOf, fdCountOf, loadAverage, rssMiBOf, treeCpuNs, treeReadCalls, treeRssMiB} from './lib/proc.js'
 import {RecordingFiles} from './lib/recording-files.js'
 import {scopedRoot} from './lib/scoped-root.js'
 
@@ -56,6 +56,8 @@ interface NetdataFigures {
   perTickNs: number
   cpuPct: number
   rssMiB: number
+  /** Its read calls per cgroup per second: how much of each cgroup it reads (the C reader: 14 files). */
+  readsPerTick: number
   /** Cgroups with a CPU chart before and after the window. */
   chartedBefore: number
   chartedAfter: number
@@ -132,10 +134,12 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
     c.stdout.on('data', (d: Buffer) => (out += d.toString()))
     const cpu0 = cpuNsOf(pid)
     const nd0 = netdata ? treeCpuNs(netdata.child.pid!) : 0
+    const ndReads0 = netdata ? treeReadCalls(netdata.child.pid!) : 0
     const t0 = performance.now()
     await new Promise((r) => c.on('exit', r))
     const cpu1 = cpuNsOf(pid)
     const nd1 = netdata ? treeCpuNs(netdata.child.pid!) : 0
+    const ndReads1 = netdata ? treeReadCalls(netdata.child.pid!) : 0
     const wallS = (performance.now() - t0) / 1000
     const reads1 = await readsSoFar(serve.url)
     // Without jitter every container is read once a second; cadv's counter says exactly.
@@ -157,6 +161,7 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
         perTickNs: (nd1 - nd0) / (N * wallS),
         cpuPct: ((nd1 - nd0) / 1e9 / wallS) * 100,
         rssMiB: treeRssMiB(netdata.child.pid!),
+        readsPerTick: (ndReads1 - ndReads0) / (N * wallS),
         chartedBefore: ndStart.charted,
         chartedAfter,
         startS: ndStart.seconds,
@@ -219,16 +224,16 @@ async function main(): Promise<void> {
     if (nd.length > 0) {
       console.log(`\nnetdata ${N} cgroups (cgroups plugin alone, 1 s, ram mode, 2 min) beside cadv in the same windows`)
       console.log(
-        '| case | cgroups charted (before / after) | netdata µs per cgroup-second | netdata ÷ C | cadv ÷ netdata | netdata CPU | netdata RSS | cadv RSS | netdata start to charted |',
+        '| case | cgroups charted (before / after) | netdata µs per cgroup-second | netdata ÷ C | cadv ÷ netdata | netdata CPU | netdata RSS | cadv RSS | netdata reads per cgroup-second | netdata start to charted |',
       )
-      console.log('|---|---|---|---|---|---|---|---|---|')
+      console.log('|---|---|---|---|---|---|---|---|---|---|')
       for (const x of nd) {
         const n = x.netdata!
         // A row whose netdata charted fewer than all did less work than cadv: marked, not a ratio.
         const short = Math.min(n.chartedBefore, n.chartedAfter) < N
         const charted = `${n.chartedBefore} / ${n.chartedAfter} of ${N}${short ? ' **FEWER: ratios not comparable**' : ''}`
         console.log(
-          `| ${x.label} | ${charted} | ${fmt(n.perTickNs / 1000)} | ${fmt(n.perTickNs / x.cPerTickNs, 2)}× | ${fmt(x.cadvPerTickNs / n.perTickNs, 2)}× | ${fmt(n.cpuPct)} % | ${fmt(n.rssMiB)} MiB | ${fmt(x.rssMiB)} MiB | ${fmt(n.startS, 0)} s |`,
+          `| ${x.label} | ${charted} | ${fmt(n.perTickNs / 1000)} | ${fmt(n.perTickNs / x.cPerTickNs, 2)}× | ${fmt(x.cadvPerTickNs / n.perTickNs, 2)}× | ${fmt(n.cpuPct)} % | ${fmt(n.rssMiB)} MiB | ${fmt(x.rssMiB)} MiB | ${fmt(n.readsPerTick)} | ${fmt(n.startS, 0)} s |`,
         )
       }
     } else {

@@ -51,6 +51,19 @@ export function processTree(pid: number): number[] {
   return out
 }
 
+/** read(2)-family calls a process and every process below it have made (syscr of /proc/<pid>/io). */
+export function treeReadCalls(pid: number): number {
+  let total = 0
+  for (const p of processTree(pid)) {
+    try {
+      total += Number(/^syscr: (\d+)$/m.exec(readFileSync(`/proc/${p}/io`, 'latin1'))?.[1] ?? 0)
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total
+}
+
 /** Resident memory, MiB (VmRSS). */
 export function rssMiBOf(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))
