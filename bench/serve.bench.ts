@@ -2,9 +2,10 @@
 // second for every container (dynamic back-off off, so every container's sample changes every
 // second: the worst case for the per-container cache), 50 concurrent scrapers for 10 s (curl,
 // and autocannon), so that renders, housekeeping and rebuilds all fall inside each run.
-// Two references in the same run: the floor, a bare Node HTTP server answering with cadv's own
-// last bodies (what the client and the machine cost at this load), and the baseline, the same
-// server with the exposition cache off (every scrape renders every container). Figures: scrape
+// Three references in the same run: the floor, a bare Node HTTP server answering with cadv's own
+// last bodies (what the client and the machine cost at this load); the same server with its
+// HTTP side on the main thread (CADV_SERVE_THREAD=0, as before the metrics thread); and the
+// baseline, the same server with the exposition cache off (every scrape renders every container). Figures: scrape
 // latency median / p99, sequential scrape time, response size, RSS and the server's CPU while
 // idle (housekeeping alone). The goal (issue 16): p99 < 150 ms with 50 scrapers at load ~8.
 import {spawn, type ChildProcess} from 'node:child_process'
@@ -145,18 +146,26 @@ function sumOf(text: string, name: string): number {
   return sum
 }
 
-async function measure(tc: TestCgroups, cache: boolean): Promise<{figures: Figures; bodies: Bodies}> {
-  const serve = new ServeProcess([
-    '--housekeeping-interval',
-    '1s',
-    '--no-allow-dynamic-housekeeping',
-    '--max-requests',
-    '0',
-    // Only this benchmark's cgroups (and /), whatever else runs on the machine.
-    '--raw-cgroup-prefix-whitelist',
-    tc.root,
-    ...(cache ? [] : ['--no-exposition-cache']),
-  ])
+/** cadv as it runs by default; with its HTTP side on the main thread; with no exposition cache. */
+type Variant = 'thread' | 'main' | 'nocache'
+
+async function measure(tc: TestCgroups, variant: Variant): Promise<{figures: Figures; bodies: Bodies}> {
+  const cache = variant !== 'nocache'
+  const env = variant === 'main' ? {...process.env, CADV_SERVE_THREAD: '0'} : process.env
+  const serve = new ServeProcess(
+    [
+      '--housekeeping-interval',
+      '1s',
+      '--no-allow-dynamic-housekeeping',
+      '--max-requests',
+      '0',
+      // Only this benchmark's cgroups (and /), whatever else runs on the machine.
+      '--raw-cgroup-prefix-whitelist',
+      tc.root,
+      ...(cache ? [] : ['--no-exposition-cache']),
+    ],
+    {env},
+  )
   running.add(serve)
   await serve.ready(60_000)
   const url = `${serve.url}/metrics`
@@ -268,23 +277,27 @@ async function main(): Promise<void> {
     console.log(
       `${CONTAINERS} test cgroups under ${tc.root} in ${tc.hierarchies.length} hierarchies: ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     )
-    const {figures: cached, bodies} = await measure(tc, true)
+    const {figures: cached, bodies} = await measure(tc, 'thread')
     const floor = await measureFloor(bodies)
-    const {figures: baseline} = await measure(tc, false)
+    const {figures: onMain} = await measure(tc, 'main')
+    const {figures: baseline} = await measure(tc, 'nocache')
     const cell = (v: number | undefined, unit: string, digits: number) => (v === undefined ? '–' : `${v.toFixed(digits)} ${unit}`)
     // The last column says how many times better cadv does than the baseline (lower is better except rates).
     const row = (name: string, f: (x: Figures) => number | undefined, unit: string, digits = 1, higherIsBetter = false, fl?: number) => {
       const a = f(cached)
+      const m = f(onMain)
       const b = f(baseline)
       const gain = a === undefined || b === undefined ? undefined : higherIsBetter ? a / b : b / a
       const g = gain === undefined ? '' : `${gain.toFixed(gain >= 10 ? 0 : 2)}×`
-      console.log(`| ${name} | ${cell(a, unit, digits)} | ${cell(fl, unit, digits)} | ${cell(b, unit, digits)} | ${g} |`)
+      console.log(
+        `| ${name} | ${cell(a, unit, digits)} | ${cell(m, unit, digits)} | ${cell(fl, unit, digits)} | ${cell(b, unit, digits)} | ${g} |`,
+      )
     }
     console.log(`\n${CONTAINERS} containers, housekeeping 1 s (no back-off), ${SCRAPERS} concurrent scrapers, ${SECONDS} s per run\n`)
     console.log(
-      '| figure | cadv serve | floor: bare Node server, same bytes | baseline: no exposition cache | cadv better than baseline by |',
+      '| figure | cadv serve | HTTP on the main thread (CADV_SERVE_THREAD=0) | floor: bare Node server, same bytes | baseline: no exposition cache | cadv better than baseline by |',
     )
-    console.log('|---|---|---|---|---|')
+    console.log('|---|---|---|---|---|---|')
     row('scrape latency, median (curl; Prometheus Accept, gzip)', (x) => x.prom.p50, 'ms', 1, false, floor.prom.p50)
     row('scrape latency, p99 (curl; Prometheus Accept, gzip)', (x) => x.prom.p99, 'ms', 1, false, floor.prom.p99)
     row('scrapes per second (curl; Prometheus Accept, gzip)', (x) => x.prom.rps, '/s', 0, true, floor.prom.rps)
@@ -301,7 +314,7 @@ async function main(): Promise<void> {
     const failed = (f: Figures) => f.prom.failed + f.plain.failed + (f.cannon?.failed ?? 0)
     const loads = (l: {prom: Load; plain: Load}) => `${l.prom.load.toFixed(1)} / ${l.plain.load.toFixed(1)}`
     console.log(
-      `\nfailed requests: cadv ${failed(cached)}, floor ${floor.prom.failed + floor.plain.failed}, baseline ${failed(baseline)}; load average (1 min) at the start of the gzip / identity runs: cadv ${loads(cached)}, floor ${loads(floor)}, baseline ${loads(baseline)}, on ${cpus().length} cores`,
+      `\nfailed requests: cadv ${failed(cached)}, main thread ${failed(onMain)}, floor ${floor.prom.failed + floor.plain.failed}, baseline ${failed(baseline)}; load average (1 min) at the start of the gzip / identity runs: cadv ${loads(cached)}, main thread ${loads(onMain)}, floor ${loads(floor)}, baseline ${loads(baseline)}, on ${cpus().length} cores`,
     )
     console.log(
       `cgroup directories the server watched (every hierarchy, the whole host's): ${cached.watched}; cAdvisor (#1644): about 5 s per scrape past 150 containers`,
@@ -310,7 +323,7 @@ async function main(): Promise<void> {
     console.log(
       `goal: scrape p99 < ${GOAL_P99_MS} ms with ${SCRAPERS} concurrent scrapers (Prometheus Accept, gzip) at load ~8: ${met ? 'met' : 'MISSED'}, ` +
         `${cached.prom.p99.toFixed(0)} ms at load ${cached.prom.load.toFixed(1)}; floor ${floor.prom.p99.toFixed(0)} ms (${(cached.prom.p99 / floor.prom.p99).toFixed(1)}× the floor); ` +
-        `baseline ${baseline.prom.p99.toFixed(0)} ms`,
+        `HTTP on the main thread ${onMain.prom.p99.toFixed(0)} ms at load ${onMain.prom.load.toFixed(1)}; baseline ${baseline.prom.p99.toFixed(0)} ms`,
     )
   } finally {
     await cleanup()

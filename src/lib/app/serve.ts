@@ -213,7 +213,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     throw err
   })
   reload = () => {
-    if (handle.reloadWebConfig() === 'none') ctx.note('SIGHUP: there is no --web-config-file to reload')
+    void handle.reloadWebConfig().then((r) => r === 'none' && ctx.note('SIGHUP: there is no --web-config-file to reload'))
   }
   for (const w of handle.warnings) ctx.warn(w)
   const scheme = handle.tls ? 'https' : 'http'

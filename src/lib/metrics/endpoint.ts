@@ -14,7 +14,9 @@ import {healthz, landingPage} from './landing.js'
 import {machineApi, type CollectionSettings} from './machine-api.js'
 import {RegistryText, SelfMetrics} from './self.js'
 import {registerServerMetrics} from './server-metrics.js'
-import {ListenError, MetricsServer, parseListen} from './server.js'
+import {startFront, type Front} from './front.js'
+import type {Route} from './http.js'
+import {ListenError, MetricsServer, parseListen, type ServerStats} from './server.js'
 import {MetricsSource} from './source.js'
 import {statsApi} from './stats-api.js'
 import {loadWebConfig, WebConfigWatcher} from './web-config.js'
@@ -75,7 +77,15 @@ export interface ServeHandle {
    * Re-reads --web-config-file now (SIGHUP): 'reloaded', 'refused' (said on stderr; the
    * previous config stays in force) or 'none' when there is no web config.
    */
-  reloadWebConfig(): 'reloaded' | 'refused' | 'none'
+  reloadWebConfig(): Promise<'reloaded' | 'refused' | 'none'>
+}
+
+/**
+ * Whether the HTTP side runs on a thread of its own (front.ts): the default. CADV_SERVE_THREAD=0
+ * keeps it on the main thread (the benchmark's comparison, and a way out).
+ */
+function servingThread(): boolean {
+  return process.env.CADV_SERVE_THREAD !== '0'
 }
 
 /**
@@ -91,7 +101,7 @@ export function checkServeSetup(setup: Pick<ServeSetup, 'listen' | 'telemetryPat
 /** Starts the manager and the servers; the web config is checked before anything starts. */
 export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   checkServeSetup(setup)
-  const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
+  const threaded = servingThread()
   const self = setup.exporterMetrics ? new SelfMetrics(setup.manager, () => setup.manager.watchStats()) : undefined
   // Other parts' metrics (the storage drivers': is every sample reaching its backend) are about
   // the data the user asked for, not about cadv's process: they stay under
@@ -104,60 +114,98 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     exposition: new Exposition(setup.exposition),
     self: appended,
     noBodyCache: setup.exposition.noCache,
+    generation: threaded ? new Int32Array(new SharedArrayBuffer(4)) : undefined,
   })
   const api = setup.cadvisorApi ? cadvisorApi({...setup.cadvisorApi, view: setup.manager, version: setup.version}) : undefined
   const landing = landingPage(setup.telemetryPath, setup.version)
-  const server = new MetricsServer({
-    listen: setup.listen,
-    telemetryPath: setup.telemetryPath,
-    telemetryAliases: [KUBELET_CADVISOR_PATH],
-    urlBasePrefix: setup.urlBasePrefix,
-    source,
-    self,
-    routes: [
-      ...(setup.webUi ? webUiRoutes(setup.manager, {...setup.webUi, urlBasePrefix: setup.urlBasePrefix}, landing) : []),
-      landing,
-      healthz,
-      containersApi(setup.manager, {kubelet: setup.exposition.labels?.kubelet}),
-      statsApi(setup.manager, setup.exposition.machine.memoryBytes || undefined),
-      machineApi(setup.exposition.machine, setup.collection, setup.version),
-      ...(api ? [api] : []),
-    ],
-    webConfig,
-    maxRequests: setup.maxRequests,
-    requestTimeoutMs: setup.requestTimeoutMs,
-    bodyTimeoutMs: setup.bodyTimeoutMs,
-    maxConnections: setup.maxConnections,
-    maxConnectionsPerClient: setup.maxConnectionsPerClient,
-    log: setup.log,
-    warn: setup.warn,
-  })
-  if (self) {
-    const files = setup.manager.fileStats?.bind(setup.manager)
-    registerServerMetrics(self.registry, {server: () => server.stats(), fileShortages: files ? () => files().shortages : undefined})
-  }
+  const routes: Route[] = [
+    ...(setup.webUi ? webUiRoutes(setup.manager, {...setup.webUi, urlBasePrefix: setup.urlBasePrefix}, landing) : []),
+    landing,
+    healthz,
+    containersApi(setup.manager, {kubelet: setup.exposition.labels?.kubelet}),
+    statsApi(setup.manager, setup.exposition.machine.memoryBytes || undefined),
+    machineApi(setup.exposition.machine, setup.collection, setup.version),
+    ...(api ? [api] : []),
+  ]
+  let stats: () => ServerStats
+  let server: {stop(graceMs: number): Promise<void>}
+  let reload: () => Promise<'reloaded' | 'refused'>
+  let addresses: Array<{address: string; port: number}>
+  let tls: boolean
+  let authenticated: boolean
   // Listen first: a port in use must fail before the manager starts reading cgroups.
-  const addresses = await server.start()
+  if (threaded) {
+    const front: Front = await startFront({
+      listen: setup.listen,
+      telemetryPath: setup.telemetryPath,
+      telemetryAliases: [KUBELET_CADVISOR_PATH],
+      urlBasePrefix: setup.urlBasePrefix,
+      webConfigFile: setup.webConfigFile,
+      maxRequests: setup.maxRequests,
+      requestTimeoutMs: setup.requestTimeoutMs,
+      bodyTimeoutMs: setup.bodyTimeoutMs,
+      maxConnections: setup.maxConnections,
+      maxConnectionsPerClient: setup.maxConnectionsPerClient,
+      cache: {noBodyCache: setup.exposition.noCache},
+      source,
+      routes,
+      self,
+      log: setup.log,
+      warn: setup.warn,
+    })
+    // Right after listening, before the first body can be asked for (a later message).
+    stats = () => front.stats()
+    if (self) registerServerMetricsOf(setup, self, stats)
+    server = front
+    reload = () => front.reloadWebConfig()
+    ;({addresses, tls, authenticated} = front)
+  } else {
+    const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
+    const s = new MetricsServer({
+      listen: setup.listen,
+      telemetryPath: setup.telemetryPath,
+      telemetryAliases: [KUBELET_CADVISOR_PATH],
+      urlBasePrefix: setup.urlBasePrefix,
+      source,
+      self,
+      routes,
+      webConfig,
+      maxRequests: setup.maxRequests,
+      requestTimeoutMs: setup.requestTimeoutMs,
+      bodyTimeoutMs: setup.bodyTimeoutMs,
+      maxConnections: setup.maxConnections,
+      maxConnectionsPerClient: setup.maxConnectionsPerClient,
+      log: setup.log,
+      warn: setup.warn,
+    })
+    stats = () => s.stats()
+    if (self) registerServerMetricsOf(setup, self, stats)
+    addresses = await s.start()
+    server = s
+    reload = () => Promise.resolve(webConfig!.reload() ? 'reloaded' : 'refused')
+    const config = webConfig?.current()
+    tls = config?.tls !== undefined
+    authenticated = config?.users !== undefined || config?.tls?.clientAuth === 'RequireAndVerifyClientCert'
+  }
   try {
     await setup.manager.start()
   } catch (err) {
     await server.stop(0)
     throw err
   }
-  const config = webConfig?.current()
   const open = setup.listen.filter((l) => {
     const host = parseListen(l).host
     return host === undefined || host === '0.0.0.0' || host === '::'
   })
   const warnings: string[] = []
-  if (open.length > 0 && !config?.users && config?.tls?.clientAuth !== 'RequireAndVerifyClientCert') {
+  if (open.length > 0 && !authenticated) {
     warnings.push(
       `${open.join(', ')}: every interface, without authentication; anyone who can reach it sees the host's containers (see --web-config-file)`,
     )
   }
   return {
     addresses: addresses.map((a) => ({address: a.address, port: a.port})),
-    tls: config?.tls !== undefined,
+    tls,
     warnings,
     async stop(graceMs = 5000) {
       await server.stop(graceMs)
@@ -165,11 +213,16 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
       source.close()
       await setup.manager.stop()
     },
-    reloadWebConfig() {
-      if (!webConfig) return 'none'
-      return webConfig.reload() ? 'reloaded' : 'refused'
+    async reloadWebConfig() {
+      if (!setup.webConfigFile) return 'none'
+      return reload()
     },
   }
+}
+
+function registerServerMetricsOf(setup: ServeSetup, self: SelfMetrics, stats: () => ServerStats): void {
+  const files = setup.manager.fileStats?.bind(setup.manager)
+  registerServerMetrics(self.registry, {server: stats, fileShortages: files ? () => files().shortages : undefined})
 }
 
 /** One exposition of the view's containers as they are now (`cadv serve --once`). */

@@ -14,8 +14,7 @@ import {Authenticator, type AuthStats} from './auth.js'
 import {clientAddress, ConnectionGuard, type ConnectionStats} from './connections.js'
 import {sendInPieces, sendText, type Route} from './http.js'
 import {negotiateFormat} from './negotiate.js'
-import type {SelfMetrics} from './self.js'
-import type {MetricsSource} from './source.js'
+import type {BodySource} from './body-cache.js'
 import type {ReloadStats, TlsSettings, WebConfig, WebConfigWatcher} from './web-config.js'
 
 export interface ServerOptions {
@@ -26,9 +25,15 @@ export interface ServerOptions {
   telemetryAliases?: readonly string[]
   /** Every path lives under this prefix (--url-base-prefix); others are 404. */
   urlBasePrefix?: string
-  source: MetricsSource
-  /** Where scrape counts go (absent with --disable-exporter-metrics). */
-  self?: SelfMetrics
+  source: BodySource
+  /** Where scrape counts go (SelfMetrics; absent with --disable-exporter-metrics). */
+  self?: ScrapeCounters
+  /**
+   * Where requests counted against --max-requests are counted: one Int32, on a
+   * SharedArrayBuffer when two servers share the cap (the metrics thread's scrapes and the main
+   * thread's limited routes).
+   */
+  inFlight?: Int32Array
   /** Everything besides the metrics path, asked in order. */
   routes: readonly Route[]
   webConfig?: WebConfigWatcher
@@ -49,6 +54,12 @@ export interface ServerOptions {
   log: (message: string) => void
   /** What the operator must see whatever the verbosity (refused reloads, out of descriptors). */
   warn?: (message: string) => void
+}
+
+/** Scrapes by status and scrapes in progress: SelfMetrics' counters, or the metrics thread's tally of them. */
+export interface ScrapeCounters {
+  scrapes: {inc(labels: {code: string}): void}
+  inFlight: {inc(): void; dec(): void}
 }
 
 /** The server's counters, for cadv's own metrics (metrics/server-metrics.ts). */
@@ -83,6 +94,17 @@ export function parseListen(value: string): {host: string | undefined; port: num
   return {host: host === '' ? undefined : host, port}
 }
 
+/** Node's request timeouts for --request-timeout. */
+export function httpOptions(timeoutMs: number) {
+  // Node checks request timeouts every connectionsCheckingInterval (30 s by default); check
+  // often enough that --request-timeout means what it says.
+  return {
+    requestTimeout: timeoutMs,
+    headersTimeout: Math.min(timeoutMs, 60_000),
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, timeoutMs / 4)),
+  }
+}
+
 function tlsOptions(t: TlsSettings) {
   return {cert: t.cert, key: t.key, ca: t.ca, minVersion: t.minVersion, maxVersion: t.maxVersion}
 }
@@ -106,7 +128,7 @@ function clientAllowed(socket: TLSSocket, tls: TlsSettings): boolean {
 
 export class MetricsServer {
   private readonly servers: Server[] = []
-  private inFlightScrapes = 0
+  private readonly inFlight: Int32Array
   private readonly active = new Set<ServerResponse>()
   private closing = false
   private readonly guard: ConnectionGuard
@@ -119,6 +141,23 @@ export class MetricsServer {
 
   constructor(private readonly options: ServerOptions) {
     this.guard = new ConnectionGuard({maxConnections: options.maxConnections ?? 0, maxPerClient: options.maxConnectionsPerClient ?? 0})
+    this.inFlight = options.inFlight ?? new Int32Array(1)
+  }
+
+  /** Takes a slot under --max-requests; false when every slot is taken. */
+  private takeSlot(): boolean {
+    const max = this.options.maxRequests
+    if (max <= 0) {
+      Atomics.add(this.inFlight, 0, 1)
+      return true
+    }
+    if (Atomics.add(this.inFlight, 0, 1) < max) return true
+    Atomics.sub(this.inFlight, 0, 1)
+    return false
+  }
+
+  private freeSlot(): void {
+    Atomics.sub(this.inFlight, 0, 1)
   }
 
   stats(): ServerStats {
@@ -137,22 +176,9 @@ export class MetricsServer {
     const config = this.options.webConfig?.current()
     const tls = config?.tls
     if (config) this.auth = new Authenticator(config)
-    const handler = (req: IncomingMessage, res: ServerResponse): void => {
-      this.handle(req, res).catch((err: Error) => {
-        if (this.timedOut.has(res)) return
-        this.options.log(`request ${req.url}: ${err.message}`)
-        if (!res.headersSent) sendText(res, 500, 'internal error\n')
-        else res.destroy()
-      })
-    }
-    // Node checks request timeouts every connectionsCheckingInterval (30 s by default); check
-    // often enough that --request-timeout means what it says.
+    const handler = this.handler
     const timeout = this.options.requestTimeoutMs
-    const httpOptions = {
-      requestTimeout: timeout,
-      headersTimeout: Math.min(timeout, 60_000),
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, timeout / 4)),
-    }
+    const http = httpOptions(timeout)
     const addresses: AddressInfo[] = []
     for (const listen of this.options.listen) {
       const {host, port} = parseListen(listen)
@@ -163,7 +189,7 @@ export class MetricsServer {
         const s = createHttpsServer(
           {
             ...tlsOptions(tls),
-            ...httpOptions,
+            ...http,
             requestCert: true,
             rejectUnauthorized: false,
             handshakeTimeout: Math.min(HANDSHAKE_TIMEOUT_MS, timeout),
@@ -176,7 +202,7 @@ export class MetricsServer {
         })
         server = s
       } else {
-        server = createHttpServer(httpOptions, handler)
+        server = createHttpServer(http, handler)
       }
       server.timeout = timeout
       // Before http's own listener: a connection over a cap is closed before anything is parsed.
@@ -209,6 +235,21 @@ export class MetricsServer {
       this.options.webConfig.onRefused = (err) => (this.options.warn ?? this.options.log)(err.message)
     }
     return addresses
+  }
+
+  /** Answers one request as the servers started by start() do; for a server made elsewhere (adopt). */
+  readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
+    this.handle(req, res).catch((err: Error) => {
+      if (this.timedOut.has(res)) return
+      this.options.log(`request ${req.url}: ${err.message}`)
+      if (!res.headersSent) sendText(res, 500, 'internal error\n')
+      else res.destroy()
+    })
+  }
+
+  /** A server made elsewhere whose requests go to `handler`: stop() closes it with the others. */
+  adopt(server: Server): void {
+    this.servers.push(server)
   }
 
   /**
@@ -301,14 +342,13 @@ export class MetricsServer {
   /** A request of a route that counts against --max-requests with the scrapes; held until its response closes. */
   private async counted(req: IncomingMessage, res: ServerResponse, route: Route, work: () => void | Promise<void>): Promise<void> {
     const max = this.options.maxRequests
-    if (max > 0 && this.inFlightScrapes >= max) {
+    if (!this.takeSlot()) {
       const message = `too many concurrent requests (--max-requests ${max})`
       if (route.refuse) route.refuse(res, 503, message)
       else sendText(res, 503, `${message}\n`)
       return
     }
-    this.inFlightScrapes++
-    res.once('close', () => this.inFlightScrapes--)
+    res.once('close', () => this.freeSlot())
     // The route reads the body itself (a POST); one that does not arrive still frees the slot.
     this.bodyWatchdog(req, res)
     await work()
@@ -346,12 +386,11 @@ export class MetricsServer {
   private async scrape(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const max = this.options.maxRequests
     const self = this.options.self
-    if (max > 0 && this.inFlightScrapes >= max) {
+    if (!this.takeSlot()) {
       self?.scrapes.inc({code: '503'})
       sendText(res, 503, `too many concurrent scrapes (--max-requests ${max})\n`)
       return
     }
-    this.inFlightScrapes++
     self?.inFlight.inc()
     res.once('finish', () => self?.scrapes.inc({code: String(res.statusCode)}))
     try {
@@ -367,7 +406,7 @@ export class MetricsServer {
       await sendInPieces(res, 200, body.contentType, gzip ? await body.gzipped() : body.text, headers)
       await new Promise<void>((resolve) => (res.writableFinished ? resolve() : res.once('close', resolve)))
     } finally {
-      this.inFlightScrapes--
+      this.freeSlot()
       self?.inFlight.dec()
     }
   }

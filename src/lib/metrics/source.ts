@@ -1,34 +1,19 @@
 /*
  * What /metrics serves: the container exposition, machine and version series, and the
- * self-metrics, as one body per format. A body is shared by every scrape that arrives while it
- * is current, and its gzip form is made once; so 50 concurrent scrapers cost one render.
- * A body is rebuilt when a container or sample changed and the body is older than `coalesceMs`
- * (500 ms: every scrape in that window shares one render; samples are themselves up to one
- * housekeeping interval old), or when it is older than `maxAgeMs` (1 s: container_last_seen and
- * the self-metrics move on). While a rebuild runs, scrapes get the previous body if it is
- * younger than `maxStaleMs` (2 s), so under a storm of scrapes only the one that started the
- * render waits for it, and that one for `rebuildWaitMs` (50 ms) at most. The render, the
- * self-metrics and the writing of a large body run in slices of the event loop (slices.ts).
+ * self-metrics, as one body per format, built on the thread that holds the view. Which body a
+ * scrape gets (shared, coalesced, a stand-in while a rebuild runs) is body-cache.ts's. The
+ * render and the self-metrics run in slices of the event loop (slices.ts).
  */
-import {gzip} from 'node:zlib'
-import {promisify} from 'node:util'
-
 import type {ContainerView, ExpositionFormat} from '../model/index.js'
+import {BodyCache, makeBody, type Body, type BodyCacheOptions, type BodySource, type Built} from './body-cache.js'
 import type {Exposition} from './exposition.js'
 import {CONTENT_TYPES} from './negotiate.js'
 import type {RegistryText} from './self.js'
 import {LoopSlices} from './slices.js'
 
-const gzipAsync = promisify(gzip)
+export type {Body} from './body-cache.js'
 
-export interface Body {
-  readonly contentType: string
-  readonly text: Buffer
-  /** The same body gzip-compressed, made on first use and kept with the body. */
-  gzipped(): Promise<Buffer>
-}
-
-export interface MetricsSourceOptions {
+export interface MetricsSourceOptions extends BodyCacheOptions {
   /** Containers to expose. */
   view: ContainerView
   exposition: Exposition
@@ -37,49 +22,28 @@ export interface MetricsSourceOptions {
    * which leaves only the storage drivers' here).
    */
   self?: RegistryText
-  coalesceMs?: number
-  maxAgeMs?: number
-  /** Oldest body served while a newer one is being rendered. */
-  maxStaleMs?: number
   /**
-   * How long the scrape that starts a rebuild waits for it when a body younger than maxStaleMs
-   * can stand in (50 ms); then it gets that body and the rebuild goes on for the next scrapes.
+   * Where the view's generation is counted: one Int32 that moves on with every add, delete and
+   * sample; on a SharedArrayBuffer, the metrics thread reads it to know a body is out of date
+   * without a message per sample.
    */
-  rebuildWaitMs?: number
-  /** Baseline for benchmarks: render a fresh body for every scrape. */
-  noBodyCache?: boolean
+  generation?: Int32Array
 }
 
-interface Built {
-  body: Body
-  atMs: number
-  generation: number
-}
-
-/** Per format: the last body built, and the rebuild in progress that scrapes share. */
-interface Slot {
-  done?: Built
-  pending?: Promise<Built>
-  /** When the pending rebuild began. */
-  sinceMs: number
-}
-
-export class MetricsSource {
-  private generation = 0
-  private readonly slots = new Map<ExpositionFormat, Slot>()
-  private readonly coalesceMs: number
-  private readonly maxAgeMs: number
-  private readonly maxStaleMs: number
-  private readonly rebuildWaitMs: number
+export class MetricsSource implements BodySource {
+  readonly generation: Int32Array
+  private readonly cache: BodyCache
   private readonly bump = (): void => {
-    this.generation++
+    Atomics.add(this.generation, 0, 1)
   }
 
   constructor(private readonly options: MetricsSourceOptions) {
-    this.coalesceMs = options.coalesceMs ?? 500
-    this.maxAgeMs = options.maxAgeMs ?? 1000
-    this.maxStaleMs = options.maxStaleMs ?? 2000
-    this.rebuildWaitMs = options.rebuildWaitMs ?? 50
+    this.generation = options.generation ?? new Int32Array(1)
+    this.cache = new BodyCache(
+      (format, now) => this.build(format, now),
+      () => Atomics.load(this.generation, 0),
+      options,
+    )
     options.view.on('add', this.bump)
     options.view.on('delete', this.bump)
     options.view.on('sample', this.bump)
@@ -91,65 +55,19 @@ export class MetricsSource {
     this.options.view.off('sample', this.bump)
   }
 
-  async body(format: ExpositionFormat): Promise<Body> {
-    if (this.options.noBodyCache) return (await this.build(format, Date.now())).body
-    let slot = this.slots.get(format)
-    if (!slot) this.slots.set(format, (slot = {sinceMs: 0}))
-    const done = slot.done
-    if (done && this.fresh(done)) return done.body
-    // Stale or missing. A previous body younger than maxStaleMs may stand in while the rebuild
-    // runs: a storm of scrapes never queues behind a render. Its age counts until the rebuild
-    // began, however long a busy machine then makes the render take.
-    if (slot.pending) {
-      if (done && slot.sinceMs - done.atMs < this.maxStaleMs) return done.body
-      return (await slot.pending).body
-    }
-    const now = Date.now()
-    const standIn = done && now - done.atMs < this.maxStaleMs ? done.body : undefined
-    const s = slot
-    s.sinceMs = now
-    s.pending = this.build(format, now).then(
-      (b) => {
-        s.done = b
-        s.pending = undefined
-        return b
-      },
-      (err: unknown) => {
-        s.pending = undefined
-        throw err
-      },
-    )
-    if (!standIn) return (await s.pending).body
-    // This scrape started the rebuild: it gets the new body if it comes within rebuildWaitMs,
-    // else the stand-in; a render slowed by a busy machine holds up no scrape for long.
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<Body>((resolve) => (timer = setTimeout(() => resolve(standIn), this.rebuildWaitMs)))
-    try {
-      return await Promise.race([s.pending.then((b) => b.body), late])
-    } finally {
-      clearTimeout(timer)
-    }
+  body(format: ExpositionFormat): Promise<Body> {
+    return this.cache.body(format)
   }
 
-  private fresh(b: Built): boolean {
-    const age = Date.now() - b.atMs
-    return age < this.maxAgeMs && (b.generation === this.generation || age < this.coalesceMs)
-  }
-
-  private async build(format: ExpositionFormat, now: number): Promise<Built> {
-    const generation = this.generation
+  /** A new body of the view as it is now; `now` is container_last_seen's value. */
+  async build(format: ExpositionFormat, now: number): Promise<Built> {
+    const generation = Atomics.load(this.generation, 0)
     // One budget for the whole build: the self-metrics' first slice continues the render's last.
     const slices = new LoopSlices()
     const containers = await this.options.exposition.renderAsync(this.options.view.containers(), format, now, slices)
     const self = this.options.self ? await this.options.self.text(format, slices) : ''
     const trailer = format === 'openmetrics' ? '# EOF\n' : ''
     const text = Buffer.concat([containers, Buffer.from(self + trailer, 'utf8')])
-    let gz: Promise<Buffer> | undefined
-    const body: Body = {
-      contentType: CONTENT_TYPES[format],
-      text,
-      gzipped: () => (gz ??= gzipAsync(text, {level: 1})),
-    }
-    return {body, atMs: now, generation}
+    return {body: makeBody(CONTENT_TYPES[format], text), atMs: now, generation}
   }
 }

@@ -1,0 +1,53 @@
+/*
+ * The messages between the main thread and the metrics thread (front.ts, front-worker.ts). The
+ * metrics thread owns the listening sockets: it answers the metrics path from the last body the
+ * main thread built, so a scrape never waits on the main thread's event loop, and passes every
+ * other request to the main thread's routes over a private socket (front-proxy.ts).
+ */
+import type {ExpositionFormat} from '../model/index.js'
+import type {ServerStats} from './server.js'
+
+/** What the metrics thread is started with (workerData). */
+export interface FrontSetup {
+  listen: readonly string[]
+  telemetryPath: string
+  telemetryAliases: readonly string[]
+  urlBasePrefix?: string
+  webConfigFile?: string
+  maxRequests: number
+  requestTimeoutMs: number
+  bodyTimeoutMs?: number
+  maxConnections?: number
+  maxConnectionsPerClient?: number
+  /** Whether scrapes are counted (self-metrics on). */
+  countScrapes: boolean
+  /** The view's generation (MetricsSource.generation) and the --max-requests count, shared. */
+  generation: Int32Array
+  inFlight: Int32Array
+  /** The main thread's routes: where, the secret that proves a request came through here, and their methods. */
+  routes: {socketPath: string; token: string; methods: readonly string[]}
+  /** body-cache.ts's timings (tests shorten them). */
+  cache?: {coalesceMs?: number; maxAgeMs?: number; maxStaleMs?: number; rebuildWaitMs?: number; noBodyCache?: boolean}
+}
+
+/** The metrics thread's counters, sent with every body it asks for (the self-metrics are rendered in that body). */
+export interface FrontStats {
+  server: ServerStats
+  /** Scrapes answered, by status, since start. */
+  scrapes: Record<string, number>
+  inFlight: number
+}
+
+export type ToMain =
+  | {type: 'listening'; addresses: Array<{address: string; port: number; family: string}>; tls: boolean; authenticated: boolean}
+  | {type: 'failed'; message: string; listen: boolean}
+  | {type: 'build'; id: number; format: ExpositionFormat; stats: FrontStats}
+  | {type: 'log' | 'warn'; message: string}
+  | {type: 'reloaded'; result: 'reloaded' | 'refused'}
+  | {type: 'stopped'}
+
+export type ToFront =
+  | {type: 'built'; id: number; text: ArrayBuffer; length: number; contentType: string; atMs: number; generation: number}
+  | {type: 'build-failed'; id: number; message: string}
+  | {type: 'reload'}
+  | {type: 'stop'; graceMs: number}
