@@ -121,9 +121,10 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     routes: {socketPath, token, methods: [...new Set(options.routes.flatMap((r) => r.methods ?? []))]},
     cache: options.cache,
   }
-  // The parent's --inspect flags must not open a second debugger port in the worker.
-  const execArgv = process.execArgv.filter((a) => !/^--inspect/.test(a) && !/^--debug/.test(a))
-  const worker = new Worker(WORKER_SOURCE, {eval: true, execArgv, workerData: setup})
+  // None of the parent's node flags: V8 flags (serve's --optimize-for-size, --no-…) are the
+  // process's and refused per worker, --inspect would open a second debugger port, and the one
+  // module hook it may need (tsx, from the sources) it registers itself.
+  const worker = new Worker(WORKER_SOURCE, {eval: true, execArgv: [], workerData: setup})
   const post = (m: ToFront, transfer: ArrayBuffer[] = []): void => worker.postMessage(m, transfer)
 
   let front: FrontStats | undefined
