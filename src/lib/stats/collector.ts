@@ -76,6 +76,8 @@ export class ContainerCollector {
   private readonly hierarchies: Map<Controller, Hierarchy>
   /** Hierarchy id → this container's directory there, when it exists. */
   private dirs = new Map<string, string>()
+  /** dir()'s answers since the last findDirs(). */
+  private readonly dirObjects = new Map<Controller, ControllerDir | undefined>()
   private readonly absent = new Set<string>()
   /** Hot files this container has read, so close() frees exactly its descriptors. */
   private readonly kept = new Set<string>()
@@ -204,7 +206,8 @@ export class ContainerCollector {
       throw err
     }
     if (this.dirs.size === 0) return undefined
-    this.tickErrors = refreshSpec ? [...this.specErrors] : []
+    // An empty list was given to no sample (only a non-empty one is): it can serve again.
+    this.tickErrors = refreshSpec ? [...this.specErrors] : this.tickErrors.length === 0 ? this.tickErrors : []
     this.sawAbsent = false
     this.memos.clear()
     const sample: Sample = {name: this.name, timestampMs: now}
@@ -256,13 +259,18 @@ export class ContainerCollector {
       if (dirExists(d)) dirs.set(h.id, d)
     }
     this.dirs = dirs
+    this.dirObjects.clear()
   }
 
   private dir(c: Controller): ControllerDir | undefined {
+    // Asked several times a tick by every reader: one object per controller until findDirs().
+    const known = this.dirObjects.get(c)
+    if (known !== undefined || this.dirObjects.has(c)) return known
     const h = this.hierarchies.get(c)
-    if (!h) return undefined
-    const path = this.dirs.get(h.id)
-    return path === undefined ? undefined : {path, version: h.version}
+    const path = h === undefined ? undefined : this.dirs.get(h.id)
+    const d = path === undefined ? undefined : Object.freeze({path, version: h!.version})
+    this.dirObjects.set(c, d)
+    return d
   }
 
   /**
@@ -278,7 +286,8 @@ export class ContainerCollector {
       capture = this.replay(log)
       if (capture === undefined) {
         const fields = sample as unknown as Record<string, unknown>
-        for (const [key, value] of log.parts) fields[key] = value
+        const parts = log.parts
+        for (let j = 0; j < parts.length; j++) fields[parts[j]![0]] = parts[j]![1]
         for (const e of log.errors) this.tickErrors.push(e)
         return
       }

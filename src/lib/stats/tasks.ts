@@ -40,7 +40,7 @@ function listFile(dir: ControllerDir, which: 'procs' | 'threads'): string {
 }
 
 function readList(ctx: ReadContext, dir: ControllerDir, which: 'procs' | 'threads'): number[] | undefined {
-  const path = listFile(dir, which)
+  const path = which === 'procs' ? fileIn(ctx, 'tasks.procs.path', dir, 'cgroup.procs') : listFile(dir, which)
   // v1 builds the list once per open file and serves re-reads of a kept descriptor from it, so
   // a kept v1 list never changes; v2 re-walks the tasks on a read at offset 0.
   const text = dir.version === 2 ? ctx.read(path) : ctx.readOnce(path)
@@ -55,7 +55,17 @@ function readList(ctx: ReadContext, dir: ControllerDir, which: 'procs' | 'thread
 function knownEmpty(ctx: ReadContext): boolean {
   if (ctx.name === '/') return false
   const text = pidsCurrent(ctx)?.text
-  return text !== undefined && text.trim() === '0'
+  return text !== undefined && (text === '0\n' || text.trim() === '0')
+}
+
+/** The path of a file in a controller directory, made once per directory (not per tick). */
+function fileIn(ctx: ReadContext, key: string, dir: ControllerDir, name: string): string {
+  const made = ctx.state<{dir?: string; path: string}>(key, () => ({path: ''}))
+  if (made.dir !== dir.path) {
+    made.dir = dir.path
+    made.path = `${dir.path}/${name}`
+  }
+  return made.path
 }
 
 /** pids.current's text and path, read once a tick for every kind (process, the task lists). */
@@ -63,14 +73,15 @@ export function pidsCurrent(ctx: ReadContext): {path: string; text: string | und
   return ctx.memo('tasks.pids.current', () => {
     const pids = ctx.dir('pids')
     if (pids === undefined) return undefined
-    const path = `${pids.path}/pids.current`
+    const path = fileIn(ctx, 'tasks.pids.current.path', pids, 'pids.current')
     return {path, text: ctx.read(path)}
   })
 }
 
 /** The processes (`procs`) or threads directly in the container's cgroup; undefined without one. */
 export function ownTasks(ctx: ReadContext, which: 'procs' | 'threads'): number[] | undefined {
-  return ctx.memo(`tasks.own.${which}`, () => {
+  // Constant keys: a key made with a template would be a new string a call.
+  return ctx.memo(which === 'procs' ? 'tasks.own.procs' : 'tasks.own.threads', () => {
     const dir = tasksDir(ctx)
     if (dir === undefined) return undefined
     return knownEmpty(ctx) ? [] : readList(ctx, dir, which)
@@ -83,7 +94,7 @@ export function ownTasks(ctx: ReadContext, which: 'procs' | 'threads'): number[]
  * directory; one that vanishes while it is walked is skipped.
  */
 export function subtreeTasks(ctx: ReadContext, which: 'procs' | 'threads'): number[] | undefined {
-  return ctx.memo(`tasks.subtree.${which}`, () => {
+  return ctx.memo(which === 'procs' ? 'tasks.subtree.procs' : 'tasks.subtree.threads', () => {
     const dir = tasksDir(ctx)
     if (dir === undefined) return undefined
     const own = ownTasks(ctx, which)

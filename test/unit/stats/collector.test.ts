@@ -47,3 +47,34 @@ test('a file absent at one tick is not opened again until the spec refresh, whic
     rmSync(root, {recursive: true, force: true})
   }
 })
+
+test('a hierarchy directory made or removed after the collector: its kind follows at the spec refresh', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cadv-dirs-'))
+  try {
+    cpSync(join(FIXTURES, 'cgroup_v1/separate'), join(root, 'cgroup'), {recursive: true})
+    const memDir = join(root, 'cgroup/memory/docker/c1')
+    const saved = join(root, 'saved-memory')
+    cpSync(memDir, saved, {recursive: true})
+    rmSync(memDir, {recursive: true})
+    const layout = discoverCgroups({cgroupRoot: join(root, 'cgroup'), procRoot: join(FIXTURES, 'proc/basic')})
+    const c = new ContainerCollector('/docker/c1', {
+      layout,
+      kinds: selectKinds(['cpu', 'memory']),
+      files: new OpenFiles(64),
+      specRefreshMs: 30_000,
+    })
+    const a = c.collect(1_000_000)
+    assert.ok(a?.cpu, 'cpu read')
+    assert.equal(a.memory, undefined, 'no memory directory yet')
+    cpSync(saved, memDir, {recursive: true})
+    assert.equal(c.collect(1_001_000)?.memory, undefined, 'directories are looked at again with the spec')
+    assert.ok(c.collect(1_031_000)?.memory, 'the memory directory found at the refresh')
+    rmSync(join(root, 'cgroup/cpuacct/docker/c1'), {recursive: true})
+    rmSync(join(root, 'cgroup/cpu/docker/c1'), {recursive: true})
+    const d = c.collect(1_062_000)
+    assert.ok(d?.memory, 'memory still read')
+    assert.equal(d.cpu, undefined, 'cpu gone with its directories')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
