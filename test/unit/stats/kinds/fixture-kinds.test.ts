@@ -3,6 +3,13 @@
 // on fixture trees read through --cgroup-root: cgroup_v1/kinds, cgroup_v2/kinds, host/kinds.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {discoverCgroups} from '../../../../src/lib/cgroups/index.js'
+import {ContainerCollector, OpenFiles, selectKinds} from '../../../../src/lib/stats/index.js'
+import {FIXTURES} from '../../../helpers/collect.js'
 
 import {exposeSample, fixtureSample} from '../../../helpers/kinds.js'
 import {samples} from '../../../helpers/exposition.js'
@@ -82,7 +89,7 @@ test("oom_event: v1 memory.oom_control; v2 the cgroup's own memory.events.local,
   assert.deepEqual(fixtureSample(V1, 'kinds', ['oom_event']).oom, {kills: 3})
   assert.deepEqual(fixtureSample(V2, 'kinds', ['oom_event']).oom, {kills: 1})
   assert.deepEqual(fixtureSample(V2, 'kinds', ['memory', 'oom_event']).oom, {kills: 1})
-  // Without memory.events.local (kernels before 5.2): memory.events, read once for both kinds.
+  // Without memory.events.local (kernels before 5.2): memory.events, with or without the memory kind.
   assert.deepEqual(fixtureSample('cgroup_v2/basic', 'kinds', ['oom_event']).oom, {kills: 1})
   assert.deepEqual(fixtureSample('cgroup_v2/basic', 'kinds', ['memory', 'oom_event']).oom, {kills: 1})
 })
@@ -189,4 +196,24 @@ test('diskIO v2: io.cost usage, wait, debt and delay in seconds', () => {
     samples(fams, 'container_blkio_device_usage_total').map((x) => x.labels.operation),
     ['Read', 'Write'],
   )
+})
+
+test('oom_event is reused unparsed while its file is unchanged, and follows a new kill count', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cadv-oom-'))
+  try {
+    cpSync(join(FIXTURES, 'cgroup_v2/basic'), root, {recursive: true})
+    const events = join(root, 'docker/c1/memory.events')
+    const layout = discoverCgroups({cgroupRoot: root, procRoot: join(FIXTURES, 'proc/basic')})
+    const c = new ContainerCollector('/docker/c1', {layout, kinds: selectKinds(['memory', 'oom_event']), files: new OpenFiles(64)})
+    c.collect(1000)
+    const a = c.collect(2000)!
+    const b = c.collect(3000)!
+    assert.equal(b.oom, a.oom, 'the same part while memory.events is unchanged')
+    writeFileSync(events, readFileSync(events, 'latin1').replace(/^oom_kill \d+/m, 'oom_kill 7'))
+    const d = c.collect(4000)!
+    assert.deepEqual(d.oom, {kills: 7})
+    assert.equal(d.memory?.oomKills, 7)
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
 })
