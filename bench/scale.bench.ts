@@ -2,10 +2,18 @@
 // container's interval doubles up to 60 s), as a user pays for it: process CPU from /proc over two
 // minutes scraped every 15 s as Prometheus would, RSS, scrape latency, and the time from start to
 // the first exposition that holds every container. Baseline in the same run: the same command
-// before the cgroups exist (what the process costs with nothing to watch or read). Needs root.
+// before the cgroups exist (what the process costs with nothing to watch or read). serve sees only
+// the benchmark's cgroups (a mount namespace of its own, lib/scoped-root.ts), not the shared
+// machine's thousands of others. Needs root and unshare (util-linux).
+//
+// CADV_BENCH_BEFORE=<another checkout>/bin/run.js runs that build's serve beside this one on the
+// same cgroups over the same windows: before and after in one run, at one load.
 //
 //   npm run bench -- scale        (CADV_BENCH_CONTAINERS=10000)
+import {mkdtempSync, rmSync} from 'node:fs'
 import {get} from 'node:http'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 
 import {selectHierarchies, unifiedHierarchy} from '../src/lib/cgroups/index.js'
@@ -14,8 +22,10 @@ import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {cpuNsOf, fdCountOf, inotifyWatchesOf, loadAverage, rssMiBOf} from './lib/proc.js'
+import {scopedRoot} from './lib/scoped-root.js'
 
 const N = Number(process.env.CADV_BENCH_CONTAINERS ?? 10_000)
+const BEFORE = process.env.CADV_BENCH_BEFORE
 const PROMETHEUS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 /**
@@ -104,6 +114,27 @@ async function window(serve: ServeProcess, ms: number): Promise<Figures> {
 
 const running = new Set<ServeProcess>()
 
+interface Run {
+  label: string
+  serve: ServeProcess
+  startupMs: number
+  busy?: Figures
+  times: number[]
+  bytes: number
+}
+
+/** Waits until an exposition holds every container; the time since `started`. */
+async function firstComplete(serve: ServeProcess, started: number): Promise<number> {
+  // Named from the scoped root: /c0 … (and / for the parent itself).
+  const marker = 'container_memory_usage_bytes{id="/c'
+  for (;;) {
+    const s = await scrape(`${serve.url}/metrics`)
+    if (count(s.text, marker) >= N) return performance.now() - started
+    if (performance.now() - started > 300_000) throw new Error(`only ${count(s.text, marker)} of ${N} containers after 5 minutes`)
+    await sleep(1000)
+  }
+}
+
 async function main(): Promise<void> {
   const skip = realCgroupSkipReason()
   if (skip) {
@@ -111,12 +142,15 @@ async function main(): Promise<void> {
     return
   }
   const tc = new TestCgroups('cadvb-scale')
+  const tmp = mkdtempSync(join(tmpdir(), 'cadv-scale-'))
   const cleanup = once(async () => {
     for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL')
     await tc.cleanup()
+    rmSync(tmp, {recursive: true, force: true})
   })
   cleanupOnInterrupt('scale bench', tc.root, cleanup)
-  // Only where the default kinds read (and the unified tree for pressure): fewer directories to make.
+  // Containers only where the default kinds read (and the unified tree for pressure): fewer
+  // directories to make. The parent is in every hierarchy, for the scoped root's bind mounts.
   const layout = tc.layout
   const hierarchies = [
     ...new Set([
@@ -124,13 +158,17 @@ async function main(): Promise<void> {
       ...[unifiedHierarchy(layout)].filter((h) => h !== undefined),
     ]),
   ]
-  const args = ['--raw-cgroup-prefix-whitelist', tc.root]
+  let views = 0
+  const start = (script?: string): ServeProcess => {
+    const scoped = scopedRoot(tc, join(tmp, `root-${views++}`))
+    const s = new ServeProcess(['--cgroup-root', scoped.cgroupRoot], {}, [], scoped.launcher, script)
+    running.add(s)
+    return s
+  }
   try {
-    tc.mkdir('', hierarchies)
-    // Baseline: the same command while its prefix holds nothing yet.
-    const idle = new ServeProcess(args)
-    running.add(idle)
-    await idle.ready(60_000)
+    tc.mkdir('')
+    // Baseline: the same command while the root holds nothing yet.
+    const idle = await start().ready(60_000)
     await sleep(10_000)
     const base = await window(idle, 60_000)
     await idle.stop()
@@ -140,50 +178,55 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i++) tc.mkdir(`c${i}`, hierarchies)
     console.log(`${N} cgroups in ${hierarchies.map((h) => h.id).join(' ')}: ${fmt((performance.now() - t0) / 1000)} s`)
 
+    // The build before a change (when given) and this one, started together.
     const started = performance.now()
-    const serve = new ServeProcess(args)
-    running.add(serve)
-    await serve.ready(120_000)
-    const marker = `container_memory_usage_bytes{id="${tc.root}/`
-    let startupMs = Number.NaN
-    for (;;) {
-      const s = await scrape(`${serve.url}/metrics`)
-      if (count(s.text, marker) >= N) {
-        startupMs = performance.now() - started
-        break
-      }
-      if (performance.now() - started > 300_000) throw new Error(`only ${count(s.text, marker)} of ${N} containers after 5 minutes`)
-      await sleep(1000)
-    }
+    const runs: Run[] = []
+    if (BEFORE) runs.push({label: `before (${BEFORE})`, serve: start(BEFORE), startupMs: 0, times: [], bytes: 0})
+    runs.push({label: 'this build', serve: start(), startupMs: 0, times: [], bytes: 0})
+    await Promise.all(runs.map((r) => r.serve.ready(120_000)))
+    await Promise.all(runs.map(async (r) => (r.startupMs = await firstComplete(r.serve, started))))
     await sleep(WARM_MS)
-    const busy = await window(serve, WINDOW_MS)
-    const times: number[] = []
-    let bytes = 0
+    await Promise.all(runs.map(async (r) => (r.busy = await window(r.serve, WINDOW_MS))))
     for (let i = 0; i < 30; i++) {
-      const s = await scrape(`${serve.url}/metrics`)
-      times.push(s.ms)
-      bytes = s.bytes
+      for (const r of runs) {
+        const s = await scrape(`${r.serve.url}/metrics`)
+        r.times.push(s.ms)
+        r.bytes = s.bytes
+      }
       await sleep(2000)
     }
-    times.sort((a, b) => a - b)
-    await serve.stop()
-    running.delete(serve)
+    for (const r of runs) {
+      r.times.sort((a, b) => a - b)
+      await r.serve.stop()
+      running.delete(r.serve)
+    }
 
     console.log(`\n${N} containers, cadv serve with default flags (dynamic housekeeping, 1 s to 60 s), scraped every 15 s`)
-    console.log('| figure | cadv serve, 10,000 containers | baseline: the same, no containers | goal |')
-    console.log('|---|---|---|---|')
-    console.log(
-      `| CPU, % of one core (2 minutes, 4 minutes after the first complete exposition) | ${fmt(busy.cpuPct)} % | ${fmt(base.cpuPct)} % | < 10 % |`,
+    console.log(`| figure | ${runs.map((r) => r.label).join(' | ')} | baseline: this build, no containers | goal |`)
+    console.log(`|---|${runs.map(() => '---|').join('')}---|---|`)
+    const row = (figure: string, cell: (r: Run, b: Figures) => string, baseline: string, goal: string): void =>
+      console.log(`| ${figure} | ${runs.map((r) => cell(r, r.busy!)).join(' | ')} | ${baseline} | ${goal} |`)
+    row(
+      'CPU, % of one core (2 minutes, 4 minutes after the first complete exposition)',
+      (_, b) => `${fmt(b.cpuPct)} %`,
+      `${fmt(base.cpuPct)} %`,
+      '< 10 %',
     )
-    console.log(`| RSS | ${fmt(busy.rssMiB)} MiB | ${fmt(base.rssMiB)} MiB | < 300 MiB |`)
-    console.log(
-      `| scrape p50 / slowest of 30 (Prometheus Accept, gzip, 2 s apart) | ${fmt(times[15]!)} / ${fmt(times[29]!)} ms | | < 100 / < 500 ms |`,
+    row('RSS', (_, b) => `${fmt(b.rssMiB)} MiB`, `${fmt(base.rssMiB)} MiB`, '< 300 MiB')
+    row(
+      'scrape p50 / slowest of 30 (Prometheus Accept, gzip, 2 s apart)',
+      (r) => `${fmt(r.times[15]!)} / ${fmt(r.times[29]!)} ms`,
+      '',
+      '< 100 / < 500 ms',
     )
-    console.log(`| start to the first exposition with every container | ${fmt(startupMs / 1000)} s | | < 60 s |`)
-    console.log(`| body (OpenMetrics, uncompressed) | ${fmt(bytes / 1024 / 1024)} MiB | | |`)
-    console.log(`| descriptors / inotify watches | ${busy.fds} / ${busy.watches} | ${base.fds} / ${base.watches} | |`)
-    console.log(
-      `| housekeeping reads / shed per second; directories polled for want of an inotify watch | ${fmt(busy.readsPerS)} / ${fmt(busy.shedPerS)}; ${busy.polled} | ${fmt(base.readsPerS)} / ${fmt(base.shedPerS)}; ${base.polled} | |`,
+    row('start to the first exposition with every container', (r) => `${fmt(r.startupMs / 1000)} s`, '', '< 60 s')
+    row('body (OpenMetrics, uncompressed)', (r) => `${fmt(r.bytes / 1024 / 1024)} MiB`, '', '')
+    row('descriptors / inotify watches', (_, b) => `${b.fds} / ${b.watches}`, `${base.fds} / ${base.watches}`, '')
+    row(
+      'housekeeping reads / shed per second; directories polled for want of an inotify watch',
+      (_, b) => `${fmt(b.readsPerS)} / ${fmt(b.shedPerS)}; ${b.polled}`,
+      `${fmt(base.readsPerS)} / ${fmt(base.shedPerS)}; ${base.polled}`,
+      '',
     )
     console.log(`load average ${loadAverage()}`)
   } finally {

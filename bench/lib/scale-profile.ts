@@ -3,7 +3,8 @@
 // under --cpu-prof, waits for the warm-up (idle containers backed off to the 60 s ceiling),
 // scrapes every 15 s as Prometheus would, takes a heap snapshot at the end of the window and
 // prints the functions that took the CPU within the window only (self and total time), the
-// process CPU and RSS, and the heap by constructor.
+// process CPU and RSS, and the heap by constructor. serve sees only these cgroups (a mount
+// namespace of its own, scoped-root.ts), as in the scale benchmark.
 //   node --import tsx bench/lib/scale-profile.ts [n] [warm s] [window s] [-- serve flags…]
 import {mkdtempSync, readdirSync, readFileSync, statSync} from 'node:fs'
 import {get} from 'node:http'
@@ -16,6 +17,7 @@ import {TestCgroups} from '../../test/helpers/cgroups.js'
 import {ServeProcess} from '../../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './interrupt.js'
 import {cpuNsOf, loadAverage, rssMiBOf} from './proc.js'
+import {scopedRoot} from './scoped-root.js'
 
 const argv = process.argv.slice(2)
 const dash = argv.indexOf('--')
@@ -142,15 +144,15 @@ try {
       ...[unifiedHierarchy(tc.layout)].filter((h) => h !== undefined),
     ]),
   ]
-  tc.mkdir('', hierarchies)
+  tc.mkdir('')
   for (let i = 0; i < N; i++) tc.mkdir(`c${i}`, hierarchies)
   const dir = mkdtempSync(join(tmpdir(), 'cadv-prof-'))
+  const scoped = scopedRoot(tc, join(dir, 'root'))
   serve = new ServeProcess(
-    ['--raw-cgroup-prefix-whitelist', tc.root, ...extra],
-    {
-      cwd: dir,
-    },
+    ['--cgroup-root', scoped.cgroupRoot, ...extra],
+    {cwd: dir},
     ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--heapsnapshot-signal=SIGWINCH'],
+    scoped.launcher,
   )
   const started = performance.now()
   await serve.ready(120_000)

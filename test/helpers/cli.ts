@@ -42,7 +42,7 @@ export function runCli(args: string[], options: SpawnOptions & {input?: string; 
 }
 
 /**
- * Starts `cadv ...args` and leaves it running; the caller ends it by pid. It runs in a process
+ * Starts `cadv ...args` (`script`: another checkout's bin/run.js, for a benchmark's before) and leaves it running; the caller ends it by pid. It runs in a process
  * group of its own that dies with the test process (helpers/processes.ts), so a test that
  * fails or times out never leaves it behind.
  */
@@ -51,8 +51,9 @@ export function startCli(
   options: SpawnOptions = {},
   nodeArgs: readonly string[] = [],
   launcher: readonly string[] = [],
+  script = CADV,
 ): ChildProcess {
-  const argv = [process.execPath, ...nodeArgs, CADV, ...args]
+  const argv = [process.execPath, ...nodeArgs, script, ...args]
   // A launcher (`unshare -m … sh -c '…; exec "$0" "$@"'`) execs node itself: the pid stays cadv's.
   const [command, ...rest] = [...launcher, ...argv]
   return spawnGroup(command!, rest, {stdio: ['ignore', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})

@@ -15,10 +15,17 @@ export class ServeProcess {
 
   /**
    * `nodeArgs` go to node before the script (a benchmark's --cpu-prof, which NODE_OPTIONS refuses);
-   * `launcher`: a command that ends by exec'ing its arguments (node and cadv), as startCli takes it.
+   * `launcher`: a command that ends by exec'ing its arguments (node and cadv), as startCli takes it;
+   * `script`: another build's bin/run.js (a benchmark's before, run beside this one).
    */
-  constructor(args: string[], options: SpawnOptions = {}, nodeArgs: readonly string[] = [], launcher: readonly string[] = []) {
-    this.child = startCli(['serve', '--listen', '127.0.0.1:0', ...args], options, nodeArgs, launcher)
+  constructor(
+    args: string[],
+    options: SpawnOptions = {},
+    nodeArgs: readonly string[] = [],
+    launcher: readonly string[] = [],
+    script?: string,
+  ) {
+    this.child = startCli(['serve', '--listen', '127.0.0.1:0', ...args], options, nodeArgs, launcher, script)
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()))
   }
 
