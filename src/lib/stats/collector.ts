@@ -214,7 +214,7 @@ export class ContainerCollector {
     for (let i = 0; i < this.readers.length; i++) {
       const reader = this.readers[i]!
       try {
-        if (reader.pure === true) this.readPure(i, reader, sample, refreshSpec)
+        if (reader.pure === true) this.readPure(i, reader, sample)
         else reader.read(this.ctx, sample)
       } catch (err) {
         this.capture = undefined
@@ -258,8 +258,12 @@ export class ContainerCollector {
       const d = cgroupDir(h, this.name)
       if (dirExists(d)) dirs.set(h.id, d)
     }
+    // Which directories a reader looks in is an input its log does not record: another set
+    // means running every pure reader again. The same set keeps the map (and the logs).
+    if (dirs.size === this.dirs.size && [...dirs].every(([id, d]) => this.dirs.get(id) === d)) return
     this.dirs = dirs
     this.dirObjects.clear()
+    this.logs.fill(undefined)
   }
 
   private dir(c: Controller): ControllerDir | undefined {
@@ -276,13 +280,16 @@ export class ContainerCollector {
   /**
    * A pure reader's part: the previous one when the bytes of every file it read last time are
    * unchanged (read-log.ts), else the reader runs (served the reads already done) and its run
-   * is logged for the next tick. Limits re-read this tick, another spec or other runtime hints
-   * mean running it: they are its other inputs.
+   * is logged for the next tick. Another spec (readSpec keeps the object while its values are
+   * equal), other runtime hints or other directories (findDirs drops the logs) mean running
+   * it: they are its other inputs. A spec refresh alone does not: a backed-off container
+   * refreshes at every tick, and its files are what the replay compares. A file found again
+   * by the refresh is read by the replay and differs from the absence the log holds.
    */
-  private readPure(i: number, reader: KindReader, sample: Sample, fresh: boolean): void {
+  private readPure(i: number, reader: KindReader, sample: Sample): void {
     const log = this.logs[i]
     let capture: Capture | undefined
-    if (log !== undefined && !fresh && log.spec === this.spec && log.hints === this.hints) {
+    if (log !== undefined && log.spec === this.spec && log.hints === this.hints) {
       capture = this.replay(log)
       if (capture === undefined) {
         const fields = sample as unknown as Record<string, unknown>

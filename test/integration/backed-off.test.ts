@@ -1,0 +1,46 @@
+// What an idle, backed-off container costs per tick, on real cgroups: its interval is past the
+// spec refresh, so every tick refreshes the spec; the parts of unchanged files are still reused,
+// and a new limit still shows at the next tick.
+import {after, test} from 'node:test'
+import assert from 'node:assert/strict'
+
+import type {Sample} from '../../src/lib/model/index.js'
+import {ContainerCollector, OpenFiles, selectKinds} from '../../src/lib/stats/index.js'
+import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
+
+const skip = realCgroupSkipReason()
+const tc = skip ? undefined : new TestCgroups('cadvt-idle')
+after(() => tc?.cleanup())
+
+const PARTS = ['cpu', 'memory', 'diskio', 'pressure'] as const
+
+function collect(c: ContainerCollector, at: number): Sample {
+  const s = c.collect(at)
+  assert.ok(s, 'sample')
+  return s
+}
+
+test('a spec refresh at every tick reuses the parts of unchanged files, and a new limit shows at the next tick', {skip}, () => {
+  const t = tc!
+  t.mkdir('idle')
+  const files = new OpenFiles(64)
+  // Ticks 60 s apart against a 30 s refresh: a container backed off to the ceiling.
+  const c = new ContainerCollector(t.name('idle'), {layout: t.layout, kinds: selectKinds(), files, specRefreshMs: 30_000})
+  try {
+    collect(c, 0)
+    const a = collect(c, 60_000)
+    const b = collect(c, 120_000)
+    const reused = PARTS.filter((k) => a[k] !== undefined)
+    assert.ok(reused.includes('memory') && reused.includes('cpu'), `parts read: ${reused.join(' ')}`)
+    for (const k of reused) assert.equal(b[k], a[k], `${k} reused`)
+
+    const mem = t.hierarchy('memory')
+    const limit = 64 * 1024 * 1024
+    t.write(mem, 'idle', mem.version === 1 ? 'memory.limit_in_bytes' : 'memory.max', String(limit))
+    collect(c, 180_000)
+    assert.equal(c.spec?.memoryLimitBytes, limit)
+  } finally {
+    c.close()
+    files.closeAll()
+  }
+})
