@@ -197,6 +197,12 @@ try {
   profileWindow(p, fromUs + shift, toUs + shift)
   if (snapshot) heapByName(snapshot)
   console.log(`\nfiles in ${dir}`)
+} catch (err) {
+  // What serve said last is most often why (it exited, or refused the scrape).
+  console.error(
+    `scale profile: ${(err as Error).message}; serve ${serve?.child.exitCode ?? 'running'}, its stderr ends:\n${serve?.stderr.slice(-2000)}`,
+  )
+  process.exitCode = 1
 } finally {
   await cleanup()
 }
