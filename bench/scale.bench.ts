@@ -49,7 +49,10 @@ interface Scrape {
 function scrape(url: string): Promise<Scrape> {
   const start = performance.now()
   return new Promise((resolve, reject) => {
-    get(url, {headers: {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}}, (res) => {
+    // A connection per scrape: a kept-alive one may be closed by the server's 5 s keep-alive
+    // timeout while this process, slowed by the load, is still decoding the last 20 MiB body
+    // (ECONNRESET on reuse); Prometheus retries that, a benchmark would only stop.
+    get(url, {agent: false, headers: {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}}, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () => {
