@@ -79,8 +79,13 @@ export class ContainerCollector {
   /** dir()'s answers since the last findDirs(). */
   private readonly dirObjects = new Map<Controller, ControllerDir | undefined>()
   private readonly absent = new Set<string>()
-  /** Hot files this container has read, so close() frees exactly its descriptors. */
-  private readonly kept = new Set<string>()
+  /**
+   * Hot files this container has read, so close() frees exactly its descriptors; each path maps
+   * to itself: the one string for that path every later read uses (readers build their paths
+   * anew each run), so the logs, this map and the kept descriptors share it instead of each
+   * holding a copy (about 1 KB per container).
+   */
+  private readonly kept = new Map<string, string>()
   private readonly states = new Map<string, unknown>()
   private readonly memos = new Map<string, unknown>()
   /** Per reader (same index), what a pure reader read and made in its last run (read-log.ts). */
@@ -194,7 +199,7 @@ export class ContainerCollector {
 
   /** Closes this container's kept files (on delete). */
   close(): void {
-    for (const path of this.kept) this.options.files.close(path)
+    for (const path of this.kept.keys()) this.options.files.close(path)
     this.kept.clear()
     this.options.diskUsage?.untrack(this.name)
     this.logs.length = 0
@@ -356,12 +361,14 @@ export class ContainerCollector {
   }
 
   readHot(path: string): string | undefined {
+    path = this.kept.get(path) ?? path
     if (this.absent.has(path)) return this.skipped(path, ReadOp.Hot)
     return this.unlessUnreadable(path, () => this.noteAbsent(path, this.fetch(path, ReadOp.Hot)?.toString('latin1')))
   }
 
   countLines(path: string, keep: boolean): number | undefined {
     const op = keep ? ReadOp.CountKept : ReadOp.CountOnce
+    path = this.kept.get(path) ?? path
     if (this.absent.has(path)) return this.skipped(path, op)
     return this.unlessUnreadable(path, () => {
       const bytes = this.fetch(path, op)
@@ -385,7 +392,7 @@ export class ContainerCollector {
   }
 
   private noteAbsent<T>(path: string, value: T | undefined, keep = true): T | undefined {
-    if (keep) this.kept.add(path)
+    if (keep && !this.kept.has(path)) this.kept.set(path, path)
     if (value === undefined) {
       this.absent.add(path)
       this.sawAbsent = true
