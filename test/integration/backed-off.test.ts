@@ -44,3 +44,21 @@ test('a spec refresh at every tick reuses the parts of unchanged files, and a ne
     files.closeAll()
   }
 })
+
+test('a cgroup made after its collector is read from the next spec refresh on, and its parts are reused after that', {skip}, () => {
+  const t = tc!
+  const files = new OpenFiles(64)
+  const c = new ContainerCollector(t.name('late'), {layout: t.layout, kinds: selectKinds(), files, specRefreshMs: 30_000})
+  try {
+    assert.equal(c.collect(0), undefined)
+    t.mkdir('late')
+    assert.equal(c.collect(10_000), undefined, 'not looked for before the refresh')
+    assert.ok(collect(c, 30_000).memory, 'found at the refresh')
+    const a = collect(c, 90_000)
+    const b = collect(c, 150_000)
+    assert.equal(b.memory, a.memory)
+  } finally {
+    c.close()
+    files.closeAll()
+  }
+})

@@ -38,6 +38,15 @@ export function controllerHierarchies(layout: CgroupLayout): Map<Controller, Hie
   return map
 }
 
+/** Each hierarchy once (cpu and cpuacct may share one), per shared map. */
+const distinct = new WeakMap<Map<Controller, Hierarchy>, readonly Hierarchy[]>()
+
+function distinctHierarchies(map: Map<Controller, Hierarchy>): readonly Hierarchy[] {
+  let list = distinct.get(map)
+  if (list === undefined) distinct.set(map, (list = [...new Set(map.values())]))
+  return list
+}
+
 export interface CollectorOptions {
   layout: CgroupLayout
   kinds: ReadonlySet<string>
@@ -206,14 +215,20 @@ export class ContainerCollector {
   }
 
   private findDirs(): void {
-    const dirs = new Map<string, string>()
-    for (const h of new Set(this.hierarchies.values())) {
+    let dirs: Map<string, string> | undefined
+    for (const h of distinctHierarchies(this.hierarchies)) {
       const d = cgroupDir(h, this.name)
-      if (dirExists(d)) dirs.set(h.id, d)
+      const known = this.dirs.get(h.id) === d
+      // A directory found before is looked at with access(): no Stats object (with its dates)
+      // per hierarchy at each refresh, which a backed-off container makes at every tick.
+      const there = known ? existsSync(d) : dirExists(d)
+      if (there !== known && dirs === undefined) dirs = new Map(this.dirs)
+      if (there && !known) dirs!.set(h.id, d)
+      else if (!there && known) dirs!.delete(h.id)
     }
     // Which directories a reader looks in is an input its log does not record: another set
     // means running every pure reader again. The same set keeps the map (and the logs).
-    if (dirs.size === this.dirs.size && [...dirs].every(([id, d]) => this.dirs.get(id) === d)) return
+    if (dirs === undefined) return
     this.dirs = dirs
     this.dirObjects.clear()
     this.logs.fill(undefined)
