@@ -1,11 +1,11 @@
 // What an idle, backed-off container costs per tick, on real cgroups: its interval is past the
 // spec refresh, so every tick refreshes the spec; the parts of unchanged files are still reused,
-// and a new limit still shows at the next tick.
+// and a new limit still shows at the next tick. Read that rarely, it keeps no descriptor open.
 import {after, test} from 'node:test'
 import assert from 'node:assert/strict'
 
 import type {Sample} from '../../src/lib/model/index.js'
-import {ContainerCollector, OpenFiles, selectKinds} from '../../src/lib/stats/index.js'
+import {ContainerCollector, ContainerTracker, OpenFiles, selectKinds, Store} from '../../src/lib/stats/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../helpers/cgroups.js'
 
 const skip = realCgroupSkipReason()
@@ -59,6 +59,35 @@ test('a cgroup made after its collector is read from the next spec refresh on, a
     assert.equal(b.memory, a.memory)
   } finally {
     c.close()
+    files.closeAll()
+  }
+})
+
+test('a container read less often than every 10 s keeps no descriptor; read often again, it keeps them', {skip}, () => {
+  const t = tc!
+  t.mkdir('rare')
+  const files = new OpenFiles(64)
+  const c = new ContainerCollector(t.name('rare'), {layout: t.layout, kinds: selectKinds(), files})
+  const store = new Store()
+  const tracker = new ContainerTracker({name: t.name('rare'), samples: [], firstSeenMs: 0}, c, store, {
+    onSample: () => undefined,
+    onWarning: (m) => assert.fail(m),
+  })
+  try {
+    tracker.tick(1000)
+    const kept = files.openCount
+    assert.ok(kept > 0, 'kept at 1 s')
+    tracker.tick(60_000)
+    assert.equal(files.openCount, 0, 'none kept at 60 s, and the ones kept before closed')
+    const opens = files.stats.opens
+    tracker.tick(60_000)
+    assert.ok(files.stats.opens > opens, 'each read opens its files')
+    assert.equal(files.openCount, 0)
+    assert.ok(store.latest(t.name('rare'))?.memory, 'and still reads them')
+    tracker.tick(2000)
+    assert.equal(files.openCount, kept, 'kept again at 2 s')
+  } finally {
+    tracker.close()
     files.closeAll()
   }
 })

@@ -95,6 +95,8 @@ export class ContainerCollector {
    * holding a copy (about 1 KB per container).
    */
   private readonly kept = new Map<string, string>()
+  /** keepFilesOpen(): whether hot reads keep their descriptors. */
+  private keepFiles = true
   private readonly states = new Map<string, unknown>()
   private readonly memos = new Map<string, unknown>()
   /** Per reader (same index), what a pure reader read and made in its last run (read-log.ts). */
@@ -120,6 +122,17 @@ export class ContainerCollector {
     this.hierarchies = options.hierarchies ?? controllerHierarchies(options.layout)
     this.findDirs()
     this.ctx = new CollectorContext(this, options)
+  }
+
+  /**
+   * Whether hot files stay open between ticks (the default). Off, each read opens and closes
+   * its file, and the descriptors kept so far are closed now: for a container read rarely (its
+   * tracker decides from its interval), a kept descriptor only takes budget and memory.
+   */
+  keepFilesOpen(keep: boolean): void {
+    if (keep === this.keepFiles) return
+    this.keepFiles = keep
+    if (!keep) this.closeKept()
   }
 
   setRuntime(hints: RuntimeHints): void {
@@ -208,10 +221,19 @@ export class ContainerCollector {
 
   /** Closes this container's kept files (on delete). */
   close(): void {
-    for (const path of this.kept.keys()) this.options.files.close(path)
-    this.kept.clear()
+    this.closeKept()
     this.options.diskUsage?.untrack(this.name)
     this.logs.length = 0
+  }
+
+  /** Whether a read of this kind keeps its descriptor now. */
+  private keeping(op: ReadOp): boolean {
+    return this.keepFiles && keeps(op)
+  }
+
+  private closeKept(): void {
+    for (const path of this.kept.keys()) this.options.files.close(path)
+    this.kept.clear()
   }
 
   private findDirs(): void {
@@ -332,7 +354,7 @@ export class ContainerCollector {
       let n: number | undefined
       if (op === ReadOp.Once || !this.absent.has(path)) {
         try {
-          n = files.readLength(path, keeps(op))
+          n = files.readLength(path, this.keeping(op))
         } catch (err) {
           // The reader reads it again and says what is wrong with it.
           if (err instanceof FileParseError) return Capture.afterReplay(log, k)
@@ -354,12 +376,12 @@ export class ContainerCollector {
   /** A file's bytes for a reader: from the capture's replayed reads, or read (and captured). */
   private fetch(path: string, op: ReadOp): Buffer | undefined {
     const c = this.capture
-    if (c === undefined) return this.options.files.readBytes(path, keeps(op))
+    if (c === undefined) return this.options.files.readBytes(path, this.keeping(op))
     const len = c.take(path, op)
     if (len !== undefined) return len === ABSENT || len === FAILED ? undefined : c.lastBytes()
     let bytes: Buffer | undefined
     try {
-      bytes = this.options.files.readBytes(path, keeps(op))
+      bytes = this.options.files.readBytes(path, this.keeping(op))
     } catch (err) {
       if (err instanceof FileParseError) c.push(path, op, FAILED, undefined)
       throw err
@@ -407,7 +429,7 @@ export class ContainerCollector {
   }
 
   private noteAbsent<T>(path: string, value: T | undefined, keep = true): T | undefined {
-    if (keep && !this.kept.has(path)) this.kept.set(path, path)
+    if (keep && this.keepFiles && !this.kept.has(path)) this.kept.set(path, path)
     if (value === undefined) {
       this.absent.add(path)
       this.sawAbsent = true

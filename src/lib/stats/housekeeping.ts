@@ -49,7 +49,8 @@ export function withJitter(intervalMs: number, factor: number, random: () => num
 
 /** What housekeeping ticks: one container's tracker (collector → store → changed?). */
 export interface Tickable {
-  tick(): TickOutcome
+  /** `intervalMs`: the container's current interval, which says how soon it is read again. */
+  tick(intervalMs?: number): TickOutcome
 }
 
 /** A read is shed only after waiting this long, and at least two of its intervals. */
@@ -181,7 +182,7 @@ export class Housekeeping {
     e.wasShed = false
     let outcome: TickOutcome = 'none'
     try {
-      outcome = e.target.tick()
+      outcome = e.target.tick(e.interval)
     } finally {
       this.next(e, outcome)
     }

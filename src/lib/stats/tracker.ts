@@ -9,6 +9,14 @@ import {samplesEqual} from './equal.js'
 import type {Tickable, TickOutcome} from './housekeeping.js'
 import type {Store} from './store.js'
 
+/**
+ * A container read less often than this opens its files for each read instead of keeping them
+ * open (ContainerCollector.keepFilesOpen): 10,000 idle containers backed off to a minute would
+ * otherwise keep 140,000 descriptors wanted, far past the budget, each read opening its files
+ * and closing another container's, for a read a minute later. Busy ones keep theirs.
+ */
+export const KEEP_FILES_UNDER_MS = 10_000
+
 /** Files of one container whose errors were reported; past it, new files are not remembered. */
 const MAX_REPORTED_FILES = 64
 
@@ -44,7 +52,8 @@ export class ContainerTracker implements Tickable {
     this.collector.setRuntime(hints)
   }
 
-  tick(): TickOutcome {
+  tick(intervalMs?: number): TickOutcome {
+    if (intervalMs !== undefined) this.collector.keepFilesOpen(intervalMs < KEEP_FILES_UNDER_MS)
     try {
       return this.collect()
     } catch (err) {
