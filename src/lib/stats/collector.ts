@@ -236,18 +236,17 @@ export class ContainerCollector {
     this.kept.clear()
   }
 
-  /**
-   * Looks for the container in the hierarchies where it has no directory yet. One it has is not
-   * looked at again (a backed-off container refreshes at every tick, and each look is a path
-   * walk through cgroupfs): when it goes, its reads find its files gone, as between refreshes,
-   * and the sample ends as vanished once no directory is left (collect).
-   */
   private findDirs(): void {
     let dirs: Map<string, string> | undefined
     for (const h of distinctHierarchies(this.hierarchies)) {
-      if (this.dirs.has(h.id)) continue
       const d = cgroupDir(h, this.name)
-      if (dirExists(d)) (dirs ??= new Map(this.dirs)).set(h.id, d)
+      const known = this.dirs.get(h.id) === d
+      // A directory found before is looked at with access(): no Stats object (with its dates)
+      // per hierarchy at each refresh, which a backed-off container makes at every tick.
+      const there = known ? existsSync(d) : dirExists(d)
+      if (there !== known && dirs === undefined) dirs = new Map(this.dirs)
+      if (there && !known) dirs!.set(h.id, d)
+      else if (!there && known) dirs!.delete(h.id)
     }
     // Which directories a reader looks in is an input its log does not record: another set
     // means running every pure reader again. The same set keeps the map (and the logs).
