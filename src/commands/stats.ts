@@ -33,20 +33,21 @@ Only leaves of the cgroup tree show (a parent counts its children again) unless 
     ...netnsFlags,
     interval: durationFlag({
       summary: 'Time between refreshes.',
-      description: 'Time between refreshes, and between the two readings each rate is computed from (at least 100ms).',
+      description:
+        'Time between refreshes, and between the two readings each rate is computed from (at least 100ms). The first rates come sooner, from two readings half a second apart (or one interval, if shorter): still per second.',
       default: '1s',
       minMs: 100,
     }),
     once: Flags.boolean({
-      summary: 'Print one table after one interval and exit.',
+      summary: 'Print the first table with rates and exit.',
       description:
-        "Print one table after one interval and exit, once every container found has its runtime's answer (at most `--runtime-wait`; those still without one are named on stderr and the exit status is 3). On a terminal it is fitted to the width, as plain text: nothing is cleared or cut by height, so it stays in the scrollback.",
+        "Print the first table with rates (from two readings half a second apart, or `--interval` apart if shorter) and exit, once every container found has its runtime's answer (at most `--runtime-wait`; those still without one are named on stderr and the exit status is 3). On a terminal it is fitted to the width, as plain text: nothing is cleared or cut by height, so it stays in the scrollback.",
       aliases: ['no-stream'],
     }),
     json: Flags.boolean({
-      summary: 'Print one JSON document of raw numbers after one interval and exit.',
+      summary: 'Print one JSON document of raw numbers and exit.',
       description:
-        'Print one JSON document `{"time": ..., "containers": [rows]}` after one interval and exit. Values are raw numbers (bytes, percent), never display strings; the fields are listed under JSON FIELDS.',
+        'Print one JSON document `{"time": ..., "containers": [rows]}` and exit, with rates from the first half second (as `--once`). Values are raw numbers (bytes, percent), never display strings; the fields are listed under JSON FIELDS.',
     }),
     format: Flags.string({
       summary: 'table (the default), json (as --json), or ndjson: one line per container per refresh.',

@@ -13,6 +13,12 @@ export interface FeedProgress {
 export interface StatsFeedOptions {
   manager: Manager
   intervalMs: number
+  /**
+   * How soon after its first reading a container is read again (the housekeeping's
+   * firstIntervalMs), so the first rates span this window, not a whole interval. Default: the
+   * interval.
+   */
+  firstWindowMs?: number
   /** Read at each refresh: keys change the view between refreshes. */
   query: RowQuery | (() => RowQuery)
   /** Called with each refresh's rows and the refresh time. */
@@ -38,12 +44,13 @@ export interface StatsFeed {
  * Refreshes rows every interval from the manager's store.
  *
  * With `immediate` (a live table) the first refresh is at once — rows without rates show
- * `--` and `progress` says how many are still collecting — then one per interval.
+ * `--` and `progress` says how many are still collecting — then one as soon as every container
+ * has rates, and one per interval from there.
  *
  * Otherwise the first refresh comes when every container has two samples (so it has rates)
- * and at least one interval has passed; a container still missing its second sample after
- * two intervals shows without them. Readiness follows the manager's add, sample and delete
- * events: nothing polls. `once` stops after that refresh; a stream (NDJSON) goes on every
+ * and the first window has passed; when the containers still waiting got no sample for a
+ * whole interval, they show without them. Readiness follows the manager's add, sample and
+ * delete events: nothing polls. `once` stops after that refresh; a stream (NDJSON) goes on every
  * interval.
  */
 export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
@@ -52,9 +59,12 @@ export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
   const done = new Promise<void>((r) => (finish = r))
   let stopped = false
   let started = false
-  let intervalPassed = false
+  let windowPassed = false
+  const firstWindowMs = Math.min(o.firstWindowMs ?? o.intervalMs, o.intervalMs)
+  const live = o.immediate === true && !o.once
   const timers: NodeJS.Timeout[] = []
-  /** Containers with fewer than two samples: the one table of `once` waits for them. */
+  let ticker: NodeJS.Timeout | undefined
+  /** Containers with fewer than two samples: the first table with rates waits for them. */
   const waiting = new Set<ContainerName>()
 
   const emit = (): void => {
@@ -68,53 +78,85 @@ export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
     const query = typeof o.query === 'function' ? o.query() : o.query
     o.onRows(buildRows(manager.containers(), query, manager.pending()), new Date(), {total, withoutRates})
   }
+  /** Refreshes now and every interval from now. */
+  const tickFromNow = (): void => {
+    clearInterval(ticker)
+    emit()
+    ticker = setInterval(emit, o.intervalMs)
+  }
   const stop = (): void => {
     if (stopped) return
     stopped = true
     detach()
     for (const t of timers) clearTimeout(t)
+    clearTimeout(stall)
+    clearInterval(ticker)
     finish()
   }
 
-  const begin = (): void => {
-    if (started || stopped) return
-    started = true
+  /** Every container has its rates (or the wait for them is over). */
+  let isReady = false
+  const ready = (): void => {
+    if (stopped || isReady) return
+    isReady = true
     detach()
-    emit()
-    if (o.once) stop()
-    else timers.push(setInterval(emit, o.intervalMs))
+    if (started) {
+      // A live table: the frame with rates now, not at the next interval.
+      tickFromNow()
+      return
+    }
+    started = true
+    if (o.once) {
+      emit()
+      stop()
+    } else tickFromNow()
+  }
+  // The containers known when the first window passes are the ones waited for (a host that
+  // keeps making containers would otherwise never have them all read twice), as long as their
+  // readings progress: when none of them was read for a whole interval (a slow or loaded host
+  // reads on; a cgroup that cannot be read does not), the rest shows without rates.
+  let stall: NodeJS.Timeout | undefined
+  const progress = (): void => {
+    if (!windowPassed) return
+    clearTimeout(stall)
+    if (waiting.size === 0) ready()
+    else stall = setTimeout(() => (live ? detach() : ready()), o.intervalMs)
   }
   const onAdd = (c: {name: ContainerName; samples: readonly unknown[]}): void => {
-    if (c.samples.length < 2) waiting.add(c.name)
+    if (!windowPassed && c.samples.length < 2) waiting.add(c.name)
   }
   const onSample = (c: {name: ContainerName; samples: readonly unknown[]}): void => {
-    if (c.samples.length >= 2 && waiting.delete(c.name) && intervalPassed && waiting.size === 0) begin()
+    if (!waiting.has(c.name)) return
+    // A first reading is progress too: a loaded host may still be taking them.
+    if (c.samples.length >= 2) waiting.delete(c.name)
+    progress()
   }
   const onDelete = (name: ContainerName): void => {
-    if (waiting.delete(name) && intervalPassed && waiting.size === 0) begin()
+    if (waiting.delete(name)) progress()
   }
+  let attached = false
   function detach(): void {
+    if (!attached) return
+    attached = false
     manager.off('add', onAdd)
     manager.off('sample', onSample)
     manager.off('delete', onDelete)
   }
 
-  if (o.immediate && !o.once) {
+  if (live) {
     started = true
-    emit()
-    timers.push(setInterval(emit, o.intervalMs))
-  } else {
-    for (const c of manager.containers()) if (c.samples.length < 2) waiting.add(c.name)
-    manager.on('add', onAdd)
-    manager.on('sample', onSample)
-    manager.on('delete', onDelete)
-    timers.push(
-      setTimeout(() => {
-        intervalPassed = true
-        if (waiting.size === 0) begin()
-      }, o.intervalMs),
-      setTimeout(begin, 2 * o.intervalMs),
-    )
+    tickFromNow()
   }
+  for (const c of manager.containers()) if (c.samples.length < 2) waiting.add(c.name)
+  attached = true
+  manager.on('add', onAdd)
+  manager.on('sample', onSample)
+  manager.on('delete', onDelete)
+  timers.push(
+    setTimeout(() => {
+      windowPassed = true
+      progress()
+    }, firstWindowMs),
+  )
   return {done, refresh: () => void (started && !o.once ? emit() : undefined), stop}
 }

@@ -52,6 +52,14 @@ export interface StatsFlags extends RuntimeFlagValues, NetnsFlagValues, RuntimeW
   tree: boolean
 }
 
+/**
+ * The first rates come from two readings this far apart (or one interval, if shorter), not a
+ * whole interval: the first table is a start-up cost the user waits for, and a rate over half a
+ * second is still per second and exact (the readings carry their times). Later tables are one
+ * interval apart.
+ */
+export const FIRST_WINDOW_MS = 500
+
 /** Two flags that say opposite things: one line, exit 2. */
 export class StatsFlagError extends Error {
   readonly exitCode = 2
@@ -80,6 +88,7 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
   const hierarchies = selectHierarchies(layout, controllersForKinds(kinds))
   ctx.note(`watching ${hierarchies.map((h) => `${h.id} at ${h.mountPoint}`).join(', ')}`)
   const interval = flags.interval
+  const firstWindow = Math.min(interval, FIRST_WINDOW_MS)
   const depth = flags.depth
   // A terminal gets frames redrawn in place, keys and colour; --once on a terminal gets one
   // table fitted to its width, as plain text that stays in the scrollback.
@@ -93,10 +102,18 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     // only filter by factory and label.
     watch: {hierarchies, ...(filters.prefix.length > 0 ? {prefixes: filters.prefix} : {})},
     // A table wants every row fresh each refresh: no back-off, no jitter, and only the two
-    // newest samples kept. The first waits are spread over an interval so a thousand
-    // containers found at start-up are not all read in the same instant (one long event-loop
-    // stall per refresh).
-    housekeeping: {intervalMs: interval, maxIntervalMs: interval, dynamic: false, jitterFactor: 0, initialSplayFactor: once ? 0 : 1},
+    // newest samples kept. The second reading comes one first window after the first (the
+    // first rates); the waits after it are spread over an interval so a thousand containers
+    // found at start-up are not all read in the same instant (one long event-loop stall per
+    // refresh).
+    housekeeping: {
+      intervalMs: interval,
+      maxIntervalMs: interval,
+      dynamic: false,
+      jitterFactor: 0,
+      initialSplayFactor: once ? 0 : 1,
+      firstIntervalMs: firstWindow,
+    },
     store: {maxAgeMs: interval * 3, maxSamples: 3},
     // The table shows no descriptor counts: not worth a readdir per process per refresh.
     kindOptions: {processFds: format !== 'table'},
@@ -141,7 +158,7 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
       }),
     ]
     const collecting = progress
-      ? collectingLine(progress.withoutRates, progress.total, interval)
+      ? collectingLine(progress.withoutRates, progress.total, firstWindow)
       : findingLine(count(manager.containers()), Date.now() - startedAt)
     if (collecting) head.push(collecting)
     const waiting = progress === undefined || (rows.length === 0 && progress.withoutRates > 0)
@@ -178,6 +195,7 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
   const feed = startStatsFeed({
     manager,
     intervalMs: interval,
+    firstWindowMs: firstWindow,
     once,
     immediate: live,
     query: () => ({filters, sort: view.sort, all: view.all, tree: view.tree, search: view.search, order, hostMemoryBytes: hostMemory}),

@@ -265,9 +265,9 @@ export function statsHeader(s: StatusInfo): string {
  * counts are of every cgroup tracked, parents and idle ones included, so they are called
  * cgroups: the header counts only the rows shown.
  */
-export function collectingLine(withoutRates: number, total: number, intervalMs: number): string | undefined {
+export function collectingLine(withoutRates: number, total: number, gapMs: number): string | undefined {
   if (withoutRates === 0) return undefined
-  const when = intervalMs >= 1000 ? `${intervalMs / 1000}s` : `${intervalMs}ms`
+  const when = gapMs >= 1000 ? `${gapMs / 1000}s` : `${gapMs}ms`
   return `collecting: ${withoutRates} of ${total} cgroup${total === 1 ? '' : 's'} not read twice yet (CPU % and I/O rates need two readings, ${when} apart)`
 }
 

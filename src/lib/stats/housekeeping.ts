@@ -16,6 +16,12 @@ export interface HousekeepingOptions {
   /** Factor for a container's first wait, spreading containers found at once (cAdvisor: 1.0). */
   initialSplayFactor?: number
   /**
+   * The wait between a container's first and second reads, when that should be shorter than the
+   * interval: `cadv stats` has rates (which need two readings) in its first table sooner. That
+   * wait is exact; the splay of initialSplayFactor goes to the wait after the second read.
+   */
+  firstIntervalMs?: number
+  /**
    * Let requests and events go first (tick-queue.ts), the default; false runs each read as its
    * timer fires, all due reads in one go (the benchmarks' baseline).
    */
@@ -200,12 +206,13 @@ export class Housekeeping {
     // The tick may have removed the container (vanished and deleted meanwhile).
     if (this.entries.get(e.name) !== e) return
     e.interval = nextInterval(e.interval, outcome, this.options)
-    const factor = e.ticks === 0 ? (this.options.initialSplayFactor ?? this.options.jitterFactor) : this.options.jitterFactor
+    const first = this.options.firstIntervalMs
+    const splayAt = first === undefined ? 0 : 1
+    const factor = e.ticks === splayAt ? (this.options.initialSplayFactor ?? this.options.jitterFactor) : this.options.jitterFactor
+    const wait = e.soonAfter ? 0 : e.ticks === 0 && first !== undefined ? first : withJitter(e.interval, factor, this.random)
     e.ticks++
-    const now = this.clock()
-    const wait = e.soonAfter ? 0 : withJitter(e.interval, factor, this.random)
     e.soonAfter = false
-    this.schedule(e, now + wait)
+    this.schedule(e, this.clock() + wait)
   }
 
   /** Puts `e` in the heap due at `at` (or moves it there) and keeps the timer on the earliest. */

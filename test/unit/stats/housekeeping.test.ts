@@ -83,6 +83,35 @@ test('Housekeeping runs the first tick at once, then backs off while idle and sn
   }
 })
 
+test('firstIntervalMs: the second read comes that soon after the first, exactly; the splay goes to the third', () => {
+  mock.timers.enable({apis: ['setTimeout']})
+  try {
+    const ticks: number[] = []
+    let now = 0
+    const hk = new Housekeeping(
+      {intervalMs: 1000, maxIntervalMs: 1000, dynamic: false, jitterFactor: 0, initialSplayFactor: 1, firstIntervalMs: 500},
+      () => 0.5,
+      new TickQueue(SLICE_MS, (run) => run()),
+    )
+    hk.add('/a', {
+      tick() {
+        ticks.push(now)
+        return 'changed'
+      },
+    })
+    mock.timers.tick(0)
+    for (let i = 0; i < 40; i++) {
+      now += 100
+      mock.timers.tick(100)
+    }
+    // 0, then 500 (first interval, no splay), then 500 + 1000 × 1.5 (the splay), then every 1000.
+    assert.deepEqual(ticks, [0, 500, 2000, 3000, 4000])
+    hk.stop()
+  } finally {
+    mock.timers.reset()
+  }
+})
+
 test('the tick queue runs due ticks in short slices with the sockets looked at between them, and sheds late ones', async () => {
   const q = new TickQueue(5)
   const ran: number[] = []
