@@ -307,11 +307,11 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     if (info) collector.setRuntime(runtimeHints(info))
     const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}
     if (info) state.info = info
-    if (!info?.createdAt) {
-      if (this.bootMs === null) this.bootMs = bootTimeMs(this.options.layout.procRoot)
-      const created = collector.creationTimeMs(this.bootMs)
-      if (created !== undefined) state.cgroupCreatedMs = created
-    }
+    if (!info?.createdAt)
+      createdWhenAsked(state, () => {
+        if (this.bootMs === null) this.bootMs = bootTimeMs(this.options.layout.procRoot)
+        return collector.creationTimeMs(this.bootMs)
+      })
     const tracker = new ContainerTracker(state, collector, this.store, {
       onSample: (s, sample) => this.emit('sample', s, sample),
       onWarning: this.warn,
@@ -330,6 +330,27 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     this.tracked.delete(name)
     this.emit('delete', name)
   }
+}
+
+/**
+ * The cgroup's creation time is a stat of every directory and one control file in each
+ * hierarchy: read when something first asks (serve's events and families do at once), so
+ * `cadv stats`, which never shows it, does not pay 14 stats per container at start-up.
+ */
+function createdWhenAsked(state: ContainerState, read: () => number | undefined): void {
+  const settle = (value: number | undefined): void => {
+    Object.defineProperty(state, 'cgroupCreatedMs', {value, writable: true, enumerable: value !== undefined, configurable: true})
+  }
+  Object.defineProperty(state, 'cgroupCreatedMs', {
+    get() {
+      const value = read()
+      settle(value)
+      return value
+    },
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  })
 }
 
 function runtimeHints(info: ContainerInfo): RuntimeHints {

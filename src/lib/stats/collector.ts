@@ -108,6 +108,8 @@ export class ContainerCollector {
   /** The runtime's hints (read by the context). */
   hints: RuntimeHints = {pid: 0, hasNetwork: true}
   private specAt = Number.NEGATIVE_INFINITY
+  /** Set by the constructor's look for directories, so the first spec read need not look again. */
+  private dirsJustFound = false
   private tickErrors: string[] = []
   private sawAbsent = false
   spec: ContainerSpec | undefined
@@ -121,6 +123,7 @@ export class ContainerCollector {
     this.readers = readersFor(options.kinds)
     this.hierarchies = options.hierarchies ?? controllerHierarchies(options.layout)
     this.findDirs()
+    this.dirsJustFound = true
     this.ctx = new CollectorContext(this, options)
   }
 
@@ -146,7 +149,11 @@ export class ContainerCollector {
 
   /** Re-reads limits and shares now (the collector also does it every SPEC_REFRESH_MS). */
   readSpec(now = Date.now()): ContainerSpec {
-    this.findDirs()
+    // The first spec read comes with the first tick, just after the constructor looked: only a
+    // directory missing then (a runtime still making them) is worth looking for again. One
+    // that went away since is found out by the reads (a vanished cgroup).
+    if (!this.dirsJustFound || this.dirs.size < this.hierarchyCount()) this.findDirs()
+    this.dirsJustFound = false
     // Files found absent are looked at again: one access() each, which says "still not there"
     // without the exception a failed open costs (a backed-off container refreshes its spec at
     // every tick, and a v1 host lacks a dozen scheduler files per container).
@@ -229,6 +236,10 @@ export class ContainerCollector {
   /** Whether a read of this kind keeps its descriptor now. */
   private keeping(op: ReadOp): boolean {
     return this.keepFiles && keeps(op)
+  }
+
+  private hierarchyCount(): number {
+    return distinctHierarchies(this.hierarchies).length
   }
 
   private closeKept(): void {
