@@ -64,16 +64,19 @@ try {
   )
 
   // --- Start-up: spawn to the first complete table. `cadv stats --once` prints one table as soon
-  // as every container has two readings an interval (1 s) apart, or after two intervals with
-  // what it has, and exits: the time to its exit is the time to that table. Complete: no
-  // "collecting:" line, every container a row (--all: idle ones too). Against node -e 0.
+  // as every container has two readings, the first window (0.5 s) apart, and exits (a container
+  // not read at all for an interval is shown without rates). Timed to the table on stdout and
+  // to the exit. Complete: no "collecting:" line, every container a row (--all: idle ones too).
+  // Against node -e 0.
   const rowsOf = (out: string): number => out.split('\n').filter((l) => l.startsWith(`${tc.root}/`) || l.startsWith(`${tc.root} `)).length
   const runs: Array<{rows: number; complete: boolean}> = []
-  const startup = startupVsNode(
+  const startup = await startupVsNode(
     [
       {
         label: `cadv stats --once at ${N} containers (to the first table)`,
         args: [CADV, 'stats', '--once', '--all', '--no-trunc', '--filter', `prefix=${tc.root}`],
+        // The table is written in one piece: its last row ends the answer.
+        answered: (out) => rowsOf(out) === N + 1,
         check: (r) => {
           if (r.status !== 0) throw new Error(`cadv stats --once: exit ${r.status}: ${r.stderr}`)
           runs.push({rows: rowsOf(r.stdout), complete: !/^collecting:/m.test(r.stdout) && rowsOf(r.stdout) === N + 1})
@@ -87,14 +90,15 @@ try {
   console.log(
     `\nStart-up to the first complete table, whole processes, ${runs.length} runs interleaved with node -e 0 (load average ${loadAverage()}):`,
   )
-  console.log('| command | wall ms (median) | × node -e 0 | CPU ms | × node -e 0 | complete tables |')
-  console.log('|---|---:|---:|---:|---:|---:|')
-  console.log(`| ${startup.baseline.label} | ${fmt(startup.baseline.wallMs, 0)} | 1.00 | ${fmt(startup.baseline.cpuMs, 0)} | 1.00 | |`)
+  const tableMs = first.answerMs ?? Number.POSITIVE_INFINITY
+  console.log('| command | table ms (median) | exit ms (median) | × node -e 0 | CPU ms | × node -e 0 | complete tables |')
+  console.log('|---|---:|---:|---:|---:|---:|---:|')
+  console.log(`| ${startup.baseline.label} | | ${fmt(startup.baseline.wallMs, 0)} | 1.00 | ${fmt(startup.baseline.cpuMs, 0)} | 1.00 | |`)
   console.log(
-    `| ${first.label} | ${fmt(first.wallMs, 0)} | ${fmt(first.wallRatio, 2)} | ${fmt(first.cpuMs, 0)} | ${fmt(first.cpuRatio, 2)} | ${completeRuns} of ${runs.length} (rows: ${runs.map((r) => r.rows).join(', ')}) |`,
+    `| ${first.label} | ${fmt(tableMs, 0)} | ${fmt(first.wallMs, 0)} | ${fmt(first.wallRatio, 2)} | ${fmt(first.cpuMs, 0)} | ${fmt(first.cpuRatio, 2)} | ${completeRuns} of ${runs.length} (rows: ${runs.map((r) => r.rows).join(', ')}) |`,
   )
   console.log(
-    `goal: first complete table at ${N} containers within 1.5 s: ${first.wallMs <= 1500 && completeRuns === runs.length ? 'met' : 'NOT met'} (median ${fmt(first.wallMs / 1000, 2)} s, ${completeRuns} of ${runs.length} complete; one interval of 1 s between the two readings is part of it)`,
+    `goal: first complete table at ${N} containers within 1.5 s: ${tableMs <= 1500 && completeRuns === runs.length ? 'met' : 'NOT met'} (median ${fmt(tableMs / 1000, 2)} s to the table, ${fmt(first.wallMs / 1000, 2)} s to exit; ${completeRuns} of ${runs.length} complete; the first window of 0.5 s between the two readings is part of it)`,
   )
 
   // --- CPU per container per tick: cadv's collectors vs C open/read/close of the same files.

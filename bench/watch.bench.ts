@@ -345,7 +345,7 @@ try {
     if (r.status !== 0 || lines(r.stdout) < min)
       throw new Error(`cadv watch --once: exit ${r.status}, ${lines(r.stdout)} lines: ${r.stderr}`)
   }
-  const startup = startupVsNode(
+  const startup = await startupVsNode(
     [
       {
         label: `cadv watch --once --prefix <this run> (${N + 1} containers)`,
