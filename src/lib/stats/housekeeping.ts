@@ -99,12 +99,13 @@ class Entry implements DueTick, Due {
   }
 
   /**
-   * Never a first tick (a new container's first sample is what it is waited for), nor the tick
-   * after a shed one; otherwise only a read far behind, when reading it late would push every
-   * other read later too.
+   * Never a first or second tick (a new container's first sample, and its first rates, are what
+   * it is waited for: shed at start-up, a loaded host's first table lacked a few rows for a
+   * whole interval), nor the tick after a shed one; otherwise only a read far behind, when
+   * reading it late would push every other read later too.
    */
   get maxWaitMs(): number {
-    return this.ticks === 0 || this.wasShed ? Number.POSITIVE_INFINITY : Math.max(2 * this.interval, SHED_FLOOR_MS)
+    return this.ticks < 2 || this.wasShed ? Number.POSITIVE_INFINITY : Math.max(2 * this.interval, SHED_FLOOR_MS)
   }
 }
 

@@ -10,6 +10,7 @@ import {
   DueHeap,
   withJitter,
   DEFAULT_HOUSEKEEPING,
+  type DueTick,
   type TickOutcome,
 } from '../../../src/lib/stats/index.js'
 
@@ -106,6 +107,27 @@ test('firstIntervalMs: the second read comes that soon after the first, exactly;
     }
     // 0, then 500 (first interval, no splay), then 500 + 1000 × 1.5 (the splay), then every 1000.
     assert.deepEqual(ticks, [0, 500, 2000, 3000, 4000])
+    hk.stop()
+  } finally {
+    mock.timers.reset()
+  }
+})
+
+test("a container's first two reads are never shed (its first rates), later ones only when far behind", () => {
+  mock.timers.enable({apis: ['setTimeout']})
+  try {
+    const waits: number[] = []
+    class Recording extends TickQueue {
+      override submit(tick: DueTick): void {
+        waits.push(tick.maxWaitMs)
+        tick.run()
+      }
+    }
+    const hk = new Housekeeping({...DEFAULT_HOUSEKEEPING, dynamic: false, jitterFactor: 0}, Math.random, new Recording())
+    hk.add('/a', {tick: () => 'changed'})
+    mock.timers.tick(0)
+    for (let i = 0; i < 3; i++) mock.timers.tick(1000)
+    assert.deepEqual(waits, [Infinity, Infinity, 2000, 2000])
     hk.stop()
   } finally {
     mock.timers.reset()
