@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import {readFileSync} from 'node:fs'
 
-import type {FastSpec} from '../../src/lib/cli/fast-args.js'
+import {parseFast, type FastSpec} from '../../src/lib/cli/fast-args.js'
 import {runCli} from './cli.js'
 
 interface ManifestFlag {
@@ -16,6 +16,8 @@ interface ManifestFlag {
   char?: string
   env?: string
   aliases?: string[]
+  helpValue?: string
+  default?: unknown
 }
 
 export function assertSameFlags(command: string, table: Record<string, FastSpec>): void {
@@ -31,6 +33,31 @@ export function assertSameFlags(command: string, table: Record<string, FastSpec>
     assert.equal(s.short, f.char, name)
     assert.equal(s.env, f.env, name)
     assert.deepEqual(s.aliases ?? [], f.aliases ?? [], name)
+    // Duration flags (cli/duration-flag.ts) are parsed by parseFast, from the same default text.
+    assert.equal(s.duration !== undefined, f.helpValue === '<duration>', `${name}: a duration on one path only`)
+    if (s.duration) assert.equal(s.duration.default, f.default, `${name}: default`)
+  }
+}
+
+/**
+ * The lower limit of each named duration flag is the same on both paths: just below it the
+ * fast path hands the command line to oclif, which refuses it (exit 2); at it, the fast path
+ * takes it and oclif does not name the flag (the run fails on a missing cgroup root instead).
+ */
+export async function assertSameDurationFloors(command: string, table: Record<string, FastSpec>, names: string[]): Promise<void> {
+  for (const name of names) {
+    const min = table[name]!.duration!.minMs!
+    assert.ok(min > 0, `${name} has no lower limit to compare`)
+    const below = [`--${name}`, `${min - 1}ms`]
+    const at = [`--${name}`, `${min}ms`]
+    assert.equal(parseFast(below, table), undefined, `${name} ${min - 1}ms: the fast path took it`)
+    assert.equal(parseFast(at, table)?.ms(name), min, `${name} ${min}ms`)
+    const oclif = {env: {...process.env, CADV_NO_FAST_PATH: '1'}}
+    const refused = await runCli([command, ...below, '--cgroup-root', '/nonexistent/cadv'], oclif)
+    assert.equal(refused.code, 2, refused.stderr)
+    assert.match(refused.stderr, new RegExp(`--${name}: invalid duration`))
+    const taken = await runCli([command, ...at, '--cgroup-root', '/nonexistent/cadv'], oclif)
+    assert.doesNotMatch(taken.stderr, new RegExp(`--${name}`))
   }
 }
 

@@ -9,6 +9,7 @@ import {parseArgs} from 'node:util'
 
 import {AppContext} from '../app/context.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
+import {parseDuration, type DurationLimits} from '../util/index.js'
 import {configPath} from './config-path.js'
 import {CONTEXT, reportError} from './errors.js'
 
@@ -19,6 +20,11 @@ export type FastSpec = {
   env?: string
   /** Other long names of a boolean flag (`--no-stream` for `--once`). */
   aliases?: string[]
+  /**
+   * A duration flag (oclif's durationFlag): its default as users write it and its limits. Its
+   * value is parsed by parseFast, one way for every path; a bad one goes to oclif.
+   */
+  duration?: {default?: string} & DurationLimits
 }
 
 /** The global flags every command takes (cli/base-command.ts). */
@@ -38,6 +44,8 @@ export interface FastArgs {
   list(name: string): string[]
   /** Whether the flag was given on the command line or through its environment variable. */
   given(name: string): boolean
+  /** A duration flag's value in ms (its default when not given); undefined only without a default. */
+  ms(name: string): number | undefined
 }
 
 /** The parsed command line, or undefined when oclif should handle it instead. */
@@ -80,12 +88,24 @@ export function parseFast(argv: string[], spec: Record<string, FastSpec>): FastA
     delete values[alias]
   }
   const env = (k: string): string | undefined => (spec[k]!.env ? process.env[spec[k]!.env!] : undefined)
+  const ms = new Map<string, number>()
+  for (const [k, s] of Object.entries(spec)) {
+    if (s.duration === undefined) continue
+    const text = (values[k] as string | undefined) ?? env(k) ?? s.duration.default
+    if (text === undefined) continue
+    try {
+      ms.set(k, parseDuration(text, s.duration))
+    } catch {
+      return undefined
+    }
+  }
   return {
     values,
     positionals: parsed.positionals,
     str: (k, dflt) => (values[k] as string | undefined) ?? env(k) ?? dflt,
     list: (k) => (values[k] as string[] | undefined) ?? [],
     given: (k) => values[k] !== undefined || env(k) !== undefined,
+    ms: (k) => ms.get(k),
   }
 }
 

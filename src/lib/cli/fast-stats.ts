@@ -9,17 +9,16 @@
  */
 import {runStats, type StatsFlags} from '../app/stats.js'
 import {SORT_KEYS} from '../output/index.js'
-import {parseDuration} from '../util/index.js'
 import {FAST_GLOBAL_FLAGS, parseFast, runFast, type FastSpec} from './fast-args.js'
-import {FAST_RUNTIME_FLAGS, fastRuntimeValues} from './fast-runtime.js'
+import {FAST_RUNTIME_FLAGS, FAST_RUNTIME_WAIT_FLAG, fastRuntimeValues} from './fast-runtime.js'
 
 /** Every flag of `cadv stats`, global and runtime ones included. */
 export const FAST_STATS_FLAGS: Record<string, FastSpec> = {
   ...FAST_GLOBAL_FLAGS,
   ...FAST_RUNTIME_FLAGS,
-  'runtime-wait': {type: 'string'},
+  ...FAST_RUNTIME_WAIT_FLAG,
   'host-netns': {type: 'string'},
-  interval: {type: 'string'},
+  interval: {type: 'string', duration: {default: '1s', minMs: 100}},
   once: {type: 'boolean', aliases: ['no-stream']},
   json: {type: 'boolean'},
   format: {type: 'string'},
@@ -44,21 +43,13 @@ export async function fastStats(argv: string[]): Promise<number | undefined> {
   if (!(SORT_KEYS as readonly string[]).includes(sort)) return undefined
   const depthText = v.depth as string | undefined
   if (depthText !== undefined && !/^\d+$/.test(depthText)) return undefined
-  let interval: number
-  let runtimeWait: number
-  try {
-    interval = parseDuration(a.str('interval', '1s'), {minMs: 100})
-    runtimeWait = parseDuration(a.str('runtime-wait', '30s'), {minMs: 0})
-  } catch {
-    return undefined
-  }
   const runtime = await fastRuntimeValues(a)
   if (runtime === undefined) return undefined
   const flags: StatsFlags = {
     ...runtime,
-    'runtime-wait': runtimeWait,
+    'runtime-wait': a.ms('runtime-wait')!,
     'host-netns': v['host-netns'] as string | undefined,
-    interval,
+    interval: a.ms('interval')!,
     once: v.once === true,
     json: v.json === true,
     format,

@@ -9,16 +9,15 @@
  */
 import {runWatch, type WatchFlags} from '../app/watch.js'
 import {CONTAINER_EVENT_TYPES} from '../model/index.js'
-import {parseDuration} from '../util/index.js'
 import {WATCH_BACKENDS} from '../watch/index.js'
 import {FAST_GLOBAL_FLAGS, parseFast, runFast, type FastSpec} from './fast-args.js'
-import {FAST_RUNTIME_FLAGS, fastRuntimeValues} from './fast-runtime.js'
+import {FAST_RUNTIME_FLAGS, FAST_RUNTIME_WAIT_FLAG, fastRuntimeValues} from './fast-runtime.js'
 
 /** Every flag of `cadv watch`, global and runtime ones included. */
 export const FAST_WATCH_FLAGS: Record<string, FastSpec> = {
   ...FAST_GLOBAL_FLAGS,
   ...FAST_RUNTIME_FLAGS,
-  'runtime-wait': {type: 'string'},
+  ...FAST_RUNTIME_WAIT_FLAG,
   'kubelet-labels': {type: 'boolean'},
   resolve: {type: 'boolean'},
   once: {type: 'boolean'},
@@ -27,16 +26,9 @@ export const FAST_WATCH_FLAGS: Record<string, FastSpec> = {
   prefix: {type: 'string', multiple: true},
   hierarchy: {type: 'string', multiple: true},
   'watch-backend': {type: 'string'},
-  'rescan-interval': {type: 'string'},
-  'poll-interval': {type: 'string'},
+  'rescan-interval': {type: 'string', duration: {default: '60s'}},
+  'poll-interval': {type: 'string', duration: {default: '1s', minMs: 10}},
 }
-
-/** The defaults of the command's duration flags, with their limits (src/commands/watch.ts, cli/runtime-wait-flags.ts). */
-const DURATIONS = {
-  'runtime-wait': {default: '30s', minMs: 0},
-  'rescan-interval': {default: '60s', minMs: undefined},
-  'poll-interval': {default: '1s', minMs: 10},
-} as const
 
 /** The exit status, or undefined when oclif should handle this command line instead. */
 export async function fastWatch(argv: string[]): Promise<number | undefined> {
@@ -49,19 +41,11 @@ export async function fastWatch(argv: string[]): Promise<number | undefined> {
   if (types.some((t) => !(CONTAINER_EVENT_TYPES as readonly string[]).includes(t))) return undefined
   const backend = a.str('watch-backend', 'inotify')
   if (!(WATCH_BACKENDS as readonly string[]).includes(backend)) return undefined
-  const ms: Partial<Record<keyof typeof DURATIONS, number>> = {}
-  try {
-    for (const [k, d] of Object.entries(DURATIONS) as Array<[keyof typeof DURATIONS, (typeof DURATIONS)[keyof typeof DURATIONS]]>) {
-      ms[k] = parseDuration(a.str(k, d.default), {minMs: d.minMs})
-    }
-  } catch {
-    return undefined
-  }
   const runtime = await fastRuntimeValues(a)
   if (runtime === undefined) return undefined
   const flags: WatchFlags = {
     ...runtime,
-    'runtime-wait': ms['runtime-wait']!,
+    'runtime-wait': a.ms('runtime-wait')!,
     resolve: v.resolve === true,
     'kubelet-labels': v['kubelet-labels'] === true,
     once: v.once === true,
@@ -69,8 +53,8 @@ export async function fastWatch(argv: string[]): Promise<number | undefined> {
     prefix: v.prefix === undefined ? undefined : a.list('prefix'),
     hierarchy: v.hierarchy === undefined ? undefined : a.list('hierarchy'),
     'watch-backend': backend,
-    'rescan-interval': ms['rescan-interval']!,
-    'poll-interval': ms['poll-interval']!,
+    'rescan-interval': a.ms('rescan-interval')!,
+    'poll-interval': a.ms('poll-interval')!,
     type: types.length === 0 ? undefined : types,
   }
   return runFast('watch', a, (layout, ctx) => runWatch(flags, layout, ctx))

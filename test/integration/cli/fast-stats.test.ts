@@ -8,9 +8,18 @@ import {fileURLToPath} from 'node:url'
 // Not in cli/index.ts, which loads oclif: the fast path's flag table is read from its own module.
 import {FAST_STATS_FLAGS} from '../../../src/lib/cli/fast-stats.js'
 import {runCli} from '../../helpers/cli.js'
-import {ABSENT_RUNTIMES, assertSameAsOclif, assertSameFlags} from '../../helpers/fast-flags.js'
+import {ABSENT_RUNTIMES, assertSameAsOclif, assertSameDurationFloors, assertSameFlags} from '../../helpers/fast-flags.js'
 
 test('the fast path knows exactly the flags of cadv stats, with the same shapes', () => assertSameFlags('stats', FAST_STATS_FLAGS))
+
+test("duration flags: the same lower limits as oclif's (--interval, and the runtime timeouts every fast path shares)", () =>
+  assertSameDurationFloors('stats', FAST_STATS_FLAGS, [
+    'interval',
+    'docker-timeout',
+    'podman-timeout',
+    'containerd-timeout',
+    'crio-timeout',
+  ]))
 
 /** The output without its clock (the table's header, the JSON document's time). */
 const timeless = (out: string): string => out.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z/g, '<time>')

@@ -12,10 +12,13 @@ import ts from 'typescript'
 // Not in cli/index.ts, which loads oclif: the fast path's flag table is read from its own module.
 import {FAST_WATCH_FLAGS} from '../../../src/lib/cli/fast-watch.js'
 import {runCli} from '../../helpers/cli.js'
-import {ABSENT_RUNTIMES, assertSameAsOclif, assertSameFlags} from '../../helpers/fast-flags.js'
+import {ABSENT_RUNTIMES, assertSameAsOclif, assertSameDurationFloors, assertSameFlags} from '../../helpers/fast-flags.js'
 import {DISCOVERY} from '../../helpers/discovery.js'
 
 test('the fast path knows exactly the flags of cadv watch, with the same shapes', () => assertSameFlags('watch', FAST_WATCH_FLAGS))
+
+test("duration flags: the same lower limit as oclif's (--poll-interval)", () =>
+  assertSameDurationFloors('watch', FAST_WATCH_FLAGS, ['poll-interval']))
 
 /** The lines without their clock fields, which differ between two runs. */
 const timeless = (stdout: string): string => stdout.replace(/"time":"[^"]*","timeNano":\d+,/g, '')
