@@ -115,8 +115,10 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
       firstIntervalMs: firstWindow,
     },
     store: {maxAgeMs: interval * 3, maxSamples: 3},
-    // The table shows no descriptor counts: not worth a readdir per process per refresh.
-    kindOptions: {processFds: format !== 'table'},
+    // The table shows no descriptor counts: not worth a readdir per process per refresh. No
+    // row shows the I/O scheduler's merges or service times: not worth 4 failed opens a
+    // container at start-up on the usual kernel, which has none.
+    kindOptions: {processFds: format !== 'table', blkioSchedulerStats: false},
     ...(depth === undefined ? {} : {include: (name: string) => nameDepth(name) <= depth}),
     // Names, factories and labels come from the runtimes; a slow or absent runtime delays only
     // its own containers, which show as pending (never under another identity) until it

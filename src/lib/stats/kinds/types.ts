@@ -26,6 +26,12 @@ export interface KindOptions {
   /** process: count descriptors and sockets (a readdir and readlinks per process); default true. */
   processFds?: boolean
   /**
+   * diskIO v1: look for the I/O scheduler's statistics (merges, service time, queue: bfq's debug
+   * files or cfq's); default true. Most kernels have neither, so the look is 4 failed opens a
+   * container, which `cadv stats` (that shows none of them) skips.
+   */
+  blkioSchedulerStats?: boolean
+  /**
    * cpuLoad: read every task's state each tick (cAdvisor's --enable_load_reader). Off, the kind
    * gives nothing, as cAdvisor's default does: a task list and a /proc file per task per tick
    * is a third of the default set's cost again.

@@ -12,6 +12,9 @@ import {ContainerCollector, OpenFiles, selectKinds} from '../../../../src/lib/st
 import {FIXTURES} from '../../../helpers/collect.js'
 
 import {exposeSample, fixtureSample} from '../../../helpers/kinds.js'
+import {discoverCgroups} from '../../../../src/lib/cgroups/index.js'
+import type {BlkioDeviceSample} from '../../../../src/lib/model/index.js'
+import {ContainerCollector, OpenFiles, selectKinds} from '../../../../src/lib/stats/index.js'
 import {samples} from '../../../helpers/exposition.js'
 import {parsePidList} from '../../../../src/lib/stats/tasks.js'
 import {taskState} from '../../../../src/lib/stats/kinds/cpuload/reader.js'
@@ -20,6 +23,7 @@ import {parseLimits} from '../../../../src/lib/stats/kinds/process/reader.js'
 import {parseSchedstat} from '../../../../src/lib/stats/kinds/sched/reader.js'
 import {pageSize} from '../../../../src/lib/util/index.js'
 
+const FIXTURES = new URL('../../../fixtures/', import.meta.url).pathname
 const V1 = 'cgroup_v1/kinds'
 const V2 = 'cgroup_v2/kinds'
 
@@ -183,6 +187,29 @@ test('diskIO v1: every operation of io_service_bytes, and bfq debug statistics w
   )
   // Sectors exist per device only from /proc/diskstats (the root's filesystems).
   assert.equal(samples(fams, 'container_fs_sector_reads_total').length, 0)
+})
+
+test('diskIO v1 without the scheduler statistics (cadv stats): the same bytes and counts, no merges, times or queue', () => {
+  const layout = discoverCgroups({cgroupRoot: `${FIXTURES}${V1}`, procRoot: `${FIXTURES}host/kinds/proc`})
+  const read = (blkioSchedulerStats: boolean): BlkioDeviceSample[] => {
+    const c = new ContainerCollector('/docker/c1', {
+      layout,
+      kinds: selectKinds(['diskIO']),
+      files: new OpenFiles(64),
+      kindOptions: {blkioSchedulerStats},
+    })
+    const s = c.collect(1_000_000)
+    c.close()
+    return s!.diskio!
+  }
+  const all = read(true)
+  assert.ok(
+    all.some((d) => d.readMerged !== undefined && d.queued !== undefined),
+    'the fixture has bfq statistics',
+  )
+  const scheduler = ['readMerged', 'writeMerged', 'readServiceNs', 'writeServiceNs', 'totalServiceNs', 'queued']
+  const without = all.map((d) => Object.fromEntries(Object.entries(d).filter(([k]) => !scheduler.includes(k))))
+  assert.deepEqual(read(false), without)
 })
 
 test('diskIO v2: io.cost usage, wait, debt and delay in seconds', () => {

@@ -141,6 +141,26 @@ function schedulerStats(ctx: ReadContext, dir: string, devices: Devices, prefix:
   return true
 }
 
+/** The scheduler statistics of the prefix found, looked for when none was found in the last PROBE_EVERY_MS. */
+function schedulerProbe(ctx: ReadContext, dir: string, devices: Devices, nowMs: number): void {
+  const probe = ctx.state<{prefix: string | null; atMs: number}>('diskio.scheduler', () => ({
+    prefix: null,
+    atMs: Number.NEGATIVE_INFINITY,
+  }))
+  if (probe.prefix === null && nowMs - probe.atMs >= PROBE_EVERY_MS) {
+    probe.atMs = nowMs
+    ctx.state<Map<string, string | null>>('diskio.paths', () => new Map()).clear()
+    for (const prefix of ['bfq.', '']) {
+      if (schedulerStats(ctx, dir, devices, prefix)) {
+        probe.prefix = prefix
+        break
+      }
+    }
+  } else if (probe.prefix !== null) {
+    schedulerStats(ctx, dir, devices, probe.prefix)
+  }
+}
+
 export const diskioReader: KindReader = {
   kind: 'diskIO',
   pure: true,
@@ -172,22 +192,7 @@ export const diskioReader: KindReader = {
       // Merges, service time and queue length exist only as scheduler statistics: bfq with
       // CONFIG_BFQ_CGROUP_DEBUG, or cfq (gone since Linux 5.0). Most kernels have neither:
       // looked for once, and again every PROBE_EVERY_MS, not every tick.
-      const probe = ctx.state<{prefix: string | null; atMs: number}>('diskio.scheduler', () => ({
-        prefix: null,
-        atMs: Number.NEGATIVE_INFINITY,
-      }))
-      if (probe.prefix === null && sample.timestampMs - probe.atMs >= PROBE_EVERY_MS) {
-        probe.atMs = sample.timestampMs
-        ctx.state<Map<string, string | null>>('diskio.paths', () => new Map()).clear()
-        for (const prefix of ['bfq.', '']) {
-          if (schedulerStats(ctx, dir.path, devices, prefix)) {
-            probe.prefix = prefix
-            break
-          }
-        }
-      } else if (probe.prefix !== null) {
-        schedulerStats(ctx, dir.path, devices, probe.prefix)
-      }
+      if (ctx.options.blkioSchedulerStats !== false) schedulerProbe(ctx, dir.path, devices, sample.timestampMs)
     }
     sample.diskio = [...devices.values()].sort((a, b) => a.major - b.major || a.minor - b.minor)
   },
