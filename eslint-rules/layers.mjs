@@ -33,10 +33,10 @@ export const DEEP_IMPORTS = {
   'lib/cli/fast-args.ts': ['lib/app/context.ts'],
   'lib/cli/fast-resolve.ts': ['lib/app/context.ts', 'lib/app/resolve.ts'],
   'lib/cli/fast-runtime.ts': ['lib/app/options.ts', 'lib/factories/options.ts'],
-  'lib/cli/fast-watch.ts': ['lib/app/context.ts', 'lib/app/watch.ts'],
+  'lib/cli/fast-watch.ts': ['lib/app/context.ts', 'lib/app/watch.ts', 'lib/watch/types.ts'],
   'lib/cli/fast-stats.ts': ['lib/app/context.ts', 'lib/app/stats.ts'],
   'lib/app/resolve.ts': ['lib/output/decision.ts'],
-  'lib/app/watch.ts': ['lib/output/ndjson.ts', 'lib/stats/kinds/default-controllers.ts'],
+  'lib/app/watch.ts': ['lib/output/ndjson.ts', 'lib/stats/kinds/default-controllers.ts', 'lib/watch/scan.ts', 'lib/watch/types.ts'],
 }
 
 /** The layer of a path under src/: `lib/<folder>/…` or `commands`. */

@@ -18,7 +18,9 @@ import {
 // "Fast path"). The resolver, the annotator and the OOM monitor are imported when used.
 import {ndjsonWriter} from '../output/ndjson.js'
 import {DEFAULT_KIND_CONTROLLERS} from '../stats/kinds/default-controllers.js'
-import {countInotifyWatches, createWatcher, scanHierarchies, type WatchBackendName} from '../watch/index.js'
+// --once needs only the scan: the watcher, its tree and the inotify code load for a live watch.
+import {scanHierarchies} from '../watch/scan.js'
+import type {WatchBackendName} from '../watch/types.js'
 import type {AppContext} from './context.js'
 import {failIfUnanswered, type RuntimeWaitFlagValues} from './runtime-wait.js'
 import type {RuntimeFlagValues} from './options.js'
@@ -87,8 +89,8 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
   const underPrefix = (name: string): boolean => prefixes.length === 0 || prefixes.some((p) => isUnder(name, p))
   const hierarchies = selectHierarchies(layout, DEFAULT_KIND_CONTROLLERS, flags.hierarchy ?? [])
   // --once lists what exists and exits: a scan is all it needs, no watch is worth setting up.
-  const backend = (flags.once ? 'poll' : flags['watch-backend']) as WatchBackendName
-  ctx.note(`watching ${hierarchies.map((h) => `${h.id} (${h.mountPoint})`).join(', ')} with ${backend}`)
+  const backend = flags['watch-backend'] as WatchBackendName
+  ctx.note(`watching ${hierarchies.map((h) => `${h.id} (${h.mountPoint})`).join(', ')} with ${flags.once ? 'one scan' : backend}`)
 
   const out = ndjsonWriter<ContainerEvent>(ctx.stdout)
   const resolving = flags.resolve ? await resolvingModules() : undefined
@@ -105,6 +107,27 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
         })
       : undefined
   const print = (e: ContainerEvent): void => (annotator ? annotator.push(e) : out.write(e))
+  if (flags.once) {
+    ctx.exitQuietlyOnEpipe(async () => {
+      await annotator?.drain()
+      annotator?.close()
+      resolver?.close()
+    })
+    // What exists now, from one scan: a Watcher's bookkeeping is for changes, and costs more
+    // than the scan itself at 2,000 cgroups (README, watch benchmark). Same names, same order.
+    const names = scanHierarchies(hierarchies, prefixes).keys()
+    const adds = wanted('ContainerAdd') ? Array.from(names, (name) => makeEvent('ContainerAdd', name, true)) : []
+    if (annotator) for (const e of adds) annotator.push(e)
+    else out.writeAll(adds)
+    // Each add waited for its runtime (at most --runtime-wait): say which never answered.
+    await annotator?.drain()
+    const unanswered = annotator?.byName() ?? []
+    annotator?.close()
+    resolver?.close()
+    failIfUnanswered(ctx, unanswered, flags['runtime-wait'])
+    return
+  }
+  const {countInotifyWatches, createWatcher} = await import('../watch/index.js')
   const watcher = createWatcher({
     hierarchies,
     backend,
@@ -113,9 +136,8 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
     pollIntervalMs: flags['poll-interval'],
     onWarning: (m) => ctx.warn(m),
   })
-  // --once lists what exists: OOM kills are news, not part of that list.
   const oom =
-    !flags.once && (wanted('OOM') || wanted('OOMKill'))
+    wanted('OOM') || wanted('OOMKill')
       ? new (await import('../events/index.js')).OomMonitor({
           layout,
           names: () => watcher.names,
@@ -139,20 +161,6 @@ export async function runWatch(flags: WatchFlags, layout: CgroupLayout, ctx: App
     if (e.type === 'ContainerAdd') oom?.added(e.name, e.initial ? undefined : e.timeNano / 1e6)
     if (!(e.initial && flags['watch-only']) && wanted(e.type)) print(e)
   })
-  if (flags.once) {
-    // What exists now, from one scan: a Watcher's bookkeeping is for changes, and costs more
-    // than the scan itself at 2,000 cgroups (README, watch benchmark). Same names, same order.
-    const names = scanHierarchies(hierarchies, prefixes).keys()
-    const adds = wanted('ContainerAdd') ? Array.from(names, (name) => makeEvent('ContainerAdd', name, true)) : []
-    if (annotator) for (const e of adds) annotator.push(e)
-    else out.writeAll(adds)
-    // Each add waited for its runtime (at most --runtime-wait): say which never answered.
-    await annotator?.drain()
-    const unanswered = annotator?.byName() ?? []
-    await stop()
-    failIfUnanswered(ctx, unanswered, flags['runtime-wait'])
-    return
-  }
   // The kernel log first: an OOM kill while the first listing is read is news too.
   oom?.start()
   await watcher.start()

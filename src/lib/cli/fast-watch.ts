@@ -9,7 +9,7 @@
  */
 import {runWatch, type WatchFlags} from '../app/watch.js'
 import {CONTAINER_EVENT_TYPES} from '../model/index.js'
-import {WATCH_BACKENDS} from '../watch/index.js'
+import {WATCH_BACKENDS} from '../watch/types.js'
 import {FAST_GLOBAL_FLAGS, parseFast, runFast, type FastSpec} from './fast-args.js'
 import {FAST_RUNTIME_FLAGS, FAST_RUNTIME_WAIT_FLAG, fastRuntimeValues} from './fast-runtime.js'
 
