@@ -15,12 +15,17 @@ function sameTime(e: ContainerEvent): void {
 }
 
 test('time is timeNano to the millisecond, for events made within one millisecond and across several', async () => {
-  const events = []
-  const until = Date.now() + 5
-  while (Date.now() < until) events.push(makeEvent('ContainerAdd', '/a', true))
+  const events: ContainerEvent[] = []
+  // Until three milliseconds were seen, however the machine's load stretches the loop (a 5 ms
+  // budget by the clock could pass while the process was not running).
+  const times = new Set<string>()
+  while (times.size < 3) {
+    const e = makeEvent('ContainerAdd', '/a', true)
+    events.push(e)
+    times.add(e.time)
+  }
   await new Promise((r) => setTimeout(r, 2))
   events.push(makeEvent('ContainerDelete', '/a', false))
-  assert.ok(new Set(events.map((e) => e.time)).size >= 3, 'several milliseconds')
   for (const e of events) sameTime(e)
 })
 
