@@ -60,6 +60,9 @@ export interface StatsFlags extends RuntimeFlagValues, NetnsFlagValues, RuntimeW
  */
 export const FIRST_WINDOW_MS = 500
 
+/** How often one answer (--once, --json) looks at the cgroup tree again: see runStats. */
+const ONCE_POLL_MS = 60_000
+
 /** Two flags that say opposite things: one line, exit 2. */
 export class StatsFlagError extends Error {
   readonly exitCode = 2
@@ -99,8 +102,17 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     layout,
     kinds,
     // The prefix filter is applied here, at the watcher, and depth by `include`: the rows then
-    // only filter by factory and label.
-    watch: {hierarchies, ...(filters.prefix.length > 0 ? {prefixes: filters.prefix} : {})},
+    // only filter by factory and label. One answer (--once, --json) waits for no news: an
+    // inotify watch on every cgroup directory costs about as much as the first readings (6,000
+    // watches at 1,000 containers, 0.25 s of CPU in the profile), so it finds the containers
+    // by the same scan and looks again only after a minute, which a loaded host's slow answer
+    // may reach but a quick one never does. A cgroup removed meanwhile is read as gone, and
+    // shown without rates if it was not read twice.
+    watch: {
+      hierarchies,
+      ...(filters.prefix.length > 0 ? {prefixes: filters.prefix} : {}),
+      ...(once ? {backend: 'poll' as const, pollIntervalMs: ONCE_POLL_MS} : {}),
+    },
     // A table wants every row fresh each refresh: no back-off, no jitter, and only the two
     // newest samples kept. The second reading comes one first window after the first (the
     // first rates); the waits after it are spread over an interval so a thousand containers
