@@ -2,7 +2,8 @@
 // reading the same files with open/read/close in the same run; memory with the 2 m store at
 // 1 s; and the event-loop stall of the real manager. Needs root and a writable cgroupfs.
 //
-//   npm run bench -- stats          (BENCH_CGROUPS=1000 BENCH_ROUNDS=20 BENCH_LIVE_S=15 BENCH_STARTUP_ROUNDS=5)
+//   npm run bench -- stats          (BENCH_CGROUPS=1000 BENCH_ROUNDS=20 BENCH_LIVE_S=15 BENCH_STARTUP_ROUNDS=5;
+//                                    BENCH_STARTUP_ONLY=1 stops after the start-up table)
 import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -101,114 +102,118 @@ try {
     `goal: first complete table at ${N} containers within 1.5 s: ${tableMs <= 1500 && completeRuns === runs.length ? 'met' : 'NOT met'} (median ${fmt(tableMs / 1000, 2)} s to the table, ${fmt(first.wallMs / 1000, 2)} s to exit; ${completeRuns} of ${runs.length} complete; the first window of 0.5 s between the two readings is part of it)`,
   )
 
-  // --- CPU per container per tick: cadv's collectors vs C open/read/close of the same files.
-  const bin = join(tmp, 'read-files')
-  const cc = spawnSync('gcc', ['-O2', '-o', bin, fileURLToPath(new URL('baseline/read-files.c', import.meta.url))], {encoding: 'utf8'})
-  if (cc.status !== 0) throw new Error(`gcc failed: ${cc.stderr}`)
-  const files = new RecordingFiles(16384)
-  const shared = controllerHierarchies(layout)
-  const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies: shared}))
-  let now = Date.now()
-  // keep=true reads only (the hot path); a file found absent is not read again (the collector
-  // remembers it): not a tick's cost.
-  const hot = new Set<string>()
-  files.onRead = (path, keep, found) => {
-    if (keep && found) hot.add(path)
-  }
-  for (const c of collectors) c.collect(now)
-  files.onRead = undefined
-  const list = join(tmp, 'paths')
-  writeFileSync(list, [...hot].join('\n') + '\n')
-  const perContainer = hot.size / N
-  // A baseline of no files would make every ratio meaningless: a read path the recorder misses.
-  if (hot.size === 0) throw new Error('the recorder saw no reads: OpenFiles has a read method RecordingFiles does not follow')
-
-  const runC = (): number => {
-    const r = spawnSync(bin, [list, String(ROUNDS)], {encoding: 'utf8'})
-    if (r.status !== 0) throw new Error(`baseline failed: ${r.stderr}`)
-    const out = JSON.parse(r.stdout) as {cpuNs: number; failures: number}
-    if (out.failures > 0) throw new Error(`baseline could not open ${out.failures} files`)
-    return out.cpuNs / (ROUNDS * N)
-  }
-  const runCadv = (): number => {
-    const start = cpuNs()
-    for (let r = 0; r < ROUNDS; r++) {
-      now += 1000
-      for (const c of collectors) c.collect(now)
+  // BENCH_STARTUP_ONLY=1: the start-up table alone (the rest takes minutes).
+  if (process.env.BENCH_STARTUP_ONLY !== '1') await afterStartup()
+  async function afterStartup(): Promise<void> {
+    // --- CPU per container per tick: cadv's collectors vs C open/read/close of the same files.
+    const bin = join(tmp, 'read-files')
+    const cc = spawnSync('gcc', ['-O2', '-o', bin, fileURLToPath(new URL('baseline/read-files.c', import.meta.url))], {encoding: 'utf8'})
+    if (cc.status !== 0) throw new Error(`gcc failed: ${cc.stderr}`)
+    const files = new RecordingFiles(16384)
+    const shared = controllerHierarchies(layout)
+    const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies: shared}))
+    let now = Date.now()
+    // keep=true reads only (the hot path); a file found absent is not read again (the collector
+    // remembers it): not a tick's cost.
+    const hot = new Set<string>()
+    files.onRead = (path, keep, found) => {
+      if (keep && found) hot.add(path)
     }
-    return (cpuNs() - start) / (ROUNDS * N)
-  }
-  const paths = [...hot]
-  const runNaive = (): number => {
-    const start = cpuNs()
-    for (let r = 0; r < ROUNDS; r++) for (const p of paths) readFileSync(p, 'latin1')
-    return (cpuNs() - start) / (ROUNDS * N)
-  }
-  const c: number[] = []
-  const js: number[] = []
-  const naive: number[] = []
-  for (let k = 0; k < 5; k++) {
-    c.push(runC())
-    js.push(runCadv())
-    naive.push(runNaive())
-  }
-  // The spec (limits) is re-read every 30 s with open/read/close; its cost per tick is amortised.
-  const specStart = cpuNs()
-  for (const col of collectors) col.readSpec(now)
-  const specPerTick = (cpuNs() - specStart) / N / 30
-  const best = (xs: number[]): number => Math.min(...xs)
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
-  console.log(
-    `\nCPU per container per housekeeping tick (${fmt(perContainer)} hot files each, ${ROUNDS} rounds × ${N}, best / median of 5 alternating runs):`,
-  )
-  console.log(`| reader | best µs | median µs | vs C open/read/close |`)
-  console.log(`|---|---|---|---|`)
-  console.log(`| C open/read/close, no parsing (baseline) | ${fmt(best(c) / 1000, 2)} | ${fmt(median(c) / 1000, 2)} | 1.00× |`)
-  console.log(
-    `| cadv collectors (kept fds + pread + parse) | ${fmt(best(js) / 1000, 2)} | ${fmt(median(js) / 1000, 2)} | ${fmt(best(js) / best(c), 2)}× (median ${fmt(median(js) / median(c), 2)}×) |`,
-  )
-  console.log(
-    `| cadv + spec re-read every 30 s, amortised | ${fmt((best(js) + specPerTick) / 1000, 2)} | | ${fmt((best(js) + specPerTick) / best(c), 2)}× |`,
-  )
-  console.log(
-    `| Node readFileSync per file, no parsing | ${fmt(best(naive) / 1000, 2)} | ${fmt(median(naive) / 1000, 2)} | ${fmt(best(naive) / best(c), 2)}× |`,
-  )
-  console.log(`kept open: ${files.openCount} fds, ${files.stats.evictions} evictions`)
+    for (const c of collectors) c.collect(now)
+    files.onRead = undefined
+    const list = join(tmp, 'paths')
+    writeFileSync(list, [...hot].join('\n') + '\n')
+    const perContainer = hot.size / N
+    // A baseline of no files would make every ratio meaningless: a read path the recorder misses.
+    if (hot.size === 0) throw new Error('the recorder saw no reads: OpenFiles has a read method RecordingFiles does not follow')
 
-  for (const col of collectors) col.close()
-  files.closeAll()
-
-  // --- Memory and stall, each in a fresh process running the built code (no tsx, no garbage
-  // from the runs above): collectors + the 2 m store at 1 s filled with real samples; then the
-  // real manager with cAdvisor's 1 s interval, no back-off, with and without jitter.
-  const child = (...args: string[]): Record<string, number> => {
-    const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('lib/stats-child.mjs', import.meta.url)), ...args], {
-      encoding: 'utf8',
-    })
-    if (r.status !== 0) throw new Error(`bench child ${args[0]} failed: ${r.stderr}`)
-    return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>
-  }
-  const idle = child('store', tc.root, String(N), 'idle')
-  const changing = child('store', tc.root, String(N), 'changing')
-  console.log(`\nMemory, ${N} containers, 2 m store at 1 s (121 samples each), fresh process (RSS after GC and 3 s to settle):`)
-  console.log(`| state | RSS MiB | JS heap MiB |`)
-  console.log(`|---|---|---|`)
-  console.log(`| Node + cadv modules loaded, nothing collected | ${fmt(idle.rssBase!)} | |`)
-  console.log(`| full store, parts as read (unchanged parts shared between samples) | ${fmt(idle.rss!)} | ${fmt(idle.heapMiB!)} |`)
-  console.log(`| full store, every part changing every tick (worst case) | ${fmt(changing.rss!)} | ${fmt(changing.heapMiB!)} |`)
-  console.log(`(${idle.samples} samples, ${idle.fds} kept-open fds)`)
-  console.log(`\nLive manager, ${N} containers, 1 s interval, no back-off, ${LIVE_S} s:`)
-  console.log(`| jitter | samples | process CPU per sample µs (everything) | event-loop delay p50 / p99 / max ms | RSS MiB |`)
-  console.log(`|---|---|---|---|---|`)
-  for (const [jitter, splay, label] of [
-    ['1', '1', '1.0 (cAdvisor default; serve)'],
-    ['0', '1', '0 after a spread first tick (cadv stats)'],
-    ['0', '0', '0, all in step (for comparison)'],
-  ] as const) {
-    const live = child('live', tc.root, String(N), String(LIVE_S), jitter, splay)
+    const runC = (): number => {
+      const r = spawnSync(bin, [list, String(ROUNDS)], {encoding: 'utf8'})
+      if (r.status !== 0) throw new Error(`baseline failed: ${r.stderr}`)
+      const out = JSON.parse(r.stdout) as {cpuNs: number; failures: number}
+      if (out.failures > 0) throw new Error(`baseline could not open ${out.failures} files`)
+      return out.cpuNs / (ROUNDS * N)
+    }
+    const runCadv = (): number => {
+      const start = cpuNs()
+      for (let r = 0; r < ROUNDS; r++) {
+        now += 1000
+        for (const c of collectors) c.collect(now)
+      }
+      return (cpuNs() - start) / (ROUNDS * N)
+    }
+    const paths = [...hot]
+    const runNaive = (): number => {
+      const start = cpuNs()
+      for (let r = 0; r < ROUNDS; r++) for (const p of paths) readFileSync(p, 'latin1')
+      return (cpuNs() - start) / (ROUNDS * N)
+    }
+    const c: number[] = []
+    const js: number[] = []
+    const naive: number[] = []
+    for (let k = 0; k < 5; k++) {
+      c.push(runC())
+      js.push(runCadv())
+      naive.push(runNaive())
+    }
+    // The spec (limits) is re-read every 30 s with open/read/close; its cost per tick is amortised.
+    const specStart = cpuNs()
+    for (const col of collectors) col.readSpec(now)
+    const specPerTick = (cpuNs() - specStart) / N / 30
+    const best = (xs: number[]): number => Math.min(...xs)
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
     console.log(
-      `| ${label} | ${live.samples} | ${fmt(live.cpuPerSampleNs! / 1000)} | ${fmt(live.p50! / 1e6)} / ${fmt(live.p99! / 1e6)} / ${fmt(live.max! / 1e6)} | ${fmt(live.rss!)} |`,
+      `\nCPU per container per housekeeping tick (${fmt(perContainer)} hot files each, ${ROUNDS} rounds × ${N}, best / median of 5 alternating runs):`,
     )
+    console.log(`| reader | best µs | median µs | vs C open/read/close |`)
+    console.log(`|---|---|---|---|`)
+    console.log(`| C open/read/close, no parsing (baseline) | ${fmt(best(c) / 1000, 2)} | ${fmt(median(c) / 1000, 2)} | 1.00× |`)
+    console.log(
+      `| cadv collectors (kept fds + pread + parse) | ${fmt(best(js) / 1000, 2)} | ${fmt(median(js) / 1000, 2)} | ${fmt(best(js) / best(c), 2)}× (median ${fmt(median(js) / median(c), 2)}×) |`,
+    )
+    console.log(
+      `| cadv + spec re-read every 30 s, amortised | ${fmt((best(js) + specPerTick) / 1000, 2)} | | ${fmt((best(js) + specPerTick) / best(c), 2)}× |`,
+    )
+    console.log(
+      `| Node readFileSync per file, no parsing | ${fmt(best(naive) / 1000, 2)} | ${fmt(median(naive) / 1000, 2)} | ${fmt(best(naive) / best(c), 2)}× |`,
+    )
+    console.log(`kept open: ${files.openCount} fds, ${files.stats.evictions} evictions`)
+
+    for (const col of collectors) col.close()
+    files.closeAll()
+
+    // --- Memory and stall, each in a fresh process running the built code (no tsx, no garbage
+    // from the runs above): collectors + the 2 m store at 1 s filled with real samples; then the
+    // real manager with cAdvisor's 1 s interval, no back-off, with and without jitter.
+    const child = (...args: string[]): Record<string, number> => {
+      const r = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(new URL('lib/stats-child.mjs', import.meta.url)), ...args], {
+        encoding: 'utf8',
+      })
+      if (r.status !== 0) throw new Error(`bench child ${args[0]} failed: ${r.stderr}`)
+      return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>
+    }
+    const idle = child('store', tc.root, String(N), 'idle')
+    const changing = child('store', tc.root, String(N), 'changing')
+    console.log(`\nMemory, ${N} containers, 2 m store at 1 s (121 samples each), fresh process (RSS after GC and 3 s to settle):`)
+    console.log(`| state | RSS MiB | JS heap MiB |`)
+    console.log(`|---|---|---|`)
+    console.log(`| Node + cadv modules loaded, nothing collected | ${fmt(idle.rssBase!)} | |`)
+    console.log(`| full store, parts as read (unchanged parts shared between samples) | ${fmt(idle.rss!)} | ${fmt(idle.heapMiB!)} |`)
+    console.log(`| full store, every part changing every tick (worst case) | ${fmt(changing.rss!)} | ${fmt(changing.heapMiB!)} |`)
+    console.log(`(${idle.samples} samples, ${idle.fds} kept-open fds)`)
+    console.log(`\nLive manager, ${N} containers, 1 s interval, no back-off, ${LIVE_S} s:`)
+    console.log(`| jitter | samples | process CPU per sample µs (everything) | event-loop delay p50 / p99 / max ms | RSS MiB |`)
+    console.log(`|---|---|---|---|---|`)
+    for (const [jitter, splay, label] of [
+      ['1', '1', '1.0 (cAdvisor default; serve)'],
+      ['0', '1', '0 after a spread first tick (cadv stats)'],
+      ['0', '0', '0, all in step (for comparison)'],
+    ] as const) {
+      const live = child('live', tc.root, String(N), String(LIVE_S), jitter, splay)
+      console.log(
+        `| ${label} | ${live.samples} | ${fmt(live.cpuPerSampleNs! / 1000)} | ${fmt(live.p50! / 1e6)} / ${fmt(live.p99! / 1e6)} / ${fmt(live.max! / 1e6)} | ${fmt(live.rss!)} |`,
+      )
+    }
   }
 } finally {
   await cleanup()
