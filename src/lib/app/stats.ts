@@ -128,9 +128,10 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
     },
     store: {maxAgeMs: interval * 3, maxSamples: 3},
     // The table shows no descriptor counts: not worth a readdir per process per refresh. No
-    // row shows the I/O scheduler's merges or service times: not worth 4 failed opens a
-    // container at start-up on the usual kernel, which has none.
-    kindOptions: {processFds: format !== 'table', blkioSchedulerStats: false},
+    // row shows the I/O scheduler's merges or service times (not worth 4 failed opens a
+    // container at start-up on the usual kernel, which has none), the user/system split of
+    // CPU time, memory's maximum, failcnt or kernel memory (4 files a container, every refresh).
+    kindOptions: {processFds: format !== 'table', blkioSchedulerStats: false, cpuMemoryDetail: false},
     ...(depth === undefined ? {} : {include: (name: string) => nameDepth(name) <= depth}),
     // Names, factories and labels come from the runtimes; a slow or absent runtime delays only
     // its own containers, which show as pending (never under another identity) until it

@@ -13,7 +13,7 @@ import {FIXTURES} from '../../../helpers/collect.js'
 
 import {exposeSample, fixtureSample} from '../../../helpers/kinds.js'
 import {discoverCgroups} from '../../../../src/lib/cgroups/index.js'
-import type {BlkioDeviceSample} from '../../../../src/lib/model/index.js'
+import type {BlkioDeviceSample, Sample} from '../../../../src/lib/model/index.js'
 import {ContainerCollector, OpenFiles, selectKinds} from '../../../../src/lib/stats/index.js'
 import {samples} from '../../../helpers/exposition.js'
 import {parsePidList} from '../../../../src/lib/stats/tasks.js'
@@ -210,6 +210,28 @@ test('diskIO v1 without the scheduler statistics (cadv stats): the same bytes an
   const scheduler = ['readMerged', 'writeMerged', 'readServiceNs', 'writeServiceNs', 'totalServiceNs', 'queued']
   const without = all.map((d) => Object.fromEntries(Object.entries(d).filter(([k]) => !scheduler.includes(k))))
   assert.deepEqual(read(false), without)
+})
+
+test('cpu and memory v1 without their detail (cadv stats): the same usage and working set, no user/system split, maximum, failcnt or kernel memory', () => {
+  const layout = discoverCgroups({cgroupRoot: `${FIXTURES}cgroup_v1/separate`, procRoot: `${FIXTURES}host/kinds/proc`})
+  const read = (cpuMemoryDetail: boolean): Sample => {
+    const c = new ContainerCollector('/docker/c1', {
+      layout,
+      kinds: selectKinds(['cpu', 'memory']),
+      files: new OpenFiles(64),
+      kindOptions: {cpuMemoryDetail},
+    })
+    const s = c.collect(1_000_000)
+    c.close()
+    return s!
+  }
+  const all = read(true)
+  const detail = ['userNs', 'systemNs', 'maxUsageBytes', 'failcnt', 'kernelBytes']
+  assert.ok(all.cpu && all.memory && detail.every((k) => k in all.cpu! || k in all.memory!), 'the fixture has every detail file')
+  const without = (o: object): object => Object.fromEntries(Object.entries(o).filter(([k]) => !detail.includes(k)))
+  const lean = read(false)
+  assert.deepEqual(lean.cpu, without(all.cpu!))
+  assert.deepEqual(lean.memory, without(all.memory!))
 })
 
 test('diskIO v2: io.cost usage, wait, debt and delay in seconds', () => {

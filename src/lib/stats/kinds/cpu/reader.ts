@@ -48,6 +48,16 @@ function readV2(ctx: ReadContext, dir: string): CpuSample | undefined {
   return cpu
 }
 
+/** cpuacct.stat's user and system ticks, when the file is there and good. */
+function userSystem(ctx: ReadContext, statPath: string): {user: number; system: number} | undefined {
+  const statText = ctx.read(statPath)
+  if (statText === undefined) return undefined
+  return ctx.attempt(() => {
+    const [user, system] = pickKeyValues(statText, statPath, ACCT_KEYS)
+    return {user: needPicked(user, 'user', statPath), system: needPicked(system, 'system', statPath)}
+  })
+}
+
 function readV1(ctx: ReadContext, acctDir: string | undefined, cpuDir: string | undefined): CpuSample | undefined {
   if (acctDir === undefined) return undefined
   let cpu: CpuSample | undefined
@@ -69,15 +79,7 @@ function readV1(ctx: ReadContext, acctDir: string | undefined, cpuDir: string | 
     if (text === undefined) return undefined
     cpu = {usageNs: parseSingle(text, path)}
   }
-  const statPath = `${acctDir}/cpuacct.stat`
-  const statText = ctx.read(statPath)
-  const times =
-    statText === undefined
-      ? undefined
-      : ctx.attempt(() => {
-          const [user, system] = pickKeyValues(statText, statPath, ACCT_KEYS)
-          return {user: needPicked(user, 'user', statPath), system: needPicked(system, 'system', statPath)}
-        })
+  const times = ctx.options.cpuMemoryDetail === false ? undefined : userSystem(ctx, `${acctDir}/cpuacct.stat`)
   if (times !== undefined) {
     cpu.userNs = times.user * NS_PER_TICK
     cpu.systemNs = times.system * NS_PER_TICK

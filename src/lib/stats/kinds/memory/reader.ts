@@ -97,9 +97,11 @@ function readV1(ctx: ReadContext, dir: string): MemorySample | undefined {
     mem.workingsetRefaultFile = pick(18)
     mem.workingsetRefaultAnon = pick(20)
   }
-  mem.maxUsageBytes = optional(ctx, `${dir}/memory.max_usage_in_bytes`)
-  mem.failcnt = optional(ctx, `${dir}/memory.failcnt`)
-  mem.kernelBytes = optional(ctx, `${dir}/memory.kmem.usage_in_bytes`)
+  if (ctx.options.cpuMemoryDetail !== false) {
+    mem.maxUsageBytes = optional(ctx, `${dir}/memory.max_usage_in_bytes`)
+    mem.failcnt = optional(ctx, `${dir}/memory.failcnt`)
+    mem.kernelBytes = optional(ctx, `${dir}/memory.kmem.usage_in_bytes`)
+  }
   return dropUndefined(mem)
 }
 
