@@ -93,6 +93,7 @@ test('firstIntervalMs: the second read comes that soon after the first, exactly;
       {intervalMs: 1000, maxIntervalMs: 1000, dynamic: false, jitterFactor: 0, initialSplayFactor: 1, firstIntervalMs: 500},
       () => 0.5,
       new TickQueue(SLICE_MS, (run) => run()),
+      () => now,
     )
     hk.add('/a', {
       tick() {
@@ -123,10 +124,14 @@ test("a container's first two reads are never shed (its first rates), later ones
         tick.run()
       }
     }
-    const hk = new Housekeeping({...DEFAULT_HOUSEKEEPING, dynamic: false, jitterFactor: 0}, Math.random, new Recording())
+    let now = 0
+    const hk = new Housekeeping({...DEFAULT_HOUSEKEEPING, dynamic: false, jitterFactor: 0}, Math.random, new Recording(), () => now)
     hk.add('/a', {tick: () => 'changed'})
     mock.timers.tick(0)
-    for (let i = 0; i < 3; i++) mock.timers.tick(1000)
+    for (let i = 0; i < 3; i++) {
+      now += 1000
+      mock.timers.tick(1000)
+    }
     assert.deepEqual(waits, [Infinity, Infinity, 2000, 2000])
     hk.stop()
   } finally {
