@@ -12,9 +12,7 @@ import {ContainerCollector, OpenFiles, selectKinds} from '../../../../src/lib/st
 import {FIXTURES} from '../../../helpers/collect.js'
 
 import {exposeSample, fixtureSample} from '../../../helpers/kinds.js'
-import {discoverCgroups} from '../../../../src/lib/cgroups/index.js'
 import type {BlkioDeviceSample, Sample} from '../../../../src/lib/model/index.js'
-import {ContainerCollector, OpenFiles, selectKinds} from '../../../../src/lib/stats/index.js'
 import {samples} from '../../../helpers/exposition.js'
 import {parsePidList} from '../../../../src/lib/stats/tasks.js'
 import {taskState} from '../../../../src/lib/stats/kinds/cpuload/reader.js'
@@ -23,7 +21,6 @@ import {parseLimits} from '../../../../src/lib/stats/kinds/process/reader.js'
 import {parseSchedstat} from '../../../../src/lib/stats/kinds/sched/reader.js'
 import {pageSize} from '../../../../src/lib/util/index.js'
 
-const FIXTURES = new URL('../../../fixtures/', import.meta.url).pathname
 const V1 = 'cgroup_v1/kinds'
 const V2 = 'cgroup_v2/kinds'
 
