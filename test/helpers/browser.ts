@@ -44,7 +44,9 @@ export async function openPage(browser: Browser, options: BrowserContextOptions 
   const page = await context.newPage()
   const trouble: PageTrouble = {console: [], errors: [], dialogs: [], requests: []}
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') trouble.console.push(`${m.type()}: ${m.text()}`)
+    // The location names the resource for chromium's own "Failed to load resource" lines.
+    const at = m.location().url
+    if (m.type() === 'error' || m.type() === 'warning') trouble.console.push(`${m.type()}: ${m.text()}${at ? ` (${at})` : ''}`)
   })
   page.on('pageerror', (e) => trouble.errors.push(e.message))
   page.on('dialog', (d) => {
