@@ -37,11 +37,14 @@ if (mode === 'store') {
     for (const c of collectors) {
       const s = c.collect(t)
       if (arg4 === 'changing') {
-        if (s.cpu) s.cpu.usageNs += r
-        if (s.memory) s.memory.usageBytes += r
-        if (s.pressure?.cpu) s.pressure.cpu.someUs += r
-        for (const d of s.diskio ?? []) d.readBytes += r
-        if (s.processes) s.processes.processes += r
+        // New objects, not edits: a part the collector hands back unchanged is the same object
+        // as last tick's, and the store shares such parts by identity (an edit in place would
+        // change the stored samples too, and be shared as unchanged).
+        if (s.cpu) s.cpu = {...s.cpu, usageNs: s.cpu.usageNs + r}
+        if (s.memory) s.memory = {...s.memory, usageBytes: s.memory.usageBytes + r}
+        if (s.pressure?.cpu) s.pressure = {...s.pressure, cpu: {...s.pressure.cpu, someUs: s.pressure.cpu.someUs + r}}
+        if (s.diskio) s.diskio = s.diskio.map((d) => ({...d, readBytes: d.readBytes + r}))
+        if (s.processes) s.processes = {...s.processes, processes: s.processes.processes + r}
       }
       store.add(s)
     }
