@@ -15,6 +15,7 @@ import {machineApi, type CollectionSettings} from './machine-api.js'
 import {RegistryText, SelfMetrics} from './self.js'
 import {registerServerMetrics} from './server-metrics.js'
 import {startFront, type Front} from './front.js'
+import {listenSettings, type ListenSettings} from './front-protocol.js'
 import type {Route} from './http.js'
 import {ListenError, MetricsServer, parseListen, type ServerStats} from './server.js'
 import {MetricsSource} from './source.js'
@@ -36,28 +37,18 @@ export interface RunningView extends ContainerView {
  */
 export const KUBELET_CADVISOR_PATH = '/metrics/cadvisor'
 
-export interface ServeSetup {
+/** The listen settings but the telemetry aliases (always the kubelet's path, below). */
+export interface ServeSetup extends Omit<ListenSettings, 'telemetryAliases'> {
   manager: RunningView
   exposition: ExpositionOptions
   /** process_* and nodejs_* self-metrics (off with --disable-exporter-metrics). */
   exporterMetrics: boolean
-  listen: readonly string[]
-  telemetryPath: string
-  webConfigFile?: string
-  maxRequests: number
-  requestTimeoutMs: number
-  /** See ServerOptions: body timeout and connection caps. */
-  bodyTimeoutMs?: number
-  maxConnections?: number
-  maxConnectionsPerClient?: number
   version: string
   /** How samples are collected, for /api/v1/machine. */
   collection: CollectionSettings
   /** The web UI (/containers/…); absent with --disable-web-ui. */
   webUi?: WebUiOptions
   log: (message: string) => void
-  /** Every path served under this prefix (--url-base-prefix, no trailing slash). */
-  urlBasePrefix?: string
   /** cAdvisor's REST API (/api/v1.x, /api/v2.x): its event store, layout and machine source. */
   cadvisorApi?: Omit<CadvisorApiOptions, 'view' | 'version'>
   /** Lines the operator must see whatever the verbosity (refused reloads, out of descriptors). */
@@ -133,19 +124,11 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   let addresses: Array<{address: string; port: number}>
   let tls: boolean
   let authenticated: boolean
+  const listening = listenSettings({...setup, telemetryAliases: [KUBELET_CADVISOR_PATH]})
   // Listen first: a port in use must fail before the manager starts reading cgroups.
   if (threaded) {
     const front: Front = await startFront({
-      listen: setup.listen,
-      telemetryPath: setup.telemetryPath,
-      telemetryAliases: [KUBELET_CADVISOR_PATH],
-      urlBasePrefix: setup.urlBasePrefix,
-      webConfigFile: setup.webConfigFile,
-      maxRequests: setup.maxRequests,
-      requestTimeoutMs: setup.requestTimeoutMs,
-      bodyTimeoutMs: setup.bodyTimeoutMs,
-      maxConnections: setup.maxConnections,
-      maxConnectionsPerClient: setup.maxConnectionsPerClient,
+      ...listening,
       cache: {noBodyCache: setup.exposition.noCache},
       source,
       routes,
@@ -162,19 +145,11 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   } else {
     const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
     const s = new MetricsServer({
-      listen: setup.listen,
-      telemetryPath: setup.telemetryPath,
-      telemetryAliases: [KUBELET_CADVISOR_PATH],
-      urlBasePrefix: setup.urlBasePrefix,
+      ...listening,
       source,
       self,
       routes,
       webConfig,
-      maxRequests: setup.maxRequests,
-      requestTimeoutMs: setup.requestTimeoutMs,
-      bodyTimeoutMs: setup.bodyTimeoutMs,
-      maxConnections: setup.maxConnections,
-      maxConnectionsPerClient: setup.maxConnectionsPerClient,
       log: setup.log,
       warn: setup.warn,
     })

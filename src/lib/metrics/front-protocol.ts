@@ -7,11 +7,12 @@
 import type {ExpositionFormat} from '../model/index.js'
 import type {ServerStats} from './server.js'
 
-/** What the metrics thread is started with (workerData). */
-export interface FrontSetup {
+/** Where and how the endpoint listens: the same on either thread (ServerOptions's fields, and the web config's file). */
+export interface ListenSettings {
   listen: readonly string[]
   telemetryPath: string
   telemetryAliases: readonly string[]
+  /** Every path served under this prefix (--url-base-prefix, no trailing slash). */
   urlBasePrefix?: string
   webConfigFile?: string
   maxRequests: number
@@ -19,6 +20,26 @@ export interface FrontSetup {
   bodyTimeoutMs?: number
   maxConnections?: number
   maxConnectionsPerClient?: number
+}
+
+/** The listen settings alone, out of a larger object (workerData must not carry the rest: functions do not clone). */
+export function listenSettings(s: ListenSettings): ListenSettings {
+  return {
+    listen: s.listen,
+    telemetryPath: s.telemetryPath,
+    telemetryAliases: s.telemetryAliases,
+    urlBasePrefix: s.urlBasePrefix,
+    webConfigFile: s.webConfigFile,
+    maxRequests: s.maxRequests,
+    requestTimeoutMs: s.requestTimeoutMs,
+    bodyTimeoutMs: s.bodyTimeoutMs,
+    maxConnections: s.maxConnections,
+    maxConnectionsPerClient: s.maxConnectionsPerClient,
+  }
+}
+
+/** What the metrics thread is started with (workerData). */
+export interface FrontSetup extends ListenSettings {
   /** Whether scrapes are counted (self-metrics on). */
   countScrapes: boolean
   /** The view's generation (MetricsSource.generation) and the --max-requests count, shared. */

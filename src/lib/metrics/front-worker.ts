@@ -10,7 +10,7 @@ import {parentPort, workerData} from 'node:worker_threads'
 
 import type {ExpositionFormat} from '../model/index.js'
 import {BodyCache, makeBody, type Built} from './body-cache.js'
-import type {FrontSetup, FrontStats, ToFront, ToMain} from './front-protocol.js'
+import {listenSettings, type FrontSetup, type FrontStats, type ToFront, type ToMain} from './front-protocol.js'
 import {proxyRoute} from './front-proxy.js'
 import {ListenError, MetricsServer, type ScrapeCounters} from './server.js'
 import {WebConfigWatcher} from './web-config.js'
@@ -42,20 +42,12 @@ const cache = new BodyCache(build, () => Atomics.load(setup.generation, 0), setu
 const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
 const proxy = proxyRoute({...setup.routes, idleTimeoutMs: setup.requestTimeoutMs})
 const server = new MetricsServer({
-  listen: setup.listen,
-  telemetryPath: setup.telemetryPath,
-  telemetryAliases: setup.telemetryAliases,
-  urlBasePrefix: setup.urlBasePrefix,
+  ...listenSettings(setup),
   source: cache,
   self: setup.countScrapes ? counters : undefined,
   inFlight: setup.inFlight,
   routes: [proxy],
   webConfig,
-  maxRequests: setup.maxRequests,
-  requestTimeoutMs: setup.requestTimeoutMs,
-  bodyTimeoutMs: setup.bodyTimeoutMs,
-  maxConnections: setup.maxConnections,
-  maxConnectionsPerClient: setup.maxConnectionsPerClient,
   log: (message) => send({type: 'log', message}),
   warn: (message) => send({type: 'warn', message}),
 })

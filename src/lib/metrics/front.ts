@@ -9,7 +9,7 @@ import {createServer} from 'node:http'
 import {Worker} from 'node:worker_threads'
 
 import type {ExpositionFormat} from '../model/index.js'
-import type {FrontSetup, FrontStats, ToFront, ToMain} from './front-protocol.js'
+import {listenSettings, type FrontSetup, type FrontStats, type ToFront, type ToMain} from './front-protocol.js'
 import {FRONT_TOKEN_HEADER} from './front-proxy.js'
 import type {Route} from './http.js'
 import type {SelfMetrics} from './self.js'
@@ -105,16 +105,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   if (!(generation.buffer instanceof SharedArrayBuffer)) throw new Error('the metrics source must count generations on a SharedArrayBuffer')
   const setup: FrontSetup & {module: string} = {
     module: import.meta.resolve('./front-worker.js'),
-    listen: options.listen,
-    telemetryPath: options.telemetryPath,
-    telemetryAliases: options.telemetryAliases,
-    urlBasePrefix: options.urlBasePrefix,
-    webConfigFile: options.webConfigFile,
-    maxRequests: options.maxRequests,
-    requestTimeoutMs: options.requestTimeoutMs,
-    bodyTimeoutMs: options.bodyTimeoutMs,
-    maxConnections: options.maxConnections,
-    maxConnectionsPerClient: options.maxConnectionsPerClient,
+    ...listenSettings(options),
     countScrapes: options.self !== undefined,
     generation,
     inFlight,
