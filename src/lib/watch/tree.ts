@@ -45,14 +45,23 @@ export class HierarchyTree {
   private readonly queued = new Set<ContainerName>()
   /** Link counts tell leaves apart (cgroupfs). */
   private readonly linkCounts: boolean
+  /**
+   * Whether a leaf here goes without a watch (see Watcher: the lead hierarchy's watches tell
+   * the other trees about subdirectories made in their leaves). A directory with a tracked
+   * subdirectory always has one, so every delete of a tracked directory is an event here.
+   */
+  readonly leavesUnwatched: boolean
 
   constructor(
     readonly hierarchy: Hierarchy,
     private readonly backend: WatchBackend,
     private readonly descend: (name: ContainerName) => boolean,
     private readonly sink: TreeSink,
+    watchLeaves = true,
   ) {
     this.linkCounts = countsSubdirectories(hierarchy.mountPoint)
+    // Only where a leaf can be told by one lstat and the backend watches per directory.
+    this.leavesUnwatched = !watchLeaves && this.linkCounts && backend.name === 'inotify'
   }
 
   get size(): number {
@@ -61,6 +70,12 @@ export class HierarchyTree {
 
   has(name: ContainerName): boolean {
     return this.dirs.has(name)
+  }
+
+  /** Tracked here without a watch and not polled: a leaf of a tree whose leaves go unwatched. */
+  isUnwatched(name: ContainerName): boolean {
+    const s = this.dirs.get(name)
+    return s !== undefined && s.watch === undefined && this.leavesUnwatched && !this.polled.has(name)
   }
 
   /** Found by a re-read and waiting to be tracked. */
@@ -90,6 +105,20 @@ export class HierarchyTree {
     const parent = parentName(name)
     if (parent !== undefined && !this.dirs.has(parent)) return false
     const dir = cgroupDir(this.hierarchy, name)
+    if (this.leavesUnwatched) {
+      // A leaf needs no watch of its own here: its delete is an event of its parent's watch.
+      let st
+      try {
+        st = lstatSync(dir)
+      } catch (err) {
+        if (gone(err)) return false
+        throw err
+      }
+      if (st.nlink === 2) {
+        this.remember(name, parent, st.ino, undefined)
+        return true
+      }
+    }
     let watch: DirWatch | undefined
     let polled = false
     try {
@@ -118,13 +147,38 @@ export class HierarchyTree {
         throw err
       }
     }
-    this.dirs.set(name, {ino, watch, children: undefined})
     if (polled) this.polled.add(name)
-    const up = parent === undefined ? undefined : this.dirs.get(parent)
-    if (up !== undefined) (up.children ??= new Set()).add(name)
-    this.sink.added(this.hierarchy, name)
+    this.remember(name, parent, ino, watch)
     if (!leaf) this.sink.dirty(this, name)
     return true
+  }
+
+  /** Records a tracked directory under its parent and reports it. */
+  private remember(name: ContainerName, parent: ContainerName | undefined, ino: number, watch: DirWatch | undefined): void {
+    this.dirs.set(name, {ino, watch, children: undefined})
+    const up = parent === undefined ? undefined : this.dirs.get(parent)
+    if (up !== undefined) {
+      ;(up.children ??= new Set()).add(name)
+      // No longer a leaf: from now on its subdirectories' deletes must be events here.
+      if (this.isUnwatched(parent!)) this.watchFormerLeaf(parent!, up)
+    }
+    this.sink.added(this.hierarchy, name)
+  }
+
+  /** Watches a directory that went unwatched as a leaf, then re-reads it for what came meanwhile. */
+  private watchFormerLeaf(name: ContainerName, state: DirState): void {
+    try {
+      const r = this.backend.watchDir(this.hierarchy, name, cgroupDir(this.hierarchy, name))
+      if (r === 'polled') this.polled.add(name)
+      else if (r !== 'covered') state.watch = r
+    } catch (err) {
+      // Gone: the re-read below drops it.
+      if (!gone(err)) {
+        this.polled.add(name)
+        this.sink.unwatched(this.hierarchy, name, err as NodeJS.ErrnoException)
+      }
+    }
+    this.sink.dirty(this, name)
   }
 
   /** Tries again to watch a polled directory; false when the backend still refuses. */

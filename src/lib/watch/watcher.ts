@@ -21,6 +21,13 @@ export interface WatcherOptions {
   rescanIntervalMs?: number
   /** How often directories without a watch (poll backend, or past the watch limit) are re-read. */
   pollIntervalMs?: number
+  /**
+   * A watch on every directory of every hierarchy. Without it (the default) only the lead
+   * hierarchy (leadHierarchy) watches its leaves; elsewhere a leaf has no watch of its own
+   * (its delete is an event of its parent's), a subdirectory made in it is found through the
+   * lead's event for the same path, and one the lead never gets by the next rescan.
+   */
+  watchEveryLeaf?: boolean
   /** Human-readable notes (fallbacks, limits); also emitted as 'warning'. */
   onWarning?: (message: string) => void
 }
@@ -149,12 +156,15 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       warn: (key, m) => this.warn(key, m),
     })
     const sink = this.sink()
+    const lead = leadHierarchy(this.options.hierarchies)
+    const everyLeaf = this.options.watchEveryLeaf ?? false
     for (const h of this.options.hierarchies) {
-      const tree = new HierarchyTree(h, this.backend, this.filter.descend, sink)
+      const isLead = h === lead
+      const tree = new HierarchyTree(h, this.backend, this.filter.descend, sink, isLead || everyLeaf)
       this.trees.push(tree)
       await this.backend.attach(
         h,
-        (name, entry) => this.mark(tree, name, entry),
+        isLead ? (name, entry) => this.markLead(tree, name, entry) : (name, entry) => this.mark(tree, name, entry),
         (name) => this.markUnder(tree, name),
       )
       tree.trackRoot()
@@ -339,6 +349,24 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     return false
   }
 
+  /**
+   * An event of the lead hierarchy's watches, which cover its leaves too: each other tree that
+   * holds the same directory (or its nearest tracked ancestor) as an unwatched leaf re-reads it
+   * as well. That is how a subdirectory made in such a leaf is found without a watch there;
+   * runtimes make a container's directories in every hierarchy, at the same relative path.
+   */
+  private markLead(lead: HierarchyTree, name: ContainerName, entry?: string): void {
+    this.mark(lead, name, entry)
+    for (const t of this.trees) {
+      if (t === lead || !t.leavesUnwatched) continue
+      let n: ContainerName | undefined = name
+      while (n !== undefined && !t.has(n)) n = parentName(n)
+      if (n === undefined || !t.isUnwatched(n)) continue
+      if (n === name) this.mark(t, name, entry)
+      else this.mark(t, n)
+    }
+  }
+
   private markUnder(tree: HierarchyTree, name: ContainerName): void {
     for (const n of tree.names()) if (isUnder(n, name)) this.mark(tree, n)
   }
@@ -423,6 +451,14 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       }
     }
   }
+}
+
+/**
+ * The hierarchy whose leaves are watched: the one with the cpu controller (every runtime makes
+ * each container's cgroup there), else the first.
+ */
+export function leadHierarchy(hierarchies: readonly Hierarchy[]): Hierarchy | undefined {
+  return hierarchies.find((h) => h.controllers.includes('cpu')) ?? hierarchies[0]
 }
 
 async function createBackend(name: WatchBackendName, o: ParcelOptions): Promise<WatchBackend> {
