@@ -47,6 +47,9 @@ const server = new MetricsServer({
   self: setup.countScrapes ? counters : undefined,
   inFlight: setup.inFlight,
   routes: [proxy],
+  // Nothing else waits on this thread's event loop but other scrapes: a body goes out in one
+  // write (the kernel takes what the socket holds at once, Node queues the rest).
+  wholeBodies: true,
   webConfig,
   log: (message) => send({type: 'log', message}),
   warn: (message) => send({type: 'warn', message}),
@@ -71,6 +74,7 @@ port.on('message', (m: ToFront) => {
       send({type: 'reloaded', result: webConfig!.reload() ? 'reloaded' : 'refused'})
       break
     case 'stop':
+      cache.close()
       void server.stop(m.graceMs).then(() => {
         proxy.close()
         send({type: 'stopped'})

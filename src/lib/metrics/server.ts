@@ -12,7 +12,7 @@ import type {TLSSocket} from 'node:tls'
 
 import {Authenticator, type AuthStats} from './auth.js'
 import {clientAddress, ConnectionGuard, type ConnectionStats} from './connections.js'
-import {sendInPieces, sendText, type Route} from './http.js'
+import {send, sendInPieces, sendText, type Route} from './http.js'
 import {negotiateFormat} from './negotiate.js'
 import type {BodySource} from './body-cache.js'
 import type {ReloadStats, TlsSettings, WebConfig, WebConfigWatcher} from './web-config.js'
@@ -50,6 +50,11 @@ export interface ServerOptions {
   /** Open connections in all and per client address (0: no cap); see connections.ts. */
   maxConnections?: number
   maxConnectionsPerClient?: number
+  /**
+   * Scrape bodies go out in one write, not a piece per turn of the event loop (sendInPieces):
+   * for the metrics thread, where no other work waits on the loop.
+   */
+  wholeBodies?: boolean
   /** What the server does (reloads), for stderr. */
   log: (message: string) => void
   /** What the operator must see whatever the verbosity (refused reloads, out of descriptors). */
@@ -403,7 +408,9 @@ export class MetricsServer {
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
       const headers: Record<string, string> = {Vary: 'Accept, Accept-Encoding'}
       if (gzip) headers['Content-Encoding'] = 'gzip'
-      await sendInPieces(res, 200, body.contentType, gzip ? await body.gzipped() : body.text, headers)
+      const bytes = gzip ? await body.gzipped() : body.text
+      if (this.options.wholeBodies) send(res, 200, body.contentType, bytes, headers)
+      else await sendInPieces(res, 200, body.contentType, bytes, headers)
       await new Promise<void>((resolve) => (res.writableFinished ? resolve() : res.once('close', resolve)))
     } finally {
       this.freeSlot()

@@ -50,6 +50,7 @@ export class MetricsSource implements BodySource {
   }
 
   close(): void {
+    this.cache.close()
     this.options.view.off('add', this.bump)
     this.options.view.off('delete', this.bump)
     this.options.view.off('sample', this.bump)

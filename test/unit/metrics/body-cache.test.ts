@@ -1,0 +1,97 @@
+// Which body a scrape gets: compressed before it replaces the last one, and built ahead of a
+// scraper that comes back at a steady interval.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {gunzipSync} from 'node:zlib'
+
+import {BodyCache, makeBody, type Built} from '../../../src/lib/metrics/body-cache.js'
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** A build that counts itself, takes `ms` and tells who started it. */
+function builder(ms = 20) {
+  const calls: Array<{at: number; duringScrape: boolean}> = []
+  let generation = 0
+  let scraping = false
+  const build = async (_format: string, nowMs: number): Promise<Built> => {
+    calls.push({at: nowMs, duringScrape: scraping})
+    await sleep(ms)
+    return {body: makeBody('text/plain', Buffer.from(`body ${calls.length}\n`.repeat(100))), atMs: nowMs, generation}
+  }
+  return {
+    calls,
+    build,
+    bump: () => generation++,
+    generation: () => generation,
+    async scrape(cache: BodyCache) {
+      scraping = true
+      try {
+        return await cache.body('prometheus')
+      } finally {
+        scraping = false
+      }
+    },
+  }
+}
+
+test('a new body is compressed before it replaces one whose gzip form was asked for', async () => {
+  const b = builder()
+  const cache = new BodyCache(b.build, b.generation, {coalesceMs: 0, rebuildWaitMs: 60_000, buildAhead: false})
+  const a = await cache.body('prometheus')
+  assert.equal(a.gzipAsked, false)
+  await a.gzipped()
+  b.bump()
+  const next = await cache.body('prometheus')
+  assert.notEqual(next, a)
+  assert.equal(next.gzipAsked, true, 'its gzip was made before it was served')
+  assert.equal(gunzipSync(await next.gzipped()).toString(), next.text.toString())
+  // Nobody asked for gzip of this one: the next is not compressed for nothing.
+  const plainOnly = builder()
+  const c = new BodyCache(plainOnly.build, plainOnly.generation, {coalesceMs: 0, rebuildWaitMs: 60_000, buildAhead: false})
+  await c.body('prometheus')
+  plainOnly.bump()
+  assert.equal((await c.body('prometheus')).gzipAsked, false)
+  cache.close()
+  c.close()
+})
+
+test('a scraper that comes back at a steady interval finds its body built ahead', async () => {
+  const b = builder()
+  // Bodies live 100 ms; the scraper comes every 400 ms.
+  const cache = new BodyCache(b.build, b.generation, {coalesceMs: 0, maxAgeMs: 100, maxStaleMs: 100, rebuildWaitMs: 60_000})
+  try {
+    await b.scrape(cache)
+    await sleep(400)
+    await b.scrape(cache)
+    assert.equal(b.calls.length, 2, 'the second scrape found the first body stale')
+    assert.ok(b.calls.every((c) => c.duringScrape))
+    await sleep(400)
+    const third = await b.scrape(cache)
+    assert.equal(b.calls.length, 3)
+    assert.equal(b.calls[2]!.duringScrape, false, 'the third body was begun between the scrapes')
+    assert.equal(third.text.toString(), 'body 3\n'.repeat(100))
+    // Built after the second scrape, for the third: its data is newer than the second scrape's.
+    assert.ok(b.calls[2]!.at > b.calls[1]!.at)
+  } finally {
+    cache.close()
+  }
+})
+
+test('no build ahead for scrapes closer together than a body lives, or after close', async () => {
+  const b = builder()
+  const cache = new BodyCache(b.build, b.generation, {coalesceMs: 0, maxAgeMs: 1000, rebuildWaitMs: 60_000})
+  await b.scrape(cache)
+  await sleep(200)
+  await b.scrape(cache)
+  await sleep(600)
+  assert.equal(b.calls.length, 1, 'the first body is still fresh and nothing was built ahead')
+  const closed = builder()
+  const c = new BodyCache(closed.build, closed.generation, {coalesceMs: 0, maxAgeMs: 100, maxStaleMs: 100, rebuildWaitMs: 60_000})
+  await closed.scrape(c)
+  await sleep(300)
+  await closed.scrape(c)
+  c.close()
+  await sleep(400)
+  assert.equal(closed.calls.length, 2, 'closed: the planned build is not made')
+  cache.close()
+})
