@@ -22,7 +22,7 @@ import {
   type StatsRow,
   type StatsView,
 } from '../output/index.js'
-import {controllersForKinds, type MetricKind} from '../stats/index.js'
+import {controllersForKinds, type Controller, type KindOptions, type MetricKind} from '../stats/index.js'
 import {escapeControl, hostMemoryBytes} from '../util/index.js'
 import type {AppContext} from './context.js'
 import {hostNetnsOption, type NetnsFlagValues} from './netns.js'
@@ -31,12 +31,18 @@ import {resolverOptionsFromFlags, type RuntimeFlagValues} from './options.js'
 import {startStatsFeed, type FeedProgress} from './stats-feed.js'
 
 /** Only what the table shows is read: no per-CPU, no pressure. */
-const STATS_KINDS: readonly MetricKind[] = ['cpu', 'memory', 'diskIO', 'network', 'process']
+export const STATS_KINDS: readonly MetricKind[] = ['cpu', 'memory', 'diskIO', 'network', 'process']
 /**
  * JSON and NDJSON rows carry more columns than the table shows: disk usage (writable layers,
  * walked in the background), descriptors and sockets, OOM kills.
  */
-const JSON_KINDS: readonly MetricKind[] = [...STATS_KINDS, 'disk', 'oom_event']
+export const JSON_KINDS: readonly MetricKind[] = [...STATS_KINDS, 'disk', 'oom_event']
+/**
+ * The controllers whose directories those kinds' readers and a spec of the memory limit alone
+ * read: CPU accounting (and cpu, where v1 may list the tasks), memory (usage, the limit, OOM
+ * kills), blkio and pids. A unit test reads fixture trees with these and with all of them.
+ */
+export const STATS_CONTROLLERS: readonly Controller[] = ['cpu', 'cpuacct', 'memory', 'blkio', 'pids']
 
 export interface StatsFlags extends RuntimeFlagValues, NetnsFlagValues, RuntimeWaitFlagValues {
   interval: number
@@ -59,6 +65,25 @@ export interface StatsFlags extends RuntimeFlagValues, NetnsFlagValues, RuntimeW
  * interval apart.
  */
 export const FIRST_WINDOW_MS = 500
+
+/**
+ * What the readers leave out for `cadv stats`, which shows none of it. The table shows no
+ * descriptor counts: not worth a readdir per process per refresh (JSON rows carry them). No row
+ * shows the I/O scheduler's merges or service times (not worth 4 failed opens a container at
+ * start-up on the usual kernel, which has none), the user/system split of CPU time, memory's
+ * maximum, failcnt or kernel memory (4 files a container, every refresh), I/O counts (bytes
+ * only: 1 file), nor a limit other than memory's (7 files a container at start-up: CPU shares,
+ * quota and period, cpuset, memory reservation and swap, pids).
+ */
+export function statsKindOptions(format: string): KindOptions {
+  return {
+    processFds: format !== 'table',
+    blkioSchedulerStats: false,
+    cpuMemoryDetail: false,
+    blkioServiced: false,
+    specDetail: false,
+  }
+}
 
 /** How often one answer (--once, --json) looks at the cgroup tree again: see runStats. */
 const ONCE_POLL_MS = 60_000
@@ -127,11 +152,10 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
       firstIntervalMs: firstWindow,
     },
     store: {maxAgeMs: interval * 3, maxSamples: 3},
-    // The table shows no descriptor counts: not worth a readdir per process per refresh. No
-    // row shows the I/O scheduler's merges or service times (not worth 4 failed opens a
-    // container at start-up on the usual kernel, which has none), the user/system split of
-    // CPU time, memory's maximum, failcnt or kernel memory (4 files a container, every refresh).
-    kindOptions: {processFds: format !== 'table', blkioSchedulerStats: false, cpuMemoryDetail: false},
+    kindOptions: statsKindOptions(format),
+    // A container is not looked for in cpuset, hugetlb or a v1 host's unified tree, which those
+    // readers never read (2 stats a container at start-up on v1).
+    controllers: STATS_CONTROLLERS,
     ...(depth === undefined ? {} : {include: (name: string) => nameDepth(name) <= depth}),
     // Names, factories and labels come from the runtimes; a slow or absent runtime delays only
     // its own containers, which show as pending (never under another identity) until it

@@ -37,6 +37,7 @@ import {
   type FileStats,
   type DiskUsageOptions,
   type HousekeepingOptions,
+  type Controller,
   type KindOptions,
   type MetricKind,
   type RuntimeHints,
@@ -83,6 +84,12 @@ export interface ManagerOptions {
   diskUsage?: Partial<DiskUsageOptions>
   /** Settings of particular kinds (`--referenced-reset-interval`). */
   kindOptions?: KindOptions
+  /**
+   * The controllers whose directories a container's readers and spec look in; default every
+   * one they know. A command that reads only some kinds names theirs, so no container is
+   * looked for in the other hierarchies.
+   */
+  controllers?: readonly Controller[]
   /** How often containers with a health check have it asked of their runtime (default 10 s). */
   healthIntervalMs?: number
   /** Human-readable notes (resolver failures, failed ticks); the app decides where they go. */
@@ -165,7 +172,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     const maxSamples = options.store?.maxSamples ?? Math.max(2, Math.ceil(maxAgeMs / Math.max(1, hk.intervalMs)) + 2)
     this.store = new Store({maxAgeMs, maxSamples})
     this.housekeeping = new Housekeeping(hk)
-    this.hierarchies = controllerHierarchies(options.layout)
+    this.hierarchies = controllerHierarchies(options.layout, options.controllers)
     this.health = new HealthPoller({
       // Without a resolver no container has a health check: the poller has nothing to ask.
       resolver: options.resolver ?? {resolve: () => Promise.reject(new Error('no resolver')), forget: () => undefined},
@@ -303,6 +310,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
       ...(this.diskUsage ? {diskUsage: this.diskUsage} : {}),
       ...(this.options.kindOptions ? {kindOptions: this.options.kindOptions} : {}),
       hostNetns: this.hostNetns,
+      ...foundIn(this.watcher.hierarchiesOf(name)),
     })
     if (info) collector.setRuntime(runtimeHints(info))
     const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}
@@ -351,6 +359,10 @@ function createdWhenAsked(state: ContainerState, read: () => number | undefined)
     enumerable: true,
     configurable: true,
   })
+}
+
+function foundIn(ids: ReadonlySet<string> | undefined): {foundIn?: ReadonlySet<string>} {
+  return ids === undefined ? {} : {foundIn: ids}
 }
 
 function runtimeHints(info: ContainerInfo): RuntimeHints {

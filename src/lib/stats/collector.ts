@@ -25,10 +25,14 @@ export const SPEC_REFRESH_MS = 30_000
 
 const CONTROLLERS: readonly Controller[] = ['cpu', 'cpuacct', 'cpuset', 'memory', 'blkio', 'pids', 'hugetlb', 'psi']
 
-/** Which hierarchy carries each controller's files on this host (shared by every container). */
-export function controllerHierarchies(layout: CgroupLayout): Map<Controller, Hierarchy> {
+/**
+ * Which hierarchy carries each controller's files on this host (shared by every container);
+ * `only`: just these controllers (a command that knows its readers look nowhere else).
+ */
+export function controllerHierarchies(layout: CgroupLayout, only?: readonly Controller[]): Map<Controller, Hierarchy> {
   const map = new Map<Controller, Hierarchy>()
   for (const c of CONTROLLERS) {
+    if (only !== undefined && !only.includes(c)) continue
     let h: Hierarchy | undefined
     if (c === 'psi') h = unifiedHierarchy(layout)
     else if (c === 'blkio') h = hierarchyForController(layout, 'blkio') ?? hierarchyForController(layout, 'io')
@@ -59,6 +63,12 @@ export interface CollectorOptions {
   diskUsage?: DiskUsageSource
   /** The host's network namespace; default one per layout found by the rules of netns.ts. */
   hostNetns?: HostNetns
+  /**
+   * Ids of the hierarchies where the container's directory was seen (the watcher's, which
+   * lstat'ed each while it scanned; it may still grow): taken as there without another stat.
+   * Hierarchies not in it are looked at.
+   */
+  foundIn?: ReadonlySet<string>
 }
 
 /** /sys beside the proc root: `/sys` for `/proc`, `/rootfs/sys` for `/rootfs/proc` (and fixture trees). */
@@ -108,8 +118,8 @@ export class ContainerCollector {
   /** The runtime's hints (read by the context). */
   hints: RuntimeHints = {pid: 0, hasNetwork: true}
   private specAt = Number.NEGATIVE_INFINITY
-  /** Set by the constructor's look for directories, so the first spec read need not look again. */
-  private dirsJustFound = false
+  /** Whether findDirs() has run: the first look waits for the first need (see lookedForDirs). */
+  private looked = false
   private tickErrors: string[] = []
   private sawAbsent = false
   spec: ContainerSpec | undefined
@@ -122,8 +132,6 @@ export class ContainerCollector {
   ) {
     this.readers = readersFor(options.kinds)
     this.hierarchies = options.hierarchies ?? controllerHierarchies(options.layout)
-    this.findDirs()
-    this.dirsJustFound = true
     this.ctx = new CollectorContext(this, options)
   }
 
@@ -144,16 +152,25 @@ export class ContainerCollector {
 
   /** True when the container has a directory in at least one hierarchy the readers use. */
   get exists(): boolean {
+    this.lookedForDirs()
     return this.dirs.size > 0
+  }
+
+  /**
+   * The first look for directories comes with the first need (the first tick's spec read, or a
+   * creation time asked before it), not when the container is tracked: a container found at
+   * start-up is tracked while the watcher is still scanning the other hierarchies, and each
+   * one the watcher has seen by then needs no stat here.
+   */
+  private lookedForDirs(): void {
+    if (!this.looked) this.findDirs()
   }
 
   /** Re-reads limits and shares now (the collector also does it every SPEC_REFRESH_MS). */
   readSpec(now = Date.now()): ContainerSpec {
-    // The first spec read comes with the first tick, just after the constructor looked: only a
-    // directory missing then (a runtime still making them) is worth looking for again. One
-    // that went away since is found out by the reads (a vanished cgroup).
-    if (!this.dirsJustFound || this.dirs.size < this.hierarchyCount()) this.findDirs()
-    this.dirsJustFound = false
+    // Each spec read looks again: a directory made since (a runtime makes them one hierarchy at
+    // a time) joins, one gone leaves. One that went away since is found out by the reads too.
+    this.findDirs()
     // Files found absent are looked at again: one access() each, which says "still not there"
     // without the exception a failed open costs (a backed-off container refreshes its spec at
     // every tick, and a v1 host lacks a dozen scheduler files per container).
@@ -218,6 +235,7 @@ export class ContainerCollector {
    * stat calls, so callers read it once per container, not per tick.
    */
   creationTimeMs(bootMs?: number): number | undefined {
+    this.lookedForDirs()
     const dirs: HierarchyDir[] = []
     for (const h of new Set(this.hierarchies.values())) {
       const path = this.dirs.get(h.id)
@@ -238,23 +256,23 @@ export class ContainerCollector {
     return this.keepFiles && keeps(op)
   }
 
-  private hierarchyCount(): number {
-    return distinctHierarchies(this.hierarchies).length
-  }
-
   private closeKept(): void {
     for (const path of this.kept.keys()) this.options.files.close(path)
     this.kept.clear()
   }
 
   private findDirs(): void {
+    this.looked = true
     let dirs: Map<string, string> | undefined
+    const found = this.options.foundIn
     for (const h of distinctHierarchies(this.hierarchies)) {
       const d = cgroupDir(h, this.name)
       const known = this.dirs.get(h.id) === d
       // A directory found before is looked at with access(): no Stats object (with its dates)
-      // per hierarchy at each refresh, which a backed-off container makes at every tick.
-      const there = known ? existsSync(d) : dirExists(d)
+      // per hierarchy at each refresh, which a backed-off container makes at every tick. One
+      // the watcher saw is not looked at at first (at 1,000 containers in 5 hierarchies, 5,000
+      // stats saved at start-up); if it went away since, the reads find it gone.
+      const there = known ? existsSync(d) : found?.has(h.id) === true || dirExists(d)
       if (there !== known && dirs === undefined) dirs = new Map(this.dirs)
       if (there && !known) dirs!.set(h.id, d)
       else if (!there && known) dirs!.delete(h.id)

@@ -126,6 +126,14 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     return new Set(this.known.keys())
   }
 
+  /**
+   * Ids of the hierarchies where `name` has been seen, as they are found: the set grows while
+   * a scan goes on and is replaced when the name goes and comes back. Undefined when unknown.
+   */
+  hierarchiesOf(name: ContainerName): ReadonlySet<string> | undefined {
+    return this.known.get(name)
+  }
+
   get backendName(): WatchBackendName {
     return this.options.backend ?? 'inotify'
   }

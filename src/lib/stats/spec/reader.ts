@@ -56,6 +56,12 @@ export const specReader: SpecReader = {
   },
   read(ctx, errors) {
     const spec: ContainerSpec = {}
+    if (ctx.options.specDetail === false) {
+      const mem = ctx.dir('memory')
+      const file = mem?.version === 1 ? 'memory.limit_in_bytes' : 'memory.max'
+      if (mem !== undefined) set(spec, 'memoryLimitBytes', value(ctx, errors, `${mem.path}/${file}`, parseLimit))
+      return spec
+    }
     const cpu = ctx.dir('cpu')
     if (cpu?.version === 1) {
       set(spec, 'cpuShares', value(ctx, errors, `${cpu.path}/cpu.shares`, parseSingle))

@@ -231,6 +231,65 @@ test('cpu and memory v1 without their detail (cadv stats): the same usage and wo
   assert.deepEqual(lean.memory, without(all.memory!))
 })
 
+test('diskIO v1 without the I/O counts (cadv stats): the same bytes, no io_serviced', () => {
+  const layout = discoverCgroups({cgroupRoot: `${FIXTURES}cgroup_v1/separate`, procRoot: `${FIXTURES}host/kinds/proc`})
+  const read = (blkioServiced: boolean): BlkioDeviceSample[] => {
+    const c = new ContainerCollector('/docker/c1', {
+      layout,
+      kinds: selectKinds(['diskIO']),
+      files: new OpenFiles(64),
+      kindOptions: {blkioServiced},
+    })
+    const s = c.collect(1_000_000)
+    c.close()
+    return s!.diskio!
+  }
+  const all = read(true)
+  assert.ok(
+    all.some((d) => d.reads > 0 && d.readBytes > 0),
+    'the fixture has counts and bytes',
+  )
+  assert.deepEqual(
+    read(false),
+    all.map((d) => ({...d, reads: 0, writes: 0})),
+  )
+})
+
+for (const [tree, cpuFiles] of [
+  ['cgroup_v1/separate', 'cpu.stat under the quota'],
+  ['cgroup_v2/basic', 'cpu.weight, cpu.max'],
+] as const) {
+  test(`spec without its detail (cadv stats), ${tree}: the memory limit alone, no ${cpuFiles}, cpuset, reservation, swap or pids limit`, () => {
+    const layout = discoverCgroups({cgroupRoot: `${FIXTURES}${tree}`, procRoot: `${FIXTURES}host/kinds/proc`})
+    const read = (specDetail: boolean): Sample & {spec: unknown} => {
+      const c = new ContainerCollector('/docker/c1', {
+        layout,
+        kinds: selectKinds(['cpu', 'memory', 'process']),
+        files: new OpenFiles(64),
+        kindOptions: {specDetail},
+      })
+      const s = c.collect(1_000_000)!
+      c.close()
+      return {...s, spec: c.spec}
+    }
+    const all = read(true)
+    const spec = all.spec as Record<string, unknown>
+    assert.ok(
+      ['cpuQuotaUs', 'cpuPeriodUs', 'cpuShares'].every((k) => spec[k] !== undefined),
+      `the fixture has the limits: ${JSON.stringify(spec)}`,
+    )
+    const lean = read(false)
+    assert.deepEqual(lean.spec, spec.memoryLimitBytes === undefined ? {} : {memoryLimitBytes: spec.memoryLimitBytes})
+    assert.equal(lean.processes?.threadsLimit, undefined)
+    assert.equal(lean.memory?.workingSetBytes, all.memory?.workingSetBytes)
+    assert.equal(lean.cpu?.usageNs, all.cpu?.usageNs)
+    if (tree === 'cgroup_v1/separate') {
+      assert.ok(all.cpu?.throttledPeriods !== undefined, 'the fixture has cpu.stat under a quota')
+      assert.equal(lean.cpu?.throttledPeriods, undefined)
+    }
+  })
+}
+
 test('diskIO v2: io.cost usage, wait, debt and delay in seconds', () => {
   const fams = exposeSample(fixtureSample(V2, 'kinds', ['diskIO']), ['diskIO'])
   const v = (name: string): number | undefined => samples(fams, name, {device: '/dev/sda'})[0]?.value

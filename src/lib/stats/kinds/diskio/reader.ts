@@ -167,7 +167,7 @@ export const diskioReader: KindReader = {
   files: {
     v1: [
       'blkio.throttle.io_service_bytes_recursive',
-      'blkio.throttle.io_serviced_recursive (non-recursive variants on kernels without them)',
+      'blkio.throttle.io_serviced_recursive (non-recursive variants on kernels without them; not for cadv stats)',
       'blkio.bfq.io_merged / io_service_time / io_queued (_recursive; bfq with debug statistics), else the cfq names, where present',
     ],
     v2: ['io.stat (cost.* with the io.cost controller)'],
@@ -184,10 +184,9 @@ export const diskioReader: KindReader = {
     } else {
       // Bytes and counts from the throttle layer: it sees every bio whatever the I/O scheduler,
       // where the bfq and cfq files count only what that scheduler handled.
-      const found = [
-        readBlkio(ctx, dir.path, devices, 'throttle.io_service_bytes', SERVICE_BYTES),
-        readBlkio(ctx, dir.path, devices, 'throttle.io_serviced', SERVICED),
-      ].some(Boolean)
+      const bytes = readBlkio(ctx, dir.path, devices, 'throttle.io_service_bytes', SERVICE_BYTES)
+      const counts = ctx.options.blkioServiced !== false && readBlkio(ctx, dir.path, devices, 'throttle.io_serviced', SERVICED)
+      const found = bytes || counts
       if (!found) return
       // Merges, service time and queue length exist only as scheduler statistics: bfq with
       // CONFIG_BFQ_CGROUP_DEBUG, or cfq (gone since Linux 5.0). Most kernels have neither:
