@@ -121,6 +121,10 @@ export class ContainerCollector {
   /** Whether findDirs() has run: the first look waits for the first need (see lookedForDirs). */
   private looked = false
   private tickErrors: string[] = []
+  /** The last full reading's errors of the spec and of the readers without freshParts. */
+  private gaugeErrors: readonly string[] = []
+  /** Parts set by the readers with freshParts (the rest is kept by a reading for rates). */
+  private readonly freshParts: ReadonlySet<string>
   private sawAbsent = false
   spec: ContainerSpec | undefined
   specErrors: string[] = []
@@ -131,6 +135,7 @@ export class ContainerCollector {
     private readonly options: CollectorOptions,
   ) {
     this.readers = readersFor(options.kinds)
+    this.freshParts = new Set(this.readers.flatMap((r) => r.freshParts ?? []))
     this.hierarchies = options.hierarchies ?? controllerHierarchies(options.layout)
     this.ctx = new CollectorContext(this, options)
   }
@@ -195,8 +200,14 @@ export class ContainerCollector {
   /**
    * One sample, or undefined when the cgroup vanished while we read it (normal life: the
    * watcher reports the delete soon after). Parse errors are in `errors`; the rest is kept.
+   *
+   * With `before` (this container's previous sample), a reading for rates only: just the
+   * readers with freshParts read, and every other part, with the errors of its readers and of
+   * the spec, is before's (the same objects). `cadv stats` takes its first rates so: half a
+   * second after a whole first reading, its counters again.
    */
-  collect(now = Date.now()): Sample | undefined {
+  collect(now = Date.now(), before?: Sample): Sample | undefined {
+    if (before !== undefined) return this.collectRates(now, before)
     const refreshSpec = now - this.specAt >= (this.options.specRefreshMs ?? SPEC_REFRESH_MS)
     try {
       if (refreshSpec) this.readSpec(now)
@@ -207,27 +218,58 @@ export class ContainerCollector {
     if (this.dirs.size === 0) return undefined
     // An empty list was given to no sample (only a non-empty one is): it can serve again.
     this.tickErrors = refreshSpec ? [...this.specErrors] : this.tickErrors.length === 0 ? this.tickErrors : []
+    const specErrors = this.tickErrors.length
+    let readerErrors: string[] | undefined
     this.sawAbsent = false
     this.memos.clear()
     const sample: Sample = {name: this.name, timestampMs: now}
     for (let i = 0; i < this.readers.length; i++) {
       const reader = this.readers[i]!
-      try {
-        if (reader.pure === true) this.readPure(i, reader, sample)
-        else reader.read(this.ctx, sample)
-      } catch (err) {
-        this.capture = undefined
-        this.logs[i] = undefined
-        if (err instanceof CgroupVanished) return undefined
-        if (err instanceof FileParseError) this.tickErrors.push(err.message)
-        else this.tickErrors.push(`${reader.kind}: ${(err as Error).message}`)
-      }
+      const errors = this.tickErrors.length
+      if (!this.runReader(i, reader, sample)) return undefined
+      if (reader.freshParts === undefined && this.tickErrors.length > errors) (readerErrors ??= []).push(...this.tickErrors.slice(errors))
     }
     // A file that should be there was not: if every directory is gone, the cgroup went away
     // before we opened anything, which is a vanish too.
     if (this.sawAbsent && ![...this.dirs.values()].some(dirExists)) return undefined
+    this.gaugeErrors =
+      specErrors === 0 && readerErrors === undefined ? [] : [...this.tickErrors.slice(0, specErrors), ...(readerErrors ?? [])]
     if (this.tickErrors.length > 0) sample.errors = this.tickErrors
     return sample
+  }
+
+  /** collect() with `before`: the counters read again, the rest kept. */
+  private collectRates(now: number, before: Sample): Sample | undefined {
+    if (this.dirs.size === 0) return undefined
+    this.tickErrors = [...this.gaugeErrors]
+    this.sawAbsent = false
+    this.memos.clear()
+    const sample: Sample = {name: this.name, timestampMs: now}
+    const fields = sample as unknown as Record<string, unknown>
+    for (const [key, value] of Object.entries(before))
+      if (key !== 'name' && key !== 'timestampMs' && key !== 'errors' && !this.freshParts.has(key)) fields[key] = value
+    for (let i = 0; i < this.readers.length; i++) {
+      const reader = this.readers[i]!
+      if (reader.freshParts !== undefined && !this.runReader(i, reader, sample)) return undefined
+    }
+    if (this.sawAbsent && ![...this.dirs.values()].some(dirExists)) return undefined
+    if (this.tickErrors.length > 0) sample.errors = this.tickErrors
+    return sample
+  }
+
+  /** Runs one reader into `sample`; false when the cgroup vanished meanwhile. */
+  private runReader(i: number, reader: KindReader, sample: Sample): boolean {
+    try {
+      if (reader.pure === true) this.readPure(i, reader, sample)
+      else reader.read(this.ctx, sample)
+    } catch (err) {
+      this.capture = undefined
+      this.logs[i] = undefined
+      if (err instanceof CgroupVanished) return false
+      if (err instanceof FileParseError) this.tickErrors.push(err.message)
+      else this.tickErrors.push(`${reader.kind}: ${(err as Error).message}`)
+    }
+    return true
   }
 
   /**

@@ -22,6 +22,12 @@ export interface HousekeepingOptions {
    */
   firstIntervalMs?: number
   /**
+   * The read firstIntervalMs after the first is for the first rates only: the tracker reads the
+   * counters rates are made of (and what arrived meanwhile) and keeps the rest of the first read
+   * (KindReader.freshParts).
+   */
+  firstRatesOnly?: boolean
+  /**
    * Let requests and events go first (tick-queue.ts), the default; false runs each read as its
    * timer fires, all due reads in one go (the benchmarks' baseline).
    */
@@ -55,8 +61,11 @@ export function withJitter(intervalMs: number, factor: number, random: () => num
 
 /** What housekeeping ticks: one container's tracker (collector → store → changed?). */
 export interface Tickable {
-  /** `intervalMs`: the container's current interval, which says how soon it is read again. */
-  tick(intervalMs?: number): TickOutcome
+  /**
+   * `intervalMs`: the container's current interval, which says how soon it is read again;
+   * `ratesOnly`: this read is for the first rates alone (HousekeepingOptions.firstRatesOnly).
+   */
+  tick(intervalMs?: number, ratesOnly?: boolean): TickOutcome
 }
 
 /** A read is shed only after waiting this long, and at least two of its intervals. */
@@ -189,7 +198,8 @@ export class Housekeeping {
     e.wasShed = false
     let outcome: TickOutcome = 'none'
     try {
-      outcome = e.target.tick(e.interval)
+      const ratesOnly = e.ticks === 1 && this.options.firstRatesOnly === true && this.options.firstIntervalMs !== undefined
+      outcome = e.target.tick(e.interval, ratesOnly)
     } finally {
       this.next(e, outcome)
     }

@@ -52,10 +52,10 @@ export class ContainerTracker implements Tickable {
     this.collector.setRuntime(hints)
   }
 
-  tick(intervalMs?: number): TickOutcome {
+  tick(intervalMs?: number, ratesOnly = false): TickOutcome {
     if (intervalMs !== undefined) this.collector.keepFilesOpen(intervalMs < KEEP_FILES_UNDER_MS)
     try {
-      return this.collect()
+      return this.collect(ratesOnly)
     } catch (err) {
       // A bug or an odd kernel error must not take housekeeping of every other container down.
       this.hooks.onWarning(`${this.state.name}: housekeeping failed: ${(err as Error).message}`)
@@ -79,12 +79,13 @@ export class ContainerTracker implements Tickable {
     this.store.remove(this.state.name)
   }
 
-  private collect(): TickOutcome {
+  private collect(ratesOnly: boolean): TickOutcome {
     const name = this.state.name
-    const sample = this.collector.collect()
+    const prev = this.store.latest(name)
+    // Without a reading before (the first found nothing), this one reads everything.
+    const sample = this.collector.collect(Date.now(), ratesOnly ? prev : undefined)
     if (!sample) return 'none'
     if (this.collector.spec) this.state.spec = this.collector.spec
-    const prev = this.store.latest(name)
     this.store.add(sample)
     if (sample.errors) this.report(sample.errors)
     this.hooks.onSample(this.state, sample)

@@ -78,3 +78,35 @@ test('a hierarchy directory made or removed after the collector: its kind follow
     rmSync(root, {recursive: true, force: true})
   }
 })
+
+test('a reading for rates only reads the counters again and keeps the rest of the reading before, errors included', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cadv-rates-'))
+  try {
+    cpSync(join(FIXTURES, 'cgroup_v1/separate'), join(root, 'cgroup'), {recursive: true})
+    const dir = (h: string): string => join(root, 'cgroup', h, 'docker/c1')
+    // A memory.stat that does not parse: an error of the memory reader, kept with its part.
+    writeFileSync(join(dir('memory'), 'memory.stat'), 'total_inactive_file x\n')
+    const layout = discoverCgroups({cgroupRoot: join(root, 'cgroup'), procRoot: join(FIXTURES, 'proc/basic')})
+    const c = new ContainerCollector('/docker/c1', {
+      layout,
+      kinds: selectKinds(['cpu', 'memory', 'diskIO', 'process']),
+      files: new OpenFiles(64),
+    })
+    const first = c.collect(1_000_000)!
+    assert.ok(first.cpu && first.memory && first.diskio && first.processes, 'a whole first reading')
+    assert.equal(first.errors?.length, 1)
+    writeFileSync(join(dir('cpuacct'), 'cpuacct.usage'), `${first.cpu.usageNs + 5e8}\n`)
+    writeFileSync(join(dir('memory'), 'memory.usage_in_bytes'), `${first.memory.usageBytes + 4096}\n`)
+    const rates = c.collect(1_000_500, first)!
+    assert.equal(rates.timestampMs, 1_000_500)
+    assert.equal(rates.cpu?.usageNs, first.cpu.usageNs + 5e8, 'the counters are read again')
+    assert.deepEqual(rates.diskio, first.diskio)
+    assert.equal(rates.memory, first.memory, "memory is the first reading's")
+    assert.equal(rates.processes, first.processes, 'and so are the tasks')
+    assert.deepEqual(rates.errors, first.errors)
+    const next = c.collect(1_001_500)!
+    assert.equal(next.memory?.usageBytes, first.memory.usageBytes + 4096, 'the next whole reading reads memory')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})

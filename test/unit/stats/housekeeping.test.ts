@@ -114,6 +114,39 @@ test('firstIntervalMs: the second read comes that soon after the first, exactly;
   }
 })
 
+test('firstRatesOnly: the read after the first window (and only it) is for rates alone', () => {
+  mock.timers.enable({apis: ['setTimeout']})
+  try {
+    const run = (firstRatesOnly: boolean): boolean[] => {
+      const flags: boolean[] = []
+      let now = 0
+      const hk = new Housekeeping(
+        {intervalMs: 1000, maxIntervalMs: 1000, dynamic: false, jitterFactor: 0, firstIntervalMs: 500, firstRatesOnly},
+        () => 0,
+        new TickQueue(SLICE_MS, (r) => r()),
+        () => now,
+      )
+      hk.add('/a', {
+        tick(_interval, ratesOnly) {
+          flags.push(ratesOnly === true)
+          return 'changed'
+        },
+      })
+      mock.timers.tick(0)
+      for (let i = 0; i < 30; i++) {
+        now += 100
+        mock.timers.tick(100)
+      }
+      hk.stop()
+      return flags
+    }
+    assert.deepEqual(run(true), [false, true, false, false])
+    assert.deepEqual(run(false), [false, false, false, false])
+  } finally {
+    mock.timers.reset()
+  }
+})
+
 test("a container's first two reads are never shed (its first rates), later ones only when far behind", () => {
   mock.timers.enable({apis: ['setTimeout']})
   try {

@@ -133,6 +133,13 @@ export interface KindReader {
    * background walk), looks at another kind's part or keeps counting state across ticks is not.
    */
   pure?: boolean
+  /**
+   * The parts a reading for rates reads afresh (the second of `cadv stats`' first window):
+   * those holding the counters a rate is made of (rates.ts: CPU time, bytes over the network and
+   * to disk), and results that arrive between readings (the disk walker's). That reading runs
+   * only the readers that have some, and keeps the other parts of the reading before.
+   */
+  freshParts?: readonly (keyof Sample)[]
 }
 
 /** Reads the spec part (limits and shares): rarely, and not gated by a kind. */

@@ -102,6 +102,7 @@ function readV1(ctx: ReadContext, acctDir: string | undefined, cpuDir: string | 
 
 export const cpuReader: KindReader = {
   kind: 'cpu',
+  freshParts: ['cpu'],
   pure: true,
   files: {
     v1: ['cpuacct.usage_percpu (percpu on) or cpuacct.usage', 'cpuacct.stat', 'cpu.stat (only under a CFS quota)'],

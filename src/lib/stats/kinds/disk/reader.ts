@@ -196,6 +196,9 @@ function layerDirs(ctx: ReadContext, state: LayerState, now: number): readonly s
 
 export const diskReader: KindReader = {
   kind: 'disk',
+  // A walk that finished since the reading before asks for a reading at once (housekeeping's
+  // soon): a reading for rates must pick its result up too.
+  freshParts: ['filesystems'],
   files: {
     v1: [
       '/: <proc>/self/mountinfo (every 30 s), statfs of each block-device filesystem, <proc>/diskstats (with diskIO)',

@@ -163,6 +163,7 @@ function schedulerProbe(ctx: ReadContext, dir: string, devices: Devices, nowMs: 
 
 export const diskioReader: KindReader = {
   kind: 'diskIO',
+  freshParts: ['diskio'],
   pure: true,
   files: {
     v1: [

@@ -47,6 +47,7 @@ export function parseNetDev(text: string, path: string): NetworkInterfaceSample[
 
 export const networkReader: KindReader = {
   kind: 'network',
+  freshParts: ['network'],
   files: {
     // Which pid, and whether its namespace is the host's: netns.ts.
     v1: [
