@@ -34,7 +34,7 @@ Only leaves of the cgroup tree show (a parent counts its children again) unless 
     interval: durationFlag({
       summary: 'Time between refreshes.',
       description:
-        'Time between refreshes, and between the two readings each rate is computed from (at least 100ms). The first rates come sooner, from two readings half a second apart (or one interval, if shorter): still per second; the second of those reads only CPU time and network and disk bytes, so the memory and PIDS of the first table with rates are from the first reading.',
+        'Time between refreshes, and between the two readings each rate is computed from (at least 100ms). The first rates come sooner, from two readings half a second apart (or one interval, if shorter): still per second. Those two take only CPU time and network and disk bytes; the memory and PIDS of that first table are read once, in between.',
       default: '1s',
       minMs: 100,
     }),

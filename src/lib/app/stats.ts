@@ -150,10 +150,11 @@ export async function runStats(flags: StatsFlags, layout: CgroupLayout, ctx: App
       jitterFactor: 0,
       initialSplayFactor: once ? 0 : 1,
       firstIntervalMs: firstWindow,
-      // That second reading reads only what rates are made of (CPU time, network and disk
-      // bytes) and JSON's disk usage (a background walk's result): memory, tasks and the limit
-      // in the first table with rates are the first reading's, half a second older; every
-      // later refresh reads everything.
+      // Those two readings take only what rates are made of (CPU time, network and disk bytes;
+      // JSON's disk usage, a background walk's result, too), every container's first before
+      // anything else; the rest (memory, tasks, the limit) is read once, in between, while the
+      // window runs instead of before it opens. Every later refresh reads everything.
+      firstCountersFirst: true,
       firstRatesOnly: true,
     },
     store: {maxAgeMs: interval * 3, maxSamples: 3},

@@ -208,6 +208,42 @@ export class ContainerCollector {
    */
   collect(now = Date.now(), before?: Sample): Sample | undefined {
     if (before !== undefined) return this.collectRates(now, before)
+    const sample = this.begin(now)
+    if (sample === undefined || !this.readInto(sample, 'all')) return undefined
+    return this.end(sample)
+  }
+
+  /**
+   * The first part of a reading: the spec when due and the readers with freshParts, in a
+   * sample of this time; completeReading() reads the rest into the same sample later.
+   */
+  collectCounters(now = Date.now()): Sample | undefined {
+    const sample = this.begin(now)
+    if (sample === undefined || !this.readInto(sample, 'fresh')) return undefined
+    return this.end(sample)
+  }
+
+  /**
+   * The rest of collectCounters()'s reading, into its sample (the readers without freshParts,
+   * their errors added); false when the cgroup vanished meanwhile (the sample keeps its counters).
+   */
+  completeReading(sample: Sample): boolean {
+    this.tickErrors = sample.errors === undefined ? [] : [...sample.errors]
+    this.specErrorCount = Math.min(this.specErrorCount, this.tickErrors.length)
+    this.readerErrors = undefined
+    this.sawAbsent = false
+    if (!this.readInto(sample, 'rest')) return false
+    this.end(sample)
+    return true
+  }
+
+  /** Errors of the spec read at the start of the current reading (the first of tickErrors). */
+  private specErrorCount = 0
+  /** Errors of the current reading's readers without freshParts. */
+  private readerErrors: string[] | undefined
+
+  /** A reading's start: the spec when due, a new sample; undefined when the cgroup is gone. */
+  private begin(now: number): Sample | undefined {
     const refreshSpec = now - this.specAt >= (this.options.specRefreshMs ?? SPEC_REFRESH_MS)
     try {
       if (refreshSpec) this.readSpec(now)
@@ -218,22 +254,33 @@ export class ContainerCollector {
     if (this.dirs.size === 0) return undefined
     // An empty list was given to no sample (only a non-empty one is): it can serve again.
     this.tickErrors = refreshSpec ? [...this.specErrors] : this.tickErrors.length === 0 ? this.tickErrors : []
-    const specErrors = this.tickErrors.length
-    let readerErrors: string[] | undefined
+    this.specErrorCount = this.tickErrors.length
+    this.readerErrors = undefined
     this.sawAbsent = false
     this.memos.clear()
-    const sample: Sample = {name: this.name, timestampMs: now}
+    return {name: this.name, timestampMs: now}
+  }
+
+  /** Runs the readers `which` into the sample; false when the cgroup vanished meanwhile. */
+  private readInto(sample: Sample, which: 'all' | 'fresh' | 'rest'): boolean {
     for (let i = 0; i < this.readers.length; i++) {
       const reader = this.readers[i]!
+      const fresh = reader.freshParts !== undefined
+      if ((which === 'fresh' && !fresh) || (which === 'rest' && fresh)) continue
       const errors = this.tickErrors.length
-      if (!this.runReader(i, reader, sample)) return undefined
-      if (reader.freshParts === undefined && this.tickErrors.length > errors) (readerErrors ??= []).push(...this.tickErrors.slice(errors))
+      if (!this.runReader(i, reader, sample)) return false
+      if (!fresh && this.tickErrors.length > errors) (this.readerErrors ??= []).push(...this.tickErrors.slice(errors))
     }
     // A file that should be there was not: if every directory is gone, the cgroup went away
     // before we opened anything, which is a vanish too.
-    if (this.sawAbsent && ![...this.dirs.values()].some(dirExists)) return undefined
+    return !(this.sawAbsent && ![...this.dirs.values()].some(dirExists))
+  }
+
+  /** A reading's end: its errors on the sample, and those a reading for rates keeps. */
+  private end(sample: Sample): Sample {
+    const spec = this.specErrorCount
     this.gaugeErrors =
-      specErrors === 0 && readerErrors === undefined ? [] : [...this.tickErrors.slice(0, specErrors), ...(readerErrors ?? [])]
+      spec === 0 && this.readerErrors === undefined ? [] : [...this.tickErrors.slice(0, spec), ...(this.readerErrors ?? [])]
     if (this.tickErrors.length > 0) sample.errors = this.tickErrors
     return sample
   }

@@ -28,6 +28,13 @@ export interface HousekeepingOptions {
    */
   firstRatesOnly?: boolean
   /**
+   * The first read takes the counters alone ('counters'), and the rest of that reading joins the
+   * tick queue behind every read already due ('rest'): at start-up every container's counters
+   * are read before anyone's gauges, so the first window of the last container found opens
+   * sooner and the gauges are read inside the windows instead of before them.
+   */
+  firstCountersFirst?: boolean
+  /**
    * Let requests and events go first (tick-queue.ts), the default; false runs each read as its
    * timer fires, all due reads in one go (the benchmarks' baseline).
    */
@@ -43,6 +50,13 @@ export const DEFAULT_HOUSEKEEPING: HousekeepingOptions = {
 
 /** What one tick found: nothing moved, something moved, or no sample (the cgroup vanished). */
 export type TickOutcome = 'equal' | 'changed' | 'none'
+
+/**
+ * What a read takes: everything ('whole'); the counters rates are made of (KindReader.freshParts)
+ * as a new sample whose 'rest' is read into it later; or the counters again with the rest kept
+ * from the sample before ('rates').
+ */
+export type ReadPart = 'whole' | 'counters' | 'rest' | 'rates'
 
 /**
  * cAdvisor's nextHousekeepingInterval: double while the two newest samples are equal (capped
@@ -63,9 +77,10 @@ export function withJitter(intervalMs: number, factor: number, random: () => num
 export interface Tickable {
   /**
    * `intervalMs`: the container's current interval, which says how soon it is read again;
-   * `ratesOnly`: this read is for the first rates alone (HousekeepingOptions.firstRatesOnly).
+   * `part`: what this read takes (default whole; see HousekeepingOptions.firstRatesOnly and
+   * firstCountersFirst). A 'rest' read's outcome is not looked at: it is part of the read before.
    */
-  tick(intervalMs?: number, ratesOnly?: boolean): TickOutcome
+  tick(intervalMs?: number, part?: ReadPart): TickOutcome
 }
 
 /** A read is shed only after waiting this long, and at least two of its intervals. */
@@ -115,6 +130,24 @@ class Entry implements DueTick, Due {
    */
   get maxWaitMs(): number {
     return this.ticks < 2 || this.wasShed ? Number.POSITIVE_INFINITY : Math.max(2 * this.interval, SHED_FLOOR_MS)
+  }
+}
+
+/** The rest of a first reading taken counters first: queued like a read, never shed. */
+class RestOfReading implements DueTick {
+  readonly maxWaitMs = Number.POSITIVE_INFINITY
+
+  constructor(
+    private readonly hk: Housekeeping,
+    private readonly e: Entry,
+  ) {}
+
+  run(): void {
+    this.hk.runRest(this.e)
+  }
+
+  shed(): void {
+    this.run()
   }
 }
 
@@ -198,11 +231,25 @@ export class Housekeeping {
     e.wasShed = false
     let outcome: TickOutcome = 'none'
     try {
-      const ratesOnly = e.ticks === 1 && this.options.firstRatesOnly === true && this.options.firstIntervalMs !== undefined
-      outcome = e.target.tick(e.interval, ratesOnly)
+      const part = this.partOf(e)
+      outcome = part === 'whole' ? e.target.tick(e.interval) : e.target.tick(e.interval, part)
+      // Behind every read due now: the counters of the containers found together come first.
+      if (part === 'counters') this.queue.submit(new RestOfReading(this, e))
     } finally {
       this.next(e, outcome)
     }
+  }
+
+  /** @internal The rest of `e`'s first reading (RestOfReading.run), unless it went meanwhile. */
+  runRest(e: Entry): void {
+    if (this.entries.get(e.name) === e) e.target.tick(e.interval, 'rest')
+  }
+
+  private partOf(e: Entry): ReadPart {
+    const o = this.options
+    if (o.firstIntervalMs === undefined || e.ticks > 1) return 'whole'
+    if (e.ticks === 0) return o.firstCountersFirst === true ? 'counters' : 'whole'
+    return o.firstRatesOnly === true ? 'rates' : 'whole'
   }
 
   /** @internal Not read this round (Entry.shed). */

@@ -6,7 +6,7 @@
 import type {ContainerState, Sample} from '../model/index.js'
 import type {ContainerCollector, RuntimeHints} from './collector.js'
 import {samplesEqual} from './equal.js'
-import type {Tickable, TickOutcome} from './housekeeping.js'
+import type {ReadPart, Tickable, TickOutcome} from './housekeeping.js'
 import type {Store} from './store.js'
 
 /**
@@ -40,6 +40,8 @@ function fileOf(error: string): string {
 
 export class ContainerTracker implements Tickable {
   private readonly reported = new Set<string>()
+  /** The newest sample while only its counters are read (ReadPart 'counters'; 'rest' completes it). */
+  private partial: Sample | undefined
 
   constructor(
     readonly state: ContainerState,
@@ -52,10 +54,12 @@ export class ContainerTracker implements Tickable {
     this.collector.setRuntime(hints)
   }
 
-  tick(intervalMs?: number, ratesOnly = false): TickOutcome {
+  tick(intervalMs?: number, part: ReadPart = 'whole'): TickOutcome {
     if (intervalMs !== undefined) this.collector.keepFilesOpen(intervalMs < KEEP_FILES_UNDER_MS)
     try {
-      return this.collect(ratesOnly)
+      if (part !== 'rest') return this.collect(part)
+      this.completePartial()
+      return 'none'
     } catch (err) {
       // A bug or an odd kernel error must not take housekeeping of every other container down.
       this.hooks.onWarning(`${this.state.name}: housekeeping failed: ${(err as Error).message}`)
@@ -79,12 +83,27 @@ export class ContainerTracker implements Tickable {
     this.store.remove(this.state.name)
   }
 
-  private collect(ratesOnly: boolean): TickOutcome {
+  /** Reads the rest of the sample whose counters were read, if it is still the newest. */
+  private completePartial(): void {
+    const sample = this.partial
+    this.partial = undefined
+    if (sample === undefined || this.store.latest(this.state.name) !== sample) return
+    if (!this.collector.completeReading(sample)) return
+    if (this.collector.spec) this.state.spec = this.collector.spec
+    if (sample.errors) this.report(sample.errors)
+  }
+
+  private collect(part: Exclude<ReadPart, 'rest'>): TickOutcome {
     const name = this.state.name
+    // A read that comes before the rest of the reading before (a first window shorter than the
+    // queue of rests) completes that reading first: it is what a reading for rates keeps.
+    if (this.partial !== undefined) this.completePartial()
     const prev = this.store.latest(name)
-    // Without a reading before (the first found nothing), this one reads everything.
-    const sample = this.collector.collect(Date.now(), ratesOnly ? prev : undefined)
+    // Without a reading before (the first found nothing), a reading for rates reads everything.
+    const sample =
+      part === 'counters' ? this.collector.collectCounters() : this.collector.collect(Date.now(), part === 'rates' ? prev : undefined)
     if (!sample) return 'none'
+    if (part === 'counters') this.partial = sample
     if (this.collector.spec) this.state.spec = this.collector.spec
     this.store.add(sample)
     if (sample.errors) this.report(sample.errors)

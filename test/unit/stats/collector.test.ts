@@ -110,3 +110,17 @@ test('a reading for rates only reads the counters again and keeps the rest of th
     rmSync(root, {recursive: true, force: true})
   }
 })
+
+test('a reading counters first: its rest read into the same sample later makes it what a whole reading is', () => {
+  const layout = discoverCgroups({cgroupRoot: `${FIXTURES}cgroup_v1/separate`, procRoot: join(FIXTURES, 'proc/basic')})
+  const collector = (): ContainerCollector =>
+    new ContainerCollector('/docker/c1', {layout, kinds: selectKinds(['cpu', 'memory', 'diskIO', 'process']), files: new OpenFiles(64)})
+  const whole = collector().collect(1_000_000)!
+  const c = collector()
+  const sample = c.collectCounters(1_000_000)!
+  assert.ok(sample.cpu && sample.diskio, 'the counters')
+  assert.equal(sample.memory, undefined, 'and nothing else yet')
+  assert.equal(sample.processes, undefined)
+  assert.equal(c.completeReading(sample), true)
+  assert.deepEqual(sample, whole)
+})

@@ -114,34 +114,59 @@ test('firstIntervalMs: the second read comes that soon after the first, exactly;
   }
 })
 
-test('firstRatesOnly: the read after the first window (and only it) is for rates alone', () => {
+test('firstRatesOnly and firstCountersFirst: the first reading counters first (its rest behind every read due), the second for rates alone', () => {
   mock.timers.enable({apis: ['setTimeout']})
   try {
-    const run = (firstRatesOnly: boolean): boolean[] => {
-      const flags: boolean[] = []
+    const run = (o: {firstRatesOnly?: boolean; firstCountersFirst?: boolean}): string[] => {
+      const reads: string[] = []
       let now = 0
+      // The queue's slices run when the test says (setImmediate in life): reads due together queue up.
+      const slices: Array<() => void> = []
+      const runSlices = (): void => {
+        while (slices.length > 0) slices.shift()!()
+      }
       const hk = new Housekeeping(
-        {intervalMs: 1000, maxIntervalMs: 1000, dynamic: false, jitterFactor: 0, firstIntervalMs: 500, firstRatesOnly},
+        {intervalMs: 1000, maxIntervalMs: 1000, dynamic: false, jitterFactor: 0, firstIntervalMs: 500, ...o},
         () => 0,
-        new TickQueue(SLICE_MS, (r) => r()),
+        new TickQueue(SLICE_MS, (r) => slices.push(r)),
         () => now,
       )
-      hk.add('/a', {
-        tick(_interval, ratesOnly) {
-          flags.push(ratesOnly === true)
-          return 'changed'
-        },
-      })
+      for (const name of ['/a', '/b'])
+        hk.add(name, {
+          tick(_interval, part) {
+            reads.push(`${name} ${part ?? 'whole'} ${now}`)
+            return 'changed'
+          },
+        })
       mock.timers.tick(0)
-      for (let i = 0; i < 30; i++) {
+      runSlices()
+      for (let i = 0; i < 20; i++) {
         now += 100
         mock.timers.tick(100)
+        runSlices()
       }
       hk.stop()
-      return flags
+      return reads
     }
-    assert.deepEqual(run(true), [false, true, false, false])
-    assert.deepEqual(run(false), [false, false, false, false])
+    assert.deepEqual(run({firstRatesOnly: true, firstCountersFirst: true}), [
+      '/a counters 0',
+      '/b counters 0',
+      '/a rest 0',
+      '/b rest 0',
+      '/a rates 500',
+      '/b rates 500',
+      '/a whole 1500',
+      '/b whole 1500',
+    ])
+    assert.deepEqual(run({firstRatesOnly: true}), [
+      '/a whole 0',
+      '/b whole 0',
+      '/a rates 500',
+      '/b rates 500',
+      '/a whole 1500',
+      '/b whole 1500',
+    ])
+    assert.deepEqual(run({}), ['/a whole 0', '/b whole 0', '/a whole 500', '/b whole 500', '/a whole 1500', '/b whole 1500'])
   } finally {
     mock.timers.reset()
   }
