@@ -139,6 +139,8 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
   private readonly store: Store
   private readonly housekeeping: Housekeeping
   private readonly watcher: Watcher
+  /** Hierarchies where the watcher's view of a name is kept exact (CollectorOptions.watchedIn). */
+  private readonly watchedIn: ReadonlySet<string> | undefined
   private readonly resolutions: Resolutions
   private readonly hierarchies: ReturnType<typeof controllerHierarchies>
   private readonly hostNetns: HostNetns
@@ -205,6 +207,9 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     if (w.rescanIntervalMs !== undefined) watcherOptions.rescanIntervalMs = w.rescanIntervalMs
     if (w.pollIntervalMs !== undefined) watcherOptions.pollIntervalMs = w.pollIntervalMs
     this.watcher = createWatcher(watcherOptions)
+    // inotify reports every removal of a tracked directory; parcel may miss a directory and
+    // poll sees one only every poll interval: collectors look at the disk for those.
+    this.watchedIn = (watcherOptions.backend ?? 'inotify') === 'inotify' ? new Set(watcherOptions.hierarchies.map((h) => h.id)) : undefined
     this.watcher.on('event', (e) => this.onEvent(e))
     this.watcher.on('rescan', () => this.resolutions.reaskUnsure())
   }
@@ -310,7 +315,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
       ...(this.diskUsage ? {diskUsage: this.diskUsage} : {}),
       ...(this.options.kindOptions ? {kindOptions: this.options.kindOptions} : {}),
       hostNetns: this.hostNetns,
-      ...foundIn(this.watcher.hierarchiesOf(name)),
+      ...foundIn(this.watcher.hierarchiesOf(name), this.watchedIn),
     })
     if (info) collector.setRuntime(runtimeHints(info))
     const state: ContainerState = {name, samples: this.store.open(name), firstSeenMs: Date.now()}
@@ -361,8 +366,12 @@ function createdWhenAsked(state: ContainerState, read: () => number | undefined)
   })
 }
 
-function foundIn(ids: ReadonlySet<string> | undefined): {foundIn?: ReadonlySet<string>} {
-  return ids === undefined ? {} : {foundIn: ids}
+function foundIn(
+  ids: ReadonlySet<string> | undefined,
+  watchedIn: ReadonlySet<string> | undefined,
+): {foundIn?: ReadonlySet<string>; watchedIn?: ReadonlySet<string>} {
+  if (ids === undefined) return {}
+  return watchedIn === undefined ? {foundIn: ids} : {foundIn: ids, watchedIn}
 }
 
 function runtimeHints(info: ContainerInfo): RuntimeHints {

@@ -69,6 +69,12 @@ export interface CollectorOptions {
    * Hierarchies not in it are looked at.
    */
   foundIn?: ReadonlySet<string>
+  /**
+   * Hierarchies whose watcher keeps foundIn up to date, removals included (inotify: every
+   * removal of a tracked directory is an event): there a directory found before is taken as
+   * still there while foundIn holds it, with no access() at each spec refresh.
+   */
+  watchedIn?: ReadonlySet<string>
 }
 
 /** /sys beside the proc root: `/sys` for `/proc`, `/rootfs/sys` for `/rootfs/proc` (and fixture trees). */
@@ -361,7 +367,12 @@ export class ContainerCollector {
       // per hierarchy at each refresh, which a backed-off container makes at every tick. One
       // the watcher saw is not looked at at first (at 1,000 containers in 5 hierarchies, 5,000
       // stats saved at start-up); if it went away since, the reads find it gone.
-      const there = known ? existsSync(d) : found?.has(h.id) === true || dirExists(d)
+      // Where the watcher follows removals, a known one it still holds needs no access() (5 a
+      // refresh saved: a backed-off container refreshes at every tick); one it does not hold
+      // (gone, or not scanned there yet at start-up) is looked at.
+      const there = known
+        ? (this.options.watchedIn?.has(h.id) === true && found?.has(h.id) === true) || existsSync(d)
+        : found?.has(h.id) === true || dirExists(d)
       if (there !== known && dirs === undefined) dirs = new Map(this.dirs)
       if (there && !known) dirs!.set(h.id, d)
       else if (!there && known) dirs!.delete(h.id)

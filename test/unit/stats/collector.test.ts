@@ -3,7 +3,8 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import fs, {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {syncBuiltinESMExports} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -75,6 +76,42 @@ test('a hierarchy directory made or removed after the collector: its kind follow
     assert.ok(d?.memory, 'memory still read')
     assert.equal(d.cpu, undefined, 'cpu gone with its directories')
   } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
+
+test('where the watcher follows removals, a known directory it holds is not looked at again; one it lost is', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cadv-watched-'))
+  const real = fs.existsSync
+  try {
+    cpSync(join(FIXTURES, 'cgroup_v1/separate'), join(root, 'cgroup'), {recursive: true})
+    const layout = discoverCgroups({cgroupRoot: join(root, 'cgroup'), procRoot: join(FIXTURES, 'proc/basic')})
+    const dirs = new Set(layout.hierarchies.map((h) => join(h.mountPoint, 'docker/c1')))
+    const memory = layout.hierarchies.find((h) => h.controllers.includes('memory'))!
+    // The watcher's live set of where the name is, and the hierarchies it watches.
+    const foundIn = new Set(layout.hierarchies.map((h) => h.id))
+    const options = {layout, kinds: selectKinds(['cpu', 'memory']), files: new OpenFiles(64), specRefreshMs: 30_000, foundIn}
+    let looks = 0
+    fs.existsSync = (p: fs.PathLike) => {
+      if (dirs.has(String(p))) looks++
+      return real(p)
+    }
+    syncBuiltinESMExports()
+    const watched = new ContainerCollector('/docker/c1', {...options, watchedIn: new Set(foundIn)})
+    const unwatched = new ContainerCollector('/docker/c1', options)
+    for (const c of [watched, unwatched]) assert.ok(c.collect(1_000_000)?.memory, 'memory read')
+    looks = 0
+    assert.ok(watched.collect(1_031_000)?.memory)
+    assert.equal(looks, 0, 'the refresh took the watcher at its word')
+    assert.ok(unwatched.collect(1_031_000)?.memory)
+    assert.ok(looks >= 2, 'without it, each directory is looked at')
+    // Gone, and the watcher saw it go: looked at, and dropped.
+    rmSync(join(memory.mountPoint, 'docker/c1'), {recursive: true})
+    foundIn.delete(memory.id)
+    assert.equal(watched.collect(1_062_000)?.memory, undefined, 'gone at the refresh')
+  } finally {
+    fs.existsSync = real
+    syncBuiltinESMExports()
     rmSync(root, {recursive: true, force: true})
   }
 })
