@@ -17,9 +17,7 @@
  */
 import {readFileSync} from 'node:fs'
 
-import {parse} from 'yaml'
-
-import {didYouMean, systemErrorText} from '../util/index.js'
+import {didYouMean, parseYaml, systemErrorText} from '../util/index.js'
 
 export {configPath} from './config-path.js'
 
@@ -50,7 +48,7 @@ export function readConfig(path: string): Values {
   }
   let doc: unknown
   try {
-    doc = parse(text)
+    doc = parseYaml(text)
   } catch (err) {
     // yaml's first line ends "at line 2, column 1:" before a snippet of the file: the place is enough.
     throw new ConfigFileError(`config file ${path}: not YAML: ${(err as Error).message.split('\n')[0]!.replace(/:\s*$/, '')}`)

@@ -17,9 +17,7 @@ import {validateHeaderName, validateHeaderValue} from 'node:http'
 import {dirname, isAbsolute, join} from 'node:path'
 import {createSecureContext} from 'node:tls'
 
-import {parse as parseYaml} from 'yaml'
-
-import {MAX_CONFIG_FILE_BYTES, parseDuration, readBoundedFile, readBoundedText, UnreadableFileError} from '../util/index.js'
+import {MAX_CONFIG_FILE_BYTES, parseDuration, parseYaml, readBoundedFile, readBoundedText, UnreadableFileError} from '../util/index.js'
 
 export class WebConfigError extends Error {
   readonly exitCode = 2

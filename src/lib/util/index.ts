@@ -1,4 +1,4 @@
-/* Small pure helpers with no cadv imports: the one duration syntax, the one byte-size syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping, typo suggestions, errno texts, the page size. */
+/* Small pure helpers with no cadv imports: the one duration syntax, the one byte-size syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping, typo suggestions, errno texts, the page size, YAML loaded when first needed. */
 export {
   formatCap,
   MAX_CONFIG_FILE_BYTES,
@@ -16,3 +16,4 @@ export {hostMemoryBytes, meminfoBytes, meminfoSwapUsed, readMeminfo} from './mem
 export {closest, didYouMean, editDistance} from './suggest.js'
 export {errnoText, systemErrorText} from './errno.js'
 export {pageSize} from './pagesize.js'
+export {parseYaml} from './yaml.js'

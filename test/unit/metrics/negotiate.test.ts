@@ -2,7 +2,14 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {negotiateFormat} from '../../../src/lib/metrics/index.js'
+import {Registry} from 'prom-client'
+
+import {CONTENT_TYPES, negotiateFormat} from '../../../src/lib/metrics/index.js'
+
+test("content types are prom-client's", () => {
+  assert.equal(CONTENT_TYPES.prometheus, Registry.PROMETHEUS_CONTENT_TYPE)
+  assert.equal(CONTENT_TYPES.openmetrics, Registry.OPENMETRICS_CONTENT_TYPE)
+})
 
 test('Accept negotiation: OpenMetrics when preferred, text 0.0.4 otherwise', () => {
   assert.equal(negotiateFormat(undefined), 'prometheus')
