@@ -45,7 +45,7 @@ function makeManager(resolver?: ContainerResolver): Manager {
 
 /** Waits until `pred` holds for the container's samples, or fails after `ms`. */
 function waitFor(m: Manager, name: string, pred: (samples: readonly Sample[]) => boolean, ms = 15_000): Promise<readonly Sample[]> {
-  const samplesNow = (): readonly Sample[] => m.get(name)?.samples ?? []
+  const samplesNow = (): readonly Sample[] => m.get(name)?.samples.slice() ?? []
   return until(name, () => (pred(samplesNow()) ? samplesNow() : undefined), {
     timeoutMs: ms,
     everyMs: 100,

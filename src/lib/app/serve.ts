@@ -90,7 +90,7 @@ export function firstRound(manager: Manager, capMs: number, settleMs = 0): Promi
       clearTimeout(settle)
       if (unsampled.size === 0) settle = setTimeout(done, settleMs)
     }
-    const onAdd = (c: {name: string; samples: readonly unknown[]}): void => {
+    const onAdd = (c: {name: string; samples: {readonly length: number}}): void => {
       if (c.samples.length === 0) unsampled.add(c.name)
       arm()
     }

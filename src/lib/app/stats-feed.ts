@@ -122,10 +122,10 @@ export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
     if (waiting.size === 0) ready()
     else stall = setTimeout(() => (live ? detach() : ready()), o.intervalMs)
   }
-  const onAdd = (c: {name: ContainerName; samples: readonly unknown[]}): void => {
+  const onAdd = (c: {name: ContainerName; samples: {readonly length: number}}): void => {
     if (!windowPassed && c.samples.length < 2) waiting.add(c.name)
   }
-  const onSample = (c: {name: ContainerName; samples: readonly unknown[]}): void => {
+  const onSample = (c: {name: ContainerName; samples: {readonly length: number}}): void => {
     if (!waiting.has(c.name)) return
     // A first reading is progress too: a loaded host may still be taking them.
     if (c.samples.length >= 2) waiting.delete(c.name)

@@ -63,8 +63,9 @@ function milliCpu(a: Sample, b: Sample): number | undefined {
 }
 
 /** The usage of the samples within `windowMs` before `nowMs`. */
-export function windowUsage(samples: readonly Sample[], nowMs: number, windowMs = MINUTE_MS): Usage {
-  const inWindow = samples.filter((s) => s.timestampMs > nowMs - windowMs && s.timestampMs <= nowMs)
+export function windowUsage(samples: Iterable<Sample>, nowMs: number, windowMs = MINUTE_MS): Usage {
+  const inWindow: Sample[] = []
+  for (const s of samples) if (s.timestampMs > nowMs - windowMs && s.timestampMs <= nowMs) inWindow.push(s)
   const cpu: number[] = []
   for (let i = 1; i < inWindow.length; i++) {
     const v = milliCpu(inWindow[i - 1]!, inWindow[i]!)

@@ -21,7 +21,7 @@ export interface ContainersApiOptions {
  * With `pods` (--kubelet-labels) it carries namespace, pod and container too.
  */
 export function containerJson(c: ContainerState, count: number, pods?: PodIndex, sinceMs?: number) {
-  let samples = count === -1 ? c.samples : count === 0 ? [] : c.samples.slice(-count)
+  let samples: readonly Sample[] = count === -1 ? c.samples.slice() : count === 0 ? [] : c.samples.slice(-count)
   if (sinceMs !== undefined) samples = samplesAfter(samples, sinceMs)
   return {
     name: c.name,

@@ -12,7 +12,7 @@ import {readlinkSync} from 'node:fs'
 
 import {isUnder, parentName, type CgroupLayout} from '../cgroups/index.js'
 import type {EventStore} from '../events/index.js'
-import type {ContainerName, ContainerState, ContainerView, Sample} from '../model/index.js'
+import type {ContainerName, ContainerState, ContainerView, Sample, SampleList} from '../model/index.js'
 import {listProcesses, type ProcessRow} from '../stats/index.js'
 import {parseDuration} from '../util/index.js'
 import {ApiError, badRequest, notFound, parseRfc3339, sendApiError, sendApiJson, V1_UNLIMITED, V2_UNLIMITED} from './api-encoding.js'
@@ -171,8 +171,14 @@ function parseV2Options(params: URLSearchParams): V2Options {
 }
 
 /** The last `count` samples (-1: all). */
-function lastSamples(samples: readonly Sample[], count: number): readonly Sample[] {
-  return count < 0 ? samples : count === 0 ? [] : samples.slice(-count)
+function lastSamples(samples: SampleList, count: number): Sample[] {
+  return count < 0 ? samples.slice() : count === 0 ? [] : samples.slice(-count)
+}
+
+/** The sample before the i-th of the last `count` of `all` (undefined before the first). */
+function before(all: SampleList, count: number, i: number): Sample | undefined {
+  const k = all.length - count + i - 1
+  return k >= 0 ? all.at(k) : undefined
 }
 
 export class CadvisorApi implements Route {
@@ -257,10 +263,12 @@ export class CadvisorApi implements Route {
   }
 
   private v1Info(c: ContainerState, r: V1Request): Record<string, unknown> {
-    let samples = c.samples.filter(
-      (s) => (r.startMs === undefined || s.timestampMs >= r.startMs) && (r.endMs === undefined || s.timestampMs <= r.endMs),
+    const samples = lastSamples(
+      c.samples
+        .slice()
+        .filter((s) => (r.startMs === undefined || s.timestampMs >= r.startMs) && (r.endMs === undefined || s.timestampMs <= r.endMs)),
+      r.numStats,
     )
-    samples = [...lastSamples(samples, r.numStats)]
     return v1ContainerInfo(c, this.children(c.name), samples, this.shapes())
   }
 
@@ -372,12 +380,11 @@ export class CadvisorApi implements Route {
       case 'machinestats': {
         const root = this.options.view.get('/')
         this.freshen(root ? [root] : [], o)
-        const samples = lastSamples(root?.samples ?? [], o.count)
         const all = root?.samples ?? []
-        const offset = all.length - samples.length
+        const samples = lastSamples(all, o.count)
         return sendApiJson(
           res,
-          samples.map((s, i) => machineStats(s, all[offset + i - 1])),
+          samples.map((s, i) => machineStats(s, before(all, samples.length, i))),
         )
       }
     }
@@ -388,8 +395,7 @@ export class CadvisorApi implements Route {
     for (const c of selected) {
       const all = c.samples
       const samples = lastSamples(all, o.count)
-      const offset = all.length - samples.length
-      const prev = (i: number): Sample | undefined => all[offset + i - 1]
+      const prev = (i: number): Sample | undefined => before(all, samples.length, i)
       switch (type) {
         case 'spec':
           out[c.name] = v2Spec(c, shapes)

@@ -4,6 +4,18 @@ import type {ContainerInfo} from './decision.js'
 import type {ContainerName} from './names.js'
 import type {ContainerSpec, Sample} from './sample.js'
 
+/**
+ * A container's retained samples, oldest first. What readers of them may use: an array is one,
+ * and the store's own (stats/store.ts) keeps older samples packed, made into objects when read.
+ */
+export interface SampleList extends Iterable<Sample> {
+  readonly length: number
+  /** As Array.prototype.at: a negative index counts from the newest. */
+  at(index: number): Sample | undefined
+  /** The samples in [start, end) as a new array, as Array.prototype.slice. */
+  slice(start?: number, end?: number): Sample[]
+}
+
 /** Everything known about one live container. */
 export interface ContainerState {
   name: ContainerName
@@ -12,7 +24,7 @@ export interface ContainerState {
   /** Limits and shares; re-read rarely. */
   spec?: ContainerSpec
   /** Retained samples, oldest first, bounded by --storage-duration and by count. */
-  samples: readonly Sample[]
+  samples: SampleList
   /** When cadv first saw the container, ms since the epoch. */
   firstSeenMs: number
   /**

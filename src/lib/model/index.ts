@@ -46,7 +46,7 @@ export type {
   UdpStats,
   Ulimit,
 } from './sample.js'
-export type {ContainerState, ContainerView, ContainerViewEvents} from './container.js'
+export type {ContainerState, ContainerView, ContainerViewEvents, SampleList} from './container.js'
 export type {ContainerRow, StatsRow} from './stats-row.js'
 export {NS_PER_S, US_PER_S, type Family, type FamilyInput, type FamilyModule, type SeriesSink} from './family.js'
 export {

@@ -6,8 +6,8 @@ import type {Sample} from '../model/index.js'
  * about 600 bytes a sample. Past the newest two, the store keeps each sample as its numbers in
  * one unboxed double array plus a shared "shape" (keys, array lengths, strings such as device
  * names), interned so that all samples of a container share one. A sample whose numbers equal
- * the previous one's also shares its array. Reading a field decodes the sample again: history
- * is read rarely (the JSON API), the newest samples (rates, metrics) stay plain objects.
+ * the previous one's shares its Packed. Reading a field decodes the sample again: history is
+ * read rarely (the JSON API), the newest samples (rates, metrics) stay plain objects.
  */
 
 type Shape = {t: 'n'} | {t: 'c'; v: unknown} | {t: 'a'; items: Shape[]} | {t: 'o'; keys: string[]; items: Shape[]}
@@ -64,68 +64,20 @@ function sameValues(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /**
- * Everything of a packed sample but its time: shared by a container's samples with the same
- * numbers. `epochMs` is the time its samples' own times count from (see CompactSample).
+ * Everything of a packed sample but its time: its numbers in one unboxed array and its shape.
+ * Consecutive samples of a container with the same numbers share one (an idle container's
+ * two minutes are one of these); the store keeps each sample's time beside it (store.ts).
  */
-interface Packed {
-  readonly name: string
-  readonly shape: Shape
-  readonly values: readonly number[]
-  readonly epochMs: number
-}
-
-/**
- * A sample's time is kept as milliseconds after its Packed's epoch, a small integer: V8 keeps
- * one of those inside the object, whereas a time of day in milliseconds (about 1.7e12) is too
- * big for that and each sample would carry a separate 16-byte number besides (120,000 of them
- * at 1,000 containers). Past this offset (12 days of unchanged numbers) or for a time that is
- * not a whole millisecond, the sample gets a Packed of its own whose epoch is its time.
- */
-const MAX_OFFSET_MS = 2 ** 30
-
-function offsetFrom(p: Packed, timestampMs: number): number | undefined {
-  const dt = timestampMs - p.epochMs
-  return Number.isInteger(dt) && dt < MAX_OFFSET_MS && dt > -MAX_OFFSET_MS ? dt : undefined
-}
-
-function make(timestampMs: number, p: Packed): CompactSample {
-  const dt = offsetFrom(p, timestampMs)
-  return dt === undefined ? CompactSample.at0(timestampMs, p) : CompactSample.make(dt, p)
-}
-
-/**
- * A retained sample in compact form; reads like a Sample (fields decode on access). Two fields
- * only: the store holds 120 of them a container (2 minutes at 1 s), so each field is about
- * 1 MB at 1,000 containers.
- */
-export class CompactSample implements Sample {
-  private constructor(
-    /** ms after packed.epochMs (see MAX_OFFSET_MS). */
-    private readonly dt: number,
-    private readonly packed: Packed,
+export class Packed {
+  constructor(
+    readonly name: string,
+    readonly shape: Shape,
+    readonly values: readonly number[],
   ) {}
 
-  /** @internal A sample `dt` ms after `p`'s epoch (offsetFrom said it fits). */
-  static make(dt: number, p: Packed): CompactSample {
-    return new CompactSample(dt, p)
-  }
-
-  /** @internal A sample at `timestampMs` with `p`'s numbers, on a Packed of its own whose epoch is that time. */
-  static at0(timestampMs: number, p: Packed): CompactSample {
-    return new CompactSample(0, {name: p.name, shape: p.shape, values: p.values, epochMs: timestampMs})
-  }
-
-  get name(): string {
-    return this.packed.name
-  }
-
-  get timestampMs(): number {
-    return this.packed.epochMs + this.dt
-  }
-
-  /** Packs `s`; shares the previous compact sample's numbers when they are the same. */
-  static from(s: Sample, previous?: Sample): CompactSample {
-    const {name, timestampMs, ...rest} = s
+  /** Packs `s` (all but its time); `previous` itself when its numbers are the same. */
+  static of(s: Sample, previous?: Packed): Packed {
+    const {name, timestampMs: _time, ...rest} = s
     const values: number[] = []
     const key = keyOf(rest, values)
     let shape = shapes.get(key)
@@ -134,21 +86,30 @@ export class CompactSample implements Sample {
       shape = shapeOf(rest)
       shapes.set(key, shape)
     }
-    const p = previous instanceof CompactSample ? previous.packed : undefined
-    if (p !== undefined && p.name === name && p.shape === shape && sameValues(p.values, values)) return make(timestampMs, p)
+    if (previous !== undefined && previous.name === name && previous.shape === shape && sameValues(previous.values, values)) return previous
     // An exact-length copy: push() leaves spare capacity behind.
-    return CompactSample.make(0, {name, shape, values: values.slice(), epochMs: timestampMs})
+    return new Packed(name, shape, values.slice())
   }
+}
 
-  /** The same numbers at another time (a sample whose parts are those this one was packed from). */
-  at(timestampMs: number): CompactSample {
-    return make(timestampMs, this.packed)
+/**
+ * A retained sample read back from its packed form: made when read (the JSON API, the
+ * summaries), not kept; fields decode on access.
+ */
+export class CompactSample implements Sample {
+  constructor(
+    readonly timestampMs: number,
+    private readonly packed: Packed,
+  ) {}
+
+  get name(): string {
+    return this.packed.name
   }
 
   /** The plain sample, rebuilt. */
   toPlain(): Sample {
     const p = this.packed
-    return {name: p.name, timestampMs: p.epochMs + this.dt, ...(build(p.shape, p.values, {i: 0}) as object)}
+    return {name: p.name, timestampMs: this.timestampMs, ...(build(p.shape, p.values, {i: 0}) as object)}
   }
 
   toJSON(): Sample {

@@ -1,7 +1,6 @@
-import type {ContainerName} from '../model/index.js'
-import {CompactSample} from './compact.js'
+import type {ContainerName, Sample, SampleList} from '../model/index.js'
+import {CompactSample, Packed} from './compact.js'
 import {sameParts, shareParts} from './equal.js'
-import type {Sample} from '../model/index.js'
 
 export interface StoreOptions {
   /** Samples older than newest − this are dropped (`--storage-duration`, cAdvisor: 2 min). */
@@ -16,84 +15,140 @@ const PLAIN_NEWEST = 2
 export const DEFAULT_STORE: StoreOptions = {maxAgeMs: 120_000, maxSamples: 256}
 
 /**
- * Recent samples per container, oldest first, bounded by age and by count. Eviction happens on
- * add, as in cAdvisor's TimedStore; a sample older than the newest is inserted in order. The
- * two newest are plain objects; older ones are CompactSamples (same fields, a third the memory).
+ * One container's samples, oldest first: two arrays side by side, each sample's time (unboxed
+ * doubles) and either the sample itself (the newest PLAIN_NEWEST) or its Packed numbers. An
+ * object per retained sample was 40 bytes and an array slot, 120,000 of them at 1,000
+ * containers read every second, each one for the collector to mark; now a retained sample is
+ * 16 bytes and no object (an idle container's are all one Packed). Reading an older one makes
+ * a CompactSample for the reader.
  */
-export class Store {
-  private readonly byName = new Map<ContainerName, Sample[]>()
-  /** Per container, the plain sample its newest packed one was made from. */
-  private readonly packedFrom = new Map<ContainerName, Sample>()
+class History implements SampleList {
+  private readonly times: number[] = []
+  private readonly items: Array<Sample | Packed> = []
+  /** The plain sample the newest packed one was made from. */
+  private packedFrom: Sample | undefined
 
-  constructor(readonly options: StoreOptions = DEFAULT_STORE) {}
+  get length(): number {
+    return this.items.length
+  }
 
-  add(sample: Sample): readonly Sample[] {
-    let list = this.byName.get(sample.name)
-    if (!list) this.byName.set(sample.name, (list = []))
-    const last = list[list.length - 1]
-    const outOfOrder = last !== undefined && last.timestampMs > sample.timestampMs
+  at(index: number): Sample | undefined {
+    const i = index < 0 ? index + this.items.length : index
+    const x = this.items[i]
+    if (x === undefined) return undefined
+    return x instanceof Packed ? new CompactSample(this.times[i]!, x) : x
+  }
+
+  slice(start = 0, end = this.items.length): Sample[] {
+    const n = this.items.length
+    const from = start < 0 ? Math.max(0, n + start) : Math.min(start, n)
+    const to = end < 0 ? Math.max(0, n + end) : Math.min(end, n)
+    const out: Sample[] = []
+    for (let i = from; i < to; i++) out.push(this.at(i)!)
+    return out
+  }
+
+  /** As an array would be written. */
+  toJSON(): Sample[] {
+    return this.slice()
+  }
+
+  *[Symbol.iterator](): Iterator<Sample> {
+    for (let i = 0; i < this.items.length; i++) yield this.at(i)!
+  }
+
+  /** The newest sample (always plain). */
+  latest(): Sample | undefined {
+    return this.items[this.items.length - 1] as Sample | undefined
+  }
+
+  add(sample: Sample, options: StoreOptions): void {
+    const {times, items} = this
+    const t = sample.timestampMs
+    const n = times.length
+    const outOfOrder = n > 0 && times[n - 1]! > t
     if (!outOfOrder) {
+      const last = items[n - 1] as Sample | undefined
       if (last) shareParts(last, sample)
-      list.push(sample)
+      times.push(t)
+      items.push(sample)
     } else {
       let lo = 0
-      let hi = list.length
+      let hi = n
       while (lo < hi) {
         const mid = (lo + hi) >> 1
-        if (list[mid]!.timestampMs <= sample.timestampMs) lo = mid + 1
+        if (times[mid]! <= t) lo = mid + 1
         else hi = mid
       }
-      list.splice(lo, 0, sample)
+      times.splice(lo, 0, t)
+      items.splice(lo, 0, sample)
+      // After an insert in the middle, the newest packed sample may no longer be the one packed last.
+      this.packedFrom = undefined
     }
-    const newest = list[list.length - 1]!.timestampMs
+    const newest = times[times.length - 1]!
     let drop = 0
-    while (drop < list.length - 1 && list[drop]!.timestampMs <= newest - this.options.maxAgeMs) drop++
-    drop = Math.max(drop, list.length - this.options.maxSamples)
+    while (drop < times.length - 1 && times[drop]! <= newest - options.maxAgeMs) drop++
+    drop = Math.max(drop, times.length - options.maxSamples)
     // shift() for the usual one: splice() would make an array of what it removes.
-    if (drop === 1) list.shift()
-    else if (drop > 0) list.splice(0, drop)
-    // After an insert in the middle, the newest packed sample may no longer be the one packed last.
-    if (outOfOrder) this.packedFrom.delete(sample.name)
-    // All but the newest PLAIN_NEWEST are kept compact (rates and metrics read only those).
-    // An out-of-order insert may leave a plain sample deeper down, so then look at all of them.
-    for (let i = list.length - 1 - PLAIN_NEWEST; i >= 0; i--) {
-      if (list[i] instanceof CompactSample) {
+    if (drop === 1) {
+      times.shift()
+      items.shift()
+    } else if (drop > 0) {
+      times.splice(0, drop)
+      items.splice(0, drop)
+    }
+    // All but the newest PLAIN_NEWEST are kept packed (rates and metrics read only those). An
+    // out-of-order insert may leave a plain sample deeper down, so then look at all of them.
+    for (let i = items.length - 1 - PLAIN_NEWEST; i >= 0; i--) {
+      const x = items[i]!
+      if (x instanceof Packed) {
         if (!outOfOrder) break
         continue
       }
-      const plain = list[i]!
-      const prev = list[i - 1]
-      // Parts unchanged since the last one packed (an idle container): share its numbers as
-      // they are, without walking the sample again.
-      const from = this.packedFrom.get(sample.name)
-      list[i] =
-        !outOfOrder && prev instanceof CompactSample && from !== undefined && sameParts(plain, from)
-          ? prev.at(plain.timestampMs)
-          : CompactSample.from(plain, prev)
-      if (!outOfOrder) this.packedFrom.set(sample.name, plain)
+      const prev = i > 0 ? items[i - 1] : undefined
+      const before = prev instanceof Packed ? prev : undefined
+      // Parts unchanged since the last one packed (an idle container): the same numbers, without
+      // walking the sample again.
+      const from = this.packedFrom
+      items[i] = !outOfOrder && before !== undefined && from !== undefined && sameParts(x, from) ? before : Packed.of(x, before)
+      if (!outOfOrder) this.packedFrom = x
     }
-    return list
+  }
+}
+
+const EMPTY: SampleList = Object.freeze([] as Sample[])
+
+/**
+ * Recent samples per container, oldest first, bounded by age and by count. Eviction happens on
+ * add, as in cAdvisor's TimedStore; a sample older than the newest is inserted in order. The
+ * two newest are plain objects; older ones are packed (History).
+ */
+export class Store {
+  private readonly byName = new Map<ContainerName, History>()
+
+  constructor(readonly options: StoreOptions = DEFAULT_STORE) {}
+
+  add(sample: Sample): SampleList {
+    const h = this.history(sample.name)
+    h.add(sample, this.options)
+    return h
   }
 
   /** The list a container's samples will live in (stable identity: callers may hold on to it). */
-  open(name: ContainerName): readonly Sample[] {
-    let list = this.byName.get(name)
-    if (!list) this.byName.set(name, (list = []))
-    return list
+  open(name: ContainerName): SampleList {
+    return this.history(name)
   }
 
-  samples(name: ContainerName): readonly Sample[] {
-    return this.byName.get(name) ?? []
+  samples(name: ContainerName): SampleList {
+    return this.byName.get(name) ?? EMPTY
   }
 
   latest(name: ContainerName): Sample | undefined {
-    const list = this.byName.get(name)
-    return list?.[list.length - 1]
+    return this.byName.get(name)?.latest()
   }
 
   remove(name: ContainerName): void {
     this.byName.delete(name)
-    this.packedFrom.delete(name)
   }
 
   names(): IterableIterator<ContainerName> {
@@ -102,5 +157,11 @@ export class Store {
 
   get size(): number {
     return this.byName.size
+  }
+
+  private history(name: ContainerName): History {
+    let h = this.byName.get(name)
+    if (!h) this.byName.set(name, (h = new History()))
+    return h
   }
 }

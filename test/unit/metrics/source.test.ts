@@ -72,7 +72,7 @@ test('while a slow rebuild runs, scrapes get the previous body (if young enough)
   assert.match(a.text.toString(), /^demo_gated 1$/m)
   gate = new Promise((resolve) => (open = resolve))
   value = 2
-  view.emit('sample', state, state.samples[0])
+  view.emit('sample', state, state.samples.at(0)!)
   // The scrape that starts the rebuild waits rebuildWaitMs, then gets the previous body.
   assert.equal(await source.body('prometheus'), a)
   // Those that come while it runs get the previous body at once, even once it is older than

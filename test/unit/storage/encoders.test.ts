@@ -269,10 +269,10 @@ test('remote write under --kubelet-labels: the label sets of /metrics, pod cgrou
         }),
     )
   // The pod cgroup before its pod is known (nothing else seen yet), then after.
-  const alone = labelSets(decode(enc.encode(states[1]!, states[1]!.samples[0]!, () => podIndexOf([states[1]!]))))
+  const alone = labelSets(decode(enc.encode(states[1]!, states[1]!.samples.at(0)!, () => podIndexOf([states[1]!]))))
   assert.equal(alone.get(POD_CG)!.pod, undefined)
   const pods = (): ReturnType<typeof podIndexOf> => podIndexOf(states)
-  const written = labelSets(decode(Buffer.concat(states.map((s) => enc.encode(s, s.samples[0]!, pods)))))
+  const written = labelSets(decode(Buffer.concat(states.map((s) => enc.encode(s, s.samples.at(0)!, pods)))))
   const body = new Exposition({kinds, labels, machine: {} as never, version: '0'}).render(states, 'prometheus')
   const scraped = new Map(
     body
@@ -308,15 +308,15 @@ test("cAdvisor's shapes (stdout, redis, influxdb, statsd) are the same under --k
   const s = kubeState(`${POD_CG}/app1`, {...KUBE, 'io.kubernetes.container.name': 'app'})
   const ctx: EncodeContext = {pods: () => podIndexOf([s])}
   for (const name of ['stdout', 'redis', 'influxdb', 'statsd']) {
-    const plain = DRIVERS[name]!(settings()).encode(s, s.samples[0]!, ctx)
+    const plain = DRIVERS[name]!(settings()).encode(s, s.samples.at(0)!, ctx)
     const kubelet = DRIVERS[name]!(settings({labels: {storeContainerLabels: true, whitelistedLabels: [], kubelet: true}})).encode(
       s,
-      s.samples[0]!,
+      s.samples.at(0)!,
       ctx,
     )
     assert.deepEqual(kubelet, plain, name)
   }
   // influxdb keeps the runtime labels as tags, the kubelet's among them.
-  const line = (DRIVERS.influxdb!(settings()).encode(s, s.samples[0]!, ctx) as string).split('\n')[0]!
+  const line = (DRIVERS.influxdb!(settings()).encode(s, s.samples.at(0)!, ctx) as string).split('\n')[0]!
   assert.match(line, /,io\.kubernetes\.container\.name=app,io\.kubernetes\.pod\.name=web-0,io\.kubernetes\.pod\.namespace=ns1,/)
 })
