@@ -187,7 +187,7 @@ export class ContainerCollector {
     // every tick, and a v1 host lacks a dozen scheduler files per container).
     for (const path of this.absent) if (existsSync(path)) this.absent.delete(path)
     const errors: string[] = []
-    // Files the spec reader could not read at all are spec errors too (unlessUnreadable).
+    // Files the spec reader could not read at all are spec errors too (unreadable()).
     const tickErrors = this.tickErrors
     this.tickErrors = errors
     try {
@@ -398,7 +398,11 @@ export class ContainerCollector {
   }
 
   readOnce(path: string): string | undefined {
-    return this.unlessUnreadable(path, () => this.fetch(path, ReadOp.Once)?.toString('latin1'))
+    try {
+      return this.capture === undefined ? this.options.files.read(path, false) : this.fetch(path, ReadOp.Once)?.toString('latin1')
+    } catch (err) {
+      return this.unreadable(path, err)
+    }
   }
 
   release(path: string): void {
@@ -529,17 +533,30 @@ export class ContainerCollector {
   readHot(path: string): string | undefined {
     path = this.kept.get(path) ?? path
     if (this.absent.has(path)) return this.skipped(path, ReadOp.Hot)
-    return this.unlessUnreadable(path, () => this.noteAbsent(path, this.fetch(path, ReadOp.Hot)?.toString('latin1')))
+    try {
+      // Outside a pure reader's run the text comes straight from the read buffer: no view of it
+      // (an object a read) and no closure for the error handling (another).
+      const text =
+        this.capture === undefined
+          ? this.options.files.read(path, this.keeping(ReadOp.Hot))
+          : this.fetch(path, ReadOp.Hot)?.toString('latin1')
+      return this.noteAbsent(path, text)
+    } catch (err) {
+      return this.unreadable(path, err)
+    }
   }
 
   countLines(path: string, keep: boolean): number | undefined {
     const op = keep ? ReadOp.CountKept : ReadOp.CountOnce
     path = this.kept.get(path) ?? path
     if (this.absent.has(path)) return this.skipped(path, op)
-    return this.unlessUnreadable(path, () => {
+    try {
+      if (this.capture === undefined) return this.noteAbsent(path, this.options.files.countLines(path, this.keeping(op)), keep)
       const bytes = this.fetch(path, op)
       return this.noteAbsent(path, bytes === undefined ? undefined : countLinesIn(bytes, bytes.length), keep)
-    })
+    } catch (err) {
+      return this.unreadable(path, err)
+    }
   }
 
   /**
@@ -547,14 +564,10 @@ export class ContainerCollector {
    * sample and reads as missing this tick, so the reader keeps the rest of its part; it is not
    * remembered as absent, so the next tick tries again and reports it again.
    */
-  private unlessUnreadable<T>(path: string, read: () => T | undefined): T | undefined {
-    try {
-      return read()
-    } catch (err) {
-      if (!(err instanceof FileParseError) || err.path !== path) throw err
-      this.tickErrors.push(err.message)
-      return undefined
-    }
+  private unreadable(path: string, err: unknown): undefined {
+    if (!(err instanceof FileParseError) || err.path !== path) throw err
+    this.tickErrors.push(err.message)
+    return undefined
   }
 
   private noteAbsent<T>(path: string, value: T | undefined, keep = true): T | undefined {
