@@ -19,6 +19,12 @@ export interface StatsFeedOptions {
    * interval.
    */
   firstWindowMs?: number
+  /**
+   * How much of the first window is left when the feed starts: the containers the first scan
+   * found were read while it went on, so their windows opened before the feed did. Default: the
+   * whole first window.
+   */
+  firstWindowLeftMs?: number
   /** Read at each refresh: keys change the view between refreshes. */
   query: RowQuery | (() => RowQuery)
   /** Called with each refresh's rows and the refresh time. */
@@ -61,6 +67,7 @@ export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
   let started = false
   let windowPassed = false
   const firstWindowMs = Math.min(o.firstWindowMs ?? o.intervalMs, o.intervalMs)
+  const windowLeftMs = Math.max(0, Math.min(o.firstWindowLeftMs ?? firstWindowMs, firstWindowMs))
   const live = o.immediate === true && !o.once
   const timers: NodeJS.Timeout[] = []
   let ticker: NodeJS.Timeout | undefined
@@ -113,14 +120,15 @@ export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
   }
   // The containers known when the first window passes are the ones waited for (a host that
   // keeps making containers would otherwise never have them all read twice), as long as their
-  // readings progress: when none of them was read for a whole interval (a slow or loaded host
-  // reads on; a cgroup that cannot be read does not), the rest shows without rates.
+  // readings progress: when none of them was read for a whole interval past its due time (a
+  // slow or loaded host reads on; a cgroup that cannot be read does not), the rest shows
+  // without rates. After a first reading the next is due one first window later.
   let stall: NodeJS.Timeout | undefined
-  const progress = (): void => {
+  const progress = (first = false): void => {
     if (!windowPassed) return
     clearTimeout(stall)
     if (waiting.size === 0) ready()
-    else stall = setTimeout(() => (live ? detach() : ready()), o.intervalMs)
+    else stall = setTimeout(() => (live ? detach() : ready()), o.intervalMs + (first ? firstWindowMs : 0))
   }
   const onAdd = (c: {name: ContainerName; samples: {readonly length: number}}): void => {
     if (!windowPassed && c.samples.length < 2) waiting.add(c.name)
@@ -129,7 +137,7 @@ export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
     if (!waiting.has(c.name)) return
     // A first reading is progress too: a loaded host may still be taking them.
     if (c.samples.length >= 2) waiting.delete(c.name)
-    progress()
+    progress(c.samples.length < 2)
   }
   const onDelete = (name: ContainerName): void => {
     if (waiting.delete(name)) progress()
@@ -156,7 +164,7 @@ export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
     setTimeout(() => {
       windowPassed = true
       progress()
-    }, firstWindowMs),
+    }, windowLeftMs),
   )
   return {done, refresh: () => void (started && !o.once ? emit() : undefined), stop}
 }
