@@ -58,7 +58,7 @@ if (mode === 'store') {
   const heap = process.memoryUsage().heapUsed / MiB
   let shared = 0
   for (const name of store.names()) {
-    const list = store.samples(name)
+    const list = store.samples(name).slice()
     for (let i = 1; i < list.length; i++) if (list[i].cpu === list[i - 1].cpu && list[i].memory === list[i - 1].memory) shared++
   }
   const mu = process.memoryUsage()
