@@ -1,8 +1,8 @@
 /*
  * OpenFiles that reports every read, so that a benchmark's C baseline replays exactly the files
- * the collectors read. It hooks OpenFiles' one read path (load), which every read method goes
- * through: hooking the public methods one by one missed the ones added later (a baseline of no
- * files once; one of 9 files a container instead of 14 after readLength came).
+ * the collectors read. It hooks OpenFiles' noteRead, which every read tells, by path or through
+ * a kept descriptor's handle: hooking the public methods one by one missed the ones added later
+ * (a baseline of no files once; one of 9 files a container instead of 14 after readLength came).
  */
 import {OpenFiles} from '../../src/lib/stats/index.js'
 
@@ -13,9 +13,7 @@ export class RecordingFiles extends OpenFiles {
   /** Unset: nothing is reported. */
   onRead: ReadListener | undefined
 
-  protected override load(path: string, keep: boolean): number | undefined {
-    const n = super.load(path, keep)
-    this.onRead?.(path, keep, n !== undefined)
-    return n
+  protected override noteRead(path: string, keep: boolean, found: boolean): void {
+    this.onRead?.(path, keep, found)
   }
 }

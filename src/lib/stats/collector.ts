@@ -12,7 +12,7 @@ import {
 import type {ContainerSpec, Sample} from '../model/index.js'
 import {cgroupCreationMs, type HierarchyDir} from './creation.js'
 import {deepEqual} from './equal.js'
-import {CgroupVanished, countLinesIn, dirExists, FileParseError, type OpenFiles} from './files.js'
+import {CgroupVanished, countLinesIn, dirExists, FileParseError, NO_HANDLE, type OpenFiles} from './files.js'
 import {readersFor} from './kinds/registry.js'
 import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} from './kinds/types.js'
 import type {DiskUsageSource} from './disk-usage.js'
@@ -487,7 +487,10 @@ export class ContainerCollector {
       let n: number | undefined
       if (op === ReadOp.Once || !this.absent.has(path)) {
         try {
-          n = files.readLength(path, this.keeping(op))
+          const keep = this.keeping(op)
+          const handle = log.handles[k]!
+          n = keep && handle !== NO_HANDLE ? files.readKept(handle, path) : files.readLength(path, keep)
+          if (files.lastHandle !== handle) log.handles[k] = files.lastHandle
         } catch (err) {
           // The reader reads it again and says what is wrong with it.
           if (err instanceof FileParseError) return Capture.afterReplay(log, k)
@@ -496,7 +499,7 @@ export class ContainerCollector {
       }
       if (!sameBytes(log, k, offset, n, files)) {
         const c = Capture.afterReplay(log, k)
-        c.push(path, op, n === undefined ? ABSENT : n, n === undefined ? undefined : files.lastBytes(n))
+        c.push(path, op, n === undefined ? ABSENT : n, n === undefined ? undefined : files.lastBytes(n), files.lastHandle)
         c.extendPrefix()
         return c
       }
@@ -513,20 +516,21 @@ export class ContainerCollector {
     const len = c.take(path, op)
     if (len !== undefined) return len === ABSENT || len === FAILED ? undefined : c.lastBytes()
     let bytes: Buffer | undefined
+    const files = this.options.files
     try {
-      bytes = this.options.files.readBytes(path, this.keeping(op))
+      bytes = files.readBytes(path, this.keeping(op))
     } catch (err) {
-      if (err instanceof FileParseError) c.push(path, op, FAILED, undefined)
+      if (err instanceof FileParseError) c.push(path, op, FAILED, undefined, NO_HANDLE)
       throw err
     }
-    c.push(path, op, bytes === undefined ? ABSENT : bytes.length, bytes)
+    c.push(path, op, bytes === undefined ? ABSENT : bytes.length, bytes, files.lastHandle)
     return bytes
   }
 
   /** A file known to be absent is not read; a capture still notes that it was asked for. */
   private skipped(path: string, op: ReadOp): undefined {
     const c = this.capture
-    if (c !== undefined && c.take(path, op) === undefined) c.push(path, op, ABSENT, undefined)
+    if (c !== undefined && c.take(path, op) === undefined) c.push(path, op, ABSENT, undefined, NO_HANDLE)
     return undefined
   }
 

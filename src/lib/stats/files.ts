@@ -130,24 +130,34 @@ export function cgroupfsRoots(dirs: Iterable<string>): string[] {
 }
 
 /**
- * A kept descriptor as one small integer: the fd times two, plus one while it is marked
- * "recently read" (set by a read, cleared as the eviction hand passes). An object per kept
- * file was 14,000 objects at 1,000 containers for the collector to keep alive and mark.
+ * A handle names a kept descriptor without its path: fd + generation × FD_SPAN, where a
+ * descriptor number's generation goes up each time a kept one of that number is closed. A
+ * handle whose generation is no longer its fd's is stale (the file was closed, and the number
+ * may since be another file's): reading through it reads by path instead. Descriptors stay
+ * below FD_SPAN (2^22, far above any RLIMIT_NOFILE of 16,384 kept files plus the reserve), and
+ * generations wrap below 2^30 so that a handle stays an exact integer.
  */
-type Kept = number
-const RECENT = 1
-const keptFd = (k: Kept): number => k >> 1
+const FD_SPAN = 2 ** 22
+const GEN_MASK = 2 ** 30 - 1
+/** No handle: the last read kept no descriptor. */
+export const NO_HANDLE = -1
 
 export class OpenFiles {
   /**
    * path → kept descriptor. Which one to close over the budget is chosen the CLOCK way (an
    * approximation of least recently read): a hand walks the map in insertion order, spares an
    * entry read since it last passed (clearing the mark) and closes the first that was not. A
-   * read only sets a mark: re-inserting the entry on every read, for an exact order, made V8
-   * rebuild the table of 14,000 entries several times a second, a megabyte each.
+   * read only sets a mark (recent[fd]): re-inserting the entry on every read, for an exact
+   * order, made V8 rebuild the table of 14,000 entries several times a second, a megabyte each.
    */
-  private readonly fds = new Map<string, Kept>()
-  private hand: Iterator<[string, Kept]> | undefined
+  private readonly fds = new Map<string, number>()
+  private hand: Iterator<[string, number]> | undefined
+  /** Per descriptor number: read since the eviction hand last passed it (1) or not (0). */
+  private recent = new Uint8Array(256)
+  /** Per descriptor number: its generation (see FD_SPAN). */
+  private gens = new Uint32Array(256)
+  /** The handle of the descriptor the last read used, when it is kept; else NO_HANDLE. */
+  lastHandle = NO_HANDLE
   private buf: Buffer
   readonly stats: FileStats = {hits: 0, opens: 0, evictions: 0}
   /** Opens that found the process out of descriptors (EMFILE, ENFILE). */
@@ -181,7 +191,7 @@ export class OpenFiles {
    * descriptor reports the cgroup gone (ENODEV). `keep` false reads and closes (spec files, read rarely).
    */
   read(path: string, keep = true): string | undefined {
-    const n = this.load(path, keep)
+    const n = this.readLoad(path, keep)
     return n === undefined ? undefined : this.buf.toString('latin1', 0, n)
   }
 
@@ -191,7 +201,7 @@ export class OpenFiles {
    * callers that compare bytes before they decode anything.
    */
   readBytes(path: string, keep = true): Buffer | undefined {
-    const n = this.load(path, keep)
+    const n = this.readLoad(path, keep)
     return n === undefined ? undefined : this.buf.subarray(0, n)
   }
 
@@ -201,7 +211,7 @@ export class OpenFiles {
    * bytes (lastBytes) only when they differ: a view is an object per read.
    */
   readLength(path: string, keep = true): number | undefined {
-    return this.load(path, keep)
+    return this.readLoad(path, keep)
   }
 
   /** Whether the first `n` bytes of the last read equal target[start, start + n). */
@@ -220,26 +230,59 @@ export class OpenFiles {
    * string. Same descriptor keeping and errors as read().
    */
   countLines(path: string, keep = true): number | undefined {
-    const n = this.load(path, keep)
+    const n = this.readLoad(path, keep)
     return n === undefined ? undefined : countLinesIn(this.buf, n)
   }
 
   /**
-   * Reads the whole file into this.buf; the byte count, or undefined when it does not exist.
-   * Every read method comes here (a benchmark's recorder hooks this one method).
+   * Reads `path` through `handle` (lastHandle after an earlier read of it) without looking the
+   * path up: at 1,000 containers the look-up in a table of 14,000 paths was a tenth of the
+   * process's CPU (a few cache misses each, 14,000 times a second). A stale handle, or an
+   * error, reads by path as read() does. The byte count, as readLength().
    */
-  protected load(path: string, keep: boolean): number | undefined {
+  readKept(handle: number, path: string): number | undefined {
+    const fd = handle % FD_SPAN
+    if (handle < 0 || fd >= this.gens.length || this.gens[fd]! * FD_SPAN + fd !== handle) return this.readLoad(path, true)
+    let n: number
+    try {
+      n = this.readFd(fd, path)
+    } catch {
+      // The read by path meets the same error and deals with it.
+      return this.readLoad(path, true)
+    }
+    this.recent[fd] = 1
+    this.stats.hits++
+    this.lastHandle = handle
+    this.noteRead(path, true, true)
+    return n
+  }
+
+  private readLoad(path: string, keep: boolean): number | undefined {
+    const n = this.load(path, keep)
+    this.noteRead(path, keep, n !== undefined)
+    return n
+  }
+
+  /** Told of every read (a benchmark's recorder: bench/lib/recording-files.ts); nothing here. */
+  protected noteRead(_path: string, _keep: boolean, _found: boolean): void {}
+
+  /**
+   * Reads the whole file into this.buf; the byte count, or undefined when it does not exist.
+   * Every read by path comes here (readLoad, which tells noteRead).
+   */
+  private load(path: string, keep: boolean): number | undefined {
+    this.lastHandle = NO_HANDLE
     const kept = this.fds.get(path)
     if (kept !== undefined) {
       try {
-        const n = this.readFd(keptFd(kept), path)
-        // Only a changed value: setting an existing key keeps its place in the map.
-        if ((kept & RECENT) === 0) this.fds.set(path, kept | RECENT)
+        const n = this.readFd(kept, path)
+        this.recent[kept] = 1
         this.stats.hits++
+        this.lastHandle = this.gens[kept]! * FD_SPAN + kept
         return n
       } catch (err) {
         this.fds.delete(path)
-        closeQuietly(keptFd(kept))
+        this.closeKept(kept)
         if (err instanceof CgroupVanished || err instanceof FileParseError) throw err
         // An odd error on a kept fd: fall through and try a fresh open once.
       }
@@ -264,9 +307,13 @@ export class OpenFiles {
       closeQuietly(fd)
       throw err
     }
-    if (keep && this.maxOpen > 0) {
-      this.fds.set(path, fd * 2)
+    if (keep && this.maxOpen > 0 && fd < FD_SPAN) {
+      this.fds.set(path, fd)
+      this.grow(fd)
+      this.recent[fd] = 0
       while (this.fds.size > this.maxOpen) this.evictOne()
+      // The budget may have closed this very one (nothing else was read less recently).
+      if (this.fds.get(path) === fd) this.lastHandle = this.gens[fd]! * FD_SPAN + fd
     } else {
       closeQuietly(fd)
     }
@@ -312,12 +359,12 @@ export class OpenFiles {
         if (r.done === true) return
       }
       const [path, kept] = r.value
-      if ((kept & RECENT) !== 0) {
-        this.fds.set(path, kept & ~RECENT)
+      if (this.recent[kept] !== 0) {
+        this.recent[kept] = 0
         continue
       }
       this.fds.delete(path)
-      closeQuietly(keptFd(kept))
+      this.closeKept(kept)
       this.stats.evictions++
       return
     }
@@ -328,7 +375,7 @@ export class OpenFiles {
     const kept = this.fds.get(path)
     if (kept === undefined) return
     this.fds.delete(path)
-    closeQuietly(keptFd(kept))
+    this.closeKept(kept)
   }
 
   /** Closes every kept descriptor whose path starts with one of `dirs` (a deleted container's). */
@@ -336,15 +383,34 @@ export class OpenFiles {
     for (const [path, kept] of this.fds) {
       if (dirs.some((d) => path.startsWith(d + '/'))) {
         this.fds.delete(path)
-        closeQuietly(keptFd(kept))
+        this.closeKept(kept)
       }
     }
   }
 
   closeAll(): void {
-    for (const kept of this.fds.values()) closeQuietly(keptFd(kept))
+    for (const kept of this.fds.values()) this.closeKept(kept)
     this.fds.clear()
     this.hand = undefined
+  }
+
+  /** Closes a kept descriptor; handles to it go stale. */
+  private closeKept(fd: number): void {
+    this.gens[fd] = (this.gens[fd]! + 1) & GEN_MASK
+    closeQuietly(fd)
+  }
+
+  /** Room in the per-descriptor arrays for `fd`. */
+  private grow(fd: number): void {
+    if (fd < this.gens.length) return
+    let size = this.gens.length
+    while (size <= fd) size *= 2
+    const gens = new Uint32Array(size)
+    gens.set(this.gens)
+    const recent = new Uint8Array(size)
+    recent.set(this.recent)
+    this.gens = gens
+    this.recent = recent
   }
 
   /** Reads from offset 0 into this.buf; the byte count. */

@@ -40,6 +40,11 @@ export interface ReadLog {
   readonly paths: readonly string[]
   /** Per read: its ReadOp in the low two bits, its byte length (or ABSENT / FAILED) above them. */
   readonly codes: readonly number[]
+  /**
+   * Per read: the kept descriptor's handle (OpenFiles.lastHandle; NO_HANDLE when none), so a
+   * replay reads it without looking its path up. Updated by the replay when it changed.
+   */
+  readonly handles: number[]
   /** The reads' bytes, one after the other. */
   readonly bytes: Uint8Array
   /** Sample fields the reader set, with their values. */
@@ -83,6 +88,7 @@ function ensure(size: number): void {
 export class Capture {
   readonly paths: string[] = []
   readonly ops: ReadOp[] = []
+  private readonly handles: number[] = []
   private readonly starts: number[] = []
   private readonly lens: number[] = []
   private used = 0
@@ -95,17 +101,18 @@ export class Capture {
     let offset = 0
     for (let i = 0; i < k; i++) {
       const len = lenAt(log, i)
-      c.push(log.paths[i]!, opAt(log, i), len, len > 0 ? log.bytes.subarray(offset, offset + len) : undefined)
+      c.push(log.paths[i]!, opAt(log, i), len, len > 0 ? log.bytes.subarray(offset, offset + len) : undefined, log.handles[i]!)
       if (len > 0) offset += len
     }
     c.prefix = k
     return c
   }
 
-  /** Adds one read (its bytes are copied). */
-  push(path: string, op: ReadOp, len: number, bytes: Uint8Array | undefined): void {
+  /** Adds one read (its bytes are copied); `handle`: its kept descriptor's (OpenFiles.lastHandle). */
+  push(path: string, op: ReadOp, len: number, bytes: Uint8Array | undefined, handle: number): void {
     this.paths.push(path)
     this.ops.push(op)
+    this.handles.push(handle)
     this.starts.push(this.used)
     this.lens.push(len)
     if (len > 0 && bytes !== undefined) {
@@ -147,6 +154,7 @@ export class Capture {
   private truncate(n: number): void {
     this.paths.length = n
     this.ops.length = n
+    this.handles.length = n
     this.starts.length = n
     this.lens.length = n
     this.used = n === 0 ? 0 : this.starts[n - 1]! + Math.max(0, this.lens[n - 1]!)
@@ -169,14 +177,16 @@ export class Capture {
     bytes.set(scratch.subarray(0, this.used), 0)
     const paths = new Array<string>(n)
     const codes = new Array<number>(n)
+    const handles = new Array<number>(n)
     for (let k = 0; k < n; k++) {
       const path = this.paths[k]!
       // The string the last log held when it is the same path: one copy of each kept path.
       const before = old !== undefined && k < old.paths.length ? old.paths[k]! : undefined
       paths[k] = before === path ? before : path
       codes[k] = (this.lens[k]! << 2) | this.ops[k]!
+      handles[k] = this.handles[k]!
     }
-    return {paths, codes, bytes, parts, errors, spec, hints}
+    return {paths, codes, handles, bytes, parts, errors, spec, hints}
   }
 }
 

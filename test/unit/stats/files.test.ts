@@ -7,6 +7,42 @@ import {join} from 'node:path'
 
 import {OpenFiles, openFileLimit} from '../../../src/lib/stats/index.js'
 
+test('a kept descriptor is read through its handle; a handle of a closed one reads by path, never another file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadv-files-'))
+  try {
+    const files = new OpenFiles(4)
+    const p = (n: string): string => join(dir, n)
+    for (const n of ['a', 'b']) writeFileSync(p(n), `${n}1\n`)
+    const text = (n: number | undefined): string | undefined => (n === undefined ? undefined : files.lastBytes(n).toString())
+    assert.equal(files.read(p('a')), 'a1\n')
+    const ha = files.lastHandle
+    assert.ok(ha >= 0, 'a kept file has a handle')
+    writeFileSync(p('a'), 'a2\n')
+    assert.equal(text(files.readKept(ha, p('a'))), 'a2\n')
+    assert.equal(files.lastHandle, ha)
+    assert.deepEqual(files.stats, {hits: 1, opens: 1, evictions: 0})
+    // Closed, then b opened: b gets the lowest free descriptor number, the one a had.
+    files.close(p('a'))
+    assert.equal(files.read(p('b')), 'b1\n')
+    assert.notEqual(files.lastHandle, ha, 'the same number is another handle')
+    assert.equal(text(files.readKept(ha, p('a'))), 'a2\n', 'the stale handle reads a by its path, not b')
+    assert.equal(files.stats.opens, 3)
+    const again = files.lastHandle
+    assert.ok(again >= 0 && again !== ha)
+    assert.equal(text(files.readKept(again, p('a'))), 'a2\n')
+    assert.equal(files.stats.opens, 3, 'through the new handle: no open')
+    assert.equal(files.read(p('a'), false), 'a2\n')
+    assert.equal(files.read(p('b'), false), 'b1\n')
+    const none = new OpenFiles(4)
+    assert.equal(none.read(p('a'), false), 'a2\n')
+    assert.equal(none.lastHandle, -1, 'a read that keeps nothing has no handle')
+    assert.equal(none.readKept(-1, p('missing')), undefined)
+    files.closeAll()
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
+
 test('kept files are re-read at offset 0 and see new content; the budget closes the least recently read', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cadv-files-'))
   try {
