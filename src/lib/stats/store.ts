@@ -27,6 +27,8 @@ class History implements SampleList {
   private readonly items: Array<Sample | Packed> = []
   /** The plain sample the newest packed one was made from. */
   private packedFrom: Sample | undefined
+  /** Whether the sample added last equals the one that was newest before it (undefined: none, or added out of order). */
+  addedEqual: boolean | undefined
 
   get length(): number {
     return this.items.length
@@ -69,7 +71,7 @@ class History implements SampleList {
     const outOfOrder = n > 0 && times[n - 1]! > t
     if (!outOfOrder) {
       const last = items[n - 1] as Sample | undefined
-      if (last) shareParts(last, sample)
+      this.addedEqual = last ? shareParts(last, sample) : undefined
       times.push(t)
       items.push(sample)
     } else {
@@ -84,6 +86,7 @@ class History implements SampleList {
       items.splice(lo, 0, sample)
       // After an insert in the middle, the newest packed sample may no longer be the one packed last.
       this.packedFrom = undefined
+      this.addedEqual = undefined
     }
     const newest = times[times.length - 1]!
     let drop = 0
@@ -145,6 +148,14 @@ export class Store {
 
   latest(name: ContainerName): Sample | undefined {
     return this.byName.get(name)?.latest()
+  }
+
+  /**
+   * Whether the container's sample added last equals (samplesEqual) the one that was its newest
+   * before; undefined when it had none or the sample went in out of order.
+   */
+  addedEqual(name: ContainerName): boolean | undefined {
+    return this.byName.get(name)?.addedEqual
   }
 
   remove(name: ContainerName): void {

@@ -108,6 +108,8 @@ export class ContainerTracker implements Tickable {
     this.store.add(sample)
     if (sample.errors) this.report(sample.errors)
     this.hooks.onSample(this.state, sample)
-    return prev && samplesEqual(prev, sample) ? 'equal' : 'changed'
+    // The store compared the two while sharing their equal parts (unless it went in out of order).
+    const equal = this.store.addedEqual(name) ?? (prev !== undefined && samplesEqual(prev, sample))
+    return prev && equal ? 'equal' : 'changed'
   }
 }
