@@ -24,7 +24,7 @@ import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {formatLoad, LoadHolder, loadTargetFromEnv, type SeenLoad} from './lib/load-holder.js'
-import {cpuTicks, median, rssMiB} from './lib/proc.js'
+import {cpuNsOf, cpuTicks, median, rssMiB} from './lib/proc.js'
 
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SCRAPERS = 50
@@ -43,6 +43,8 @@ interface Load {
   failed: number
   /** The 1-minute load average over the run. */
   load: SeenLoad
+  /** The server process's CPU over the run (all its threads, housekeeping included) per scrape answered, ms. */
+  cpuMsPerScrape?: number
 }
 
 interface Figures {
@@ -79,7 +81,7 @@ function percentile(sorted: number[], p: number): number {
  * (curl is stopped then; transfers in flight are not counted) or a number of scrapes.
  * Latency per transfer from curl's own time_total.
  */
-async function curlLoad(url: string, headers: Record<string, string>, limit: Limit): Promise<Load> {
+async function curlLoad(url: string, headers: Record<string, string>, limit: Limit, server: number): Promise<Load> {
   const dir = mkdtempSync(join(tmpdir(), 'cadv-bench-'))
   await holder.settle()
   const seen = holder.watch()
@@ -100,6 +102,7 @@ async function curlLoad(url: string, headers: Record<string, string>, limit: Lim
       '%{stderr}%{time_total} %{http_code}\n',
     ]
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`)
+    const cpu0 = cpuNsOf(server)
     const start = performance.now()
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn('curl', args, {stdio: ['ignore', 'ignore', 'pipe']})
@@ -110,6 +113,7 @@ async function curlLoad(url: string, headers: Record<string, string>, limit: Lim
       if ('seconds' in limit) setTimeout(() => child.kill('SIGTERM'), limit.seconds * 1000)
     })
     const seconds = (performance.now() - start) / 1000
+    const cpuMs = (cpuNsOf(server) - cpu0) / 1e6
     const rows = out
       .trim()
       .split('\n')
@@ -121,7 +125,14 @@ async function curlLoad(url: string, headers: Record<string, string>, limit: Lim
     if (ok.length === 0) throw new Error(`no scrape of ${url} completed`)
     // A timed run stops curl with transfers in flight: those (code 000, or a cut line) are not failures.
     const cut = 'seconds' in limit ? rows.filter((r) => r[1] === undefined || r[1] === '000').length : 0
-    return {p50: percentile(ok, 50), p99: percentile(ok, 99), rps: ok.length / seconds, failed: rows.length - ok.length - cut, load: seen()}
+    return {
+      p50: percentile(ok, 50),
+      p99: percentile(ok, 99),
+      rps: ok.length / seconds,
+      failed: rows.length - ok.length - cut,
+      load: seen(),
+      cpuMsPerScrape: cpuMs / ok.length,
+    }
   } finally {
     seen()
     rmSync(dir, {recursive: true, force: true})
@@ -202,8 +213,8 @@ async function measure(tc: TestCgroups, variant: Variant): Promise<{figures: Fig
     const gzip = (await rawGet(url, {'Accept-Encoding': 'gzip', Accept: PROMETHEUS_ACCEPT})).body
     // The baseline takes seconds per scrape: a number of scrapes, not a time.
     const limit: Limit = cache ? {seconds: SECONDS} : {total: 50 * 3}
-    const prom = await curlLoad(url, {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}, limit)
-    const plain = await curlLoad(url, {}, limit)
+    const prom = await curlLoad(url, {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}, limit, pid)
+    const plain = await curlLoad(url, {}, limit, pid)
     let cannon: Load | undefined
     if (cache) {
       await holder.settle()
@@ -252,8 +263,8 @@ async function measureFloor(bodies: Bodies): Promise<{prom: Load; plain: Load}> 
       child.once('exit', (code) => reject(new Error(`floor server exited ${code}`)))
     })
     const url = `http://127.0.0.1:${port}/metrics`
-    const prom = await curlLoad(url, {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}, {seconds: SECONDS})
-    const plain = await curlLoad(url, {}, {seconds: SECONDS})
+    const prom = await curlLoad(url, {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}, {seconds: SECONDS}, child.pid!)
+    const plain = await curlLoad(url, {}, {seconds: SECONDS}, child.pid!)
     return {prom, plain}
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL')
@@ -288,14 +299,16 @@ async function main(): Promise<void> {
       console.log(`holding the 1-minute load average near ${holder.target} (CADV_BENCH_LOAD; 0 for no background load)`)
     const {figures: cached, bodies} = await measure(tc, 'thread')
     const floor = await measureFloor(bodies)
-    const {figures: onMain} = await measure(tc, 'main')
-    const {figures: baseline} = await measure(tc, 'nocache')
+    // CADV_BENCH_ONLY=thread: cadv and the floor only (minutes less, for trying a change).
+    const only = process.env.CADV_BENCH_ONLY === 'thread'
+    const onMain = only ? undefined : (await measure(tc, 'main')).figures
+    const baseline = only ? undefined : (await measure(tc, 'nocache')).figures
     const cell = (v: number | undefined, unit: string, digits: number) => (v === undefined ? '–' : `${v.toFixed(digits)} ${unit}`)
     // The last column says how many times better cadv does than the baseline (lower is better except rates).
     const row = (name: string, f: (x: Figures) => number | undefined, unit: string, digits = 1, higherIsBetter = false, fl?: number) => {
       const a = f(cached)
-      const m = f(onMain)
-      const b = f(baseline)
+      const m = onMain && f(onMain)
+      const b = baseline && f(baseline)
       const gain = a === undefined || b === undefined ? undefined : higherIsBetter ? a / b : b / a
       const g = gain === undefined ? '' : `${gain.toFixed(gain >= 10 ? 0 : 2)}×`
       console.log(
@@ -310,12 +323,13 @@ async function main(): Promise<void> {
     row('scrape latency, median (curl; Prometheus Accept, gzip)', (x) => x.prom.p50, 'ms', 1, false, floor.prom.p50)
     row('scrape latency, p99 (curl; Prometheus Accept, gzip)', (x) => x.prom.p99, 'ms', 1, false, floor.prom.p99)
     row('scrapes per second (curl; Prometheus Accept, gzip)', (x) => x.prom.rps, '/s', 0, true, floor.prom.rps)
+    row('server CPU per scrape, all threads (same run)', (x) => x.prom.cpuMsPerScrape, 'ms', 2, false, floor.prom.cpuMsPerScrape)
     row('scrape latency, median (curl; text 0.0.4, identity)', (x) => x.plain.p50, 'ms', 1, false, floor.plain.p50)
     row('scrape latency, p99 (curl; text 0.0.4, identity)', (x) => x.plain.p99, 'ms', 1, false, floor.plain.p99)
     row('scrapes per second (curl; text 0.0.4, identity)', (x) => x.plain.rps, '/s', 0, true, floor.plain.rps)
     const loadRow = (name: string, f: (x: {prom: Load; plain: Load; cannon?: Load}) => Load | undefined) => {
-      const c = (x: {prom: Load; plain: Load; cannon?: Load}) => {
-        const l = f(x)
+      const c = (x: {prom: Load; plain: Load; cannon?: Load} | undefined) => {
+        const l = x && f(x)
         return l === undefined ? '–' : `${formatLoad(l.load)}${l.load.spinners > 0 ? ` (${l.load.spinners} spinning)` : ''}`
       }
       console.log(`| ${name} | ${c(cached)} | ${c(onMain)} | ${c(floor)} | ${c(baseline)} | |`)
@@ -330,7 +344,7 @@ async function main(): Promise<void> {
     row('response size, OpenMetrics gzip', (x) => x.gzipBytes / 1024, 'KiB')
     row('RSS after the runs', (x) => x.rssMiB, 'MiB')
     row('CPU with nobody scraping (housekeeping)', (x) => x.idleCpuPct, '% of a core')
-    const failed = (f: Figures) => f.prom.failed + f.plain.failed + (f.cannon?.failed ?? 0)
+    const failed = (f: Figures | undefined) => (f === undefined ? '–' : f.prom.failed + f.plain.failed + (f.cannon?.failed ?? 0))
     console.log(
       `\nfailed requests: cadv ${failed(cached)}, main thread ${failed(onMain)}, floor ${floor.prom.failed + floor.plain.failed}, baseline ${failed(baseline)}; ${cpus().length} cores`,
     )
@@ -342,7 +356,7 @@ async function main(): Promise<void> {
     console.log(
       `goal: scrape p99 < ${GOAL_P99_MS} ms with ${SCRAPERS} concurrent scrapers (Prometheus Accept, gzip) at load ~8: ${met ? 'met' : 'MISSED'}${nearEight ? '' : ' (the load was not near 8)'}, ` +
         `${cached.prom.p99.toFixed(0)} ms at load ${formatLoad(cached.prom.load)}; floor ${floor.prom.p99.toFixed(0)} ms (${(cached.prom.p99 / floor.prom.p99).toFixed(1)}× the floor); ` +
-        `HTTP on the main thread ${onMain.prom.p99.toFixed(0)} ms at load ${formatLoad(onMain.prom.load)}; baseline ${baseline.prom.p99.toFixed(0)} ms`,
+        `HTTP on the main thread ${onMain ? `${onMain.prom.p99.toFixed(0)} ms at load ${formatLoad(onMain.prom.load)}` : '–'}; baseline ${baseline ? `${baseline.prom.p99.toFixed(0)} ms` : '–'}`,
     )
   } finally {
     await cleanup()
