@@ -23,6 +23,7 @@ import autocannon from 'autocannon'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
+import {scopedRoot} from './lib/scoped-root.js'
 import {formatLoad, LoadHolder, loadTargetFromEnv, type SeenLoad} from './lib/load-holder.js'
 import {cpuNsOf, cpuTicks, median, rssMiB} from './lib/proc.js'
 
@@ -161,12 +162,24 @@ function sumOf(text: string, name: string): number {
   return sum
 }
 
-/** cadv as it runs by default; with its HTTP side on the main thread; with no exposition cache. */
-type Variant = 'thread' | 'main' | 'nocache'
+/** cadv as it runs by default; with its HTTP side on the main thread; with no exposition cache; another build (CADV_BENCH_BEFORE). */
+type Variant = 'thread' | 'main' | 'nocache' | 'before'
 
-async function measure(tc: TestCgroups, variant: Variant): Promise<{figures: Figures; bodies: Bodies}> {
+/** CADV_BENCH_BEFORE=<another checkout>/bin/run.js: that build's serve measured too, in the same run (a before beside the after). */
+const BEFORE = process.env.CADV_BENCH_BEFORE
+
+/**
+ * serve sees only the benchmark's cgroups (lib/scoped-root.ts, as the process and scale
+ * benchmarks): the shared machine's tens of thousands of other cgroups, and their churn, are
+ * not what a host of 1,000 containers pays. CADV_BENCH_SCOPED=0: serve watches the whole host.
+ */
+const SCOPED = process.env.CADV_BENCH_SCOPED !== '0'
+let scopes = 0
+
+async function measure(tc: TestCgroups, variant: Variant, tmp: string): Promise<{figures: Figures; bodies: Bodies}> {
   const cache = variant !== 'nocache'
   const env = variant === 'main' ? {...process.env, CADV_SERVE_THREAD: '0'} : process.env
+  const scoped = SCOPED ? scopedRoot(tc, join(tmp, `root-${scopes++}`)) : undefined
   const serve = new ServeProcess(
     [
       '--housekeeping-interval',
@@ -174,12 +187,14 @@ async function measure(tc: TestCgroups, variant: Variant): Promise<{figures: Fig
       '--no-allow-dynamic-housekeeping',
       '--max-requests',
       '0',
-      // Only this benchmark's cgroups (and /), whatever else runs on the machine.
-      '--raw-cgroup-prefix-whitelist',
-      tc.root,
+      // Only this benchmark's cgroups (and its parent), whatever else runs on the machine.
+      ...(scoped ? ['--cgroup-root', scoped.cgroupRoot] : ['--raw-cgroup-prefix-whitelist', tc.root]),
       ...(cache ? [] : ['--no-exposition-cache']),
     ],
     {env},
+    [],
+    scoped?.launcher ?? [],
+    variant === 'before' ? BEFORE : undefined,
   )
   running.add(serve)
   await serve.ready(60_000)
@@ -187,11 +202,13 @@ async function measure(tc: TestCgroups, variant: Variant): Promise<{figures: Fig
   const pid = serve.child.pid!
   try {
     // Wait until every test cgroup has been sampled.
-    const marker = `container_last_seen{id="${tc.root}/`
+    // Scoped, containers are named from the parent (/c0000).
+    const named = scoped ? '' : tc.root
+    const marker = `container_last_seen{id="${named}/c`
     for (let tries = 0; ; tries++) {
       const text = (await rawGet(url, {})).body.toString()
       const seen = text.split('\n').filter((l) => l.startsWith(marker)).length
-      const cpu = text.split('\n').filter((l) => l.startsWith(`container_memory_usage_bytes{id="${tc.root}/`)).length
+      const cpu = text.split('\n').filter((l) => l.startsWith(`container_memory_usage_bytes{id="${named}/c`)).length
       if (seen >= CONTAINERS && cpu >= CONTAINERS) break
       if (tries > 600) throw new Error(`only ${seen} containers (${cpu} sampled) after 60 s`)
       await new Promise((r) => setTimeout(r, 100))
@@ -280,11 +297,13 @@ async function main(): Promise<void> {
     return
   }
   const tc = new TestCgroups('cadvb-serve')
+  const tmp = mkdtempSync(join(tmpdir(), 'cadv-serve-'))
   const cleanup = once(async () => {
     for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL')
     for (const f of floors) if (f.exitCode === null) f.kill('SIGKILL')
     holder.stop()
     await tc.cleanup()
+    rmSync(tmp, {recursive: true, force: true})
   })
   cleanupOnInterrupt('serve bench', tc.root, cleanup)
   try {
@@ -297,29 +316,31 @@ async function main(): Promise<void> {
     holder.start()
     if (holder.target > 0)
       console.log(`holding the 1-minute load average near ${holder.target} (CADV_BENCH_LOAD; 0 for no background load)`)
-    const {figures: cached, bodies} = await measure(tc, 'thread')
+    const {figures: cached, bodies} = await measure(tc, 'thread', tmp)
     const floor = await measureFloor(bodies)
+    const before = BEFORE ? (await measure(tc, 'before', tmp)).figures : undefined
     // CADV_BENCH_ONLY=thread: cadv and the floor only (minutes less, for trying a change).
     const only = process.env.CADV_BENCH_ONLY === 'thread'
-    const onMain = only ? undefined : (await measure(tc, 'main')).figures
-    const baseline = only ? undefined : (await measure(tc, 'nocache')).figures
+    const onMain = only ? undefined : (await measure(tc, 'main', tmp)).figures
+    const baseline = only ? undefined : (await measure(tc, 'nocache', tmp)).figures
     const cell = (v: number | undefined, unit: string, digits: number) => (v === undefined ? '–' : `${v.toFixed(digits)} ${unit}`)
     // The last column says how many times better cadv does than the baseline (lower is better except rates).
     const row = (name: string, f: (x: Figures) => number | undefined, unit: string, digits = 1, higherIsBetter = false, fl?: number) => {
       const a = f(cached)
+      const bf = before ? `${cell(f(before), unit, digits)} | ` : ''
       const m = onMain && f(onMain)
       const b = baseline && f(baseline)
       const gain = a === undefined || b === undefined ? undefined : higherIsBetter ? a / b : b / a
       const g = gain === undefined ? '' : `${gain.toFixed(gain >= 10 ? 0 : 2)}×`
       console.log(
-        `| ${name} | ${cell(a, unit, digits)} | ${cell(m, unit, digits)} | ${cell(fl, unit, digits)} | ${cell(b, unit, digits)} | ${g} |`,
+        `| ${name} | ${cell(a, unit, digits)} | ${bf}${cell(m, unit, digits)} | ${cell(fl, unit, digits)} | ${cell(b, unit, digits)} | ${g} |`,
       )
     }
     console.log(`\n${CONTAINERS} containers, housekeeping 1 s (no back-off), ${SCRAPERS} concurrent scrapers, ${SECONDS} s per run\n`)
     console.log(
-      '| figure | cadv serve | HTTP on the main thread (CADV_SERVE_THREAD=0) | floor: bare Node server, same bytes | baseline: no exposition cache | cadv better than baseline by |',
+      `| figure | cadv serve | ${before ? `before (${BEFORE}) | ` : ''}HTTP on the main thread (CADV_SERVE_THREAD=0) | floor: bare Node server, same bytes | baseline: no exposition cache | cadv better than baseline by |`,
     )
-    console.log('|---|---|---|---|---|---|')
+    console.log(`|---|---|${before ? '---|' : ''}---|---|---|---|`)
     row('scrape latency, median (curl; Prometheus Accept, gzip)', (x) => x.prom.p50, 'ms', 1, false, floor.prom.p50)
     row('scrape latency, p99 (curl; Prometheus Accept, gzip)', (x) => x.prom.p99, 'ms', 1, false, floor.prom.p99)
     row('scrapes per second (curl; Prometheus Accept, gzip)', (x) => x.prom.rps, '/s', 0, true, floor.prom.rps)
@@ -332,7 +353,7 @@ async function main(): Promise<void> {
         const l = x && f(x)
         return l === undefined ? '–' : `${formatLoad(l.load)}${l.load.spinners > 0 ? ` (${l.load.spinners} spinning)` : ''}`
       }
-      console.log(`| ${name} | ${c(cached)} | ${c(onMain)} | ${c(floor)} | ${c(baseline)} | |`)
+      console.log(`| ${name} | ${c(cached)} | ${before ? `${c(before)} | ` : ''}${c(onMain)} | ${c(floor)} | ${c(baseline)} | |`)
     }
     loadRow('load average (1 min) over the gzip run', (x) => x.prom)
     loadRow('load average (1 min) over the identity run', (x) => x.plain)
@@ -349,10 +370,14 @@ async function main(): Promise<void> {
       `\nfailed requests: cadv ${failed(cached)}, main thread ${failed(onMain)}, floor ${floor.prom.failed + floor.plain.failed}, baseline ${failed(baseline)}; ${cpus().length} cores`,
     )
     console.log(
-      `cgroup directories the server watched (every hierarchy, the whole host's): ${cached.watched}; cAdvisor (#1644): about 5 s per scrape past 150 containers`,
+      `cgroup directories the server watched (every hierarchy${SCOPED ? ', scoped to the benchmark' : ", the whole host's"}): ${cached.watched}; cAdvisor (#1644): about 5 s per scrape past 150 containers`,
     )
     const met = cached.prom.p99 < GOAL_P99_MS
     const nearEight = Math.abs(cached.prom.load.mean - 8) <= 2
+    if (before)
+      console.log(
+        `before (${BEFORE}): p99 ${before.prom.p99.toFixed(0)} ms at load ${formatLoad(before.prom.load)}, failed requests ${failed(before)}`,
+      )
     console.log(
       `goal: scrape p99 < ${GOAL_P99_MS} ms with ${SCRAPERS} concurrent scrapers (Prometheus Accept, gzip) at load ~8: ${met ? 'met' : 'MISSED'}${nearEight ? '' : ' (the load was not near 8)'}, ` +
         `${cached.prom.p99.toFixed(0)} ms at load ${formatLoad(cached.prom.load)}; floor ${floor.prom.p99.toFixed(0)} ms (${(cached.prom.p99 / floor.prom.p99).toFixed(1)}× the floor); ` +
