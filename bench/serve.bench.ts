@@ -320,9 +320,9 @@ async function main(): Promise<void> {
     const floor = await measureFloor(bodies)
     const before = BEFORE ? (await measure(tc, 'before', tmp)).figures : undefined
     // CADV_BENCH_SKIP=main,nocache: without those references (minutes less, for trying a change).
-    const skip = new Set((process.env.CADV_BENCH_SKIP ?? '').split(','))
-    const onMain = skip.has('main') ? undefined : (await measure(tc, 'main', tmp)).figures
-    const baseline = skip.has('nocache') ? undefined : (await measure(tc, 'nocache', tmp)).figures
+    const leaveOut = new Set((process.env.CADV_BENCH_SKIP ?? '').split(','))
+    const onMain = leaveOut.has('main') ? undefined : (await measure(tc, 'main', tmp)).figures
+    const baseline = leaveOut.has('nocache') ? undefined : (await measure(tc, 'nocache', tmp)).figures
     const cell = (v: number | undefined, unit: string, digits: number) => (v === undefined ? '–' : `${v.toFixed(digits)} ${unit}`)
     // The last column says how many times better cadv does than the baseline (lower is better except rates).
     const row = (name: string, f: (x: Figures) => number | undefined, unit: string, digits = 1, higherIsBetter = false, fl?: number) => {
