@@ -24,7 +24,7 @@ import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {scopedRoot} from './lib/scoped-root.js'
-import {formatLoad, LoadHolder, loadTargetFromEnv, type SeenLoad} from './lib/load-holder.js'
+import {describeLoad, formatLoad, LoadHolder, loadTargetFromEnv, type SeenLoad} from './lib/load-holder.js'
 import {cpuNsOf, cpuTicks, median, rssMiB} from './lib/proc.js'
 
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
@@ -82,7 +82,12 @@ function percentile(sorted: number[], p: number): number {
  * (curl is stopped then; transfers in flight are not counted) or a number of scrapes.
  * Latency per transfer from curl's own time_total.
  */
-async function curlLoad(url: string, headers: Record<string, string>, limit: Limit, server: number): Promise<Load> {
+async function curlLoad(
+  url: string,
+  headers: Record<string, string>,
+  limit: Limit,
+  server: {pid: number; idleCpuPct: number},
+): Promise<Load> {
   const dir = mkdtempSync(join(tmpdir(), 'cadv-bench-'))
   await holder.settle()
   const seen = holder.watch()
@@ -103,7 +108,7 @@ async function curlLoad(url: string, headers: Record<string, string>, limit: Lim
       '%{stderr}%{time_total} %{http_code}\n',
     ]
     for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`)
-    const cpu0 = cpuNsOf(server)
+    const cpu0 = cpuNsOf(server.pid)
     const start = performance.now()
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn('curl', args, {stdio: ['ignore', 'ignore', 'pipe']})
@@ -114,7 +119,8 @@ async function curlLoad(url: string, headers: Record<string, string>, limit: Lim
       if ('seconds' in limit) setTimeout(() => child.kill('SIGTERM'), limit.seconds * 1000)
     })
     const seconds = (performance.now() - start) / 1000
-    const cpuMs = (cpuNsOf(server) - cpu0) / 1e6
+    // What the scrapes cost: the server's CPU less what it spends with nobody scraping (housekeeping).
+    const cpuMs = (cpuNsOf(server.pid) - cpu0) / 1e6 - server.idleCpuPct * 10 * seconds
     const rows = out
       .trim()
       .split('\n')
@@ -214,6 +220,7 @@ async function measure(tc: TestCgroups, variant: Variant, tmp: string): Promise<
       await new Promise((r) => setTimeout(r, 100))
     }
     // Housekeeping alone: the server's CPU over 5 s with nobody scraping.
+    await holder.settle()
     const hz = 100
     const t0 = cpuTicks(pid)
     await new Promise((r) => setTimeout(r, 5000))
@@ -230,8 +237,8 @@ async function measure(tc: TestCgroups, variant: Variant, tmp: string): Promise<
     const gzip = (await rawGet(url, {'Accept-Encoding': 'gzip', Accept: PROMETHEUS_ACCEPT})).body
     // The baseline takes seconds per scrape: a number of scrapes, not a time.
     const limit: Limit = cache ? {seconds: SECONDS} : {total: 50 * 3}
-    const prom = await curlLoad(url, {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}, limit, pid)
-    const plain = await curlLoad(url, {}, limit, pid)
+    const prom = await curlLoad(url, {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}, limit, {pid, idleCpuPct})
+    const plain = await curlLoad(url, {}, limit, {pid, idleCpuPct})
     let cannon: Load | undefined
     if (cache) {
       await holder.settle()
@@ -280,8 +287,13 @@ async function measureFloor(bodies: Bodies): Promise<{prom: Load; plain: Load}> 
       child.once('exit', (code) => reject(new Error(`floor server exited ${code}`)))
     })
     const url = `http://127.0.0.1:${port}/metrics`
-    const prom = await curlLoad(url, {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}, {seconds: SECONDS}, child.pid!)
-    const plain = await curlLoad(url, {}, {seconds: SECONDS}, child.pid!)
+    const prom = await curlLoad(
+      url,
+      {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'},
+      {seconds: SECONDS},
+      {pid: child.pid!, idleCpuPct: 0},
+    )
+    const plain = await curlLoad(url, {}, {seconds: SECONDS}, {pid: child.pid!, idleCpuPct: 0})
     return {prom, plain}
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL')
@@ -314,8 +326,11 @@ async function main(): Promise<void> {
       `${CONTAINERS} test cgroups under ${tc.root} in ${tc.hierarchies.length} hierarchies: ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     )
     holder.start()
-    if (holder.target > 0)
+    if (holder.target > 0) {
       console.log(`holding the 1-minute load average near ${holder.target} (CADV_BENCH_LOAD; 0 for no background load)`)
+      await holder.settle()
+      console.log(`load average ${formatLoad(holder.watch()())}`)
+    }
     const {figures: cached, bodies} = await measure(tc, 'thread', tmp)
     const floor = await measureFloor(bodies)
     const before = BEFORE ? (await measure(tc, 'before', tmp)).figures : undefined
@@ -344,14 +359,21 @@ async function main(): Promise<void> {
     row('scrape latency, median (curl; Prometheus Accept, gzip)', (x) => x.prom.p50, 'ms', 1, false, floor.prom.p50)
     row('scrape latency, p99 (curl; Prometheus Accept, gzip)', (x) => x.prom.p99, 'ms', 1, false, floor.prom.p99)
     row('scrapes per second (curl; Prometheus Accept, gzip)', (x) => x.prom.rps, '/s', 0, true, floor.prom.rps)
-    row('server CPU per scrape, all threads (same run)', (x) => x.prom.cpuMsPerScrape, 'ms', 2, false, floor.prom.cpuMsPerScrape)
+    row(
+      'server CPU per scrape, all threads, less its CPU with nobody scraping',
+      (x) => x.prom.cpuMsPerScrape,
+      'ms',
+      2,
+      false,
+      floor.prom.cpuMsPerScrape,
+    )
     row('scrape latency, median (curl; text 0.0.4, identity)', (x) => x.plain.p50, 'ms', 1, false, floor.plain.p50)
     row('scrape latency, p99 (curl; text 0.0.4, identity)', (x) => x.plain.p99, 'ms', 1, false, floor.plain.p99)
     row('scrapes per second (curl; text 0.0.4, identity)', (x) => x.plain.rps, '/s', 0, true, floor.plain.rps)
     const loadRow = (name: string, f: (x: {prom: Load; plain: Load; cannon?: Load}) => Load | undefined) => {
       const c = (x: {prom: Load; plain: Load; cannon?: Load} | undefined) => {
         const l = x && f(x)
-        return l === undefined ? '–' : `${formatLoad(l.load)}${l.load.spinners > 0 ? ` (${l.load.spinners} spinning)` : ''}`
+        return l === undefined ? '–' : describeLoad(l.load)
       }
       console.log(`| ${name} | ${c(cached)} | ${before ? `${c(before)} | ` : ''}${c(onMain)} | ${c(floor)} | ${c(baseline)} | |`)
     }

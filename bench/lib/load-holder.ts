@@ -5,17 +5,22 @@
  * so each adds one to the load), as many as the load not its own leaves room for: none when the
  * machine is busier than the target already. The runs report the load they actually saw.
  *
- * The kernel's 1-minute figure is an exponential average (a 60 s time constant, a sample every
- * 5 s). The spinners' share of it is known (the same average of their count), so what the rest
- * of the machine adds is the figure minus that share; the count is set so that the spinners'
- * share would reach target − the rest within about 30 s.
+ * The 1-minute figure lags (an exponential average with a 60 s time constant), so the holder
+ * does not steer by it alone: it samples the number of runnable threads right now
+ * (/proc/loadavg's fourth field) four times a second, takes off its own spinners, and sets the
+ * count to target − what the rest of the machine runs (averaged over about 5 s), plus the
+ * 1-minute figure's shortfall from the target (which brings it up quickly at the start and
+ * corrects what the instant count misses, such as uninterruptible waits). So each timed run
+ * competes with about `target` runnable threads, whatever ran before it.
  */
 import {spawn, type ChildProcess} from 'node:child_process'
 import {readFileSync} from 'node:fs'
 
-const TICK_MS = 2500
-const TAU_S = 60
-const HORIZON_S = 30
+const SAMPLE_MS = 250
+/** Samples between two adjustments of the count. */
+const ADJUST_EVERY = 10
+/** Time constant of the average of what the rest of the machine runs, s. */
+const AMBIENT_TAU_S = 5
 
 /** A spinner: a shell loop (no memory to speak of) that ends by itself once the benchmark has gone. */
 const SPIN = 'p=$PPID; while kill -0 $p 2>/dev/null; do i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; done'
@@ -24,11 +29,19 @@ export function loadAverage1(): number {
   return Number(readFileSync('/proc/loadavg', 'latin1').split(' ')[0])
 }
 
+/** Threads runnable right now, this one (reading) not counted. */
+function runnableNow(): number {
+  const field = readFileSync('/proc/loadavg', 'latin1').split(' ')[3] ?? '1/0'
+  return Math.max(0, Number(field.split('/')[0]) - 1)
+}
+
 /** The load seen over a timed window: 1-minute load average sampled each second. */
 export interface SeenLoad {
   min: number
   max: number
   mean: number
+  /** Threads runnable at once, sampled four times a second: their mean. */
+  runnable: number
   /** Spinners the holder ran meanwhile (highest count). */
   spinners: number
 }
@@ -37,12 +50,19 @@ export function formatLoad(l: SeenLoad): string {
   return l.max - l.min < 0.05 ? l.mean.toFixed(1) : `${l.min.toFixed(1)}–${l.max.toFixed(1)}`
 }
 
+/** The load, the mean runnable threads and the spinners, for a table cell. */
+export function describeLoad(l: SeenLoad): string {
+  return `${formatLoad(l)} (${l.runnable.toFixed(1)} runnable${l.spinners > 0 ? `, ${l.spinners} spinning` : ''})`
+}
+
 export class LoadHolder {
   private readonly spinners: ChildProcess[] = []
-  /** The spinners' share of the 1-minute load average, as the kernel would have it. */
-  private share = 0
-  private lastMs = performance.now()
+  /** What the rest of the machine runs at once, averaged. */
+  private ambient = 0
+  private samples = 0
   private timer: NodeJS.Timeout | undefined
+  /** Runnable counts sampled for watch(). */
+  private readonly listeners = new Set<(runnable: number) => void>()
 
   constructor(
     /** The 1-minute load average to hold; 0 holds nothing (the load is measured all the same). */
@@ -55,10 +75,10 @@ export class LoadHolder {
   }
 
   start(): void {
-    if (this.target <= 0 || this.timer) return
-    this.lastMs = performance.now()
+    if (this.timer) return
+    this.ambient = runnableNow()
+    this.timer = setInterval(() => this.sample(), SAMPLE_MS)
     this.adjust()
-    this.timer = setInterval(() => this.adjust(), TICK_MS)
   }
 
   /**
@@ -71,7 +91,7 @@ export class LoadHolder {
     for (;;) {
       const load = loadAverage1()
       if (Math.abs(load - this.target) <= tolerance) return
-      if (load > this.target && this.spinners.length === 0 && this.share < 0.5) return
+      if (load > this.target && this.spinners.length === 0) return
       if (load < this.target && this.spinners.length >= this.maxSpinners) return
       if (performance.now() - start > timeoutMs) return
       await new Promise((r) => setTimeout(r, 1000))
@@ -82,14 +102,24 @@ export class LoadHolder {
   watch(): () => SeenLoad {
     const seen: number[] = [loadAverage1()]
     let spinners = this.spinners.length
+    let runnable = 0
+    let n = 0
+    const count = (r: number): void => {
+      runnable += r
+      n++
+    }
+    this.listeners.add(count)
+    if (!this.timer) this.timer = setInterval(() => this.sample(), SAMPLE_MS)
     const timer = setInterval(() => {
       seen.push(loadAverage1())
       spinners = Math.max(spinners, this.spinners.length)
     }, 1000)
     return () => {
       clearInterval(timer)
+      this.listeners.delete(count)
       seen.push(loadAverage1())
-      return {min: Math.min(...seen), max: Math.max(...seen), mean: seen.reduce((a, b) => a + b, 0) / seen.length, spinners}
+      const mean = seen.reduce((a, b) => a + b, 0) / seen.length
+      return {min: Math.min(...seen), max: Math.max(...seen), mean, runnable: n > 0 ? runnable / n : Number.NaN, spinners}
     }
   }
 
@@ -99,15 +129,19 @@ export class LoadHolder {
     while (this.spinners.length > 0) this.remove()
   }
 
+  private sample(): void {
+    const r = runnableNow()
+    for (const l of this.listeners) l(r)
+    // Spinners are always runnable: the rest is what the machine runs besides them.
+    const rest = Math.max(0, r - this.spinners.length)
+    this.ambient += (rest - this.ambient) * (1 - Math.exp(-SAMPLE_MS / 1000 / AMBIENT_TAU_S))
+    if (++this.samples % ADJUST_EVERY === 0) this.adjust()
+  }
+
   private adjust(): void {
-    const now = performance.now()
-    const decay = Math.exp(-(now - this.lastMs) / 1000 / TAU_S)
-    this.lastMs = now
-    this.share = this.share * decay + this.spinners.length * (1 - decay)
-    const rest = Math.max(0, loadAverage1() - this.share)
-    // The count that brings the spinners' share to target − rest within HORIZON_S.
-    const h = Math.exp(-HORIZON_S / TAU_S)
-    const want = Math.round((this.target - rest - this.share * h) / (1 - h))
+    if (this.target <= 0) return
+    const shortfall = this.target - loadAverage1()
+    const want = Math.round(this.target - this.ambient + Math.max(0, shortfall))
     const n = Math.max(0, Math.min(this.maxSpinners, want))
     while (this.spinners.length < n) this.add()
     while (this.spinners.length > n) this.remove()
