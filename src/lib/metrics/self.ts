@@ -146,7 +146,7 @@ export class SelfMetrics extends RegistryText {
     })
     new Gauge({
       name: 'cadv_watch_polled_directories',
-      help: 'Tracked cgroup directories without an inotify watch (watch limit reached, or the poll backend), re-read every poll interval.',
+      help: 'Tracked cgroup directories re-read every poll interval for want of an inotify watch (watch limit reached, or the poll backend); leaves left unwatched outside the lead hierarchy are not counted.',
       registers,
       collect() {
         this.set(watchStats().polled)
