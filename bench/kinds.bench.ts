@@ -33,6 +33,7 @@ import {
 import {PerfCounter} from '../src/lib/stats/kinds/perf/counter.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
+import {cReaderCpuNs, collectRoundsCpuNs, ownCpuNs} from './lib/c-reader.js'
 import {RecordingFiles} from './lib/recording-files.js'
 
 const N = Number(process.env.BENCH_CGROUPS ?? 1000)
@@ -63,10 +64,6 @@ fs.readlinkSync = function (this: unknown, ...args: Parameters<typeof realReadli
 } as typeof realReadlink
 syncBuiltinESMExports()
 
-const cpuNs = (): number => {
-  const u = process.cpuUsage()
-  return (u.user + u.system) * 1000
-}
 const fmt = (n: number, d = 1): string => n.toFixed(d)
 const best = (xs: number[]): number => Math.min(...xs)
 
@@ -116,18 +113,11 @@ try {
     recording = undefined
     const list = join(tmp, 'ops')
     writeFileSync(list, ops.join('\n') + '\n')
-    const runC = (): number => {
-      const r = spawnSync(bin, [list, String(ROUNDS)], {encoding: 'utf8'})
-      if (r.status !== 0) throw new Error(`baseline failed: ${r.stderr}`)
-      return (JSON.parse(r.stdout) as {cpuNs: number}).cpuNs / (ROUNDS * N)
-    }
+    const runC = (): number => cReaderCpuNs(bin, list, ROUNDS, false) / (ROUNDS * N)
     const runCadv = (): number => {
-      const start = cpuNs()
-      for (let r = 0; r < ROUNDS; r++) {
-        now += 1000
-        for (const c of collectors) c.collect(now)
-      }
-      return (cpuNs() - start) / (ROUNDS * N)
+      const ns = collectRoundsCpuNs(collectors, ROUNDS, now)
+      now += ROUNDS * 1000
+      return ns / (ROUNDS * N)
     }
     const c: number[] = []
     const js: number[] = []
@@ -169,7 +159,7 @@ try {
   }
   const delay = monitorEventLoopDelay({resolution: 1})
   delay.enable()
-  const start = cpuNs()
+  const start = ownCpuNs()
   const t0 = performance.now()
   await new Promise<void>((resolve) => {
     let left = N
@@ -187,7 +177,7 @@ try {
   console.log(`| CPU per layer walk | wall for all | event-loop delay p99 / max while walking |`)
   console.log(`|---|---|---|`)
   console.log(
-    `| ${fmt((cpuNs() - start) / N / 1000)} µs | ${fmt(wallMs / 1000, 2)} s | ${fmt(delay.percentile(99) / 1e6, 1)} / ${fmt(delay.max / 1e6, 1)} ms |`,
+    `| ${fmt((ownCpuNs() - start) / N / 1000)} µs | ${fmt(wallMs / 1000, 2)} s | ${fmt(delay.percentile(99) / 1e6, 1)} / ${fmt(delay.max / 1e6, 1)} ms |`,
   )
 
   // --- perf_event: one perf stat counting two software events for every cgroup, each second.
@@ -211,13 +201,13 @@ try {
     else {
       const SECONDS = 10
       const perf0 = procCpuNs(pid)
-      const self0 = cpuNs()
+      const self0 = ownCpuNs()
       for (let s = 0; s < SECONDS; s++) {
         await new Promise((r) => setTimeout(r, 1000))
         tick()
       }
       const perfUs = (procCpuNs(pid) - perf0) / (N * SECONDS) / 1000
-      const selfUs = (cpuNs() - self0) / (N * SECONDS) / 1000
+      const selfUs = (ownCpuNs() - self0) / (N * SECONDS) / 1000
       console.log(`\nperf_event: 2 software events for each of ${N} cgroups, counted every second for ${SECONDS} s:`)
       console.log('| CPU per container per second | perf stat (its reads and output) | cadv (its lines, the reads) | together |')
       console.log('|---|---|---|---|')

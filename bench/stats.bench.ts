@@ -16,6 +16,7 @@ import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {CADV} from '../test/helpers/cli.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {loadAverage} from './lib/proc.js'
+import {cReaderCpuNs, collectRoundsCpuNs, ownCpuNs} from './lib/c-reader.js'
 import {RecordingFiles} from './lib/recording-files.js'
 import {startupVsNode} from './lib/startup.js'
 
@@ -30,10 +31,6 @@ if (skip) {
   process.exit(0)
 }
 
-const cpuNs = (): number => {
-  const u = process.cpuUsage()
-  return (u.user + u.system) * 1000
-}
 const fmt = (n: number, d = 1): string => n.toFixed(d)
 
 const tmp = mkdtempSync(join(tmpdir(), 'cadv-bench-'))
@@ -127,26 +124,17 @@ try {
     // A baseline of no files would make every ratio meaningless: a read path the recorder misses.
     if (hot.size === 0) throw new Error('the recorder saw no reads: OpenFiles has a read method RecordingFiles does not follow')
 
-    const runC = (): number => {
-      const r = spawnSync(bin, [list, String(ROUNDS)], {encoding: 'utf8'})
-      if (r.status !== 0) throw new Error(`baseline failed: ${r.stderr}`)
-      const out = JSON.parse(r.stdout) as {cpuNs: number; failures: number}
-      if (out.failures > 0) throw new Error(`baseline could not open ${out.failures} files`)
-      return out.cpuNs / (ROUNDS * N)
-    }
+    const runC = (): number => cReaderCpuNs(bin, list, ROUNDS, true) / (ROUNDS * N)
     const runCadv = (): number => {
-      const start = cpuNs()
-      for (let r = 0; r < ROUNDS; r++) {
-        now += 1000
-        for (const c of collectors) c.collect(now)
-      }
-      return (cpuNs() - start) / (ROUNDS * N)
+      const ns = collectRoundsCpuNs(collectors, ROUNDS, now)
+      now += ROUNDS * 1000
+      return ns / (ROUNDS * N)
     }
     const paths = [...hot]
     const runNaive = (): number => {
-      const start = cpuNs()
+      const start = ownCpuNs()
       for (let r = 0; r < ROUNDS; r++) for (const p of paths) readFileSync(p, 'latin1')
-      return (cpuNs() - start) / (ROUNDS * N)
+      return (ownCpuNs() - start) / (ROUNDS * N)
     }
     const c: number[] = []
     const js: number[] = []
@@ -157,9 +145,9 @@ try {
       naive.push(runNaive())
     }
     // The spec (limits) is re-read every 30 s with open/read/close; its cost per tick is amortised.
-    const specStart = cpuNs()
+    const specStart = ownCpuNs()
     for (const col of collectors) col.readSpec(now)
-    const specPerTick = (cpuNs() - specStart) / N / 30
+    const specPerTick = (ownCpuNs() - specStart) / N / 30
     const best = (xs: number[]): number => Math.min(...xs)
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
     console.log(
