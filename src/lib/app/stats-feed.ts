@@ -47,6 +47,14 @@ export interface StatsFeed {
 }
 
 /**
+ * The least a wait for readings lasts before the containers still without rates are shown
+ * without them. A loaded host delays a 200 ms interval's reading by more than the interval (a
+ * container published after --runtime-wait was read once, then not in time for its second),
+ * while a cgroup that cannot be read at all costs the answer only this much.
+ */
+const STALL_FLOOR_MS = 2_000
+
+/**
  * Refreshes rows every interval from the manager's store.
  *
  * With `immediate` (a live table) the first refresh is at once — rows without rates show
@@ -55,9 +63,9 @@ export interface StatsFeed {
  *
  * Otherwise the first refresh comes when every container has two samples (so it has rates)
  * and the first window has passed; when the containers still waiting got no sample for a
- * whole interval, they show without them. Readiness follows the manager's add, sample and
- * delete events: nothing polls. `once` stops after that refresh; a stream (NDJSON) goes on every
- * interval.
+ * whole interval (at least STALL_FLOOR_MS), they show without them. Readiness follows the
+ * manager's add, sample and delete events: nothing polls. `once` stops after that refresh; a
+ * stream (NDJSON) goes on every interval.
  */
 export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
   const {manager} = o
@@ -120,15 +128,16 @@ export function startStatsFeed(o: StatsFeedOptions): StatsFeed {
   }
   // The containers known when the first window passes are the ones waited for (a host that
   // keeps making containers would otherwise never have them all read twice), as long as their
-  // readings progress: when none of them was read for a whole interval past its due time (a
-  // slow or loaded host reads on; a cgroup that cannot be read does not), the rest shows
-  // without rates. After a first reading the next is due one first window later.
+  // readings progress: when none of them was read for a whole interval (at least the floor) past
+  // its due time (a slow or loaded host reads on; a cgroup that cannot be read does not), the
+  // rest shows without rates. After a first reading the next is due one first window later.
+  const stallMs = Math.max(o.intervalMs, STALL_FLOOR_MS)
   let stall: NodeJS.Timeout | undefined
   const progress = (first = false): void => {
     if (!windowPassed) return
     clearTimeout(stall)
     if (waiting.size === 0) ready()
-    else stall = setTimeout(() => (live ? detach() : ready()), o.intervalMs + (first ? firstWindowMs : 0))
+    else stall = setTimeout(() => (live ? detach() : ready()), stallMs + (first ? firstWindowMs : 0))
   }
   const onAdd = (c: {name: ContainerName; samples: {readonly length: number}}): void => {
     if (!windowPassed && c.samples.length < 2) waiting.add(c.name)
