@@ -11,6 +11,11 @@
 // the benchmark holds the machine's 1-minute load near 8 itself (lib/load-holder.ts: spinning
 // child processes, as many as the rest of the machine leaves room for; CADV_BENCH_LOAD=<n> for
 // another target, 0 for none) and reports the load each timed run saw.
+// At that load one 10 s run's p99 moves by a factor of two from one run to the next (the other
+// jobs on the machine come and go), so cadv, the `before` build and the floor are compared in
+// rounds: all three run at once (the idle ones only housekeep) and each round gives each a gzip
+// run in turn, the order rotating; a figure's p99 is over every scrape of its rounds (a real
+// p99 of ROUNDS × 10 s of scrapes), each run's own p99 listed beside it. CADV_BENCH_ROUNDS=<n>.
 import {spawn, type ChildProcess} from 'node:child_process'
 import {get} from 'node:http'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -30,6 +35,8 @@ import {cpuNsOf, cpuTicks, median, rssMiB} from './lib/proc.js'
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SCRAPERS = 50
 const SECONDS = Number(process.env.CADV_BENCH_SECONDS ?? 10)
+/** Gzip runs of cadv, `before` and the floor, taken in turn (lib comment at the top). */
+const ROUNDS = Math.max(1, Number(process.env.CADV_BENCH_ROUNDS ?? 3))
 const PROMETHEUS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 
@@ -46,6 +53,12 @@ interface Load {
   load: SeenLoad
   /** The server process's CPU over the run (all its threads, housekeeping included) per scrape answered, ms. */
   cpuMsPerScrape?: number
+  /** Each run's own p99 when this is several runs pooled, ms. */
+  runP99s?: number[]
+  /** The latencies (ms, sorted) and the run's length, for pooling. */
+  ok?: number[]
+  seconds?: number
+  cpuMs?: number
 }
 
 interface Figures {
@@ -74,6 +87,30 @@ type Limit = {seconds: number} | {total: number}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+
+/** Runs of one server pooled: percentiles over every scrape, rates over the summed time, the load over all. */
+function pooled(runs: Load[]): Load {
+  if (runs.length === 1) return runs[0]!
+  const ok = runs.flatMap((r) => r.ok ?? []).sort((a, b) => a - b)
+  const seconds = runs.reduce((a, r) => a + (r.seconds ?? 0), 0)
+  const cpuMs = runs.reduce((a, r) => a + (r.cpuMs ?? 0), 0)
+  const loads = runs.map((r) => r.load)
+  return {
+    p50: percentile(ok, 50),
+    p99: percentile(ok, 99),
+    rps: ok.length / seconds,
+    failed: runs.reduce((a, r) => a + r.failed, 0),
+    load: {
+      min: Math.min(...loads.map((l) => l.min)),
+      max: Math.max(...loads.map((l) => l.max)),
+      mean: loads.reduce((a, l) => a + l.mean, 0) / loads.length,
+      runnable: loads.reduce((a, l) => a + l.runnable, 0) / loads.length,
+      spinners: Math.max(...loads.map((l) => l.spinners)),
+    },
+    cpuMsPerScrape: cpuMs / ok.length,
+    runP99s: runs.map((r) => r.p99),
+  }
 }
 
 /**
@@ -139,6 +176,9 @@ async function curlLoad(
       failed: rows.length - ok.length - cut,
       load: seen(),
       cpuMsPerScrape: cpuMs / ok.length,
+      ok,
+      seconds,
+      cpuMs,
     }
   } finally {
     seen()
@@ -182,7 +222,16 @@ const BEFORE = process.env.CADV_BENCH_BEFORE
 const SCOPED = process.env.CADV_BENCH_SCOPED !== '0'
 let scopes = 0
 
-async function measure(tc: TestCgroups, variant: Variant, tmp: string): Promise<{figures: Figures; bodies: Bodies}> {
+/** A serve started and sampled every container, with its CPU while nobody scrapes. */
+interface Started {
+  serve: ServeProcess
+  url: string
+  pid: number
+  idleCpuPct: number
+  cache: boolean
+}
+
+async function start(tc: TestCgroups, variant: Variant, tmp: string): Promise<Started> {
   const cache = variant !== 'nocache'
   const env = variant === 'main' ? {...process.env, CADV_SERVE_THREAD: '0'} : process.env
   const scoped = SCOPED ? scopedRoot(tc, join(tmp, `root-${scopes++}`)) : undefined
@@ -203,10 +252,9 @@ async function measure(tc: TestCgroups, variant: Variant, tmp: string): Promise<
     variant === 'before' ? BEFORE : undefined,
   )
   running.add(serve)
-  await serve.ready(60_000)
-  const url = `${serve.url}/metrics`
-  const pid = serve.child.pid!
   try {
+    await serve.ready(60_000)
+    const url = `${serve.url}/metrics`
     // Wait until every test cgroup has been sampled.
     // Scoped, containers are named from the parent (/c0000).
     const named = scoped ? '' : tc.root
@@ -219,61 +267,94 @@ async function measure(tc: TestCgroups, variant: Variant, tmp: string): Promise<
       if (tries > 600) throw new Error(`only ${seen} containers (${cpu} sampled) after 60 s`)
       await new Promise((r) => setTimeout(r, 100))
     }
-    // Housekeeping alone: the server's CPU over 5 s with nobody scraping.
-    await holder.settle()
-    const hz = 100
-    const t0 = cpuTicks(pid)
-    await new Promise((r) => setTimeout(r, 5000))
-    const idleCpuPct = ((cpuTicks(pid) - t0) / hz / 5) * 100
-
-    const times: number[] = []
-    let text: Buffer = Buffer.alloc(0)
-    for (let i = 0; i < 20; i++) {
-      const start = performance.now()
-      text = (await rawGet(url, {})).body
-      times.push(performance.now() - start)
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    const gzip = (await rawGet(url, {'Accept-Encoding': 'gzip', Accept: PROMETHEUS_ACCEPT})).body
-    // The baseline takes seconds per scrape: a number of scrapes, not a time.
-    const limit: Limit = cache ? {seconds: SECONDS} : {total: 50 * 3}
-    const prom = await curlLoad(url, {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}, limit, {pid, idleCpuPct})
-    const plain = await curlLoad(url, {}, limit, {pid, idleCpuPct})
-    let cannon: Load | undefined
-    if (cache) {
-      await holder.settle()
-      const seen = holder.watch()
-      const c = await autocannon({
-        url,
-        connections: SCRAPERS,
-        duration: SECONDS,
-        timeout: 30,
-        headers: {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'},
-      })
-      cannon = {p50: c.latency.p50, p99: c.latency.p99, rps: c.requests.average, failed: c.non2xx + c.errors, load: seen()}
-    }
-    const figures: Figures = {
-      sequentialMs: median(times),
-      bytes: text.length,
-      gzipBytes: gzip.length,
-      prom,
-      plain,
-      cannon,
-      rssMiB: rssMiB(pid),
-      idleCpuPct,
-      watched: sumOf(text.toString(), 'cadv_watch_directories'),
-    }
-    return {figures, bodies: {text, gzip}}
-  } finally {
+    return {serve, url, pid: serve.child.pid!, idleCpuPct: 0, cache}
+  } catch (err) {
     await serve.stop()
+    running.delete(serve)
+    throw err
   }
 }
 
-/** The floor: the same client and load against a bare Node server sending cadv's own bodies. */
-async function measureFloor(bodies: Bodies): Promise<{prom: Load; plain: Load}> {
-  const dir = mkdtempSync(join(tmpdir(), 'cadv-bench-floor-'))
+/** Housekeeping alone: each server's CPU over the same 5 s with nobody scraping. */
+async function measureIdle(servers: Started[]): Promise<void> {
+  await holder.settle()
+  const hz = 100
+  const t0 = servers.map((s) => cpuTicks(s.pid))
+  await new Promise((r) => setTimeout(r, 5000))
+  servers.forEach((s, i) => (s.idleCpuPct = ((cpuTicks(s.pid) - t0[i]!) / hz / 5) * 100))
+}
+
+/** Scrapes one at a time, and the bodies served (for the floor). */
+async function probe(s: Started): Promise<{sequentialMs: number; bodies: Bodies}> {
+  const times: number[] = []
+  let text: Buffer = Buffer.alloc(0)
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now()
+    text = (await rawGet(s.url, {})).body
+    times.push(performance.now() - t0)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const gzip = (await rawGet(s.url, {'Accept-Encoding': 'gzip', Accept: PROMETHEUS_ACCEPT})).body
+  return {sequentialMs: median(times), bodies: {text, gzip}}
+}
+
+const GZIP_HEADERS = {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'}
+
+/** The identity and autocannon runs, the last figures, and the server stopped. */
+async function finish(s: Started, prom: Load, probed: {sequentialMs: number; bodies: Bodies}): Promise<Figures> {
+  try {
+    const limit: Limit = s.cache ? {seconds: SECONDS} : {total: 50 * 3}
+    const plain = await curlLoad(s.url, {}, limit, s)
+    let cannon: Load | undefined
+    if (s.cache) {
+      await holder.settle()
+      const seen = holder.watch()
+      const c = await autocannon({url: s.url, connections: SCRAPERS, duration: SECONDS, timeout: 30, headers: GZIP_HEADERS})
+      cannon = {p50: c.latency.p50, p99: c.latency.p99, rps: c.requests.average, failed: c.non2xx + c.errors, load: seen()}
+    }
+    return {
+      sequentialMs: probed.sequentialMs,
+      bytes: probed.bodies.text.length,
+      gzipBytes: probed.bodies.gzip.length,
+      prom,
+      plain,
+      cannon,
+      rssMiB: rssMiB(s.pid),
+      idleCpuPct: s.idleCpuPct,
+      watched: sumOf(probed.bodies.text.toString(), 'cadv_watch_directories'),
+    }
+  } finally {
+    await s.serve.stop()
+    running.delete(s.serve)
+  }
+}
+
+/** One server alone, start to stop, with one gzip run (the references after the rounds). */
+async function measure(tc: TestCgroups, variant: Variant, tmp: string): Promise<Figures> {
+  const s = await start(tc, variant, tmp)
+  let prom: Load
+  let probed: {sequentialMs: number; bodies: Bodies}
+  try {
+    await measureIdle([s])
+    probed = await probe(s)
+    // The baseline takes seconds per scrape: a number of scrapes, not a time.
+    prom = await curlLoad(s.url, GZIP_HEADERS, s.cache ? {seconds: SECONDS} : {total: 50 * 3}, s)
+  } catch (err) {
+    await s.serve.stop()
+    running.delete(s.serve)
+    throw err
+  }
+  return finish(s, prom, probed)
+}
+
+/** The floor: a bare Node server sending cadv's own bodies, measured with the same client and load. */
+async function startFloor(bodies: Bodies, dir: string): Promise<{url: string; pid: number; idleCpuPct: number; stop(): void}> {
   const child = spawn(process.execPath, [FLOOR_SERVER, join(dir, 'text'), join(dir, 'gzip')], {stdio: ['ignore', 'pipe', 'inherit']})
   floors.add(child)
+  const stop = (): void => {
+    if (child.exitCode === null) child.kill('SIGKILL')
+    floors.delete(child)
+  }
   try {
     writeFileSync(join(dir, 'text'), bodies.text)
     writeFileSync(join(dir, 'gzip'), bodies.gzip)
@@ -286,19 +367,10 @@ async function measureFloor(bodies: Bodies): Promise<{prom: Load; plain: Load}> 
       })
       child.once('exit', (code) => reject(new Error(`floor server exited ${code}`)))
     })
-    const url = `http://127.0.0.1:${port}/metrics`
-    const prom = await curlLoad(
-      url,
-      {Accept: PROMETHEUS_ACCEPT, 'Accept-Encoding': 'gzip'},
-      {seconds: SECONDS},
-      {pid: child.pid!, idleCpuPct: 0},
-    )
-    const plain = await curlLoad(url, {}, {seconds: SECONDS}, {pid: child.pid!, idleCpuPct: 0})
-    return {prom, plain}
-  } finally {
-    if (child.exitCode === null) child.kill('SIGKILL')
-    floors.delete(child)
-    rmSync(dir, {recursive: true, force: true})
+    return {url: `http://127.0.0.1:${port}/metrics`, pid: child.pid!, idleCpuPct: 0, stop}
+  } catch (err) {
+    stop()
+    throw err
   }
 }
 
@@ -331,13 +403,40 @@ async function main(): Promise<void> {
       await holder.settle()
       console.log(`load average ${formatLoad(holder.watch()())}`)
     }
-    const {figures: cached, bodies} = await measure(tc, 'thread', tmp)
-    const floor = await measureFloor(bodies)
-    const before = BEFORE ? (await measure(tc, 'before', tmp)).figures : undefined
+    // cadv and the `before` build side by side, then the floor with cadv's bodies; the gzip runs
+    // in rounds, each round taking the three in turn (a rotating order), so that what the rest
+    // of the machine does falls on all three alike.
+    const servers = [await start(tc, 'thread', tmp), ...(BEFORE ? [await start(tc, 'before', tmp)] : [])]
+    const floorDir = mkdtempSync(join(tmpdir(), 'cadv-bench-floor-'))
+    let cached: Figures
+    let before: Figures | undefined
+    let floor: {prom: Load; plain: Load}
+    try {
+      await measureIdle(servers)
+      const probed = await Promise.all(servers.map((s) => probe(s)))
+      const fl = await startFloor(probed[0]!.bodies, floorDir)
+      const targets = [...servers, fl]
+      const runs: Load[][] = targets.map(() => [])
+      try {
+        for (let r = 0; r < ROUNDS; r++)
+          for (let k = 0; k < targets.length; k++) {
+            const i = (r + k) % targets.length
+            runs[i]!.push(await curlLoad(targets[i]!.url, GZIP_HEADERS, {seconds: SECONDS}, targets[i]!))
+          }
+        floor = {prom: pooled(runs[targets.length - 1]!), plain: await curlLoad(fl.url, {}, {seconds: SECONDS}, fl)}
+      } finally {
+        fl.stop()
+      }
+      cached = await finish(servers[0]!, pooled(runs[0]!), probed[0]!)
+      if (BEFORE) before = await finish(servers[1]!, pooled(runs[1]!), probed[1]!)
+    } finally {
+      for (const s of servers) if (running.has(s.serve)) await s.serve.stop()
+      rmSync(floorDir, {recursive: true, force: true})
+    }
     // CADV_BENCH_SKIP=main,nocache: without those references (minutes less, for trying a change).
     const leaveOut = new Set((process.env.CADV_BENCH_SKIP ?? '').split(','))
-    const onMain = leaveOut.has('main') ? undefined : (await measure(tc, 'main', tmp)).figures
-    const baseline = leaveOut.has('nocache') ? undefined : (await measure(tc, 'nocache', tmp)).figures
+    const onMain = leaveOut.has('main') ? undefined : await measure(tc, 'main', tmp)
+    const baseline = leaveOut.has('nocache') ? undefined : await measure(tc, 'nocache', tmp)
     const cell = (v: number | undefined, unit: string, digits: number) => (v === undefined ? '–' : `${v.toFixed(digits)} ${unit}`)
     // The last column says how many times better cadv does than the baseline (lower is better except rates).
     const row = (name: string, f: (x: Figures) => number | undefined, unit: string, digits = 1, higherIsBetter = false, fl?: number) => {
@@ -351,13 +450,20 @@ async function main(): Promise<void> {
         `| ${name} | ${cell(a, unit, digits)} | ${bf}${cell(m, unit, digits)} | ${cell(fl, unit, digits)} | ${cell(b, unit, digits)} | ${g} |`,
       )
     }
-    console.log(`\n${CONTAINERS} containers, housekeeping 1 s (no back-off), ${SCRAPERS} concurrent scrapers, ${SECONDS} s per run\n`)
+    console.log(
+      `\n${CONTAINERS} containers, housekeeping 1 s (no back-off), ${SCRAPERS} concurrent scrapers, ${SECONDS} s per run; ` +
+        `gzip figures of cadv${before ? ', before' : ''} and the floor over ${ROUNDS} runs each, taken in turn (the references: one run)\n`,
+    )
     console.log(
       `| figure | cadv serve | ${before ? `before (${BEFORE}) | ` : ''}HTTP on the main thread (CADV_SERVE_THREAD=0) | floor: bare Node server, same bytes | baseline: no exposition cache | cadv better than baseline by |`,
     )
     console.log(`|---|---|${before ? '---|' : ''}---|---|---|---|`)
     row('scrape latency, median (curl; Prometheus Accept, gzip)', (x) => x.prom.p50, 'ms', 1, false, floor.prom.p50)
     row('scrape latency, p99 (curl; Prometheus Accept, gzip)', (x) => x.prom.p99, 'ms', 1, false, floor.prom.p99)
+    const runsCell = (l: Load | undefined) => (l === undefined ? '–' : (l.runP99s ?? [l.p99]).map((v) => v.toFixed(0)).join(', ') + ' ms')
+    console.log(
+      `| scrape latency, p99 of each run (same) | ${runsCell(cached.prom)} | ${before ? `${runsCell(before.prom)} | ` : ''}${runsCell(onMain?.prom)} | ${runsCell(floor.prom)} | ${runsCell(baseline?.prom)} | |`,
+    )
     row('scrapes per second (curl; Prometheus Accept, gzip)', (x) => x.prom.rps, '/s', 0, true, floor.prom.rps)
     row(
       'server CPU per scrape, all threads, less its CPU with nobody scraping',
