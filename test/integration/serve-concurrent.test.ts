@@ -46,10 +46,15 @@ interface Answer {
   raw: Buffer
 }
 
-/** A GET with node:http (no decoding on the way), so the bytes on the wire are checked. */
+/**
+ * A GET with node:http (no decoding on the way), so the bytes on the wire are checked. Each on a
+ * connection of its own: a kept-alive one that sat idle while a loaded machine parsed the last
+ * round for more than the server's keep-alive timeout (5 s) may be closed by the server just as
+ * it is reused (a "socket hang up" that says nothing about the bodies).
+ */
 function scrape(headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    request(`${serve.url}/metrics`, {headers}, (res) => {
+    request(`${serve.url}/metrics`, {headers, agent: false}, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
       res.on('end', () =>

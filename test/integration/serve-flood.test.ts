@@ -81,7 +81,8 @@ class LimitedServe {
         if (this.child.exitCode !== null) throw new Error(`cadv serve exited ${this.child.exitCode}: ${this.stderr}`)
         return /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(this.stderr) ?? undefined
       },
-      30_000,
+      // As test/helpers/serve.ts: node's start and the scan of a busy shared host can take most of a minute.
+      60_000,
     )
     this.port = Number(m[1])
     this.url = `http://127.0.0.1:${this.port}`
