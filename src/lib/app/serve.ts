@@ -53,6 +53,7 @@ export interface ServeFlags
   'proc-root': string
   once: boolean
   'housekeeping-yield': boolean
+  'metrics-thread-priority': number
 }
 
 /** cadv's version, from its package.json (one read at start). */
@@ -198,6 +199,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     telemetryPath: flags['telemetry-path'],
     webConfigFile: flags['web-config-file'],
     maxRequests: flags['max-requests'],
+    metricsThreadPriority: flags['metrics-thread-priority'],
     requestTimeoutMs: flags['request-timeout'],
     bodyTimeoutMs: limits.bodyTimeoutMs,
     maxConnections: limits.maxConnections,

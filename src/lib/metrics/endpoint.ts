@@ -55,6 +55,8 @@ export interface ServeSetup extends Omit<ListenSettings, 'telemetryAliases'> {
   warn?: (message: string) => void
   /** Adds metrics of other parts (the storage drivers') to the self-metrics; kept under --disable-exporter-metrics. */
   registerMetrics?: (registry: Registry) => void
+  /** Nice steps below the process the metrics thread asks for (thread-priority.ts); 0 or absent: none. */
+  metricsThreadPriority?: number
 }
 
 export interface ServeHandle {
@@ -130,6 +132,7 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
     const front: Front = await startFront({
       ...listening,
       cache: {noBodyCache: setup.exposition.noCache},
+      threadPriority: setup.metricsThreadPriority ?? 0,
       source,
       routes,
       self,

@@ -49,6 +49,8 @@ export interface FrontSetup extends ListenSettings {
   routes: {socketPath: string; token: string; methods: readonly string[]}
   /** body-cache.ts's timings (tests shorten them). */
   cache?: {coalesceMs?: number; maxAgeMs?: number; maxStaleMs?: number; rebuildWaitMs?: number; noBodyCache?: boolean}
+  /** Nice steps below the process this thread asks for (--metrics-thread-priority; thread-priority.ts). */
+  threadPriority?: number
 }
 
 /** The metrics thread's counters, sent with every body it asks for (the self-metrics are rendered in that body). */

@@ -13,6 +13,7 @@ import {BodyCache, makeBody, type Built} from './body-cache.js'
 import {listenSettings, type FrontSetup, type FrontStats, type ToFront, type ToMain} from './front-protocol.js'
 import {proxyRoute} from './front-proxy.js'
 import {ListenError, MetricsServer, type ScrapeCounters} from './server.js'
+import {raiseThreadPriority} from './thread-priority.js'
 import {WebConfigWatcher} from './web-config.js'
 
 const setup = workerData as FrontSetup
@@ -82,6 +83,9 @@ port.on('message', (m: ToFront) => {
       break
   }
 })
+
+// Before the first scrape; refused without the privilege, and then nothing changes.
+raiseThreadPriority(setup.threadPriority ?? 0)
 
 try {
   const addresses = await server.start()

@@ -111,6 +111,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     inFlight,
     routes: {socketPath, token, methods: [...new Set(options.routes.flatMap((r) => r.methods ?? []))]},
     cache: options.cache,
+    threadPriority: options.threadPriority,
   }
   // None of the parent's node flags: V8 flags (serve's --optimize-for-size, --no-…) are the
   // process's and refused per worker, --inspect would open a second debugger port, and the one
