@@ -62,6 +62,8 @@ export interface BodyCacheOptions {
   noBodyCache?: boolean
   /** Build bodies ahead of a scraper that comes back at a steady interval (default true). */
   buildAhead?: boolean
+  /** Called with a body once a newer one has taken its place (the metrics thread frees them: body-garbage.ts). */
+  replaced?: (body: Body) => void
 }
 
 /** A body with its gzip form made (in libuv's thread pool) when first asked for. */
@@ -164,7 +166,9 @@ export class BodyCache implements BodySource {
         // Scrapes took the last body gzipped: so will they this one, and none should wait for it.
         if (previous?.body.gzipAsked) await b.body.gzipped()
         s.buildMs = performance.now() - began
+        const old = s.done
         s.done = b
+        if (old !== undefined) this.options.replaced?.(old.body)
         s.aheadReadyMs = ahead ? Date.now() : undefined
         s.pending = undefined
         return b

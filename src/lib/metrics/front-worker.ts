@@ -10,6 +10,7 @@ import {parentPort, workerData} from 'node:worker_threads'
 
 import type {ExpositionFormat} from '../model/index.js'
 import {BodyCache, makeBody, type Built} from './body-cache.js'
+import {BodyGarbage, fullCollection} from './body-garbage.js'
 import {listenSettings, type FrontSetup, type FrontStats, type ToFront, type ToMain} from './front-protocol.js'
 import {proxyRoute} from './front-proxy.js'
 import {ListenError, MetricsServer, type ScrapeCounters} from './server.js'
@@ -39,7 +40,13 @@ function build(format: ExpositionFormat): Promise<Built> {
   })
 }
 
-const cache = new BodyCache(build, () => Atomics.load(setup.generation, 0), setup.cache)
+const gc = fullCollection()
+const garbage = gc ? new BodyGarbage(gc) : undefined
+if (!gc) send({type: 'log', message: 'metrics thread: V8 refused a full collection; replaced bodies wait for its own'})
+const cache = new BodyCache(build, () => Atomics.load(setup.generation, 0), {
+  ...setup.cache,
+  replaced: (body) => garbage?.replaced(body.text.length),
+})
 const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
 const proxy = proxyRoute({...setup.routes, idleTimeoutMs: setup.requestTimeoutMs})
 const server = new MetricsServer({
@@ -76,6 +83,7 @@ port.on('message', (m: ToFront) => {
       break
     case 'stop':
       cache.close()
+      garbage?.close()
       void server.stop(m.graceMs).then(() => {
         proxy.close()
         send({type: 'stopped'})

@@ -95,3 +95,23 @@ test('no build ahead for scrapes closer together than a body lives, or after clo
   assert.equal(closed.calls.length, 2, 'closed: the planned build is not made')
   cache.close()
 })
+
+test('each body is handed to `replaced` once, when a newer one has taken its place', async () => {
+  const b = builder()
+  const replaced: string[] = []
+  const cache = new BodyCache(b.build, b.generation, {
+    coalesceMs: 0,
+    maxAgeMs: 0,
+    rebuildWaitMs: 60_000,
+    buildAhead: false,
+    replaced: (body) => replaced.push(body.text.toString().split('\n')[0]!),
+  })
+  const first = await b.scrape(cache)
+  assert.deepEqual(replaced, [])
+  const second = await b.scrape(cache)
+  assert.notEqual(second, first)
+  assert.deepEqual(replaced, ['body 1'])
+  await b.scrape(cache)
+  assert.deepEqual(replaced, ['body 1', 'body 2'])
+  cache.close()
+})
