@@ -6,7 +6,8 @@
 // host, since serve watches every cgroup it can see and this machine is shared. Every sample (each minute) reads
 // each process's RSS, CPU, descriptors and inotify watches from /proc, and serve's series count
 // from a scrape; RSS is the lowest of readings every 5 s since the last sample, the floor a
-// collection leaves (a leak raises it; a collection due or not does not). After the warm-up, each figure's drift (bench/lib/soak-figures.ts: the
+// collection leaves (a leak raises it; a collection due or not does not), and the highest of
+// them is shown beside it (what garbage waiting for a collection adds). After the warm-up, each figure's drift (bench/lib/soak-figures.ts: the
 // least-squares line's rise over the window, in percent of its mean) must stay within 1 %, and
 // every churned cgroup must be added and deleted exactly once in watch's NDJSON and in serve's
 // event stream, and appear in stats' rows. Prints a summary table, writes the RSS and CPU plot
@@ -97,6 +98,8 @@ interface Sample {
 }
 interface ProcSample {
   rssMiB: number
+  /** The highest RSS reading since the last sample: what a collection still to come leaves on top. */
+  rssHighMiB: number
   cpuNs: number
   /** % of one core since the previous sample. */
   cpuPct: number
@@ -303,12 +306,14 @@ async function main(): Promise<void> {
     const prevCpu = new Map<ProcName, number>()
     let prevAt = start
     const rssLow = new Map<ProcName, number>()
+    const rssHigh = new Map<ProcName, number>()
     const readRss = (): void => {
       // A process that has died is the next sample's to report (alive()), not this timer's.
       for (const name of PROCS) {
         try {
           const mib = rssMiBOf(procs[name].pid!)
           if (mib < (rssLow.get(name) ?? Infinity)) rssLow.set(name, mib)
+          if (mib > (rssHigh.get(name) ?? 0)) rssHigh.set(name, mib)
         } catch {
           continue
         }
@@ -326,10 +331,13 @@ async function main(): Promise<void> {
         const before = prevCpu.get(name)
         const cpuPct = before === undefined ? Number.NaN : ((cpuNs - before) / 1e6 / (at - prevAt)) * 100
         prevCpu.set(name, cpuNs)
-        const rssMiB = Math.min(rssLow.get(name) ?? Infinity, rssMiBOf(pid))
-        row[name] = {rssMiB, cpuNs, cpuPct, fds: fdCountOf(pid), watches: inotifyWatchesOf(pid)}
+        const rssNow = rssMiBOf(pid)
+        const rssMiB = Math.min(rssLow.get(name) ?? Infinity, rssNow)
+        const rssHighMiB = Math.max(rssHigh.get(name) ?? 0, rssNow)
+        row[name] = {rssMiB, rssHighMiB, cpuNs, cpuPct, fds: fdCountOf(pid), watches: inotifyWatchesOf(pid)}
       }
       rssLow.clear()
+      rssHigh.clear()
       prevAt = at
       const s: Sample = {
         minute: (at - start) / 60_000,
@@ -404,6 +412,14 @@ async function main(): Promise<void> {
         digits: 1,
         of: (s) => s.procs[name].rssMiB,
         checked: true,
+      })
+      figures.push({
+        proc: name,
+        figure: 'RSS (highest since the last sample)',
+        unit: 'MiB',
+        digits: 1,
+        of: (s) => s.procs[name].rssHighMiB,
+        checked: false,
       })
       figures.push({proc: name, figure: 'CPU', unit: '% of a core', digits: 1, of: (s) => s.procs[name].cpuPct, checked: false})
       figures.push({proc: name, figure: 'descriptors', unit: '', digits: 0, of: (s) => s.procs[name].fds, checked: true})
