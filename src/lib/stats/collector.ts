@@ -16,7 +16,7 @@ import {CgroupVanished, countLinesIn, dirExists, FileParseError, NO_HANDLE, type
 import {readersFor} from './kinds/registry.js'
 import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} from './kinds/types.js'
 import type {DiskUsageSource} from './disk-usage.js'
-import {ABSENT, Capture, FAILED, keeps, lenAt, opAt, ReadOp, sameBytes, type ReadLog} from './read-log.js'
+import {ABSENT, Capture, FAILED, keeps, ReadOp, sameBytes, type ReadLog} from './read-log.js'
 import {hostNetnsFor, type HostNetns} from './netns.js'
 import {specReader} from './spec/reader.js'
 
@@ -41,6 +41,20 @@ export function controllerHierarchies(layout: CgroupLayout, only?: readonly Cont
   }
   return map
 }
+
+/** The readers of a set of kinds and the parts of those with freshParts, per set (the manager shares one). */
+const readersByKinds = new WeakMap<ReadonlySet<string>, {readers: readonly KindReader[]; freshParts: ReadonlySet<string>}>()
+
+function readersOf(kinds: ReadonlySet<string>): {readers: readonly KindReader[]; freshParts: ReadonlySet<string>} {
+  let r = readersByKinds.get(kinds)
+  if (r === undefined) {
+    const readers = readersFor(kinds)
+    readersByKinds.set(kinds, (r = {readers, freshParts: new Set(readers.flatMap((x) => x.freshParts ?? []))}))
+  }
+  return r
+}
+
+const NO_KIND_OPTIONS: KindOptions = Object.freeze({})
 
 /** Each hierarchy once (cpu and cpuacct may share one), per shared map. */
 const distinct = new WeakMap<Map<Controller, Hierarchy>, readonly Hierarchy[]>()
@@ -97,24 +111,27 @@ export interface RuntimeHints {
  * failed before; both are re-checked with the spec every SPEC_REFRESH_MS.
  */
 export class ContainerCollector {
-  private readonly readers: KindReader[]
+  private readonly readers: readonly KindReader[]
   private readonly hierarchies: Map<Controller, Hierarchy>
-  /** Hierarchy id → this container's directory there, when it exists. */
-  private dirs = new Map<string, string>()
-  /** dir()'s answers since the last findDirs(). */
-  private readonly dirObjects = new Map<Controller, ControllerDir | undefined>()
-  private readonly absent = new Set<string>()
+  /**
+   * Hierarchy id → this container's directory there, when it exists: the object dir() gives
+   * for every controller of that hierarchy (asked several times a tick by every reader).
+   */
+  private dirs = new Map<string, ControllerDir>()
+  /** Files found absent (made at the first; none in most containers of most hosts). */
+  private absent: Set<string> | undefined
   /**
    * Hot files this container has read, so close() frees exactly its descriptors; each path maps
    * to itself: the one string for that path every later read uses (readers build their paths
    * anew each run), so the logs, this map and the kept descriptors share it instead of each
    * holding a copy (about 1 KB per container).
    */
-  private readonly kept = new Map<string, string>()
+  private kept: Map<string, string> | undefined
   /** keepFilesOpen(): whether hot reads keep their descriptors. */
   private keepFiles = true
   private readonly states = new Map<string, unknown>()
-  private readonly memos = new Map<string, unknown>()
+  /** ctx.memo()'s values of the current reading (made at the first). */
+  private memos: Map<string, unknown> | undefined
   /** Per reader (same index), what a pure reader read and made in its last run (read-log.ts). */
   private readonly logs: Array<ReadLog | undefined> = []
   /** The reads of the pure reader running now. */
@@ -140,8 +157,9 @@ export class ContainerCollector {
     readonly name: ContainerName,
     private readonly options: CollectorOptions,
   ) {
-    this.readers = readersFor(options.kinds)
-    this.freshParts = new Set(this.readers.flatMap((r) => r.freshParts ?? []))
+    const readers = readersOf(options.kinds)
+    this.readers = readers.readers
+    this.freshParts = readers.freshParts
     this.hierarchies = options.hierarchies ?? controllerHierarchies(options.layout)
     this.ctx = new CollectorContext(this, options)
   }
@@ -185,7 +203,7 @@ export class ContainerCollector {
     // Files found absent are looked at again: one access() each, which says "still not there"
     // without the exception a failed open costs (a backed-off container refreshes its spec at
     // every tick, and a v1 host lacks a dozen scheduler files per container).
-    for (const path of this.absent) if (existsSync(path)) this.absent.delete(path)
+    if (this.absent !== undefined) for (const path of this.absent) if (existsSync(path)) this.absent.delete(path)
     const errors: string[] = []
     // Files the spec reader could not read at all are spec errors too (unreadable()).
     const tickErrors = this.tickErrors
@@ -263,7 +281,7 @@ export class ContainerCollector {
     this.specErrorCount = this.tickErrors.length
     this.readerErrors = undefined
     this.sawAbsent = false
-    this.memos.clear()
+    this.memos = undefined
     return {name: this.name, timestampMs: now}
   }
 
@@ -279,7 +297,7 @@ export class ContainerCollector {
     }
     // A file that should be there was not: if every directory is gone, the cgroup went away
     // before we opened anything, which is a vanish too.
-    return !(this.sawAbsent && ![...this.dirs.values()].some(dirExists))
+    return !(this.sawAbsent && ![...this.dirs.values()].some((d) => dirExists(d.path)))
   }
 
   /** A reading's end: its errors on the sample, and those a reading for rates keeps. */
@@ -296,7 +314,7 @@ export class ContainerCollector {
     if (this.dirs.size === 0) return undefined
     this.tickErrors = [...this.gaugeErrors]
     this.sawAbsent = false
-    this.memos.clear()
+    this.memos = undefined
     const sample: Sample = {name: this.name, timestampMs: now}
     const fields = sample as unknown as Record<string, unknown>
     for (const [key, value] of Object.entries(before))
@@ -305,7 +323,7 @@ export class ContainerCollector {
       const reader = this.readers[i]!
       if (reader.freshParts !== undefined && !this.runReader(i, reader, sample)) return undefined
     }
-    if (this.sawAbsent && ![...this.dirs.values()].some(dirExists)) return undefined
+    if (this.sawAbsent && ![...this.dirs.values()].some((d) => dirExists(d.path))) return undefined
     if (this.tickErrors.length > 0) sample.errors = this.tickErrors
     return sample
   }
@@ -333,8 +351,8 @@ export class ContainerCollector {
     this.lookedForDirs()
     const dirs: HierarchyDir[] = []
     for (const h of new Set(this.hierarchies.values())) {
-      const path = this.dirs.get(h.id)
-      if (path !== undefined) dirs.push({path, version: h.version})
+      const d = this.dirs.get(h.id)
+      if (d !== undefined) dirs.push({path: d.path, version: h.version})
     }
     return cgroupCreationMs(dirs, bootMs)
   }
@@ -352,17 +370,18 @@ export class ContainerCollector {
   }
 
   private closeKept(): void {
+    if (this.kept === undefined) return
     for (const path of this.kept.keys()) this.options.files.close(path)
-    this.kept.clear()
+    this.kept = undefined
   }
 
   private findDirs(): void {
     this.looked = true
-    let dirs: Map<string, string> | undefined
+    let dirs: Map<string, ControllerDir> | undefined
     const found = this.options.foundIn
     for (const h of distinctHierarchies(this.hierarchies)) {
       const d = cgroupDir(h, this.name)
-      const known = this.dirs.get(h.id) === d
+      const known = this.dirs.get(h.id)?.path === d
       // A directory found before is looked at with access(): no Stats object (with its dates)
       // per hierarchy at each refresh, which a backed-off container makes at every tick. One
       // the watcher saw is not looked at at first (at 1,000 containers in 5 hierarchies, 5,000
@@ -374,27 +393,20 @@ export class ContainerCollector {
         ? (this.options.watchedIn?.has(h.id) === true && found?.has(h.id) === true) || existsSync(d)
         : found?.has(h.id) === true || dirExists(d)
       if (there !== known && dirs === undefined) dirs = new Map(this.dirs)
-      if (there && !known) dirs!.set(h.id, d)
+      if (there && !known) dirs!.set(h.id, Object.freeze({path: d, version: h.version}))
       else if (!there && known) dirs!.delete(h.id)
     }
     // Which directories a reader looks in is an input its log does not record: another set
     // means running every pure reader again. The same set keeps the map (and the logs).
     if (dirs === undefined) return
     this.dirs = dirs
-    this.dirObjects.clear()
     this.logs.fill(undefined)
   }
 
   /** The reader context's dir(); the methods down to memo() serve CollectorContext only. */
   dir(c: Controller): ControllerDir | undefined {
-    // Asked several times a tick by every reader: one object per controller until findDirs().
-    const known = this.dirObjects.get(c)
-    if (known !== undefined || this.dirObjects.has(c)) return known
     const h = this.hierarchies.get(c)
-    const path = h === undefined ? undefined : this.dirs.get(h.id)
-    const d = path === undefined ? undefined : Object.freeze({path, version: h!.version})
-    this.dirObjects.set(c, d)
-    return d
+    return h === undefined ? undefined : this.dirs.get(h.id)
   }
 
   readOnce(path: string): string | undefined {
@@ -406,7 +418,7 @@ export class ContainerCollector {
   }
 
   release(path: string): void {
-    this.kept.delete(path)
+    this.kept?.delete(path)
     this.options.files.close(path)
   }
 
@@ -431,8 +443,9 @@ export class ContainerCollector {
   }
 
   memo<T>(key: string, compute: () => T): T {
-    if (!this.memos.has(key)) this.memos.set(key, compute())
-    return this.memos.get(key) as T
+    const memos = (this.memos ??= new Map())
+    if (!memos.has(key)) memos.set(key, compute())
+    return memos.get(key) as T
   }
 
   /**
@@ -450,15 +463,14 @@ export class ContainerCollector {
     if (log !== undefined && log.spec === this.spec && log.hints === this.hints) {
       capture = this.replay(log)
       if (capture === undefined) {
-        const fields = sample as unknown as Record<string, unknown>
-        const parts = log.parts
-        for (let j = 0; j < parts.length; j++) fields[parts[j]![0]] = parts[j]![1]
+        log.setParts(sample as unknown as Record<string, unknown>)
         for (const e of log.errors) this.tickErrors.push(e)
         return
       }
     }
     this.logs[i] = undefined
     const c = (this.capture = capture ?? new Capture())
+    const fields = sample as unknown as Record<string, unknown>
     const before = Object.keys(sample).length
     const errors = this.tickErrors.length
     const inits = this.stateInits
@@ -470,27 +482,32 @@ export class ContainerCollector {
     // A run that read nothing works from something else (another part); one that set up its
     // state read once-only files: neither can be replayed.
     if (c.count === 0 || this.stateInits !== inits) return
-    const parts = Object.entries(sample).slice(before)
-    this.logs[i] = c.toLog(parts, this.tickErrors.slice(errors), this.spec, this.hints, log)
+    const keys = Object.keys(sample)
+    const parts: unknown[] = []
+    for (let j = before; j < keys.length; j++) parts.push(keys[j], fields[keys[j]!])
+    this.logs[i] = c.toLog(parts, this.tickErrors.slice(errors), this.spec, this.hints, this.dirs)
   }
 
   /**
    * Reads the log's files again in order; undefined when every one has the same bytes, else a
-   * capture holding the reads up to and including the first that differs.
+   * capture holding the reads up to and including the first that differs. A file the log
+   * found absent is not looked for while it is known absent (the spec refresh looks again).
    */
   private replay(log: ReadLog): Capture | undefined {
     const files = this.options.files
+    log.load()
     let offset = 0
-    for (let k = 0; k < log.paths.length; k++) {
-      const path = log.paths[k]!
-      const op = opAt(log, k)
+    for (let k = 0; k < log.count; k++) {
+      const path = log.path(k)
+      const op = log.op(k)
+      const len = log.len(k)
       let n: number | undefined
-      if (op === ReadOp.Once || !this.absent.has(path)) {
+      if (op === ReadOp.Once || len !== ABSENT || this.absent?.has(path) !== true) {
         try {
           const keep = this.keeping(op)
-          const handle = log.handles[k]!
+          const handle = log.handle(k)
           n = keep && handle !== NO_HANDLE ? files.readKept(handle, path) : files.readLength(path, keep)
-          if (files.lastHandle !== handle) log.handles[k] = files.lastHandle
+          if (files.lastHandle !== handle) log.setHandle(k, files.lastHandle)
         } catch (err) {
           // The reader reads it again and says what is wrong with it.
           if (err instanceof FileParseError) return Capture.afterReplay(log, k)
@@ -503,7 +520,6 @@ export class ContainerCollector {
         c.extendPrefix()
         return c
       }
-      const len = lenAt(log, k)
       if (len > 0) offset += len
     }
     return undefined
@@ -535,8 +551,8 @@ export class ContainerCollector {
   }
 
   readHot(path: string): string | undefined {
-    path = this.kept.get(path) ?? path
-    if (this.absent.has(path)) return this.skipped(path, ReadOp.Hot)
+    path = this.kept?.get(path) ?? path
+    if (this.absent?.has(path) === true) return this.skipped(path, ReadOp.Hot)
     try {
       // Outside a pure reader's run the text comes straight from the read buffer: no view of it
       // (an object a read) and no closure for the error handling (another).
@@ -552,8 +568,8 @@ export class ContainerCollector {
 
   countLines(path: string, keep: boolean): number | undefined {
     const op = keep ? ReadOp.CountKept : ReadOp.CountOnce
-    path = this.kept.get(path) ?? path
-    if (this.absent.has(path)) return this.skipped(path, op)
+    path = this.kept?.get(path) ?? path
+    if (this.absent?.has(path) === true) return this.skipped(path, op)
     try {
       if (this.capture === undefined) return this.noteAbsent(path, this.options.files.countLines(path, this.keeping(op)), keep)
       const bytes = this.fetch(path, op)
@@ -575,9 +591,9 @@ export class ContainerCollector {
   }
 
   private noteAbsent<T>(path: string, value: T | undefined, keep = true): T | undefined {
-    if (keep && this.keepFiles && !this.kept.has(path)) this.kept.set(path, path)
+    if (keep && this.keepFiles && this.kept?.has(path) !== true) (this.kept ??= new Map()).set(path, path)
     if (value === undefined) {
-      this.absent.add(path)
+      ;(this.absent ??= new Set()).add(path)
       this.sawAbsent = true
     }
     return value
@@ -604,7 +620,7 @@ class CollectorContext implements ReadContext {
   ) {
     this.name = c.name
     this.kinds = o.kinds
-    this.options = o.kindOptions ?? {}
+    this.options = o.kindOptions ?? NO_KIND_OPTIONS
     this.procRoot = o.layout.procRoot
     this.sysRoot = sysRootFor(o.layout.procRoot)
     this.diskUsage = o.diskUsage

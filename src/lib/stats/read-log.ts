@@ -11,7 +11,7 @@
  * An idle container's files do not change between ticks, which is most containers most of the
  * time; a busy one's cpu.stat does, and only its kind is parsed again.
  */
-import {countLinesIn, type OpenFiles} from './files.js'
+import {countLinesIn, NO_HANDLE, type OpenFiles} from './files.js'
 
 /** How a file was read: a hot file, a line count (kept open or not), or opened, read and closed. */
 export const enum ReadOp {
@@ -30,43 +30,98 @@ export function keeps(op: ReadOp): boolean {
   return op === ReadOp.Hot || op === ReadOp.CountKept
 }
 
+/** Slots of one read in ReadLog.items: its directory, its name there, its code. */
+const READ_SLOTS = 3
+/** Errors of a run that added none: one array for every such log. */
+const NO_ERRORS: readonly string[] = Object.freeze([])
+
 /**
- * One reader's last full run. About 4,000 of these live at 1,000 containers, so it is kept
- * small: exact-length arrays (a pushed-to array keeps room for 16 more), each read's way and
- * length in one small integer (codes), and every path the very string the first run used (the
- * descriptor table and the collector hold that one too), not a copy per run.
+ * One reader's last full run. About 50,000 of these live at 10,000 containers (five readers
+ * each), so a log is four objects: itself, one array of its reads and parts, the bytes as one
+ * string (16 bytes of header; a Uint8Array with its ArrayBuffer was about 100 more, and a
+ * backing store outside the heap) and the spec's and hints' objects it shares. A read's path is
+ * not kept whole: most are a file name below one of the container's directories, so the log
+ * holds that directory's string (the collector's own) and the name (one string per file name
+ * for the whole process), and the path is put together again when it is read: about 90 bytes a
+ * read less for a concatenation that dies young.
  */
-export interface ReadLog {
-  readonly paths: readonly string[]
-  /** Per read: its ReadOp in the low two bits, its byte length (or ABSENT / FAILED) above them. */
-  readonly codes: readonly number[]
+export class ReadLog {
+  constructor(
+    /**
+     * Per read, three slots: the directory (one of the collector's strings; '' when the path
+     * is not below one), the name below it (or the whole path), and the code: its ReadOp in the
+     * low two bits, its byte length (or ABSENT / FAILED) above them. Then, per part the reader
+     * set, its field and value.
+     */
+    readonly items: readonly unknown[],
+    readonly count: number,
+    /** The reads' bytes, one after the other, as latin1 (one char a byte). */
+    readonly bytes: string,
+    /** Error lines the reader added. */
+    readonly errors: readonly string[],
+    /** The spec and runtime hints it ran with: another one means running it again. */
+    readonly spec: unknown,
+    readonly hints: unknown,
+  ) {}
+
   /**
-   * Per read: the kept descriptor's handle (OpenFiles.lastHandle; NO_HANDLE when none), so a
-   * replay reads it without looking its path up. Updated by the replay when it changed.
+   * Per read, the kept descriptor's handle (OpenFiles.lastHandle), so a replay reads it
+   * without looking its path up; undefined while every one is NO_HANDLE (nothing kept, as for
+   * a container read rarely). Updated by the replay (setHandle).
    */
-  readonly handles: number[]
-  /** The reads' bytes, one after the other. */
-  readonly bytes: Uint8Array
-  /** Sample fields the reader set, with their values. */
-  readonly parts: Array<[string, unknown]>
-  /** Error lines the reader added. */
-  readonly errors: string[]
-  /** The spec and runtime hints it ran with: another one means running it again. */
-  readonly spec: unknown
-  readonly hints: unknown
+  handles: number[] | undefined = undefined
+
+  /** How read k was read. */
+  op(k: number): ReadOp {
+    return ((this.items[k * READ_SLOTS + 2] as number) & 3) as ReadOp
+  }
+
+  /** The byte length of read k, or ABSENT / FAILED. */
+  len(k: number): number {
+    return (this.items[k * READ_SLOTS + 2] as number) >> 2
+  }
+
+  /** The path of read k (a concatenation when it is a name below a directory). */
+  path(k: number): string {
+    const dir = this.items[k * READ_SLOTS] as string
+    const name = this.items[k * READ_SLOTS + 1] as string
+    return dir === '' ? name : `${dir}/${name}`
+  }
+
+  handle(k: number): number {
+    return this.handles === undefined ? NO_HANDLE : this.handles[k]!
+  }
+
+  setHandle(k: number, handle: number): void {
+    if (this.handles === undefined) {
+      if (handle === NO_HANDLE) return
+      this.handles = new Array<number>(this.count).fill(NO_HANDLE)
+    }
+    this.handles[k] = handle
+  }
+
+  /** Sets the logged parts on `fields` (a sample). */
+  setParts(fields: Record<string, unknown>): void {
+    const items = this.items
+    for (let j = this.count * READ_SLOTS; j < items.length; j += 2) fields[items[j] as string] = items[j + 1]
+  }
+
+  /** The logged bytes in `logBytes` (see there), from offset 0, for sameBytes and afterReplay. */
+  load(): void {
+    ensureLogBytes(this.bytes.length)
+    if (this.bytes.length > 0) logBytes.write(this.bytes, 0, 'latin1')
+  }
 }
 
-/** How read k of the log was read. */
-export function opAt(log: ReadLog, k: number): ReadOp {
-  return (log.codes[k]! & 3) as ReadOp
-}
+/** The bytes of the log being replayed (ReadLog.load): one buffer for the process (collection is synchronous). */
+let logBytes = Buffer.allocUnsafeSlow(16 * 1024)
 
-/** The byte length of read k of the log, or ABSENT / FAILED. */
-export function lenAt(log: ReadLog, k: number): number {
-  return log.codes[k]! >> 2
+function ensureLogBytes(size: number): void {
+  if (size <= logBytes.length) return
+  let n = logBytes.length
+  while (n < size) n *= 2
+  logBytes = Buffer.allocUnsafeSlow(n)
 }
-
-const NO_BYTES = new Uint8Array(0)
 
 /** Grows by doubling; one for the whole process (collection is synchronous). */
 let scratch = Buffer.allocUnsafeSlow(16 * 1024)
@@ -78,6 +133,35 @@ function ensure(size: number): void {
   const bigger = Buffer.allocUnsafeSlow(n)
   scratch.copy(bigger, 0, 0, scratch.length)
   scratch = bigger
+}
+
+/**
+ * File names below a container's directories, one string each for the process (`memory.stat`
+ * for every container's memory.stat). Only names without a slash are kept: the files readers
+ * name in a cgroup's directory, a set as small as the kinds' code.
+ */
+const names = new Map<string, string>()
+
+function internName(name: string): string {
+  const known = names.get(name)
+  if (known !== undefined) return known
+  // A slice of the path would keep the whole path alive: a copy of its own.
+  const own = Buffer.from(name, 'utf8').toString('utf8')
+  if (own !== name) return name
+  names.set(own, own)
+  return own
+}
+
+/**
+ * The directory among `dirs`' paths that `path` names a file in (dir + '/' + a name without a slash), or
+ * undefined.
+ */
+function dirHolding(path: string, dirs: ReadonlyMap<string, {readonly path: string}>): string | undefined {
+  for (const {path: d} of dirs.values()) {
+    if (path.length > d.length + 1 && path.charCodeAt(d.length) === 47 && path.startsWith(d) && path.indexOf('/', d.length + 1) < 0)
+      return d
+  }
+  return undefined
 }
 
 /**
@@ -95,13 +179,16 @@ export class Capture {
   private prefix = 0
   private pos = 0
 
-  /** A capture that starts with the replayed reads [0, k) of `log` (equal to the log's bytes). */
+  /**
+   * A capture that starts with the replayed reads [0, k) of `log` (equal to the log's bytes),
+   * which is the one loaded (ReadLog.load).
+   */
   static afterReplay(log: ReadLog, k: number): Capture {
     const c = new Capture()
     let offset = 0
     for (let i = 0; i < k; i++) {
-      const len = lenAt(log, i)
-      c.push(log.paths[i]!, opAt(log, i), len, len > 0 ? log.bytes.subarray(offset, offset + len) : undefined, log.handles[i]!)
+      const len = log.len(i)
+      c.push(log.path(i), log.op(i), len, len > 0 ? logBytes.subarray(offset, offset + len) : undefined, log.handle(i))
       if (len > 0) offset += len
     }
     c.prefix = k
@@ -165,39 +252,50 @@ export class Capture {
     return this.paths.length
   }
 
-  /** The run as a log, reusing `old`'s byte store when it is large enough, and its path strings. */
-  toLog(parts: Array<[string, unknown]>, errors: string[], spec: unknown, hints: unknown, old: ReadLog | undefined): ReadLog {
+  /**
+   * The run as a log: `parts` flat (field, value, field, value…), `dirs` the container's
+   * directories by hierarchy (a path below one is kept as that string and a shared name).
+   */
+  toLog(
+    parts: readonly unknown[],
+    errors: readonly string[],
+    spec: unknown,
+    hints: unknown,
+    dirs: ReadonlyMap<string, {readonly path: string}>,
+  ): ReadLog {
     const n = this.paths.length
-    const bytes =
-      this.used === 0
-        ? NO_BYTES
-        : old !== undefined && old.bytes.length >= this.used && old.bytes.length <= 2 * this.used + 64
-          ? old.bytes
-          : new Uint8Array(this.used)
-    bytes.set(scratch.subarray(0, this.used), 0)
-    const paths = new Array<string>(n)
-    const codes = new Array<number>(n)
-    const handles = new Array<number>(n)
+    const items = new Array<unknown>(n * READ_SLOTS + parts.length)
+    let kept = false
     for (let k = 0; k < n; k++) {
       const path = this.paths[k]!
-      // The string the last log held when it is the same path: one copy of each kept path.
-      const before = old !== undefined && k < old.paths.length ? old.paths[k]! : undefined
-      paths[k] = before === path ? before : path
-      codes[k] = (this.lens[k]! << 2) | this.ops[k]!
-      handles[k] = this.handles[k]!
+      const dir = dirHolding(path, dirs)
+      items[k * READ_SLOTS] = dir ?? ''
+      items[k * READ_SLOTS + 1] = dir === undefined ? path : internName(path.slice(dir.length + 1))
+      items[k * READ_SLOTS + 2] = (this.lens[k]! << 2) | this.ops[k]!
+      if (this.handles[k] !== NO_HANDLE) kept = true
     }
-    return {paths, codes, handles, bytes, parts, errors, spec, hints}
+    for (let j = 0; j < parts.length; j++) items[n * READ_SLOTS + j] = parts[j]
+    const log = new ReadLog(
+      items,
+      n,
+      this.used === 0 ? '' : scratch.toString('latin1', 0, this.used),
+      errors.length === 0 ? NO_ERRORS : errors,
+      spec,
+      hints,
+    )
+    if (kept) log.handles = this.handles.slice()
+    return log
   }
 }
 
 /**
- * Whether read k of the log, whose bytes start at `offset`, equals the read that just found
- * `n` bytes (undefined: no file) in `files`.
+ * Whether read k of the loaded log (ReadLog.load), whose bytes start at `offset`, equals the
+ * read that just found `n` bytes (undefined: no file) in `files`.
  */
 export function sameBytes(log: ReadLog, k: number, offset: number, n: number | undefined, files: OpenFiles): boolean {
-  const len = lenAt(log, k)
+  const len = log.len(k)
   if (n === undefined) return len === ABSENT
-  return len === n && files.sameAsRead(n, log.bytes, offset)
+  return len === n && files.sameAsRead(n, logBytes, offset)
 }
 
 /** A line count from bytes of a read (cgroup.procs). */
