@@ -86,6 +86,10 @@ interface Figures {
   readsPerS: number
   shedPerS: number
   polled: number
+  /** The main thread's V8 heap (used, total) and memory outside it, MiB, from nodejs_* in the body. */
+  heapUsedMiB: number
+  heapTotalMiB: number
+  externalMiB: number
 }
 
 /** Process CPU over the window, scraped every 15 s; RSS and descriptors at its end. */
@@ -112,6 +116,9 @@ async function window(serve: ServeProcess, ms: number): Promise<Figures> {
     readsPerS: per('cadv_housekeeping_reads_total'),
     shedPerS: per('cadv_housekeeping_shed_total'),
     polled: selfMetric(last.text, 'cadv_watch_polled_directories'),
+    heapUsedMiB: selfMetric(last.text, 'nodejs_heap_size_used_bytes') / 1048576,
+    heapTotalMiB: selfMetric(last.text, 'nodejs_heap_size_total_bytes') / 1048576,
+    externalMiB: selfMetric(last.text, 'nodejs_external_memory_bytes') / 1048576,
   }
 }
 
@@ -216,6 +223,8 @@ async function main(): Promise<void> {
       '< 10 %',
     )
     row('RSS', (_, b) => `${fmt(b.rssMiB)} MiB`, `${fmt(base.rssMiB)} MiB`, '< 300 MiB')
+    const heap = (b: Figures): string => `${fmt(b.heapUsedMiB)} / ${fmt(b.heapTotalMiB)}; ${fmt(b.externalMiB)} MiB`
+    row('of it, the V8 heap used / its size; external memory (main thread, at the last scrape)', (_, b) => heap(b), heap(base), '')
     row(
       'scrape p50 / slowest of 30 (Prometheus Accept, gzip, 2 s apart)',
       (r) => `${fmt(r.times[15]!)} / ${fmt(r.times[29]!)} ms`,
