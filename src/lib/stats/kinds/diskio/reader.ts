@@ -98,26 +98,36 @@ function names(ctx: ReadContext): DeviceNames {
   return ctx.state('diskio.names', () => new DeviceNames(ctx.procRoot))
 }
 
+/** Which of a blkio file's two names a container has: the recursive one, the plain one, or neither. */
+const enum Found {
+  Recursive = 1,
+  Plain = 2,
+  Neither = 3,
+}
+
 /**
  * Reads `blkio.<file>_recursive`, falling back to the non-recursive file (kernels before 4.x).
- * Which of the two exists is found once and kept with the container's other state.
+ * Which of the two exists is found once and kept with the container's other state (as which
+ * name, not the path: two path strings a container less).
  */
 function readBlkio(ctx: ReadContext, dir: string, devices: Devices, file: string, sink: Sink): boolean {
-  const paths = ctx.state<Map<string, string | null>>('diskio.paths', () => new Map())
-  let path = paths.get(file)
+  const found = ctx.state<Map<string, Found>>('diskio.paths', () => new Map())
+  const was = found.get(file)
+  let path: string | undefined
   let text: string | undefined
-  if (path === undefined) {
+  if (was === undefined) {
     path = `${dir}/blkio.${file}_recursive`
     text = ctx.read(path)
     if (text === undefined) {
       path = `${dir}/blkio.${file}`
       text = ctx.read(path)
     }
-    paths.set(file, text === undefined ? null : path)
-  } else if (path !== null) {
+    found.set(file, text === undefined ? Found.Neither : path.endsWith('_recursive') ? Found.Recursive : Found.Plain)
+  } else if (was !== Found.Neither) {
+    path = was === Found.Recursive ? `${dir}/blkio.${file}_recursive` : `${dir}/blkio.${file}`
     text = ctx.read(path)
   }
-  if (text === undefined || path === null) return false
+  if (text === undefined || path === undefined) return false
   const t = text
   const p = path
   ctx.attempt(() => parseBlkio(t, p, devices, names(ctx), sink))
@@ -149,7 +159,7 @@ function schedulerProbe(ctx: ReadContext, dir: string, devices: Devices, nowMs: 
   }))
   if (probe.prefix === null && nowMs - probe.atMs >= PROBE_EVERY_MS) {
     probe.atMs = nowMs
-    ctx.state<Map<string, string | null>>('diskio.paths', () => new Map()).clear()
+    ctx.state<Map<string, Found>>('diskio.paths', () => new Map()).clear()
     for (const prefix of ['bfq.', '']) {
       if (schedulerStats(ctx, dir, devices, prefix)) {
         probe.prefix = prefix
