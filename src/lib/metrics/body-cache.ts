@@ -6,7 +6,11 @@
  * than `maxAgeMs` (1 s: container_last_seen and the self-metrics move on). While a rebuild runs,
  * scrapes get the previous body if it is younger than `maxStaleMs` (2 s), so under a storm of
  * scrapes only the one that started the render waits for it, and that one for `rebuildWaitMs`
- * (50 ms) at most. Who builds is the caller's: the main thread itself (source.ts), or the main
+ * (50 ms) at most. Under a flood of scrapes (more than `floodScrapes`, 50, on the body in hand)
+ * the view moving on no longer cuts a body's life short: it lives its `maxAgeMs`, which halves
+ * the renders and compressions a storm pays for (their CPU is taken from the scrapes on a busy
+ * machine), while a scraper every few seconds still gets a body begun after its last scrape.
+ * Who builds is the caller's: the main thread itself (source.ts), or the main
  * thread for the metrics thread that serves the scrapes (front-worker.ts).
  *
  * Two things keep a scrape from waiting on work it did not need to wait for:
@@ -64,6 +68,8 @@ export interface BodyCacheOptions {
   buildAhead?: boolean
   /** Called with a body once a newer one has taken its place (the metrics thread frees them: body-garbage.ts). */
   replaced?: (body: Body) => void
+  /** Scrapes of one body past which they are a flood, and the body lives maxAgeMs whatever the view does (50). */
+  floodScrapes?: number
 }
 
 /** A body with its gzip form made (in libuv's thread pool) when first asked for. */
@@ -99,6 +105,8 @@ interface Slot {
   leadMs: number
   /** When `done` was built ahead: when it was ready. */
   aheadReadyMs?: number
+  /** Scrapes `done` answered. */
+  served: number
 }
 
 export class BodyCache implements BodySource {
@@ -107,6 +115,7 @@ export class BodyCache implements BodySource {
   private readonly maxAgeMs: number
   private readonly maxStaleMs: number
   private readonly rebuildWaitMs: number
+  private readonly floodScrapes: number
   private closed = false
 
   constructor(
@@ -119,6 +128,7 @@ export class BodyCache implements BodySource {
     this.maxAgeMs = options.maxAgeMs ?? 1000
     this.maxStaleMs = options.maxStaleMs ?? 2000
     this.rebuildWaitMs = options.rebuildWaitMs ?? 50
+    this.floodScrapes = options.floodScrapes ?? 50
   }
 
   /** Stops the builds planned ahead. */
@@ -130,16 +140,22 @@ export class BodyCache implements BodySource {
   async body(format: ExpositionFormat): Promise<Body> {
     if (this.options.noBodyCache) return (await this.build(format, Date.now())).body
     let slot = this.slots.get(format)
-    if (!slot) this.slots.set(format, (slot = {sinceMs: 0, buildMs: 0, leadMs: 0}))
+    if (!slot) this.slots.set(format, (slot = {sinceMs: 0, buildMs: 0, leadMs: 0, served: 0}))
     const now = Date.now()
     this.planAhead(format, slot, now)
     const done = slot.done
-    if (done && (this.fresh(done) || this.readyAhead(slot, now))) return done.body
+    if (done && (this.fresh(done, slot) || this.readyAhead(slot, now))) {
+      slot.served++
+      return done.body
+    }
     // Stale or missing. A previous body younger than maxStaleMs may stand in while the rebuild
     // runs: a storm of scrapes never queues behind a render. Its age counts until the rebuild
     // began, however long a busy machine then makes the render take.
     if (slot.pending) {
-      if (done && slot.sinceMs - done.atMs < this.maxStaleMs) return done.body
+      if (done && slot.sinceMs - done.atMs < this.maxStaleMs) {
+        slot.served++
+        return done.body
+      }
       return (await slot.pending).body
     }
     const standIn = done && now - done.atMs < this.maxStaleMs ? done.body : undefined
@@ -169,6 +185,7 @@ export class BodyCache implements BodySource {
         const old = s.done
         s.done = b
         if (old !== undefined) this.options.replaced?.(old.body)
+        s.served = 0
         s.aheadReadyMs = ahead ? Date.now() : undefined
         s.pending = undefined
         return b
@@ -207,8 +224,9 @@ export class BodyCache implements BodySource {
     s.aheadTimer.unref()
   }
 
-  private fresh(b: Built): boolean {
+  private fresh(b: Built, s: Slot): boolean {
     const age = Date.now() - b.atMs
-    return age < this.maxAgeMs && (b.generation === this.generation() || age < this.coalesceMs)
+    if (age >= this.maxAgeMs) return false
+    return b.generation === this.generation() || age < this.coalesceMs || s.served >= this.floodScrapes
   }
 }

@@ -115,3 +115,28 @@ test('each body is handed to `replaced` once, when a newer one has taken its pla
   assert.deepEqual(replaced, ['body 1', 'body 2'])
   cache.close()
 })
+
+test('under a flood of scrapes a body lives its maxAgeMs though the view moved on; a few scrapes do not make a flood', async () => {
+  // coalesceMs 100, bodies live 5 s: only the scrape count decides within that.
+  const options = {coalesceMs: 100, maxAgeMs: 5000, maxStaleMs: 5000, rebuildWaitMs: 60_000, buildAhead: false, floodScrapes: 50}
+  const flooded = builder()
+  const f = new BodyCache(flooded.build, flooded.generation, options)
+  const few = builder()
+  const c = new BodyCache(few.build, few.generation, options)
+  try {
+    const first = await f.body('prometheus')
+    for (let i = 0; i < 60; i++) await f.body('prometheus')
+    await c.body('prometheus')
+    await c.body('prometheus')
+    flooded.bump()
+    few.bump()
+    await sleep(300)
+    assert.equal(await f.body('prometheus'), first, 'a flood: the same body, no rebuild')
+    assert.equal(flooded.calls.length, 1)
+    await c.body('prometheus')
+    assert.equal(few.calls.length, 2, 'two scrapes: rebuilt once the view moved on and coalesceMs passed')
+  } finally {
+    f.close()
+    c.close()
+  }
+})
