@@ -100,7 +100,10 @@ try {
     files.onRead = (path, _keep, found) => {
       if (found) recording?.push(path)
     }
-    const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies: shared, kindOptions}))
+    // Every kind's files read at every tick (quietParts: false), as the C reader reads them.
+    const collectors = names.map(
+      (name) => new ContainerCollector(name, {layout, kinds, files, hierarchies: shared, kindOptions, quietParts: false}),
+    )
     let now = Date.now()
     for (const c of collectors) c.readSpec(now)
     // One tick to open what is kept open, then one recorded: what a steady tick does.

@@ -108,7 +108,8 @@ try {
     if (cc.status !== 0) throw new Error(`gcc failed: ${cc.stderr}`)
     const files = new RecordingFiles(16384)
     const shared = controllerHierarchies(layout)
-    const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies: shared}))
+    // Every kind's files read at every tick (quietParts: false), as the C reader reads them.
+    const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies: shared, quietParts: false}))
     let now = Date.now()
     // keep=true reads only (the hot path); a file found absent is not read again (the collector
     // remembers it): not a tick's cost.

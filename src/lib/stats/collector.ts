@@ -19,6 +19,7 @@ import type {DiskUsageSource} from './disk-usage.js'
 import {ABSENT, Capture, FAILED, keeps, ReadOp, sameBytes, type ReadLog} from './read-log.js'
 import {hostNetnsFor, type HostNetns} from './netns.js'
 import {specReader} from './spec/reader.js'
+import {knownEmpty} from './tasks.js'
 
 /** How often limits, and files found absent, are looked at again. */
 export const SPEC_REFRESH_MS = 30_000
@@ -89,6 +90,11 @@ export interface CollectorOptions {
    * still there while foundIn holds it, with no access() at each spec refresh.
    */
   watchedIn?: ReadonlySet<string>
+  /**
+   * false: every reading reads the files of KindReader.stillWithoutTasks readers even when the
+   * cgroup's subtree holds no task (a benchmark recording what a reading reads when all moves).
+   */
+  quietParts?: boolean
 }
 
 /** /sys beside the proc root: `/sys` for `/proc`, `/rootfs/sys` for `/rootfs/proc` (and fixture trees). */
@@ -134,6 +140,26 @@ export class ContainerCollector {
   private memos: Map<string, unknown> | undefined
   /** Per reader (same index), what a pure reader read and made in its last run (read-log.ts). */
   private readonly logs: Array<ReadLog | undefined> = []
+  /**
+   * Per reader (same index), its log when that log's files were last read while the cgroup's
+   * subtree held no task (KindReader.stillWithoutTasks): a reading finding it still so keeps
+   * the log's parts without reading them (readPure).
+   */
+  private readonly quietLogs: Array<ReadLog | undefined> = []
+  /** This reading looks at quiet logs (a whole reading), and trusts them (not at a spec refresh). */
+  private quietMode = false
+  private trustQuiet = false
+  /** Readers whose quiet parts this reading kept unread, and whether another pure reader's files moved. */
+  private readonly quietKept: number[] = []
+  private moved = false
+  /**
+   * Files of a quiet log moved while pids.current still said 0: here the pids hierarchy does
+   * not see the tasks the files count (v1 lets a task sit in one hierarchy's cgroup and not in
+   * another's), so this container reads them at every tick.
+   */
+  private quietOff = false
+  /** Some pure reader whose files tell that something ran (memory.stat's fault counters): quiet parts need one. */
+  private readonly witnessed: boolean
   /** The reads of the pure reader running now. */
   private capture: Capture | undefined
   /** Per-reader states created so far: a run that creates one is not logged (it reads once-only files). */
@@ -160,6 +186,7 @@ export class ContainerCollector {
     const readers = readersOf(options.kinds)
     this.readers = readers.readers
     this.freshParts = readers.freshParts
+    this.witnessed = this.readers.some((r) => r.pure === true && r.stillWithoutTasks !== true)
     this.hierarchies = options.hierarchies ?? controllerHierarchies(options.layout)
     this.ctx = new CollectorContext(this, options)
   }
@@ -285,11 +312,18 @@ export class ContainerCollector {
     this.readerErrors = undefined
     this.sawAbsent = false
     this.memos = undefined
+    // Quiet logs are trusted between spec refreshes; a refresh reads their files again, which
+    // bounds how long a part can miss a change no task accounts for (quietOff).
+    this.trustQuiet = !refreshSpec
     return {name: this.name, timestampMs: now}
   }
 
   /** Runs the readers `which` into the sample; false when the cgroup vanished meanwhile. */
   private readInto(sample: Sample, which: 'all' | 'fresh' | 'rest'): boolean {
+    // Only a whole reading has the other readers' files to tell whether anything moved.
+    this.quietMode = which === 'all' && this.witnessed && this.options.quietParts !== false
+    this.quietKept.length = 0
+    this.moved = false
     for (let i = 0; i < this.readers.length; i++) {
       const reader = this.readers[i]!
       const fresh = reader.freshParts !== undefined
@@ -298,6 +332,8 @@ export class ContainerCollector {
       if (!this.runReader(i, reader, sample)) return false
       if (!fresh && this.tickErrors.length > errors) (this.readerErrors ??= []).push(...this.tickErrors.slice(errors))
     }
+    if (this.quietKept.length > 0 && this.moved && !this.readQuietAgain(sample)) return false
+    this.quietMode = false
     // A file that should be there was not: if every directory is gone, the cgroup went away
     // before we opened anything, which is a vanish too.
     return !(this.sawAbsent && ![...this.dirs.values()].some((d) => dirExists(d.path)))
@@ -315,6 +351,7 @@ export class ContainerCollector {
   /** collect() with `before`: the counters read again, the rest kept. */
   private collectRates(now: number, before: Sample): Sample | undefined {
     if (this.dirs.size === 0) return undefined
+    this.quietMode = false
     this.tickErrors = [...this.gaugeErrors]
     this.sawAbsent = false
     this.memos = undefined
@@ -366,6 +403,7 @@ export class ContainerCollector {
     this.closeKept()
     this.options.diskUsage?.untrack(this.name)
     this.logs.length = 0
+    this.quietLogs.length = 0
   }
 
   /** Whether a read of this kind keeps its descriptor now. */
@@ -463,15 +501,26 @@ export class ContainerCollector {
    */
   private readPure(i: number, reader: KindReader, sample: Sample): void {
     const log = this.logs[i]
+    // Read before the reader's files: what they hold then is final while the subtree stays empty.
+    const still = this.quietMode && reader.stillWithoutTasks === true && !this.quietOff && knownEmpty(this.ctx)
     let capture: Capture | undefined
     if (log !== undefined && log.spec === this.spec && log.hints === this.hints) {
-      capture = this.replay(log)
-      if (capture === undefined) {
-        log.setParts(sample as unknown as Record<string, unknown>)
-        for (const e of log.errors) this.tickErrors.push(e)
+      // A log with errors is read again (the errors it would add are not taken back later).
+      if (still && this.trustQuiet && this.quietLogs[i] === log && log.errors.length === 0) {
+        this.keepParts(log, sample)
+        this.quietKept.push(i)
         return
       }
+      capture = this.replay(log)
+      if (capture === undefined) {
+        this.quietLogs[i] = still ? log : undefined
+        this.keepParts(log, sample)
+        return
+      }
+      if (still && this.quietLogs[i] === log) this.quietOff = true
     }
+    if (reader.stillWithoutTasks !== true) this.moved = true
+    this.quietLogs[i] = undefined
     this.logs[i] = undefined
     const c = (this.capture = capture ?? new Capture())
     const fields = sample as unknown as Record<string, unknown>
@@ -489,7 +538,52 @@ export class ContainerCollector {
     const keys = Object.keys(sample)
     const parts: unknown[] = []
     for (let j = before; j < keys.length; j++) parts.push(keys[j], fields[keys[j]!])
-    this.logs[i] = c.toLog(parts, this.tickErrors.slice(errors), this.spec, this.hints, this.dirs)
+    const made = (this.logs[i] = c.toLog(parts, this.tickErrors.slice(errors), this.spec, this.hints, this.dirs))
+    if (still) this.quietLogs[i] = made
+  }
+
+  /** A log's parts and errors into the sample: the reader's part as it was. */
+  private keepParts(log: ReadLog, sample: Sample): void {
+    log.setParts(sample as unknown as Record<string, unknown>)
+    for (const e of log.errors) this.tickErrors.push(e)
+  }
+
+  /**
+   * Another pure reader's files moved in a reading that kept quiet parts unread: something ran
+   * in the cgroup between two readings of its empty subtree (a task that came and went), so
+   * those files are read after all, their parts keeping their places in the sample.
+   */
+  private readQuietAgain(sample: Sample): boolean {
+    const fields = sample as unknown as Record<string, unknown>
+    const again = [...this.quietKept]
+    this.quietKept.length = 0
+    for (const i of again) {
+      const log = this.logs[i]!
+      this.quietLogs[i] = undefined
+      let same: boolean
+      try {
+        same = this.replay(log) === undefined
+      } catch (err) {
+        if (err instanceof CgroupVanished) return false
+        throw err
+      }
+      if (same) {
+        // Read now, the subtree still empty (kept only so): final again until a task comes.
+        this.quietLogs[i] = log
+        this.keepParts(log, sample)
+        continue
+      }
+      // Made on a sample of its own (its log takes what the run adds), then set in this one: a
+      // part it had keeps its place.
+      const own: Sample = {name: sample.name, timestampMs: sample.timestampMs}
+      this.logs[i] = undefined
+      if (!this.runReader(i, this.readers[i]!, own)) return false
+      const had: Record<string, unknown> = {}
+      log.setParts(had)
+      for (const key in had) if (!(key in own)) delete fields[key]
+      for (const [key, value] of Object.entries(own)) if (key !== 'name' && key !== 'timestampMs') fields[key] = value
+    }
+    return true
   }
 
   /**

@@ -52,7 +52,7 @@ function readList(ctx: ReadContext, dir: ControllerDir, which: 'procs' | 'thread
  * no list needs reading. pids.current is one read of a kept descriptor, where a v1 task list
  * must be opened afresh every time; most cgroups on a host are empty.
  */
-function knownEmpty(ctx: ReadContext): boolean {
+export function knownEmpty(ctx: ReadContext): boolean {
   if (ctx.name === '/') return false
   const text = pidsCurrent(ctx)?.text
   return text !== undefined && (text === '0\n' || text.trim() === '0')

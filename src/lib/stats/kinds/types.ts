@@ -134,6 +134,12 @@ export interface KindReader {
    */
   pure?: boolean
   /**
+   * For a pure reader: its files cannot change while neither the cgroup nor any cgroup below it
+   * holds a task (counters only tasks move: CPU time, I/O they issue). The collector then keeps
+   * its part without reading them while pids.current says 0 (ContainerCollector.readPure).
+   */
+  stillWithoutTasks?: boolean
+  /**
    * The parts a reading for rates reads afresh (the second of `cadv stats`' first window):
    * those holding the counters a rate is made of (rates.ts: CPU time, bytes over the network and
    * to disk), and results that arrive between readings (the disk walker's). That reading runs

@@ -104,6 +104,7 @@ export const cpuReader: KindReader = {
   kind: 'cpu',
   freshParts: ['cpu'],
   pure: true,
+  stillWithoutTasks: true,
   files: {
     v1: ['cpuacct.usage_percpu (percpu on) or cpuacct.usage', 'cpuacct.stat', 'cpu.stat (only under a CFS quota)'],
     v2: ['cpu.stat'],

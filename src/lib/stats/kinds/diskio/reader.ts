@@ -175,6 +175,7 @@ export const diskioReader: KindReader = {
   kind: 'diskIO',
   freshParts: ['diskio'],
   pure: true,
+  stillWithoutTasks: true,
   files: {
     v1: [
       'blkio.throttle.io_service_bytes_recursive',

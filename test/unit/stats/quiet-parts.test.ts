@@ -1,0 +1,106 @@
+// A cgroup whose subtree holds no task (pids.current 0): the parts only tasks move (CPU time,
+// disk I/O) are kept without reading their files; anything else moving, a task, or the spec
+// refresh reads them again, and a change no task explains turns the shortcut off.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {discoverCgroups} from '../../../src/lib/cgroups/index.js'
+import {ContainerCollector, OpenFiles, selectKinds} from '../../../src/lib/stats/index.js'
+import {FIXTURES} from '../../helpers/collect.js'
+
+class CountingFiles extends OpenFiles {
+  readonly reads: string[] = []
+  protected override noteRead(path: string): void {
+    this.reads.push(path)
+  }
+}
+
+function setup(
+  pids: string,
+  kinds = selectKinds(['cpu', 'percpu', 'memory', 'diskIO', 'process']),
+): {root: string; c: ContainerCollector; files: CountingFiles; dir: (h: string) => string} {
+  const root = mkdtempSync(join(tmpdir(), 'cadv-quiet-'))
+  cpSync(join(FIXTURES, 'cgroup_v1/separate'), join(root, 'cgroup'), {recursive: true})
+  const dir = (h: string): string => join(root, 'cgroup', h, 'docker/c1')
+  writeFileSync(join(dir('pids'), 'pids.current'), pids)
+  const layout = discoverCgroups({cgroupRoot: join(root, 'cgroup'), procRoot: join(FIXTURES, 'proc/basic')})
+  const files = new CountingFiles(64)
+  const c = new ContainerCollector('/docker/c1', {layout, kinds, files, specRefreshMs: 30_000})
+  return {root, c, files, dir}
+}
+
+const read = (files: CountingFiles, name: string): boolean => files.reads.some((p) => p.endsWith(`/${name}`))
+
+test('no task in the subtree: CPU and disk files are not read while nothing else moves', () => {
+  const {root, c, files, dir} = setup('0\n')
+  try {
+    assert.ok(c.collect(1_000_000)?.cpu, 'a first whole reading')
+    // (The second sets up what a first run's once-only reads leave out of the log.)
+    const second = c.collect(1_001_000)!
+    files.reads.length = 0
+    const kept = c.collect(1_002_000)!
+    assert.ok(!read(files, 'cpuacct.usage_percpu') && !read(files, 'blkio.throttle.io_service_bytes_recursive'), 'not read')
+    assert.ok(read(files, 'memory.stat') && read(files, 'pids.current'), 'the rest is read')
+    assert.equal(kept.cpu, second.cpu, 'the same part')
+    assert.equal(kept.diskio, second.diskio)
+
+    // Something ran between two readings (memory.stat moved): CPU is read after all, in its place.
+    writeFileSync(join(dir('cpuacct'), 'cpuacct.usage_percpu'), '7000000000 8000000000\n')
+    const stat = join(dir('memory'), 'memory.stat')
+    writeFileSync(stat, readFileSync(stat, 'latin1').replace(/^cache \d+$/m, 'cache 4096'))
+    const moved = c.collect(1_003_000)!
+    assert.equal(moved.cpu?.usageNs, 15e9)
+    assert.deepEqual(Object.keys(moved), Object.keys(kept), 'parts in the same order')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
+
+test('with a task in the subtree every reading reads them', () => {
+  const {root, c, files, dir} = setup('3\n')
+  try {
+    c.collect(1_000_000)
+    c.collect(1_001_000)
+    writeFileSync(join(dir('cpuacct'), 'cpuacct.usage_percpu'), '7000000000 8000000000\n')
+    files.reads.length = 0
+    assert.equal(c.collect(1_002_000)?.cpu?.usageNs, 15e9)
+    assert.ok(read(files, 'blkio.throttle.io_service_bytes_recursive'))
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
+
+test('the spec refresh reads them; a change there while still empty turns the shortcut off for the container', () => {
+  const {root, c, files, dir} = setup('0\n')
+  try {
+    c.collect(1_000_000)
+    c.collect(1_001_000)
+    // A task the pids hierarchy does not see (v1 allows it): CPU moves with pids.current at 0.
+    writeFileSync(join(dir('cpuacct'), 'cpuacct.usage_percpu'), '7000000000 8000000000\n')
+    assert.notEqual(c.collect(1_002_000)?.cpu?.usageNs, 15e9, 'kept until the refresh')
+    assert.equal(c.collect(1_031_000)?.cpu?.usageNs, 15e9, 'read at the refresh')
+    writeFileSync(join(dir('cpuacct'), 'cpuacct.usage_percpu'), '9000000000 8000000000\n')
+    files.reads.length = 0
+    assert.equal(c.collect(1_032_000)?.cpu?.usageNs, 17e9, 'read at every tick since')
+    c.collect(1_033_000)
+    assert.ok(read(files, 'cpuacct.usage_percpu'))
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
+
+test('without a reader whose files tell that something ran (memory off), every reading reads them', () => {
+  const {root, c, files} = setup('0\n', selectKinds(['cpu', 'diskIO']))
+  try {
+    for (let t = 0; t < 3; t++) c.collect(1_000_000 + t * 1000)
+    files.reads.length = 0
+    c.collect(1_003_000)
+    assert.ok(read(files, 'cpuacct.stat') && read(files, 'blkio.throttle.io_service_bytes_recursive'))
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
