@@ -231,7 +231,7 @@ export class Exposition {
     const steps = this.steps(states, format, nowMs)
     for (;;) {
       const r = steps.next()
-      if (r.done) return r.value.toString('utf8')
+      if (r.done) return Buffer.concat(r.value).toString('utf8')
     }
   }
 
@@ -245,6 +245,20 @@ export class Exposition {
     nowMs = Date.now(),
     slices = new LoopSlices(),
   ): Promise<Buffer> {
+    return Buffer.concat(await this.renderPartsAsync(states, format, nowMs, slices))
+  }
+
+  /**
+   * renderAsync()'s bytes as the pieces they are made of (headers, the columns of the last
+   * body, fresh lines), for a caller that appends to them: one copy into the body it makes,
+   * not a 20 MB concatenation at 10,000 containers copied again into the body.
+   */
+  async renderPartsAsync(
+    states: Iterable<ContainerState>,
+    format: ExpositionFormat,
+    nowMs = Date.now(),
+    slices = new LoopSlices(),
+  ): Promise<Buffer[]> {
     const steps = this.steps(states, format, nowMs, () => slices.due)
     for (;;) {
       const r = steps.next()
@@ -277,7 +291,7 @@ export class Exposition {
     format: ExpositionFormat,
     nowMs: number,
     due: () => boolean = () => false,
-  ): Generator<void, Buffer> {
+  ): Generator<void, Buffer[]> {
     const next = new Map<string, Entry>()
     const entries: Entry[] = []
     let list: Iterable<ContainerState> = states
@@ -346,7 +360,7 @@ export class Exposition {
       if (text) parts.push(this.header(f, format), text)
     }
     parts.push(this.header(machineScrapeErrorFamily, format), this.scrapeErrorText)
-    return Buffer.concat(parts)
+    return parts
   }
 
   /**

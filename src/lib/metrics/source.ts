@@ -65,10 +65,12 @@ export class MetricsSource implements BodySource {
     const generation = Atomics.load(this.generation, 0)
     // One budget for the whole build: the self-metrics' first slice continues the render's last.
     const slices = new LoopSlices()
-    const containers = await this.options.exposition.renderAsync(this.options.view.containers(), format, now, slices)
+    const parts = await this.options.exposition.renderPartsAsync(this.options.view.containers(), format, now, slices)
     const self = this.options.self ? await this.options.self.text(format, slices) : ''
     const trailer = format === 'openmetrics' ? '# EOF\n' : ''
-    const text = Buffer.concat([containers, Buffer.from(self + trailer, 'utf8')])
+    parts.push(Buffer.from(self + trailer, 'utf8'))
+    // One copy of the columns into the body (the body is handed to the metrics thread whole).
+    const text = Buffer.concat(parts)
     return {body: makeBody(CONTENT_TYPES[format], text), atMs: now, generation}
   }
 }
