@@ -199,7 +199,10 @@ export class ContainerCollector {
   keepFilesOpen(keep: boolean): void {
     if (keep === this.keepFiles) return
     this.keepFiles = keep
-    if (!keep) this.closeKept()
+    if (keep) return
+    this.closeKept()
+    // Their handles are stale now: the logs need none while nothing is kept (one array a log less).
+    for (const log of this.logs) if (log !== undefined) log.handles = undefined
   }
 
   setRuntime(hints: RuntimeHints): void {
