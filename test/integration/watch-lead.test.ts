@@ -101,3 +101,22 @@ test('a subdirectory made only in an unwatched leaf: found by the rescan, and it
     assert.deepEqual(log.sequence(), ['+', '+leaf', '+leaf/only', '-leaf/only'])
   })
 })
+
+test('a rescan re-reads whole only directories with subdirectories; a leaf that is still one costs an lstat', {skip}, async () => {
+  await withWatcher(false, async ({t, w, log, cpu, memory, unified}) => {
+    const rels = Array.from({length: 20}, (_, i) => `c${i}`)
+    for (const r of rels) t.mkdir(r, [cpu, memory, unified])
+    await log.until('20 adds', () => rels.every((r) => log.count('ContainerAdd', t.name(r)) === 1))
+    await log.settle(QUIET_MS)
+    // The path to the test root ('/' and the root itself, in 3 hierarchies) has subdirectories;
+    // the 60 leaves do not.
+    const path = 3 * t.root.split('/').length
+    const before = w.stats().rereads
+    await w.reconcile()
+    assert.equal(w.stats().rereads - before, path)
+    // A leaf that gained a subdirectory no event told of is re-read, and the subdirectory found.
+    mkdirSync(t.dir(memory, 'c3/only'))
+    await w.reconcile()
+    await log.until('+c3/only', () => log.count('ContainerAdd', t.name('c3/only')) === 1)
+  })
+})

@@ -211,6 +211,23 @@ export class HierarchyTree {
   }
 
   /**
+   * A rescan's look at a tracked directory: true when it is a leaf and still one (a tracked
+   * leaf, one lstat, two links: no subdirectory was made in it), so that a whole re-read would
+   * find nothing. False for everything else (a directory with subdirectories, a leaf that gained
+   * one or is gone, any error, a filesystem without link counts): those are re-read whole.
+   */
+  stillLeaf(name: ContainerName): boolean {
+    if (!this.linkCounts) return false
+    const state = this.dirs.get(name)
+    if (!state || (state.children?.size ?? 0) > 0) return false
+    try {
+      return lstatSync(cgroupDir(this.hierarchy, name)).nlink === 2
+    } catch {
+      return false
+    }
+  }
+
+  /**
    * Reads directory `name` and brings the tracked set in line with it. `entries` are names the
    * kernel mentioned: only those are looked at (an lstat each, which also tells a same-name
    * re-create by its new inode), not the whole directory, so an event in a directory of 10,000

@@ -47,7 +47,10 @@ export interface WatcherStats {
   polled: number
   /** Full rescans done since start. */
   rescans: number
-  /** Directory re-reads done since start (events, polls and rescans): what the watcher costs. */
+  /**
+   * Directory re-reads done since start (events, polls and rescans): what the watcher costs. A
+   * rescan's look at a leaf that is still one (an lstat) is not one.
+   */
   rereads: number
   /** Longest synchronous stretch of re-reads in one turn of the event loop, in ms (wall clock). */
   longestSliceMs: number
@@ -218,7 +221,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       try {
         await this.backend?.beforeRescan?.()
         if (this.stopped) return
-        for (const t of this.trees) for (const name of t.names()) this.mark(t, name)
+        await this.rescanTrees()
         await this.idle()
         this.rescans++
         if (!this.stopped) this.emit('rescan')
@@ -227,6 +230,35 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       }
     })()
     return this.rescanning
+  }
+
+  /**
+   * Every tracked directory of every tree, looked at in slices of SLICE_MS: a leaf that is still
+   * one costs one lstat here (most directories of a large host), everything else is marked for a
+   * whole re-read, as an event would be. Directories tracked meanwhile are looked at too (a Map
+   * iterator sees entries added while it runs); ones dropped meanwhile are skipped.
+   */
+  private async rescanTrees(): Promise<void> {
+    for (const t of this.trees) {
+      const names = t.names()
+      for (;;) {
+        if (this.stopped) return
+        const deadline = performance.now() + SLICE_MS
+        let done = false
+        for (let i = 0; ; i++) {
+          const next = names.next()
+          if (next.done === true) {
+            done = true
+            break
+          }
+          if (!t.stillLeaf(next.value)) this.mark(t, next.value)
+          // performance.now() every 64 directories: a leaf's lstat is a few microseconds.
+          if ((i & 63) === 63 && performance.now() > deadline) break
+        }
+        if (done) break
+        await new Promise<void>((resolve) => setImmediate(resolve))
+      }
+    }
   }
 
   /** A timer's rescan: nobody awaits it, so a failure becomes a warning, not an unhandled rejection. */
