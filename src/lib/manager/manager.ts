@@ -23,6 +23,7 @@ import {
   DEFAULT_DISK_USAGE,
   DiskUsage,
   ContainerTracker,
+  type TrackerHooks,
   controllerHierarchies,
   controllersForKinds,
   defaultMaxOpenFiles,
@@ -149,6 +150,12 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
   private readonly diskUsage: DiskUsage | undefined
   private readonly health: HealthPoller
   private readonly warn: (message: string) => void
+  /** What every tracker tells the manager: one object for all (three closures a container, 1.5 MB at 10,000). */
+  private readonly trackerHooks: TrackerHooks = {
+    onSample: (s, sample) => this.emit('sample', s, sample),
+    onWarning: (message) => this.warn(message),
+    onReadError: (n, e) => (this.options.onReadError ?? ((name, error) => this.warn(`${name}: ${error}`)))(n, e),
+  }
   /** Boot time, read once on first need: the floor for cgroup creation times. */
   private bootMs: number | undefined | null = null
 
@@ -325,11 +332,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
         if (this.bootMs === null) this.bootMs = bootTimeMs(this.options.layout.procRoot)
         return collector.creationTimeMs(this.bootMs)
       })
-    const tracker = new ContainerTracker(state, collector, this.store, {
-      onSample: (s, sample) => this.emit('sample', s, sample),
-      onWarning: this.warn,
-      onReadError: this.options.onReadError ?? ((n, e) => this.warn(`${n}: ${e}`)),
-    })
+    const tracker = new ContainerTracker(state, collector, this.store, this.trackerHooks)
     this.tracked.set(name, tracker)
     this.emit('add', state)
     this.housekeeping.add(name, tracker)

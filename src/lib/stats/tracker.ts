@@ -39,7 +39,8 @@ function fileOf(error: string): string {
 }
 
 export class ContainerTracker implements Tickable {
-  private readonly reported = new Set<string>()
+  /** Files whose errors were reported (made at the first: most containers have none). */
+  private reported: Set<string> | undefined
   /** The newest sample while only its counters are read (ReadPart 'counters'; 'rest' completes it). */
   private partial: Sample | undefined
 
@@ -70,8 +71,9 @@ export class ContainerTracker implements Tickable {
   private report(errors: readonly string[]): void {
     for (const error of errors) {
       const file = fileOf(error)
-      if (this.reported.has(file) || this.reported.size >= MAX_REPORTED_FILES) continue
-      this.reported.add(file)
+      const reported = (this.reported ??= new Set())
+      if (reported.has(file) || reported.size >= MAX_REPORTED_FILES) continue
+      reported.add(file)
       if (this.hooks.onReadError) this.hooks.onReadError(this.state.name, error)
       else this.hooks.onWarning(`${this.state.name}: ${error}`)
     }
