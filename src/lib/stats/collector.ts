@@ -507,6 +507,8 @@ export class ContainerCollector {
     // Read before the reader's files: what they hold then is final while the subtree stays empty.
     const still = this.quietMode && reader.stillWithoutTasks === true && !this.quietOff && knownEmpty(this.ctx)
     let capture: Capture | undefined
+    /** A quiet log read again (the spec refresh) whose bytes moved: did its part move too? */
+    let recheck: ReadLog | undefined
     if (log !== undefined && log.spec === this.spec && log.hints === this.hints) {
       // A log with errors is read again (the errors it would add are not taken back later).
       if (still && this.trustQuiet && this.quietLogs[i] === log && log.errors.length === 0) {
@@ -520,7 +522,7 @@ export class ContainerCollector {
         this.keepParts(log, sample)
         return
       }
-      if (still && this.quietLogs[i] === log) this.quietOff = true
+      if (still && this.quietLogs[i] === log) recheck = log
     }
     if (reader.stillWithoutTasks !== true) this.moved = true
     this.quietLogs[i] = undefined
@@ -535,6 +537,9 @@ export class ContainerCollector {
     } finally {
       this.capture = undefined
     }
+    // Bytes a part does not hold may move with no task (pressure's decaying averages); the part
+    // itself moving with no task means the pids hierarchy does not see the tasks it counts.
+    if (recheck !== undefined && !this.samePartsAs(recheck, sample, before)) this.quietOff = true
     // A run that read nothing works from something else (another part); one that set up its
     // state read once-only files: neither can be replayed.
     if (c.count === 0 || this.stateInits !== inits) return
@@ -543,6 +548,17 @@ export class ContainerCollector {
     for (let j = before; j < keys.length; j++) parts.push(keys[j], fields[keys[j]!])
     const made = (this.logs[i] = c.toLog(parts, this.tickErrors.slice(errors), this.spec, this.hints, this.dirs))
     if (still) this.quietLogs[i] = made
+  }
+
+  /** Whether the parts set on `sample` from key `from` on are the log's, by value. */
+  private samePartsAs(log: ReadLog, sample: Sample, from: number): boolean {
+    const had: Record<string, unknown> = {}
+    log.setParts(had)
+    const fields = sample as unknown as Record<string, unknown>
+    const now: Record<string, unknown> = {}
+    const keys = Object.keys(sample)
+    for (let j = from; j < keys.length; j++) now[keys[j]!] = fields[keys[j]!]
+    return deepEqual(had, now)
   }
 
   /** A log's parts and errors into the sample: the reader's part as it was. */

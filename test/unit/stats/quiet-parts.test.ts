@@ -104,3 +104,30 @@ test('without a reader whose files tell that something ran (memory off), every r
     rmSync(root, {recursive: true, force: true})
   }
 })
+
+test('v2: pressure files are kept unread too; averages decaying with no task do not turn the shortcut off', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cadv-quiet-'))
+  try {
+    cpSync(join(FIXTURES, 'cgroup_v2/basic'), join(root, 'cgroup'), {recursive: true})
+    const dir = join(root, 'cgroup/docker/c1')
+    writeFileSync(join(dir, 'pids.current'), '0\n')
+    const layout = discoverCgroups({cgroupRoot: join(root, 'cgroup'), procRoot: join(FIXTURES, 'proc/basic')})
+    const files = new CountingFiles(64)
+    const kinds = selectKinds(['cpu', 'memory', 'diskIO', 'pressure', 'process'])
+    const c = new ContainerCollector('/docker/c1', {layout, kinds, files, specRefreshMs: 30_000})
+    for (let t = 0; t < 3; t++) c.collect(1_000_000 + t * 1000)
+    files.reads.length = 0
+    c.collect(1_003_000)
+    assert.ok(!read(files, 'cpu.pressure') && !read(files, 'cpu.stat') && !read(files, 'io.stat'), 'not read')
+    assert.ok(read(files, 'memory.stat'))
+    const cpu = join(dir, 'cpu.pressure')
+    writeFileSync(cpu, readFileSync(cpu, 'latin1').replace('some avg10=0.00', 'some avg10=0.03'))
+    const refreshed = c.collect(1_031_000)!
+    assert.equal(refreshed.pressure?.cpu?.someUs, 111, 'read at the refresh, the same total')
+    files.reads.length = 0
+    c.collect(1_032_000)
+    assert.ok(!read(files, 'cpu.pressure'), 'still kept unread after it')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})

@@ -32,6 +32,8 @@ export function parsePressure(text: string, path: string): PressureLine {
 export const pressureReader: KindReader = {
   kind: 'pressure',
   pure: true,
+  // Its part is the totals, which only tasks' stalls move (the files' averages decay on their own).
+  stillWithoutTasks: true,
   files: {
     v1: ['(none on v1; a hybrid host reads cpu.pressure, memory.pressure, io.pressure from the unified tree)'],
     v2: ['cpu.pressure', 'memory.pressure', 'io.pressure'],
