@@ -587,9 +587,9 @@ export class ContainerCollector {
         throw err
       }
       if (same) {
-        // Read now, the subtree still empty (kept only so): final again until a task comes.
+        // Read now, the subtree still empty (kept only so): final again until a task comes. Its
+        // parts are in the sample already (readPure kept them; a kept log has no errors).
         this.quietLogs[i] = log
-        this.keepParts(log, sample)
         continue
       }
       // Made on a sample of its own (its log takes what the run adds), then set in this one: a
