@@ -6,7 +6,7 @@
 // a CPU quota, a memory limit, direct I/O under a blkio throttle rule.
 import {after, before, test} from 'node:test'
 import assert from 'node:assert/strict'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {hierarchyForController} from '../../../src/lib/cgroups/index.js'
@@ -82,6 +82,8 @@ function notHere(name: string, kind: string): string | undefined {
   if (name.startsWith('container_fs_io_cost_') && io?.version === 1) return 'block I/O is on cgroup v1 here: io.cost is a v2 controller'
   if (name.startsWith('machine_dimm_') && readDimms('/sys').length === 0)
     return 'no EDAC memory-controller data in /sys/devices/system/edac'
+  if (name === 'machine_cpu_cache_capacity_bytes' && !existsSync('/sys/devices/system/cpu/cpu0/cache'))
+    return 'the kernel publishes no CPU caches in /sys/devices/system/cpu/cpu0/cache'
   if (name === 'machine_nvm_capacity' && readNvmAppDirectBytes('/sys') === undefined) return 'no NVDIMM regions in /sys/bus/nd'
   if (name === 'machine_nvm_avg_power_budget_watts') return "an NVDIMM's power budget is known only to Intel's ipmctl library"
   return undefined
