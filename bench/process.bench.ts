@@ -9,6 +9,13 @@
 // others. Needs root, a writable cgroupfs and unshare (util-linux).
 //
 //   npm run bench -- process     (CADV_BENCH_CONTAINERS=1000 CADV_BENCH_SECONDS=60; CADV_BENCH_NETDATA=0 leaves netdata out)
+//
+// Knobs for measuring one change (a single run swings ±20 % on a shared machine; compare side by side):
+//   CADV_BENCH_CASES=empty|process   only that case (default both; `process`: a process in 1 of 10)
+//   CADV_BENCH_BEFORE=<checkout>/bin/run.js   that build's serve runs beside this one on the same
+//                                    cgroups in the same window: a row of its own and after ÷ before
+//   CADV_BENCH_RSS=0                 no wait for the 2-minute store (about 2 min a case less; RSS is then not the goal's)
+//   CADV_BENCH_CPU_PROF=<dir>        this build's serve runs with --cpu-prof, the profile written there at its stop
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -28,6 +35,10 @@ import {scopedRoot} from './lib/scoped-root.js'
 const N = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SECONDS = Number(process.env.CADV_BENCH_SECONDS ?? 60)
 const WITH_PROCESS_EVERY = 10
+const CASES = process.env.CADV_BENCH_CASES ?? 'empty,process'
+const BEFORE = process.env.CADV_BENCH_BEFORE
+const WAIT_FOR_STORE = process.env.CADV_BENCH_RSS !== '0'
+const CPU_PROF = process.env.CADV_BENCH_CPU_PROF
 /** The store holds 2 minutes; RSS is read once it is full. */
 const STORE_MS = 120_000
 
@@ -49,6 +60,8 @@ interface Case {
   rssMiB: number
   fds: number
   netdata?: NetdataFigures
+  /** CADV_BENCH_BEFORE's serve in the same window. */
+  before?: {cadvPerTickNs: number; cadvCpuPct: number; rssMiB: number; fds: number}
 }
 
 /** netdata beside cadv in the same window; per tick is per cgroup it was given (N), charted or not. */
@@ -91,22 +104,30 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
 
   // Only the benchmark's own cgroups, as on a host holding just these containers (scoped-root.ts).
   const scoped = scopedRoot(tc, join(tmp, `cgroup-root-${label.length}`))
-  const serve = new ServeProcess(
-    ['--housekeeping-interval', '1s', '--no-allow-dynamic-housekeeping', '--jitter-factor', '0', '--cgroup-root', scoped.cgroupRoot],
-    {},
-    [],
-    scoped.launcher,
-  )
+  const args = [
+    '--housekeeping-interval',
+    '1s',
+    '--no-allow-dynamic-housekeeping',
+    '--jitter-factor',
+    '0',
+    '--cgroup-root',
+    scoped.cgroupRoot,
+  ]
+  const prof = CPU_PROF === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF]
+  const serve = new ServeProcess(args, {}, prof, scoped.launcher)
   running.add(serve.child)
+  const before = BEFORE === undefined ? undefined : new ServeProcess(args, {}, [], scoped.launcher, BEFORE)
+  if (before) running.add(before.child)
   await serve.ready(60_000)
+  await before?.ready(60_000)
   const pid = serve.child.pid!
   const started = performance.now()
   try {
     // Named from the scoped root: /c0 … (and / for the parent itself).
     const marker = 'container_memory_usage_bytes{id="/c'
     for (let tries = 0; ; tries++) {
-      const text = await getText(`${serve.url}/metrics`)
-      if (text.split('\n').filter((l) => l.startsWith(marker)).length >= N) break
+      const texts = await Promise.all([serve, ...(before ? [before] : [])].map((x) => getText(`${x.url}/metrics`)))
+      if (texts.every((text) => text.split('\n').filter((l) => l.startsWith(marker)).length >= N)) break
       if (tries > 600) throw new Error('not every container sampled after 60 s')
       await sleep(100)
     }
@@ -129,27 +150,31 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
     await sleep(5000)
     // cadv, netdata and the C reader side by side over the same window.
     const reads0 = await readsSoFar(serve.url)
+    const beforeReads0 = before ? await readsSoFar(before.url) : undefined
     const c = spawn(bin, [list, String(SECONDS), '1000'], {stdio: ['ignore', 'pipe', 'inherit']})
     running.add(c)
     let out = ''
     c.stdout.on('data', (d: Buffer) => (out += d.toString()))
     const cpu0 = cpuNsOf(pid)
+    const beforeCpu0 = before ? cpuNsOf(before.child.pid!) : 0
     const nd0 = netdata ? treeCpuNs(netdata.child.pid!) : 0
     const ndReads0 = netdata ? treeReadCalls(netdata.child.pid!) : 0
     const t0 = performance.now()
     await new Promise((r) => c.on('exit', r))
     const cpu1 = cpuNsOf(pid)
+    const beforeCpu1 = before ? cpuNsOf(before.child.pid!) : 0
     const nd1 = netdata ? treeCpuNs(netdata.child.pid!) : 0
     const ndReads1 = netdata ? treeReadCalls(netdata.child.pid!) : 0
     const wallS = (performance.now() - t0) / 1000
     const reads1 = await readsSoFar(serve.url)
+    const beforeReads1 = before ? await readsSoFar(before.url) : undefined
     // Without jitter every container is read once a second; cadv's counter says exactly.
     const ticks = reads0 !== undefined && reads1 !== undefined ? reads1 - reads0 : N * wallS
     running.delete(c)
     const cRes = JSON.parse(out) as {cpuNs: number; failures: number; rounds: number}
     const cadvPerTickNs = (cpu1 - cpu0) / ticks
     // RSS once the 2-minute store is full.
-    const left = STORE_MS + 10_000 - (performance.now() - started)
+    const left = WAIT_FOR_STORE ? STORE_MS + 10_000 - (performance.now() - started) : 0
     if (left > 0) await sleep(left)
     let nd: NetdataFigures | undefined
     if (netdata) {
@@ -170,8 +195,18 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
       await netdata.stop()
       running.delete(netdata.child)
     }
+    const beforeTicks = beforeReads0 !== undefined && beforeReads1 !== undefined ? beforeReads1 - beforeReads0 : N * wallS
+    const beforeFigures = before
+      ? {
+          cadvPerTickNs: (beforeCpu1 - beforeCpu0) / beforeTicks,
+          cadvCpuPct: ((beforeCpu1 - beforeCpu0) / 1e9 / wallS) * 100,
+          rssMiB: rssMiBOf(before.child.pid!),
+          fds: fdCountOf(before.child.pid!),
+        }
+      : undefined
     return {
       ...(nd ? {netdata: nd} : {}),
+      ...(beforeFigures ? {before: beforeFigures} : {}),
       label,
       filesPerContainer: paths.size / N,
       cPerTickNs: cRes.cpuNs / (cRes.rounds * N),
@@ -183,6 +218,10 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
   } finally {
     await serve.stop()
     running.delete(serve.child)
+    if (before) {
+      await before.stop()
+      running.delete(before.child)
+    }
   }
 }
 
@@ -207,19 +246,34 @@ async function main(): Promise<void> {
     tc.mkdir()
     for (let i = 0; i < N; i++) tc.mkdir(`c${i}`)
     const cases: Case[] = []
-    cases.push(await measureCase(tc, bin, tmp, 'empty cgroups'))
-    for (let i = 0; i < N; i += WITH_PROCESS_EVERY) tc.spawnIn(`c${i}`, 'unshare', ['-n', 'sleep', '3600'])
-    await sleep(500)
-    cases.push(await measureCase(tc, bin, tmp, `a process in 1 of ${WITH_PROCESS_EVERY}`))
+    if (CASES.includes('empty')) cases.push(await measureCase(tc, bin, tmp, 'empty cgroups'))
+    if (CASES.includes('process')) {
+      for (let i = 0; i < N; i += WITH_PROCESS_EVERY) tc.spawnIn(`c${i}`, 'unshare', ['-n', 'sleep', '3600'])
+      await sleep(500)
+      cases.push(await measureCase(tc, bin, tmp, `a process in 1 of ${WITH_PROCESS_EVERY}`))
+    }
     console.log(`\n${N} containers, housekeeping 1 s, no back-off, no jitter; ${SECONDS} s side by side with the C reader`)
     console.log(
       '| case | files per container per tick | C reader µs | cadv serve µs (whole process) | cadv ÷ C | cadv CPU | RSS (2 m store) | fds |',
     )
     console.log('|---|---|---|---|---|---|---|---|')
+    const rss = (mib: number): string => `${fmt(mib)} MiB${WAIT_FOR_STORE ? '' : ' (store not full)'}`
     for (const x of cases) {
       console.log(
-        `| ${x.label} | ${fmt(x.filesPerContainer)} | ${fmt(x.cPerTickNs / 1000)} | ${fmt(x.cadvPerTickNs / 1000)} | ${fmt(x.cadvPerTickNs / x.cPerTickNs, 2)}× | ${fmt(x.cadvCpuPct)} % | ${fmt(x.rssMiB)} MiB | ${x.fds} |`,
+        `| ${x.label} | ${fmt(x.filesPerContainer)} | ${fmt(x.cPerTickNs / 1000)} | ${fmt(x.cadvPerTickNs / 1000)} | ${fmt(x.cadvPerTickNs / x.cPerTickNs, 2)}× | ${fmt(x.cadvCpuPct)} % | ${rss(x.rssMiB)} | ${x.fds} |`,
       )
+      const b = x.before
+      if (b) {
+        console.log(
+          `| ${x.label}, before | ${fmt(x.filesPerContainer)} | ${fmt(x.cPerTickNs / 1000)} | ${fmt(b.cadvPerTickNs / 1000)} | ${fmt(b.cadvPerTickNs / x.cPerTickNs, 2)}× | ${fmt(b.cadvCpuPct)} % | ${rss(b.rssMiB)} | ${b.fds} |`,
+        )
+      }
+    }
+    for (const x of cases) {
+      if (x.before)
+        console.log(
+          `${x.label}: after ÷ before ${fmt(x.cadvPerTickNs / x.before.cadvPerTickNs, 3)} (CPU per container per tick, same window; before = ${BEFORE})`,
+        )
     }
     const nd = cases.filter((x) => x.netdata !== undefined)
     if (nd.length > 0) {
