@@ -22,7 +22,7 @@ import type {CgroupLayout} from '../cgroups/index.js'
 import type {Sample} from '../model/index.js'
 import type {HostNetnsView, ReadContext} from './kinds/types.js'
 import {toUint} from './parse.js'
-import {ownTasks} from './tasks.js'
+import {ownTasks, pidsCurrent} from './tasks.js'
 
 /** Dynamic namespace inode numbers start here (the kernel's PROC_DYNAMIC_FIRST). */
 const DYNAMIC_FIRST = 0xf0000000
@@ -181,6 +181,13 @@ export function hostNetnsFor(layout: CgroupLayout, override?: string): HostNetns
 export type NetnsPid = number | 'self'
 
 /**
+ * How long a raw cgroup's decision (which process, and whether its namespace is the host's)
+ * stands while nothing says it moved: the spec refresh's period, the same bound the quiet parts
+ * of the collector keep.
+ */
+export const NETNS_DECISION_MS = 30_000
+
+/**
  * Which process stands for the container's network namespace, or 0 for none:
  * - a container sharing another's namespace: none (its numbers are the other's);
  * - the runtime's pid, when it gave one (as cAdvisor, whatever namespace that is);
@@ -188,12 +195,58 @@ export type NetnsPid = number | 'self'
  * - otherwise the first process in the cgroup, only when its namespace can be read and is not
  *   the host's: a raw cgroup in the host's namespace has no network of its own.
  * Answered once per sample, so every kind reading per-namespace files in one tick agrees and
- * cgroup.procs is read once.
+ * cgroup.procs is read once; with a sample, a raw cgroup's answer is also kept between ticks
+ * (keptDecision).
  */
 export function networkPid(ctx: ReadContext, sample?: Sample): NetnsPid {
   // The tick's memo, not a WeakMap keyed by the sample: that one grew by a thousand entries a
   // second between full collections, a table of megabytes at 1,000 containers.
-  return sample ? ctx.memo('netns.pid', () => decide(ctx)) : decide(ctx)
+  return sample ? ctx.memo('netns.pid', () => keptDecision(ctx, sample.timestampMs)) : decide(ctx)
+}
+
+/** A raw cgroup's last decision: its first process and that one's namespace, the answer, pids.current's text then. */
+interface Decision {
+  first: number
+  ns: number | undefined
+  pid: NetnsPid
+  pidsText: string | undefined
+  at: number
+}
+
+/**
+ * A raw cgroup's decision costs a v1 cgroup.procs opened, read and closed (a kept descriptor
+ * serves the list it built for up to a second) at every tick, for each cgroup holding a
+ * process: a host's services in its own namespace as much as containers. The last decision's
+ * first process stands while the cgroup's task count (pids.current, read each tick anyway) has
+ * the same text and the decision is younger than NETNS_DECISION_MS: a first process replaced by
+ * another within one tick with the count unchanged is seen at the latest then. Its namespace is
+ * looked at each tick (one readlink): a process may enter another namespace (unshare, setns)
+ * with nothing else moving, and one that exited has no link. Without a pids controller every
+ * tick decides afresh.
+ */
+function keptDecision(ctx: ReadContext, now: number): NetnsPid {
+  if (!ctx.hasNetwork || ctx.pid > 0 || ctx.name === '/') return decide(ctx)
+  const kept = ctx.state<Decision>('netns.decision', () => ({
+    first: 0,
+    ns: undefined,
+    pid: 0,
+    pidsText: undefined,
+    at: Number.NEGATIVE_INFINITY,
+  }))
+  const pidsText = pidsCurrent(ctx)?.text
+  if (pidsText !== undefined && pidsText === kept.pidsText && now >= kept.at && now - kept.at < NETNS_DECISION_MS) {
+    if (kept.first === 0) return 0
+    const ns = processNetns(ctx.procRoot, kept.first)
+    if (ns !== undefined && ns === kept.ns) return kept.pid
+  }
+  const first = firstPid(ctx)
+  const ns = first === 0 ? undefined : processNetns(ctx.procRoot, first)
+  kept.first = first
+  kept.ns = ns
+  kept.pid = first === 0 ? 0 : fromNs(ctx, first, ns)
+  kept.pidsText = pidsText
+  kept.at = now
+  return kept.pid
 }
 
 function decide(ctx: ReadContext): NetnsPid {
@@ -201,8 +254,11 @@ function decide(ctx: ReadContext): NetnsPid {
   if (ctx.pid > 0) return ctx.pid
   if (ctx.name === '/') return ctx.hostNetns.get().pid ?? 1
   const pid = firstPid(ctx)
-  if (pid === 0) return 0
-  const ns = processNetns(ctx.procRoot, pid)
+  return pid === 0 ? 0 : fromNs(ctx, pid, processNetns(ctx.procRoot, pid))
+}
+
+/** The first process's pid when its namespace `ns` is readable and not the host's, else 0. */
+function fromNs(ctx: ReadContext, pid: number, ns: number | undefined): NetnsPid {
   // Unreadable, or the host's unknown: it may be the host's namespace, so it is not counted.
   if (ns === undefined || ctx.hostNetns.get().inode === undefined || ctx.hostNetns.isHost(ns)) return 0
   return pid

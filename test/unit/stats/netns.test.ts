@@ -2,7 +2,7 @@
 // namespace, read through the real collector on a fixture tree with a proc root made per test.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -112,4 +112,56 @@ test('a raw cgroup has network numbers only when its process has a readable name
   withProc({self: OWN, 1: undefined, 4242: OWN + 1, 55: HOST}, (proc) =>
     assert.deepEqual(network(proc, '/docker/c1', '55'), ['eth0', 'eth1']),
   )
+})
+
+test("a raw cgroup's decision stands between ticks while its task count, first process and its namespace stay, and is made again when one moves or after 30 s", () => {
+  withProc({self: OWN, 1: HOST, 4242: OWN + 1, 4243: HOST}, (proc) => {
+    // A copy of the cgroup tree: this test rewrites its task lists.
+    const root = mkdtempSync(join(tmpdir(), 'cadv-netns-cg-'))
+    try {
+      cpSync(fixtures + 'cgroup_v1/separate', root, {recursive: true})
+      const dir = join(root, 'pids/docker/c1')
+      const layout = discoverCgroups({cgroupRoot: root, procRoot: proc})
+      const c = new ContainerCollector('/docker/c1', {
+        layout,
+        kinds: selectKinds(['network']),
+        files: new OpenFiles(8),
+        hostNetns: hostNetnsFor(layout),
+      })
+      const names = (now: number): string[] | undefined => c.collect(now)?.network?.map((i) => i.name)
+      try {
+        writeFileSync(join(dir, 'cgroup.procs'), '4242\n4243\n')
+        writeFileSync(join(dir, 'pids.current'), '2\n')
+        assert.deepEqual(names(1000), ['eth0', 'eth1'], "4242's own namespace")
+        // The list changes with the same count: the decision stands (until the bound)...
+        writeFileSync(join(dir, 'cgroup.procs'), '4243\n4244\n')
+        assert.deepEqual(names(2000), ['eth0', 'eth1'], 'same count, first process still there: kept')
+        // ...and is made again 30 s after it was made: 4243 is in the host's namespace.
+        assert.equal(names(31_000), undefined, 'decided again after 30 s')
+        // A count that moves means deciding again at once.
+        writeFileSync(join(dir, 'cgroup.procs'), '4242\n')
+        assert.equal(names(32_000), undefined, 'same count: the last decision stands')
+        writeFileSync(join(dir, 'pids.current'), '1\n')
+        assert.deepEqual(names(33_000), ['eth0', 'eth1'], 'count moved: decided again')
+        // The first process gone with the count unchanged: decided again (4243 now in a namespace
+        // of its own, whose numbers only a new decision reads).
+        mkdirSync(join(proc, '4243/net'))
+        const dev = readFileSync(join(proc, '4242/net/dev'), 'latin1')
+        writeFileSync(join(proc, '4243/net/dev'), dev.replace(/\beth(\d):/g, 'wlan$1:'))
+        rmSync(join(proc, '4243/ns/net'))
+        symlinkSync(`net:[${OWN + 2}]`, join(proc, '4243/ns/net'))
+        writeFileSync(join(dir, 'cgroup.procs'), '4243\n')
+        rmSync(join(proc, '4242'), {recursive: true})
+        assert.deepEqual(names(34_000), ['wlan0', 'wlan1'], 'first process gone: decided again')
+        // The first process enters another namespace (setns) with nothing else moving: decided again.
+        rmSync(join(proc, '4243/ns/net'))
+        symlinkSync(`net:[${HOST}]`, join(proc, '4243/ns/net'))
+        assert.equal(names(35_000), undefined, "first process now in the host's namespace: decided again")
+      } finally {
+        c.close()
+      }
+    } finally {
+      rmSync(root, {recursive: true, force: true})
+    }
+  })
 })

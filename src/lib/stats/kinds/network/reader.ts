@@ -52,14 +52,14 @@ export const networkReader: KindReader = {
     // Which pid, and whether its namespace is the host's: netns.ts.
     v1: [
       'pids.current (0: no process, cgroup.procs not read)',
-      'cgroup.procs (first pid; pids hierarchy, else cpu or memory; skipped when the runtime gave a pid)',
-      '<proc>/<pid>/ns/net (link)',
+      'cgroup.procs (first pid; pids hierarchy, else cpu or memory; skipped when the runtime gave a pid; read again when pids.current moves, the first pid exits, or 30 s passed)',
+      '<proc>/<pid>/ns/net (link, with cgroup.procs)',
       '<proc>/<pid>/net/dev',
     ],
     v2: [
       'pids.current (where the pids controller is enabled; 0: no process, cgroup.procs not read)',
-      'cgroup.procs (first pid; skipped when the runtime gave a pid)',
-      '<proc>/<pid>/ns/net (link)',
+      'cgroup.procs (first pid; skipped when the runtime gave a pid; read again when pids.current moves, the first pid exits, or 30 s passed)',
+      '<proc>/<pid>/ns/net (link, with cgroup.procs)',
       '<proc>/<pid>/net/dev',
     ],
   },
