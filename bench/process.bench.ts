@@ -23,6 +23,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {ContainerCollector, controllerHierarchies, selectKinds} from '../src/lib/stats/index.js'
+import {NETNS_DECISION_MS} from '../src/lib/stats/netns.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {getText} from './lib/http-text.js'
@@ -90,12 +91,17 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
   // all of them: also those serve leaves unread while a cgroup holds no task (quietParts).
   const files = new RecordingFiles(16384)
   const hierarchies = controllerHierarchies(layout)
-  const collectors = names.map((name) => new ContainerCollector(name, {layout, kinds, files, hierarchies, quietParts: false}))
+  // Also the files of a decision serve keeps between ticks (which process stands for a network
+  // namespace: cgroup.procs): a reader knowing nothing from the last tick reads them each time.
+  // Recorded past that decision's bound, with no spec refresh to add the spec's files.
+  const collectors = names.map(
+    (name) => new ContainerCollector(name, {layout, kinds, files, hierarchies, quietParts: false, specRefreshMs: Number.POSITIVE_INFINITY}),
+  )
   const now = Date.now()
   for (const c of collectors) c.collect(now)
   const paths = new Set<string>()
   files.onRead = (path) => paths.add(path)
-  for (const c of collectors) c.collect(now + 1000)
+  for (const c of collectors) c.collect(now + NETNS_DECISION_MS)
   files.onRead = undefined
   for (const c of collectors) c.close()
   files.closeAll()
