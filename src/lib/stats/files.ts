@@ -152,6 +152,13 @@ export class OpenFiles {
    */
   private readonly fds = new Map<string, number>()
   private hand: Iterator<[string, number]> | undefined
+  /**
+   * The map's size when the hand was made. A Map iterator keeps the table it was made on alive
+   * after the map has rebuilt its table for another size (it follows to the new one only at
+   * its next step): a hand made while 10,000 descriptors were kept held that table, 2.4 MiB,
+   * long after they were closed. So the hand starts again once the map is a quarter of it.
+   */
+  private handSize = 0
   /** Per descriptor number: read since the eviction hand last passed it (1) or not (0). */
   private recent = new Uint8Array(256)
   /** Per descriptor number: its generation (see FD_SPAN). */
@@ -355,6 +362,7 @@ export class OpenFiles {
       if (r === undefined || r.done === true) {
         // Map iterators follow deletes and inserts, so the hand is only restarted at the end.
         this.hand = this.fds.entries()
+        this.handSize = this.fds.size
         r = this.hand.next()
         if (r.done === true) return
       }
@@ -376,6 +384,12 @@ export class OpenFiles {
     if (kept === undefined) return
     this.fds.delete(path)
     this.closeKept(kept)
+    this.shrunk()
+  }
+
+  /** Drops the hand once the map has shrunk to a quarter of its size then (see handSize). */
+  private shrunk(): void {
+    if (this.hand !== undefined && this.fds.size * 4 < this.handSize) this.hand = undefined
   }
 
   /** Closes every kept descriptor whose path starts with one of `dirs` (a deleted container's). */
@@ -386,6 +400,7 @@ export class OpenFiles {
         this.closeKept(kept)
       }
     }
+    this.shrunk()
   }
 
   closeAll(): void {

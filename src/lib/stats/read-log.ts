@@ -156,8 +156,10 @@ function internName(name: string): string {
  * The directory among `dirs`' paths that `path` names a file in (dir + '/' + a name without a slash), or
  * undefined.
  */
-function dirHolding(path: string, dirs: ReadonlyMap<string, {readonly path: string}>): string | undefined {
-  for (const {path: d} of dirs.values()) {
+function dirHolding(path: string, dirs: ReadonlyArray<{readonly path: string} | undefined>): string | undefined {
+  for (const x of dirs) {
+    if (x === undefined) continue
+    const d = x.path
     if (path.length > d.length + 1 && path.charCodeAt(d.length) === 47 && path.startsWith(d) && path.indexOf('/', d.length + 1) < 0)
       return d
   }
@@ -254,14 +256,15 @@ export class Capture {
 
   /**
    * The run as a log: `parts` flat (field, value, field, value…), `dirs` the container's
-   * directories by hierarchy (a path below one is kept as that string and a shared name).
+   * directories by hierarchy, undefined where it has none (a path below one is kept as that
+   * string and a shared name).
    */
   toLog(
     parts: readonly unknown[],
     errors: readonly string[],
     spec: unknown,
     hints: unknown,
-    dirs: ReadonlyMap<string, {readonly path: string}>,
+    dirs: ReadonlyArray<{readonly path: string} | undefined>,
   ): ReadLog {
     const n = this.paths.length
     const items = new Array<unknown>(n * READ_SLOTS + parts.length)

@@ -5,6 +5,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
+import {createResolver} from '../../../src/lib/factories/index.js'
 import {Resolutions, type Publication} from '../../../src/lib/manager/resolution.js'
 import type {ContainerResolver, Resolution} from '../../../src/lib/model/index.js'
 import {until} from '../../helpers/wait.js'
@@ -189,5 +190,34 @@ test('a runtime whose socket is missing is not waited for: the decision is publi
     assert.deepEqual(seen.warnings, [])
   } finally {
     res.clear()
+  }
+})
+
+test("a published definitive answer leaves the resolver's cache; an ignored one's stays", async () => {
+  // Offline: decided from names alone; a whitelist makes /other ignored.
+  const resolver = createResolver({offline: true, rawCgroupPrefixWhitelist: ['/kept']})
+  const forgotten: string[] = []
+  const counting: ContainerResolver = {
+    resolve: (name) => resolver.resolve(name),
+    forget: (name) => {
+      forgotten.push(name)
+      resolver.forget(name)
+    },
+  }
+  const seen: Seen = {published: [], warnings: []}
+  const res = new Resolutions(counting, hooks(seen), {waitMs: 60_000})
+  try {
+    res.ask('/kept/a')
+    res.ask('/other')
+    await res.settled()
+    await until('both answered', () => seen.published.length === 1 && res.ignored().has('/other'))
+    assert.deepEqual(forgotten, ['/kept/a'])
+    // The ignored name's answer is the cached one (the same object), the published one's anew.
+    const other = await resolver.resolve('/other')
+    assert.equal(await resolver.resolve('/other'), other)
+    assert.equal(other.decision.accepted, false)
+  } finally {
+    res.clear()
+    resolver.close()
   }
 })

@@ -1,6 +1,6 @@
 import {statfsSync} from 'node:fs'
 
-import {DeviceNames} from '../../devices.js'
+import {deviceNamesFor, type DeviceNames} from '../../devices.js'
 import {FileParseError, readlinkQuiet} from '../../files.js'
 import {toUint} from '../../parse.js'
 import {ownTasks, readTaskFile} from '../../tasks.js'
@@ -94,7 +94,7 @@ export function parseDiskstats(text: string, path: string): Map<string, Diskstat
 }
 
 function deviceNames(ctx: ReadContext): DeviceNames {
-  return ctx.state('disk.names', () => new DeviceNames(ctx.procRoot))
+  return deviceNamesFor(ctx.procRoot)
 }
 
 function deviceLabel(ctx: ReadContext, major: number, minor: number): string {

@@ -1,4 +1,4 @@
-import {DeviceNames} from '../../devices.js'
+import {deviceNamesFor, type DeviceNames} from '../../devices.js'
 import {FileParseError} from '../../files.js'
 import {toUint, uintProblem} from '../../parse.js'
 import type {BlkioDeviceSample} from '../../../model/index.js'
@@ -95,14 +95,44 @@ function parseIoStat(text: string, path: string, devices: Devices, names: Device
 }
 
 function names(ctx: ReadContext): DeviceNames {
-  return ctx.state('diskio.names', () => new DeviceNames(ctx.procRoot))
+  return deviceNamesFor(ctx.procRoot)
 }
 
 /** Which of a blkio file's two names a container has: the recursive one, the plain one, or neither. */
 const enum Found {
+  Unknown = 0,
   Recursive = 1,
   Plain = 2,
   Neither = 3,
+}
+
+/**
+ * A v1 container's blkio state: which name each file has (Found, two bits a file at its
+ * fileBit()), and the scheduler statistics' prefix and when they were last looked for. One
+ * object a container: a Map of file names and a probe object were about 300 bytes (3 MiB at
+ * 10,000 containers).
+ */
+interface BlkioState {
+  found: number
+  prefix: string | null
+  atMs: number
+}
+
+function blkioState(ctx: ReadContext): BlkioState {
+  return ctx.state<BlkioState>('diskio.blkio', () => ({found: 0, prefix: null, atMs: Number.NEGATIVE_INFINITY}))
+}
+
+/** The blkio files a reader names (the eight of this file), each its two bits in BlkioState.found. */
+const FILE_BITS = new Map<string, number>()
+
+function fileBit(file: string): number {
+  let bit = FILE_BITS.get(file)
+  if (bit === undefined) {
+    bit = FILE_BITS.size * 2
+    if (bit > 28) throw new Error(`too many blkio files for BlkioState.found: ${file}`)
+    FILE_BITS.set(file, bit)
+  }
+  return bit
 }
 
 /**
@@ -111,18 +141,20 @@ const enum Found {
  * name, not the path: two path strings a container less).
  */
 function readBlkio(ctx: ReadContext, dir: string, devices: Devices, file: string, sink: Sink): boolean {
-  const found = ctx.state<Map<string, Found>>('diskio.paths', () => new Map())
-  const was = found.get(file)
+  const state = blkioState(ctx)
+  const bit = fileBit(file)
+  const was = ((state.found >>> bit) & 3) as Found
   let path: string | undefined
   let text: string | undefined
-  if (was === undefined) {
+  if (was === Found.Unknown) {
     path = `${dir}/blkio.${file}_recursive`
     text = ctx.read(path)
     if (text === undefined) {
       path = `${dir}/blkio.${file}`
       text = ctx.read(path)
     }
-    found.set(file, text === undefined ? Found.Neither : path.endsWith('_recursive') ? Found.Recursive : Found.Plain)
+    const now = text === undefined ? Found.Neither : path.endsWith('_recursive') ? Found.Recursive : Found.Plain
+    state.found |= now << bit
   } else if (was !== Found.Neither) {
     path = was === Found.Recursive ? `${dir}/blkio.${file}_recursive` : `${dir}/blkio.${file}`
     text = ctx.read(path)
@@ -153,13 +185,10 @@ function schedulerStats(ctx: ReadContext, dir: string, devices: Devices, prefix:
 
 /** The scheduler statistics of the prefix found, looked for when none was found in the last PROBE_EVERY_MS. */
 function schedulerProbe(ctx: ReadContext, dir: string, devices: Devices, nowMs: number): void {
-  const probe = ctx.state<{prefix: string | null; atMs: number}>('diskio.scheduler', () => ({
-    prefix: null,
-    atMs: Number.NEGATIVE_INFINITY,
-  }))
+  const probe = blkioState(ctx)
   if (probe.prefix === null && nowMs - probe.atMs >= PROBE_EVERY_MS) {
     probe.atMs = nowMs
-    ctx.state<Map<string, Found>>('diskio.paths', () => new Map()).clear()
+    probe.found = 0
     for (const prefix of ['bfq.', '']) {
       if (schedulerStats(ctx, dir, devices, prefix)) {
         probe.prefix = prefix
