@@ -3,7 +3,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {heapModeGiven} from '../../src/lib/app/heap.js'
+import {heapModeGiven, youngGenerationGiven} from '../../src/lib/app/heap.js'
 import {get} from '../helpers/http-client.js'
 import {ServeProcess} from '../helpers/serve.js'
 
@@ -16,6 +16,14 @@ test('the node command line decides when it names the mode, either way', () => {
   assert.equal(heapModeGiven(['--max-semi-space-size=4']), false)
   assert.equal(heapModeGiven(['--no-optimize-for-size']), true)
   assert.equal(heapModeGiven(['--optimize_for_size']), true)
+})
+
+test('the young generation is held unless the node command line sized it', () => {
+  assert.equal(youngGenerationGiven([]), false)
+  assert.equal(youngGenerationGiven(['--optimize-for-size']), false)
+  assert.equal(youngGenerationGiven(['--max-semi-space-size=4']), true)
+  assert.equal(youngGenerationGiven(['--min_semi_space_size=2']), true)
+  assert.equal(youngGenerationGiven(['--semi-space-growth-factor=2']), true)
 })
 
 test('cadv serve runs in V8 memory-saving mode, and node --no-optimize-for-size keeps it off', async () => {

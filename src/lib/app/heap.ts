@@ -12,14 +12,25 @@
  */
 import {setFlagsFromString} from 'node:v8'
 
+import {holdYoungGeneration} from '../util/index.js'
+
 /** The node command line's own choice (`node --no-optimize-for-size bin/run.js serve`) wins. */
 export function heapModeGiven(execArgv: readonly string[]): boolean {
   return execArgv.some((a) => /^--(no-)?optimize[-_]for[-_]size$/.test(a))
 }
 
-/** Turns the mode on unless the node command line chose; true when this call turned it on. */
+/** The node command line sized the young generation itself (`--max-semi-space-size=4`). */
+export function youngGenerationGiven(execArgv: readonly string[]): boolean {
+  return execArgv.some((a) => /^--(min|max)[-_]semi[-_]space[-_]size\b|^--semi[-_]space[-_]growth[-_]factor\b/.test(a))
+}
+
+/**
+ * Turns the mode on unless the node command line chose; true when this call turned it on. With it,
+ * a young generation held at its first size (util/young-generation.ts) unless the command line sized it.
+ */
 export function preferSmallHeap(execArgv: readonly string[] = process.execArgv): boolean {
   if (heapModeGiven(execArgv)) return false
   setFlagsFromString('--optimize-for-size')
+  if (!youngGenerationGiven(execArgv)) holdYoungGeneration()
   return true
 }

@@ -13,6 +13,8 @@
 import {createHmac, randomBytes} from 'node:crypto'
 import {Worker} from 'node:worker_threads'
 
+import {keepYoungGenerationAcross} from '../util/index.js'
+
 /** A job for the worker. */
 interface BcryptJob {
   id: number
@@ -115,6 +117,7 @@ class BcryptPool {
     // The parent's --inspect flags must not open a second debugger port in the worker.
     const execArgv = process.execArgv.filter((a) => !/^--inspect/.test(a) && !/^--debug/.test(a))
     const worker = new Worker(WORKER_SOURCE, {eval: true, execArgv, workerData: {bcrypt: import.meta.resolve('bcryptjs')}})
+    keepYoungGenerationAcross(worker)
     worker.unref()
     worker.on('message', (r: BcryptReply) => {
       const w = this.waiting.get(r.id)

@@ -51,6 +51,8 @@ export interface FrontSetup extends ListenSettings {
   cache?: {coalesceMs?: number; maxAgeMs?: number; maxStaleMs?: number; rebuildWaitMs?: number; noBodyCache?: boolean}
   /** Nice steps below the process this thread asks for (--metrics-thread-priority; thread-priority.ts). */
   threadPriority?: number
+  /** The main thread holds V8's young generation (util/young-generation.ts): the workers this thread starts keep it held. */
+  youngGeneration?: boolean
 }
 
 /** The metrics thread's counters, sent with every body it asks for (the self-metrics are rendered in that body). */

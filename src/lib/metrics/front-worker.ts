@@ -9,6 +9,7 @@
 import {parentPort, workerData} from 'node:worker_threads'
 
 import type {ExpositionFormat} from '../model/index.js'
+import {holdYoungGeneration} from '../util/index.js'
 import {BodyCache, makeBody, type Built} from './body-cache.js'
 import {BodyGarbage, fullCollection} from './body-garbage.js'
 import {listenSettings, type FrontSetup, type FrontStats, type ToFront, type ToMain} from './front-protocol.js'
@@ -20,6 +21,8 @@ import {WebConfigWatcher} from './web-config.js'
 const setup = workerData as FrontSetup
 const port = parentPort!
 const send = (m: ToMain): void => port.postMessage(m)
+// This thread's workers (bcrypt, auth.ts) must keep the main thread's young generation held.
+if (setup.youngGeneration === true) holdYoungGeneration()
 
 /** The scrape counters, kept here and sent to the main thread with each body asked for. */
 const tally = {scrapes: {} as Record<string, number>, inFlight: 0}

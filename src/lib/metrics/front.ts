@@ -9,6 +9,7 @@ import {createServer} from 'node:http'
 import {Worker} from 'node:worker_threads'
 
 import type {ExpositionFormat} from '../model/index.js'
+import {keepYoungGenerationAcross, youngGenerationHeld} from '../util/index.js'
 import {listenSettings, type FrontSetup, type FrontStats, type ToFront, type ToMain} from './front-protocol.js'
 import {FRONT_TOKEN_HEADER} from './front-proxy.js'
 import type {Route} from './http.js'
@@ -112,11 +113,13 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     routes: {socketPath, token, methods: [...new Set(options.routes.flatMap((r) => r.methods ?? []))]},
     cache: options.cache,
     threadPriority: options.threadPriority,
+    youngGeneration: youngGenerationHeld(),
   }
   // None of the parent's node flags: V8 flags (serve's --optimize-for-size, --no-…) are the
   // process's and refused per worker, --inspect would open a second debugger port, and the one
   // module hook it may need (tsx, from the sources) it registers itself.
   const worker = new Worker(WORKER_SOURCE, {eval: true, execArgv: [], workerData: setup})
+  keepYoungGenerationAcross(worker)
   const post = (m: ToFront, transfer: ArrayBuffer[] = []): void => worker.postMessage(m, transfer)
 
   let front: FrontStats | undefined
