@@ -16,6 +16,9 @@
 //                                    cgroups in the same window: a row of its own and after ÷ before
 //   CADV_BENCH_RSS=0                 no wait for the 2-minute store (about 2 min a case less; RSS is then not the goal's)
 //   CADV_BENCH_CPU_PROF=<dir>        this build's serve runs with --cpu-prof, the profile written there at its stop
+//   CADV_BENCH_GLIBC_TUNABLES=<v>    this build's serve (not before's) runs with GLIBC_TUNABLES=<v>: with
+//                                    BEFORE set to the same build, the image's environment
+//                                    (glibc.malloc.mmap_threshold=131072) against a shell's
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -40,6 +43,7 @@ const CASES = process.env.CADV_BENCH_CASES ?? 'empty,process'
 const BEFORE = process.env.CADV_BENCH_BEFORE
 const WAIT_FOR_STORE = process.env.CADV_BENCH_RSS !== '0'
 const CPU_PROF = process.env.CADV_BENCH_CPU_PROF
+const GLIBC_TUNABLES = process.env.CADV_BENCH_GLIBC_TUNABLES
 /** The store holds 2 minutes; RSS is read once it is full. */
 const STORE_MS = 120_000
 
@@ -120,7 +124,9 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
     scoped.cgroupRoot,
   ]
   const prof = CPU_PROF === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF]
-  const serve = new ServeProcess(args, {}, prof, scoped.launcher)
+  // glibc reads its tunables only at a process's start, so the environment is the one way in.
+  const env = GLIBC_TUNABLES === undefined ? {} : {env: {...process.env, GLIBC_TUNABLES}}
+  const serve = new ServeProcess(args, env, prof, scoped.launcher)
   running.add(serve.child)
   const before = BEFORE === undefined ? undefined : new ServeProcess(args, {}, [], scoped.launcher, BEFORE)
   if (before) running.add(before.child)
@@ -300,6 +306,8 @@ async function main(): Promise<void> {
     } else {
       console.log(`netdata: not measured: ${netdataProblem ?? netdataSkipReason() ?? 'left out (CADV_BENCH_NETDATA=0)'}`)
     }
+    if (GLIBC_TUNABLES !== undefined)
+      console.log(`this build's serve ran with GLIBC_TUNABLES=${GLIBC_TUNABLES}${BEFORE ? '; before without' : ''}`)
     console.log(`load average ${loadAverage()}; goals: cadv ÷ C ≤ 0.8, RSS < 100 MiB`)
   } finally {
     await cleanup()
