@@ -16,7 +16,7 @@ import {CgroupVanished, countLinesIn, dirExists, FileParseError, NO_HANDLE, type
 import {readersFor} from './kinds/registry.js'
 import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} from './kinds/types.js'
 import type {DiskUsageSource} from './disk-usage.js'
-import {ABSENT, Capture, FAILED, keeps, ReadOp, sameBytes, type ReadLog} from './read-log.js'
+import {ABSENT, Capture, FAILED, internName, keeps, placeHolding, ReadOp, sameBytes, type ReadLog} from './read-log.js'
 import {hostNetnsFor, type HostNetns} from './netns.js'
 import {specReader} from './spec/reader.js'
 import {knownEmpty} from './tasks.js'
@@ -510,24 +510,19 @@ export class ContainerCollector {
    * seen yet (else -1 for it: no file of that name was found absent).
    */
   private absentCode(path: string, add: boolean): number {
-    for (let i = 0; i < this.dirs.length; i++) {
-      const d = this.dirs[i]?.path
-      if (d === undefined) continue
-      if (path.length > d.length + 1 && path.charCodeAt(d.length) === 47 && path.startsWith(d) && path.indexOf('/', d.length + 1) < 0) {
-        const name = path.slice(d.length + 1)
-        let n = FILE_NUMBERS.get(name)
-        if (n === undefined) {
-          if (!add) return -1
-          // A copy of its own: a slice would keep the whole path alive.
-          const own = Buffer.from(name, 'utf8').toString('utf8')
-          n = FILE_NAMES.length
-          FILE_NAMES.push(own)
-          FILE_NUMBERS.set(own, n)
-        }
-        return i + PLACE_SPAN * n
-      }
+    const i = placeHolding(path, this.dirs)
+    if (i < 0) return -1
+    const name = path.slice(this.dirs[i]!.path.length + 1)
+    let n = FILE_NUMBERS.get(name)
+    if (n === undefined) {
+      if (!add) return -1
+      // The logs' one string for the name (a slice would keep the whole path alive).
+      const own = internName(name)
+      n = FILE_NAMES.length
+      FILE_NAMES.push(own)
+      FILE_NUMBERS.set(own, n)
     }
-    return -1
+    return i + PLACE_SPAN * n
   }
 
   private isAbsent(path: string): boolean {

@@ -142,7 +142,7 @@ function ensure(size: number): void {
  */
 const names = new Map<string, string>()
 
-function internName(name: string): string {
+export function internName(name: string): string {
   const known = names.get(name)
   if (known !== undefined) return known
   // A slice of the path would keep the whole path alive: a copy of its own.
@@ -153,17 +153,17 @@ function internName(name: string): string {
 }
 
 /**
- * The directory among `dirs`' paths that `path` names a file in (dir + '/' + a name without a slash), or
- * undefined.
+ * The place in `dirs` of the directory whose path `path` names a file in (dir + '/' + a name
+ * without a slash), or -1.
  */
-function dirHolding(path: string, dirs: ReadonlyArray<{readonly path: string} | undefined>): string | undefined {
-  for (const x of dirs) {
-    if (x === undefined) continue
-    const d = x.path
+export function placeHolding(path: string, dirs: ReadonlyArray<{readonly path: string} | undefined>): number {
+  for (let i = 0; i < dirs.length; i++) {
+    const d = dirs[i]?.path
+    if (d === undefined) continue
     if (path.length > d.length + 1 && path.charCodeAt(d.length) === 47 && path.startsWith(d) && path.indexOf('/', d.length + 1) < 0)
-      return d
+      return i
   }
-  return undefined
+  return -1
 }
 
 /**
@@ -271,7 +271,8 @@ export class Capture {
     let kept = false
     for (let k = 0; k < n; k++) {
       const path = this.paths[k]!
-      const dir = dirHolding(path, dirs)
+      const place = placeHolding(path, dirs)
+      const dir = place < 0 ? undefined : dirs[place]!.path
       items[k * READ_SLOTS] = dir ?? ''
       items[k * READ_SLOTS + 1] = dir === undefined ? path : internName(path.slice(dir.length + 1))
       items[k * READ_SLOTS + 2] = (this.lens[k]! << 2) | this.ops[k]!
