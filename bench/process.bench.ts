@@ -56,18 +56,40 @@ async function readsSoFar(url: string): Promise<number | undefined> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 const fmt = (n: number, d = 1): string => n.toFixed(d)
 
+/** One cadv serve over the window: CPU per container per tick and % of a core; RSS and descriptors after it. */
+interface ServeFigures {
+  perTickNs: number
+  cpuPct: number
+  rssMiB: number
+  fds: number
+}
+
 interface Case {
   label: string
   filesPerContainer: number
   cPerTickNs: number
-  cadvPerTickNs: number
-  cadvCpuPct: number
-  rssMiB: number
-  fds: number
+  cadv: ServeFigures
   netdata?: NetdataFigures
   /** CADV_BENCH_BEFORE's serve in the same window. */
-  before?: {cadvPerTickNs: number; cadvCpuPct: number; rssMiB: number; fds: number}
+  before?: ServeFigures
 }
+
+/**
+ * A serve's figures from its CPU over the window and its housekeeping reads then (undefined when
+ * it does not count them): without jitter every container is read once a tick, and cadv's
+ * counter says exactly how many reads that was.
+ */
+function serveFigures(pid: number, cpuNs: number, reads: number | undefined, wallS: number): ServeFigures {
+  return {
+    perTickNs: cpuNs / (reads ?? N * wallS),
+    cpuPct: (cpuNs / 1e9 / wallS) * 100,
+    rssMiB: rssMiBOf(pid),
+    fds: fdCountOf(pid),
+  }
+}
+
+const readsBetween = (r0: number | undefined, r1: number | undefined): number | undefined =>
+  r0 !== undefined && r1 !== undefined ? r1 - r0 : undefined
 
 /** netdata beside cadv in the same window; per tick is per cgroup it was given (N), charted or not. */
 interface NetdataFigures {
@@ -180,11 +202,8 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
     const wallS = (performance.now() - t0) / 1000
     const reads1 = await readsSoFar(serve.url)
     const beforeReads1 = before ? await readsSoFar(before.url) : undefined
-    // Without jitter every container is read once a second; cadv's counter says exactly.
-    const ticks = reads0 !== undefined && reads1 !== undefined ? reads1 - reads0 : N * wallS
     running.delete(c)
     const cRes = JSON.parse(out) as {cpuNs: number; failures: number; rounds: number}
-    const cadvPerTickNs = (cpu1 - cpu0) / ticks
     // RSS once the 2-minute store is full.
     const left = WAIT_FOR_STORE ? STORE_MS + 10_000 - (performance.now() - started) : 0
     if (left > 0) await sleep(left)
@@ -207,14 +226,8 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
       await netdata.stop()
       running.delete(netdata.child)
     }
-    const beforeTicks = beforeReads0 !== undefined && beforeReads1 !== undefined ? beforeReads1 - beforeReads0 : N * wallS
     const beforeFigures = before
-      ? {
-          cadvPerTickNs: (beforeCpu1 - beforeCpu0) / beforeTicks,
-          cadvCpuPct: ((beforeCpu1 - beforeCpu0) / 1e9 / wallS) * 100,
-          rssMiB: rssMiBOf(before.child.pid!),
-          fds: fdCountOf(before.child.pid!),
-        }
+      ? serveFigures(before.child.pid!, beforeCpu1 - beforeCpu0, readsBetween(beforeReads0, beforeReads1), wallS)
       : undefined
     return {
       ...(nd ? {netdata: nd} : {}),
@@ -222,10 +235,7 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
       label,
       filesPerContainer: paths.size / N,
       cPerTickNs: cRes.cpuNs / (cRes.rounds * N),
-      cadvPerTickNs,
-      cadvCpuPct: ((cpu1 - cpu0) / 1e9 / wallS) * 100,
-      rssMiB: rssMiBOf(pid),
-      fds: fdCountOf(pid),
+      cadv: serveFigures(pid, cpu1 - cpu0, readsBetween(reads0, reads1), wallS),
     }
   } finally {
     await serve.stop()
@@ -270,21 +280,18 @@ async function main(): Promise<void> {
     )
     console.log('|---|---|---|---|---|---|---|---|')
     const rss = (mib: number): string => `${fmt(mib)} MiB${WAIT_FOR_STORE ? '' : ' (store not full)'}`
-    for (const x of cases) {
+    const row = (x: Case, label: string, f: ServeFigures): void =>
       console.log(
-        `| ${x.label} | ${fmt(x.filesPerContainer)} | ${fmt(x.cPerTickNs / 1000)} | ${fmt(x.cadvPerTickNs / 1000)} | ${fmt(x.cadvPerTickNs / x.cPerTickNs, 2)}× | ${fmt(x.cadvCpuPct)} % | ${rss(x.rssMiB)} | ${x.fds} |`,
+        `| ${label} | ${fmt(x.filesPerContainer)} | ${fmt(x.cPerTickNs / 1000)} | ${fmt(f.perTickNs / 1000)} | ${fmt(f.perTickNs / x.cPerTickNs, 2)}× | ${fmt(f.cpuPct)} % | ${rss(f.rssMiB)} | ${f.fds} |`,
       )
-      const b = x.before
-      if (b) {
-        console.log(
-          `| ${x.label}, before | ${fmt(x.filesPerContainer)} | ${fmt(x.cPerTickNs / 1000)} | ${fmt(b.cadvPerTickNs / 1000)} | ${fmt(b.cadvPerTickNs / x.cPerTickNs, 2)}× | ${fmt(b.cadvCpuPct)} % | ${rss(b.rssMiB)} | ${b.fds} |`,
-        )
-      }
+    for (const x of cases) {
+      row(x, x.label, x.cadv)
+      if (x.before) row(x, `${x.label}, before`, x.before)
     }
     for (const x of cases) {
       if (x.before)
         console.log(
-          `${x.label}: after ÷ before ${fmt(x.cadvPerTickNs / x.before.cadvPerTickNs, 3)} (CPU per container per tick, same window; before = ${BEFORE})`,
+          `${x.label}: after ÷ before ${fmt(x.cadv.perTickNs / x.before.perTickNs, 3)} (CPU per container per tick, same window; before = ${BEFORE})`,
         )
     }
     const nd = cases.filter((x) => x.netdata !== undefined)
@@ -300,7 +307,7 @@ async function main(): Promise<void> {
         const short = Math.min(n.chartedBefore, n.chartedAfter) < N
         const charted = `${n.chartedBefore} / ${n.chartedAfter} of ${N}${short ? ' **FEWER: ratios not comparable**' : ''}`
         console.log(
-          `| ${x.label} | ${charted} | ${fmt(n.perTickNs / 1000)} | ${fmt(n.perTickNs / x.cPerTickNs, 2)}× | ${fmt(x.cadvPerTickNs / n.perTickNs, 2)}× | ${fmt(n.cpuPct)} % | ${fmt(n.rssMiB)} MiB | ${fmt(x.rssMiB)} MiB | ${fmt(n.readsPerTick)} | ${fmt(n.startS, 0)} s |`,
+          `| ${x.label} | ${charted} | ${fmt(n.perTickNs / 1000)} | ${fmt(n.perTickNs / x.cPerTickNs, 2)}× | ${fmt(x.cadv.perTickNs / n.perTickNs, 2)}× | ${fmt(n.cpuPct)} % | ${fmt(n.rssMiB)} MiB | ${fmt(x.cadv.rssMiB)} MiB | ${fmt(n.readsPerTick)} | ${fmt(n.startS, 0)} s |`,
         )
       }
     } else {
