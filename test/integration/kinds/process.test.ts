@@ -72,7 +72,13 @@ test('sockets are the descriptors that link to socket:[…], counted over every 
     for (const pid of pids) {
       const names = readdirSync(`/proc/${pid}/fd`)
       fds += names.length
-      const here = names.filter((n) => readlinkSync(`/proc/${pid}/fd/${n}`).startsWith('socket:')).length
+      let here = 0
+      try {
+        for (const n of names) if (readlinkSync(`/proc/${pid}/fd/${n}`).startsWith('socket:')) here++
+      } catch {
+        // A descriptor closed between the listing and its link (node still starting): not settled yet.
+        return false
+      }
       if (here === 0 || !readFileSync(`/proc/${pid}/net/tcp`, 'utf8').includes(' 0A ')) return false
       sockets += here
     }
