@@ -51,7 +51,11 @@ const cache = new BodyCache(build, () => Atomics.load(setup.generation, 0), {
   replaced: (body) => garbage?.replaced(body.text.length),
 })
 const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
-const proxy = proxyRoute({...setup.routes, idleTimeoutMs: setup.requestTimeoutMs})
+const proxy = proxyRoute({
+  ...setup.routes,
+  idleTimeoutMs: setup.requestTimeoutMs,
+  warn: (message) => send({type: 'warn', message}),
+})
 const server = new MetricsServer({
   ...listenSettings(setup),
   source: cache,
