@@ -74,12 +74,19 @@ function containerName(tail: string): ContainerName {
 
 const byName = (a: ContainerState, b: ContainerState): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
+/**
+ * ps's month names, spelled out rather than asked of Intl: the first toLocaleString() makes V8
+ * load ICU's date-format data, which then stays resident for the life of the process (RSS of a
+ * node process 42.6 -> 51.0 MiB, 6.6 MiB of it pages of node's ICU data, for three letters).
+ */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
+
 /** Go's ps STIME: HH:MM today, MonDD this year, the year before. */
-function psStartTime(ms: number, now: number): string {
+export function psStartTime(ms: number, now: number): string {
   const d = new Date(ms)
   const pad = (n: number): string => String(n).padStart(2, '0')
   if (now - ms < 24 * 3600_000) return `${pad(d.getHours())}:${pad(d.getMinutes())}`
-  if (d.getFullYear() === new Date(now).getFullYear()) return `${d.toLocaleString('en-US', {month: 'short'})}${pad(d.getDate())}`
+  if (d.getFullYear() === new Date(now).getFullYear()) return `${MONTHS[d.getMonth()]}${pad(d.getDate())}`
   return String(d.getFullYear())
 }
 

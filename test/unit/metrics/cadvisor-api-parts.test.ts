@@ -12,6 +12,7 @@ import {
   rfc3339,
   V2_UNLIMITED,
 } from '../../../src/lib/metrics/index.js'
+import {psStartTime} from '../../../src/lib/metrics/cadvisor-api.js'
 
 test('rfc3339: Go layout, up to nine digits, trailing zeros trimmed, none when whole', () => {
   assert.equal(rfc3339(Date.UTC(2026, 11, 1, 10, 0, 0)), '2026-12-01T10:00:00Z')
@@ -63,4 +64,15 @@ test("percentiles: cAdvisor's rank d×(n+1) with interpolation", () => {
   const p = percentilesOf([10, 20, 30, 40, 50, 60, 70, 80, 90, 100])
   assert.deepEqual(p, {present: true, mean: 55, std: 28, max: 100, fifty: 55, ninety: 99, ninetyfive: 100, count: 10})
   assert.equal(percentilesOf([]).present, false)
+})
+
+test("psStartTime: ps's STIME (HH:MM today, MonDD this year, the year before), month names as en-US spells them", () => {
+  const now = new Date(2026, 11, 31, 23, 0).getTime()
+  assert.equal(psStartTime(new Date(2026, 11, 31, 9, 5).getTime(), now), '09:05')
+  for (let month = 0; month < 12; month++) {
+    const start = new Date(2026, month, 3, 12).getTime()
+    const expected = `${new Date(start).toLocaleString('en-US', {month: 'short'})}03`
+    assert.equal(psStartTime(start, now), expected, `month ${month}`)
+  }
+  assert.equal(psStartTime(new Date(2025, 5, 1).getTime(), now), '2025')
 })
