@@ -19,6 +19,8 @@
 //   CADV_BENCH_GLIBC_TUNABLES=<v>    this build's serve (not before's) runs with GLIBC_TUNABLES=<v>: with
 //                                    BEFORE set to the same build, the image's environment
 //                                    (glibc.malloc.mmap_threshold=131072) against a shell's
+//   CADV_BENCH_RSS_PARTS=1           each serve's RSS by kind of mapping when it is read (node's binary,
+//                                    malloc's arenas, the rest: lib/rss-parts.ts), and its thread count
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -34,6 +36,7 @@ import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {Netdata, netdataSkipReason, netdataVersion} from './lib/netdata.js'
 import {cpuNsOf, fdCountOf, loadAverage, rssMiBOf, treeCpuNs, treeReadCalls, treeRssMiB} from './lib/proc.js'
 import {RecordingFiles} from './lib/recording-files.js'
+import {formatRssParts, rssPartsOf} from './lib/rss-parts.js'
 import {scopedRoot} from './lib/scoped-root.js'
 
 const N = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
@@ -44,6 +47,7 @@ const BEFORE = process.env.CADV_BENCH_BEFORE
 const WAIT_FOR_STORE = process.env.CADV_BENCH_RSS !== '0'
 const CPU_PROF = process.env.CADV_BENCH_CPU_PROF
 const GLIBC_TUNABLES = process.env.CADV_BENCH_GLIBC_TUNABLES
+const RSS_PARTS = process.env.CADV_BENCH_RSS_PARTS === '1'
 /** The store holds 2 minutes; RSS is read once it is full. */
 const STORE_MS = 120_000
 
@@ -62,6 +66,8 @@ interface ServeFigures {
   cpuPct: number
   rssMiB: number
   fds: number
+  /** CADV_BENCH_RSS_PARTS: the RSS by kind of mapping, read with it. */
+  parts?: string
 }
 
 interface Case {
@@ -85,6 +91,7 @@ function serveFigures(pid: number, cpuNs: number, reads: number | undefined, wal
     cpuPct: (cpuNs / 1e9 / wallS) * 100,
     rssMiB: rssMiBOf(pid),
     fds: fdCountOf(pid),
+    ...(RSS_PARTS ? {parts: formatRssParts(rssPartsOf(pid))} : {}),
   }
 }
 
@@ -287,6 +294,10 @@ async function main(): Promise<void> {
     for (const x of cases) {
       row(x, x.label, x.cadv)
       if (x.before) row(x, `${x.label}, before`, x.before)
+    }
+    for (const x of cases) {
+      if (x.cadv.parts) console.log(`${x.label}: RSS parts: ${x.cadv.parts}`)
+      if (x.before?.parts) console.log(`${x.label}, before: RSS parts: ${x.before.parts}`)
     }
     for (const x of cases) {
       if (x.before)
