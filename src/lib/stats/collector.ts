@@ -19,10 +19,20 @@ import type {DiskUsageSource} from './disk-usage.js'
 import {ABSENT, Capture, FAILED, internName, keeps, placeHolding, ReadOp, sameBytes, type ReadLog} from './read-log.js'
 import {hostNetnsFor, type HostNetns} from './netns.js'
 import {specReader} from './spec/reader.js'
-import {knownEmpty} from './tasks.js'
+import {knownEmpty, noTasksIn, PIDS_CURRENT_MEMO} from './tasks.js'
 
 /** How often limits, and files found absent, are looked at again. */
 export const SPEC_REFRESH_MS = 30_000
+
+/**
+ * How long a cgroup whose pids.current said 0 is taken as still empty without reading it again,
+ * while none of a reading's files that tell that something ran moved (memory.stat: a task that
+ * arrives by exec, or runs and allocates, moves its fault and charge counters). A task that
+ * arrives with nothing of that (a running process moved in that faults no page) is seen within
+ * it: its CPU time at most this late. pids.current was a tenth of the process's CPU at 1,000
+ * empty cgroups (one pread each a tick); this reads it every fifth tick at 1 s.
+ */
+export const PRESUMED_EMPTY_MS = 5_000
 
 const CONTROLLERS: readonly Controller[] = ['cpu', 'cpuacct', 'cpuset', 'memory', 'blkio', 'pids', 'hugetlb', 'psi']
 
@@ -198,6 +208,10 @@ export class ContainerCollector {
    * another's), so this container reads them at every tick.
    */
   private quietOff = false
+  /** When a reading last read pids.current and found no task (-∞: not since it found one). */
+  private emptyAt = Number.NEGATIVE_INFINITY
+  /** The current reading's time. */
+  private readingAt = 0
   /** Some pure reader whose files tell that something ran (memory.stat's fault counters): quiet parts need one. */
   private readonly witnessed: boolean
   /** The reads of the pure reader running now. */
@@ -359,6 +373,7 @@ export class ContainerCollector {
     // Quiet logs are trusted between spec refreshes; a refresh reads their files again, which
     // bounds how long a part can miss a change no task accounts for (quietOff).
     this.trustQuiet = !refreshSpec
+    this.readingAt = now
     return {name: this.name, timestampMs: now}
   }
 
@@ -377,10 +392,37 @@ export class ContainerCollector {
       if (!fresh && this.tickErrors.length > errors) (this.readerErrors ??= []).push(...this.tickErrors.slice(errors))
     }
     if (this.quietKept.length > 0 && this.moved && !this.readQuietAgain(sample)) return false
+    this.notePidsRead()
     this.quietMode = false
     // A file that should be there was not: if every directory is gone, the cgroup went away
     // before we opened anything, which is a vanish too.
     return !(this.sawAbsent && !this.someDirExists())
+  }
+
+  /**
+   * Whether this reading may take the subtree as still empty without reading pids.current
+   * (ReadContext.presumedEmpty): only in a whole reading that trusts quiet logs (not at a spec
+   * refresh, which reads pids.current and the quiet files again and so bounds this too), before
+   * any of its files that tell that something ran moved, within PRESUMED_EMPTY_MS of a reading
+   * that found it empty. Once pids.current was read in this reading, that answer is the one.
+   */
+  presumedEmpty(): boolean {
+    return (
+      this.quietMode &&
+      this.trustQuiet &&
+      !this.moved &&
+      !this.quietOff &&
+      this.readingAt >= this.emptyAt &&
+      this.readingAt - this.emptyAt < PRESUMED_EMPTY_MS &&
+      this.memos?.has(PIDS_CURRENT_MEMO) !== true
+    )
+  }
+
+  /** A whole reading's pids.current, when it read one: when the subtree was last found empty. */
+  private notePidsRead(): void {
+    if (!this.quietMode || this.memos?.has(PIDS_CURRENT_MEMO) !== true) return
+    const read = this.memos.get(PIDS_CURRENT_MEMO) as {text: string | undefined} | undefined
+    this.emptyAt = noTasksIn(read?.text) ? this.readingAt : Number.NEGATIVE_INFINITY
   }
 
   /** A reading's end: its errors on the sample, and those a reading for rates keeps. */
@@ -613,7 +655,7 @@ export class ContainerCollector {
   private readPure(i: number, reader: KindReader, sample: Sample): void {
     const log = this.logs[i]
     // Read before the reader's files: what they hold then is final while the subtree stays empty.
-    const still = this.quietMode && reader.stillWithoutTasks === true && !this.quietOff && knownEmpty(this.ctx)
+    const still = this.quietMode && reader.stillWithoutTasks === true && !this.quietOff && (this.presumedEmpty() || knownEmpty(this.ctx))
     let capture: Capture | undefined
     /** A quiet log read again (the spec refresh) whose bytes moved: did its part move too? */
     let recheck: ReadLog | undefined
@@ -684,6 +726,14 @@ export class ContainerCollector {
     const fields = sample as unknown as Record<string, unknown>
     const again = [...this.quietKept]
     this.quietKept.length = 0
+    let empty: boolean
+    try {
+      // They may have been kept on a presumption (presumedEmpty): now pids.current is read.
+      empty = knownEmpty(this.ctx)
+    } catch (err) {
+      if (err instanceof CgroupVanished) return false
+      throw err
+    }
     for (const i of again) {
       const log = this.logs[i]!
       this.quietLogs[i] = undefined
@@ -697,7 +747,7 @@ export class ContainerCollector {
       if (same) {
         // Read now, the subtree still empty (kept only so): final again until a task comes. Its
         // parts are in the sample already (readPure kept them; a kept log has no errors).
-        this.quietLogs[i] = log
+        if (empty) this.quietLogs[i] = log
         continue
       }
       // Made on a sample of its own (its log takes what the run adds), then set in this one: a
@@ -888,5 +938,8 @@ class CollectorContext implements ReadContext {
   }
   memo<T>(key: string, compute: () => T): T {
     return this.c.memo(key, compute)
+  }
+  presumedEmpty(): boolean {
+    return this.c.presumedEmpty()
   }
 }

@@ -22,7 +22,7 @@ import type {CgroupLayout} from '../cgroups/index.js'
 import type {Sample} from '../model/index.js'
 import type {HostNetnsView, ReadContext} from './kinds/types.js'
 import {toUint} from './parse.js'
-import {ownTasks, pidsCurrent} from './tasks.js'
+import {noTasksIn, ownTasks, pidsCurrent} from './tasks.js'
 
 /** Dynamic namespace inode numbers start here (the kernel's PROC_DYNAMIC_FIRST). */
 const DYNAMIC_FIRST = 0xf0000000
@@ -217,12 +217,13 @@ interface Decision {
  * A raw cgroup's decision costs a v1 cgroup.procs opened, read and closed (a kept descriptor
  * serves the list it built for up to a second) at every tick, for each cgroup holding a
  * process: a host's services in its own namespace as much as containers. The last decision's
- * first process stands while the cgroup's task count (pids.current, read each tick anyway) has
+ * first process stands while the cgroup's task count (pids.current, read each tick it holds one) has
  * the same text and the decision is younger than NETNS_DECISION_MS: a first process replaced by
  * another within one tick with the count unchanged is seen at the latest then. Its namespace is
  * looked at each tick (one readlink): a process may enter another namespace (unshare, setns)
  * with nothing else moving, and one that exited has no link. Without a pids controller every
- * tick decides afresh.
+ * tick decides afresh. A cgroup that had no process stays so without pids.current read while the
+ * collector presumes it empty (ReadContext.presumedEmpty: a few seconds while nothing else moves).
  */
 function keptDecision(ctx: ReadContext, now: number): NetnsPid {
   if (!ctx.hasNetwork || ctx.pid > 0 || ctx.name === '/') return decide(ctx)
@@ -233,7 +234,10 @@ function keptDecision(ctx: ReadContext, now: number): NetnsPid {
     pidsText: undefined,
     at: Number.NEGATIVE_INFINITY,
   }))
-  const pidsText = pidsCurrent(ctx)?.text
+  // A cgroup with no process at the last decision, presumed still empty (ReadContext.presumedEmpty):
+  // that decision stands without reading pids.current.
+  const presumed = kept.first === 0 && noTasksIn(kept.pidsText) && ctx.presumedEmpty()
+  const pidsText = presumed ? kept.pidsText : pidsCurrent(ctx)?.text
   if (pidsText !== undefined && pidsText === kept.pidsText && now >= kept.at && now - kept.at < NETNS_DECISION_MS) {
     if (kept.first === 0) return 0
     const ns = processNetns(ctx.procRoot, kept.first)

@@ -54,9 +54,16 @@ function readList(ctx: ReadContext, dir: ControllerDir, which: 'procs' | 'thread
  */
 export function knownEmpty(ctx: ReadContext): boolean {
   if (ctx.name === '/') return false
-  const text = pidsCurrent(ctx)?.text
+  return noTasksIn(pidsCurrent(ctx)?.text)
+}
+
+/** Whether pids.current's text says no task (undefined: not known). */
+export function noTasksIn(text: string | undefined): boolean {
   return text !== undefined && (text === '0\n' || text.trim() === '0')
 }
+
+/** The memo holding this reading's pids.current (ReadContext.memo), read or not yet. */
+export const PIDS_CURRENT_MEMO = 'tasks.pids.current'
 
 /** The path of a file in a controller directory, made once per directory (not per tick). */
 function fileIn(ctx: ReadContext, key: string, dir: ControllerDir, name: string): string {
@@ -70,7 +77,7 @@ function fileIn(ctx: ReadContext, key: string, dir: ControllerDir, name: string)
 
 /** pids.current's text and path, read once a tick for every kind (process, the task lists). */
 export function pidsCurrent(ctx: ReadContext): {path: string; text: string | undefined} | undefined {
-  return ctx.memo('tasks.pids.current', () => {
+  return ctx.memo(PIDS_CURRENT_MEMO, () => {
     const pids = ctx.dir('pids')
     if (pids === undefined) return undefined
     const path = fileIn(ctx, 'tasks.pids.current.path', pids, 'pids.current')

@@ -10,6 +10,7 @@ import {join} from 'node:path'
 
 import {discoverCgroups} from '../../../src/lib/cgroups/index.js'
 import {ContainerCollector, OpenFiles, selectKinds} from '../../../src/lib/stats/index.js'
+import {PRESUMED_EMPTY_MS} from '../../../src/lib/stats/collector.js'
 import {FIXTURES} from '../../helpers/collect.js'
 
 class CountingFiles extends OpenFiles {
@@ -127,6 +128,55 @@ test('v2: pressure files are kept unread too; averages decaying with no task do 
     files.reads.length = 0
     c.collect(1_032_000)
     assert.ok(!read(files, 'cpu.pressure'), 'still kept unread after it')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
+
+test('an empty subtree is presumed still empty for PRESUMED_EMPTY_MS: pids.current is read again then, or as soon as memory moves', () => {
+  // The default kinds' readers of these files (process is off by default: it reads pids.current itself).
+  const {root, c, files, dir} = setup('0\n', selectKinds(['cpu', 'percpu', 'memory', 'diskIO', 'network']))
+  try {
+    const t0 = 1_000_000
+    c.collect(t0)
+    c.collect(t0 + 1000)
+    const readsOf = (t: number): string[] => {
+      files.reads.length = 0
+      c.collect(t)
+      return [...files.reads]
+    }
+    // Found empty at t0 + 1000: presumed so (nothing else moves) until PRESUMED_EMPTY_MS after it.
+    for (let t = t0 + 2000; t < t0 + 1000 + PRESUMED_EMPTY_MS; t += 1000)
+      assert.ok(!readsOf(t).some((p) => p.endsWith('/pids.current')), `pids.current not read at +${t - t0} ms`)
+    assert.ok(
+      readsOf(t0 + 1000 + PRESUMED_EMPTY_MS).some((p) => p.endsWith('/pids.current')),
+      'read at the bound',
+    )
+
+    // A task that runs without moving memory (moved in, faulting nothing): seen by the bound.
+    writeFileSync(join(dir('pids'), 'pids.current'), '1\n')
+    writeFileSync(join(dir('cpuacct'), 'cpuacct.usage_percpu'), '7000000000 8000000000\n')
+    const at = t0 + 2000 + PRESUMED_EMPTY_MS
+    assert.notEqual(c.collect(at)?.cpu?.usageNs, 15e9, 'presumed empty: CPU kept')
+    assert.equal(c.collect(at + PRESUMED_EMPTY_MS - 1000)?.cpu?.usageNs, 15e9, 'pids.current read at the bound: CPU read')
+    files.reads.length = 0
+    c.collect(at + PRESUMED_EMPTY_MS)
+    assert.ok(read(files, 'pids.current') && read(files, 'cpuacct.usage_percpu'), 'with a task, read at every tick')
+
+    // Empty again; then a task arrives and memory moves: pids.current and CPU are read in that reading.
+    writeFileSync(join(dir('pids'), 'pids.current'), '0\n')
+    c.collect(at + PRESUMED_EMPTY_MS + 1000)
+    c.collect(at + PRESUMED_EMPTY_MS + 2000)
+    writeFileSync(join(dir('pids'), 'pids.current'), '1\n')
+    writeFileSync(join(dir('cpuacct'), 'cpuacct.usage_percpu'), '9000000000 8000000000\n')
+    const stat = join(dir('memory'), 'memory.stat')
+    writeFileSync(stat, readFileSync(stat, 'latin1').replace(/^pgfault \d+$/m, 'pgfault 123456'))
+    files.reads.length = 0
+    assert.equal(c.collect(at + PRESUMED_EMPTY_MS + 3000)?.cpu?.usageNs, 17e9, 'memory moved: CPU read')
+    assert.ok(read(files, 'pids.current'), 'and pids.current')
+    files.reads.length = 0
+    c.collect(at + PRESUMED_EMPTY_MS + 4000)
+    assert.ok(read(files, 'pids.current') && read(files, 'cpuacct.usage_percpu'), 'not empty now: read at every tick')
   } finally {
     rmSync(root, {recursive: true, force: true})
   }

@@ -112,6 +112,13 @@ export interface ReadContext {
   state<T>(key: string, init: () => T): T
   /** A value computed once per tick and shared by the kinds that need it (the cgroup's pid list). */
   memo<T>(key: string, compute: () => T): T
+  /**
+   * True when this reading may take the cgroup's subtree as still holding no task without
+   * reading pids.current: a reading found it empty less than PRESUMED_EMPTY_MS ago and none of
+   * this reading's files that tell that something ran has moved (ContainerCollector.presumedEmpty).
+   * False whenever pids.current must be read to know.
+   */
+  presumedEmpty(): boolean
 }
 
 /**
