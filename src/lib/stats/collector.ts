@@ -100,6 +100,14 @@ const NO_STATE: unique symbol = Symbol('no state')
  */
 const FILE_NUMBERS = new Map<string, number>()
 const FILE_NAMES: string[] = []
+/**
+ * Per v1 hierarchy on cgroupfs, absent files by their name's number (FILE_NUMBERS) and when a
+ * spec refresh last found one still absent there
+ * (ContainerCollector.stillAbsentElsewhere).
+ */
+const absentLooks = new WeakMap<Hierarchy, Map<number, number>>()
+/** How long one container's look at an absent file serves the others' refreshes. */
+const ABSENT_LOOK_SHARED_MS = 1_000
 /** Places of hierarchies a code can tell apart (CONTROLLERS: at most 8). */
 const PLACE_SPAN = 8
 
@@ -288,7 +296,7 @@ export class ContainerCollector {
     // Files found absent are looked at again: one access() each, which says "still not there"
     // without the exception a failed open costs (a backed-off container refreshes its spec at
     // every tick, and a v1 host lacks a dozen scheduler files per container).
-    this.lookAgainAtAbsent()
+    this.lookAgainAtAbsent(now)
     const errors: string[] = []
     // Files the spec reader could not read at all are spec errors too (unreadable()).
     const tickErrors = this.tickErrors
@@ -586,18 +594,56 @@ export class ContainerCollector {
    * there" without the exception a failed open costs. A file whose directory is not there now
    * stays absent (it is: the directory's return makes the same path, found again then).
    */
-  private lookAgainAtAbsent(): void {
+  private lookAgainAtAbsent(now: number): void {
     if (this.absentPaths !== undefined) for (const path of this.absentPaths) if (existsSync(path)) this.absentPaths.delete(path)
     const codes = this.absent
     if (codes === undefined) return
     let kept = 0
     for (let k = 0; k < codes.length; k++) {
       const code = codes[k]!
-      const d = this.dirs[code % PLACE_SPAN]
-      if (d !== undefined && existsSync(`${d.path}/${FILE_NAMES[Math.floor(code / PLACE_SPAN)]!}`)) continue
+      const place = code % PLACE_SPAN
+      const d = this.dirs[place]
+      if (d !== undefined && !this.stillAbsentElsewhere(place, code, now)) {
+        if (existsSync(`${d.path}/${FILE_NAMES[Math.floor(code / PLACE_SPAN)]!}`)) continue
+        this.noteStillAbsent(place, code, now)
+      }
       codes[kept++] = code
     }
     codes.length = kept
+  }
+
+  /**
+   * Whether another container's refresh found this file (`code`: its place and name) still
+   * absent in the same hierarchy less than ABSENT_LOOK_SHARED_MS ago. Only in a v1 hierarchy on cgroupfs
+   * and below its root: there every cgroup has the same files (the controllers' file types,
+   * added to every cgroup at once when a module registers more; only the root's differ), so
+   * one look serves every container refreshing about then. At 1,000 containers, 4 access()
+   * calls a container each refresh (the blkio scheduler files no kernel here has) become a few.
+   */
+  private stillAbsentElsewhere(place: number, code: number, now: number): boolean {
+    const looks = this.sharedLooks(place)
+    if (looks === undefined) return false
+    const at = looks.get(Math.floor(code / PLACE_SPAN))
+    return at !== undefined && now >= at && now - at < ABSENT_LOOK_SHARED_MS
+  }
+
+  private noteStillAbsent(place: number, code: number, now: number): void {
+    this.sharedLooks(place)?.set(Math.floor(code / PLACE_SPAN), now)
+  }
+
+  /** The shared looks of the hierarchy at `place`, when its absent files can be shared (see stillAbsentElsewhere). */
+  private sharedLooks(place: number): Map<number, number> | undefined {
+    const h = this.places.list[place]
+    if (h === undefined || h.version !== 1 || this.name === '/') return undefined
+    let looks = absentLooks.get(h)
+    if (looks === undefined) {
+      const roots = this.options.files.trustedRoots
+      const mount = h.mountPoint.endsWith('/') ? h.mountPoint : `${h.mountPoint}/`
+      // Not cgroupfs (a fixture tree): its directories may hold anything.
+      if (!roots.some((r) => mount.startsWith(r))) return undefined
+      absentLooks.set(h, (looks = new Map()))
+    }
+    return looks
   }
 
   readOnce(path: string): string | undefined {

@@ -49,6 +49,55 @@ test('a file absent at one tick is not opened again until the spec refresh, whic
   }
 })
 
+test('v1 on cgroupfs: a file another container found still absent less than a second before stays absent without a look', () => {
+  // One look for every container (every v1 cgroup below the root has the same files); a
+  // fixture tree elsewhere is not cgroupfs, and there each container looks for itself.
+  for (const cgroupfs of [true, false]) {
+    const root = mkdtempSync(join(tmpdir(), 'cadv-absent-'))
+    try {
+      const tree = join(root, 'cgroup')
+      cpSync(join(FIXTURES, 'cgroup_v1/separate'), tree, {recursive: true})
+      for (const h of ['blkio', 'cpu', 'cpuacct', 'memory', 'pids'])
+        cpSync(join(tree, h, 'docker/c1'), join(tree, h, 'docker/c2'), {recursive: true})
+      const layout = discoverCgroups({cgroupRoot: tree, procRoot: join(FIXTURES, 'proc/basic')})
+      const files = new OpenFiles(64)
+      if (cgroupfs) files.trustedRoots = [`${tree}/`]
+      const looks: string[] = []
+      const existsSync = fs.existsSync
+      fs.existsSync = (path) => {
+        looks.push(String(path))
+        return existsSync(path)
+      }
+      syncBuiltinESMExports()
+      try {
+        const make = (name: string): ContainerCollector =>
+          new ContainerCollector(name, {layout, kinds: selectKinds(['diskIO']), files, specRefreshMs: 30_000})
+        const [a, b] = [make('/docker/c1'), make('/docker/c2')]
+        a.collect(1_000_000)
+        b.collect(1_000_000)
+        a.collect(1_030_000)
+        for (const c of ['c1', 'c2']) writeFileSync(join(tree, 'blkio/docker', c, 'blkio.bfq.io_merged_recursive'), 'Total 0\n')
+        looks.length = 0
+        b.collect(1_030_500)
+        const looked = looks.some((p) => p.endsWith('/c2/blkio.bfq.io_merged_recursive'))
+        assert.equal(looked, !cgroupfs, cgroupfs ? 'not looked for again' : 'looked for (not cgroupfs)')
+        if (!cgroupfs) continue
+        looks.length = 0
+        b.collect(1_061_000)
+        assert.ok(
+          looks.some((p) => p.endsWith('/c2/blkio.bfq.io_merged_recursive')),
+          'looked for at its next refresh',
+        )
+      } finally {
+        fs.existsSync = existsSync
+        syncBuiltinESMExports()
+      }
+    } finally {
+      rmSync(root, {recursive: true, force: true})
+    }
+  }
+})
+
 test('a hierarchy directory made or removed after the collector: its kind follows at the spec refresh', () => {
   const root = mkdtempSync(join(tmpdir(), 'cadv-dirs-'))
   try {
