@@ -19,7 +19,7 @@ import type {DiskUsageSource} from './disk-usage.js'
 import {ABSENT, Capture, FAILED, internName, keeps, placeHolding, ReadOp, sameBytes, type ReadLog} from './read-log.js'
 import {hostNetnsFor, type HostNetns} from './netns.js'
 import {specReader} from './spec/reader.js'
-import {knownEmpty, noTasksIn, PIDS_CURRENT_MEMO} from './tasks.js'
+import {knownEmpty, noTasksIn, PIDS_CURRENT_MEMO, QUIET_CHECK_READINGS} from './tasks.js'
 
 /** How often limits, and files found absent, are looked at again. */
 export const SPEC_REFRESH_MS = 30_000
@@ -207,6 +207,8 @@ export class ContainerCollector {
   /** This reading looks at quiet logs (a whole reading), and trusts them (not at a spec refresh). */
   private quietMode = false
   private trustQuiet = false
+  /** Readings since the quiet logs' files were last looked at (QUIET_CHECK_READINGS). */
+  private sinceQuietCheck = 0
   /** Readers whose quiet parts this reading kept unread, and whether another pure reader's files moved. */
   private readonly quietKept: number[] = []
   private moved = false
@@ -378,9 +380,14 @@ export class ContainerCollector {
     this.readerErrors = undefined
     this.sawAbsent = false
     this.memos = undefined
-    // Quiet logs are trusted between spec refreshes; a refresh reads their files again, which
-    // bounds how long a part can miss a change no task accounts for (quietOff).
-    this.trustQuiet = !refreshSpec
+    // Quiet logs are trusted between checks; a check reads their files again, which bounds how
+    // long a part can miss a change no task accounts for (quietOff). A check comes with a spec
+    // refresh, at least QUIET_CHECK_READINGS readings after the last: a backed-off container
+    // refreshes at every reading.
+    this.sinceQuietCheck++
+    const check = refreshSpec && this.sinceQuietCheck >= QUIET_CHECK_READINGS
+    if (check) this.sinceQuietCheck = 0
+    this.trustQuiet = !check
     this.readingAt = now
     return {name: this.name, timestampMs: now}
   }

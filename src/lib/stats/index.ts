@@ -17,6 +17,7 @@ export {
   type FileStats,
 } from './files.js'
 export {ContainerCollector, controllerHierarchies, SPEC_REFRESH_MS, type CollectorOptions, type RuntimeHints} from './collector.js'
+export {QUIET_CHECK_READINGS} from './tasks.js'
 export {ContainerTracker, type TrackerHooks} from './tracker.js'
 export {
   ALL_KINDS,

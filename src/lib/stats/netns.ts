@@ -22,7 +22,7 @@ import type {CgroupLayout} from '../cgroups/index.js'
 import type {Sample} from '../model/index.js'
 import type {HostNetnsView, ReadContext} from './kinds/types.js'
 import {toUint} from './parse.js'
-import {noTasksIn, ownTasks, pidsCurrent} from './tasks.js'
+import {noTasksIn, ownTasks, pidsCurrent, QUIET_CHECK_READINGS} from './tasks.js'
 
 /** Dynamic namespace inode numbers start here (the kernel's PROC_DYNAMIC_FIRST). */
 const DYNAMIC_FIRST = 0xf0000000
@@ -211,6 +211,8 @@ interface Decision {
   pid: NetnsPid
   pidsText: string | undefined
   at: number
+  /** Readings it has stood for since it was made. */
+  reads: number
 }
 
 /**
@@ -218,12 +220,13 @@ interface Decision {
  * serves the list it built for up to a second) at every tick, for each cgroup holding a
  * process: a host's services in its own namespace as much as containers. The last decision's
  * first process stands while the cgroup's task count (pids.current, read each tick it holds one) has
- * the same text and the decision is younger than NETNS_DECISION_MS: a first process replaced by
- * another within one tick with the count unchanged is seen at the latest then. Its namespace is
- * looked at each tick (one readlink): a process may enter another namespace (unshare, setns)
- * with nothing else moving, and one that exited has no link. Without a pids controller every
- * tick decides afresh. A cgroup that had no process stays so without pids.current read while the
- * collector presumes it empty (ReadContext.presumedEmpty: a few seconds while nothing else moves).
+ * the same text and the decision is younger than NETNS_DECISION_MS (or QUIET_CHECK_READINGS
+ * readings): a first process replaced by another within one tick with the count unchanged is
+ * seen at the latest then. Its namespace is looked at each tick (one readlink): a process may
+ * enter another namespace (unshare, setns) with nothing else moving, and one that exited has
+ * no link. Without a pids controller every tick decides afresh. A cgroup that had no process
+ * stays so without pids.current read while the collector presumes it empty
+ * (ReadContext.presumedEmpty: a few seconds while nothing else moves).
  */
 function keptDecision(ctx: ReadContext, now: number): NetnsPid {
   if (!ctx.hasNetwork || ctx.pid > 0 || ctx.name === '/') return decide(ctx)
@@ -233,12 +236,17 @@ function keptDecision(ctx: ReadContext, now: number): NetnsPid {
     pid: 0,
     pidsText: undefined,
     at: Number.NEGATIVE_INFINITY,
+    reads: 0,
   }))
   // A cgroup with no process at the last decision, presumed still empty (ReadContext.presumedEmpty):
   // that decision stands without reading pids.current.
   const presumed = kept.first === 0 && noTasksIn(kept.pidsText) && ctx.presumedEmpty()
   const pidsText = presumed ? kept.pidsText : pidsCurrent(ctx)?.text
-  if (pidsText !== undefined && pidsText === kept.pidsText && now >= kept.at && now - kept.at < NETNS_DECISION_MS) {
+  // Younger than NETNS_DECISION_MS, or than QUIET_CHECK_READINGS readings of a container read
+  // less often (backed off: each of its readings would decide afresh).
+  kept.reads++
+  const young = now - kept.at < NETNS_DECISION_MS || kept.reads < QUIET_CHECK_READINGS
+  if (pidsText !== undefined && pidsText === kept.pidsText && now >= kept.at && young) {
     if (kept.first === 0) return 0
     const ns = processNetns(ctx.procRoot, kept.first)
     if (ns !== undefined && ns === kept.ns) return kept.pid
@@ -250,6 +258,7 @@ function keptDecision(ctx: ReadContext, now: number): NetnsPid {
   kept.pid = first === 0 ? 0 : fromNs(ctx, first, ns)
   kept.pidsText = pidsText
   kept.at = now
+  kept.reads = 0
   return kept.pid
 }
 

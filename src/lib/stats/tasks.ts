@@ -48,6 +48,17 @@ function readList(ctx: ReadContext, dir: ControllerDir, which: 'procs' | 'thread
 }
 
 /**
+ * What the shortcuts resting on pids.current (the collector's quiet parts, a raw cgroup's network
+ * decision) are trusted for between two looks at the files they leave unread: the spec refresh
+ * (30 s), but at least this many readings. A container read less often than the refresh (backed
+ * off: every 60 to 120 s) refreshes its spec at every reading; looking at those files there too
+ * would read them at every reading, which is all the shortcuts save. A change no task explains
+ * (v1: a task in one hierarchy's cgroup and not in the pids one) is then seen within this many
+ * readings of such a container instead of one.
+ */
+export const QUIET_CHECK_READINGS = 4
+
+/**
  * True when the pids controller says the cgroup and everything below it hold no task: then
  * no list needs reading. pids.current is one read of a kept descriptor, where a v1 task list
  * must be opened afresh every time; most cgroups on a host are empty.

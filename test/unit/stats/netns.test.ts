@@ -8,7 +8,15 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {discoverCgroups} from '../../../src/lib/cgroups/index.js'
-import {ContainerCollector, HostNetns, HostNetnsError, OpenFiles, hostNetnsFor, selectKinds} from '../../../src/lib/stats/index.js'
+import {
+  ContainerCollector,
+  HostNetns,
+  HostNetnsError,
+  OpenFiles,
+  QUIET_CHECK_READINGS,
+  hostNetnsFor,
+  selectKinds,
+} from '../../../src/lib/stats/index.js'
 
 const fixtures = fileURLToPath(new URL('../../fixtures/', import.meta.url))
 const FIXED = 0xeffffff9 // the initial network namespace's number on kernels that fix it
@@ -114,6 +122,39 @@ test('a raw cgroup has network numbers only when its process has a readable name
   )
 })
 
+test("read less often than every 30 s (backed off), a raw cgroup's decision stands for QUIET_CHECK_READINGS readings", () => {
+  withProc({self: OWN, 1: HOST, 4242: OWN + 1, 4243: HOST}, (proc) => {
+    const root = mkdtempSync(join(tmpdir(), 'cadv-netns-cg-'))
+    try {
+      cpSync(fixtures + 'cgroup_v1/separate', root, {recursive: true})
+      const dir = join(root, 'pids/docker/c1')
+      const layout = discoverCgroups({cgroupRoot: root, procRoot: proc})
+      const c = new ContainerCollector('/docker/c1', {
+        layout,
+        kinds: selectKinds(['network']),
+        files: new OpenFiles(8),
+        hostNetns: hostNetnsFor(layout),
+      })
+      const names = (now: number): string[] | undefined => c.collect(now)?.network?.map((i) => i.name)
+      try {
+        writeFileSync(join(dir, 'cgroup.procs'), '4242\n4243\n')
+        writeFileSync(join(dir, 'pids.current'), '2\n')
+        let t = 1000
+        assert.deepEqual(names(t), ['eth0', 'eth1'], "4242's own namespace")
+        // The list changes with the same count: readings a minute apart keep the decision...
+        writeFileSync(join(dir, 'cgroup.procs'), '4243\n4244\n')
+        for (let k = 1; k < QUIET_CHECK_READINGS; k++) assert.deepEqual(names((t += 60_000)), ['eth0', 'eth1'], `kept at reading ${k}`)
+        // ...until it has stood for QUIET_CHECK_READINGS of them.
+        assert.equal(names((t += 60_000)), undefined, 'decided again')
+      } finally {
+        c.close()
+      }
+    } finally {
+      rmSync(root, {recursive: true, force: true})
+    }
+  })
+})
+
 test("a raw cgroup's decision stands between ticks while its task count, first process and its namespace stay, and is made again when one moves or after 30 s", () => {
   withProc({self: OWN, 1: HOST, 4242: OWN + 1, 4243: HOST}, (proc) => {
     // A copy of the cgroup tree: this test rewrites its task lists.
@@ -136,7 +177,9 @@ test("a raw cgroup's decision stands between ticks while its task count, first p
         // The list changes with the same count: the decision stands (until the bound)...
         writeFileSync(join(dir, 'cgroup.procs'), '4243\n4244\n')
         assert.deepEqual(names(2000), ['eth0', 'eth1'], 'same count, first process still there: kept')
-        // ...and is made again 30 s after it was made: 4243 is in the host's namespace.
+        // ...and is made again once it is 30 s old and has stood for QUIET_CHECK_READINGS
+        // readings: 4243 is in the host's namespace.
+        for (let k = 2, t = 2000; k < QUIET_CHECK_READINGS; k++) assert.deepEqual(names((t += 1000)), ['eth0', 'eth1'], 'kept')
         assert.equal(names(31_000), undefined, 'decided again after 30 s')
         // A count that moves means deciding again at once.
         writeFileSync(join(dir, 'cgroup.procs'), '4242\n')

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {discoverCgroups} from '../../../src/lib/cgroups/index.js'
-import {ContainerCollector, OpenFiles, selectKinds} from '../../../src/lib/stats/index.js'
+import {ContainerCollector, OpenFiles, QUIET_CHECK_READINGS, selectKinds} from '../../../src/lib/stats/index.js'
 import {PRESUMED_EMPTY_MS} from '../../../src/lib/stats/collector.js'
 import {FIXTURES} from '../../helpers/collect.js'
 
@@ -89,6 +89,35 @@ test('the spec refresh reads them; a change there while still empty turns the sh
     assert.equal(c.collect(1_032_000)?.cpu?.usageNs, 17e9, 'read at every tick since')
     c.collect(1_033_000)
     assert.ok(read(files, 'cpuacct.usage_percpu'))
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
+
+test('read less often than the spec refresh (backed off): the files are read at every few readings, not at each; a change no task explains is still seen', () => {
+  const {root, c, files, dir} = setup('0\n')
+  try {
+    // A minute apart: every reading is a spec refresh.
+    let t = 1_000_000
+    for (let k = 0; k < QUIET_CHECK_READINGS; k++) c.collect((t += 60_000))
+    const readings = 3 * QUIET_CHECK_READINGS
+    let cpuRead = 0
+    for (let k = 0; k < readings; k++) {
+      files.reads.length = 0
+      c.collect((t += 60_000))
+      if (read(files, 'cpuacct.usage_percpu')) cpuRead++
+      assert.ok(read(files, 'memory.stat') && read(files, 'cpu.shares'), 'the memory files and the spec at every reading')
+    }
+    assert.equal(cpuRead, readings / QUIET_CHECK_READINGS, `CPU files at one reading in ${QUIET_CHECK_READINGS}`)
+
+    // A task the pids hierarchy does not see: CPU moves with pids.current at 0.
+    writeFileSync(join(dir('cpuacct'), 'cpuacct.usage_percpu'), '7000000000 8000000000\n')
+    let seenAt = 0
+    for (let k = 1; k <= QUIET_CHECK_READINGS && seenAt === 0; k++) if (c.collect((t += 60_000))?.cpu?.usageNs === 15e9) seenAt = k
+    assert.ok(seenAt > 0, `seen within ${QUIET_CHECK_READINGS} readings`)
+    files.reads.length = 0
+    c.collect((t += 60_000))
+    assert.ok(read(files, 'cpuacct.usage_percpu'), 'and read at every reading since')
   } finally {
     rmSync(root, {recursive: true, force: true})
   }
