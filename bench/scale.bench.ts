@@ -8,6 +8,9 @@
 //
 // CADV_BENCH_BEFORE=<another checkout>/bin/run.js runs that build's serve beside this one on the
 // same cgroups over the same windows: before and after in one run, at one load.
+// CADV_BENCH_CPU_PROF=<dir>: this build's serve runs under --cpu-prof, the profile (main thread,
+// the whole run) written there when it stops; bench/lib/scale-profile.ts profiles the steady
+// state alone, by function.
 //
 //   npm run bench -- scale        (CADV_BENCH_CONTAINERS=10000)
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -26,6 +29,7 @@ import {scopedRoot} from './lib/scoped-root.js'
 
 const N = Number(process.env.CADV_BENCH_CONTAINERS ?? 10_000)
 const BEFORE = process.env.CADV_BENCH_BEFORE
+const CPU_PROF = process.env.CADV_BENCH_CPU_PROF
 const PROMETHEUS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 /**
@@ -159,19 +163,22 @@ async function main(): Promise<void> {
     rmSync(tmp, {recursive: true, force: true})
   })
   cleanupOnInterrupt('scale bench', tc.root, cleanup)
-  // Containers only where the default kinds read (and the unified tree for pressure): fewer
-  // directories to make. The parent is in every hierarchy, for the scoped root's bind mounts.
+  // Containers only where the default kinds read: their controllers' hierarchies, the unified
+  // tree for pressure, and pids (pids.current says whether a cgroup holds a task, which the
+  // collector's quiet parts and the network decision go by; a runtime makes every container
+  // there too). Fewer directories to make. The parent is in every hierarchy, for the scoped
+  // root's bind mounts.
   const layout = tc.layout
   const hierarchies = [
     ...new Set([
       ...selectHierarchies(layout, controllersForKinds(selectKinds())),
-      ...[unifiedHierarchy(layout)].filter((h) => h !== undefined),
+      ...[unifiedHierarchy(layout), layout.hierarchies.find((h) => h.controllers.includes('pids'))].filter((h) => h !== undefined),
     ]),
   ]
   let views = 0
-  const start = (script?: string): ServeProcess => {
+  const start = (script?: string, nodeArgs: string[] = []): ServeProcess => {
     const scoped = scopedRoot(tc, join(tmp, `root-${views++}`))
-    const s = new ServeProcess(['--cgroup-root', scoped.cgroupRoot], {}, [], scoped.launcher, script)
+    const s = new ServeProcess(['--cgroup-root', scoped.cgroupRoot], {}, nodeArgs, scoped.launcher, script)
     running.add(s)
     return s
   }
@@ -192,7 +199,8 @@ async function main(): Promise<void> {
     const started = performance.now()
     const runs: Run[] = []
     if (BEFORE) runs.push({label: `before (${BEFORE})`, serve: start(BEFORE), startupMs: 0, times: [], bytes: 0})
-    runs.push({label: 'this build', serve: start(), startupMs: 0, times: [], bytes: 0})
+    const prof = CPU_PROF === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF]
+    runs.push({label: 'this build', serve: start(undefined, prof), startupMs: 0, times: [], bytes: 0})
     await Promise.all(runs.map((r) => r.serve.ready(120_000)))
     await Promise.all(runs.map(async (r) => (r.startupMs = await firstComplete(r.serve, started))))
     await sleep(WARM_MS)
