@@ -27,6 +27,13 @@ class History implements SampleList {
   private readonly items: Array<Sample | Packed> = []
   /** The plain sample the newest packed one was made from. */
   private packedFrom: Sample | undefined
+  /**
+   * What packedFrom was packed into, kept after age drops it from the list: a container read
+   * every 30 to 60 s (backing off) has its packed sample gone by the time the next one is
+   * packed, which then had none before it to share and was packed anew at nearly every reading
+   * (a string key of every field: most of a backed-off reading's time in the store).
+   */
+  private lastPacked: Packed | undefined
   /** Whether the sample added last equals the one that was newest before it (undefined: none, or added out of order). */
   addedEqual: boolean | undefined
 
@@ -86,6 +93,7 @@ class History implements SampleList {
       items.splice(lo, 0, sample)
       // After an insert in the middle, the newest packed sample may no longer be the one packed last.
       this.packedFrom = undefined
+      this.lastPacked = undefined
       this.addedEqual = undefined
     }
     const newest = times[times.length - 1]!
@@ -100,6 +108,12 @@ class History implements SampleList {
       times.splice(0, drop)
       items.splice(0, drop)
     }
+    // Nothing packed left (a container read every minute or less often keeps two samples): the
+    // last packing's pair is let go rather than held for a packing that may never come.
+    if (items.length <= PLAIN_NEWEST) {
+      this.packedFrom = undefined
+      this.lastPacked = undefined
+    }
     // All but the newest PLAIN_NEWEST are kept packed (rates and metrics read only those). An
     // out-of-order insert may leave a plain sample deeper down, so then look at all of them.
     for (let i = items.length - 1 - PLAIN_NEWEST; i >= 0; i--) {
@@ -109,12 +123,17 @@ class History implements SampleList {
         continue
       }
       const prev = i > 0 ? items[i - 1] : undefined
-      const before = prev instanceof Packed ? prev : undefined
+      // In order, the packed one before is what packedFrom was packed into, or gone by age.
+      const before = prev instanceof Packed ? prev : outOfOrder ? undefined : this.lastPacked
       // Parts unchanged since the last one packed (an idle container): the same numbers, without
       // walking the sample again.
       const from = this.packedFrom
-      items[i] = !outOfOrder && before !== undefined && from !== undefined && sameParts(x, from) ? before : Packed.of(x, before)
-      if (!outOfOrder) this.packedFrom = x
+      const packed = !outOfOrder && before !== undefined && from !== undefined && sameParts(x, from) ? before : Packed.of(x, before)
+      items[i] = packed
+      if (!outOfOrder) {
+        this.packedFrom = x
+        this.lastPacked = packed
+      }
     }
   }
 }

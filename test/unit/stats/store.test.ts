@@ -188,6 +188,28 @@ test('a container’s history is its times and packed numbers: no object per ret
   assert.equal(store.samples('/a').at(-52), undefined)
 })
 
+test('read every 40 s, a container’s equal samples share one Packed though age has dropped the one packed before', () => {
+  const store = new Store({maxAgeMs: 120_000, maxSamples: 100})
+  const cpu = {usageNs: 7}
+  const memory = {usageBytes: 3, workingSetBytes: 2}
+  const packed = new Set<unknown>()
+  for (let t = 0; t <= 400_000; t += 40_000) {
+    store.add({name: '/a', timestampMs: t, cpu, memory})
+    const h = store.samples('/a') as unknown as {items: unknown[]}
+    // Three within two minutes: the oldest is packed, and the one packed before it is gone.
+    if (h.items.length > 2) packed.add(h.items[0])
+  }
+  assert.equal(packed.size, 1)
+  assert.deepEqual(
+    [...store.samples('/a')].map((x) => [x.timestampMs, x.cpu?.usageNs, x.memory?.usageBytes]),
+    [
+      [320_000, 7, 3],
+      [360_000, 7, 3],
+      [400_000, 7, 3],
+    ],
+  )
+})
+
 test('deepEqual compares plain data by value: key sets, undefined members, arrays, nesting', () => {
   assert.ok(deepEqual({a: 1, b: [1, {c: 'x'}]}, {b: [1, {c: 'x'}], a: 1}))
   assert.ok(!deepEqual({a: 1, b: 2}, {a: 1, c: 2}), 'same count, other keys')
