@@ -164,15 +164,17 @@ async function main(): Promise<void> {
   })
   cleanupOnInterrupt('scale bench', tc.root, cleanup)
   // Containers only where the default kinds read: their controllers' hierarchies, the unified
-  // tree for pressure, and pids (pids.current says whether a cgroup holds a task, which the
-  // collector's quiet parts and the network decision go by; a runtime makes every container
-  // there too). Fewer directories to make. The parent is in every hierarchy, for the scoped
-  // root's bind mounts.
+  // tree for pressure, cpuset (the spec's CPUs) and pids (pids.current says whether a cgroup
+  // holds a task, which the collector's quiet parts and the network decision go by). A runtime
+  // makes every container in all of them; one missing from a hierarchy is looked for again at
+  // each spec refresh. Fewer directories to make. The parent is in every hierarchy, for the
+  // scoped root's bind mounts.
   const layout = tc.layout
+  const alsoRead = ['cpuset', 'pids'].map((c) => layout.hierarchies.find((h) => h.controllers.includes(c)))
   const hierarchies = [
     ...new Set([
       ...selectHierarchies(layout, controllersForKinds(selectKinds())),
-      ...[unifiedHierarchy(layout), layout.hierarchies.find((h) => h.controllers.includes('pids'))].filter((h) => h !== undefined),
+      ...[unifiedHierarchy(layout), ...alsoRead].filter((h) => h !== undefined),
     ]),
   ]
   let views = 0
