@@ -28,6 +28,7 @@ import {
 } from './machine-families.js'
 import {SeriesOut} from './series.js'
 import {LoopSlices} from './slices.js'
+import {SpareBuffers} from './spare-buffers.js'
 
 export interface ExpositionOptions {
   kinds: ReadonlySet<MetricKind>
@@ -83,26 +84,40 @@ function pack(parts: readonly string[]): Packed {
   for (let i = 0; i < parts.length; i++)
     if (parts[i] !== '') ends[i] = at += Buffer.byteLength(parts[i]!)
     else ends[i] = at
-  const joined = parts.join('')
-  const bytes = Buffer.allocUnsafeSlow(at)
-  bytes.write(joined)
+  // Lives for one render: from the shared pool (no ArrayBuffer of its own for a container's 2 KB).
+  const bytes = Buffer.from(parts.join(''))
   return {bytes, ends}
 }
 
 /**
  * Every container's lines of each family, in body order, as the last body of a format had them:
- * one Buffer a family, not one a container and family (300,000 small Buffers at 10,000
- * containers). An entry is the same object for as long as its text is the same (entry()
- * makes a new one on any change), so the next body copies the lines of every container that
- * is still the same object straight from here, a run of neighbours at a time, and renders only
- * the others.
+ * all families in one buffer, family after family, not one Buffer a container and family
+ * (300,000 small Buffers at 10,000 containers). An entry is the same object for as long as its
+ * text is the same (entry() makes a new one on any change), so the next body copies the lines
+ * of every container that is still the same object straight from here, a run of neighbours at
+ * a time, and renders only the others.
+ *
+ * The buffers are recycled (spare-buffers.ts): a set of columns goes back to the spares once
+ * no format's last body has it, no render is copying from it and no render's parts are out
+ * with views of it (`users` counts all three). Two renders may read the same columns at once
+ * (two formats, or a build ahead beside a scrape's).
  */
 interface Columns {
   entries: Entry[]
-  /** Per family, the lines of every entry in order. */
-  text: Buffer[]
-  /** Per family, where each entry's lines end in text[i]. */
-  ends: Uint32Array[]
+  /** Every family's lines, family i's from starts[i] to starts[i + 1] (a spare: longer than its text). */
+  bytes: Buffer
+  starts: number[]
+  /** ends[i * entries.length + k]: where entry k's lines of family i end, from starts[i] (a spare's view). */
+  ends: Uint32Array
+  /** The spare whose view ends is. */
+  endsBuffer: Buffer
+  users: number
+}
+
+/** renderPartsAsync()'s pieces, and the call that says they are no longer read (their buffers are then reused). */
+export interface Parts {
+  parts: Buffer[]
+  release: () => void
 }
 
 /** `# HELP` and `# TYPE` lines of a family in one format. */
@@ -159,6 +174,9 @@ export class Exposition {
   private readonly headers = new Map<string, Buffer>()
   /** Per format, the container lines of its last body (shared by both when there are no timestamps). */
   private columns: Partial<Record<ExpositionFormat, Columns>> = {}
+  /** Buffers of columns no longer used, for the next ones: their lines, and where each entry's end. */
+  private readonly spareText = new SpareBuffers(2)
+  private readonly spareEnds = new SpareBuffers(2)
 
   constructor(private readonly options: ExpositionOptions) {
     this.modules = familiesFor(options.kinds)
@@ -172,6 +190,11 @@ export class Exposition {
     this.hardwareFamilies = facts ? machineFamilies(topology) : []
     this.hardwareText = new Map(facts ? [...hardwareLines(options.machine, facts, topology)].map(([f, t]) => [f, Buffer.from(t)]) : [])
     this.scrapeErrorText = Buffer.from(`${machineScrapeErrorFamily.name} ${facts?.error ? 1 : 0}\n`)
+  }
+
+  /** Buffers allocated for columns' lines so far: the others were reused (for tests and benchmarks). */
+  get columnBuffersAllocated(): number {
+    return this.spareText.allocated
   }
 
   /** Every family this exposition can emit (for docs and tests). */
@@ -231,7 +254,12 @@ export class Exposition {
     const steps = this.steps(states, format, nowMs)
     for (;;) {
       const r = steps.next()
-      if (r.done) return Buffer.concat(r.value).toString('utf8')
+      if (!r.done) continue
+      try {
+        return Buffer.concat(r.value.parts).toString('utf8')
+      } finally {
+        r.value.release()
+      }
     }
   }
 
@@ -245,20 +273,26 @@ export class Exposition {
     nowMs = Date.now(),
     slices = new LoopSlices(),
   ): Promise<Buffer> {
-    return Buffer.concat(await this.renderPartsAsync(states, format, nowMs, slices))
+    const {parts, release} = await this.renderPartsAsync(states, format, nowMs, slices)
+    try {
+      return Buffer.concat(parts)
+    } finally {
+      release()
+    }
   }
 
   /**
    * renderAsync()'s bytes as the pieces they are made of (headers, the columns of the last
    * body, fresh lines), for a caller that appends to them: one copy into the body it makes,
-   * not a 20 MB concatenation at 10,000 containers copied again into the body.
+   * not a 20 MB concatenation at 10,000 containers copied again into the body. The pieces are
+   * views of recycled buffers: they hold their bytes until `release()`, no longer.
    */
   async renderPartsAsync(
     states: Iterable<ContainerState>,
     format: ExpositionFormat,
     nowMs = Date.now(),
     slices = new LoopSlices(),
-  ): Promise<Buffer[]> {
+  ): Promise<Parts> {
     const steps = this.steps(states, format, nowMs, () => slices.due)
     for (;;) {
       const r = steps.next()
@@ -291,7 +325,24 @@ export class Exposition {
     format: ExpositionFormat,
     nowMs: number,
     due: () => boolean = () => false,
-  ): Generator<void, Buffer[]> {
+  ): Generator<void, Parts> {
+    // The last body's columns: this render copies from them, so they are not reused before it is done.
+    const prev = this.columns[format]
+    if (prev) prev.users++
+    try {
+      return yield* this.stepsFrom(prev, states, format, nowMs, due)
+    } finally {
+      if (prev) this.drop(prev)
+    }
+  }
+
+  private *stepsFrom(
+    prev: Columns | undefined,
+    states: Iterable<ContainerState>,
+    format: ExpositionFormat,
+    nowMs: number,
+    due: () => boolean,
+  ): Generator<void, Parts> {
     const next = new Map<string, Entry>()
     const entries: Entry[] = []
     let list: Iterable<ContainerState> = states
@@ -303,7 +354,6 @@ export class Exposition {
       list = all
     }
     // Where each entry's lines are in the last body's columns; the others are rendered now.
-    const prev = this.columns[format]
     const at = new Map<Entry, number>()
     if (prev) for (let k = 0; k < prev.entries.length; k++) at.set(prev.entries[k]!, k)
     const fresh = new Map<Entry, Packed>()
@@ -319,6 +369,28 @@ export class Exposition {
     // Same order every scrape (by id, which leads the labels); nearly sorted input is cheap.
     entries.sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0))
 
+    // Per entry, its place in the last body (-1: rendered now) and its fresh lines.
+    const from = new Int32Array(entries.length)
+    const lines: Array<Packed | undefined> = []
+    let same = prev !== undefined && prev.entries.length === entries.length
+    for (let k = 0; k < entries.length; k++) {
+      from[k] = at.get(entries[k]!) ?? -1
+      lines.push(fresh.get(entries[k]!))
+      if (from[k] !== k) same = false
+    }
+    const columns = same ? prev! : yield* this.fill(entries, from, lines, prev, due)
+    // Held by the parts handed out until their release(), and by the formats whose last body they are.
+    columns.users++
+    let released = false
+    const release = (): void => {
+      if (released) return
+      released = true
+      this.drop(columns)
+    }
+    this.keep(format, columns)
+    // Without timestamps both formats have identical series lines.
+    if (!this.options.timestamps) this.keep(format === 'prometheus' ? 'openmetrics' : 'prometheus', columns)
+
     const parts: Buffer[] = [this.header(versionFamily, format), this.versionText]
     parts.push(this.header(cadvisorVersionFamily, format), this.cadvisorVersionText)
     if (entries.length > 0 || this.tombstones.size > 0) {
@@ -329,30 +401,11 @@ export class Exposition {
       if (this.tombstones.size > 0) rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       for (const [, line, value] of rows) parts.push(line, value)
     }
-    // Per entry, its place in the last body (-1: rendered now) and its fresh lines.
-    const from = new Int32Array(entries.length)
-    const lines: Array<Packed | undefined> = []
-    let same = prev !== undefined && prev.entries.length === entries.length
-    for (let k = 0; k < entries.length; k++) {
-      from[k] = at.get(entries[k]!) ?? -1
-      lines.push(fresh.get(entries[k]!))
-      if (from[k] !== k) same = false
+    for (let i = 0; i < this.containerFamilies.length; i++) {
+      const a = columns.starts[i]!
+      const b = columns.starts[i + 1]!
+      if (b > a) parts.push(this.header(this.containerFamilies[i]!, format), columns.bytes.subarray(a, b))
     }
-    const families = this.containerFamilies.length
-    const columns: Columns = same ? prev! : {entries, text: [], ends: []}
-    for (let i = 0; i < families; i++) {
-      if (!same) {
-        const text = yield* this.column(i, from, lines, prev, due)
-        columns.text.push(text.bytes)
-        columns.ends.push(text.ends)
-      }
-      const text = columns.text[i]!
-      if (text.length > 0) parts.push(this.header(this.containerFamilies[i]!, format), text)
-      if (due()) yield
-    }
-    this.columns[format] = columns
-    // Without timestamps both formats have identical series lines.
-    if (!this.options.timestamps) this.columns[format === 'prometheus' ? 'openmetrics' : 'prometheus'] = columns
     parts.push(this.header(containerScrapeErrorFamily, format), CONTAINER_SCRAPE_OK)
     for (const f of MACHINE_FAMILIES) parts.push(this.header(f, format), this.machineText.get(f)!)
     for (const f of this.hardwareFamilies) {
@@ -360,51 +413,88 @@ export class Exposition {
       if (text) parts.push(this.header(f, format), text)
     }
     parts.push(this.header(machineScrapeErrorFamily, format), this.scrapeErrorText)
-    return parts
+    return {parts, release}
+  }
+
+  /** `columns` become the last body's of `format`; those they replace lose that use. */
+  private keep(format: ExpositionFormat, columns: Columns): void {
+    const old = this.columns[format]
+    if (old === columns) return
+    columns.users++
+    this.columns[format] = columns
+    if (old) this.drop(old)
+  }
+
+  /** One use of `columns` ended; with the last, their buffers become spares. */
+  private drop(columns: Columns): void {
+    if (columns.users <= 0) throw new Error('exposition: columns released more often than used')
+    if (--columns.users > 0) return
+    this.spareText.give(columns.bytes)
+    this.spareEnds.give(columns.endsBuffer)
   }
 
   /**
-   * Family i's lines of every entry, in order: runs of entries that were neighbours in the last
-   * body are one copy from its column, the others are written from their fresh lines.
+   * Every family's lines of every entry, in order, in spare buffers: runs of entries that were
+   * neighbours in the last body are one copy from its columns, the others are written from
+   * their fresh lines.
    */
-  private *column(
-    i: number,
+  private *fill(
+    entries: Entry[],
     from: Int32Array,
     fresh: ReadonlyArray<Packed | undefined>,
     prev: Columns | undefined,
     due: () => boolean,
-  ): Generator<void, {bytes: Buffer; ends: Uint32Array}> {
-    const count = from.length
-    const ends = new Uint32Array(count)
-    const old = prev?.text[i]
-    const oldEnds = prev?.ends[i]
-    const start = (j: number): number => (j === 0 ? 0 : oldEnds![j - 1]!)
-    let size = 0
-    for (let k = 0; k < count; k++) {
-      const p = fresh[k]
-      size += p ? p.ends[i]! - (i === 0 ? 0 : p.ends[i - 1]!) : oldEnds![from[k]!]! - start(from[k]!)
-      ends[k] = size
-    }
-    if (due()) yield
-    const bytes = Buffer.allocUnsafeSlow(size)
-    let k = 0
-    while (k < count) {
-      const p = fresh[k]
-      if (p) {
-        const a = i === 0 ? 0 : p.ends[i - 1]!
-        if (p.ends[i]! > a) p.bytes.copy(bytes, k === 0 ? 0 : ends[k - 1]!, a, p.ends[i])
-        k++
-        continue
+  ): Generator<void, Columns> {
+    const n = from.length
+    const pn = prev ? prev.entries.length : 0
+    const families = this.containerFamilies.length
+    const endsBuffer = this.spareEnds.take(4 * n * families)
+    const ends = new Uint32Array(endsBuffer.buffer, endsBuffer.byteOffset, n * families)
+    const starts = [0]
+    for (let i = 0; i < families; i++) {
+      const row = i * n
+      const prow = i * pn
+      let size = 0
+      for (let k = 0; k < n; k++) {
+        const p = fresh[k]
+        if (p) size += p.ends[i]! - (i === 0 ? 0 : p.ends[i - 1]!)
+        else {
+          const j = from[k]!
+          size += prev!.ends[prow + j]! - (j === 0 ? 0 : prev!.ends[prow + j - 1]!)
+        }
+        ends[row + k] = size
       }
-      // The longest run of entries that followed each other in the last body too.
-      const j = from[k]!
-      let n = 1
-      while (k + n < count && from[k + n] === j + n) n++
-      old!.copy(bytes, k === 0 ? 0 : ends[k - 1]!, start(j), oldEnds![j + n - 1]!)
-      k += n
+      starts.push(starts[i]! + size)
       if (due()) yield
     }
-    return {bytes, ends}
+    const bytes = this.spareText.take(starts[families]!)
+    for (let i = 0; i < families; i++) {
+      const base = starts[i]!
+      const row = i * n
+      const prow = i * pn
+      let k = 0
+      while (k < n) {
+        const to = base + (k === 0 ? 0 : ends[row + k - 1]!)
+        const p = fresh[k]
+        if (p) {
+          const a = i === 0 ? 0 : p.ends[i - 1]!
+          if (p.ends[i]! > a) p.bytes.copy(bytes, to, a, p.ends[i])
+          k++
+          continue
+        }
+        // The longest run of entries that followed each other in the last body too.
+        const j = from[k]!
+        let m = 1
+        while (k + m < n && from[k + m] === j + m) m++
+        const pbase = prev!.starts[i]!
+        const a = pbase + (j === 0 ? 0 : prev!.ends[prow + j - 1]!)
+        const b = pbase + prev!.ends[prow + j + m - 1]!
+        if (b > a) prev!.bytes.copy(bytes, to, a, b)
+        k += m
+        if (due()) yield
+      }
+    }
+    return {entries, bytes, starts, ends, endsBuffer, users: 0}
   }
 
   /**
