@@ -38,6 +38,14 @@ export interface Body {
   gzipped(): Promise<Buffer>
   /** Whether its gzip form has been asked for. */
   readonly gzipAsked: boolean
+  /**
+   * A use of `text` begins (a scrape writing it): its buffer is not recycled before the function
+   * returned is called. Call it in the same turn as the body was got (a body just replaced is
+   * recycled a turn after its last use ends, at the earliest).
+   */
+  hold(): () => void
+  /** No scrape gets this body any more (a newer one took its place): once its last use ends, its buffer is recycled. */
+  retire(): void
 }
 
 /** What serves scrapes needs of the bodies. */
@@ -50,6 +58,8 @@ export interface Built {
   atMs: number
   /** The view's generation when the build began. */
   generation: number
+  /** body.text is the start of a buffer no other Buffer uses (MetricsSource.build()): that buffer can be handed over whole. */
+  ownBuffer?: boolean
 }
 
 export interface BodyCacheOptions {
@@ -72,15 +82,53 @@ export interface BodyCacheOptions {
   floodScrapes?: number
 }
 
-/** A body with its gzip form made (in libuv's thread pool) when first asked for. */
-export function makeBody(contentType: string, text: Buffer): Body {
+/**
+ * A body with its gzip form made (in libuv's thread pool) when first asked for. With `recycle`,
+ * `text` is given to it once the body is retired and no use of it is left (a write to a socket
+ * through hold(), its compression): a later body is written into that buffer.
+ */
+export function makeBody(contentType: string, text: Buffer, recycle?: (text: Buffer) => void): Body {
   let gz: Promise<Buffer> | undefined
+  let uses = 0
+  let retired = false
+  let recycled = false
+  // A turn later: whoever got this body in the turn it was retired holds it by then.
+  const later = (): void => {
+    setImmediate(() => {
+      if (uses > 0 || recycled) return
+      recycled = true
+      recycle!(text)
+    })
+  }
+  const end = (): void => {
+    if (--uses === 0 && retired) later()
+  }
   return {
     contentType,
     text,
-    gzipped: () => (gz ??= gzipAsync(text, {level: 1})),
+    gzipped: () => {
+      if (gz) return gz
+      uses++
+      gz = gzipAsync(text, {level: 1})
+      gz.then(end, end)
+      return gz
+    },
     get gzipAsked() {
       return gz !== undefined
+    },
+    hold: () => {
+      uses++
+      let ended = false
+      return () => {
+        if (ended) return
+        ended = true
+        end()
+      }
+    },
+    retire: () => {
+      if (!recycle || retired) return
+      retired = true
+      if (uses === 0) later()
     },
   }
 }
@@ -184,7 +232,10 @@ export class BodyCache implements BodySource {
         s.buildMs = performance.now() - began
         const old = s.done
         s.done = b
-        if (old !== undefined) this.options.replaced?.(old.body)
+        if (old !== undefined) {
+          this.options.replaced?.(old.body)
+          old.body.retire()
+        }
         s.served = 0
         s.aheadReadyMs = ahead ? Date.now() : undefined
         s.pending = undefined

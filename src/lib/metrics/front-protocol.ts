@@ -67,11 +67,14 @@ export type ToMain =
   | {type: 'listening'; addresses: Array<{address: string; port: number; family: string}>; tls: boolean; authenticated: boolean}
   | {type: 'failed'; message: string; listen: boolean}
   | {type: 'build'; id: number; format: ExpositionFormat; stats: FrontStats}
+  /** A body's buffer (`built`'s text), transferred back once nothing reads it: the next body is written into it. */
+  | {type: 'release'; text: ArrayBuffer}
   | {type: 'log' | 'warn'; message: string}
   | {type: 'reloaded'; result: 'reloaded' | 'refused'}
   | {type: 'stopped'}
 
 export type ToFront =
+  /** The body is the first `length` bytes of `text` (a recycled buffer is longer than its body). */
   | {type: 'built'; id: number; text: ArrayBuffer; length: number; contentType: string; atMs: number; generation: number}
   | {type: 'build-failed'; id: number; message: string}
   | {type: 'reload'}

@@ -76,7 +76,9 @@ port.on('message', (m: ToFront) => {
       const w = waiting.get(m.id)
       waiting.delete(m.id)
       const text = Buffer.from(m.text, 0, m.length)
-      w?.resolve({body: makeBody(m.contentType, text), atMs: m.atMs, generation: m.generation})
+      // Replaced and no longer written or compressed, its buffer goes back for a later body.
+      const back = (): void => port.postMessage({type: 'release', text: m.text} satisfies ToMain, [m.text])
+      w?.resolve({body: makeBody(m.contentType, text, back), atMs: m.atMs, generation: m.generation})
       break
     }
     case 'build-failed': {

@@ -47,9 +47,13 @@ export interface Front {
   stop(graceMs: number): Promise<void>
 }
 
-/** A Buffer's bytes as an ArrayBuffer that can be transferred (its own, or a copy when it shares one). */
-function transferable(b: Buffer): ArrayBuffer {
-  if (b.byteOffset === 0 && b.buffer.byteLength === b.length && b.buffer instanceof ArrayBuffer) return b.buffer
+/**
+ * A body's bytes as an ArrayBuffer that can be transferred, holding them from its start: the
+ * buffer they were written into when it is the body's own (longer than them when recycled), a
+ * copy of anything else.
+ */
+function transferable(b: Buffer, own: boolean): ArrayBuffer {
+  if (b.byteOffset === 0 && b.buffer instanceof ArrayBuffer && (own || b.buffer.byteLength === b.length)) return b.buffer
   const ab = new ArrayBuffer(b.length)
   new Uint8Array(ab).set(b)
   return ab
@@ -138,7 +142,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   const build = async (id: number, format: ExpositionFormat): Promise<void> => {
     try {
       const b = await options.source.build(format, Date.now())
-      const text = transferable(b.body.text)
+      const text = transferable(b.body.text, b.ownBuffer === true)
       post({type: 'built', id, text, length: b.body.text.length, contentType: b.body.contentType, atMs: b.atMs, generation: b.generation}, [
         text,
       ])
@@ -162,6 +166,9 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       case 'build':
         mirror(m.stats)
         void build(m.id, m.format)
+        break
+      case 'release':
+        options.source.recycle(m.text)
         break
       case 'log':
         options.log(m.message)

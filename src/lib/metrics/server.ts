@@ -398,6 +398,7 @@ export class MetricsServer {
     }
     self?.inFlight.inc()
     res.once('finish', () => self?.scrapes.inc({code: String(res.statusCode)}))
+    let hold: (() => void) | undefined
     try {
       // A scrape holds its slot from its complete headers; a body that does not follow within
       // the body timeout ends the request (408) and frees the slot, so connections that send
@@ -405,6 +406,8 @@ export class MetricsServer {
       if (!req.complete && !(await this.bodyArrives(req, res))) return
       if (res.destroyed) return
       const body = await this.options.source.body(negotiateFormat(req.headers.accept))
+      // Its text is not recycled while this scrape may still write it (body-cache.ts).
+      hold = body.hold()
       const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
       const headers: Record<string, string> = {Vary: 'Accept, Accept-Encoding'}
       if (gzip) headers['Content-Encoding'] = 'gzip'
@@ -413,6 +416,7 @@ export class MetricsServer {
       else await sendInPieces(res, 200, body.contentType, bytes, headers)
       await new Promise<void>((resolve) => (res.writableFinished ? resolve() : res.once('close', resolve)))
     } finally {
+      hold?.()
       this.freeSlot()
       self?.inFlight.dec()
     }
