@@ -140,3 +140,78 @@ test('under a flood of scrapes a body lives its maxAgeMs though the view moved o
     c.close()
   }
 })
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+/** Text that takes gzip a while (not one repeated line): a few MB of numbers from a small generator. */
+function slowText(bytes: number): Buffer {
+  const b = Buffer.allocUnsafe(bytes)
+  let s = 12345
+  for (let i = 0; i < bytes; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0
+    b[i] = 48 + ((s >>> 16) % 10)
+  }
+  return b
+}
+
+test('a retired body goes back once: after the last scrape writing it and its compression are done', async () => {
+  const back: Buffer[] = []
+  const text = slowText(4 << 20)
+  let compressed = false
+  const body = makeBody('text/plain', text, (t) => {
+    assert.equal(compressed, true, 'given back while its gzip form was being made from it')
+    back.push(t)
+  })
+  // A scrape writes it, and its gzip form is being made.
+  const write = body.hold()
+  const gz = body.gzipped()
+  void gz.then(() => (compressed = true))
+  body.retire()
+  body.retire()
+  await turn()
+  assert.equal(back.length, 0, 'given back while a scrape writes it')
+  write()
+  write()
+  await gz
+  await turn()
+  assert.deepEqual(back, [text])
+  // Got in the turn it is retired (a scrape that was given it just before), held there: kept.
+  const late = makeBody('text/plain', Buffer.from('late\n'), (t) => back.push(t))
+  late.retire()
+  const lateWrite = late.hold()
+  await turn()
+  await turn()
+  assert.equal(back.length, 1, 'given back while held in the turn it was retired')
+  lateWrite()
+  await turn()
+  assert.equal(back.length, 2)
+  // A body made without somewhere to go back to is left to the garbage collector.
+  const plain = makeBody('text/plain', Buffer.from('x'))
+  plain.retire()
+  plain.hold()()
+})
+
+test('the cache retires each body a newer one replaces, and only that one', async () => {
+  const back: string[] = []
+  let n = 0
+  // The view moves on before every scrape: each gets a new body.
+  let generation = 0
+  const build = async (_format: string, nowMs: number): Promise<Built> => {
+    const name = `body ${++n}`
+    return {body: makeBody('text/plain', Buffer.from(name), () => back.push(name)), atMs: nowMs, generation}
+  }
+  const cache = new BodyCache(build, () => generation, {coalesceMs: 0, maxStaleMs: 0, buildAhead: false})
+  const first = await cache.body('prometheus')
+  const writing = first.hold()
+  generation++
+  const second = await cache.body('prometheus')
+  assert.notEqual(second, first)
+  generation++
+  assert.notEqual(await cache.body('prometheus'), second)
+  await turn()
+  assert.deepEqual(back, ['body 2'], 'the body a scrape still writes was given back, or the current one')
+  writing()
+  await turn()
+  assert.deepEqual(back.sort(), ['body 1', 'body 2'])
+  cache.close()
+})
