@@ -3,7 +3,7 @@
  * again for every build (19 MiB each at 10,000 containers). Freeing them is what makes serve's
  * RSS grow from build to build: glibc raises its mmap threshold to the largest mmapped block
  * freed, after which such buffers come from malloc's arenas, where freed memory stays resident
- * (docs/ARCHITECTURE.md, "Memory"). A buffer that is reused is neither freed nor faulted in
+ * (docs/ARCHITECTURE.md, "Facts the code relies on"). A buffer that is reused is neither freed nor faulted in
  * again, and V8 sees no new external memory to collect for.
  *
  * A new buffer has headroom over the size asked for (a quarter), so a slightly larger build
