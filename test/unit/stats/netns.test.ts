@@ -122,12 +122,15 @@ test('a raw cgroup has network numbers only when its process has a readable name
   )
 })
 
-test("read less often than every 30 s (backed off), a raw cgroup's decision stands for QUIET_CHECK_READINGS readings", () => {
+/**
+ * A network collector for /docker/c1 on a copy of the v1 fixture tree (tests rewrite its task
+ * lists), with /proc's namespace links as given; `dir` is the copy's pids cgroup of c1.
+ */
+function withNetworkCollector(fn: (proc: string, dir: string, names: (now: number) => string[] | undefined) => void): void {
   withProc({self: OWN, 1: HOST, 4242: OWN + 1, 4243: HOST}, (proc) => {
     const root = mkdtempSync(join(tmpdir(), 'cadv-netns-cg-'))
     try {
       cpSync(fixtures + 'cgroup_v1/separate', root, {recursive: true})
-      const dir = join(root, 'pids/docker/c1')
       const layout = discoverCgroups({cgroupRoot: root, procRoot: proc})
       const c = new ContainerCollector('/docker/c1', {
         layout,
@@ -135,17 +138,8 @@ test("read less often than every 30 s (backed off), a raw cgroup's decision stan
         files: new OpenFiles(8),
         hostNetns: hostNetnsFor(layout),
       })
-      const names = (now: number): string[] | undefined => c.collect(now)?.network?.map((i) => i.name)
       try {
-        writeFileSync(join(dir, 'cgroup.procs'), '4242\n4243\n')
-        writeFileSync(join(dir, 'pids.current'), '2\n')
-        let t = 1000
-        assert.deepEqual(names(t), ['eth0', 'eth1'], "4242's own namespace")
-        // The list changes with the same count: readings a minute apart keep the decision...
-        writeFileSync(join(dir, 'cgroup.procs'), '4243\n4244\n')
-        for (let k = 1; k < QUIET_CHECK_READINGS; k++) assert.deepEqual(names((t += 60_000)), ['eth0', 'eth1'], `kept at reading ${k}`)
-        // ...until it has stood for QUIET_CHECK_READINGS of them.
-        assert.equal(names((t += 60_000)), undefined, 'decided again')
+        fn(proc, join(root, 'pids/docker/c1'), (now) => c.collect(now)?.network?.map((i) => i.name))
       } finally {
         c.close()
       }
@@ -153,58 +147,52 @@ test("read less often than every 30 s (backed off), a raw cgroup's decision stan
       rmSync(root, {recursive: true, force: true})
     }
   })
+}
+
+test("read less often than every 30 s (backed off), a raw cgroup's decision stands for QUIET_CHECK_READINGS readings", () => {
+  withNetworkCollector((_proc, dir, names) => {
+    writeFileSync(join(dir, 'cgroup.procs'), '4242\n4243\n')
+    writeFileSync(join(dir, 'pids.current'), '2\n')
+    let t = 1000
+    assert.deepEqual(names(t), ['eth0', 'eth1'], "4242's own namespace")
+    // The list changes with the same count: readings a minute apart keep the decision...
+    writeFileSync(join(dir, 'cgroup.procs'), '4243\n4244\n')
+    for (let k = 1; k < QUIET_CHECK_READINGS; k++) assert.deepEqual(names((t += 60_000)), ['eth0', 'eth1'], `kept at reading ${k}`)
+    // ...until it has stood for QUIET_CHECK_READINGS of them.
+    assert.equal(names((t += 60_000)), undefined, 'decided again')
+  })
 })
 
 test("a raw cgroup's decision stands between ticks while its task count, first process and its namespace stay, and is made again when one moves or after 30 s", () => {
-  withProc({self: OWN, 1: HOST, 4242: OWN + 1, 4243: HOST}, (proc) => {
-    // A copy of the cgroup tree: this test rewrites its task lists.
-    const root = mkdtempSync(join(tmpdir(), 'cadv-netns-cg-'))
-    try {
-      cpSync(fixtures + 'cgroup_v1/separate', root, {recursive: true})
-      const dir = join(root, 'pids/docker/c1')
-      const layout = discoverCgroups({cgroupRoot: root, procRoot: proc})
-      const c = new ContainerCollector('/docker/c1', {
-        layout,
-        kinds: selectKinds(['network']),
-        files: new OpenFiles(8),
-        hostNetns: hostNetnsFor(layout),
-      })
-      const names = (now: number): string[] | undefined => c.collect(now)?.network?.map((i) => i.name)
-      try {
-        writeFileSync(join(dir, 'cgroup.procs'), '4242\n4243\n')
-        writeFileSync(join(dir, 'pids.current'), '2\n')
-        assert.deepEqual(names(1000), ['eth0', 'eth1'], "4242's own namespace")
-        // The list changes with the same count: the decision stands (until the bound)...
-        writeFileSync(join(dir, 'cgroup.procs'), '4243\n4244\n')
-        assert.deepEqual(names(2000), ['eth0', 'eth1'], 'same count, first process still there: kept')
-        // ...and is made again once it is 30 s old and has stood for QUIET_CHECK_READINGS
-        // readings: 4243 is in the host's namespace.
-        for (let k = 2, t = 2000; k < QUIET_CHECK_READINGS; k++) assert.deepEqual(names((t += 1000)), ['eth0', 'eth1'], 'kept')
-        assert.equal(names(31_000), undefined, 'decided again after 30 s')
-        // A count that moves means deciding again at once.
-        writeFileSync(join(dir, 'cgroup.procs'), '4242\n')
-        assert.equal(names(32_000), undefined, 'same count: the last decision stands')
-        writeFileSync(join(dir, 'pids.current'), '1\n')
-        assert.deepEqual(names(33_000), ['eth0', 'eth1'], 'count moved: decided again')
-        // The first process gone with the count unchanged: decided again (4243 now in a namespace
-        // of its own, whose numbers only a new decision reads).
-        mkdirSync(join(proc, '4243/net'))
-        const dev = readFileSync(join(proc, '4242/net/dev'), 'latin1')
-        writeFileSync(join(proc, '4243/net/dev'), dev.replace(/\beth(\d):/g, 'wlan$1:'))
-        rmSync(join(proc, '4243/ns/net'))
-        symlinkSync(`net:[${OWN + 2}]`, join(proc, '4243/ns/net'))
-        writeFileSync(join(dir, 'cgroup.procs'), '4243\n')
-        rmSync(join(proc, '4242'), {recursive: true})
-        assert.deepEqual(names(34_000), ['wlan0', 'wlan1'], 'first process gone: decided again')
-        // The first process enters another namespace (setns) with nothing else moving: decided again.
-        rmSync(join(proc, '4243/ns/net'))
-        symlinkSync(`net:[${HOST}]`, join(proc, '4243/ns/net'))
-        assert.equal(names(35_000), undefined, "first process now in the host's namespace: decided again")
-      } finally {
-        c.close()
-      }
-    } finally {
-      rmSync(root, {recursive: true, force: true})
-    }
+  withNetworkCollector((proc, dir, names) => {
+    writeFileSync(join(dir, 'cgroup.procs'), '4242\n4243\n')
+    writeFileSync(join(dir, 'pids.current'), '2\n')
+    assert.deepEqual(names(1000), ['eth0', 'eth1'], "4242's own namespace")
+    // The list changes with the same count: the decision stands (until the bound)...
+    writeFileSync(join(dir, 'cgroup.procs'), '4243\n4244\n')
+    assert.deepEqual(names(2000), ['eth0', 'eth1'], 'same count, first process still there: kept')
+    // ...and is made again once it is 30 s old and has stood for QUIET_CHECK_READINGS
+    // readings: 4243 is in the host's namespace.
+    for (let k = 2, t = 2000; k < QUIET_CHECK_READINGS; k++) assert.deepEqual(names((t += 1000)), ['eth0', 'eth1'], 'kept')
+    assert.equal(names(31_000), undefined, 'decided again after 30 s')
+    // A count that moves means deciding again at once.
+    writeFileSync(join(dir, 'cgroup.procs'), '4242\n')
+    assert.equal(names(32_000), undefined, 'same count: the last decision stands')
+    writeFileSync(join(dir, 'pids.current'), '1\n')
+    assert.deepEqual(names(33_000), ['eth0', 'eth1'], 'count moved: decided again')
+    // The first process gone with the count unchanged: decided again (4243 now in a namespace
+    // of its own, whose numbers only a new decision reads).
+    mkdirSync(join(proc, '4243/net'))
+    const dev = readFileSync(join(proc, '4242/net/dev'), 'latin1')
+    writeFileSync(join(proc, '4243/net/dev'), dev.replace(/\beth(\d):/g, 'wlan$1:'))
+    rmSync(join(proc, '4243/ns/net'))
+    symlinkSync(`net:[${OWN + 2}]`, join(proc, '4243/ns/net'))
+    writeFileSync(join(dir, 'cgroup.procs'), '4243\n')
+    rmSync(join(proc, '4242'), {recursive: true})
+    assert.deepEqual(names(34_000), ['wlan0', 'wlan1'], 'first process gone: decided again')
+    // The first process enters another namespace (setns) with nothing else moving: decided again.
+    rmSync(join(proc, '4243/ns/net'))
+    symlinkSync(`net:[${HOST}]`, join(proc, '4243/ns/net'))
+    assert.equal(names(35_000), undefined, "first process now in the host's namespace: decided again")
   })
 })
