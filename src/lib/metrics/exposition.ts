@@ -120,6 +120,15 @@ export interface Parts {
   release: () => void
 }
 
+/** The pieces copied into one Buffer of its own; their recycled buffers are let go after. */
+function joined({parts, release}: Parts): Buffer {
+  try {
+    return Buffer.concat(parts)
+  } finally {
+    release()
+  }
+}
+
 /** `# HELP` and `# TYPE` lines of a family in one format. */
 export function familyHeader(f: Family, format: ExpositionFormat): string {
   let name = f.name
@@ -254,12 +263,7 @@ export class Exposition {
     const steps = this.steps(states, format, nowMs)
     for (;;) {
       const r = steps.next()
-      if (!r.done) continue
-      try {
-        return Buffer.concat(r.value.parts).toString('utf8')
-      } finally {
-        r.value.release()
-      }
+      if (r.done) return joined(r.value).toString('utf8')
     }
   }
 
@@ -273,12 +277,7 @@ export class Exposition {
     nowMs = Date.now(),
     slices = new LoopSlices(),
   ): Promise<Buffer> {
-    const {parts, release} = await this.renderPartsAsync(states, format, nowMs, slices)
-    try {
-      return Buffer.concat(parts)
-    } finally {
-      release()
-    }
+    return joined(await this.renderPartsAsync(states, format, nowMs, slices))
   }
 
   /**
