@@ -11,7 +11,7 @@ import {cpus} from 'node:os'
 import {join} from 'node:path'
 
 import {decodeMountField} from '../cgroups/index.js'
-import {meminfoBytes, readMeminfo} from '../util/index.js'
+import {meminfoBytes, naturalCompare, readMeminfo} from '../util/index.js'
 import {rfc3339} from './api-encoding.js'
 import {readMachineInfo, type MachineInfo} from './machine.js'
 
@@ -25,9 +25,10 @@ function read(path: string): string | undefined {
   }
 }
 
+/** A directory's names, numbers by value (`cpu2` before `cpu10`); not with Intl, whose collation data would stay resident (util/natural-order.ts). */
 function list(dir: string): string[] {
   try {
-    return readdirSync(dir).sort((a, b) => a.localeCompare(b, 'en', {numeric: true}))
+    return readdirSync(dir).sort(naturalCompare)
   } catch {
     return []
   }

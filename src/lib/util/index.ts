@@ -1,4 +1,4 @@
-/* Small pure helpers with no cadv imports: the one duration syntax, the one byte-size syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping, typo suggestions, errno texts, the page size, YAML loaded when first needed. */
+/* Small pure helpers with no cadv imports: the one duration syntax, the one byte-size syntax, the one /proc/meminfo reader, bounded file reads, terminal escaping, typo suggestions, errno texts, names in natural order without Intl, the page size, YAML loaded when first needed. */
 export {
   formatCap,
   MAX_CONFIG_FILE_BYTES,
@@ -15,6 +15,7 @@ export {escapeControl} from './escape.js'
 export {hostMemoryBytes, meminfoBytes, meminfoSwapUsed, readMeminfo} from './meminfo.js'
 export {closest, didYouMean, editDistance} from './suggest.js'
 export {errnoText, systemErrorText} from './errno.js'
+export {naturalCompare} from './natural-order.js'
 export {pageSize} from './pagesize.js'
 export {parseYaml} from './yaml.js'
 export {holdYoungGeneration, keepYoungGenerationAcross, youngGenerationHeld} from './young-generation.js'

@@ -1,0 +1,151 @@
+// sysfs listings (CPUs, caches, NUMA nodes, hugepage sizes, block and network devices) sorted
+// without Intl must come out in the order Intl's numeric collation gives them: the order the
+// machine API has always listed them in.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+
+import {naturalCompare} from '../../../src/lib/util/natural-order.js'
+
+const NAMES = [
+  ...Array.from({length: 34}, (_, i) => `cpu${i}`),
+  'cpufreq',
+  'cpuidle',
+  'online',
+  'possible',
+  'smt',
+  'vulnerabilities',
+  'hotplug',
+  'isolated',
+  'kernel_max',
+  ...Array.from({length: 12}, (_, i) => `node${i}`),
+  'has_cpu',
+  'has_memory',
+  'has_normal_memory',
+  'power',
+  'uevent',
+  'index0',
+  'index1',
+  'index2',
+  'index3',
+  'index10',
+  'hugepages-2048kB',
+  'hugepages-1048576kB',
+  'hugepages-32768kB',
+  'hugepages-64kB',
+  'sda',
+  'sdb',
+  'sdz',
+  'sdaa',
+  'sdab',
+  'vda',
+  'vdb',
+  'xvda',
+  'xvdf',
+  'hda',
+  'nvme0n1',
+  'nvme0n2',
+  'nvme0n10',
+  'nvme1n1',
+  'nvme10n1',
+  'nvme2n1',
+  'dm-0',
+  'dm-1',
+  'dm-2',
+  'dm-10',
+  'md0',
+  'md127',
+  'sr0',
+  'loop0',
+  'loop1',
+  'loop10',
+  'ram0',
+  'zram0',
+  'mmcblk0',
+  'mmcblk0boot0',
+  'mmcblk0boot1',
+  'mmcblk0rpmb',
+  'mmcblk1',
+  'lo',
+  'eth0',
+  'eth1',
+  'eth2',
+  'eth10',
+  'eth0.2',
+  'eth0.100',
+  'eth1.10',
+  'ens3',
+  'ens4',
+  'ens10',
+  'ens160',
+  'enp0s3',
+  'enp0s31f6',
+  'enp3s0',
+  'enp10s0',
+  'eno1',
+  'eno2',
+  'wlp2s0',
+  'wlan0',
+  'docker0',
+  'br0',
+  'br-1a2b3c4d5e6f',
+  'br-0f9e8d',
+  'virbr0',
+  'virbr0-nic',
+  'veth1a2b3c',
+  'veth0',
+  'vethab12',
+  'bond0',
+  'bond1',
+  'team0',
+  'tun0',
+  'tap0',
+  'cni0',
+  'flannel.1',
+  'cali1234abcd',
+  'vxlan.calico',
+  'kube-ipvs0',
+  'gre0',
+  'gretap0',
+  'erspan0',
+  'ip6tnl0',
+  'sit0',
+  'tunl0',
+  'wg0',
+  'usb0',
+  'ib0',
+  'ib0.8001',
+  'eth_a',
+  'eth-a',
+  'eth:a',
+  'eth@a',
+  'ETH0',
+  'Eth1',
+  'lan',
+  'LAN',
+  'Lan0',
+  'a',
+  'A',
+  'b',
+  'B',
+]
+
+test('sysfs names sort as Intl numeric collation sorts them', () => {
+  // A fixed shuffle, so the sort does real work.
+  const shuffled = NAMES.map((n, i) => [n, (i * 7919) % 1013] as const)
+    .sort((x, y) => x[1] - y[1])
+    .map(([n]) => n)
+  const intl = new Intl.Collator('en', {numeric: true})
+  assert.deepEqual(
+    [...shuffled].sort(naturalCompare),
+    [...shuffled].sort((a, b) => intl.compare(a, b)),
+  )
+})
+
+test('numbers by value, wherever they are in the name', () => {
+  assert.deepEqual(['cpu10', 'cpu2', 'cpu1'].sort(naturalCompare), ['cpu1', 'cpu2', 'cpu10'])
+  assert.deepEqual(['nvme10n1', 'nvme1n10', 'nvme1n2'].sort(naturalCompare), ['nvme1n2', 'nvme1n10', 'nvme10n1'])
+  assert.deepEqual(['hugepages-1048576kB', 'hugepages-2048kB'].sort(naturalCompare), ['hugepages-2048kB', 'hugepages-1048576kB'])
+  assert.equal(naturalCompare('eth0', 'eth0'), 0)
+  assert.equal(naturalCompare('eth0', 'eth0.2'), -1)
+  assert.equal(naturalCompare('eth0.2', 'eth0'), 1)
+})
