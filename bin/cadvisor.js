@@ -8,7 +8,16 @@ if (wantsHelp(argv)) {
   const {default: Serve} = await import('../dist/commands/serve.js')
   process.stderr.write(cadvisorUsage(new Set(Object.keys(Serve.flags))))
 } else {
+  // Without oclif's Config when it can (lib/cli/fast-serve.ts; CADV_NO_FAST_PATH=1: always oclif).
   // Errors in cadv's one format (lib/cli/errors.ts), as `cadvisor: <what>`.
-  const {main} = await import('../dist/lib/cli/main.js')
-  await main('cadvisor', ['serve', CADVISOR_MODE_ARG, ...argv], import.meta.url, {singleCommand: true})
+  const fast =
+    process.env.CADV_NO_FAST_PATH === '1'
+      ? undefined
+      : await (await import('../dist/lib/cli/fast-serve.js')).fastServe([CADVISOR_MODE_ARG, ...argv], 'cadvisor', false)
+  if (fast === undefined) {
+    const {main} = await import('../dist/lib/cli/main.js')
+    await main('cadvisor', ['serve', CADVISOR_MODE_ARG, ...argv], import.meta.url, {singleCommand: true})
+  } else {
+    process.exitCode = fast
+  }
 }

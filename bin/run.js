@@ -6,7 +6,9 @@
 // less start-up, for CI loops that call resolve per name, scripts that run `watch --once` and
 // the first table of `stats`); it hands back anything it does not handle, such as --help.
 // CADV_NO_FAST_PATH=1 always uses oclif (tests compare the two). The fast paths are bundled
-// (scripts/build-fast.mjs): a few files to load instead of up to 160 modules.
+// (scripts/build-fast.mjs): a few files to load instead of up to 160 modules. `cadv serve` runs
+// without oclif's Config, whose start stays resident in a long-running server (RSS), with the
+// command's own flags and oclif's parser (lib/cli/fast-serve.ts); it is not bundled.
 const command = process.env.CADV_NO_FAST_PATH === '1' ? undefined : process.argv[2]
 const fast =
   command === 'resolve'
@@ -15,7 +17,9 @@ const fast =
       ? await (await import('../dist/lib/cli/fast/fast-watch.js')).fastWatch(process.argv.slice(3))
       : command === 'stats'
         ? await (await import('../dist/lib/cli/fast/fast-stats.js')).fastStats(process.argv.slice(3))
-        : undefined
+        : command === 'serve'
+          ? await (await import('../dist/lib/cli/fast-serve.js')).fastServe(process.argv.slice(3))
+          : undefined
 if (fast === undefined) {
   const {main} = await import('../dist/lib/cli/main.js')
   await main('cadv', process.argv.slice(2), import.meta.url)

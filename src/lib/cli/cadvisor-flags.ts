@@ -412,6 +412,25 @@ export function cadvisorUsage(serveFlags: ReadonlySet<string>): string {
   return `${lines.join('\n')}\n`
 }
 
+/** `cadv serve`'s command line translated, and who the messages are from; throws CadvisorFlagError. */
+export function translateServeArgs(
+  argv: readonly string[],
+  flags: Readonly<Record<string, CommandFlag>>,
+): {translated: Translated; who: 'cadvisor' | 'cadv serve'} {
+  const asCadvisor = argv[0] === CADVISOR_MODE_ARG
+  const translated = translateCadvisorArgs(asCadvisor ? argv.slice(1) : argv, flags, {cadvisor: asCadvisor})
+  return {translated, who: asCadvisor ? 'cadvisor' : 'cadv serve'}
+}
+
+/** The translation's notices (flags that change nothing, arguments ignored), one line each on stderr. */
+export function sayServeNotices(t: Translated, who: string): void {
+  for (const n of t.notices) process.stderr.write(`${who}: warning: ${n}\n`)
+  if (t.ignored.length > 0)
+    process.stderr.write(
+      `${who}: warning: ignored from "${t.ignored[0]}" on: flags end at the first argument that is not one, as in cAdvisor\n`,
+    )
+}
+
 /**
  * `cadv serve`'s command line after translation: oclif's argv, or the exit status when it ends
  * here (-version, a refused flag). Notices and refusals are one line each on stderr, named after
@@ -422,21 +441,16 @@ export function serveCommandLine(
   flags: Readonly<Record<string, CommandFlag>>,
   version: string,
 ): Pick<Translated, 'argv' | 'spellings'> | number {
-  const asCadvisor = argv[0] === CADVISOR_MODE_ARG
-  const who = asCadvisor ? 'cadvisor' : 'cadv serve'
   let t: Translated
+  let who: string
   try {
-    t = translateCadvisorArgs(asCadvisor ? argv.slice(1) : argv, flags, {cadvisor: asCadvisor})
+    ;({translated: t, who} = translateServeArgs(argv, flags))
   } catch (err) {
     if (!(err instanceof CadvisorFlagError)) throw err
-    process.stderr.write(`${who}: ${err.message}\n`)
+    process.stderr.write(`${argv[0] === CADVISOR_MODE_ARG ? 'cadvisor' : 'cadv serve'}: ${err.message}\n`)
     return 2
   }
-  for (const n of t.notices) process.stderr.write(`${who}: warning: ${n}\n`)
-  if (t.ignored.length > 0)
-    process.stderr.write(
-      `${who}: warning: ignored from "${t.ignored[0]}" on: flags end at the first argument that is not one, as in cAdvisor\n`,
-    )
+  sayServeNotices(t, who)
   if (t.version) {
     process.stdout.write(`cadv ${version} (cAdvisor's command line)\n`)
     return 0

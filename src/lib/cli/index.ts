@@ -23,6 +23,8 @@ export {
   CadvisorFlagError,
   cadvisorUsage,
   serveCommandLine,
+  sayServeNotices,
+  translateServeArgs,
   inUserSpelling,
   wantsHelp,
   translateCadvisorArgs,
@@ -30,5 +32,6 @@ export {
   type TranslateOptions,
   type Translated,
 } from './cadvisor-flags.js'
+export {serveFlags} from './serve-flags.js'
 export {storageFlags} from './storage-flags.js'
 export {kindsFlags} from './kinds-flags.js'

@@ -1,0 +1,136 @@
+// `cadv serve` and `cadvisor` run without oclif's Config (lib/cli/fast-serve.ts), so that a
+// long-running server never asks Intl for a collation (ICU's collation data would stay resident,
+// about 2 MiB of RSS). The command's behaviour must not change: the same exposition, the same
+// notices, the same one-line errors and exit statuses as through oclif, the same help. Needs the
+// build.
+import {test} from 'node:test'
+import assert from 'node:assert/strict'
+import {execFile} from 'node:child_process'
+import {fileURLToPath} from 'node:url'
+
+import {cliEnv, runCli} from '../../helpers/cli.js'
+import {ABSENT_RUNTIMES, assertSameAsOclif} from '../../helpers/fast-flags.js'
+import {ServeProcess} from '../../helpers/serve.js'
+
+const FIXTURE = fileURLToPath(new URL('../../fixtures/cgroup_v2/basic', import.meta.url))
+const CADVISOR = fileURLToPath(new URL('../../../bin/cadvisor.js', import.meta.url))
+const ONCE = ['serve', '--once', '--cgroup-root', FIXTURE, '--disable-exporter-metrics', '--runtime-wait', '0s', ...ABSENT_RUNTIMES]
+
+/**
+ * The exposition without what moves between two runs: container_last_seen (the clock) and the
+ * root cgroup's values (on a fixture tree the root's network and disk figures are the host's).
+ */
+function steady(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l.startsWith('container_last_seen') || l.includes('id="/"') ? l.replace(/ \S+$/, ' <v>') : l))
+    .join('\n')
+}
+
+test('fast path = oclif: serve --once prints the same exposition', () => assertSameAsOclif(ONCE, steady))
+
+test("fast path = oclif: cAdvisor's spellings and their notices", () =>
+  assertSameAsOclif([...ONCE, '--housekeeping_interval=2s', '-logtostderr', '--docker_only=false'], steady))
+
+test('fast path = oclif: the same one-line error and exit status, before and after the parse', async () => {
+  const cases = [
+    ['--listen-on', '127.0.0.1:0'],
+    ['--housekeeping-interval', '10'],
+    ['--max-requests', '-1'],
+    ['--max-requests', 'many'],
+    ['--housekeeping_interval=soon'],
+    ['-storage_driver=kafka'],
+    ['--once', 'extra'],
+    ['--telemetry-path', '/a', '--telemetry-path', '/b'],
+    ['--enable-metrics', 'cpu,bogus'],
+    ['--listen', 'no-port-here'],
+  ]
+  for (const args of cases) await assertSameAsOclif([...ONCE, ...args])
+  // After the parse, in runServe: the fast path reports it as the oclif command does.
+  await assertSameAsOclif(['serve', '--once', '--cgroup-root', '/nonexistent/cadv', '--runtime-wait', '0s', ...ABSENT_RUNTIMES])
+  const r = await runCli([...ONCE, '--enable-metrics', 'cpu,bogus'])
+  assert.equal(r.code, 2, r.stderr)
+  assert.match(r.stderr, /^cadv serve: /)
+})
+
+test("serve --help is oclif's, on both paths", async () => {
+  const help = await runCli(['serve', '--help'])
+  assert.equal(help.code, 0)
+  assert.match(help.stdout, /USAGE/)
+  await assertSameAsOclif(['serve', '--help'])
+  await assertSameAsOclif(['serve', '-h'])
+})
+
+function runCadvisor(args: string[], env: NodeJS.ProcessEnv): Promise<{code: number; stdout: string; stderr: string}> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CADVISOR, ...args], {timeout: 60_000, env: cliEnv(env)}, (err, stdout, stderr) => {
+      const code = err ? (err as {code?: unknown}).code : 0
+      resolve({code: typeof code === 'number' ? code : -1, stdout, stderr})
+    })
+  })
+}
+
+test('cadvisor: fast path = oclif (the exposition, -version, refused flags, bad values)', async () => {
+  const cases = [
+    [...ONCE.slice(1), '--listen', '127.0.0.1:0', '-housekeeping_interval=2s'],
+    ['-version'],
+    ['-storage_driver=kafka'],
+    ['-housekeeping_interval=soon', '--once'],
+    ['--once', '--cgroup-root', '/nonexistent/cadv', '--runtime-wait', '0s', ...ABSENT_RUNTIMES],
+  ]
+  for (const args of cases) {
+    const fast = await runCadvisor(args, process.env)
+    const slow = await runCadvisor(args, {...process.env, CADV_NO_FAST_PATH: '1'})
+    assert.equal(steady(fast.stdout), steady(slow.stdout), args.join(' '))
+    assert.equal(fast.stderr, slow.stderr, args.join(' '))
+    assert.equal(fast.code, slow.code, args.join(' '))
+  }
+})
+
+/**
+ * Loaded before cadv (node --import): counts every collation asked of Intl in each thread
+ * (localeCompare, Intl.Collator) and says how many on stderr when the thread ends.
+ */
+const COUNT_COLLATIONS = `data:text/javascript,${encodeURIComponent(`
+import {isMainThread} from 'node:worker_threads'
+let n = 0
+const compare = String.prototype.localeCompare
+String.prototype.localeCompare = function (...a) { n++; return compare.apply(this, a) }
+Intl.Collator = new Proxy(Intl.Collator, {construct: (t, a) => (n++, Reflect.construct(t, a)), apply: (t, self, a) => (n++, Reflect.apply(t, self, a))})
+process.on('exit', () => process.stderr.write('collations in ' + (isMainThread ? 'main' : 'a worker') + ': ' + n + '\\n'))
+`)}`
+
+/** Starts serve (counting collations), asks for what a scraper and the web UI ask, stops it; the counts. */
+async function collationsOfServe(env: NodeJS.ProcessEnv): Promise<number[]> {
+  const serve = await new ServeProcess(['--cgroup-root', FIXTURE, '--runtime-wait', '0s', ...ABSENT_RUNTIMES], {env}, [
+    '--import',
+    COUNT_COLLATIONS,
+  ]).ready()
+  try {
+    for (const path of ['/metrics', '/api/v2.0/machine', '/api/v1.3/machine', '/api/v1/stats', '/api/v2.0/storage']) {
+      const res = await fetch(`${serve.url}${path}`)
+      assert.equal(res.status, 200, path)
+      await res.arrayBuffer()
+    }
+  } finally {
+    assert.equal(await serve.stop(), 0, serve.stderr)
+  }
+  const counts = [...serve.stderr.matchAll(/^collations in (?:main|a worker): (\d+)$/gm)].map((m) => Number(m[1]))
+  assert.ok(counts.length >= 1, serve.stderr)
+  return counts
+}
+
+test('serve asks Intl for no collation: not at start, not for the machine API (ICU data would stay resident)', async () => {
+  const counts = await collationsOfServe(process.env)
+  assert.deepEqual(
+    counts.filter((n) => n > 0),
+    [],
+    `collations: ${counts.join(', ')}`,
+  )
+  // The count sees them: oclif's Config sorts its commands with localeCompare.
+  const oclif = await collationsOfServe({...process.env, CADV_NO_FAST_PATH: '1'})
+  assert.ok(
+    oclif.some((n) => n > 0),
+    `through oclif: ${oclif.join(', ')}`,
+  )
+})
