@@ -15,16 +15,24 @@ const PLAIN_NEWEST = 2
 export const DEFAULT_STORE: StoreOptions = {maxAgeMs: 120_000, maxSamples: 256}
 
 /**
- * One container's samples, oldest first: two arrays side by side, each sample's time (unboxed
- * doubles) and either the sample itself (the newest PLAIN_NEWEST) or its Packed numbers. An
- * object per retained sample was 40 bytes and an array slot, 120,000 of them at 1,000
- * containers read every second, each one for the collector to mark; now a retained sample is
- * 16 bytes and no object (an idle container's are all one Packed). Reading an older one makes
- * a CompactSample for the reader.
+ * An entry of a History's list: a sample, its Packed numbers, or a count — how many more
+ * samples in a row the Packed before it stands for.
+ */
+type Entry = Sample | Packed | number
+
+/**
+ * One container's samples, oldest first: each sample's time (unboxed doubles), and beside them
+ * the samples themselves (the newest PLAIN_NEWEST) or their Packed numbers, a run of equal
+ * numbers as one Packed and a count. An object per retained sample was 40 bytes and an array
+ * slot, 120,000 of them at 1,000 containers read every second, each one for the collector to
+ * mark; then a retained sample was 16 bytes and no object; now an idle container's two minutes
+ * are its times and three entries (a Packed, a count, the newest two), not a slot a sample.
+ * Reading an older one makes a CompactSample for the reader.
  */
 class History implements SampleList {
   private readonly times: number[] = []
-  private readonly items: Array<Sample | Packed> = []
+  /** Samples, Packed numbers and counts (Entry), in the order of times. */
+  private readonly entries: Entry[] = []
   /** The plain sample the newest packed one was made from. */
   private packedFrom: Sample | undefined
   /**
@@ -38,22 +46,22 @@ class History implements SampleList {
   addedEqual: boolean | undefined
 
   get length(): number {
-    return this.items.length
+    return this.times.length
   }
 
   at(index: number): Sample | undefined {
-    const i = index < 0 ? index + this.items.length : index
-    const x = this.items[i]
-    if (x === undefined) return undefined
-    return x instanceof Packed ? new CompactSample(this.times[i]!, x) : x
+    const n = this.times.length
+    const i = index < 0 ? index + n : index
+    if (!Number.isInteger(i) || i < 0 || i >= n) return undefined
+    return this.read(i, this.itemAt(i))
   }
 
-  slice(start = 0, end = this.items.length): Sample[] {
-    const n = this.items.length
+  slice(start = 0, end = this.times.length): Sample[] {
+    const n = this.times.length
     const from = start < 0 ? Math.max(0, n + start) : Math.min(start, n)
     const to = end < 0 ? Math.max(0, n + end) : Math.min(end, n)
     const out: Sample[] = []
-    for (let i = from; i < to; i++) out.push(this.at(i)!)
+    this.each(from, to, (i, item) => out.push(this.read(i, item)))
     return out
   }
 
@@ -63,77 +71,166 @@ class History implements SampleList {
   }
 
   *[Symbol.iterator](): Iterator<Sample> {
-    for (let i = 0; i < this.items.length; i++) yield this.at(i)!
+    let i = 0
+    let item: Sample | Packed | undefined
+    for (const x of this.entries) {
+      if (typeof x !== 'number') item = x
+      for (let end = i + (typeof x === 'number' ? x : 1); i < end; i++) yield this.read(i, item!)
+    }
   }
 
   /** The newest sample (always plain). */
   latest(): Sample | undefined {
-    return this.items[this.items.length - 1] as Sample | undefined
+    return this.entries[this.entries.length - 1] as Sample | undefined
+  }
+
+  private read(i: number, item: Sample | Packed): Sample {
+    return item instanceof Packed ? new CompactSample(this.times[i]!, item) : item
+  }
+
+  /** The sample or Packed numbers of sample `i` (0 ≤ i < length): counted from the nearer end. */
+  private itemAt(i: number): Sample | Packed {
+    const e = this.entries
+    if (2 * i < this.times.length) {
+      let pos = 0
+      for (let k = 0; ; k++) {
+        const x = e[k]!
+        const next = typeof x === 'number' ? pos + x : pos + 1
+        if (i < next) return (typeof x === 'number' ? e[k - 1] : x) as Sample | Packed
+        pos = next
+      }
+    }
+    let pos = this.times.length
+    for (let k = e.length - 1; ; k--) {
+      const x = e[k]!
+      pos -= typeof x === 'number' ? x : 1
+      if (i >= pos) return (typeof x === 'number' ? e[k - 1] : x) as Sample | Packed
+    }
+  }
+
+  /** Calls `f` with each sample index in [from, to) and its sample or Packed numbers. */
+  private each(from: number, to: number, f: (i: number, item: Sample | Packed) => void): void {
+    let pos = 0
+    let item: Sample | Packed | undefined
+    for (const x of this.entries) {
+      if (pos >= to) return
+      const count = typeof x === 'number' ? x : 1
+      if (typeof x !== 'number') item = x
+      for (let i = Math.max(pos, from); i < Math.min(pos + count, to); i++) f(i, item!)
+      pos += count
+    }
   }
 
   add(sample: Sample, options: StoreOptions): void {
-    const {times, items} = this
+    const {times} = this
     const t = sample.timestampMs
     const n = times.length
-    const outOfOrder = n > 0 && times[n - 1]! > t
-    if (!outOfOrder) {
-      const last = items[n - 1] as Sample | undefined
-      this.addedEqual = last ? shareParts(last, sample) : undefined
-      times.push(t)
-      items.push(sample)
-    } else {
-      let lo = 0
-      let hi = n
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1
-        if (times[mid]! <= t) lo = mid + 1
-        else hi = mid
-      }
-      times.splice(lo, 0, t)
-      items.splice(lo, 0, sample)
-      // After an insert in the middle, the newest packed sample may no longer be the one packed last.
+    if (n > 0 && times[n - 1]! > t) {
+      this.addOutOfOrder(sample, options)
+      return
+    }
+    const last = this.latest()
+    this.addedEqual = last ? shareParts(last, sample) : undefined
+    times.push(t)
+    this.entries.push(sample)
+    this.dropOld(options)
+    // Nothing packed left (a container read every minute or less often keeps two samples): the
+    // last packing's pair is let go rather than held for a packing that may never come.
+    if (times.length <= PLAIN_NEWEST) {
       this.packedFrom = undefined
       this.lastPacked = undefined
-      this.addedEqual = undefined
+      return
     }
+    // All but the newest PLAIN_NEWEST are kept packed (rates and metrics read only those): in
+    // order, that is the one sample just past them, each the only sample of its entry.
+    const e = this.entries
+    const k = e.length - 1 - PLAIN_NEWEST
+    const x = e[k]!
+    if (typeof x === 'number' || x instanceof Packed) return
+    const prev = k > 0 ? e[k - 1] : undefined
+    // The run of packed numbers before it; else what packedFrom was packed into, gone by age.
+    const run = typeof prev === 'number' ? (e[k - 2] as Packed) : prev instanceof Packed ? prev : undefined
+    const before = run ?? this.lastPacked
+    // Parts unchanged since the last one packed (an idle container): the same numbers, without
+    // walking the sample again.
+    const from = this.packedFrom
+    const packed = before !== undefined && from !== undefined && sameParts(x, from) ? before : Packed.of(x, before)
+    this.packedFrom = x
+    this.lastPacked = packed
+    if (packed !== run) e[k] = packed
+    else if (typeof prev === 'number') {
+      // One more of the run before: its count grows, and this entry goes.
+      e[k - 1] = prev + 1
+      e.copyWithin(k, k + 1)
+      e.pop()
+    } else e[k] = 1
+  }
+
+  /** Drops what is older than newest − maxAgeMs (the newest stays), and all but the newest maxSamples. */
+  private dropOld(options: StoreOptions): void {
+    const {times, entries} = this
     const newest = times[times.length - 1]!
     let drop = 0
     while (drop < times.length - 1 && times[drop]! <= newest - options.maxAgeMs) drop++
     drop = Math.max(drop, times.length - options.maxSamples)
     // shift() for the usual one: splice() would make an array of what it removes.
-    if (drop === 1) {
-      times.shift()
-      items.shift()
-    } else if (drop > 0) {
-      times.splice(0, drop)
-      items.splice(0, drop)
+    if (drop === 1) times.shift()
+    else if (drop > 0) times.splice(0, drop)
+    while (drop > 0) {
+      const more = entries[1]
+      if (typeof more === 'number' && more >= drop) {
+        // Part of a run: its count shrinks (gone when one sample is left).
+        if (more === drop) entries.splice(1, 1)
+        else entries[1] = more - drop
+        return
+      }
+      drop -= typeof more === 'number' ? more + 1 : 1
+      entries.shift()
+      if (typeof more === 'number') entries.shift()
     }
-    // Nothing packed left (a container read every minute or less often keeps two samples): the
-    // last packing's pair is let go rather than held for a packing that may never come.
-    if (items.length <= PLAIN_NEWEST) {
-      this.packedFrom = undefined
-      this.lastPacked = undefined
+  }
+
+  /**
+   * A sample older than the newest: put in its place in a list of one entry per sample, and
+   * every plain one but the newest PLAIN_NEWEST packed (the insert may leave one deeper down).
+   */
+  private addOutOfOrder(sample: Sample, options: StoreOptions): void {
+    const {times} = this
+    const items: Array<Sample | Packed> = []
+    this.each(0, times.length, (_, item) => items.push(item))
+    const t = sample.timestampMs
+    let lo = 0
+    let hi = times.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (times[mid]! <= t) lo = mid + 1
+      else hi = mid
     }
-    // All but the newest PLAIN_NEWEST are kept packed (rates and metrics read only those). An
-    // out-of-order insert may leave a plain sample deeper down, so then look at all of them.
+    times.splice(lo, 0, t)
+    items.splice(lo, 0, sample)
+    // After an insert in the middle, the newest packed sample may no longer be the one packed last.
+    this.packedFrom = undefined
+    this.lastPacked = undefined
+    this.addedEqual = undefined
+    const e = this.entries
+    e.length = 0
+    for (const x of items) e.push(x)
+    this.dropOld(options)
+    items.splice(0, items.length - times.length)
     for (let i = items.length - 1 - PLAIN_NEWEST; i >= 0; i--) {
       const x = items[i]!
-      if (x instanceof Packed) {
-        if (!outOfOrder) break
-        continue
-      }
+      if (x instanceof Packed) continue
       const prev = i > 0 ? items[i - 1] : undefined
-      // In order, the packed one before is what packedFrom was packed into, or gone by age.
-      const before = prev instanceof Packed ? prev : outOfOrder ? undefined : this.lastPacked
-      // Parts unchanged since the last one packed (an idle container): the same numbers, without
-      // walking the sample again.
-      const from = this.packedFrom
-      const packed = !outOfOrder && before !== undefined && from !== undefined && sameParts(x, from) ? before : Packed.of(x, before)
-      items[i] = packed
-      if (!outOfOrder) {
-        this.packedFrom = x
-        this.lastPacked = packed
-      }
+      items[i] = Packed.of(x, prev instanceof Packed ? prev : undefined)
+    }
+    // As entries: a run of the same Packed is one entry and a count.
+    e.length = 0
+    for (let i = 0; i < items.length; i++) {
+      const x = items[i]!
+      const top = e[e.length - 1]
+      if (!(x instanceof Packed && i > 0 && items[i - 1] === x)) e.push(x)
+      else if (typeof top === 'number') e[e.length - 1] = top + 1
+      else e.push(1)
     }
   }
 }

@@ -157,12 +157,13 @@ test('a container’s history is its times and packed numbers: no object per ret
   const cpu = {usageNs: 7}
   for (let t = 0; t < 50_000; t += 1000) store.add({name: '/a', timestampMs: t, cpu})
   store.add({name: '/a', timestampMs: 50_000, cpu: {usageNs: 8}})
-  const h = store.samples('/a') as unknown as {times: number[]; items: unknown[]}
-  assert.equal(h.items.length, 51)
+  const h = store.samples('/a') as unknown as {times: number[]; entries: unknown[]}
+  assert.equal(h.times.length, 51)
   assert.equal(h.times[10], 10_000)
-  // The 49 packed ones are one object; the newest two are the samples as stored.
-  assert.equal(new Set(h.items.slice(0, -2)).size, 1)
-  assert.equal(h.items.at(-1), store.latest('/a'))
+  // The 49 packed ones are one object and a count; the newest two are the samples as stored.
+  assert.equal(h.entries.length, 4)
+  assert.equal(h.entries[1], 48)
+  assert.equal(h.entries.at(-1), store.latest('/a'))
   // Read back: each one as of its own time, made when asked for.
   assert.equal(store.samples('/a').at(3)!.timestampMs, 3000)
   assert.notEqual(store.samples('/a').at(3), store.samples('/a').at(3))
@@ -195,9 +196,9 @@ test('read every 40 s, a container’s equal samples share one Packed though age
   const packed = new Set<unknown>()
   for (let t = 0; t <= 400_000; t += 40_000) {
     store.add({name: '/a', timestampMs: t, cpu, memory})
-    const h = store.samples('/a') as unknown as {items: unknown[]}
+    const h = store.samples('/a') as unknown as {entries: unknown[]}
     // Three within two minutes: the oldest is packed, and the one packed before it is gone.
-    if (h.items.length > 2) packed.add(h.items[0])
+    if (store.samples('/a').length > 2) packed.add(h.entries[0])
   }
   assert.equal(packed.size, 1)
   assert.deepEqual(
@@ -208,6 +209,84 @@ test('read every 40 s, a container’s equal samples share one Packed though age
       [400_000, 7, 3],
     ],
   )
+})
+
+test('an idle container read every second keeps its two minutes as a run: four entries, not one a sample', () => {
+  const store = new Store({maxAgeMs: 120_000, maxSamples: 256})
+  const cpu = {usageNs: 7}
+  const memory = {usageBytes: 3, workingSetBytes: 2}
+  for (let t = 0; t <= 600_000; t += 1000) store.add({name: '/a', timestampMs: t, cpu, memory})
+  const h = store.samples('/a') as unknown as {entries: unknown[]}
+  assert.equal(store.samples('/a').length, 120)
+  assert.equal(h.entries.length, 4)
+  assert.equal(h.entries[1], 117)
+  assert.deepEqual(
+    [...store.samples('/a')].map((x) => x.timestampMs),
+    Array.from({length: 120}, (_, i) => 481_000 + i * 1000),
+  )
+})
+
+test('runs of equal numbers read back as a plain list would: random adds, gaps, out of order, by age and by count', () => {
+  // A small deterministic generator: the same sequence on every run.
+  let seed = 12345
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31
+    return seed % n
+  }
+  for (const options of [
+    {maxAgeMs: 20_000, maxSamples: 256},
+    {maxAgeMs: 60_000, maxSamples: 7},
+    {maxAgeMs: 5000, maxSamples: 3},
+  ]) {
+    const store = new Store(options)
+    // The reference: every sample in a plain array, kept by the store's rules.
+    let ref: Array<{t: number; v: number}> = []
+    let t = 0
+    let v = 0
+    const parts = new Map<number, {usageNs: number}>()
+    for (let step = 0; step < 3000; step++) {
+      const r = rand(100)
+      let at = t
+      if (r < 5) at = t - rand(10_000)
+      else if (r < 8) t = at = t + 1000 * rand(40)
+      else t = at = t + 1000
+      if (rand(10) < 2) v = rand(4)
+      // The same part object for the same value, as the collector shares unchanged parts.
+      const cpu = parts.get(v) ?? {usageNs: v}
+      parts.set(v, cpu)
+      store.add({name: '/a', timestampMs: at, cpu})
+      let lo = 0
+      while (lo < ref.length && ref[lo]!.t <= at) lo++
+      ref.splice(lo, 0, {t: at, v})
+      const newest = ref[ref.length - 1]!.t
+      let drop = 0
+      while (drop < ref.length - 1 && ref[drop]!.t <= newest - options.maxAgeMs) drop++
+      ref = ref.slice(Math.max(drop, ref.length - options.maxSamples))
+      const list = store.samples('/a')
+      const want = ref.map((x) => [x.t, x.v])
+      assert.equal(list.length, ref.length, `step ${step}`)
+      assert.deepEqual(
+        [...list].map((x) => [x.timestampMs, x.cpu!.usageNs]),
+        want,
+        `step ${step}: iteration`,
+      )
+      const i = rand(ref.length)
+      assert.deepEqual([list.at(i)!.timestampMs, list.at(i)!.cpu!.usageNs], want[i], `step ${step}: at(${i})`)
+      assert.deepEqual(
+        [list.at(-1 - i)!.timestampMs, list.at(-1 - i)!.cpu!.usageNs],
+        want[ref.length - 1 - i],
+        `step ${step}: at(-${1 + i})`,
+      )
+      const a = rand(ref.length + 2) - 1
+      const b = rand(ref.length + 2) - 1
+      assert.deepEqual(
+        list.slice(a, b).map((x) => [x.timestampMs, x.cpu!.usageNs]),
+        want.slice(a, b),
+        `step ${step}: slice(${a}, ${b})`,
+      )
+      assert.equal(store.latest('/a'), list.at(-1), `step ${step}: latest`)
+    }
+  }
 })
 
 test('deepEqual compares plain data by value: key sets, undefined members, arrays, nesting', () => {
