@@ -58,8 +58,12 @@ export interface Built {
   atMs: number
   /** The view's generation when the build began. */
   generation: number
-  /** body.text is the start of a buffer no other Buffer uses (MetricsSource.build()): that buffer can be handed over whole. */
-  ownBuffer?: boolean
+  /**
+   * body.text is the start of a recycled buffer no other body uses (MetricsSource.build()),
+   * held until this is called: by the body once retired and no longer read, or by the thread
+   * it was handed to (whichever comes first lets it go; the other call does nothing).
+   */
+  release?: () => void
 }
 
 export interface BodyCacheOptions {

@@ -104,7 +104,8 @@ export async function startServe(setup: ServeSetup): Promise<ServeHandle> {
   if (appended) setup.registerMetrics?.(appended.registry)
   const source = new MetricsSource({
     view: setup.manager,
-    exposition: new Exposition(setup.exposition),
+    // Shared with the metrics thread: it serves a body while the next one copies lines out of it.
+    exposition: new Exposition({...setup.exposition, sharedBodies: threaded}),
     self: appended,
     noBodyCache: setup.exposition.noCache,
     generation: threaded ? new Int32Array(new SharedArrayBuffer(4)) : undefined,

@@ -51,6 +51,11 @@ export interface ExpositionOptions {
   deletedLastSeenMs?: number
   /** For the baseline in bench/serve.bench.ts: render every container on every scrape. */
   noCache?: boolean
+  /**
+   * Bodies are written into SharedArrayBuffers: the metrics thread serves a body while the main
+   * thread copies the next body's unchanged lines out of it (front.ts).
+   */
+  sharedBodies?: boolean
 }
 
 export const lastSeenFamily: Family = {name: 'container_last_seen', type: 'gauge', help: 'Last time a container was seen by the exporter'}
@@ -66,8 +71,6 @@ interface Entry {
    */
   podUid: string | null
   podKey: string
-  /** `container_last_seen{<labels>}`, the value is appended per body. */
-  lastSeen: Buffer
   /** The time of the last body this container was in. */
   seenMs: number
 }
@@ -90,43 +93,65 @@ function pack(parts: readonly string[]): Packed {
 }
 
 /**
- * Every container's lines of each family, in body order, as the last body of a format had them:
- * all families in one buffer, family after family, not one Buffer a container and family
- * (300,000 small Buffers at 10,000 containers). An entry is the same object for as long as its
- * text is the same (entry() makes a new one on any change), so the next body copies the lines
- * of every container that is still the same object straight from here, a run of neighbours at
- * a time, and renders only the others.
+ * A body, and where every container's lines of each family are in it: the columns of the next
+ * body. Each family's lines are one run of the body, right after its header, not one Buffer a
+ * container and family (300,000 small Buffers at 10,000 containers). An entry is the same
+ * object for as long as its text is the same (entry() makes a new one on any change), so the
+ * next body copies the lines of every container that is still the same object straight from
+ * this one, a run of neighbours at a time, and renders only the others. The body is its own
+ * columns: no second copy of the lines is kept beside it (19 MiB at 10,000 containers), and
+ * a build copies the lines once, not into columns and then into a body.
  *
- * The buffers are recycled (spare-buffers.ts): a set of columns goes back to the spares once
- * no format's last body has it, no render is copying from it and no render's parts are out
- * with views of it (`users` counts all three). Two renders may read the same columns at once
- * (two formats, or a build ahead beside a scrape's).
+ * The buffers are recycled (spare-buffers.ts): a body's buffer goes back to the spares once no
+ * format's last body it is, no render is copying from it and the body itself is no longer
+ * read (its release(): the metrics thread gave it back); `users` counts all three. Two renders
+ * may read the same columns at once (two formats, or a build ahead beside a scrape's).
  */
 interface Columns {
   entries: Entry[]
-  /** Every family's lines, family i's from starts[i] to starts[i + 1] (a spare: longer than its text). */
+  /** The body: its first `length` bytes (a spare, longer than its text). */
   bytes: Buffer
+  length: number
+  /** Where family i's lines begin in the body; they run for ends[i * entries.length + entries.length - 1] bytes. */
   starts: number[]
-  /** ends[i * entries.length + k]: where entry k's lines of family i end, from starts[i] (a spare's view). */
+  /**
+   * ends[i * entries.length + k]: where entry k's lines of family i end, from starts[i] (a
+   * spare's view). Row `families` is container_last_seen's, from seenStart.
+   */
   ends: Uint32Array
+  /**
+   * Where entry 0's container_last_seen row begins, and the value every row ends with; undefined
+   * when the rows are not a column of the entries (deleted containers' rows are among them).
+   */
+  seenStart: number
+  seenValue: Buffer | undefined
   /** The spare whose view ends is. */
   endsBuffer: Buffer
   users: number
 }
 
-/** renderPartsAsync()'s pieces, and the call that says they are no longer read (their buffers are then reused). */
-export interface Parts {
-  parts: Buffer[]
+/**
+ * A body rendered into a recycled buffer: `bytes` is the start of a buffer of its own
+ * (byteOffset 0; on a SharedArrayBuffer with `sharedBodies`), and holds its text until
+ * `release()`, no longer: the buffer is then written again by a later render.
+ */
+export interface Rendered {
+  bytes: Buffer
   release: () => void
 }
 
-/** The pieces copied into one Buffer of its own; their recycled buffers are let go after. */
-function joined({parts, release}: Parts): Buffer {
+/** A rendered body copied into a Buffer of its own; its recycled buffer is let go after. */
+function own({bytes, release}: Rendered): Buffer {
   try {
-    return Buffer.concat(parts)
+    return Buffer.from(bytes)
   } finally {
     release()
   }
+}
+
+/** Family i's lines' length in columns of n entries. */
+function familySize(ends: Uint32Array, i: number, n: number): number {
+  return n === 0 ? 0 : ends[i * n + n - 1]!
 }
 
 /** `# HELP` and `# TYPE` lines of a family in one format. */
@@ -155,7 +180,6 @@ export function familyHeader(f: Family, format: ExpositionFormat): string {
  */
 interface Tombstone {
   labels: string
-  lastSeen: Buffer
   value: Buffer
   untilMs: number
 }
@@ -165,6 +189,8 @@ export const DEFAULT_DELETED_LAST_SEEN_MS = 5 * 60_000
 /** At most this many deleted containers are remembered (a churn of short-lived containers). */
 const MAX_TOMBSTONES = 10_000
 const CONTAINER_SCRAPE_OK = Buffer.from(`${containerScrapeErrorFamily.name} 0\n`)
+/** `container_last_seen{` and `}` around a row's labels. */
+const LAST_SEEN_BYTES = lastSeenFamily.name.length + 2
 
 export class Exposition {
   private readonly modules: readonly FamilyModule[]
@@ -183,14 +209,15 @@ export class Exposition {
   private readonly headers = new Map<string, Buffer>()
   /** Per format, the container lines of its last body (shared by both when there are no timestamps). */
   private columns: Partial<Record<ExpositionFormat, Columns>> = {}
-  /** Buffers of columns no longer used, for the next ones: their lines, and where each entry's end. */
-  private readonly spareText = new SpareBuffers(2)
+  /** Buffers of bodies no longer used, for the next ones, and of where each entry's lines end. */
+  private readonly spareText: SpareBuffers
   private readonly spareEnds = new SpareBuffers(2)
 
   constructor(private readonly options: ExpositionOptions) {
     this.modules = familiesFor(options.kinds)
     this.containerFamilies = this.modules.flatMap((m) => m.families)
     this.labelOptions = options.labels ?? DEFAULT_LABEL_OPTIONS
+    this.spareText = new SpareBuffers(2, options.sharedBodies === true)
     this.machineText = new Map([...machineLines(options.machine)].map(([f, t]) => [f, Buffer.from(t)]))
     this.versionText = Buffer.from(versionLine(options.machine, options.version))
     this.cadvisorVersionText = Buffer.from(cadvisorVersionLine(options.machine, options.version))
@@ -201,7 +228,7 @@ export class Exposition {
     this.scrapeErrorText = Buffer.from(`${machineScrapeErrorFamily.name} ${facts?.error ? 1 : 0}\n`)
   }
 
-  /** Buffers allocated for columns' lines so far: the others were reused (for tests and benchmarks). */
+  /** Buffers allocated for bodies so far: the others were reused (for tests and benchmarks). */
   get columnBuffersAllocated(): number {
     return this.spareText.allocated
   }
@@ -237,8 +264,7 @@ export class Exposition {
     ) {
       const reuse = e && e.info === state.info && e.podKey === podKey
       const labels = reuse ? e!.labels : containerLabels(state, this.labelOptions, pods)
-      const lastSeen = reuse ? e!.lastSeen : Buffer.from(`${lastSeenFamily.name}{${labels}}`)
-      e = {sample, info: state.info, spec: state.spec, labels, podUid, podKey, lastSeen, seenMs: 0}
+      e = {sample, info: state.info, spec: state.spec, labels, podUid, podKey, seenMs: 0}
     }
     // Kept for the next comparison; its text is that of the sample it was made from.
     e.sample = sample
@@ -263,7 +289,7 @@ export class Exposition {
     const steps = this.steps(states, format, nowMs)
     for (;;) {
       const r = steps.next()
-      if (r.done) return joined(r.value).toString('utf8')
+      if (r.done) return own(r.value).toString('utf8')
     }
   }
 
@@ -277,22 +303,22 @@ export class Exposition {
     nowMs = Date.now(),
     slices = new LoopSlices(),
   ): Promise<Buffer> {
-    return joined(await this.renderPartsAsync(states, format, nowMs, slices))
+    return own(await this.renderBodyAsync(states, format, nowMs, slices))
   }
 
   /**
-   * renderAsync()'s bytes as the pieces they are made of (headers, the columns of the last
-   * body, fresh lines), for a caller that appends to them: one copy into the body it makes,
-   * not a 20 MB concatenation at 10,000 containers copied again into the body. The pieces are
-   * views of recycled buffers: they hold their bytes until `release()`, no longer.
+   * renderAsync()'s bytes followed by `tail` (the self-metrics and the trailer), written once
+   * into a recycled buffer that is the body: nothing is copied again to make it. The body
+   * holds its bytes until its release(), no longer.
    */
-  async renderPartsAsync(
+  async renderBodyAsync(
     states: Iterable<ContainerState>,
     format: ExpositionFormat,
     nowMs = Date.now(),
     slices = new LoopSlices(),
-  ): Promise<Parts> {
-    const steps = this.steps(states, format, nowMs, () => slices.due)
+    tail?: Buffer,
+  ): Promise<Rendered> {
+    const steps = this.steps(states, format, nowMs, () => slices.due, tail)
     for (;;) {
       const r = steps.next()
       if (r.done) return r.value
@@ -324,12 +350,13 @@ export class Exposition {
     format: ExpositionFormat,
     nowMs: number,
     due: () => boolean = () => false,
-  ): Generator<void, Parts> {
+    tail?: Buffer,
+  ): Generator<void, Rendered> {
     // The last body's columns: this render copies from them, so they are not reused before it is done.
     const prev = this.columns[format]
     if (prev) prev.users++
     try {
-      return yield* this.stepsFrom(prev, states, format, nowMs, due)
+      return yield* this.stepsFrom(prev, states, format, nowMs, due, tail)
     } finally {
       if (prev) this.drop(prev)
     }
@@ -341,7 +368,8 @@ export class Exposition {
     format: ExpositionFormat,
     nowMs: number,
     due: () => boolean,
-  ): Generator<void, Parts> {
+    tail: Buffer | undefined,
+  ): Generator<void, Rendered> {
     const next = new Map<string, Entry>()
     const entries: Entry[] = []
     let list: Iterable<ContainerState> = states
@@ -371,14 +399,12 @@ export class Exposition {
     // Per entry, its place in the last body (-1: rendered now) and its fresh lines.
     const from = new Int32Array(entries.length)
     const lines: Array<Packed | undefined> = []
-    let same = prev !== undefined && prev.entries.length === entries.length
     for (let k = 0; k < entries.length; k++) {
       from[k] = at.get(entries[k]!) ?? -1
       lines.push(fresh.get(entries[k]!))
-      if (from[k] !== k) same = false
     }
-    const columns = same ? prev! : yield* this.fill(entries, from, lines, prev, due)
-    // Held by the parts handed out until their release(), and by the formats whose last body they are.
+    const columns = yield* this.fill(entries, from, lines, prev, format, nowMs, tail, due)
+    // Held by the body until its release(), and by the formats whose last body it is.
     columns.users++
     let released = false
     const release = (): void => {
@@ -389,30 +415,7 @@ export class Exposition {
     this.keep(format, columns)
     // Without timestamps both formats have identical series lines.
     if (!this.options.timestamps) this.keep(format === 'prometheus' ? 'openmetrics' : 'prometheus', columns)
-
-    const parts: Buffer[] = [this.header(versionFamily, format), this.versionText]
-    parts.push(this.header(cadvisorVersionFamily, format), this.cadvisorVersionText)
-    if (entries.length > 0 || this.tombstones.size > 0) {
-      parts.push(this.header(lastSeenFamily, format))
-      const seen = Buffer.from(` ${Math.floor(nowMs / 1000)}\n`)
-      const rows: Array<[string, Buffer, Buffer]> = entries.map((e) => [e.labels, e.lastSeen, seen])
-      for (const t of this.tombstones.values()) rows.push([t.labels, t.lastSeen, t.value])
-      if (this.tombstones.size > 0) rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      for (const [, line, value] of rows) parts.push(line, value)
-    }
-    for (let i = 0; i < this.containerFamilies.length; i++) {
-      const a = columns.starts[i]!
-      const b = columns.starts[i + 1]!
-      if (b > a) parts.push(this.header(this.containerFamilies[i]!, format), columns.bytes.subarray(a, b))
-    }
-    parts.push(this.header(containerScrapeErrorFamily, format), CONTAINER_SCRAPE_OK)
-    for (const f of MACHINE_FAMILIES) parts.push(this.header(f, format), this.machineText.get(f)!)
-    for (const f of this.hardwareFamilies) {
-      const text = this.hardwareText.get(f)
-      if (text) parts.push(this.header(f, format), text)
-    }
-    parts.push(this.header(machineScrapeErrorFamily, format), this.scrapeErrorText)
-    return {parts, release}
+    return {bytes: columns.bytes.subarray(0, columns.length), release}
   }
 
   /** `columns` become the last body's of `format`; those they replace lose that use. */
@@ -433,23 +436,25 @@ export class Exposition {
   }
 
   /**
-   * Every family's lines of every entry, in order, in spare buffers: runs of entries that were
-   * neighbours in the last body are one copy from its columns, the others are written from
-   * their fresh lines.
+   * The body, in a spare buffer: version series, container_last_seen, every family's lines of
+   * every entry in order, machine series, then `tail`. Runs of entries that were neighbours in
+   * the last body are one copy from it, the others are written from their fresh lines.
    */
   private *fill(
     entries: Entry[],
     from: Int32Array,
     fresh: ReadonlyArray<Packed | undefined>,
     prev: Columns | undefined,
+    format: ExpositionFormat,
+    nowMs: number,
+    tail: Buffer | undefined,
     due: () => boolean,
   ): Generator<void, Columns> {
     const n = from.length
     const pn = prev ? prev.entries.length : 0
     const families = this.containerFamilies.length
-    const endsBuffer = this.spareEnds.take(4 * n * families)
-    const ends = new Uint32Array(endsBuffer.buffer, endsBuffer.byteOffset, n * families)
-    const starts = [0]
+    const endsBuffer = this.spareEnds.take(4 * n * (families + 1))
+    const ends = new Uint32Array(endsBuffer.buffer, endsBuffer.byteOffset, n * (families + 1))
     for (let i = 0; i < families; i++) {
       const row = i * n
       const prow = i * pn
@@ -463,10 +468,76 @@ export class Exposition {
         }
         ends[row + k] = size
       }
-      starts.push(starts[i]! + size)
       if (due()) yield
     }
-    const bytes = this.spareText.take(starts[families]!)
+
+    // The pieces around the columns, so that the body's size is known before it is written.
+    const head: Buffer[] = [this.header(versionFamily, format), this.versionText]
+    head.push(this.header(cadvisorVersionFamily, format), this.cadvisorVersionText)
+    const seen = Buffer.from(` ${Math.floor(nowMs / 1000)}\n`)
+    const showSeen = n > 0 || this.tombstones.size > 0
+    if (showSeen) head.push(this.header(lastSeenFamily, format))
+    // container_last_seen is a column too while no deleted container's row is among the rows.
+    const seenColumn = this.tombstones.size === 0
+    // The last body's rows are copied when they end with a value as long as this one's (then overwritten).
+    const seenFrom = prev?.seenValue?.length === seen.length ? prev : undefined
+    let seenSize = 0
+    if (seenColumn) {
+      const row = families * n
+      const prow = families * pn
+      for (let k = 0; k < n; k++) {
+        const j = from[k]!
+        if (j >= 0 && seenFrom) seenSize += seenFrom.ends[prow + j]! - (j === 0 ? 0 : seenFrom.ends[prow + j - 1]!)
+        else seenSize += LAST_SEEN_BYTES + Buffer.byteLength(entries[k]!.labels) + seen.length
+        ends[row + k] = seenSize
+      }
+    } else {
+      for (const e of entries) seenSize += LAST_SEEN_BYTES + Buffer.byteLength(e.labels) + seen.length
+      for (const t of this.tombstones.values()) seenSize += LAST_SEEN_BYTES + Buffer.byteLength(t.labels) + t.value.length
+    }
+    const after: Buffer[] = [this.header(containerScrapeErrorFamily, format), CONTAINER_SCRAPE_OK]
+    for (const f of MACHINE_FAMILIES) after.push(this.header(f, format), this.machineText.get(f)!)
+    for (const f of this.hardwareFamilies) {
+      const text = this.hardwareText.get(f)
+      if (text) after.push(this.header(f, format), text)
+    }
+    after.push(this.header(machineScrapeErrorFamily, format), this.scrapeErrorText)
+    if (tail) after.push(tail)
+    let length = seenSize
+    for (const b of head) length += b.length
+    for (const b of after) length += b.length
+    for (let i = 0; i < families; i++) {
+      const size = familySize(ends, i, n)
+      if (size > 0) length += this.header(this.containerFamilies[i]!, format).length + size
+    }
+
+    const bytes = this.spareText.take(length)
+    let at = 0
+    // TypedArray set, not Buffer.copy: 20,000 small copies at 10,000 containers.
+    for (const b of head) {
+      bytes.set(b, at)
+      at += b.length
+    }
+    const seenStart = at
+    if (seenColumn) at = seenStart + seenSize
+    else at = this.writeLastSeenRows(bytes, at, entries, seen)
+    const starts: number[] = []
+    for (let i = 0; i < families; i++) {
+      const size = familySize(ends, i, n)
+      if (size > 0) {
+        const h = this.header(this.containerFamilies[i]!, format)
+        bytes.set(h, at)
+        at += h.length
+      }
+      starts.push(at)
+      at += size
+    }
+    for (const b of after) {
+      bytes.set(b, at)
+      at += b.length
+    }
+
+    if (seenColumn) yield* this.fillLastSeen(bytes, seenStart, ends, from, entries, seenFrom, seen, due)
     for (let i = 0; i < families; i++) {
       const base = starts[i]!
       const row = i * n
@@ -493,7 +564,60 @@ export class Exposition {
         if (due()) yield
       }
     }
-    return {entries, bytes, starts, ends, endsBuffer, users: 0}
+    return {entries, bytes, length, starts, ends, endsBuffer, seenStart, seenValue: seenColumn ? seen : undefined, users: 0}
+  }
+
+  /**
+   * container_last_seen's rows of the entries, from `start`: runs of neighbours in the last
+   * body are copied from its rows and their value overwritten, the others written from their
+   * labels. 10,000 rows without 20,000 small copies when nothing else changed.
+   */
+  private *fillLastSeen(
+    bytes: Buffer,
+    start: number,
+    ends: Uint32Array,
+    from: Int32Array,
+    entries: readonly Entry[],
+    prev: Columns | undefined,
+    seen: Buffer,
+    due: () => boolean,
+  ): Generator<void> {
+    const n = from.length
+    const row = this.containerFamilies.length * n
+    const pn = prev ? prev.entries.length : 0
+    const prow = this.containerFamilies.length * pn
+    let k = 0
+    while (k < n) {
+      const to = start + (k === 0 ? 0 : ends[row + k - 1]!)
+      const j = from[k]!
+      if (j < 0 || !prev) {
+        const w = bytes.write(`${lastSeenFamily.name}{${entries[k]!.labels}}`, to)
+        bytes.set(seen, to + w)
+        k++
+        continue
+      }
+      let m = 1
+      while (k + m < n && from[k + m] === j + m) m++
+      const a = prev.seenStart + (j === 0 ? 0 : prev.ends[prow + j - 1]!)
+      const b = prev.seenStart + prev.ends[prow + j + m - 1]!
+      prev.bytes.copy(bytes, to, a, b)
+      if (!seen.equals(prev.seenValue!)) for (let r = k; r < k + m; r++) bytes.set(seen, start + ends[row + r]! - seen.length)
+      k += m
+      if (due()) yield
+    }
+  }
+
+  /** container_last_seen's rows (live containers at `seen`, deleted ones at theirs) in label order, from `at`; where they end. */
+  private writeLastSeenRows(bytes: Buffer, at: number, entries: readonly Entry[], seen: Buffer): number {
+    const rows: Array<[string, Buffer]> = entries.map((e) => [e.labels, seen])
+    for (const t of this.tombstones.values()) rows.push([t.labels, t.value])
+    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    for (const [labels, value] of rows) {
+      at += bytes.write(`${lastSeenFamily.name}{${labels}}`, at)
+      bytes.set(value, at)
+      at += value.length
+    }
+    return at
   }
 
   /**
@@ -512,7 +636,6 @@ export class Exposition {
         if (next.has(name) || e.seenMs === 0) continue
         this.tombstones.set(name, {
           labels: e.labels,
-          lastSeen: e.lastSeen,
           value: Buffer.from(` ${Math.floor(e.seenMs / 1000)}\n`),
           untilMs: nowMs + keepMs,
         })

@@ -67,15 +67,27 @@ export type ToMain =
   | {type: 'listening'; addresses: Array<{address: string; port: number; family: string}>; tls: boolean; authenticated: boolean}
   | {type: 'failed'; message: string; listen: boolean}
   | {type: 'build'; id: number; format: ExpositionFormat; stats: FrontStats}
-  /** A body's buffer (`built`'s text), transferred back once nothing reads it: the next body is written into it. */
-  | {type: 'release'; text: ArrayBuffer}
+  /** The body of `built` `id` is no longer read here: a later body is written into its shared buffer. */
+  | {type: 'release'; id: number}
   | {type: 'log' | 'warn'; message: string}
   | {type: 'reloaded'; result: 'reloaded' | 'refused'}
   | {type: 'stopped'}
 
 export type ToFront =
-  /** The body is the first `length` bytes of `text` (a recycled buffer is longer than its body). */
-  | {type: 'built'; id: number; text: ArrayBuffer; length: number; contentType: string; atMs: number; generation: number}
+  /**
+   * The body is the first `length` bytes of `text` (a recycled buffer is longer than its body):
+   * shared with the main thread, which reads it (the next body's columns) but does not write it
+   * before `release`; or a copy, transferred.
+   */
+  | {
+      type: 'built'
+      id: number
+      text: ArrayBuffer | SharedArrayBuffer
+      length: number
+      contentType: string
+      atMs: number
+      generation: number
+    }
   | {type: 'build-failed'; id: number; message: string}
   | {type: 'reload'}
   | {type: 'stop'; graceMs: number}

@@ -76,8 +76,9 @@ port.on('message', (m: ToFront) => {
       const w = waiting.get(m.id)
       waiting.delete(m.id)
       const text = Buffer.from(m.text, 0, m.length)
-      // Replaced and no longer written or compressed, its buffer goes back for a later body.
-      const back = (): void => port.postMessage({type: 'release', text: m.text} satisfies ToMain, [m.text])
+      // Replaced and no longer written or compressed: the main thread may write a later body
+      // into its shared buffer. Nothing here reads it after this (body-cache.ts's hold and retire).
+      const back = (): void => send({type: 'release', id: m.id})
       w?.resolve({body: makeBody(m.contentType, text, back), atMs: m.atMs, generation: m.generation})
       break
     }

@@ -48,15 +48,16 @@ export interface Front {
 }
 
 /**
- * A body's bytes as an ArrayBuffer that can be transferred, holding them from its start: the
- * buffer they were written into when it is the body's own (longer than them when recycled), a
- * copy of anything else.
+ * Where a body's bytes are for the metrics thread: the SharedArrayBuffer they were written into
+ * (exposition.ts, sharedBodies), from its start, which the main thread reads again as the next
+ * body's columns but never writes before the metrics thread gives it back; else a copy of them,
+ * transferred.
  */
-function transferable(b: Buffer, own: boolean): ArrayBuffer {
-  if (b.byteOffset === 0 && b.buffer instanceof ArrayBuffer && (own || b.buffer.byteLength === b.length)) return b.buffer
+function handOver(b: Buffer): {text: ArrayBuffer | SharedArrayBuffer; shared: boolean} {
+  if (b.byteOffset === 0 && b.buffer instanceof SharedArrayBuffer) return {text: b.buffer, shared: true}
   const ab = new ArrayBuffer(b.length)
   new Uint8Array(ab).set(b)
-  return ab
+  return {text: ab, shared: false}
 }
 
 /**
@@ -139,13 +140,24 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     }
     self.inFlight.set(s.inFlight)
   }
+  /** Bodies the metrics thread has, shared: each one's release, called when it gives the body back. */
+  const lent = new Map<number, () => void>()
   const build = async (id: number, format: ExpositionFormat): Promise<void> => {
     try {
       const b = await options.source.build(format, Date.now())
-      const text = transferable(b.body.text, b.ownBuffer === true)
-      post({type: 'built', id, text, length: b.body.text.length, contentType: b.body.contentType, atMs: b.atMs, generation: b.generation}, [
+      const {text, shared} = handOver(b.body.text)
+      if (shared && b.release) lent.set(id, b.release)
+      else b.release?.()
+      const m: ToFront = {
+        type: 'built',
+        id,
         text,
-      ])
+        length: b.body.text.length,
+        contentType: b.body.contentType,
+        atMs: b.atMs,
+        generation: b.generation,
+      }
+      post(m, shared ? [] : [text as ArrayBuffer])
     } catch (err) {
       post({type: 'build-failed', id, message: (err as Error).message})
     }
@@ -168,7 +180,8 @@ export async function startFront(options: FrontOptions): Promise<Front> {
         void build(m.id, m.format)
         break
       case 'release':
-        options.source.recycle(m.text)
+        lent.get(m.id)?.()
+        lent.delete(m.id)
         break
       case 'log':
         options.log(m.message)

@@ -10,7 +10,6 @@ import type {Exposition} from './exposition.js'
 import {CONTENT_TYPES} from './negotiate.js'
 import type {RegistryText} from './self.js'
 import {LoopSlices} from './slices.js'
-import {SpareBuffers} from './spare-buffers.js'
 
 export type {Body} from './body-cache.js'
 
@@ -34,12 +33,6 @@ export interface MetricsSourceOptions extends BodyCacheOptions {
 export class MetricsSource implements BodySource {
   readonly generation: Int32Array
   private readonly cache: BodyCache
-  /**
-   * Buffers of bodies given back by the metrics thread (recycle()), for the next bodies: up to
-   * two per format in use (the body a scrape gets, the one built next). Bodies served on this
-   * thread are not given back (nothing here knows when a scrape is done with one).
-   */
-  private readonly spares = new SpareBuffers(4)
   private readonly bump = (): void => {
     Atomics.add(this.generation, 0, 1)
   }
@@ -69,32 +62,19 @@ export class MetricsSource implements BodySource {
 
   /**
    * A new body of the view as it is now; `now` is container_last_seen's value. Its text is the
-   * start of a buffer of its own (body.text.buffer, byteOffset 0), which may be longer: the
-   * metrics thread is handed that whole buffer and gives it back with recycle().
+   * start of a recycled buffer of its own (body.text.buffer, byteOffset 0), which may be longer,
+   * and it holds its bytes until `release` is called: by the body itself once it is retired and
+   * no longer read (scrapes on this thread), or by whoever it was handed to (the metrics thread).
    */
   async build(format: ExpositionFormat, now: number): Promise<Built> {
     const generation = Atomics.load(this.generation, 0)
-    // One budget for the whole build: the self-metrics' first slice continues the render's last.
+    // One budget for the whole build: the render's first slice continues the self-metrics' last.
     const slices = new LoopSlices()
-    const {parts, release} = await this.options.exposition.renderPartsAsync(this.options.view.containers(), format, now, slices)
-    try {
-      const self = this.options.self ? await this.options.self.text(format, slices) : ''
-      const trailer = format === 'openmetrics' ? '# EOF\n' : ''
-      parts.push(Buffer.from(self + trailer, 'utf8'))
-      // One copy of the columns into the body (the body is handed to the metrics thread whole).
-      let size = 0
-      for (const p of parts) size += p.length
-      const whole = this.spares.take(size)
-      let at = 0
-      for (const p of parts) at += p.copy(whole, at)
-      return {body: makeBody(CONTENT_TYPES[format], whole.subarray(0, size)), atMs: now, generation, ownBuffer: true}
-    } finally {
-      release()
-    }
-  }
-
-  /** A body's buffer (body.text.buffer of a build()) that nothing reads any more: a later body is written into it. */
-  recycle(buffer: ArrayBuffer): void {
-    this.spares.give(Buffer.from(buffer))
+    // The self-metrics first: the body is written once, whole, so its size is known before.
+    const self = this.options.self ? await this.options.self.text(format, slices) : ''
+    const trailer = format === 'openmetrics' ? '# EOF\n' : ''
+    const tail = Buffer.from(self + trailer, 'utf8')
+    const {bytes, release} = await this.options.exposition.renderBodyAsync(this.options.view.containers(), format, now, slices, tail)
+    return {body: makeBody(CONTENT_TYPES[format], bytes, () => release()), atMs: now, generation, release}
   }
 }

@@ -9,6 +9,9 @@
  * A new buffer has headroom over the size asked for (a quarter), so a slightly larger build
  * reuses it. Spares too small for what is asked now are dropped (a host that grew), and so is
  * one much larger than that (a host that shrank keeps no 19 MiB buffers for 1,000 containers).
+ *
+ * `shared` spares are SharedArrayBuffers: a body the metrics thread serves while the main thread
+ * reads the same bytes as the columns of the next body (exposition.ts).
  */
 
 /** A new buffer is this much larger than asked for. */
@@ -21,8 +24,11 @@ export class SpareBuffers {
   /** Buffers allocated (for tests and benchmarks). */
   allocated = 0
 
-  /** `keep`: most spares held at once (the smallest go first). */
-  constructor(private readonly keep = 2) {}
+  /** `keep`: most spares held at once (the smallest go first); `shared`: new ones are SharedArrayBuffers. */
+  constructor(
+    private readonly keep = 2,
+    private readonly shared = false,
+  ) {}
 
   /**
    * A buffer of at least `size` bytes, whole (byteOffset 0 in an ArrayBuffer of its own): the
@@ -37,7 +43,8 @@ export class SpareBuffers {
     if (best >= 0 && this.spares[best]!.length <= size * TOO_LARGE + 65_536) return this.spares.splice(best, 1)[0]!
     this.spares = this.spares.filter((s) => s.length >= size && s.length <= size * TOO_LARGE + 65_536)
     this.allocated++
-    return Buffer.allocUnsafeSlow(Math.ceil(size * HEADROOM) + 64)
+    const length = Math.ceil(size * HEADROOM) + 64
+    return this.shared ? Buffer.from(new SharedArrayBuffer(length)) : Buffer.allocUnsafeSlow(length)
   }
 
   /** A buffer taken earlier, no longer used by anyone: the next take() may return it. */

@@ -1,5 +1,6 @@
-// The exposition's columns live in recycled buffers: a set goes back to the spares only when no
-// format's last body has it, no render is copying from it and no render's parts are still out.
+// The exposition's bodies are its columns and live in recycled buffers: one goes back to the
+// spares only when no format's last body it is, no render is copying from it and the body is
+// no longer read (released).
 // These renders interleave the way a build ahead, a scrape's build and the other format's do,
 // and each body must stay byte for byte the body a new exposition renders from the same states.
 import {test} from 'node:test'
@@ -56,15 +57,15 @@ class Gate extends LoopSlices {
   }
 }
 
-test('parts still out are not overwritten by later renders; once released, their buffers are reused', async () => {
+test('a body still out is not overwritten by later renders; once released, its buffer is reused', async () => {
   const e = new Exposition(options)
   const s0 = states(40, 1_000)
   e.render(s0, 'prometheus', NOW)
   const s1 = withNew(s0, (i) => i % 7 === 0, 2_000_000)
-  const held = await e.renderPartsAsync(s1, 'prometheus', NOW)
-  const text = Buffer.concat(held.parts).toString('utf8')
+  const held = await e.renderBodyAsync(s1, 'prometheus', NOW)
+  const text = held.bytes.toString('utf8')
   assert.equal(text, expected(s1))
-  // Each of these replaces the last body's columns; without the parts' hold, the second would write into theirs.
+  // Each of these replaces the last body's columns; without the body's hold, the second would write into it.
   let list = s1
   for (let r = 0; r < 4; r++) {
     list = withNew(list, (i) => (i + r) % 3 === 0, 3_000 + r * 100_000)
@@ -73,7 +74,7 @@ test('parts still out are not overwritten by later renders; once released, their
       expected(list, r % 2 === 0 ? 'openmetrics' : 'prometheus'),
     )
   }
-  assert.equal(Buffer.concat(held.parts).toString('utf8'), text, 'the held parts changed under their reader')
+  assert.equal(held.bytes.toString('utf8'), text, 'the held body changed under its reader')
   held.release()
   held.release()
   // From here on, renders of the same size take the spares: no new buffers.
