@@ -73,6 +73,9 @@ interface Entry {
   podKey: string
   /** The time of the last body this container was in. */
   seenMs: number
+  /** Its index in the entries of the columns made by fill number `atFill` (the last one it was in). */
+  at: number
+  atFill: number
 }
 
 /** A container's fresh lines of every family in one Buffer; `ends[i]`: where family i's lines end. */
@@ -128,6 +131,10 @@ interface Columns {
   /** The spare whose view ends is. */
   endsBuffer: Buffer
   users: number
+  /** Which fill made them (Exposition.fills): while no later one has, each entry's `at` is its index here. */
+  fill: number
+  /** Each entry's index, once a later fill has moved the entries' `at` on (a render of the other format's columns). */
+  index?: Map<Entry, number>
 }
 
 /**
@@ -147,6 +154,25 @@ function own({bytes, release}: Rendered): Buffer {
   } finally {
     release()
   }
+}
+
+/**
+ * Runs of entries in body order, as triples (first entry, entries, index of the first in the
+ * last body): entries that followed each other in the last body too are one run (one copy per
+ * family); an entry rendered now (index -1) is a run of its own.
+ */
+function runsOf(from: Int32Array): number[] {
+  const runs: number[] = []
+  const n = from.length
+  let k = 0
+  while (k < n) {
+    const j = from[k]!
+    let m = 1
+    if (j >= 0) while (k + m < n && from[k + m] === j + m) m++
+    runs.push(k, m, j)
+    k += m
+  }
+  return runs
 }
 
 /** Family i's lines' length in columns of n entries. */
@@ -209,6 +235,8 @@ export class Exposition {
   private readonly headers = new Map<string, Buffer>()
   /** Per format, the container lines of its last body (shared by both when there are no timestamps). */
   private columns: Partial<Record<ExpositionFormat, Columns>> = {}
+  /** Columns made so far: the last ones' fill number. */
+  private fills = 0
   /** Buffers of bodies no longer used, for the next ones, and of where each entry's lines end. */
   private readonly spareText: SpareBuffers
   private readonly spareEnds = new SpareBuffers(2)
@@ -264,7 +292,7 @@ export class Exposition {
     ) {
       const reuse = e && e.info === state.info && e.podKey === podKey
       const labels = reuse ? e!.labels : containerLabels(state, this.labelOptions, pods)
-      e = {sample, info: state.info, spec: state.spec, labels, podUid, podKey, seenMs: 0}
+      e = {sample, info: state.info, spec: state.spec, labels, podUid, podKey, seenMs: 0, at: -1, atFill: 0}
     }
     // Kept for the next comparison; its text is that of the sample it was made from.
     e.sample = sample
@@ -381,13 +409,12 @@ export class Exposition {
       list = all
     }
     // Where each entry's lines are in the last body's columns; the others are rendered now.
-    const at = new Map<Entry, number>()
-    if (prev) for (let k = 0; k < prev.entries.length; k++) at.set(prev.entries[k]!, k)
+    const placeOf = (e: Entry): number => this.placeIn(prev, e)
     const fresh = new Map<Entry, Packed>()
     for (const s of list) {
       const e = this.entry(s, next, pods)
       entries.push(e)
-      if (!at.has(e) && !fresh.has(e)) fresh.set(e, pack(this.lines(e, s, format)))
+      if (placeOf(e) < 0 && !fresh.has(e)) fresh.set(e, pack(this.lines(e, s, format)))
       if (due()) yield
     }
     // Containers that are gone drop out of the cache here; their container_last_seen stays a while.
@@ -398,12 +425,15 @@ export class Exposition {
 
     // Per entry, its place in the last body (-1: rendered now) and its fresh lines.
     const from = new Int32Array(entries.length)
-    const lines: Array<Packed | undefined> = []
-    for (let k = 0; k < entries.length; k++) {
-      from[k] = at.get(entries[k]!) ?? -1
-      lines.push(fresh.get(entries[k]!))
-    }
+    const lines: Array<Packed | undefined> = new Array<Packed | undefined>(entries.length)
+    for (let k = 0; k < entries.length; k++) if ((from[k] = placeOf(entries[k]!)) < 0) lines[k] = fresh.get(entries[k]!)
     const columns = yield* this.fill(entries, from, lines, prev, format, nowMs, tail, due)
+    // In the same turn as the fill ends: the entries' places are now in these columns.
+    columns.fill = ++this.fills
+    for (let k = 0; k < entries.length; k++) {
+      entries[k]!.at = k
+      entries[k]!.atFill = columns.fill
+    }
     // Held by the body until its release(), and by the formats whose last body it is.
     columns.users++
     let released = false
@@ -416,6 +446,20 @@ export class Exposition {
     // Without timestamps both formats have identical series lines.
     if (!this.options.timestamps) this.keep(format === 'prometheus' ? 'openmetrics' : 'prometheus', columns)
     return {bytes: columns.bytes.subarray(0, columns.length), release}
+  }
+
+  /**
+   * Entry e's index in `columns`' entries, -1 when it is not among them. The entries carry it
+   * from the last fill; columns made earlier (the other format's, with timestamps) look it up.
+   */
+  private placeIn(columns: Columns | undefined, e: Entry): number {
+    if (!columns) return -1
+    if (columns.fill === this.fills) return e.atFill === columns.fill ? e.at : -1
+    if (!columns.index) {
+      columns.index = new Map()
+      for (let k = 0; k < columns.entries.length; k++) columns.index.set(columns.entries[k]!, k)
+    }
+    return columns.index.get(e) ?? -1
   }
 
   /** `columns` become the last body's of `format`; those they replace lose that use. */
@@ -455,18 +499,25 @@ export class Exposition {
     const families = this.containerFamilies.length
     const endsBuffer = this.spareEnds.take(4 * n * (families + 1))
     const ends = new Uint32Array(endsBuffer.buffer, endsBuffer.byteOffset, n * (families + 1))
+    const runs = runsOf(from)
     for (let i = 0; i < families; i++) {
       const row = i * n
       const prow = i * pn
       let size = 0
-      for (let k = 0; k < n; k++) {
-        const p = fresh[k]
-        if (p) size += p.ends[i]! - (i === 0 ? 0 : p.ends[i - 1]!)
-        else {
-          const j = from[k]!
-          size += prev!.ends[prow + j]! - (j === 0 ? 0 : prev!.ends[prow + j - 1]!)
+      for (let r = 0; r < runs.length; r += 3) {
+        const k = runs[r]!
+        const m = runs[r + 1]!
+        const j = runs[r + 2]!
+        if (j < 0) {
+          const p = fresh[k]!
+          ends[row + k] = size += p.ends[i]! - (i === 0 ? 0 : p.ends[i - 1]!)
+          continue
         }
-        ends[row + k] = size
+        // The run's ends in the last body, moved to where the run begins now.
+        const pe = prev!.ends
+        const shift = size - (j === 0 ? 0 : pe[prow + j - 1]!)
+        for (let x = 0; x < m; x++) ends[row + k + x] = pe[prow + j + x]! + shift
+        size = ends[row + k + m - 1]!
       }
       if (due()) yield
     }
@@ -485,11 +536,18 @@ export class Exposition {
     if (seenColumn) {
       const row = families * n
       const prow = families * pn
-      for (let k = 0; k < n; k++) {
-        const j = from[k]!
-        if (j >= 0 && seenFrom) seenSize += seenFrom.ends[prow + j]! - (j === 0 ? 0 : seenFrom.ends[prow + j - 1]!)
-        else seenSize += LAST_SEEN_BYTES + Buffer.byteLength(entries[k]!.labels) + seen.length
-        ends[row + k] = seenSize
+      for (let r = 0; r < runs.length; r += 3) {
+        const k = runs[r]!
+        const m = runs[r + 1]!
+        const j = runs[r + 2]!
+        if (j < 0 || !seenFrom) {
+          for (let x = k; x < k + m; x++) ends[row + x] = seenSize += LAST_SEEN_BYTES + Buffer.byteLength(entries[x]!.labels) + seen.length
+          continue
+        }
+        const pe = seenFrom.ends
+        const shift = seenSize - (j === 0 ? 0 : pe[prow + j - 1]!)
+        for (let x = 0; x < m; x++) ends[row + k + x] = pe[prow + j + x]! + shift
+        seenSize = ends[row + k + m - 1]!
       }
     } else {
       for (const e of entries) seenSize += LAST_SEEN_BYTES + Buffer.byteLength(e.labels) + seen.length
@@ -537,34 +595,30 @@ export class Exposition {
       at += b.length
     }
 
-    if (seenColumn) yield* this.fillLastSeen(bytes, seenStart, ends, from, entries, seenFrom, seen, due)
+    if (seenColumn) yield* this.fillLastSeen(bytes, seenStart, ends, runs, entries, seenFrom, seen, due)
     for (let i = 0; i < families; i++) {
       const base = starts[i]!
       const row = i * n
       const prow = i * pn
-      let k = 0
-      while (k < n) {
+      for (let r = 0; r < runs.length; r += 3) {
+        const k = runs[r]!
+        const m = runs[r + 1]!
+        const j = runs[r + 2]!
         const to = base + (k === 0 ? 0 : ends[row + k - 1]!)
-        const p = fresh[k]
-        if (p) {
+        if (j < 0) {
+          const p = fresh[k]!
           const a = i === 0 ? 0 : p.ends[i - 1]!
           if (p.ends[i]! > a) p.bytes.copy(bytes, to, a, p.ends[i])
-          k++
           continue
         }
-        // The longest run of entries that followed each other in the last body too.
-        const j = from[k]!
-        let m = 1
-        while (k + m < n && from[k + m] === j + m) m++
         const pbase = prev!.starts[i]!
         const a = pbase + (j === 0 ? 0 : prev!.ends[prow + j - 1]!)
         const b = pbase + prev!.ends[prow + j + m - 1]!
         if (b > a) prev!.bytes.copy(bytes, to, a, b)
-        k += m
         if (due()) yield
       }
     }
-    return {entries, bytes, length, starts, ends, endsBuffer, seenStart, seenValue: seenColumn ? seen : undefined, users: 0}
+    return {entries, bytes, length, starts, ends, endsBuffer, seenStart, seenValue: seenColumn ? seen : undefined, users: 0, fill: 0}
   }
 
   /**
@@ -576,33 +630,33 @@ export class Exposition {
     bytes: Buffer,
     start: number,
     ends: Uint32Array,
-    from: Int32Array,
+    runs: readonly number[],
     entries: readonly Entry[],
     prev: Columns | undefined,
     seen: Buffer,
     due: () => boolean,
   ): Generator<void> {
-    const n = from.length
+    const n = entries.length
     const row = this.containerFamilies.length * n
-    const pn = prev ? prev.entries.length : 0
-    const prow = this.containerFamilies.length * pn
-    let k = 0
-    while (k < n) {
-      const to = start + (k === 0 ? 0 : ends[row + k - 1]!)
-      const j = from[k]!
+    const prow = this.containerFamilies.length * (prev ? prev.entries.length : 0)
+    const again = prev !== undefined && !seen.equals(prev.seenValue!)
+    for (let r = 0; r < runs.length; r += 3) {
+      const k = runs[r]!
+      const m = runs[r + 1]!
+      const j = runs[r + 2]!
       if (j < 0 || !prev) {
-        const w = bytes.write(`${lastSeenFamily.name}{${entries[k]!.labels}}`, to)
-        bytes.set(seen, to + w)
-        k++
+        for (let x = k; x < k + m; x++) {
+          const to = start + (x === 0 ? 0 : ends[row + x - 1]!)
+          const w = bytes.write(`${lastSeenFamily.name}{${entries[x]!.labels}}`, to)
+          bytes.set(seen, to + w)
+        }
         continue
       }
-      let m = 1
-      while (k + m < n && from[k + m] === j + m) m++
+      const to = start + (k === 0 ? 0 : ends[row + k - 1]!)
       const a = prev.seenStart + (j === 0 ? 0 : prev.ends[prow + j - 1]!)
       const b = prev.seenStart + prev.ends[prow + j + m - 1]!
       prev.bytes.copy(bytes, to, a, b)
-      if (!seen.equals(prev.seenValue!)) for (let r = k; r < k + m; r++) bytes.set(seen, start + ends[row + r]! - seen.length)
-      k += m
+      if (again) for (let x = k; x < k + m; x++) bytes.set(seen, start + ends[row + x]! - seen.length)
       if (due()) yield
     }
   }
