@@ -165,6 +165,48 @@ test('where the watcher follows removals, a known directory it holds is not look
   }
 })
 
+test('where reads see a removal (cgroupfs), a known directory no read doubted is not looked at again; one a read found gone is', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cadv-doubt-'))
+  const real = fs.existsSync
+  try {
+    cpSync(join(FIXTURES, 'cgroup_v1/separate'), join(root, 'cgroup'), {recursive: true})
+    const layout = discoverCgroups({cgroupRoot: join(root, 'cgroup'), procRoot: join(FIXTURES, 'proc/basic')})
+    const dirs = new Set(layout.hierarchies.map((h) => join(h.mountPoint, 'docker/c1')))
+    const memDir = join(root, 'cgroup/memory/docker/c1')
+    const saved = join(root, 'saved-memory')
+    cpSync(memDir, saved, {recursive: true})
+    // The fixture trusted as cgroupfs is, with nothing kept open: every read opens its file, so
+    // a removed directory's files are absent to the next read, as a removed cgroup's are.
+    const files = new OpenFiles(0)
+    files.trustedRoots = [`${join(root, 'cgroup')}/`]
+    // No watcher (watchedIn): before, each known directory was looked at with every refresh.
+    const c = new ContainerCollector('/docker/c1', {layout, kinds: selectKinds(['cpu', 'memory']), files, specRefreshMs: 30_000})
+    let looks = 0
+    fs.existsSync = (p: fs.PathLike) => {
+      if (dirs.has(String(p))) looks++
+      return real(p)
+    }
+    syncBuiltinESMExports()
+    assert.ok(c.collect(1_000_000)?.memory, 'memory read')
+    looks = 0
+    assert.ok(c.collect(1_031_000)?.memory)
+    assert.equal(looks, 0, 'the refresh took the known directories as there')
+    rmSync(memDir, {recursive: true})
+    assert.equal(c.collect(1_032_000)?.memory, undefined, 'its files are absent to the reads')
+    assert.ok(c.dir('memory'), 'still known until the refresh')
+    const after = c.collect(1_062_000)
+    assert.ok(looks >= 1, 'the doubted directory is looked at')
+    assert.equal(c.dir('memory'), undefined, 'and dropped')
+    assert.ok(after?.cpu, 'cpu still read')
+    cpSync(saved, memDir, {recursive: true})
+    assert.ok(c.collect(1_093_000)?.memory, 'made again: found at the next refresh')
+  } finally {
+    fs.existsSync = real
+    syncBuiltinESMExports()
+    rmSync(root, {recursive: true, force: true})
+  }
+})
+
 test('a reading for rates only reads the counters again and keeps the rest of the reading before, errors included', () => {
   const root = mkdtempSync(join(tmpdir(), 'cadv-rates-'))
   try {
