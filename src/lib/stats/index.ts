@@ -53,6 +53,7 @@ export {
   hostNetnsFor,
   netnsInode,
   networkPid,
+  NETNS_LOOK_MS,
   processNetns,
   type HostNetnsAnswer,
   type HostNetnsOptions,

@@ -12,6 +12,7 @@ import {
   ContainerCollector,
   HostNetns,
   HostNetnsError,
+  NETNS_LOOK_MS,
   OpenFiles,
   QUIET_CHECK_READINGS,
   hostNetnsFor,
@@ -126,7 +127,10 @@ test('a raw cgroup has network numbers only when its process has a readable name
  * A network collector for /docker/c1 on a copy of the v1 fixture tree (tests rewrite its task
  * lists), with /proc's namespace links as given; `dir` is the copy's pids cgroup of c1.
  */
-function withNetworkCollector(fn: (proc: string, dir: string, names: (now: number) => string[] | undefined) => void): void {
+function withNetworkCollector(
+  fn: (proc: string, dir: string, names: (now: number) => string[] | undefined, root: string) => void,
+  kinds: readonly string[] = ['network'],
+): void {
   withProc({self: OWN, 1: HOST, 4242: OWN + 1, 4243: HOST}, (proc) => {
     const root = mkdtempSync(join(tmpdir(), 'cadv-netns-cg-'))
     try {
@@ -134,12 +138,12 @@ function withNetworkCollector(fn: (proc: string, dir: string, names: (now: numbe
       const layout = discoverCgroups({cgroupRoot: root, procRoot: proc})
       const c = new ContainerCollector('/docker/c1', {
         layout,
-        kinds: selectKinds(['network']),
+        kinds: selectKinds(kinds),
         files: new OpenFiles(8),
         hostNetns: hostNetnsFor(layout),
       })
       try {
-        fn(proc, join(root, 'pids/docker/c1'), (now) => c.collect(now)?.network?.map((i) => i.name))
+        fn(proc, join(root, 'pids/docker/c1'), (now) => c.collect(now)?.network?.map((i) => i.name), root)
       } finally {
         c.close()
       }
@@ -195,4 +199,43 @@ test("a raw cgroup's decision stands between ticks while its task count, first p
     symlinkSync(`net:[${HOST}]`, join(proc, '4243/ns/net'))
     assert.equal(names(35_000), undefined, "first process now in the host's namespace: decided again")
   })
+})
+
+test("with the CPU part read, a kept decision's process is looked at again only once the cgroup's CPU time moved, or after NETNS_LOOK_MS", () => {
+  withNetworkCollector(
+    (proc, dir, names, root) => {
+      writeFileSync(join(dir, 'cgroup.procs'), '4242\n4243\n')
+      writeFileSync(join(dir, 'pids.current'), '2\n')
+      const acct = join(root, 'cpuacct/docker/c1')
+      let cpuNs = 3e9
+      /** The cgroup's processes ran: its CPU counters move. */
+      const ran = (): void => {
+        cpuNs += 1e6
+        writeFileSync(join(acct, 'cpuacct.usage'), `${cpuNs}\n`)
+        writeFileSync(join(acct, 'cpuacct.usage_percpu'), `${cpuNs - 1e9} 1000000000 \n`)
+      }
+      const enter = (ino: number): void => {
+        rmSync(join(proc, '4242/ns/net'))
+        symlinkSync(`net:[${ino}]`, join(proc, '4242/ns/net'))
+      }
+      ran()
+      let t = 1000
+      assert.deepEqual(names(t), ['eth0', 'eth1'], "4242's own namespace")
+      // A link that moved with no CPU time moving cannot be a process's doing (a fixture's only):
+      // the decision stands without a look, within NETNS_LOOK_MS.
+      enter(HOST)
+      assert.deepEqual(names((t += 1000)), ['eth0', 'eth1'], 'CPU time still: not looked at')
+      // It ran (setns): looked at, in the host's namespace now.
+      ran()
+      assert.equal(names((t += 1000)), undefined, 'CPU time moved: looked at, decided again')
+      enter(OWN + 1)
+      ran()
+      assert.deepEqual(names((t += 1000)), ['eth0', 'eth1'], 'back in its own')
+      // Nothing moves at all: the bound looks anyway.
+      enter(HOST)
+      assert.deepEqual(names((t += 1000)), ['eth0', 'eth1'], 'within the bound: kept')
+      assert.equal(names((t += NETNS_LOOK_MS)), undefined, 'past the bound: looked at')
+    },
+    ['cpu', 'network'],
+  )
 })
