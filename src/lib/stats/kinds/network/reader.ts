@@ -1,5 +1,5 @@
 import {CgroupVanished, FileParseError} from '../../files.js'
-import {networkPid} from '../../netns.js'
+import {networkPid, type NetnsPid} from '../../netns.js'
 import {toUint, uintProblem} from '../../parse.js'
 import type {NetworkInterfaceSample} from '../../../model/index.js'
 import type {KindReader} from '../types.js'
@@ -64,11 +64,14 @@ export const networkReader: KindReader = {
     ],
   },
   read(ctx, sample) {
-    const current = ctx.state<{path?: string}>('network.current', () => ({}))
+    const current = ctx.state<{path?: string; pid?: NetnsPid}>('network.current', () => ({}))
     const pid = networkPid(ctx, sample)
-    const path = pid !== 0 ? `${ctx.procRoot}/${pid}/net/dev` : undefined
+    // The same process's path is the same string from tick to tick: none to build and hash in
+    // the tables of kept descriptors each time.
+    const path = pid === 0 ? undefined : pid === current.pid && current.path !== undefined ? current.path : `${ctx.procRoot}/${pid}/net/dev`
     if (current.path !== undefined && current.path !== path) ctx.release(current.path)
     current.path = path
+    current.pid = pid
     if (path === undefined) return
     let text: string | undefined
     try {
