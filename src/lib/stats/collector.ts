@@ -19,7 +19,7 @@ import type {DiskUsageSource} from './disk-usage.js'
 import {ABSENT, Capture, FAILED, internName, keeps, placeHolding, ReadOp, sameBytes, type ReadLog} from './read-log.js'
 import {hostNetnsFor, type HostNetns} from './netns.js'
 import {specReader} from './spec/reader.js'
-import {knownEmpty, noTasksIn, PIDS_CURRENT_MEMO, QUIET_CHECK_READINGS} from './tasks.js'
+import {knownEmpty, noTasksIn, PIDS_CURRENT_MEMO, pidsTextOf, QUIET_CHECK_READINGS} from './tasks.js'
 
 /** How often limits, and files found absent, are looked at again. */
 export const SPEC_REFRESH_MS = 30_000
@@ -442,8 +442,7 @@ export class ContainerCollector {
   /** A whole reading's pids.current, when it read one: when the subtree was last found empty. */
   private notePidsRead(): void {
     if (!this.quietMode || this.memos?.has(PIDS_CURRENT_MEMO) !== true) return
-    const read = this.memos.get(PIDS_CURRENT_MEMO) as {text: string | undefined} | undefined
-    this.emptyAt = noTasksIn(read?.text) ? this.readingAt : Number.NEGATIVE_INFINITY
+    this.emptyAt = noTasksIn(pidsTextOf(this.memos.get(PIDS_CURRENT_MEMO))) ? this.readingAt : Number.NEGATIVE_INFINITY
   }
 
   /** A reading's end: its errors on the sample, and those a reading for rates keeps. */

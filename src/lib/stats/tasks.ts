@@ -86,8 +86,22 @@ function fileIn(ctx: ReadContext, key: string, dir: ControllerDir, name: string)
   return made.path
 }
 
+/** A reading's pids.current: its path and text (undefined: absent). */
+interface PidsCurrent {
+  path: string
+  text: string | undefined
+}
+
+/**
+ * The text in a value of the PIDS_CURRENT_MEMO memo (as pidsCurrent() made it), for the
+ * collector, which holds the memos but not their shapes: undefined when none was read.
+ */
+export function pidsTextOf(memo: unknown): string | undefined {
+  return (memo as PidsCurrent | undefined)?.text
+}
+
 /** pids.current's text and path, read once a tick for every kind (process, the task lists). */
-export function pidsCurrent(ctx: ReadContext): {path: string; text: string | undefined} | undefined {
+export function pidsCurrent(ctx: ReadContext): PidsCurrent | undefined {
   return ctx.memo(PIDS_CURRENT_MEMO, () => {
     const pids = ctx.dir('pids')
     if (pids === undefined) return undefined
