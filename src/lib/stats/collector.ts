@@ -12,7 +12,7 @@ import {
 import type {ContainerSpec, Sample} from '../model/index.js'
 import {cgroupCreationMs, type HierarchyDir} from './creation.js'
 import {deepEqual} from './equal.js'
-import {CgroupVanished, countLinesIn, dirExists, FileParseError, NO_HANDLE, type OpenFiles} from './files.js'
+import {CgroupVanished, countLinesIn, dirExists, FileParseError, NO_HANDLE, NOT_SERVED, type OpenFiles} from './files.js'
 import {readersFor} from './kinds/registry.js'
 import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} from './kinds/types.js'
 import type {DiskUsageSource} from './disk-usage.js'
@@ -867,15 +867,17 @@ export class ContainerCollector {
     log.load()
     let offset = 0
     for (let k = 0; k < log.count; k++) {
-      const path = log.path(k)
       const op = log.op(k)
       const len = log.len(k)
+      // Put together only when needed: a read its kept descriptor serves needs none.
+      let path = op !== ReadOp.Once && len === ABSENT ? log.path(k) : undefined
       let n: number | undefined
-      if (op === ReadOp.Once || len !== ABSENT || !this.isAbsent(path)) {
+      if (path === undefined || !this.isAbsent(path)) {
         try {
           const keep = this.keeping(op)
           const handle = log.handle(k)
-          n = keep && handle !== NO_HANDLE ? files.readKept(handle, path) : files.readLength(path, keep)
+          const served = keep && handle !== NO_HANDLE ? files.readHandle(handle) : NOT_SERVED
+          n = served !== NOT_SERVED ? served : files.readLength((path ??= log.path(k)), keep)
           if (files.lastHandle !== handle) log.setHandle(k, files.lastHandle)
         } catch (err) {
           // The reader reads it again and says what is wrong with it.
@@ -885,7 +887,7 @@ export class ContainerCollector {
       }
       if (!sameBytes(log, k, offset, n, files)) {
         const c = Capture.afterReplay(log, k)
-        c.push(path, op, n === undefined ? ABSENT : n, n === undefined ? undefined : files.lastBytes(n), files.lastHandle)
+        c.push(path ?? log.path(k), op, n === undefined ? ABSENT : n, n === undefined ? undefined : files.lastBytes(n), files.lastHandle)
         c.extendPrefix()
         return c
       }

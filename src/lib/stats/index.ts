@@ -11,6 +11,7 @@ export {
   DescriptorBudgetError,
   DESCRIPTOR_RESERVE,
   FileParseError,
+  NOT_SERVED,
   OpenFiles,
   openFileLimit,
   type DescriptorBudget,

@@ -5,7 +5,41 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {OpenFiles, openFileLimit} from '../../../src/lib/stats/index.js'
+import {NOT_SERVED, OpenFiles, openFileLimit} from '../../../src/lib/stats/index.js'
+
+test('readHandle() serves a kept descriptor without its path; a stale handle, or a subclass told of reads by path, is left to the read by path', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cadv-files-'))
+  try {
+    const a = join(dir, 'a')
+    writeFileSync(a, 'a1\n')
+    const files = new OpenFiles(4)
+    assert.equal(files.read(a), 'a1\n')
+    const ha = files.lastHandle
+    writeFileSync(a, 'a22\n')
+    const n = files.readHandle(ha)
+    assert.equal(n, 4)
+    assert.equal(files.lastBytes(n).toString(), 'a22\n')
+    assert.deepEqual(files.stats, {hits: 1, opens: 1, evictions: 0})
+    files.close(a)
+    assert.equal(files.readHandle(ha), NOT_SERVED, 'closed: stale')
+    assert.equal(files.readHandle(-1), NOT_SERVED)
+    const told: string[] = []
+    class Told extends OpenFiles {
+      protected override noteRead(path: string): void {
+        told.push(path)
+      }
+    }
+    const t = new Told(4)
+    t.read(a)
+    assert.equal(t.readHandle(t.lastHandle), NOT_SERVED, 'a recorder hears every read by its path')
+    assert.equal(t.readKept(t.lastHandle, a), 4)
+    assert.deepEqual(told, [a, a])
+    files.closeAll()
+    t.closeAll()
+  } finally {
+    rmSync(dir, {recursive: true, force: true})
+  }
+})
 
 test('a kept descriptor is read through its handle; a handle of a closed one reads by path, never another file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cadv-files-'))
