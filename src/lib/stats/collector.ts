@@ -236,7 +236,7 @@ export class ContainerCollector {
   /**
    * Places (bits) whose directory a read found reason to doubt since the last findDirs(): a
    * file there absent, or the cgroup vanished under a read there. Only those are looked at by
-   * the next one where reads would see a removal (onCgroupfs: see findDirs).
+   * the next one where reads would see a removal (readsSeeRemoval).
    */
   private inDoubt = 0
   private tickErrors: string[] = []
