@@ -743,13 +743,24 @@ export class ContainerCollector {
   private readPure(i: number, reader: KindReader, sample: Sample): void {
     const log = this.logs[i]
     // Read before the reader's files: what they hold then is final while the subtree stays empty.
-    const still = this.quietMode && reader.stillWithoutTasks === true && !this.quietOff && (this.presumedEmpty() || knownEmpty(this.ctx))
+    const witness = reader.witness
+    const still =
+      this.quietMode &&
+      (reader.stillWithoutTasks === true || witness !== undefined) &&
+      !this.quietOff &&
+      (this.presumedEmpty() || knownEmpty(this.ctx))
     let capture: Capture | undefined
     /** A quiet log read again (the spec refresh) whose bytes moved: did its part move too? */
     let recheck: ReadLog | undefined
     if (log !== undefined && log.spec === this.spec && log.hints === this.hints) {
       // A log with errors is read again (the errors it would add are not taken back later).
-      if (still && this.trustQuiet && this.quietLogs[i] === log && log.errors.length === 0) {
+      if (
+        still &&
+        this.trustQuiet &&
+        this.quietLogs[i] === log &&
+        log.errors.length === 0 &&
+        (witness === undefined || this.witnessStill(log, witness))
+      ) {
         this.keepParts(log, sample)
         this.quietKept.push(i)
         return
@@ -760,7 +771,8 @@ export class ContainerCollector {
         this.keepParts(log, sample)
         return
       }
-      if (still && this.quietLogs[i] === log) recheck = log
+      // A witnessed part may move with no task (reclaim): that says nothing about the pids hierarchy.
+      if (still && witness === undefined && this.quietLogs[i] === log) recheck = log
     }
     if (reader.stillWithoutTasks !== true) this.moved = true
     this.quietLogs[i] = undefined
@@ -786,6 +798,36 @@ export class ContainerCollector {
     for (let j = before; j < keys.length; j++) parts.push(keys[j], fields[keys[j]!])
     const made = (this.logs[i] = c.toLog(parts, this.tickErrors.slice(errors), this.spec, this.hints, this.dirs))
     if (still) this.quietLogs[i] = made
+  }
+
+  /**
+   * Whether the log's read of the file named `name` (KindReader.witness) finds the same bytes
+   * now: that one file read, the reader's others not. False when the log has no such read or it
+   * cannot be read (the replay then reads them all and says what is wrong).
+   */
+  private witnessStill(log: ReadLog, name: string): boolean {
+    const files = this.options.files
+    log.load()
+    let offset = 0
+    for (let k = 0; k < log.count; k++) {
+      const len = log.len(k)
+      const path = log.path(k)
+      if (len >= 0 && path.length > name.length && path.endsWith(name) && path.charCodeAt(path.length - name.length - 1) === 47) {
+        const keep = this.keeping(log.op(k))
+        const handle = log.handle(k)
+        let n: number | undefined
+        try {
+          n = keep && handle !== NO_HANDLE ? files.readKept(handle, path) : files.readLength(path, keep)
+        } catch (err) {
+          if (err instanceof FileParseError) return false
+          throw err
+        }
+        if (files.lastHandle !== handle) log.setHandle(k, files.lastHandle)
+        return sameBytes(log, k, offset, n, files)
+      }
+      if (len > 0) offset += len
+    }
+    return false
   }
 
   /** Whether the parts set on `sample` from key `from` on are the log's, by value. */

@@ -210,3 +210,46 @@ test('an empty subtree is presumed still empty for PRESUMED_EMPTY_MS: pids.curre
     rmSync(root, {recursive: true, force: true})
   }
 })
+
+test("memory in an empty subtree: memory.stat alone is read while its bytes stand; usage moving without it is seen at the next check", () => {
+  const {root, c, files, dir} = setup('0\n')
+  try {
+    c.collect(1_000_000)
+    const second = c.collect(1_001_000)!
+    const others = ['memory.usage_in_bytes', 'memory.max_usage_in_bytes', 'memory.failcnt', 'memory.kmem.usage_in_bytes']
+    files.reads.length = 0
+    const kept = c.collect(1_002_000)!
+    assert.ok(read(files, 'memory.stat'), 'memory.stat is read')
+    for (const f of others) assert.ok(!read(files, f), `${f} not read`)
+    assert.equal(kept.memory, second.memory, 'the same part')
+
+    // Kernel memory given back (v1: usage moves, memory.stat does not): seen at the next check.
+    writeFileSync(join(dir('memory'), 'memory.usage_in_bytes'), '1234567\n')
+    assert.equal(c.collect(1_003_000)?.memory, second.memory, 'kept until the check')
+    assert.equal(c.collect(1_031_000)?.memory?.usageBytes, 1234567, 'read at the refresh')
+
+    // memory.stat moves (a page written back, reclaimed): the memory files are read in that reading.
+    writeFileSync(join(dir('memory'), 'memory.usage_in_bytes'), '7654321\n')
+    const stat = join(dir('memory'), 'memory.stat')
+    writeFileSync(stat, readFileSync(stat, 'latin1').replace(/^cache \d+$/m, 'cache 8192'))
+    files.reads.length = 0
+    assert.equal(c.collect(1_032_000)?.memory?.usageBytes, 7654321, 'read when memory.stat moved')
+    assert.ok(read(files, 'memory.failcnt'))
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
+
+test('memory with a task in the subtree: every file is read at every reading', () => {
+  const {root, c, files, dir} = setup('3\n')
+  try {
+    c.collect(1_000_000)
+    c.collect(1_001_000)
+    writeFileSync(join(dir('memory'), 'memory.usage_in_bytes'), '1234567\n')
+    files.reads.length = 0
+    assert.equal(c.collect(1_002_000)?.memory?.usageBytes, 1234567)
+    assert.ok(read(files, 'memory.failcnt') && read(files, 'memory.kmem.usage_in_bytes'))
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})

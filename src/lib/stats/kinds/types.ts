@@ -147,6 +147,15 @@ export interface KindReader {
    */
   stillWithoutTasks?: boolean
   /**
+   * For a pure reader whose part may move with no task, but only in ways one of its files
+   * shows (memory: reclaim moves memory.stat's page counts): that file's name. While the
+   * subtree holds no task, a reading reads this file alone and keeps the part when its bytes are
+   * unchanged (ContainerCollector.readPure); the other files are read at the quiet checks
+   * (QUIET_CHECK_READINGS), so a move only they show (v1 kernel memory given back: usage and
+   * kmem usage, not memory.stat) is seen at the next check.
+   */
+  witness?: string
+  /**
    * The parts a reading for rates reads afresh (the second of `cadv stats`' first window):
    * those holding the counters a rate is made of (rates.ts: CPU time, bytes over the network and
    * to disk), and results that arrive between readings (the disk walker's). That reading runs

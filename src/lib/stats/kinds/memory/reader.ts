@@ -177,6 +177,10 @@ function dropUndefined<T extends object>(o: T): T {
 export const memoryReader: KindReader = {
   kind: 'memory',
   pure: true,
+  // An empty cgroup's memory moves only by reclaim and by what a task elsewhere does to pages
+  // charged to it (freeing, writing back), which moves memory.stat's counts; v1 slab given back
+  // shows only in usage and kmem usage (v2's memory.stat counts it too).
+  witness: 'memory.stat',
   files: {
     v1: [
       'memory.usage_in_bytes',
