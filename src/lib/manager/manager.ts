@@ -185,7 +185,8 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     this.health = new HealthPoller({
       // Without a resolver no container has a health check: the poller has nothing to ask.
       resolver: options.resolver ?? {resolve: () => Promise.reject(new Error('no resolver')), forget: () => undefined},
-      containers: () => this.containers(),
+      // Walked at once (no await inside): the live map, not a copy of it.
+      containers: () => this.liveStates(),
       ...(options.healthIntervalMs === undefined ? {} : {intervalMs: options.healthIntervalMs}),
     })
     // A finished walk with news is read at once, not at the container's next (backed-off) tick.
@@ -222,7 +223,12 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
   }
 
   containers(): Iterable<ContainerState> {
-    return [...this.tracked.values()].map((t) => t.state)
+    // One array, made as it is filled (a spread and then a map made two of every container).
+    return Array.from(this.tracked.values(), (t) => t.state)
+  }
+
+  private *liveStates(): Iterable<ContainerState> {
+    for (const t of this.tracked.values()) yield t.state
   }
 
   get(name: ContainerName): ContainerState | undefined {
