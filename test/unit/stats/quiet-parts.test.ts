@@ -253,3 +253,26 @@ test('memory with a task in the subtree: every file is read at every reading', (
     rmSync(root, {recursive: true, force: true})
   }
 })
+
+test('the OOM-kill count of an empty subtree is kept unread; with a task it is read at every reading', () => {
+  const {root, c, files, dir} = setup('0\n', selectKinds(['memory', 'oom_event']))
+  try {
+    const control = join(dir('memory'), 'memory.oom_control')
+    writeFileSync(control, 'oom_kill_disable 0\nunder_oom 0\noom_kill 0\n')
+    c.collect(1_000_000)
+    c.collect(1_001_000)
+    files.reads.length = 0
+    assert.equal(c.collect(1_002_000)?.oom?.kills, 0)
+    assert.ok(!read(files, 'memory.oom_control') && read(files, 'memory.stat'), 'not read, memory.stat is')
+
+    // A task arrives and is killed (moved in: memory.stat stands): read once pids.current is read again.
+    writeFileSync(join(dir('pids'), 'pids.current'), '1\n')
+    writeFileSync(control, 'oom_kill_disable 0\nunder_oom 0\noom_kill 1\n')
+    assert.equal(c.collect(1_002_000 + PRESUMED_EMPTY_MS)?.oom?.kills, 1)
+    files.reads.length = 0
+    c.collect(1_003_000 + PRESUMED_EMPTY_MS)
+    assert.ok(read(files, 'memory.oom_control'), 'with a task, read at every reading')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})

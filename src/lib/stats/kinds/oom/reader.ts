@@ -39,6 +39,9 @@ export const oomReader: KindReader = {
     v2: ['memory.events.local (oom_kill), else memory.events'],
   },
   pure: true,
+  // A kill is counted in the memory cgroup of its victim and of each ancestor: while the
+  // subtree holds no task the count stands, and memory.oom_control's other lines are settings.
+  stillWithoutTasks: true,
   read(ctx, sample) {
     const dir = ctx.dir('memory')
     if (dir === undefined) return
