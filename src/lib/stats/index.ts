@@ -68,6 +68,8 @@ export {
   DEFAULT_HOUSEKEEPING,
   nextInterval,
   withJitter,
+  onDueGrid,
+  DUE_GRID_MAX_MS,
   type HousekeepingOptions,
   type Tickable,
   type TickOutcome,

@@ -9,6 +9,8 @@ import {
   TickQueue,
   DueHeap,
   withJitter,
+  onDueGrid,
+  DUE_GRID_MAX_MS,
   DEFAULT_HOUSEKEEPING,
   type DueTick,
   type TickOutcome,
@@ -339,6 +341,59 @@ test('one timer for many containers: each read at its own jittered times, soon()
       total,
       'nothing after stop',
     )
+  } finally {
+    mock.timers.reset()
+  }
+})
+
+test('jittered reads fall on a grid (a hundredth of the interval, at most DUE_GRID_MAX_MS): many containers share a timer turn, none is read sooner than its interval', () => {
+  assert.equal(onDueGrid(1001, 1000), 1010)
+  assert.equal(onDueGrid(1010, 1000), 1010)
+  assert.equal(onDueGrid(60_001, 60_000), 60_000 + DUE_GRID_MAX_MS)
+  mock.timers.enable({apis: ['setTimeout']})
+  try {
+    let now = 0
+    let seed = 7
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const hk = new Housekeeping(
+      {...DEFAULT_HOUSEKEEPING, dynamic: false, intervalMs: 60_000, jitterFactor: 1},
+      random,
+      new TickQueue(SLICE_MS, (run) => run()),
+      () => now,
+    )
+    let turns = 0
+    let readsThisTurn = 0
+    const ticks = new Map<string, number[]>()
+    for (let i = 0; i < 500; i++) {
+      const name = `/c${i}`
+      ticks.set(name, [])
+      hk.add(name, {
+        tick() {
+          ticks.get(name)!.push(now)
+          if (readsThisTurn++ === 0) turns++
+          return 'equal'
+        },
+      })
+    }
+    mock.timers.tick(0)
+    // Five minutes in 50 ms steps: every timer turn is seen as it comes.
+    for (let t = 0; t < 300_000; t += 50) {
+      now += 50
+      readsThisTurn = 0
+      mock.timers.tick(50)
+    }
+    let reads = 0
+    const firstTurns = turns
+    for (const [name, t] of ticks) {
+      for (let i = 1; i < t.length; i++) {
+        reads++
+        assert.ok(t[i]! - t[i - 1]! >= 60_000, `${name}: ${t[i]! - t[i - 1]!} ms after the last read`)
+        assert.equal(t[i]! % DUE_GRID_MAX_MS, 0, `${name} read at ${t[i]} ms: on the grid`)
+      }
+    }
+    assert.ok(reads > 1000, `${reads} reads after the first`)
+    assert.ok(firstTurns <= 1 + 300_000 / DUE_GRID_MAX_MS, `${firstTurns} timer turns for ${reads} reads`)
+    hk.stop()
   } finally {
     mock.timers.reset()
   }
