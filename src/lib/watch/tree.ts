@@ -260,16 +260,32 @@ export class HierarchyTree {
       // The root is a mount point; anything else (EACCES) keeps what we know until it reads again.
       return
     }
-    const now = new Set<ContainerName>()
+    // Most often every tracked child is still there and few are new: they are counted against
+    // the tracked set, with no set of the listing nor a copy of the children (10,000 of each
+    // for the root of a large host, at each rescan of each hierarchy, garbage old enough to be
+    // promoted before it dies).
+    const children = state.children
+    let still = 0
+    let fresh: ContainerName[] | undefined
     for (const e of listing) {
       if (!e.isDirectory() || isIgnoredCgroup(e.name)) continue
       const child = childName(name, e.name)
-      if (this.descend(child)) now.add(child)
+      if (!this.descend(child)) continue
+      if (children?.has(child) === true) still++
+      else (fresh ??= []).push(child)
     }
     // Removals first: a rename within the directory must close the old watch before the new
     // path watches the same inode.
-    for (const child of [...(state.children ?? [])]) if (!now.has(child)) this.drop(child)
-    for (const child of now) {
+    if (children !== undefined && still < children.size) {
+      const now = new Set<ContainerName>(fresh)
+      for (const e of listing) {
+        if (!e.isDirectory() || isIgnoredCgroup(e.name)) continue
+        const child = childName(name, e.name)
+        if (children.has(child) && this.descend(child)) now.add(child)
+      }
+      for (const child of [...children]) if (!now.has(child)) this.drop(child)
+    }
+    for (const child of fresh ?? []) {
       if (state.children?.has(child) === true || this.queued.has(child)) continue
       this.queued.add(child)
       this.sink.found(this, child)

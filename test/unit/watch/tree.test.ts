@@ -60,6 +60,15 @@ test('named entries are looked at one by one; a whole re-read finds the rest', (
     tree.reread('/', new Set(['c']), true)
     settle()
     assert.deepEqual(log.splice(0), ['add /d'], 'a whole re-read finds what no event named')
+
+    tree.reread('/')
+    settle()
+    assert.deepEqual(log.splice(0), [], 'nothing moved: nothing reported')
+    rmdirSync(join(root, 'c'))
+    mkdirSync(join(root, 'e'))
+    tree.reread('/')
+    settle()
+    assert.deepEqual(log.splice(0), ['delete /c', 'add /e'], 'a whole re-read: removals first, then what is new')
     tree.close()
   } finally {
     rmSync(root, {recursive: true, force: true})
