@@ -102,13 +102,16 @@ test('read less often than the spec refresh (backed off): the files are read at 
     for (let k = 0; k < QUIET_CHECK_READINGS; k++) c.collect((t += 60_000))
     const readings = 3 * QUIET_CHECK_READINGS
     let cpuRead = 0
+    let specRead = 0
     for (let k = 0; k < readings; k++) {
       files.reads.length = 0
       c.collect((t += 60_000))
       if (read(files, 'cpuacct.usage_percpu')) cpuRead++
-      assert.ok(read(files, 'memory.stat') && read(files, 'cpu.shares'), 'the memory files and the spec at every reading')
+      if (read(files, 'cpu.shares')) specRead++
+      assert.ok(read(files, 'memory.stat'), 'memory.stat at every reading')
     }
     assert.equal(cpuRead, readings / QUIET_CHECK_READINGS, `CPU files at one reading in ${QUIET_CHECK_READINGS}`)
+    assert.equal(specRead, readings / QUIET_CHECK_READINGS, `the spec with them`)
 
     // A task the pids hierarchy does not see: CPU moves with pids.current at 0.
     writeFileSync(join(dir('cpuacct'), 'cpuacct.usage_percpu'), '7000000000 8000000000\n')
@@ -211,7 +214,7 @@ test('an empty subtree is presumed still empty for PRESUMED_EMPTY_MS: pids.curre
   }
 })
 
-test("memory in an empty subtree: memory.stat alone is read while its bytes stand; usage moving without it is seen at the next check", () => {
+test('memory in an empty subtree: memory.stat alone is read while its bytes stand; usage moving without it is seen at the next check', () => {
   const {root, c, files, dir} = setup('0\n')
   try {
     c.collect(1_000_000)
@@ -272,6 +275,35 @@ test('the OOM-kill count of an empty subtree is kept unread; with a task it is r
     files.reads.length = 0
     c.collect(1_003_000 + PRESUMED_EMPTY_MS)
     assert.ok(read(files, 'memory.oom_control'), 'with a task, read at every reading')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
+
+test('backed off with an empty subtree, the spec is read at the checks: a new limit shows within QUIET_CHECK_READINGS readings; with a task, at the next', () => {
+  const {root, c, files, dir} = setup('0\n')
+  try {
+    let t = 1_000_000
+    for (let k = 0; k < QUIET_CHECK_READINGS; k++) c.collect((t += 60_000))
+    const limit = join(dir('memory'), 'memory.limit_in_bytes')
+    writeFileSync(limit, '67108864\n')
+    let seenAt = 0
+    for (let k = 1; k <= QUIET_CHECK_READINGS && seenAt === 0; k++) {
+      c.collect((t += 60_000))
+      if (c.spec?.memoryLimitBytes === 67108864) seenAt = k
+    }
+    assert.ok(seenAt > 0, `seen within ${QUIET_CHECK_READINGS} readings`)
+
+    // A task: every reading past the refresh interval reads the spec.
+    writeFileSync(join(dir('pids'), 'pids.current'), '2\n')
+    c.collect((t += 60_000))
+    writeFileSync(limit, '134217728\n')
+    for (let k = 0; k < QUIET_CHECK_READINGS; k++) {
+      files.reads.length = 0
+      c.collect((t += 60_000))
+      assert.ok(read(files, 'cpu.shares'), 'the spec at every reading')
+      assert.equal(c.spec?.memoryLimitBytes, 134217728)
+    }
   } finally {
     rmSync(root, {recursive: true, force: true})
   }
