@@ -833,21 +833,33 @@ export class ContainerCollector {
       const len = log.len(k)
       const path = log.path(k)
       if (len >= 0 && path.length > name.length && path.endsWith(name) && path.charCodeAt(path.length - name.length - 1) === 47) {
-        const keep = this.keeping(log.op(k))
-        const handle = log.handle(k)
         let n: number | undefined
         try {
-          n = keep && handle !== NO_HANDLE ? files.readKept(handle, path) : files.readLength(path, keep)
+          n = this.readAgain(log, k, path)
         } catch (err) {
           if (err instanceof FileParseError) return false
           throw err
         }
-        if (files.lastHandle !== handle) log.setHandle(k, files.lastHandle)
         return sameBytes(log, k, offset, n, files)
       }
       if (len > 0) offset += len
     }
     return false
+  }
+
+  /**
+   * The log's read `k` made again: through its kept descriptor while that still serves, else by
+   * its path (put together only then: `path` when the caller has it). The log keeps the
+   * descriptor the read used. The byte count, as OpenFiles.readLength().
+   */
+  private readAgain(log: ReadLog, k: number, path: string | undefined): number | undefined {
+    const files = this.options.files
+    const keep = this.keeping(log.op(k))
+    const handle = log.handle(k)
+    const served = keep && handle !== NO_HANDLE ? files.readHandle(handle) : NOT_SERVED
+    const n = served !== NOT_SERVED ? served : files.readLength(path ?? log.path(k), keep)
+    if (files.lastHandle !== handle) log.setHandle(k, files.lastHandle)
+    return n
   }
 
   /** Whether the parts set on `sample` from key `from` on are the log's, by value. */
@@ -932,15 +944,11 @@ export class ContainerCollector {
       const op = log.op(k)
       const len = log.len(k)
       // Put together only when needed: a read its kept descriptor serves needs none.
-      let path = op !== ReadOp.Once && len === ABSENT ? log.path(k) : undefined
+      const path = op !== ReadOp.Once && len === ABSENT ? log.path(k) : undefined
       let n: number | undefined
       if (path === undefined || !this.isAbsent(path)) {
         try {
-          const keep = this.keeping(op)
-          const handle = log.handle(k)
-          const served = keep && handle !== NO_HANDLE ? files.readHandle(handle) : NOT_SERVED
-          n = served !== NOT_SERVED ? served : files.readLength((path ??= log.path(k)), keep)
-          if (files.lastHandle !== handle) log.setHandle(k, files.lastHandle)
+          n = this.readAgain(log, k, path)
         } catch (err) {
           // The reader reads it again and says what is wrong with it.
           if (err instanceof FileParseError) return Capture.afterReplay(log, k)
