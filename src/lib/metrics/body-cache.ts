@@ -22,7 +22,11 @@
  *   10,000 containers on a busy machine). The next body is built ahead, to be ready shortly
  *   before the scrape is due (the last build's duration, with a margin); that scrape gets it,
  *   as fresh as a body it had waited for. One build per scrape interval, as before; a scraper
- *   that does not come back costs one build.
+ *   that does not come back costs one build. When the gaps between scrapes vary (a scraper
+ *   slowed by its own load, two scrapers), the body is planned for the shortest of the last few
+ *   gaps and stays good until the longest: a scrape that came sooner than the last gap found
+ *   no body begun yet, one that came later found it too old, and each waited for a whole build.
+ *   Either way a scrape gets a body begun after the scrape before it.
  */
 import {gzip} from 'node:zlib'
 import {promisify} from 'node:util'
@@ -141,6 +145,8 @@ export function makeBody(contentType: string, text: Buffer, recycle?: (text: Buf
 const AHEAD_MAX_GAP_MS = 5 * 60_000
 /** Margin of an ahead build over the last build's duration: ready this much before the scrape, and half as much again. */
 const AHEAD_MARGIN_MS = 250
+/** Gaps between scrapes an ahead build is planned from: the shortest of the last this many, good until the longest. */
+const AHEAD_GAPS = 4
 
 /** Per format: the last body built, and the rebuild in progress that scrapes share. */
 interface Slot {
@@ -152,9 +158,12 @@ interface Slot {
   buildMs: number
   /** The last scrape of this format (Date.now()). */
   lastScrapeMs?: number
-  /** The build ahead of the next expected scrape, and how early it began. */
+  /** The last few gaps between scrapes (at most AHEAD_GAPS, oldest first) that ahead builds are planned for. */
+  gaps: number[]
+  /** The build ahead of the next expected scrape, how early it began, and how much later than planned the scrape may come. */
   aheadTimer?: NodeJS.Timeout
   leadMs: number
+  spreadMs: number
   /** When `done` was built ahead: when it was ready. */
   aheadReadyMs?: number
   /** Scrapes `done` answered. */
@@ -192,11 +201,12 @@ export class BodyCache implements BodySource {
   async body(format: ExpositionFormat): Promise<Body> {
     if (this.options.noBodyCache) return (await this.build(format, Date.now())).body
     let slot = this.slots.get(format)
-    if (!slot) this.slots.set(format, (slot = {sinceMs: 0, buildMs: 0, leadMs: 0, served: 0}))
+    if (!slot) this.slots.set(format, (slot = {sinceMs: 0, buildMs: 0, gaps: [], leadMs: 0, spreadMs: 0, served: 0}))
     const now = Date.now()
+    const previousScrapeMs = slot.lastScrapeMs
     this.planAhead(format, slot, now)
     const done = slot.done
-    if (done && (this.fresh(done, slot) || this.readyAhead(slot, now))) {
+    if (done && (this.fresh(done, slot) || this.readyAhead(slot, done, now, previousScrapeMs))) {
       slot.served++
       return done.body
     }
@@ -252,30 +262,42 @@ export class BodyCache implements BodySource {
     )
   }
 
-  /** Whether the body was built ahead for the scrape now: ready no longer ago than it was begun early (or maxAgeMs). */
-  private readyAhead(s: Slot, now: number): boolean {
-    return s.aheadReadyMs !== undefined && now - s.aheadReadyMs < Math.max(this.maxAgeMs, s.leadMs)
+  /**
+   * Whether the body was built ahead for the scrape now: ready no longer ago than it was begun
+   * early, plus how much later than the shortest recent gap the scrape may come, and a margin
+   * (or maxAgeMs); and begun after the scrape before, so never the body that scrape had.
+   */
+  private readyAhead(s: Slot, b: Built, now: number, previousScrapeMs: number | undefined): boolean {
+    if (s.aheadReadyMs === undefined || (previousScrapeMs !== undefined && b.atMs <= previousScrapeMs)) return false
+    return now - s.aheadReadyMs < Math.max(this.maxAgeMs, s.leadMs + s.spreadMs + AHEAD_MARGIN_MS)
   }
 
   /**
    * Records a scrape; when the last one came longer ago than a body lives (and not much longer),
-   * plans the next body to be ready shortly before the next scrape, expected as far ahead.
+   * plans the next body to be ready shortly before the next scrape, expected as soon as the
+   * shortest of the last few gaps. It begins at least maxAgeMs / 2 after this scrape.
    */
   private planAhead(format: ExpositionFormat, s: Slot, now: number): void {
     const gap = s.lastScrapeMs === undefined ? 0 : now - s.lastScrapeMs
     s.lastScrapeMs = now
     if (this.options.buildAhead === false || this.closed) return
+    if (gap > AHEAD_MAX_GAP_MS) s.gaps.length = 0
     if (gap <= this.maxAgeMs || gap > AHEAD_MAX_GAP_MS) return
+    s.gaps.push(gap)
+    if (s.gaps.length > AHEAD_GAPS) s.gaps.shift()
+    const soonest = Math.min(...s.gaps)
+    const spread = Math.max(...s.gaps) - soonest
     clearTimeout(s.aheadTimer)
-    const lead = Math.min(gap - this.maxAgeMs / 2, s.buildMs * 1.5 + AHEAD_MARGIN_MS)
+    const lead = Math.min(soonest - this.maxAgeMs / 2, s.buildMs * 1.5 + AHEAD_MARGIN_MS)
     s.aheadTimer = setTimeout(() => {
       s.aheadTimer = undefined
       if (this.closed || s.pending) return
       s.leadMs = lead
+      s.spreadMs = spread
       this.rebuild(format, s, Date.now(), true)
       // Nobody waits on this build: a failure is the next scrape's to see.
       s.pending!.catch(() => {})
-    }, gap - lead)
+    }, soonest - lead)
     s.aheadTimer.unref()
   }
 

@@ -77,6 +77,41 @@ test('a scraper that comes back at a steady interval finds its body built ahead'
   }
 })
 
+test('a scraper whose gaps vary finds its body built ahead, begun after its last scrape', async () => {
+  const b = builder()
+  // Bodies live 200 ms; the scraper comes back 500 and 900 ms apart in turn (one slowed by
+  // its own load, say). Planned from the last gap alone, each body was begun too late for a
+  // shorter gap and was too old for a longer one: every scrape waited for a build.
+  const cache = new BodyCache(b.build, b.generation, {coalesceMs: 0, maxAgeMs: 200, maxStaleMs: 100, rebuildWaitMs: 60_000})
+  try {
+    const text = (body: {text: Buffer}): string => body.text.toString().split('\n')[0]!
+    let last = text(await b.scrape(cache))
+    let lastAt = Date.now()
+    let waited = 0
+    const gaps = [500, 900, 500, 900, 500, 900, 500, 900]
+    for (const [k, gap] of gaps.entries()) {
+      await sleep(gap)
+      const before = b.calls.length
+      const at = Date.now()
+      const body = text(await b.scrape(cache))
+      const n = Number(body.split(' ')[1])
+      assert.notEqual(body, last, 'never the body the scrape before got')
+      assert.ok(b.calls[n - 1]!.at > lastAt, 'the body was begun after the scrape before')
+      // The first two gaps are learnt.
+      if (k >= 2 && b.calls.length > before && b.calls.at(-1)!.duringScrape) waited++
+      last = body
+      lastAt = at
+    }
+    assert.ok(waited <= 1, `${waited} of 6 scrapes waited for a build`)
+    // Sooner than any gap before (and sooner than a body lives: not a gap to plan for): the body
+    // built ahead for the scrape before is not served again, however young.
+    await sleep(100)
+    assert.notEqual(text(await b.scrape(cache)), last)
+  } finally {
+    cache.close()
+  }
+})
+
 test('no build ahead for scrapes closer together than a body lives, or after close', async () => {
   const b = builder()
   const cache = new BodyCache(b.build, b.generation, {coalesceMs: 0, maxAgeMs: 1000, rebuildWaitMs: 60_000})
