@@ -61,6 +61,7 @@ export interface ExpositionOptions {
 export const lastSeenFamily: Family = {name: 'container_last_seen', type: 'gauge', help: 'Last time a container was seen by the exporter'}
 
 interface Entry {
+  name: string
   sample: Sample | undefined
   info: ContainerInfo | undefined
   spec: ContainerSpec | undefined
@@ -73,6 +74,8 @@ interface Entry {
   podKey: string
   /** The time of the last body this container was in. */
   seenMs: number
+  /** The last render that listed it (Exposition.renders): one before the current one's, it is gone. */
+  render: number
   /** Its index in the entries of the columns made by fill number `atFill` (the last one it was in). */
   at: number
   atFill: number
@@ -223,7 +226,15 @@ export class Exposition {
   /** Container families in exposition order, for the enabled kinds. */
   readonly containerFamilies: readonly Family[]
   private readonly labelOptions: LabelOptions
-  private cache = new Map<string, Entry>()
+  /**
+   * The entries by container name, kept from render to render: each render stamps the entries
+   * it lists, and those it did not list are gone (bury). Not a new Map a render: one of 10,000
+   * entries lived across the render's slices, so it outlived two scavenges and was promoted,
+   * to be collected by the next full collection.
+   */
+  private readonly cache = new Map<string, Entry>()
+  /** Renders begun so far: the current one's number. */
+  private renders = 0
   private readonly machineText: Map<Family, Buffer>
   private readonly versionText: Buffer
   private readonly cadvisorVersionText: Buffer
@@ -276,7 +287,7 @@ export class Exposition {
   }
 
   /** The container's entry: the cached one while its sample, info, spec and pod are unchanged, else a new one. */
-  private entry(state: ContainerState, next: Map<string, Entry>, pods?: PodIndex): Entry {
+  private entry(state: ContainerState, render: number, pods?: PodIndex): Entry {
     const sample = state.samples.at(-1)
     let e = this.cache.get(state.name)
     const podUid = pods === undefined ? null : e && e.info === state.info ? e.podUid : podCgroupUid(state)
@@ -292,11 +303,13 @@ export class Exposition {
     ) {
       const reuse = e && e.info === state.info && e.podKey === podKey
       const labels = reuse ? e!.labels : containerLabels(state, this.labelOptions, pods)
-      e = {sample, info: state.info, spec: state.spec, labels, podUid, podKey, seenMs: 0, at: -1, atFill: 0}
+      e = {name: state.name, sample, info: state.info, spec: state.spec, labels, podUid, podKey, seenMs: 0, render, at: -1, atFill: 0}
+      this.cache.set(state.name, e)
     }
     // Kept for the next comparison; its text is that of the sample it was made from.
     e.sample = sample
-    next.set(state.name, e)
+    // A later render running beside this one may have stamped it already.
+    if (e.render < render) e.render = render
     return e
   }
 
@@ -398,8 +411,7 @@ export class Exposition {
     due: () => boolean,
     tail: Buffer | undefined,
   ): Generator<void, Rendered> {
-    const next = new Map<string, Entry>()
-    const entries: Entry[] = []
+    const render = ++this.renders
     let list: Iterable<ContainerState> = states
     let pods: PodIndex | undefined
     if (this.labelOptions.kubelet) {
@@ -411,23 +423,25 @@ export class Exposition {
     // Where each entry's lines are in the last body's columns; the others are rendered now.
     const placeOf = (e: Entry): number => this.placeIn(prev, e)
     const fresh = new Map<Entry, Packed>()
+    // Its size known (the view's list is an array): one array, not a growing one's copies.
+    const entries: Entry[] = Array.isArray(list) ? new Array<Entry>(list.length) : []
+    let n = 0
     for (const s of list) {
-      const e = this.entry(s, next, pods)
-      entries.push(e)
+      const e = this.entry(s, render, pods)
+      entries[n++] = e
       if (placeOf(e) < 0 && !fresh.has(e)) fresh.set(e, pack(this.lines(e, s, format)))
       if (due()) yield
     }
+    entries.length = n
     // Containers that are gone drop out of the cache here; their container_last_seen stays a while.
-    this.bury(next, nowMs)
-    this.cache = next
+    this.bury(render, nowMs)
     // Same order every scrape (by id, which leads the labels); nearly sorted input is cheap.
     entries.sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0))
 
     // Per entry, its place in the last body (-1: rendered now) and its fresh lines.
     const from = new Int32Array(entries.length)
-    const lines: Array<Packed | undefined> = new Array<Packed | undefined>(entries.length)
-    for (let k = 0; k < entries.length; k++) if ((from[k] = placeOf(entries[k]!)) < 0) lines[k] = fresh.get(entries[k]!)
-    const columns = yield* this.fill(entries, from, lines, prev, format, nowMs, tail, due)
+    for (let k = 0; k < entries.length; k++) from[k] = placeOf(entries[k]!)
+    const columns = yield* this.fill(entries, from, fresh, prev, format, nowMs, tail, due)
     // In the same turn as the fill ends: the entries' places are now in these columns.
     columns.fill = ++this.fills
     for (let k = 0; k < entries.length; k++) {
@@ -487,7 +501,7 @@ export class Exposition {
   private *fill(
     entries: Entry[],
     from: Int32Array,
-    fresh: ReadonlyArray<Packed | undefined>,
+    fresh: ReadonlyMap<Entry, Packed>,
     prev: Columns | undefined,
     format: ExpositionFormat,
     nowMs: number,
@@ -509,7 +523,7 @@ export class Exposition {
         const m = runs[r + 1]!
         const j = runs[r + 2]!
         if (j < 0) {
-          const p = fresh[k]!
+          const p = fresh.get(entries[k]!)!
           ends[row + k] = size += p.ends[i]! - (i === 0 ? 0 : p.ends[i - 1]!)
           continue
         }
@@ -606,7 +620,7 @@ export class Exposition {
         const j = runs[r + 2]!
         const to = base + (k === 0 ? 0 : ends[row + k - 1]!)
         if (j < 0) {
-          const p = fresh[k]!
+          const p = fresh.get(entries[k]!)!
           const a = i === 0 ? 0 : p.ends[i - 1]!
           if (p.ends[i]! > a) p.bytes.copy(bytes, to, a, p.ends[i])
           continue
@@ -675,25 +689,27 @@ export class Exposition {
   }
 
   /**
-   * Containers in the cache but not in `next` were deleted: each leaves a tombstone holding
-   * its container_last_seen at the time of the last body it was in, for deletedLastSeenMs.
-   * Live containers stamp their time here too; a name that comes back loses its tombstone.
+   * Containers in the cache that render number `render` did not list (nor a later one) were
+   * deleted: they leave the cache, each with a tombstone holding its container_last_seen at the
+   * time of the last body it was in, for deletedLastSeenMs. Live containers stamp their time
+   * here too; a name that comes back loses its tombstone.
    */
-  private bury(next: Map<string, Entry>, nowMs: number): void {
-    for (const [name, e] of next) {
-      e.seenMs = nowMs
-      this.tombstones.delete(name)
-    }
+  private bury(render: number, nowMs: number): void {
     const keepMs = this.options.deletedLastSeenMs ?? DEFAULT_DELETED_LAST_SEEN_MS
-    if (keepMs > 0) {
-      for (const [name, e] of this.cache) {
-        if (next.has(name) || e.seenMs === 0) continue
-        this.tombstones.set(name, {
+    for (const e of this.cache.values()) {
+      if (e.render >= render) {
+        if (e.render === render) e.seenMs = nowMs
+        if (this.tombstones.size > 0) this.tombstones.delete(e.name)
+        continue
+      }
+      // Deleting the entry being visited is safe: a Map's iteration goes on with the next.
+      this.cache.delete(e.name)
+      if (keepMs > 0 && e.seenMs !== 0)
+        this.tombstones.set(e.name, {
           labels: e.labels,
           value: Buffer.from(` ${Math.floor(e.seenMs / 1000)}\n`),
           untilMs: nowMs + keepMs,
         })
-      }
     }
     for (const [name, t] of this.tombstones) if (t.untilMs <= nowMs) this.tombstones.delete(name)
     // Bounded whatever the churn: the oldest go first (Map keeps insertion order).
