@@ -16,6 +16,11 @@
 //                                    cgroups in the same window: a row of its own and after ÷ before
 //   CADV_BENCH_RSS=0                 no wait for the 2-minute store (about 2 min a case less; RSS is then not the goal's)
 //   CADV_BENCH_CPU_PROF=<dir>        this build's serve runs with --cpu-prof, the profile written there at its stop
+//                                    (started as `node <bin>`, so without what the bin's program start adds)
+//   CADV_BENCH_NODE=1                both serves started as `node <bin> serve` (before session 26, the only
+//                                    way); by default each bin runs as a program, through its `#!` line, as
+//                                    a user's shell runs `cadv serve`, which since session 26 adds node
+//                                    flags and GLIBC_TUNABLES (bin/run.js)
 //   CADV_BENCH_GLIBC_TUNABLES=<v>    this build's serve (not before's) runs with GLIBC_TUNABLES=<v>: with
 //                                    BEFORE set to the same build, the image's environment
 //                                    (glibc.malloc.mmap_threshold=131072) against a shell's
@@ -30,6 +35,7 @@ import {fileURLToPath} from 'node:url'
 import {ContainerCollector, controllerHierarchies, selectKinds} from '../src/lib/stats/index.js'
 import {NETNS_DECISION_MS} from '../src/lib/stats/netns.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
+import {AS_PROGRAM} from '../test/helpers/cli.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {getText} from './lib/http-text.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
@@ -48,6 +54,7 @@ const WAIT_FOR_STORE = process.env.CADV_BENCH_RSS !== '0'
 const CPU_PROF = process.env.CADV_BENCH_CPU_PROF
 const GLIBC_TUNABLES = process.env.CADV_BENCH_GLIBC_TUNABLES
 const RSS_PARTS = process.env.CADV_BENCH_RSS_PARTS === '1'
+const AS_NODE = process.env.CADV_BENCH_NODE === '1'
 /** The store holds 2 minutes; RSS is read once it is full. */
 const STORE_MS = 120_000
 
@@ -152,12 +159,13 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
     '--cgroup-root',
     scoped.cgroupRoot,
   ]
-  const prof = CPU_PROF === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF]
+  const start = AS_NODE || CPU_PROF !== undefined ? [] : AS_PROGRAM
+  const prof = CPU_PROF === undefined ? start : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF]
   // glibc reads its tunables only at a process's start, so the environment is the one way in.
   const env = GLIBC_TUNABLES === undefined ? {} : {env: {...process.env, GLIBC_TUNABLES}}
   const serve = new ServeProcess(args, env, prof, scoped.launcher)
   running.add(serve.child)
-  const before = BEFORE === undefined ? undefined : new ServeProcess(args, {}, [], scoped.launcher, BEFORE)
+  const before = BEFORE === undefined ? undefined : new ServeProcess(args, {}, start, scoped.launcher, BEFORE)
   if (before) running.add(before.child)
   await serve.ready(60_000)
   await before?.ready(60_000)
@@ -326,6 +334,11 @@ async function main(): Promise<void> {
     }
     if (GLIBC_TUNABLES !== undefined)
       console.log(`this build's serve ran with GLIBC_TUNABLES=${GLIBC_TUNABLES}${BEFORE ? '; before without' : ''}`)
+    console.log(
+      AS_NODE || CPU_PROF !== undefined
+        ? 'serves started as `node <bin> serve` (no program start)'
+        : 'serves started as programs (each bin through its #! line)',
+    )
     console.log(`load average ${loadAverage()}; goals: cadv ÷ C ≤ 0.8, RSS < 100 MiB`)
   } finally {
     await cleanup()

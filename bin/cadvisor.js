@@ -1,4 +1,14 @@
-#!/usr/bin/env node
+#!/bin/sh
+':' /*
+# `cadvisor` run as a program starts in sh, which starts node with the command line and glibc's
+# environment `cadv serve` starts with (the reasons are in bin/run.js); `node bin/cadvisor.js …`
+# skips these lines. exec: the pid, signals, stdio and exit status are node's.
+case ":$GLIBC_TUNABLES" in
+  *:glibc.malloc.mmap_threshold=*) ;;
+  *) GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.mmap_threshold=131072" && export GLIBC_TUNABLES ;;
+esac
+exec node --single-threaded-gc --no-concurrent-recompilation "$0" "$@"
+*/
 // `cadvisor`: cAdvisor's command line and defaults (every interface, port 8080) on `cadv serve`,
 // so a DaemonSet written for cAdvisor changes only its image. `cadv serve` translates the flags
 // (lib/cli/cadvisor-flags.ts); Go prints usage on -h, -help and --help, so does this.

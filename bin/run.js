@@ -1,4 +1,23 @@
-#!/usr/bin/env node
+#!/bin/sh
+':' /*
+# `cadv` run as a program (on PATH, npm's link) starts in sh, which starts node: `cadv serve`, a
+# daemon, gets node's command line and glibc's environment set for its memory, which only the
+# start of a process can set (README, process benchmark); `node bin/run.js …` skips these lines
+# (JavaScript sees a string and a comment). exec: the pid, signals, stdio and exit status are node's.
+# --single-threaded-gc and --no-concurrent-recompilation: V8's collection and optimizing compiles
+# on the thread that asks for them instead of four helper threads, each with a malloc arena of
+# its own (about 3 MiB each at 1,000 containers; set after start, they crash V8). A fixed mmap
+# threshold: large freed blocks go back to the kernel instead of staying in malloc's arenas (the
+# image's setting, deploy/Containerfile). A GLIBC_TUNABLES threshold of the user's own wins.
+if [ "$1" = serve ]; then
+  case ":$GLIBC_TUNABLES" in
+    *:glibc.malloc.mmap_threshold=*) ;;
+    *) GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.mmap_threshold=131072" && export GLIBC_TUNABLES ;;
+  esac
+  exec node --single-threaded-gc --no-concurrent-recompilation "$0" "$@"
+fi
+exec node "$0" "$@"
+*/
 // First of all: SIGUSR1 must never open Node's inspector (a debugger anyone on the host can
 // attach to), whatever the command (src/lib/app/context.ts).
 ;(await import('../dist/lib/cli/fast/context.js')).shieldInspector()

@@ -42,18 +42,25 @@ export function runCli(args: string[], options: SpawnOptions & {input?: string; 
 }
 
 /**
+ * In place of node's arguments: the script run as a program, through its `#!` line, the way a
+ * shell runs `cadv` from PATH (bin/run.js then starts node with what `cadv serve` needs).
+ */
+export const AS_PROGRAM = 'program'
+
+/**
  * Starts `cadv ...args` (`script`: another checkout's bin/run.js, for a benchmark's before) and leaves it running; the caller ends it by pid. It runs in a process
  * group of its own that dies with the test process (helpers/processes.ts), so a test that
- * fails or times out never leaves it behind.
+ * fails or times out never leaves it behind. `nodeArgs` go to node before the script, or
+ * AS_PROGRAM runs the script itself.
  */
 export function startCli(
   args: string[],
   options: SpawnOptions = {},
-  nodeArgs: readonly string[] = [],
+  nodeArgs: readonly string[] | typeof AS_PROGRAM = [],
   launcher: readonly string[] = [],
   script = CADV,
 ): ChildProcess {
-  const argv = [process.execPath, ...nodeArgs, script, ...args]
+  const argv = nodeArgs === AS_PROGRAM ? [script, ...args] : [process.execPath, ...nodeArgs, script, ...args]
   // A launcher (`unshare -m … sh -c '…; exec "$0" "$@"'`) execs node itself: the pid stays cadv's.
   const [command, ...rest] = [...launcher, ...argv]
   return spawnGroup(command!, rest, {stdio: ['ignore', 'pipe', 'pipe'], ...options, env: cliEnv(options.env)})

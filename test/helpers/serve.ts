@@ -4,7 +4,7 @@
  */
 import type {ChildProcess, SpawnOptions} from 'node:child_process'
 
-import {startCli} from './cli.js'
+import {startCli, type AS_PROGRAM} from './cli.js'
 import {until} from './wait.js'
 
 export class ServeProcess {
@@ -14,14 +14,15 @@ export class ServeProcess {
   port = 0
 
   /**
-   * `nodeArgs` go to node before the script (a benchmark's --cpu-prof, which NODE_OPTIONS refuses);
+   * `nodeArgs` go to node before the script (a benchmark's --cpu-prof, which NODE_OPTIONS refuses),
+   * or AS_PROGRAM runs the script as a program (its `#!` line: what a user's shell does);
    * `launcher`: a command that ends by exec'ing its arguments (node and cadv), as startCli takes it;
    * `script`: another build's bin/run.js (a benchmark's before, run beside this one).
    */
   constructor(
     args: string[],
     options: SpawnOptions = {},
-    nodeArgs: readonly string[] = [],
+    nodeArgs: readonly string[] | typeof AS_PROGRAM = [],
     launcher: readonly string[] = [],
     script?: string,
   ) {
