@@ -28,7 +28,16 @@ const readme = readFileSync(`${root}README.md`, 'utf8')
 const cadvisorFlag = (cmd: string, written: string): boolean =>
   cmd === 'serve' && written.replace(/^--?/, '').replace(/=.*/, '') in CADVISOR_FLAGS
 /** Node's own options, which README names where it explains what cadv does about them (or how it was measured). */
-const NODE_OPTIONS = ['inspect', 'inspect-brk', 'inspect-wait', 'cpu-prof', 'optimize-for-size', 'no-optimize-for-size']
+const NODE_OPTIONS = [
+  'inspect',
+  'inspect-brk',
+  'inspect-wait',
+  'cpu-prof',
+  'optimize-for-size',
+  'no-optimize-for-size',
+  'single-threaded-gc',
+  'no-concurrent-recompilation',
+]
 // Commands of plugins (shell completion) are not in our manifest.
 const PLUGIN_COMMANDS: Record<string, string[]> = {autocomplete: ['--refresh-cache', '-r']}
 
