@@ -20,7 +20,7 @@ import {serveEvents, type EventsFlagValues} from './serve-events.js'
 import {startServeStorage, type StorageFlagValues} from './serve-storage.js'
 import {webSetupFrom, type WebUiFlagValues} from './serve-web-ui.js'
 import {endpointLimits, type EndpointFlagValues} from './serve-endpoint.js'
-import {preferSmallHeap} from './heap.js'
+import {preferSmallHeap, smallHeapWanted} from './heap.js'
 
 /** How long a graceful stop lets scrapes in progress finish. */
 const STOP_GRACE_MS = 5000
@@ -72,9 +72,10 @@ export function commaList(values: readonly string[] | undefined): string[] {
 
 /**
  * Resolves once every container published has a sample (and, with settleMs, no new container
- * appeared for that long), or after capMs. Follows the manager's events.
+ * appeared for that long), or after capMs. Follows the manager's events. `unref`: its timers do
+ * not keep the process alive (waited for beside a server, which may stop first).
  */
-export function firstRound(manager: Manager, capMs: number, settleMs = 0): Promise<void> {
+export function firstRound(manager: Manager, capMs: number, settleMs = 0, unref = false): Promise<void> {
   return new Promise((resolve) => {
     const unsampled = new Set<string>()
     for (const c of manager.containers()) if (c.samples.length === 0) unsampled.add(c.name)
@@ -90,6 +91,7 @@ export function firstRound(manager: Manager, capMs: number, settleMs = 0): Promi
     const arm = (): void => {
       clearTimeout(settle)
       if (unsampled.size === 0) settle = setTimeout(done, settleMs)
+      if (unref) settle?.unref()
     }
     const onAdd = (c: {name: string; samples: {readonly length: number}}): void => {
       if (c.samples.length === 0) unsampled.add(c.name)
@@ -102,12 +104,16 @@ export function firstRound(manager: Manager, capMs: number, settleMs = 0): Promi
       if (unsampled.delete(name)) arm()
     }
     const cap = setTimeout(done, capMs)
+    if (unref) cap.unref()
     manager.on('add', onAdd)
     manager.on('sample', onChange)
     manager.on('delete', onDelete)
     arm()
   })
 }
+
+/** The longest serve runs in V8's normal heap mode at start, reading the containers found (app/heap.ts). */
+const SMALL_HEAP_AFTER_MS = 5 * 60_000
 
 /** The housekeeping flags, and whether reads yield to requests (the hidden --no-housekeeping-yield is a benchmark's baseline). */
 function housekeepingWithPriority(flags: ServeFlags): ReturnType<typeof housekeepingOptionsFrom> {
@@ -116,7 +122,11 @@ function housekeepingWithPriority(flags: ServeFlags): ReturnType<typeof housekee
 }
 
 export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: AppContext): Promise<void> {
-  if (preferSmallHeap()) ctx.note('V8 memory-saving mode on (node --no-optimize-for-size turns it off)')
+  // V8's memory-saving mode (app/heap.ts): with --once at once, else once the containers found at start were read.
+  const smallHeap = smallHeapWanted()
+  const smallHeapNow = (): void => {
+    if (preferSmallHeap()) ctx.note('V8 memory-saving mode on (node --no-optimize-for-size turns it off)')
+  }
   const kinds = selectKinds(flags['enable-metrics'], flags['disable-metrics'])
   const named = commaList(flags['enable-metrics'])
   const kindOptions = kindOptionsFrom(flags, named)
@@ -162,6 +172,7 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   const storage = await startServeStorage(flags, manager, exposition, version, ctx)
 
   if (flags.once) {
+    if (smallHeap) smallHeapNow()
     ctx.exitQuietlyOnEpipe()
     await manager.start()
     let unanswered: PendingContainer[] = []
@@ -214,6 +225,8 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     await storage?.stop()
     throw err
   })
+  // Every container found at start read once (or 5 minutes): what stays alive is made; from now on the heap stays small.
+  if (smallHeap) void firstRound(manager, SMALL_HEAP_AFTER_MS, 0, true).then(smallHeapNow)
   reload = () => {
     void handle.reloadWebConfig().then((r) => r === 'none' && ctx.note('SIGHUP: there is no --web-config-file to reload'))
   }

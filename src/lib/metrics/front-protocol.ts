@@ -90,4 +90,6 @@ export type ToFront =
     }
   | {type: 'build-failed'; id: number; message: string}
   | {type: 'reload'}
+  /** The main thread holds the young generation now (serve does once the containers found at start were read). */
+  | {type: 'hold-young-generation'}
   | {type: 'stop'; graceMs: number}

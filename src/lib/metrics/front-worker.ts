@@ -91,6 +91,9 @@ port.on('message', (m: ToFront) => {
     case 'reload':
       send({type: 'reloaded', result: webConfig!.reload() ? 'reloaded' : 'refused'})
       break
+    case 'hold-young-generation':
+      holdYoungGeneration()
+      break
     case 'stop':
       cache.close()
       garbage?.close()

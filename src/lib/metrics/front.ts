@@ -9,7 +9,7 @@ import {createServer} from 'node:http'
 import {Worker} from 'node:worker_threads'
 
 import type {ExpositionFormat} from '../model/index.js'
-import {keepYoungGenerationAcross, youngGenerationHeld} from '../util/index.js'
+import {keepYoungGenerationAcross, whenYoungGenerationHeld, youngGenerationHeld} from '../util/index.js'
 import {listenSettings, type FrontSetup, type FrontStats, type ToFront, type ToMain} from './front-protocol.js'
 import {FRONT_TOKEN_HEADER} from './front-proxy.js'
 import type {Route} from './http.js'
@@ -162,6 +162,9 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       post({type: 'build-failed', id, message: (err as Error).message})
     }
   }
+
+  // Held later (serve, once the containers found at start were read): the workers the metrics thread starts keep it held too.
+  if (!youngGenerationHeld()) whenYoungGenerationHeld(() => post({type: 'hold-young-generation'}))
 
   let onReloaded: ((r: 'reloaded' | 'refused') => void)[] = []
   let onStopped: (() => void) | undefined

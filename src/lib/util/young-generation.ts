@@ -14,6 +14,8 @@ import type {Worker} from 'node:worker_threads'
 
 /** Whether this thread holds the young generation (a worker's module state is its own: front-worker.ts is told). */
 let held = false
+/** Called when this thread holds it (front.ts tells the metrics thread, started before serve holds it). */
+let whenHeld: Array<() => void> = []
 
 const FLAG = '--semi-space-growth-factor=1'
 
@@ -21,6 +23,15 @@ const FLAG = '--semi-space-growth-factor=1'
 export function holdYoungGeneration(): void {
   held = true
   setFlagsFromString(FLAG)
+  const listeners = whenHeld
+  whenHeld = []
+  for (const f of listeners) f()
+}
+
+/** Calls `f` once this thread holds the young generation (at once if it does). */
+export function whenYoungGenerationHeld(f: () => void): void {
+  if (held) f()
+  else whenHeld.push(f)
 }
 
 export function youngGenerationHeld(): boolean {
