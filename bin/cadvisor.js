@@ -7,6 +7,10 @@ case ":$GLIBC_TUNABLES" in
   *:glibc.malloc.mmap_threshold=*) ;;
   *) GLIBC_TUNABLES="${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.mmap_threshold=131072" && export GLIBC_TUNABLES ;;
 esac
+case ":$GLIBC_TUNABLES:${MALLOC_ARENA_MAX+set}" in
+  *:glibc.malloc.arena_max=* | *:set) ;;
+  *) GLIBC_TUNABLES="$GLIBC_TUNABLES:glibc.malloc.arena_max=2" ;;
+esac
 exec node --single-threaded-gc --no-concurrent-recompilation "$0" "$@"
 */
 // `cadvisor`: cAdvisor's command line and defaults (every interface, port 8080) on `cadv serve`,

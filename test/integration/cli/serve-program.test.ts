@@ -19,6 +19,7 @@ const CADVISOR_ON_PATH = fileURLToPath(new URL('../../../bin/cadvisor', import.m
 const ARGS = ['--cgroup-root', FIXTURE, '--runtime-wait', '0s', ...ABSENT_RUNTIMES]
 const SERVE_NODE_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation']
 const THRESHOLD = 'glibc.malloc.mmap_threshold=131072'
+const ARENAS = 'glibc.malloc.arena_max=2'
 
 function cmdlineOf(pid: number): string[] {
   return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').slice(0, -1)
@@ -45,9 +46,10 @@ function tunablesOf(pid: number): string | undefined {
 }
 
 /** Without any GLIBC_TUNABLES of the test's own environment unless given. */
-function envWith(tunables: string | undefined): NodeJS.ProcessEnv {
-  const env = {...process.env}
+function envWith(tunables: string | undefined, more: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = {...process.env, ...more}
   delete env.GLIBC_TUNABLES
+  if (more.MALLOC_ARENA_MAX === undefined) delete env.MALLOC_ARENA_MAX
   return tunables === undefined ? env : {...env, GLIBC_TUNABLES: tunables}
 }
 
@@ -55,8 +57,9 @@ function envWith(tunables: string | undefined): NodeJS.ProcessEnv {
 async function serveAs(
   how: typeof AS_PROGRAM | [],
   tunables: string | undefined,
+  more: NodeJS.ProcessEnv = {},
 ): Promise<{argv: string[]; tunables: string | undefined; code: number | null; signal: NodeJS.Signals | null}> {
-  const serve = await new ServeProcess(ARGS, {env: envWith(tunables)}, how, [], CADV_ON_PATH).ready()
+  const serve = await new ServeProcess(ARGS, {env: envWith(tunables, more)}, how, [], CADV_ON_PATH).ready()
   const pid = serve.child.pid!
   try {
     // The process that answers is the one the caller started (exec, no wrapper in between).
@@ -74,14 +77,15 @@ test('cadv serve as a program: node itself, same pid, with the flags and a fixed
   assert.deepEqual(r.argv.slice(1, 4), [...SERVE_NODE_FLAGS, CADV_ON_PATH], r.argv.join(' '))
   assert.match(r.argv[0]!, /(^|\/)node$/)
   assert.equal(r.argv[4], 'serve')
-  assert.equal(r.tunables, THRESHOLD)
+  assert.equal(r.tunables, `${THRESHOLD}:${ARENAS}`)
   assert.equal(r.code, 0)
   assert.equal(r.signal, null)
 })
 
-test("a user's GLIBC_TUNABLES is kept, and a threshold of the user's own wins", async () => {
+test("a user's GLIBC_TUNABLES is kept, and a threshold or arena bound of the user's own wins", async () => {
+  assert.equal((await serveAs(AS_PROGRAM, undefined, {MALLOC_ARENA_MAX: '4'})).tunables, THRESHOLD)
   assert.equal((await serveAs(AS_PROGRAM, 'glibc.malloc.arena_max=3')).tunables, `glibc.malloc.arena_max=3:${THRESHOLD}`)
-  assert.equal((await serveAs(AS_PROGRAM, 'glibc.malloc.mmap_threshold=65536')).tunables, 'glibc.malloc.mmap_threshold=65536')
+  assert.equal((await serveAs(AS_PROGRAM, 'glibc.malloc.mmap_threshold=65536')).tunables, `glibc.malloc.mmap_threshold=65536:${ARENAS}`)
   const mine = 'glibc.malloc.arena_max=3:glibc.malloc.mmap_threshold=262144'
   assert.equal((await serveAs(AS_PROGRAM, mine)).tunables, mine)
 })
@@ -133,7 +137,7 @@ test('cadvisor as a program: node itself with the flags and the threshold; its -
     await until('cadvisor to listen', () => /listening on /.test(stderr) || undefined, {timeoutMs: 60_000, detail: () => stderr})
     const argv = cmdlineOf(child.pid!)
     assert.deepEqual(argv.slice(1, 4), [...SERVE_NODE_FLAGS, CADVISOR_ON_PATH], argv.join(' '))
-    assert.equal(tunablesOf(child.pid!), THRESHOLD)
+    assert.equal(tunablesOf(child.pid!), `${THRESHOLD}:${ARENAS}`)
     child.kill('SIGTERM')
     assert.equal(await exited, 0, stderr)
   } finally {
