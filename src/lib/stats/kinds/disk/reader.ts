@@ -167,6 +167,24 @@ interface LayerState {
   waitMs: number
 }
 
+/** cadv's own mount namespace per proc root: read once (a process does not change its own). */
+const selfMnt = new Map<string, string | undefined>()
+
+function selfMntOf(procRoot: string): string | undefined {
+  if (!selfMnt.has(procRoot)) selfMnt.set(procRoot, readlinkQuiet(`${procRoot}/self/ns/mnt`))
+  return selfMnt.get(procRoot)
+}
+
+/**
+ * What a mountinfo showed at `/` for a (mount namespace, root) pair, shared between the
+ * containers whose processes have that pair: the host's services seen from a cadv in a
+ * container of its own all show the host's mount table, which is parsed once per look, not
+ * once per service (a Kubernetes node's has a line per volume of every pod).
+ */
+const layerLooks = new Map<string, {atMs: number; upper: string | undefined}>()
+/** Past this many pairs, looks older than LOOKUP_EVERY_MS are dropped before adding one. */
+const LAYER_LOOKS_MAX = 256
+
 /**
  * The directories holding what the container wrote: those the runtime named (docker and
  * podman: the overlay upper directory and the log directory), else the upper directory of the
@@ -178,6 +196,8 @@ function layerDirs(ctx: ReadContext, state: LayerState, now: number): readonly s
   // Looked at again only every LOOKUP_EVERY_MS (and when the runtime's pid changes): a tick
   // of a raw cgroup costs nothing here.
   if (now - state.lookedAtMs < state.waitMs && (ctx.pid === 0 || ctx.pid === state.pid)) return state.dirs
+  // How old a look may be: what this container accepted since its own last one.
+  const maxAgeMs = Math.min(state.waitMs, now - state.lookedAtMs)
   state.lookedAtMs = now
   state.waitMs = Math.min(LOOKUP_EVERY_MS, state.waitMs * 2)
   const pid = ctx.pid > 0 ? ctx.pid : ownTasks(ctx, 'procs')?.[0]
@@ -186,12 +206,31 @@ function layerDirs(ctx: ReadContext, state: LayerState, now: number): readonly s
   state.pid = pid
   // Same mount namespace as cadv: the host's root, not a layer of the container's own.
   const ns = readlinkQuiet(`${ctx.procRoot}/${pid}/ns/mnt`)
-  if (ns === undefined || ns === readlinkQuiet(`${ctx.procRoot}/self/ns/mnt`)) return (state.dirs = undefined)
-  const text = readTaskFile(ctx, `${ctx.procRoot}/${pid}/mountinfo`, false)
-  const upper = text === undefined ? undefined : overlayUpperDir(parseMountinfo(text))
+  if (ns === undefined || ns === selfMntOf(ctx.procRoot)) return (state.dirs = undefined)
+  // mountinfo shows mount points from the process's root (a chroot sees its overlay at /): the
+  // root is part of what a look is shared by.
+  const key = `${ctx.procRoot}\0${ns}\0${readlinkQuiet(`${ctx.procRoot}/${pid}/root`) ?? ''}`
+  let look = layerLooks.get(key)
+  if (look === undefined || now - look.atMs >= maxAgeMs || look.atMs > now) {
+    const text = readTaskFile(ctx, `${ctx.procRoot}/${pid}/mountinfo`, false)
+    look = {atMs: now, upper: text === undefined ? undefined : overlayUpperDir(parseMountinfo(text))}
+    // A process gone before its mountinfo was read tells nothing about its namespace.
+    if (text !== undefined) rememberLook(key, look, now)
+  }
+  const upper = look.upper
   state.dirs = upper === undefined ? undefined : [upper]
   if (upper !== undefined) state.waitMs = LOOKUP_EVERY_MS
   return state.dirs
+}
+
+function rememberLook(key: string, look: {atMs: number; upper: string | undefined}, now: number): void {
+  if (layerLooks.size >= LAYER_LOOKS_MAX && !layerLooks.has(key)) {
+    for (const [k, v] of layerLooks) if (now - v.atMs >= LOOKUP_EVERY_MS || v.atMs > now) layerLooks.delete(k)
+    // All of them recent (that many namespaces looked at within LOOKUP_EVERY_MS): the oldest goes.
+    if (layerLooks.size >= LAYER_LOOKS_MAX) layerLooks.delete(layerLooks.keys().next().value!)
+  }
+  layerLooks.delete(key)
+  layerLooks.set(key, look)
 }
 
 export const diskReader: KindReader = {
