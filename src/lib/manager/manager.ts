@@ -47,6 +47,7 @@ import {
 } from '../stats/index.js'
 import {createWatcher, type WatchBackendName, type Watcher, type WatcherOptions, type WatcherStats} from '../watch/index.js'
 import {HealthPoller} from './health.js'
+import {SPEC_WRITES, specWrittenTo, writesSeenBy} from './spec-writes.js'
 import {Resolutions, type PendingContainer, type Publication, type ResolutionStats} from './resolution.js'
 
 export interface ManagerWatchOptions {
@@ -156,6 +157,8 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     onWarning: (message) => this.warn(message),
     onReadError: (n, e) => (this.options.onReadError ?? ((name, error) => this.warn(`${name}: ${error}`)))(n, e),
   }
+  /** CollectorOptions.writesSeen: one function for every collector. */
+  private readonly writesSeen: (h: Hierarchy, name: ContainerName) => boolean
   /** Boot time, read once on first need: the floor for cgroup creation times. */
   private bootMs: number | undefined | null = null
 
@@ -214,12 +217,15 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
     if (w.prefixes !== undefined) watcherOptions.prefixes = w.prefixes
     if (w.rescanIntervalMs !== undefined) watcherOptions.rescanIntervalMs = w.rescanIntervalMs
     if (w.pollIntervalMs !== undefined) watcherOptions.pollIntervalMs = w.pollIntervalMs
+    watcherOptions.writes = SPEC_WRITES
     this.watcher = createWatcher(watcherOptions)
+    this.writesSeen = writesSeenBy(this.watcher)
     // inotify reports every removal of a tracked directory; parcel may miss a directory and
     // poll sees one only every poll interval: collectors look at the disk for those.
     this.watchedIn = (watcherOptions.backend ?? 'inotify') === 'inotify' ? new Set(watcherOptions.hierarchies.map((h) => h.id)) : undefined
     this.watcher.on('event', (e) => this.onEvent(e))
     this.watcher.on('rescan', () => this.resolutions.reaskUnsure())
+    specWrittenTo(this.watcher, (name) => this.tracked.get(name))
   }
 
   containers(): Iterable<ContainerState> {
@@ -328,6 +334,7 @@ class ContainerManager extends EventEmitter<ContainerViewEvents> implements Mana
       ...(this.diskUsage ? {diskUsage: this.diskUsage} : {}),
       ...(this.options.kindOptions ? {kindOptions: this.options.kindOptions} : {}),
       hostNetns: this.hostNetns,
+      writesSeen: this.writesSeen,
       ...foundIn(this.watcher.hierarchiesOf(name), this.watchedIn),
     })
     if (info) collector.setRuntime(runtimeHints(info))

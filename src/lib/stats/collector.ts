@@ -18,11 +18,19 @@ import type {Controller, ControllerDir, KindOptions, KindReader, ReadContext} fr
 import type {DiskUsageSource} from './disk-usage.js'
 import {ABSENT, Capture, FAILED, internName, keeps, placeHolding, ReadOp, sameBytes, type ReadLog} from './read-log.js'
 import {hostNetnsFor, type HostNetns} from './netns.js'
-import {specReader} from './spec/reader.js'
+import {SPEC_SECTIONS, type SpecSection} from './spec/reader.js'
 import {knownEmpty, noTasksIn, PIDS_CURRENT_MEMO, pidsTextOf, QUIET_CHECK_READINGS} from './tasks.js'
 
 /** How often limits, and files found absent, are looked at again. */
 export const SPEC_REFRESH_MS = 30_000
+
+/**
+ * How long a spec section whose directory's watch reports writes (CollectorOptions.writesSeen)
+ * goes unread while none is reported: libuv drops an overflowed inotify queue without a word,
+ * so a write lost there shows within this, as a directory event lost there shows at the
+ * watcher's next rescan.
+ */
+export const SPEC_WRITES_TRUST_MS = 300_000
 
 /**
  * How long a cgroup whose pids.current said 0 is taken as still empty without reading it again,
@@ -136,6 +144,13 @@ export interface CollectorOptions {
    */
   watchedIn?: ReadonlySet<string>
   /**
+   * Whether a watch on this container's directory in `h` reports every write to a spec file
+   * there (Watcher.seesWrites; inotify only). With it, a refresh leaves the writtenOnly sections
+   * (spec/reader.ts) of such a directory unread, their values kept, until a write there is
+   * reported (specWritten()), or for SPEC_WRITES_TRUST_MS. Without it every refresh reads them.
+   */
+  writesSeen?: (h: Hierarchy, name: ContainerName) => boolean
+  /**
    * false: every reading reads the files of KindReader.stillWithoutTasks readers even when the
    * cgroup's subtree holds no task (a benchmark recording what a reading reads when all moves).
    */
@@ -231,6 +246,13 @@ export class ContainerCollector {
   /** The runtime's hints (read by the context). */
   hints: RuntimeHints = {pid: 0, hasNetwork: true}
   private specAt = Number.NEGATIVE_INFINITY
+  /** When the spec last read every section, written to or not (SPEC_WRITES_TRUST_MS). */
+  private specWholeAt = Number.NEGATIVE_INFINITY
+  /**
+   * Places (bits) where the watcher reported a spec file written (or a new watch) since the
+   * spec last read there (specWritten()); all bits when the directories changed.
+   */
+  private writtenPlaces = 0
   /** Whether findDirs() has run: the first look waits for the first need (see lookedForDirs). */
   private looked = false
   /**
@@ -305,21 +327,67 @@ export class ContainerCollector {
     // without the exception a failed open costs (a backed-off container refreshes its spec at
     // every tick, and a v1 host lacks a dozen scheduler files per container).
     this.lookAgainAtAbsent(now)
+    const whole = now - this.specWholeAt >= SPEC_WRITES_TRUST_MS
+    const spec = this.readSections(whole)
+    if (whole) this.specWholeAt = now
+    this.specAt = now
+    return spec
+  }
+
+  /**
+   * The watcher saw a spec file written in this container's directory of hierarchy
+   * `hierarchyId`, or began to watch it: the next reading reads the spec there.
+   */
+  specWritten(hierarchyId: string): void {
+    const list = this.places.list
+    for (let i = 0; i < list.length; i++) if (list[i]!.id === hierarchyId) this.writtenPlaces |= 1 << i
+  }
+
+  /**
+   * Reads the spec's sections. 'refresh': all but those whose directory's watch reports writes
+   * and reported none since their last read (unwritten()), which keep their values; 'written'
+   * (between refreshes): only those of the places a write was reported in. A section's errors
+   * are not kept apart: after a read with any, and when `whole`, every section is read.
+   */
+  private readSections(whole: boolean, only: 'refresh' | 'written' = 'refresh'): ContainerSpec {
+    const before = this.spec
+    const all = whole || before === undefined || this.specErrors.length > 0 || this.options.writesSeen === undefined
     const errors: string[] = []
     // Files the spec reader could not read at all are spec errors too (unreadable()).
     const tickErrors = this.tickErrors
     this.tickErrors = errors
     try {
-      const spec = specReader.read(this.ctx, errors)
+      const spec: ContainerSpec = {}
+      for (const section of SPEC_SECTIONS) {
+        if (!all && (only === 'written' ? !this.writtenIn(section) : this.unwritten(section))) keepKeys(before!, spec, section.keys)
+        else section.read(this.ctx, spec, errors)
+      }
       // The same object while nothing changed: what was made with it (pure readers' parts, the
       // exposition's text) stays valid.
-      if (this.spec === undefined || !deepEqual(this.spec, spec)) this.spec = spec
+      if (before === undefined || !deepEqual(before, spec)) this.spec = spec
     } finally {
       this.tickErrors = tickErrors
     }
+    this.writtenPlaces = 0
     this.specErrors = errors
-    this.specAt = now
-    return this.spec
+    return this.spec!
+  }
+
+  /** Whether a write was reported in the section's directory. */
+  private writtenIn(section: SpecSection): boolean {
+    const i = this.places.of.get(section.controller)
+    return i !== undefined && (this.writtenPlaces & (1 << i)) !== 0
+  }
+
+  /**
+   * Whether a section may keep its values unread: it changes only by writes, its directory is
+   * there, and a watch on that directory reports writes and reported none since the last read.
+   */
+  private unwritten(section: SpecSection): boolean {
+    if (!section.writtenOnly) return false
+    const i = this.places.of.get(section.controller)
+    if (i === undefined || this.dirs[i] === undefined || (this.writtenPlaces & (1 << i)) !== 0) return false
+    return this.options.writesSeen!(this.places.list[i]!, this.name)
   }
 
   /**
@@ -385,15 +453,18 @@ export class ContainerCollector {
     // Its limits limit nothing while nothing runs; one written meanwhile shows within
     // QUIET_CHECK_READINGS readings, and at the next reading once a task has come.
     const refreshSpec = due && (check || !this.wasEmpty())
+    // A spec file written (the watcher said so): its section is read now, not at the refresh.
+    const written = !refreshSpec && this.writtenPlaces !== 0 && this.spec !== undefined
     try {
       if (refreshSpec) this.readSpec(now)
+      else if (written) this.readSections(false, 'written')
     } catch (err) {
       if (err instanceof CgroupVanished) return undefined
       throw err
     }
     if (this.dirCount === 0) return undefined
     // An empty list was given to no sample (only a non-empty one is): it can serve again.
-    this.tickErrors = refreshSpec ? [...this.specErrors] : this.tickErrors.length === 0 ? this.tickErrors : []
+    this.tickErrors = refreshSpec || written ? [...this.specErrors] : this.tickErrors.length === 0 ? this.tickErrors : []
     this.specErrorCount = this.tickErrors.length
     this.readerErrors = undefined
     this.sawAbsent = false
@@ -583,6 +654,8 @@ export class ContainerCollector {
     // means running every pure reader again. The same set keeps the map (and the logs).
     if (dirs === undefined) return
     this.dirs = dirs
+    // Values kept for a section came from the directories before.
+    this.writtenPlaces = -1
     this.dirCount = dirs.reduce((n, x) => (x === undefined ? n : n + 1), 0)
     this.logs.fill(undefined)
   }
@@ -1109,4 +1182,11 @@ class CollectorContext implements ReadContext {
   presumedEmpty(): boolean {
     return this.c.presumedEmpty()
   }
+}
+
+/** A section's values, kept from the spec before. */
+function keepKeys(from: ContainerSpec, to: ContainerSpec, keys: ReadonlyArray<keyof ContainerSpec>): void {
+  const src = from as Record<string, unknown>
+  const dst = to as Record<string, unknown>
+  for (const k of keys) if (src[k] !== undefined) dst[k] = src[k]
 }

@@ -17,7 +17,7 @@ export {
   type DescriptorBudget,
   type FileStats,
 } from './files.js'
-export {ContainerCollector, controllerHierarchies, SPEC_REFRESH_MS, type CollectorOptions, type RuntimeHints} from './collector.js'
+export {ContainerCollector, controllerHierarchies, SPEC_REFRESH_MS, SPEC_WRITES_TRUST_MS, type CollectorOptions, type RuntimeHints} from './collector.js'
 export {QUIET_CHECK_READINGS} from './tasks.js'
 export {ContainerTracker, type TrackerHooks} from './tracker.js'
 export {
@@ -44,7 +44,7 @@ export type {
   ReadContext,
 } from './kinds/types.js'
 export {sysRootFor} from './collector.js'
-export {specReader, weightToShares} from './spec/reader.js'
+export {specReader, weightToShares, SPEC_SECTIONS, WRITTEN_SPEC_CONTROLLERS, WRITTEN_SPEC_FILES, type SpecSection} from './spec/reader.js'
 export {workingSet} from './kinds/memory/reader.js'
 export {parsePerfConfig, PerfConfigError, readPerfConfig, type PerfConfig} from './kinds/perf/index.js'
 export {parseNetDev} from './kinds/network/reader.js'

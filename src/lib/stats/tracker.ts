@@ -55,6 +55,11 @@ export class ContainerTracker implements Tickable {
     this.collector.setRuntime(hints)
   }
 
+  /** The watcher saw a spec file written in the container's directory of that hierarchy (ContainerCollector.specWritten). */
+  specWritten(hierarchyId: string): void {
+    this.collector.specWritten(hierarchyId)
+  }
+
   tick(intervalMs?: number, part: ReadPart = 'whole'): TickOutcome {
     if (intervalMs !== undefined) this.collector.keepFilesOpen(intervalMs < KEEP_FILES_UNDER_MS)
     try {

@@ -78,6 +78,12 @@ export class HierarchyTree {
     return s !== undefined && s.watch === undefined && this.leavesUnwatched && !this.polled.has(name)
   }
 
+  /** Whether `name` is tracked with a watch that reports writes to its files (WatchBackend.seesWrites). */
+  watchedForWrites(name: ContainerName): boolean {
+    const w = this.dirs.get(name)?.watch
+    return w !== undefined && this.backend.seesWrites?.(this.hierarchy, w) === true
+  }
+
   /** Found by a re-read and waiting to be tracked. */
   isQueued(name: ContainerName): boolean {
     return this.queued.has(name)

@@ -28,6 +28,12 @@ export interface WatcherOptions {
    * lead's event for the same path, and one the lead never gets by the next rescan.
    */
   watchEveryLeaf?: boolean
+  /**
+   * Writes to these files of watched directories are reported ('written'; inotify only): with
+   * `leavesIn`, the leaves of the hierarchies it accepts are watched too (one inotify watch a
+   * directory, about 1 KiB of memory each), not only the lead's.
+   */
+  writes?: {files: ReadonlySet<string>; leavesIn?: (h: Hierarchy) => boolean}
   /** Human-readable notes (fallbacks, limits); also emitted as 'warning'. */
   onWarning?: (message: string) => void
 }
@@ -37,6 +43,11 @@ export interface WatcherEvents {
   warning: [string]
   /** A full rescan finished (cAdvisor's global housekeeping: the time to re-check what was unsure). */
   rescan: []
+  /**
+   * A file of WatcherOptions.writes was written in directory `name` of hierarchy `hierarchyId`,
+   * or a watch there began (what was written before it is unknown): see seesWrites().
+   */
+  written: [hierarchyId: string, name: ContainerName]
 }
 
 export interface WatcherStats {
@@ -130,6 +141,16 @@ export class Watcher extends EventEmitter<WatcherEvents> {
   }
 
   /**
+   * Whether a write to a file of WatcherOptions.writes in directory `name` of hierarchy
+   * `hierarchyId` is reported ('written') now: the directory is tracked there with a watch that
+   * reports writes (inotify; not parcel, poll, or a directory polled past the watch limit).
+   */
+  seesWrites(hierarchyId: string, name: ContainerName): boolean {
+    for (const t of this.trees) if (t.hierarchy.id === hierarchyId) return t.watchedForWrites(name)
+    return false
+  }
+
+  /**
    * Ids of the hierarchies where `name` has been seen, as they are found: the set grows while
    * a scan goes on and is replaced when the name goes and comes back. Undefined when unknown.
    */
@@ -169,14 +190,19 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     const sink = this.sink()
     const lead = leadHierarchy(this.options.hierarchies)
     const everyLeaf = this.options.watchEveryLeaf ?? false
+    const writes = this.options.writes
     for (const h of this.options.hierarchies) {
       const isLead = h === lead
-      const tree = new HierarchyTree(h, this.backend, this.filter.descend, sink, isLead || everyLeaf)
+      const leaves = isLead || everyLeaf || writes?.leavesIn?.(h) === true
+      const tree = new HierarchyTree(h, this.backend, this.filter.descend, sink, leaves)
       this.trees.push(tree)
       await this.backend.attach(
         h,
         isLead ? (name, entry) => this.markLead(tree, name, entry) : (name, entry) => this.mark(tree, name, entry),
         (name) => this.markUnder(tree, name),
+        writes === undefined
+          ? undefined
+          : {files: writes.files, written: (name) => (this.stopped ? undefined : this.emit('written', h.id, name))},
       )
       tree.trackRoot()
     }

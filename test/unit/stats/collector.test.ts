@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {discoverCgroups} from '../../../src/lib/cgroups/index.js'
-import {ContainerCollector, OpenFiles, selectKinds} from '../../../src/lib/stats/index.js'
+import {ContainerCollector, OpenFiles, selectKinds, SPEC_WRITES_TRUST_MS} from '../../../src/lib/stats/index.js'
 import {collectFixture, FIXTURES, fixtureCollector} from '../../helpers/collect.js'
 
 test('disabled kinds are not read', () => {
@@ -251,4 +251,68 @@ test('a reading counters first: its rest read into the same sample later makes i
   assert.equal(sample.processes, undefined)
   assert.equal(c.completeReading(sample), true)
   assert.deepEqual(sample, whole)
+})
+
+test('where a watch reports writes, a refresh keeps a section none wrote to; a reported write, errors and the trust interval read it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'cadv-written-'))
+  try {
+    cpSync(join(FIXTURES, 'cgroup_v1/separate'), join(root, 'cgroup'), {recursive: true})
+    const layout = discoverCgroups({cgroupRoot: join(root, 'cgroup'), procRoot: join(FIXTURES, 'proc/basic')})
+    const memory = layout.hierarchies.find((h) => h.controllers.includes('memory'))!
+    const cpu = layout.hierarchies.find((h) => h.controllers.includes('cpu'))!
+    const pids = layout.hierarchies.find((h) => h.controllers.includes('pids'))!
+    const reads = new Map<string, number>()
+    class Counting extends OpenFiles {
+      protected override noteRead(path: string): void {
+        reads.set(path, (reads.get(path) ?? 0) + 1)
+      }
+    }
+    const count = (h: typeof cpu, file: string): number => reads.get(join(h.mountPoint, 'docker/c1', file)) ?? 0
+    // The watcher's word: cpu and memory watched for writes, pids not.
+    const watched = new Set([cpu.id, memory.id])
+    const c = new ContainerCollector('/docker/c1', {
+      layout,
+      kinds: selectKinds(['cpu', 'memory']),
+      files: new Counting(64),
+      quietParts: false,
+      writesSeen: (h) => watched.has(h.id),
+    })
+    const t0 = 1_000_000
+    const spec = c.readSpec(t0)
+    assert.equal(count(memory, 'memory.limit_in_bytes'), 1)
+    const limit = join(memory.mountPoint, 'docker/c1/memory.limit_in_bytes')
+    writeFileSync(limit, '12345678\n')
+    assert.equal(c.readSpec(t0 + 30_000), spec, 'nothing reported: the same spec, memory unread')
+    assert.equal(count(memory, 'memory.limit_in_bytes'), 1)
+    assert.equal(count(cpu, 'cpu.shares'), 1)
+    assert.equal(count(pids, 'pids.max'), 2, 'an unwatched directory is read at each refresh')
+
+    c.specWritten(memory.id)
+    assert.ok(c.collect(t0 + 31_000), 'a reading')
+    assert.equal(c.spec?.memoryLimitBytes, 12345678, 'a reported write is read at the next reading')
+    assert.equal(count(memory, 'memory.soft_limit_in_bytes'), 2)
+    assert.equal(count(cpu, 'cpu.shares'), 1, 'not the sections none wrote to')
+    assert.equal(count(pids, 'pids.max'), 2, 'nor the refresh')
+
+    // A file that does not parse: after it, every section is read until the error is gone.
+    writeFileSync(join(cpu.mountPoint, 'docker/c1/cpu.shares'), 'many\n')
+    c.specWritten(cpu.id)
+    c.collect(t0 + 32_000)
+    assert.ok(c.specErrors.length > 0, 'cpu.shares does not parse')
+    c.readSpec(t0 + 62_000)
+    assert.equal(count(memory, 'memory.soft_limit_in_bytes'), 3, 'read after errors')
+    writeFileSync(join(cpu.mountPoint, 'docker/c1/cpu.shares'), '512\n')
+    c.specWritten(cpu.id)
+    c.collect(t0 + 63_000)
+    assert.equal(c.spec?.cpuShares, 512)
+    c.readSpec(t0 + 93_000)
+    assert.equal(count(memory, 'memory.soft_limit_in_bytes'), 4, 'the reading after the errors read all')
+    c.readSpec(t0 + 123_000)
+    assert.equal(count(memory, 'memory.soft_limit_in_bytes'), 4, 'and then kept it again')
+    c.readSpec(t0 + SPEC_WRITES_TRUST_MS)
+    assert.equal(count(memory, 'memory.soft_limit_in_bytes'), 5, 'read at the trust interval')
+    assert.equal(count(cpu, 'cpu.shares'), 5)
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
 })
