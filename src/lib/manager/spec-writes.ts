@@ -22,6 +22,9 @@ export function writesSeenBy(watcher: Watcher): (h: Hierarchy, name: ContainerNa
 }
 
 /** Passes the watcher's 'written' on to the collector of the container it names. */
-export function specWrittenTo(watcher: Watcher, collectorOf: (name: ContainerName) => Pick<ContainerCollector, 'specWritten'> | undefined): void {
+export function specWrittenTo(
+  watcher: Watcher,
+  collectorOf: (name: ContainerName) => Pick<ContainerCollector, 'specWritten'> | undefined,
+): void {
   watcher.on('written', (id, name) => collectorOf(name)?.specWritten(id))
 }

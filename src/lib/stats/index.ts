@@ -17,7 +17,14 @@ export {
   type DescriptorBudget,
   type FileStats,
 } from './files.js'
-export {ContainerCollector, controllerHierarchies, SPEC_REFRESH_MS, SPEC_WRITES_TRUST_MS, type CollectorOptions, type RuntimeHints} from './collector.js'
+export {
+  ContainerCollector,
+  controllerHierarchies,
+  SPEC_REFRESH_MS,
+  SPEC_WRITES_TRUST_MS,
+  type CollectorOptions,
+  type RuntimeHints,
+} from './collector.js'
 export {QUIET_CHECK_READINGS} from './tasks.js'
 export {ContainerTracker, type TrackerHooks} from './tracker.js'
 export {
