@@ -4,9 +4,13 @@
  * moved on) and the body is older than `coalesceMs` (500 ms: every scrape in that window shares
  * one render; samples are themselves up to one housekeeping interval old), or when it is older
  * than `maxAgeMs` (1 s: container_last_seen and the self-metrics move on). While a rebuild runs,
- * scrapes get the previous body if it is younger than `maxStaleMs` (2 s), so under a storm of
- * scrapes only the one that started the render waits for it, and that one for `rebuildWaitMs`
- * (50 ms) at most. Under a flood of scrapes (more than `floodScrapes`, 50, on the body in hand)
+ * scrapes get the previous body if it was ready less than `maxStaleMs` (2 s) before, so under a
+ * storm of scrapes only the one that started the render waits for it, and that one for
+ * `rebuildWaitMs` (50 ms) at most. That time counts from when the body was ready, not from when
+ * its build began: on a busy machine a render and its gzip take seconds, and a body counted
+ * from its start arrived too old to stand in for the next one, so every scrape of the next
+ * rebuild waited for all of it (traced at load 11 to 18: 50 scrapes at once, 0.3 to 0.9 s each,
+ * one or two times in each 10 s run, most of the p99). Under a flood of scrapes (more than `floodScrapes`, 50, on the body in hand)
  * the view moving on no longer cuts a body's life short: it lives its `maxAgeMs`, which halves
  * the renders and compressions a storm pays for (their CPU is taken from the scrapes on a busy
  * machine), while a scraper every few seconds still gets a body begun after its last scrape.
@@ -42,6 +46,8 @@ export interface Body {
   gzipped(): Promise<Buffer>
   /** Whether its gzip form has been asked for. */
   readonly gzipAsked: boolean
+  /** The length of its gzip form once made (0 before). */
+  readonly gzipBytes: number
   /**
    * A use of `text` begins (a scrape writing it): its buffer is not recycled before the function
    * returned is called. Call it in the same turn as the body was got (a body just replaced is
@@ -73,11 +79,11 @@ export interface Built {
 export interface BodyCacheOptions {
   coalesceMs?: number
   maxAgeMs?: number
-  /** Oldest body served while a newer one is being rendered. */
+  /** Longest after it was ready that a body is served while a newer one is being rendered. */
   maxStaleMs?: number
   /**
-   * How long the scrape that starts a rebuild waits for it when a body younger than maxStaleMs
-   * can stand in (50 ms); then it gets that body and the rebuild goes on for the next scrapes.
+   * How long the scrape that starts a rebuild waits for it when a body ready less than maxStaleMs
+   * ago can stand in (50 ms); then it gets that body and the rebuild goes on for the next scrapes.
    */
   rebuildWaitMs?: number
   /** Baseline for benchmarks: a fresh body for every scrape. */
@@ -97,6 +103,7 @@ export interface BodyCacheOptions {
  */
 export function makeBody(contentType: string, text: Buffer, recycle?: (text: Buffer) => void): Body {
   let gz: Promise<Buffer> | undefined
+  let gzipBytes = 0
   let uses = 0
   let retired = false
   let recycled = false
@@ -118,11 +125,17 @@ export function makeBody(contentType: string, text: Buffer, recycle?: (text: Buf
       if (gz) return gz
       uses++
       gz = gzipAsync(text, {level: 1})
-      gz.then(end, end)
+      gz.then((b) => {
+        gzipBytes = b.length
+        end()
+      }, end)
       return gz
     },
     get gzipAsked() {
       return gz !== undefined
+    },
+    get gzipBytes() {
+      return gzipBytes
     },
     hold: () => {
       uses++
@@ -166,6 +179,8 @@ interface Slot {
   spreadMs: number
   /** When `done` was built ahead: when it was ready. */
   aheadReadyMs?: number
+  /** When `done` was ready (it replaced the body before it). */
+  readyMs: number
   /** Scrapes `done` answered. */
   served: number
 }
@@ -201,7 +216,7 @@ export class BodyCache implements BodySource {
   async body(format: ExpositionFormat): Promise<Body> {
     if (this.options.noBodyCache) return (await this.build(format, Date.now())).body
     let slot = this.slots.get(format)
-    if (!slot) this.slots.set(format, (slot = {sinceMs: 0, buildMs: 0, gaps: [], leadMs: 0, spreadMs: 0, served: 0}))
+    if (!slot) this.slots.set(format, (slot = {sinceMs: 0, buildMs: 0, gaps: [], leadMs: 0, spreadMs: 0, served: 0, readyMs: 0}))
     const now = Date.now()
     const previousScrapeMs = slot.lastScrapeMs
     this.planAhead(format, slot, now)
@@ -210,17 +225,17 @@ export class BodyCache implements BodySource {
       slot.served++
       return done.body
     }
-    // Stale or missing. A previous body younger than maxStaleMs may stand in while the rebuild
-    // runs: a storm of scrapes never queues behind a render. Its age counts until the rebuild
-    // began, however long a busy machine then makes the render take.
+    // Stale or missing. A previous body ready less than maxStaleMs ago may stand in while the
+    // rebuild runs: a storm of scrapes never queues behind a render. Its age counts until the
+    // rebuild began, however long a busy machine then makes the render take.
     if (slot.pending) {
-      if (done && slot.sinceMs - done.atMs < this.maxStaleMs) {
+      if (done && slot.sinceMs - slot.readyMs < this.maxStaleMs) {
         slot.served++
         return done.body
       }
       return (await slot.pending).body
     }
-    const standIn = done && now - done.atMs < this.maxStaleMs ? done.body : undefined
+    const standIn = done && now - slot.readyMs < this.maxStaleMs ? done.body : undefined
     const s = slot
     this.rebuild(format, s, now, false)
     if (!standIn) return (await s.pending!).body
@@ -251,7 +266,8 @@ export class BodyCache implements BodySource {
           old.body.retire()
         }
         s.served = 0
-        s.aheadReadyMs = ahead ? Date.now() : undefined
+        s.readyMs = Date.now()
+        s.aheadReadyMs = ahead ? s.readyMs : undefined
         s.pending = undefined
         return b
       },

@@ -176,6 +176,35 @@ test('under a flood of scrapes a body lives its maxAgeMs though the view moved o
   }
 })
 
+test('a body whose build took longer than maxStaleMs stands in for the next rebuild: its staleness counts from when it was ready', async () => {
+  // Builds take 1.5 s (a busy machine), bodies live 100 ms, a stand-in may be served until 1 s after it was ready.
+  const b = builder(1500)
+  const cache = new BodyCache(b.build, b.generation, {coalesceMs: 0, maxAgeMs: 100, maxStaleMs: 1000, rebuildWaitMs: 0, buildAhead: false})
+  try {
+    const first = await b.scrape(cache)
+    assert.equal(b.calls.length, 1)
+    // At once: its data is 1.5 s old (stale), but it was ready just now. The scrape starts the
+    // rebuild and, after rebuildWaitMs (0), gets this body; so does the one after it.
+    assert.equal(await b.scrape(cache), first, 'the scrape that started the rebuild waited for all of it')
+    assert.equal(b.calls.length, 2)
+    assert.equal(await b.scrape(cache), first, 'a scrape during the rebuild waited for it')
+  } finally {
+    cache.close()
+  }
+  // Longer than maxStaleMs after it was ready, with no rebuild running, a body no longer stands in.
+  const fast = builder(20)
+  const c = new BodyCache(fast.build, fast.generation, {coalesceMs: 0, maxAgeMs: 100, maxStaleMs: 300, rebuildWaitMs: 0, buildAhead: false})
+  try {
+    const one = await fast.scrape(c)
+    await sleep(500)
+    const two = await fast.scrape(c)
+    assert.notEqual(two, one)
+    assert.equal(fast.calls.length, 2)
+  } finally {
+    c.close()
+  }
+})
+
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 /** Text that takes gzip a while (not one repeated line): a few MB of numbers from a small generator. */
