@@ -11,7 +11,7 @@ import {parentPort, workerData} from 'node:worker_threads'
 import type {ExpositionFormat} from '../model/index.js'
 import {holdYoungGeneration} from '../util/index.js'
 import {BodyCache, makeBody, type Built} from './body-cache.js'
-import {BodyGarbage, fullCollection} from './body-garbage.js'
+import {BodyGarbage, fullCollection, ownedBytes} from './body-garbage.js'
 import {listenSettings, type FrontSetup, type FrontStats, type ToFront, type ToMain} from './front-protocol.js'
 import {proxyRoute} from './front-proxy.js'
 import {ListenError, MetricsServer, type ScrapeCounters} from './server.js'
@@ -48,7 +48,7 @@ const garbage = gc ? new BodyGarbage(gc) : undefined
 if (!gc) send({type: 'log', message: 'metrics thread: V8 refused a full collection; replaced bodies wait for its own'})
 const cache = new BodyCache(build, () => Atomics.load(setup.generation, 0), {
   ...setup.cache,
-  replaced: (body) => garbage?.replaced(body.text.length),
+  replaced: (body) => garbage?.replaced(ownedBytes(body)),
 })
 const webConfig = setup.webConfigFile ? new WebConfigWatcher(setup.webConfigFile) : undefined
 const proxy = proxyRoute({

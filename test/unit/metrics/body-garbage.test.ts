@@ -3,7 +3,8 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {BodyGarbage, fullCollection} from '../../../src/lib/metrics/body-garbage.js'
+import {makeBody} from '../../../src/lib/metrics/body-cache.js'
+import {BodyGarbage, fullCollection, ownedBytes} from '../../../src/lib/metrics/body-garbage.js'
 import {until} from '../../helpers/wait.js'
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
@@ -46,4 +47,19 @@ test('a collection once replaced bytes reach the threshold, not sooner, and not 
   g.close()
   await sleep(50)
   assert.equal(collections, 2)
+})
+
+test("a replaced body counts what this thread's heap holds of it: its gzip form, and its text unless shared", async () => {
+  const text = Buffer.from('container_last_seen{id="/a"} 1\n'.repeat(2000))
+  const copied = makeBody('text/plain', Buffer.from(text))
+  const onShared = new SharedArrayBuffer(text.length)
+  text.copy(Buffer.from(onShared))
+  const shared = makeBody('text/plain', Buffer.from(onShared))
+  assert.equal(ownedBytes(copied), text.length)
+  assert.equal(ownedBytes(shared), 0, 'the main thread recycles a shared text: freeing it here frees nothing')
+  const gz = (await shared.gzipped()).length
+  await copied.gzipped()
+  assert.ok(gz > 0 && gz < text.length / 10)
+  assert.equal(ownedBytes(shared), gz)
+  assert.equal(ownedBytes(copied), text.length + gz)
 })
