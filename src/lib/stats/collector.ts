@@ -110,12 +110,14 @@ const FILE_NUMBERS = new Map<string, number>()
 const FILE_NAMES: string[] = []
 /**
  * Per v1 hierarchy on cgroupfs, absent files by their name's number (FILE_NUMBERS) and when a
- * spec refresh last found one still absent there
+ * spec refresh last found one still absent there, or an open found it absent
  * (ContainerCollector.stillAbsentElsewhere).
  */
 const absentLooks = new WeakMap<Hierarchy, Map<number, number>>()
-/** How long one container's look at an absent file serves the others' refreshes. */
-const ABSENT_LOOK_SHARED_MS = 1_000
+/** How long one container's look at an absent file serves the others' refreshes and first reads. */
+export const ABSENT_LOOK_SHARED_MS = 1_000
+/** Whether any container has noted a shared look yet (absentLooks is a WeakMap: no size to ask). */
+let absentLooksNoted = false
 /** Places of hierarchies a code can tell apart (CONTROLLERS: at most 8). */
 const PLACE_SPAN = 8
 
@@ -746,7 +748,7 @@ export class ContainerCollector {
   }
 
   /**
-   * Whether another container's refresh found this file (`code`: its place and name) still
+   * Whether another container's refresh or open found this file (`code`: its place and name)
    * absent in the same hierarchy less than ABSENT_LOOK_SHARED_MS ago. Only in a v1 hierarchy on cgroupfs
    * and below its root: there every cgroup has the same files (the controllers' file types,
    * added to every cgroup at once when a module registers more; only the root's differ), so
@@ -764,6 +766,35 @@ export class ContainerCollector {
     this.sharedLooks(place)?.set(Math.floor(code / PLACE_SPAN), now)
   }
 
+  /**
+   * A file this container has not read yet that another container's open found absent in the
+   * same hierarchy less than ABSENT_LOOK_SHARED_MS ago (stillAbsentElsewhere: every cgroup below
+   * a v1 root has the same files) is taken as absent here too, and looked at again with the
+   * others at the spec refresh. At start-up 10,000 containers read their files for the first
+   * time within seconds: the four blkio scheduler files no kernel here has were 40,000 failed
+   * opens, each a path walk and an exception (6 % of the start's CPU), and are now a few.
+   */
+  private absentElsewhere(path: string): boolean {
+    if (!absentLooksNoted) return false
+    const code = this.absentCode(path, false)
+    if (code < 0 || !this.stillAbsentElsewhere(code % PLACE_SPAN, code, this.readingAt)) return false
+    this.addAbsent(path)
+    return true
+  }
+
+  /**
+   * An open found `path` absent: the other containers' first reads may take it as absent
+   * (absentElsewhere) when its directory is still there. A file is absent from a removed
+   * cgroup's directory too, and that says nothing about the others.
+   */
+  private shareAbsence(path: string): void {
+    const code = this.absentCode(path, false)
+    if (code < 0) return
+    const place = code % PLACE_SPAN
+    if (this.sharedLooks(place) === undefined || !dirExists(this.dirs[place]!.path)) return
+    this.noteStillAbsent(place, code, this.readingAt)
+  }
+
   /** The shared looks of the hierarchy at `place`, when its absent files can be shared (see stillAbsentElsewhere). */
   private sharedLooks(place: number): Map<number, number> | undefined {
     const h = this.places.list[place]
@@ -775,6 +806,7 @@ export class ContainerCollector {
       // Not cgroupfs (a fixture tree): its directories may hold anything.
       if (!roots.some((r) => mount.startsWith(r))) return undefined
       absentLooks.set(h, (looks = new Map()))
+      absentLooksNoted = true
     }
     return looks
   }
@@ -1065,8 +1097,9 @@ export class ContainerCollector {
   }
 
   readHot(path: string): string | undefined {
-    path = this.kept?.get(path) ?? path
-    if (this.isAbsent(path)) return this.skipped(path, ReadOp.Hot)
+    const own = this.kept?.get(path)
+    if (own !== undefined) path = own
+    if (this.isAbsent(path) || (own === undefined && this.absentElsewhere(path))) return this.skipped(path, ReadOp.Hot)
     try {
       // Outside a pure reader's run the text comes straight from the read buffer: no view of it
       // (an object a read) and no closure for the error handling (another).
@@ -1082,8 +1115,9 @@ export class ContainerCollector {
 
   countLines(path: string, keep: boolean): number | undefined {
     const op = keep ? ReadOp.CountKept : ReadOp.CountOnce
-    path = this.kept?.get(path) ?? path
-    if (this.isAbsent(path)) return this.skipped(path, op)
+    const own = this.kept?.get(path)
+    if (own !== undefined) path = own
+    if (this.isAbsent(path) || (own === undefined && this.absentElsewhere(path))) return this.skipped(path, op)
     try {
       if (this.capture === undefined) return this.noteAbsent(path, this.options.files.countLines(path, this.keeping(op)), keep)
       const bytes = this.fetch(path, op)
@@ -1108,6 +1142,7 @@ export class ContainerCollector {
     if (keep && this.keepFiles && this.kept?.has(path) !== true) (this.kept ??= new Map()).set(path, path)
     if (value === undefined) {
       this.addAbsent(path)
+      this.shareAbsence(path)
       this.doubt(path)
       this.sawAbsent = true
     }

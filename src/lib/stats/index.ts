@@ -18,6 +18,7 @@ export {
   type FileStats,
 } from './files.js'
 export {
+  ABSENT_LOOK_SHARED_MS,
   ContainerCollector,
   controllerHierarchies,
   SPEC_REFRESH_MS,
