@@ -14,6 +14,19 @@ import {readBoundedText} from '../util/index.js'
 export interface HierarchyDir {
   path: string
   version: 1 | 2
+  /** The directory's mtime from a stat just made (dirMtimeMs), so it is not stat'ed again. */
+  mtimeMs?: number
+}
+
+/** A directory's mtime (ms), or undefined when it is not a directory (or not there). */
+export function dirMtimeMs(path: string): number | undefined {
+  try {
+    // No exception for "not there" (a hierarchy the container is not in): it costs more than the stat.
+    const st = statSync(path, {throwIfNoEntry: false})
+    return st?.isDirectory() === true ? st.mtimeMs : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Boot time from `<procRoot>/stat` (`btime`, unix seconds) in ms; undefined when unreadable. */
@@ -46,10 +59,7 @@ export function cgroupCreationMs(dirs: Iterable<HierarchyDir>, bootMs?: number):
   let oldest = Number.POSITIVE_INFINITY
   for (const d of dirs) {
     const file = d.version === 1 ? 'cgroup.clone_children' : 'cgroup.events'
-    for (const p of [d.path, join(d.path, file)]) {
-      const t = mtimeMs(p)
-      if (t !== undefined && t < oldest) oldest = t
-    }
+    for (const t of [d.mtimeMs ?? mtimeMs(d.path), mtimeMs(join(d.path, file))]) if (t !== undefined && t < oldest) oldest = t
   }
   if (oldest === Number.POSITIVE_INFINITY) return undefined
   const floor = bootMs === undefined ? 0 : Math.floor(bootMs / 60_000) * 60_000

@@ -316,3 +316,42 @@ test('where a watch reports writes, a refresh keeps a section none wrote to; a r
     rmSync(root, {recursive: true, force: true})
   }
 })
+
+test('a creation time asked before the first reading stats each directory once, with its control file', () => {
+  // serve's events ask as the container is added, while the watcher still scans the other
+  // hierarchies: the look for the directories and the creation time share one stat of each.
+  const root = mkdtempSync(join(tmpdir(), 'cadv-created-'))
+  try {
+    const tree = join(root, 'cgroup')
+    cpSync(join(FIXTURES, 'cgroup_v1/separate'), tree, {recursive: true})
+    for (const h of ['blkio', 'cpu', 'cpuacct', 'memory', 'pids']) writeFileSync(join(tree, h, 'docker/c1/cgroup.clone_children'), '0\n')
+    const layout = discoverCgroups({cgroupRoot: tree, procRoot: join(FIXTURES, 'proc/basic')})
+    const c = new ContainerCollector('/docker/c1', {layout, kinds: selectKinds(), files: new OpenFiles(64)})
+    const stats = new Map<string, number>()
+    const statSync = fs.statSync
+    // statSync is declared read-only (a const of @types/node); the module's property is not.
+    const writable = fs as {statSync: typeof fs.statSync}
+    writable.statSync = ((path: fs.PathLike, options?: fs.StatSyncOptions) => {
+      stats.set(String(path), (stats.get(String(path)) ?? 0) + 1)
+      return statSync(path, options)
+    }) as typeof fs.statSync
+    syncBuiltinESMExports()
+    let created: number | undefined
+    try {
+      created = c.creationTimeMs()
+    } finally {
+      writable.statSync = statSync
+      syncBuiltinESMExports()
+    }
+    const dirs = ['blkio', 'cpu', 'cpuacct', 'memory', 'pids'].map((h) => join(tree, h, 'docker/c1'))
+    for (const d of dirs) {
+      assert.equal(stats.get(d), 1, `${d} stat'ed once`)
+      assert.equal(stats.get(join(d, 'cgroup.clone_children')), 1, `${d}/cgroup.clone_children stat'ed once`)
+    }
+    const oldest = Math.min(...dirs.flatMap((d) => [d, join(d, 'cgroup.clone_children')].map((p) => statSync(p).mtimeMs)))
+    assert.equal(created, Math.floor(oldest))
+    assert.ok(c.collect(1_000_000)?.memory, 'its directories were found')
+  } finally {
+    rmSync(root, {recursive: true, force: true})
+  }
+})
