@@ -150,7 +150,9 @@ test("a raw cgroup's creation time is its directories' mtime, the same after a r
 test('the pids count matches', {skip}, async () => {
   for (let i = 0; i < 3; i++) tc.spawnIn('pids', 'sleep', ['600'])
   const name = tc.name('pids')
-  const samples = await waitFor(manager, name, (s) => s.at(-1)?.processes?.processes === 3)
+  // Each sleep's shell moves itself into one hierarchy after another: a reading between two
+  // moves counts it in cgroup.procs of one and not yet in the pids hierarchy's pids.current.
+  const samples = await waitFor(manager, name, (s) => s.at(-1)?.processes?.processes === 3 && s.at(-1)?.processes?.threads === 3)
   // Single-threaded sleeps: as many tasks as processes (the threaded case is in e2e/process-counts).
   const p = samples.at(-1)!.processes!
   assert.deepEqual({processes: p.processes, threads: p.threads}, {processes: 3, threads: 3})
