@@ -16,6 +16,8 @@
 //   CADV_SOAK_MINUTES (30)  CADV_SOAK_WARMUP_MINUTES (5)  CADV_SOAK_SAMPLE_SECONDS (60)
 //   CADV_SOAK_CONTAINERS (1000)  CADV_SOAK_RATE (10 a second)  CADV_SOAK_LIFETIME_SECONDS (5)
 //   CADV_SOAK_PLOT (docs/soak.svg)  CADV_SOAK_EVENT_LIMIT (2000 per type)
+//   CADV_SOAK_NODE=1: serve started as `node bin/run.js serve`, without what bin/run.js adds when
+//   run as a program (node's flags, glibc's malloc settings: what `cadv serve` gets from a shell)
 import type {ChildProcess} from 'node:child_process'
 import {get, type ClientRequest} from 'node:http'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -61,6 +63,8 @@ const LIMIT_PCT = 1
  * ends, so what the drift sees after it is anything else.
  */
 const EVENT_LIMIT = env('CADV_SOAK_EVENT_LIMIT', 2000)
+/** serve started as `node bin/run.js serve` rather than as a program (bin/run.js's own start). */
+const AS_NODE = process.env.CADV_SOAK_NODE === '1'
 /** RSS is read this often between samples; a sample's RSS is the lowest reading since the last. */
 const RSS_POLL_MS = 5000
 
@@ -114,7 +118,8 @@ type ProcName = (typeof PROCS)[number]
  * our parent, one per hierarchy (named as discovery expects: `memory`, `cpu,cpuacct`,
  * `unified`): it sees our tree as the whole host, names relative to our parent (`/s1`), so
  * other people's cgroups on this shared machine change none of its figures, while it reads and
- * watches the real cgroupfs. unshare execs sh, which execs node: the pid is serve's own.
+ * watches the real cgroupfs. unshare execs sh, which execs bin/run.js (sh again, through its `#!`
+ * line), which execs node: the pid is serve's own.
  */
 function startServe(tc: TestCgroups, view: string): {child: ChildProcess; stderr: () => string} {
   const {cgroupRoot, launcher} = scopedRoot(tc, view)
@@ -128,7 +133,11 @@ function startServe(tc: TestCgroups, view: string): {child: ChildProcess; stderr
     '--event-storage-event-limit',
     `default=${EVENT_LIMIT}`,
   ]
-  const child = spawnGroup(unshare!, [...args, process.execPath, CADV, ...serveArgs], {
+  // As a user's shell runs `cadv serve` (bin/run.js through its `#!` line: node's flags and
+  // glibc's malloc settings for a daemon) unless CADV_SOAK_NODE=1 (`node bin/run.js serve`, as
+  // runs up to F were made).
+  const program = AS_NODE ? [process.execPath, CADV] : [CADV]
+  const child = spawnGroup(unshare!, [...args, ...program, ...serveArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: cliEnv(undefined),
   })
@@ -266,7 +275,7 @@ async function main(): Promise<void> {
       {timeoutMs: 300_000, everyMs: 1000, detail: () => `watch ${watchInitial.counts.size}, stats ${statsSeen.size} names`},
     )
     console.log(
-      `all three see them after ${((performance.now() - t0) / 1000).toFixed(0)} s; churn ${RATE}/s, each living ${LIFETIME_MS / 1000} s, ${MINUTES} min, warm-up ${WARMUP} min`,
+      `all three see them after ${((performance.now() - t0) / 1000).toFixed(0)} s; churn ${RATE}/s, each living ${LIFETIME_MS / 1000} s, ${MINUTES} min, warm-up ${WARMUP} min; serve started ${AS_NODE ? 'as node bin/run.js' : 'as a program'}`,
     )
 
     // The churn: k<n> made and removed under our parent, on the wall clock.
