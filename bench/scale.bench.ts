@@ -11,6 +11,9 @@
 // CADV_BENCH_CPU_PROF=<dir>: this build's serve runs under --cpu-prof, the profile (main thread,
 // the whole run) written there when it stops; bench/lib/scale-profile.ts profiles the steady
 // state alone, by function.
+// Each serve runs as a program, through its bin's `#!` line, as a user's shell runs it (the
+// node flags and glibc tunables the bin's start adds, as in the process benchmark);
+// CADV_BENCH_NODE=1 (or CADV_BENCH_CPU_PROF) starts them as `node <bin> serve` instead.
 //
 //   npm run bench -- scale        (CADV_BENCH_CONTAINERS=10000)
 import {mkdtempSync, rmSync} from 'node:fs'
@@ -22,6 +25,7 @@ import {gunzipSync} from 'node:zlib'
 import {selectHierarchies, unifiedHierarchy} from '../src/lib/cgroups/index.js'
 import {controllersForKinds, selectKinds} from '../src/lib/stats/index.js'
 import {TestCgroups, realCgroupSkipReason} from '../test/helpers/cgroups.js'
+import {AS_PROGRAM} from '../test/helpers/cli.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {cpuNsOf, fdCountOf, inotifyWatchesOf, loadAverage, rssMiBOf} from './lib/proc.js'
@@ -30,6 +34,7 @@ import {scopedRoot} from './lib/scoped-root.js'
 const N = Number(process.env.CADV_BENCH_CONTAINERS ?? 10_000)
 const BEFORE = process.env.CADV_BENCH_BEFORE
 const CPU_PROF = process.env.CADV_BENCH_CPU_PROF
+const AS_NODE = process.env.CADV_BENCH_NODE === '1' || CPU_PROF !== undefined
 const PROMETHEUS_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 /**
@@ -178,7 +183,7 @@ async function main(): Promise<void> {
     ]),
   ]
   let views = 0
-  const start = (script?: string, nodeArgs: string[] = []): ServeProcess => {
+  const start = (script?: string, nodeArgs: readonly string[] | typeof AS_PROGRAM = AS_NODE ? [] : AS_PROGRAM): ServeProcess => {
     const scoped = scopedRoot(tc, join(tmp, `root-${views++}`))
     const s = new ServeProcess(['--cgroup-root', scoped.cgroupRoot], {}, nodeArgs, scoped.launcher, script)
     running.add(s)
@@ -201,7 +206,7 @@ async function main(): Promise<void> {
     const started = performance.now()
     const runs: Run[] = []
     if (BEFORE) runs.push({label: `before (${BEFORE})`, serve: start(BEFORE), startupMs: 0, times: [], bytes: 0})
-    const prof = CPU_PROF === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF]
+    const prof = CPU_PROF === undefined ? undefined : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF]
     runs.push({label: 'this build', serve: start(undefined, prof), startupMs: 0, times: [], bytes: 0})
     await Promise.all(runs.map((r) => r.serve.ready(120_000)))
     await Promise.all(runs.map(async (r) => (r.startupMs = await firstComplete(r.serve, started))))
@@ -249,6 +254,9 @@ async function main(): Promise<void> {
       (_, b) => `${fmt(b.readsPerS)} / ${fmt(b.shedPerS)}; ${b.polled}`,
       `${fmt(base.readsPerS)} / ${fmt(base.shedPerS)}; ${base.polled}`,
       '',
+    )
+    console.log(
+      AS_NODE ? 'serves started as `node <bin> serve` (no program start)' : 'serves started as programs (each bin through its #! line)',
     )
     console.log(`load average ${loadAverage()}`)
   } finally {
