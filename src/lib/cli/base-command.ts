@@ -1,38 +1,13 @@
-import {Command, Flags} from '@oclif/core'
+import {Command} from '@oclif/core'
 
 import {AppContext} from '../app/index.js'
 import {discoverCgroups, type CgroupLayout} from '../cgroups/index.js'
 import {applyConfig, configPath, readConfig, type ConfigFlag} from './config-file.js'
 import {CONTEXT, isExit, type ErrorContext} from './errors.js'
+import {flagSpellings, globalFlags, type FlagSpelling, type GlobalFlagValues} from './global-flags.js'
 
 export {firstLine} from './errors.js'
-
-/** The global flags' values. */
-export interface GlobalFlagValues {
-  'cgroup-root'?: string
-  'proc-root': string
-  verbose: boolean
-}
-
-interface FlagSpelling {
-  char?: string
-  aliases?: string[]
-  allowNo?: boolean
-  type?: string
-  hidden?: boolean
-}
-
-/** Every way a command's flags can be written, for "did you mean" (hidden flags excluded). */
-export function flagSpellings(flags: Record<string, FlagSpelling> | undefined): string[] {
-  const out: string[] = ['--help']
-  for (const [name, f] of Object.entries(flags ?? {})) {
-    if (f.hidden) continue
-    out.push(`--${name}`, ...(f.aliases ?? []).map((a) => `--${a}`))
-    if (f.char) out.push(`-${f.char}`)
-    if (f.type === 'boolean' && f.allowNo) out.push(`--no-${name}`)
-  }
-  return out
-}
+export {flagSpellings, type GlobalFlagValues} from './global-flags.js'
 
 /**
  * Flags and error handling every command shares. An error leaves the command annotated with
@@ -40,27 +15,7 @@ export function flagSpellings(flags: Record<string, FlagSpelling> | undefined): 
  * an exit status (cli/errors.ts), the same way as errors oclif raises before any command runs.
  */
 export abstract class CadvCommand extends Command {
-  static override baseFlags = {
-    'cgroup-root': Flags.string({
-      description:
-        'Directory laid out like /sys/fs/cgroup to read instead of the mounted cgroupfs (a fixture tree, or the host cgroupfs mounted elsewhere).',
-      env: 'CADV_CGROUP_ROOT',
-      helpGroup: 'GLOBAL',
-      helpValue: '<dir>',
-    }),
-    'proc-root': Flags.string({
-      description: 'Where /proc is (for mountinfo, /proc/<pid>/net/dev and machine info).',
-      env: 'CADV_PROC_ROOT',
-      default: '/proc',
-      helpGroup: 'GLOBAL',
-      helpValue: '<dir>',
-    }),
-    verbose: Flags.boolean({
-      char: 'v',
-      description: 'Explain decisions on stderr (hierarchies watched, fallbacks, ignored cgroups).',
-      helpGroup: 'GLOBAL',
-    }),
-  }
+  static override baseFlags = globalFlags
 
   /** Puts the config file's values (cli/config-file.ts) before the user's flags. */
   override async init(): Promise<void> {

@@ -5,7 +5,8 @@
  * (`--url_base_prefix`, `--jitter_factor`, `--global_housekeeping_interval`, …) reach them
  * through cadvisor-flags.ts.
  */
-import {Errors, Flags} from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
 
 import {durationFlag} from './duration-flag.js'
 

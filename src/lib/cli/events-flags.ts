@@ -3,7 +3,7 @@
  * and how many events of each type are kept (cAdvisor's `default=24h,oom=72h` syntax) and how
  * often the machine description of the API is re-read.
  */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {DEFAULT_EVENT_AGE, DEFAULT_EVENT_COUNT} from '../app/index.js'
 import {durationFlag} from './duration-flag.js'

@@ -14,10 +14,10 @@ import {parse} from '@oclif/core/parser'
 
 import {AppContext, runServe} from '../app/index.js'
 import {discoverCgroups} from '../cgroups/index.js'
-import {CadvCommand, flagSpellings} from './base-command.js'
 import {sayServeNotices, translateServeArgs, type CommandFlag} from './cadvisor-flags.js'
 import {configPath} from './config-path.js'
 import {CONTEXT, reportError} from './errors.js'
+import {flagSpellings, globalFlags} from './global-flags.js'
 import {serveFlags} from './serve-flags.js'
 
 /** oclif's help flags (`--help`, and `-h` from package.json's additionalHelpFlags): oclif shows the help. */
@@ -31,7 +31,7 @@ const HELP = new Set(['--help', '-h'])
  */
 export async function fastServe(argv: string[], bin = 'cadv', commandInPrefix = true): Promise<number | undefined> {
   if (argv.some((a) => HELP.has(a)) || configPath() !== undefined) return undefined
-  const definitions = {...CadvCommand.baseFlags, ...serveFlags}
+  const definitions = {...globalFlags, ...serveFlags}
   let line: ReturnType<typeof translateServeArgs>
   let flags
   try {

@@ -2,7 +2,7 @@
  * Kubernetes flags: `--kubelet-labels` on `cadv serve` (series labelled as the kubelet's
  * /metrics/cadvisor labels them) and on `cadv watch --resolve` (the same three names as fields).
  */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 export const kubernetesServeFlags = {
   'kubelet-labels': Flags.boolean({

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 /**
  * `--host-netns`, for the commands that read network numbers (`cadv stats`, `cadv serve`):

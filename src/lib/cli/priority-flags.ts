@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 /**
  * `cadv serve`'s priorities: the metrics thread's place in the kernel's run queue

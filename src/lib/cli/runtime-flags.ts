@@ -4,7 +4,8 @@
  * turns their values into resolver options (app/options.ts). They are documented once, in
  * cadv(1) under RUNTIME OPTIONS (helpGroup RUNTIME), not in each command's page.
  */
-import {Errors, Flags} from '@oclif/core'
+import * as Errors from '@oclif/core/errors'
+import * as Flags from '@oclif/core/flags'
 
 import {checkEndpoint, MIN_TIMEOUT_MS} from '../app/index.js'
 import {DEFAULT_RESOLVER_OPTIONS as D, DEFAULT_TIMEOUT_MS} from '../factories/index.js'

@@ -2,7 +2,7 @@
  * `cadv serve`'s flags (src/commands/serve.ts): here, in the cli layer, so that the path without
  * oclif's Config (cli/fast-serve.ts) parses the very same definitions with oclif's parser.
  */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {compatFlags} from './compat-flags.js'
 import {durationFlag} from './duration-flag.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {parseByteSize} from '../util/index.js'
 import {durationFlag} from './duration-flag.js'

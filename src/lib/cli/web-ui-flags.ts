@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 /** `cadv serve`'s web UI flags; app/serve-web-ui.ts turns them into the endpoint's options. */
 export const webUiFlags = {

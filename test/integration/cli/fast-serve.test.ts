@@ -134,3 +134,56 @@ test('serve asks Intl for no collation: not at start, not for the machine API (I
     `through oclif: ${oclif.join(', ')}`,
   )
 })
+
+/**
+ * Loaded before cadv (node --import): names on stderr, when the process ends, the packaged
+ * modules it loaded (CommonJS: oclif and its dependencies) that are part of oclif's command,
+ * config and plugin machinery, or of the packages only that machinery loads.
+ */
+const MACHINERY = [
+  '/@oclif/core/lib/index.js',
+  '/@oclif/core/lib/command.js',
+  '/@oclif/core/lib/config/config.js',
+  '/@oclif/core/lib/main.js',
+  '/semver/',
+  '/minimatch/',
+  '/lilconfig/',
+]
+const NAME_MACHINERY = `data:text/javascript,${encodeURIComponent(`
+import {createRequire} from 'node:module'
+const cache = createRequire('/').cache
+const machinery = ${JSON.stringify(MACHINERY)}
+process.on('exit', () => {
+  const loaded = Object.keys(cache).filter((f) => machinery.some((m) => f.includes('/node_modules' + m)))
+  process.stderr.write('machinery loaded: ' + JSON.stringify(loaded) + '\\n')
+})
+`)}`
+
+/** Starts serve (naming the machinery it loads), scrapes it once, stops it; what it loaded. */
+async function machineryOfServe(env: NodeJS.ProcessEnv): Promise<string[]> {
+  const serve = await new ServeProcess(['--cgroup-root', FIXTURE, '--runtime-wait', '0s', ...ABSENT_RUNTIMES], {env}, [
+    '--import',
+    NAME_MACHINERY,
+  ]).ready()
+  try {
+    const res = await fetch(`${serve.url}/metrics`)
+    assert.equal(res.status, 200)
+    await res.arrayBuffer()
+  } finally {
+    assert.equal(await serve.stop(), 0, serve.stderr)
+  }
+  const m = /^machinery loaded: (.*)$/m.exec(serve.stderr)
+  assert.ok(m, serve.stderr)
+  return JSON.parse(m[1]!) as string[]
+}
+
+test("serve loads none of oclif's command and config machinery (it would stay in the server's heap)", async () => {
+  assert.deepEqual(await machineryOfServe(process.env), [])
+  // The check sees them: through oclif every one is loaded.
+  const oclif = await machineryOfServe({...process.env, CADV_NO_FAST_PATH: '1'})
+  for (const m of MACHINERY)
+    assert.ok(
+      oclif.some((f) => f.includes(`/node_modules${m}`)),
+      `${m} through oclif: ${oclif.join(', ')}`,
+    )
+})
