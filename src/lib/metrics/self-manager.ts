@@ -3,7 +3,7 @@
  * alone, and lookups that failed, by factory (manager/resolution.ts). The view provides them
  * when it is a manager; anything else (a test's view) simply has none.
  */
-import {Counter, Gauge, type Registry} from 'prom-client'
+import {Counter, Gauge, type Registry} from './prom.js'
 
 /** What the manager counts about resolution (the manager's ResolutionStats). */
 export interface ResolutionCounters {

@@ -7,11 +7,10 @@
 import {readdir} from 'node:fs/promises'
 import {performance} from 'node:perf_hooks'
 
-import {collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue} from 'prom-client'
-
 import {escapeHelp, formatValue, labelPairs, type ContainerView, type ExpositionFormat} from '../model/index.js'
 import type {WatcherStats} from '../watch/index.js'
 import {registerManagerMetrics, type ManagerCounterSource} from './self-manager.js'
+import {collectDefaultMetrics, Counter, Gauge, Registry, type MetricObjectWithValues, type MetricValue} from './prom.js'
 import type {LoopSlices} from './slices.js'
 
 /**
@@ -68,7 +67,7 @@ export class SelfMetrics extends RegistryText {
 
   constructor(view?: ContainerView, watchStats?: () => WatcherStats) {
     super()
-    collectDefaultMetrics({register: this.registry})
+    collectDefaultMetrics(this.registry)
     this.countDescriptorsOffLoop()
     this.walkHandlesLessOften()
     if (watchStats) this.registerWatchMetrics(watchStats)

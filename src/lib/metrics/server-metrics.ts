@@ -4,8 +4,7 @@
  * something an operator alerts on (a refused reload, a flood of wrong passwords, descriptors
  * gone), so each is a metric and not only a line on stderr.
  */
-import {Counter, Gauge, type Registry} from 'prom-client'
-
+import {Counter, Gauge, type Registry} from './prom.js'
 import type {ServerStats} from './server.js'
 
 /** A counter that follows a monotonic number read at scrape time. */

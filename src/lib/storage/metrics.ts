@@ -2,8 +2,7 @@
  * The storage drivers' own metrics, per driver, for alerting on a backend that stopped taking
  * samples: sent, failed requests, dropped, what waits, and when a request last succeeded.
  */
-import {Counter, Gauge, type Registry} from 'prom-client'
-
+import {Counter, Gauge, type Registry} from '../metrics/index.js'
 import type {DeliveryStats} from './delivery.js'
 
 export function registerStorageMetrics(registry: Registry, stats: () => DeliveryStats[]): void {
