@@ -26,6 +26,9 @@
 //                                    (glibc.malloc.mmap_threshold=131072) against a shell's
 //   CADV_BENCH_RSS_PARTS=1           each serve's RSS by kind of mapping when it is read (node's binary,
 //                                    malloc's arenas, the rest: lib/rss-parts.ts), and its thread count
+//   CADV_BENCH_RSS_READS=<n>         each serve's RSS read n times, 2 s apart, once the store is full:
+//                                    the median, with the lowest and highest (one read swings by several
+//                                    MiB with V8's heaps between collections and the bodies built)
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -40,7 +43,7 @@ import {ServeProcess} from '../test/helpers/serve.js'
 import {getText} from './lib/http-text.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {Netdata, netdataSkipReason, netdataVersion} from './lib/netdata.js'
-import {cpuNsOf, fdCountOf, loadAverage, rssMiBOf, treeCpuNs, treeReadCalls, treeRssMiB} from './lib/proc.js'
+import {cpuNsOf, fdCountOf, loadAverage, median, rssMiBOf, treeCpuNs, treeReadCalls, treeRssMiB} from './lib/proc.js'
 import {RecordingFiles} from './lib/recording-files.js'
 import {formatRssParts, rssPartsOf} from './lib/rss-parts.js'
 import {scopedRoot} from './lib/scoped-root.js'
@@ -54,6 +57,7 @@ const WAIT_FOR_STORE = process.env.CADV_BENCH_RSS !== '0'
 const CPU_PROF = process.env.CADV_BENCH_CPU_PROF
 const GLIBC_TUNABLES = process.env.CADV_BENCH_GLIBC_TUNABLES
 const RSS_PARTS = process.env.CADV_BENCH_RSS_PARTS === '1'
+const RSS_READS = Math.max(1, Number(process.env.CADV_BENCH_RSS_READS ?? 1))
 const AS_NODE = process.env.CADV_BENCH_NODE === '1'
 /** The store holds 2 minutes; RSS is read once it is full. */
 const STORE_MS = 120_000
@@ -72,6 +76,8 @@ interface ServeFigures {
   perTickNs: number
   cpuPct: number
   rssMiB: number
+  /** CADV_BENCH_RSS_READS > 1: the lowest and highest of the reads (rssMiB is their median). */
+  rssRange?: [number, number]
   fds: number
   /** CADV_BENCH_RSS_PARTS: the RSS by kind of mapping, read with it. */
   parts?: string
@@ -92,11 +98,12 @@ interface Case {
  * it does not count them): without jitter every container is read once a tick, and cadv's
  * counter says exactly how many reads that was.
  */
-function serveFigures(pid: number, cpuNs: number, reads: number | undefined, wallS: number): ServeFigures {
+function serveFigures(pid: number, cpuNs: number, reads: number | undefined, wallS: number, rss: number[]): ServeFigures {
   return {
     perTickNs: cpuNs / (reads ?? N * wallS),
     cpuPct: (cpuNs / 1e9 / wallS) * 100,
-    rssMiB: rssMiBOf(pid),
+    rssMiB: median(rss),
+    ...(rss.length > 1 ? {rssRange: [Math.min(...rss), Math.max(...rss)] as [number, number]} : {}),
     fds: fdCountOf(pid),
     ...(RSS_PARTS ? {parts: formatRssParts(rssPartsOf(pid))} : {}),
   }
@@ -222,6 +229,13 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
     // RSS once the 2-minute store is full.
     const left = WAIT_FOR_STORE ? STORE_MS + 10_000 - (performance.now() - started) : 0
     if (left > 0) await sleep(left)
+    const rssReads: number[] = []
+    const beforeRssReads: number[] = []
+    for (let i = 0; i < RSS_READS; i++) {
+      if (i > 0) await sleep(2000)
+      rssReads.push(rssMiBOf(pid))
+      if (before) beforeRssReads.push(rssMiBOf(before.child.pid!))
+    }
     let nd: NetdataFigures | undefined
     if (netdata) {
       // Counted after the window: the chart list is netdata's own work.
@@ -242,7 +256,7 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
       running.delete(netdata.child)
     }
     const beforeFigures = before
-      ? serveFigures(before.child.pid!, beforeCpu1 - beforeCpu0, readsBetween(beforeReads0, beforeReads1), wallS)
+      ? serveFigures(before.child.pid!, beforeCpu1 - beforeCpu0, readsBetween(beforeReads0, beforeReads1), wallS, beforeRssReads)
       : undefined
     return {
       ...(nd ? {netdata: nd} : {}),
@@ -250,7 +264,7 @@ async function measureCase(tc: TestCgroups, bin: string, tmp: string, label: str
       label,
       filesPerContainer: paths.size / N,
       cPerTickNs: cRes.cpuNs / (cRes.rounds * N),
-      cadv: serveFigures(pid, cpu1 - cpu0, readsBetween(reads0, reads1), wallS),
+      cadv: serveFigures(pid, cpu1 - cpu0, readsBetween(reads0, reads1), wallS, rssReads),
     }
   } finally {
     await serve.stop()
@@ -294,10 +308,11 @@ async function main(): Promise<void> {
       '| case | files per container per tick | C reader µs | cadv serve µs (whole process) | cadv ÷ C | cadv CPU | RSS (2 m store) | fds |',
     )
     console.log('|---|---|---|---|---|---|---|---|')
-    const rss = (mib: number): string => `${fmt(mib)} MiB${WAIT_FOR_STORE ? '' : ' (store not full)'}`
+    const rss = (f: ServeFigures): string =>
+      `${fmt(f.rssMiB)} MiB${f.rssRange ? ` (median of ${RSS_READS}: ${fmt(f.rssRange[0])}–${fmt(f.rssRange[1])})` : ''}${WAIT_FOR_STORE ? '' : ' (store not full)'}`
     const row = (x: Case, label: string, f: ServeFigures): void =>
       console.log(
-        `| ${label} | ${fmt(x.filesPerContainer)} | ${fmt(x.cPerTickNs / 1000)} | ${fmt(f.perTickNs / 1000)} | ${fmt(f.perTickNs / x.cPerTickNs, 2)}× | ${fmt(f.cpuPct)} % | ${rss(f.rssMiB)} | ${f.fds} |`,
+        `| ${label} | ${fmt(x.filesPerContainer)} | ${fmt(x.cPerTickNs / 1000)} | ${fmt(f.perTickNs / 1000)} | ${fmt(f.perTickNs / x.cPerTickNs, 2)}× | ${fmt(f.cpuPct)} % | ${rss(f)} | ${f.fds} |`,
       )
     for (const x of cases) {
       row(x, x.label, x.cadv)
