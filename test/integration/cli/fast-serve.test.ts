@@ -6,6 +6,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
+import {readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 import {cliEnv, runCli} from '../../helpers/cli.js'
@@ -186,4 +187,12 @@ test("serve loads none of oclif's command and config machinery (it would stay in
       oclif.some((f) => f.includes(`/node_modules${m}`)),
       `${m} through oclif: ${oclif.join(', ')}`,
     )
+})
+
+test("the built modules carry none of the sources' comments (a module's source stays in the server's heap)", () => {
+  const source = readFileSync(fileURLToPath(new URL('../../../src/lib/app/heap.ts', import.meta.url)), 'utf8')
+  const built = readFileSync(fileURLToPath(new URL('../../../dist/lib/app/heap.js', import.meta.url)), 'utf8')
+  const comment = /^\s*(\/\*|\*|\/\/)/m
+  assert.match(source, comment)
+  assert.doesNotMatch(built, comment)
 })
