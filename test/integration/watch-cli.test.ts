@@ -106,6 +106,29 @@ describe('cadv watch on real cgroups', {skip}, () => {
     }
   })
 
+  test("a running watch turns on V8's memory-saving mode after its first listing; node --no-optimize-for-size keeps it off", async () => {
+    const t = new TestCgroups('cadvtc')
+    const note = /V8 memory-saving mode on/
+    try {
+      for (const nodeArgs of [[], ['--no-optimize-for-size']]) {
+        const child = startCli(['watch', '--prefix', t.root, '--verbose'], {}, nodeArgs)
+        let stderr = ''
+        child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
+        try {
+          await until('the first listing', () => /inotify watches/.test(stderr) || undefined, {detail: () => stderr})
+          if (nodeArgs.length === 0) assert.match(stderr, note)
+          else assert.doesNotMatch(stderr, note)
+          child.kill('SIGTERM')
+          assert.equal((await exited(child)).code, 0, stderr)
+        } finally {
+          child.kill('SIGKILL')
+        }
+      }
+    } finally {
+      await t.cleanup()
+    }
+  })
+
   test('cadv watch | head -1: one line, status 0, nothing on stderr', async () => {
     const t = new TestCgroups('cadvtc')
     t.mkdir('a')
