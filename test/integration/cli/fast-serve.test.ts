@@ -101,14 +101,17 @@ Intl.Collator = new Proxy(Intl.Collator, {construct: (t, a) => (n++, Reflect.con
 process.on('exit', () => process.stderr.write('collations in ' + (isMainThread ? 'main' : 'a worker') + ': ' + n + '\\n'))
 `)}`
 
-/** Starts serve (counting collations), asks for what a scraper and the web UI ask, stops it; the counts. */
-async function collationsOfServe(env: NodeJS.ProcessEnv): Promise<number[]> {
+/**
+ * Starts serve on the fixture with `hook` loaded first (node --import), fetches each path,
+ * stops it; what it wrote on stderr (the hooks report there when the process ends).
+ */
+async function stderrOfServeWith(hook: string, env: NodeJS.ProcessEnv, paths: string[]): Promise<string> {
   const serve = await new ServeProcess(['--cgroup-root', FIXTURE, '--runtime-wait', '0s', ...ABSENT_RUNTIMES], {env}, [
     '--import',
-    COUNT_COLLATIONS,
+    hook,
   ]).ready()
   try {
-    for (const path of ['/metrics', '/api/v2.0/machine', '/api/v1.3/machine', '/api/v1/stats', '/api/v2.0/storage']) {
+    for (const path of paths) {
       const res = await fetch(`${serve.url}${path}`)
       assert.equal(res.status, 200, path)
       await res.arrayBuffer()
@@ -116,8 +119,15 @@ async function collationsOfServe(env: NodeJS.ProcessEnv): Promise<number[]> {
   } finally {
     assert.equal(await serve.stop(), 0, serve.stderr)
   }
-  const counts = [...serve.stderr.matchAll(/^collations in (?:main|a worker): (\d+)$/gm)].map((m) => Number(m[1]))
-  assert.ok(counts.length >= 1, serve.stderr)
+  return serve.stderr
+}
+
+/** Starts serve (counting collations), asks for what a scraper and the web UI ask, stops it; the counts. */
+async function collationsOfServe(env: NodeJS.ProcessEnv): Promise<number[]> {
+  const paths = ['/metrics', '/api/v2.0/machine', '/api/v1.3/machine', '/api/v1/stats', '/api/v2.0/storage']
+  const stderr = await stderrOfServeWith(COUNT_COLLATIONS, env, paths)
+  const counts = [...stderr.matchAll(/^collations in (?:main|a worker): (\d+)$/gm)].map((m) => Number(m[1]))
+  assert.ok(counts.length >= 1, stderr)
   return counts
 }
 
@@ -162,19 +172,9 @@ process.on('exit', () => {
 
 /** Starts serve (naming the machinery it loads), scrapes it once, stops it; what it loaded. */
 async function machineryOfServe(env: NodeJS.ProcessEnv): Promise<string[]> {
-  const serve = await new ServeProcess(['--cgroup-root', FIXTURE, '--runtime-wait', '0s', ...ABSENT_RUNTIMES], {env}, [
-    '--import',
-    NAME_MACHINERY,
-  ]).ready()
-  try {
-    const res = await fetch(`${serve.url}/metrics`)
-    assert.equal(res.status, 200)
-    await res.arrayBuffer()
-  } finally {
-    assert.equal(await serve.stop(), 0, serve.stderr)
-  }
-  const m = /^machinery loaded: (.*)$/m.exec(serve.stderr)
-  assert.ok(m, serve.stderr)
+  const stderr = await stderrOfServeWith(NAME_MACHINERY, env, ['/metrics'])
+  const m = /^machinery loaded: (.*)$/m.exec(stderr)
+  assert.ok(m, stderr)
   return JSON.parse(m[1]!) as string[]
 }
 
