@@ -32,6 +32,7 @@ import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {scopedRoot} from './lib/scoped-root.js'
 import {describeLoad, formatLoad, LoadHolder, loadTargetFromEnv, type SeenLoad} from './lib/load-holder.js'
 import {cpuNsOf, cpuTicks, median, rssMiB} from './lib/proc.js'
+import {compareRounds, formatInterval, percentile} from './lib/rounds.js'
 
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SCRAPERS = 50
@@ -85,10 +86,6 @@ const holder = new LoadHolder(loadTargetFromEnv())
 
 /** How long each curl run lasts, or how many scrapes it makes (the baseline's take seconds each). */
 type Limit = {seconds: number} | {total: number}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
-}
 
 /** Runs of one server pooled: percentiles over every scrape, rates over the summed time, the load over all. */
 function pooled(runs: Load[]): Load {
@@ -381,6 +378,24 @@ async function startFloor(bodies: Bodies, dir: string): Promise<{url: string; pi
   }
 }
 
+/**
+ * Each build's p99 with its spread over the rounds, and cadv against `before` (and the floor)
+ * round by round: whether the runs tell them apart (lib/rounds.ts).
+ */
+function printSpread(names: string[], runs: Load[][]): void {
+  const latencies = runs.map((rs) => rs.map((r) => r.ok ?? []))
+  console.log(`\np99 over the ${ROUNDS} rounds, with the 5th–95th percentile of the rounds resampled:`)
+  for (let i = 1; i < names.length; i++) {
+    const c = compareRounds(latencies[0]!, latencies[i]!)
+    if (i === 1) console.log(`  ${names[0]}: ${formatInterval(c.a)}`)
+    console.log(
+      `  ${names[i]}: ${formatInterval(c.b)}; ${names[i]} / ${names[0]} ${formatInterval(c.ratio, '', 2)}, ` +
+        `each round ${c.roundRatios.map((x) => x.toFixed(2)).join(', ')}; lower in ${c.bLower} of ${ROUNDS}: ` +
+        (c.verdict === 'not told apart' ? 'not told apart' : `${names[i]} ${c.verdict === 'b lower' ? 'lower' : 'higher'}`),
+    )
+  }
+}
+
 async function main(): Promise<void> {
   const skip = realCgroupSkipReason()
   if (skip) {
@@ -425,11 +440,20 @@ async function main(): Promise<void> {
       const targets = [...servers, fl]
       const runs: Load[][] = targets.map(() => [])
       try {
+        const names = [...servers.map((s) => (s === servers[0] ? 'cadv' : 'before')), 'floor']
         for (let r = 0; r < ROUNDS; r++)
           for (let k = 0; k < targets.length; k++) {
             const i = (r + k) % targets.length
-            runs[i]!.push(await curlLoad(targets[i]!.url, GZIP_HEADERS, {seconds: SECONDS}, targets[i]!))
+            // CLOCK_MONOTONIC, as perf's and /proc's clocks, to line a run up with a trace of the server.
+            const from = Number(process.hrtime.bigint() / 1_000_000n) / 1000
+            const run = await curlLoad(targets[i]!.url, GZIP_HEADERS, {seconds: SECONDS}, targets[i]!)
+            runs[i]!.push(run)
+            const to = Number(process.hrtime.bigint() / 1_000_000n) / 1000
+            console.log(
+              `round ${r + 1}: ${names[i]} p99 ${run.p99.toFixed(0)} ms, p50 ${run.p50.toFixed(1)} ms, ${run.ok?.length ?? 0} scrapes, load ${describeLoad(run.load)} [monotonic ${from.toFixed(1)}–${to.toFixed(1)} s]`,
+            )
           }
+        if (ROUNDS > 1) printSpread(names, runs)
         floor = {prom: pooled(runs[targets.length - 1]!), plain: await curlLoad(fl.url, {}, {seconds: SECONDS}, fl)}
       } finally {
         fl.stop()
