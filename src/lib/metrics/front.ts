@@ -16,6 +16,7 @@ import type {Route} from './http.js'
 import type {SelfMetrics} from './self.js'
 import {httpOptions, ListenError, MetricsServer, type ServerStats} from './server.js'
 import type {MetricsSource} from './source.js'
+import {startCompilingConcurrently} from './worker-compiles.js'
 
 /**
  * The worker's code: it loads front-worker.js, built. Run from the sources (the tests, under
@@ -123,7 +124,8 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   // None of the parent's node flags: V8 flags (serve's --optimize-for-size, --no-…) are the
   // process's and refused per worker, --inspect would open a second debugger port, and the one
   // module hook it may need (tsx, from the sources) it registers itself.
-  const worker = new Worker(WORKER_SOURCE, {eval: true, execArgv: [], workerData: setup})
+  // Its hot functions are compiled on V8's helpers, not on it, whatever the process's flag (worker-compiles.ts).
+  const worker = startCompilingConcurrently(() => new Worker(WORKER_SOURCE, {eval: true, execArgv: [], workerData: setup}))
   keepYoungGenerationAcross(worker)
   const post = (m: ToFront, transfer: ArrayBuffer[] = []): void => worker.postMessage(m, transfer)
 
