@@ -439,8 +439,8 @@ async function main(): Promise<void> {
       const fl = await startFloor(probed[0]!.bodies, floorDir)
       const targets = [...servers, fl]
       const runs: Load[][] = targets.map(() => [])
+      const names = [...servers.map((s) => (s === servers[0] ? 'cadv' : 'before')), 'floor']
       try {
-        const names = [...servers.map((s) => (s === servers[0] ? 'cadv' : 'before')), 'floor']
         for (let r = 0; r < ROUNDS; r++)
           for (let k = 0; k < targets.length; k++) {
             const i = (r + k) % targets.length
@@ -453,11 +453,11 @@ async function main(): Promise<void> {
               `round ${r + 1}: ${names[i]} p99 ${run.p99.toFixed(0)} ms, p50 ${run.p50.toFixed(1)} ms, ${run.ok?.length ?? 0} scrapes, load ${describeLoad(run.load)} [monotonic ${from.toFixed(1)}–${to.toFixed(1)} s]`,
             )
           }
-        if (ROUNDS > 1) printSpread(names, runs)
         floor = {prom: pooled(runs[targets.length - 1]!), plain: await curlLoad(fl.url, {}, {seconds: SECONDS}, fl)}
       } finally {
         fl.stop()
       }
+      if (ROUNDS > 1) printSpread(names, runs)
       cached = await finish(servers[0]!, pooled(runs[0]!), probed[0]!)
       if (BEFORE) before = await finish(servers[1]!, pooled(runs[1]!), probed[1]!)
     } finally {

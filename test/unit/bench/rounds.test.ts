@@ -41,6 +41,24 @@ test('compareRounds: the same build against itself, lower in some rounds and hig
   assert.equal(c.roundRatios.length, 6)
 })
 
+test('compareRounds: the interval bounds are pooled p99s of whole rounds (the fast path agrees with pooling every scrape)', () => {
+  // Runs of different lengths, so that one run gives more than its own 1 % to a pooled p99.
+  const a = [run(20, 100), run(20, 300).slice(0, 400), run(20, 150)]
+  const b = [run(20, 90), run(20, 250), run(20, 160).slice(300)]
+  const c = compareRounds(a, b, 500)
+  // Every bound is the p99 of some multiset of the runs: check it is one of those pooled values.
+  const pools = (runs: number[][]): Set<number> => {
+    const out = new Set<number>()
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) out.add(pooledP99([runs[i]!, runs[j]!, runs[k]!]))
+    return out
+  }
+  const pa = pools(a)
+  const pb = pools(b)
+  assert.equal(c.a.value, pooledP99(a))
+  assert.ok(pa.has(c.a.low) && pa.has(c.a.high), `${c.a.low} ${c.a.high}`)
+  assert.ok(pb.has(c.b.low) && pb.has(c.b.high), `${c.b.low} ${c.b.high}`)
+})
+
 test('compareRounds: the same runs give the same interval (seeded), and rounds must pair', () => {
   const a = [100, 300, 150].map((t) => run(20, t))
   const b = [90, 250, 160].map((t) => run(20, t))
