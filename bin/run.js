@@ -6,7 +6,8 @@
 # (JavaScript sees a string and a comment). exec: the pid, signals, stdio and exit status are node's.
 # --single-threaded-gc and --no-concurrent-recompilation: V8's collection and optimizing compiles
 # on the thread that asks for them instead of four helper threads, each with a malloc arena of
-# its own (about 3 MiB each at 1,000 containers; set after start, they crash V8). A fixed mmap
+# its own (about 3 MiB each at 1,000 containers; set after start, they crash V8); the metrics
+# thread alone still hands its compiles to the helpers (metrics/worker-compiles.ts). A fixed mmap
 # threshold: large freed blocks go back to the kernel instead of staying in malloc's arenas (the
 # image's setting, deploy/Containerfile). Two malloc arenas at most: the threads left (libuv's pool,
 # the metrics thread) share one instead of an arena each (2.1 MiB less at 1,000, CPU not worse).
