@@ -91,7 +91,12 @@ export interface Comparison {
  * a[r] and b[r]: the sorted latencies of each build's run in round r (the same number of rounds).
  * `resamples` bootstrap draws of whole rounds.
  */
-export function compareRounds(a: readonly (readonly number[])[], b: readonly (readonly number[])[], resamples = 1000, seed = 16): Comparison {
+export function compareRounds(
+  a: readonly (readonly number[])[],
+  b: readonly (readonly number[])[],
+  resamples = 1000,
+  seed = 16,
+): Comparison {
   if (a.length !== b.length || a.length === 0) throw new Error(`rounds differ: ${a.length} against ${b.length}`)
   const n = a.length
   const random = generator(seed)

@@ -15,7 +15,10 @@ const CHILD = fileURLToPath(new URL('../../helpers/worker-compiles-child.ts', im
  * Runs the child with serve's flag and V8's trace until `enough` says the lines seen suffice
  * (then ends it) or it exits; the trace lines of optimizing compiles: function name and mode.
  */
-async function compiles(mode: string, enough: (seen: Array<{fn: string; mode: string}>) => boolean): Promise<Array<{fn: string; mode: string}>> {
+async function compiles(
+  mode: string,
+  enough: (seen: Array<{fn: string; mode: string}>) => boolean,
+): Promise<Array<{fn: string; mode: string}>> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--no-concurrent-recompilation', '--trace-opt', CHILD, mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
