@@ -37,6 +37,11 @@ const NODE_OPTIONS = [
   'no-optimize-for-size',
   'single-threaded-gc',
   'no-concurrent-recompilation',
+  // How the metrics thread's compiles were found (serve section, session 28).
+  'perf-basic-prof',
+  'trace-opt',
+  'trace-deopt',
+  'no-flush-bytecode',
 ]
 // Commands of plugins (shell completion) are not in our manifest.
 const PLUGIN_COMMANDS: Record<string, string[]> = {autocomplete: ['--refresh-cache', '-r']}
