@@ -1,6 +1,7 @@
 import type {ContainerName, Sample, SampleList} from '../model/index.js'
 import {CompactSample, Packed} from './compact.js'
 import {sameParts, shareParts} from './equal.js'
+import {TimeRing} from './time-ring.js'
 
 export interface StoreOptions {
   /** Samples older than newest − this are dropped (`--storage-duration`, cAdvisor: 2 min). */
@@ -21,7 +22,7 @@ export const DEFAULT_STORE: StoreOptions = {maxAgeMs: 120_000, maxSamples: 256}
 type Entry = Sample | Packed | number
 
 /**
- * One container's samples, oldest first: each sample's time (unboxed doubles), and beside them
+ * One container's samples, oldest first: each sample's time (a 32-bit offset, TimeRing), and beside them
  * the samples themselves (the newest PLAIN_NEWEST) or their Packed numbers, a run of equal
  * numbers as one Packed and a count. An object per retained sample was 40 bytes and an array
  * slot, 120,000 of them at 1,000 containers read every second, each one for the collector to
@@ -30,7 +31,7 @@ type Entry = Sample | Packed | number
  * Reading an older one makes a CompactSample for the reader.
  */
 class History implements SampleList {
-  private readonly times: number[] = []
+  private readonly times = new TimeRing()
   /** Samples, Packed numbers and counts (Entry), in the order of times. */
   private readonly entries: Entry[] = []
   /** The plain sample the newest packed one was made from. */
@@ -85,7 +86,7 @@ class History implements SampleList {
   }
 
   private read(i: number, item: Sample | Packed): Sample {
-    return item instanceof Packed ? new CompactSample(this.times[i]!, item) : item
+    return item instanceof Packed ? new CompactSample(this.times.at(i), item) : item
   }
 
   /** The sample or Packed numbers of sample `i` (0 ≤ i < length): counted from the nearer end. */
@@ -125,7 +126,7 @@ class History implements SampleList {
     const {times} = this
     const t = sample.timestampMs
     const n = times.length
-    if (n > 0 && times[n - 1]! > t) {
+    if (n > 0 && times.last() > t) {
       this.addOutOfOrder(sample, options)
       return
     }
@@ -169,13 +170,11 @@ class History implements SampleList {
   /** Drops what is older than newest − maxAgeMs (the newest stays), and all but the newest maxSamples. */
   private dropOld(options: StoreOptions): void {
     const {times, entries} = this
-    const newest = times[times.length - 1]!
+    const newest = times.last()
     let drop = 0
-    while (drop < times.length - 1 && times[drop]! <= newest - options.maxAgeMs) drop++
+    while (drop < times.length - 1 && times.at(drop) <= newest - options.maxAgeMs) drop++
     drop = Math.max(drop, times.length - options.maxSamples)
-    // shift() for the usual one: splice() would make an array of what it removes.
-    if (drop === 1) times.shift()
-    else if (drop > 0) times.splice(0, drop)
+    if (drop > 0) times.dropOldest(drop)
     while (drop > 0) {
       const more = entries[1]
       if (typeof more === 'number' && more >= drop) {
@@ -203,10 +202,10 @@ class History implements SampleList {
     let hi = times.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if (times[mid]! <= t) lo = mid + 1
+      if (times.at(mid) <= t) lo = mid + 1
       else hi = mid
     }
-    times.splice(lo, 0, t)
+    times.insert(lo, t)
     items.splice(lo, 0, sample)
     // After an insert in the middle, the newest packed sample may no longer be the one packed last.
     this.packedFrom = undefined

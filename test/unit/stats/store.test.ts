@@ -157,9 +157,9 @@ test('a container’s history is its times and packed numbers: no object per ret
   const cpu = {usageNs: 7}
   for (let t = 0; t < 50_000; t += 1000) store.add({name: '/a', timestampMs: t, cpu})
   store.add({name: '/a', timestampMs: 50_000, cpu: {usageNs: 8}})
-  const h = store.samples('/a') as unknown as {times: number[]; entries: unknown[]}
+  const h = store.samples('/a') as unknown as {times: {length: number; at(i: number): number}; entries: unknown[]}
   assert.equal(h.times.length, 51)
-  assert.equal(h.times[10], 10_000)
+  assert.equal(h.times.at(10), 10_000)
   // The 49 packed ones are one object and a count; the newest two are the samples as stored.
   assert.equal(h.entries.length, 4)
   assert.equal(h.entries[1], 48)
