@@ -203,10 +203,12 @@ export class ContainerCollector {
   /**
    * Hot files this container has read, so close() frees exactly its descriptors; each path maps
    * to itself: the one string for that path every later read uses (readers build their paths
-   * anew each run), so the logs, this map and the kept descriptors share it instead of each
-   * holding a copy (about 1 KB per container).
+   * anew each run), so the logs, this list and the kept descriptors share it instead of each
+   * holding a copy (about 1 KB per container). A list looked through (a dozen paths; reads a
+   * log replays by their descriptors look nothing up): a Map's table was about 490 bytes a
+   * container (a dozen paths), the list about 150.
    */
-  private kept: Map<string, string> | undefined
+  private kept: string[] | undefined
   /** keepFilesOpen(): whether hot reads keep their descriptors. */
   private keepFiles = true
   /** ReadContext.state()'s values by their keys' places in STATE_KEYS (made at the first). */
@@ -626,7 +628,7 @@ export class ContainerCollector {
 
   private closeKept(): void {
     if (this.kept === undefined) return
-    for (const path of this.kept.keys()) this.options.files.close(path)
+    for (const path of this.kept) this.options.files.close(path)
     this.kept = undefined
   }
 
@@ -833,7 +835,8 @@ export class ContainerCollector {
   }
 
   release(path: string): void {
-    this.kept?.delete(path)
+    const i = this.keptAt(path)
+    if (i >= 0) this.kept!.splice(i, 1)
     this.options.files.close(path)
   }
 
@@ -1107,8 +1110,16 @@ export class ContainerCollector {
     return undefined
   }
 
+  /** The place of `path` in kept, or -1. */
+  private keptAt(path: string): number {
+    const kept = this.kept
+    if (kept !== undefined) for (let i = 0; i < kept.length; i++) if (kept[i] === path) return i
+    return -1
+  }
+
   readHot(path: string): string | undefined {
-    const own = this.kept?.get(path)
+    const at = this.keptAt(path)
+    const own = at < 0 ? undefined : this.kept![at]!
     if (own !== undefined) path = own
     if (this.isAbsent(path) || (own === undefined && this.absentElsewhere(path))) return this.skipped(path, ReadOp.Hot)
     try {
@@ -1118,7 +1129,7 @@ export class ContainerCollector {
         this.capture === undefined
           ? this.options.files.read(path, this.keeping(ReadOp.Hot))
           : this.fetch(path, ReadOp.Hot)?.toString('latin1')
-      return this.noteAbsent(path, text)
+      return this.noteAbsent(path, text, true, own !== undefined)
     } catch (err) {
       return this.unreadable(path, err)
     }
@@ -1126,13 +1137,15 @@ export class ContainerCollector {
 
   countLines(path: string, keep: boolean): number | undefined {
     const op = keep ? ReadOp.CountKept : ReadOp.CountOnce
-    const own = this.kept?.get(path)
+    const at = this.keptAt(path)
+    const own = at < 0 ? undefined : this.kept![at]!
     if (own !== undefined) path = own
     if (this.isAbsent(path) || (own === undefined && this.absentElsewhere(path))) return this.skipped(path, op)
     try {
-      if (this.capture === undefined) return this.noteAbsent(path, this.options.files.countLines(path, this.keeping(op)), keep)
+      const known = own !== undefined
+      if (this.capture === undefined) return this.noteAbsent(path, this.options.files.countLines(path, this.keeping(op)), keep, known)
       const bytes = this.fetch(path, op)
-      return this.noteAbsent(path, bytes === undefined ? undefined : countLinesIn(bytes, bytes.length), keep)
+      return this.noteAbsent(path, bytes === undefined ? undefined : countLinesIn(bytes, bytes.length), keep, known)
     } catch (err) {
       return this.unreadable(path, err)
     }
@@ -1149,8 +1162,19 @@ export class ContainerCollector {
     return undefined
   }
 
-  private noteAbsent<T>(path: string, value: T | undefined, keep = true): T | undefined {
-    if (keep && this.keepFiles && this.kept?.has(path) !== true) (this.kept ??= new Map()).set(path, path)
+  /** Adds `path` to kept: a list of exactly its paths (a push would leave it up to half spare; new paths come at first readings). */
+  private keep(path: string): void {
+    const old = this.kept
+    const n = old === undefined ? 0 : old.length
+    const kept = new Array<string>(n + 1)
+    for (let i = 0; i < n; i++) kept[i] = old![i]!
+    kept[n] = path
+    this.kept = kept
+  }
+
+  /** `known`: path is in kept already. */
+  private noteAbsent<T>(path: string, value: T | undefined, keep: boolean, known: boolean): T | undefined {
+    if (keep && this.keepFiles && !known) this.keep(path)
     if (value === undefined) {
       this.addAbsent(path)
       this.shareAbsence(path)
