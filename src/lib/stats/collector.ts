@@ -68,6 +68,8 @@ function readersOf(kinds: ReadonlySet<string>): {readers: readonly KindReader[];
   let r = readersByKinds.get(kinds)
   if (r === undefined) {
     const readers = readersFor(kinds)
+    // ContainerCollector.quietKept has a bit a reader, in a small integer.
+    if (readers.length > 30) throw new Error(`${readers.length} readers: quietKept holds 30`)
     readersByKinds.set(kinds, (r = {readers, freshParts: new Set(readers.flatMap((x) => x.freshParts ?? []))}))
   }
   return r
@@ -216,20 +218,23 @@ export class ContainerCollector {
   /** ctx.memo()'s values of the current reading (made at the first). */
   private memos: Map<string, unknown> | undefined
   /** Per reader (same index), what a pure reader read and made in its last run (read-log.ts). */
-  private readonly logs: Array<ReadLog | undefined> = []
+  private readonly logs: Array<ReadLog | undefined>
   /**
    * Per reader (same index), its log when that log's files were last read while the cgroup's
    * subtree held no task (KindReader.stillWithoutTasks): a reading finding it still so keeps
    * the log's parts without reading them (readPure).
    */
-  private readonly quietLogs: Array<ReadLog | undefined> = []
+  private readonly quietLogs: Array<ReadLog | undefined>
   /** This reading looks at quiet logs (a whole reading), and trusts them (not at a spec refresh). */
   private quietMode = false
   private trustQuiet = false
   /** Readings since the quiet logs' files were last looked at (QUIET_CHECK_READINGS). */
   private sinceQuietCheck = 0
-  /** Readers whose quiet parts this reading kept unread, and whether another pure reader's files moved. */
-  private readonly quietKept: number[] = []
+  /**
+   * Readers whose quiet parts this reading kept unread, a bit each (bit i: readers[i]; fewer
+   * than 31 readers), and whether another pure reader's files moved.
+   */
+  private quietKept = 0
   private moved = false
   /**
    * Files of a quiet log moved while pids.current still said 0: here the pids hierarchy does
@@ -281,6 +286,10 @@ export class ContainerCollector {
   ) {
     const readers = readersOf(options.kinds)
     this.readers = readers.readers
+    // One slot a reader: an array grown by assignment has 17 (two of them and quietKept's were
+    // about 550 bytes a container; now about 180).
+    this.logs = new Array<ReadLog | undefined>(this.readers.length)
+    this.quietLogs = new Array<ReadLog | undefined>(this.readers.length)
     this.freshParts = readers.freshParts
     this.witnessed = this.readers.some((r) => r.pure === true && r.stillWithoutTasks !== true)
     this.hierarchies = options.hierarchies ?? controllerHierarchies(options.layout)
@@ -483,7 +492,7 @@ export class ContainerCollector {
   private readInto(sample: Sample, which: 'all' | 'fresh' | 'rest'): boolean {
     // Only a whole reading has the other readers' files to tell whether anything moved.
     this.quietMode = which === 'all' && this.witnessed && this.options.quietParts !== false
-    this.quietKept.length = 0
+    this.quietKept = 0
     this.moved = false
     for (let i = 0; i < this.readers.length; i++) {
       const reader = this.readers[i]!
@@ -493,7 +502,7 @@ export class ContainerCollector {
       if (!this.runReader(i, reader, sample)) return false
       if (!fresh && this.tickErrors.length > errors) (this.readerErrors ??= []).push(...this.tickErrors.slice(errors))
     }
-    if (this.quietKept.length > 0 && this.moved && !this.readQuietAgain(sample)) return false
+    if (this.quietKept !== 0 && this.moved && !this.readQuietAgain(sample)) return false
     this.notePidsRead()
     this.quietMode = false
     // A file that should be there was not: if every directory is gone, the cgroup went away
@@ -734,7 +743,7 @@ export class ContainerCollector {
   private addAbsent(path: string): void {
     const code = this.absentCode(path, true)
     if (code < 0) (this.absentPaths ??= new Set()).add(path)
-    else if (!(this.absent ??= []).includes(code)) this.absent.push(code)
+    else if (this.absent?.includes(code) !== true) this.absent = appended(this.absent, code)
   }
 
   /**
@@ -901,7 +910,7 @@ export class ContainerCollector {
         (witness === undefined || this.witnessStill(log, witness))
       ) {
         this.keepParts(log, sample)
-        this.quietKept.push(i)
+        this.quietKept |= 1 << i
         return
       }
       capture = this.replay(log)
@@ -1005,8 +1014,9 @@ export class ContainerCollector {
    */
   private readQuietAgain(sample: Sample): boolean {
     const fields = sample as unknown as Record<string, unknown>
-    const again = [...this.quietKept]
-    this.quietKept.length = 0
+    const again: number[] = []
+    for (let i = 0; i < this.readers.length; i++) if ((this.quietKept & (1 << i)) !== 0) again.push(i)
+    this.quietKept = 0
     let empty: boolean
     try {
       // They may have been kept on a presumption (presumedEmpty): now pids.current is read.
@@ -1162,19 +1172,9 @@ export class ContainerCollector {
     return undefined
   }
 
-  /** Adds `path` to kept: a list of exactly its paths (a push would leave it up to half spare; new paths come at first readings). */
-  private keep(path: string): void {
-    const old = this.kept
-    const n = old === undefined ? 0 : old.length
-    const kept = new Array<string>(n + 1)
-    for (let i = 0; i < n; i++) kept[i] = old![i]!
-    kept[n] = path
-    this.kept = kept
-  }
-
   /** `known`: path is in kept already. */
   private noteAbsent<T>(path: string, value: T | undefined, keep: boolean, known: boolean): T | undefined {
-    if (keep && this.keepFiles && !known) this.keep(path)
+    if (keep && this.keepFiles && !known) this.kept = appended(this.kept, path)
     if (value === undefined) {
       this.addAbsent(path)
       this.shareAbsence(path)
@@ -1259,4 +1259,17 @@ function keepKeys(from: ContainerSpec, to: ContainerSpec, keys: ReadonlyArray<ke
   const src = from as Record<string, unknown>
   const dst = to as Record<string, unknown>
   for (const k of keys) if (src[k] !== undefined) dst[k] = src[k]
+}
+
+/**
+ * `list` and `x` after it, in an array of exactly their length: a push grows an array to 17
+ * slots (then half again), spare for good in a collector's small lists, which grow only at
+ * its first readings (kept paths, absent files).
+ */
+function appended<T>(list: readonly T[] | undefined, x: T): T[] {
+  const n = list === undefined ? 0 : list.length
+  const out = new Array<T>(n + 1)
+  for (let i = 0; i < n; i++) out[i] = list![i]!
+  out[n] = x
+  return out
 }
