@@ -32,7 +32,7 @@ import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {scopedRoot} from './lib/scoped-root.js'
 import {describeLoad, formatLoad, LoadHolder, loadTargetFromEnv, type SeenLoad} from './lib/load-holder.js'
 import {cpuNsOf, cpuTicks, median, rssMiB} from './lib/proc.js'
-import {compareRounds, formatInterval, percentile} from './lib/rounds.js'
+import {compareCpu, compareRounds, formatInterval, percentile, scrapeCpu, type CpuRound, type ScrapeCpu} from './lib/rounds.js'
 
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SCRAPERS = 50
@@ -53,7 +53,7 @@ interface Load {
   failed: number
   /** The 1-minute load average over the run. */
   load: SeenLoad
-  /** The server process's CPU over the run (all its threads, housekeeping included) per scrape answered, ms. */
+  /** The server process's CPU over the run (all its threads, housekeeping included, nothing subtracted) per scrape answered, ms. */
   cpuMsPerScrape?: number
   /** Each run's own p99 when this is several runs pooled, ms. */
   runP99s?: number[]
@@ -117,12 +117,7 @@ function pooled(runs: Load[]): Load {
  * (curl is stopped then; transfers in flight are not counted) or a number of scrapes.
  * Latency per transfer from curl's own time_total.
  */
-async function curlLoad(
-  url: string,
-  headers: Record<string, string>,
-  limit: Limit,
-  server: {pid: number; idleCpuPct: number},
-): Promise<Load> {
+async function curlLoad(url: string, headers: Record<string, string>, limit: Limit, server: {pid: number}): Promise<Load> {
   const dir = mkdtempSync(join(tmpdir(), 'cadv-bench-'))
   await holder.settle()
   const seen = holder.watch()
@@ -154,8 +149,9 @@ async function curlLoad(
       if ('seconds' in limit) setTimeout(() => child.kill('SIGTERM'), limit.seconds * 1000)
     })
     const seconds = (performance.now() - start) / 1000
-    // What the scrapes cost: the server's CPU less what it spends with nobody scraping (housekeeping).
-    const cpuMs = (cpuNsOf(server.pid) - cpu0) / 1e6 - server.idleCpuPct * 10 * seconds
+    // The server's whole CPU over the run, housekeeping included: nothing subtracted (the idle
+    // rate is measured beside the rounds' runs, lib/rounds.ts scrapeCpu).
+    const cpuMs = (cpuNsOf(server.pid) - cpu0) / 1e6
     const rows = out
       .trim()
       .split('\n')
@@ -279,7 +275,7 @@ async function start(tc: TestCgroups, variant: Variant, tmp: string): Promise<St
   }
 }
 
-/** Housekeeping alone: each server's CPU over the same 5 s with nobody scraping. */
+/** Housekeeping alone: each server's CPU over the same 5 s with nobody scraping (the references; the rounds measure it beside their runs). */
 async function measureIdle(servers: Started[]): Promise<void> {
   await holder.settle()
   const hz = 100
@@ -352,7 +348,7 @@ async function measure(tc: TestCgroups, variant: Variant, tmp: string): Promise<
 }
 
 /** The floor: a bare Node server sending cadv's own bodies, measured with the same client and load. */
-async function startFloor(bodies: Bodies, dir: string): Promise<{url: string; pid: number; idleCpuPct: number; stop(): void}> {
+async function startFloor(bodies: Bodies, dir: string): Promise<{url: string; pid: number; stop(): void}> {
   const child = spawn(process.execPath, [FLOOR_SERVER, join(dir, 'text'), join(dir, 'gzip')], {stdio: ['ignore', 'pipe', 'inherit']})
   floors.add(child)
   const stop = (): void => {
@@ -371,7 +367,7 @@ async function startFloor(bodies: Bodies, dir: string): Promise<{url: string; pi
       })
       child.once('exit', (code) => reject(new Error(`floor server exited ${code}`)))
     })
-    return {url: `http://127.0.0.1:${port}/metrics`, pid: child.pid!, idleCpuPct: 0, stop}
+    return {url: `http://127.0.0.1:${port}/metrics`, pid: child.pid!, stop}
   } catch (err) {
     stop()
     throw err
@@ -382,7 +378,7 @@ async function startFloor(bodies: Bodies, dir: string): Promise<{url: string; pi
  * Each build's p99 with its spread over the rounds, and cadv against `before` (and the floor)
  * round by round: whether the runs tell them apart (lib/rounds.ts).
  */
-function printSpread(names: string[], runs: Load[][]): void {
+function printSpread(names: string[], runs: Load[][], cpuRounds: CpuRound[][]): void {
   const latencies = runs.map((rs) => rs.map((r) => r.ok ?? []))
   console.log(`\np99 over the ${ROUNDS} rounds, with the 5th–95th percentile of the rounds resampled:`)
   for (let i = 1; i < names.length; i++) {
@@ -394,6 +390,20 @@ function printSpread(names: string[], runs: Load[][]): void {
         (c.verdict === 'not told apart' ? 'not told apart' : `${names[i]} ${c.verdict === 'b lower' ? 'lower' : 'higher'}`),
     )
   }
+  // CPU: each server's whole CPU per scrape of its runs (housekeeping included), its CPU over the
+  // other servers' runs (nobody scraping it), and the first above the second, all over the rounds.
+  console.log(`\nserver CPU over the ${ROUNDS} rounds (all threads), 5th–95th percentile of the rounds resampled:`)
+  const verdict = (v: string, name: string) =>
+    v === 'not told apart' ? 'not told apart' : `${name} ${v === 'b lower' ? 'lower' : 'higher'}`
+  names.forEach((name, i) => {
+    const c = scrapeCpu(cpuRounds[i]!)
+    const vs = i === 0 ? undefined : compareCpu(cpuRounds[0]!, cpuRounds[i]!)
+    console.log(
+      `  ${name}: ${formatInterval(c.perScrape, 'ms', 3)} a scrape, housekeeping included (each round ${c.roundPerScrape.map((x) => x.toFixed(3)).join(', ')})` +
+        `${vs ? `, ${name} / ${names[0]} ${formatInterval(vs.ratio, '', 2)}: ${verdict(vs.verdict, name)}` : ''}; ` +
+        `nobody scraping it ${formatInterval(c.idlePct, '% of a core', 1)}; above that ${formatInterval(c.aboveIdle, 'ms', 3)} a scrape`,
+    )
+  })
 }
 
 async function main(): Promise<void> {
@@ -433,31 +443,53 @@ async function main(): Promise<void> {
     let cached: Figures
     let before: Figures | undefined
     let floor: {prom: Load; plain: Load}
+    let cpu: ScrapeCpu[]
     try {
-      await measureIdle(servers)
       const probed = await Promise.all(servers.map((s) => probe(s)))
       const fl = await startFloor(probed[0]!.bodies, floorDir)
       const targets = [...servers, fl]
       const runs: Load[][] = targets.map(() => [])
+      // Each target's CPU over the other targets' runs of each round: nobody scrapes it then.
+      const idle: {cpuMs: number; seconds: number}[][] = targets.map(() => [])
       const names = [...servers.map((s) => (s === servers[0] ? 'cadv' : 'before')), 'floor']
       try {
-        for (let r = 0; r < ROUNDS; r++)
+        for (let r = 0; r < ROUNDS; r++) {
+          targets.forEach((_, i) => idle[i]!.push({cpuMs: 0, seconds: 0}))
           for (let k = 0; k < targets.length; k++) {
             const i = (r + k) % targets.length
+            const cpu0 = targets.map((t) => cpuNsOf(t.pid))
             // CLOCK_MONOTONIC, as perf's and /proc's clocks, to line a run up with a trace of the server.
             const from = Number(process.hrtime.bigint() / 1_000_000n) / 1000
             const run = await curlLoad(targets[i]!.url, GZIP_HEADERS, {seconds: SECONDS}, targets[i]!)
             runs[i]!.push(run)
             const to = Number(process.hrtime.bigint() / 1_000_000n) / 1000
+            targets.forEach((t, j) => {
+              if (j === i) return
+              idle[j]![r]!.cpuMs += (cpuNsOf(t.pid) - cpu0[j]!) / 1e6
+              idle[j]![r]!.seconds += to - from
+            })
             console.log(
-              `round ${r + 1}: ${names[i]} p99 ${run.p99.toFixed(0)} ms, p50 ${run.p50.toFixed(1)} ms, ${run.ok?.length ?? 0} scrapes, load ${describeLoad(run.load)} [monotonic ${from.toFixed(1)}–${to.toFixed(1)} s]`,
+              `round ${r + 1}: ${names[i]} p99 ${run.p99.toFixed(0)} ms, p50 ${run.p50.toFixed(1)} ms, ${run.ok?.length ?? 0} scrapes, ` +
+                `CPU ${((run.cpuMs ?? 0) / (run.ok?.length ?? 1)).toFixed(2)} ms a scrape, load ${describeLoad(run.load)} [monotonic ${from.toFixed(1)}–${to.toFixed(1)} s]`,
             )
           }
+        }
         floor = {prom: pooled(runs[targets.length - 1]!), plain: await curlLoad(fl.url, {}, {seconds: SECONDS}, fl)}
       } finally {
         fl.stop()
       }
-      if (ROUNDS > 1) printSpread(names, runs)
+      const cpuRounds: CpuRound[][] = runs.map((rs, i) =>
+        rs.map((run, r) => ({
+          cpuMs: run.cpuMs ?? 0,
+          scrapes: run.ok?.length ?? 0,
+          seconds: run.seconds ?? 0,
+          idleCpuMs: idle[i]![r]!.cpuMs,
+          idleSeconds: idle[i]![r]!.seconds,
+        })),
+      )
+      cpu = cpuRounds.map((c) => scrapeCpu(c))
+      servers.forEach((s, i) => (s.idleCpuPct = cpu[i]!.idlePct.value))
+      if (ROUNDS > 1) printSpread(names, runs, cpuRounds)
       cached = await finish(servers[0]!, pooled(runs[0]!), probed[0]!)
       if (BEFORE) before = await finish(servers[1]!, pooled(runs[1]!), probed[1]!)
     } finally {
@@ -497,7 +529,7 @@ async function main(): Promise<void> {
     )
     row('scrapes per second (curl; Prometheus Accept, gzip)', (x) => x.prom.rps, '/s', 0, true, floor.prom.rps)
     row(
-      'server CPU per scrape, all threads, less its CPU with nobody scraping',
+      'server CPU per scrape, all threads, housekeeping included (nothing subtracted)',
       (x) => x.prom.cpuMsPerScrape,
       'ms',
       2,
@@ -523,7 +555,14 @@ async function main(): Promise<void> {
     row('response size, text 0.0.4', (x) => x.bytes / 1024 / 1024, 'MiB', 2)
     row('response size, OpenMetrics gzip', (x) => x.gzipBytes / 1024, 'KiB')
     row('RSS after the runs', (x) => x.rssMiB, 'MiB')
-    row('CPU with nobody scraping (housekeeping)', (x) => x.idleCpuPct, '% of a core')
+    row(
+      "CPU with nobody scraping (housekeeping; cadv, before, floor: over the others' runs in the rounds; the references: 5 s before their run)",
+      (x) => x.idleCpuPct,
+      '% of a core',
+      1,
+      false,
+      cpu[cpu.length - 1]!.idlePct.value,
+    )
     const failed = (f: Figures | undefined) => (f === undefined ? '–' : f.prom.failed + f.plain.failed + (f.cannon?.failed ?? 0))
     console.log(
       `\nfailed requests: cadv ${failed(cached)}, main thread ${failed(onMain)}, floor ${floor.prom.failed + floor.plain.failed}, baseline ${failed(baseline)}; ${cpus().length} cores`,

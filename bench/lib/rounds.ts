@@ -136,3 +136,106 @@ export function formatInterval(i: Interval, unit = 'ms', digits = 0): string {
   const f = (v: number) => v.toFixed(digits)
   return `${f(i.value)}${unit ? ` ${unit}` : ''} (${f(i.low)}–${f(i.high)})`
 }
+
+/**
+ * A server's CPU in one round: over its own scrape run (all threads, housekeeping included) and
+ * over the other servers' runs of the same round, when nobody scrapes it (housekeeping alone).
+ * The idle time is measured in every round, beside the runs, so it costs no time of its own and
+ * sees the same machine; one 5 s window before the rounds came out 5.6 to 23.6 % of a core for
+ * serves with the same housekeeping, and subtracting it decided the comparison.
+ */
+export interface CpuRound {
+  /** CPU over the scrape run, ms. */
+  cpuMs: number
+  /** Scrapes answered in the run. */
+  scrapes: number
+  /** The run's length, s. */
+  seconds: number
+  /** CPU while nobody scraped it (the other servers' runs), ms, and how long that was, s. */
+  idleCpuMs: number
+  idleSeconds: number
+}
+
+export interface ScrapeCpu {
+  /** CPU per scrape, housekeeping included (Σ cpu / Σ scrapes), ms: nothing subtracted. */
+  perScrape: Interval
+  /** CPU with nobody scraping, % of a core (Σ idle cpu / Σ idle time). */
+  idlePct: Interval
+  /** CPU per scrape above that idle rate: (Σ cpu − idle rate × Σ run time) / Σ scrapes, ms. */
+  aboveIdle: Interval
+  /** Each round's CPU per scrape, ms. */
+  roundPerScrape: number[]
+}
+
+function sums(rounds: readonly CpuRound[], pick: readonly number[]): {perScrape: number; idlePct: number; aboveIdle: number} {
+  let cpu = 0
+  let scrapes = 0
+  let seconds = 0
+  let idle = 0
+  let idleSeconds = 0
+  for (const i of pick) {
+    const r = rounds[i]!
+    cpu += r.cpuMs
+    scrapes += r.scrapes
+    seconds += r.seconds
+    idle += r.idleCpuMs
+    idleSeconds += r.idleSeconds
+  }
+  const idleMsPerS = idleSeconds > 0 ? idle / idleSeconds : Number.NaN
+  return {perScrape: cpu / scrapes, idlePct: idleMsPerS / 10, aboveIdle: (cpu - idleMsPerS * seconds) / scrapes}
+}
+
+const draw = (value: number, draws: number[]): Interval => {
+  draws.sort((x, y) => x - y)
+  return {value, low: percentile(draws, 5), high: percentile(draws, 95)}
+}
+
+/** A server's CPU figures over its rounds, each with the 5th–95th percentile of the rounds resampled whole. */
+export function scrapeCpu(rounds: readonly CpuRound[], resamples = 1000, seed = 16): ScrapeCpu {
+  if (rounds.length === 0) throw new Error('no rounds')
+  const n = rounds.length
+  const random = generator(seed)
+  const draws = {perScrape: [] as number[], idlePct: [] as number[], aboveIdle: [] as number[]}
+  for (let i = 0; i < resamples; i++) {
+    const s = sums(
+      rounds,
+      Array.from({length: n}, () => Math.floor(random() * n)),
+    )
+    draws.perScrape.push(s.perScrape)
+    draws.idlePct.push(s.idlePct)
+    draws.aboveIdle.push(s.aboveIdle)
+  }
+  const all = sums(
+    rounds,
+    rounds.map((_, i) => i),
+  )
+  return {
+    perScrape: draw(all.perScrape, draws.perScrape),
+    idlePct: draw(all.idlePct, draws.idlePct),
+    aboveIdle: draw(all.aboveIdle, draws.aboveIdle),
+    roundPerScrape: rounds.map((r) => r.cpuMs / r.scrapes),
+  }
+}
+
+/**
+ * b's CPU per scrape (housekeeping included) over a's, the same rounds resampled for both (a
+ * round's runs were side by side), with the verdict as compareRounds gives it.
+ */
+export function compareCpu(
+  a: readonly CpuRound[],
+  b: readonly CpuRound[],
+  resamples = 1000,
+  seed = 16,
+): {ratio: Interval; verdict: Comparison['verdict']} {
+  if (a.length !== b.length || a.length === 0) throw new Error(`rounds differ: ${a.length} against ${b.length}`)
+  const n = a.length
+  const random = generator(seed)
+  const ratios: number[] = []
+  for (let i = 0; i < resamples; i++) {
+    const pick = Array.from({length: n}, () => Math.floor(random() * n))
+    ratios.push(sums(b, pick).perScrape / sums(a, pick).perScrape)
+  }
+  const every = a.map((_, i) => i)
+  const ratio = draw(sums(b, every).perScrape / sums(a, every).perScrape, ratios)
+  return {ratio, verdict: ratio.high < 1 ? 'b lower' : ratio.low > 1 ? 'b higher' : 'not told apart'}
+}

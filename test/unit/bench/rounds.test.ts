@@ -4,7 +4,7 @@
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
 
-import {compareRounds, formatInterval, percentile, pooledP99} from '../../../bench/lib/rounds.js'
+import {compareCpu, compareRounds, formatInterval, percentile, pooledP99, scrapeCpu, type CpuRound} from '../../../bench/lib/rounds.js'
 
 /** A run's sorted latencies: 1,000 scrapes, most near `typical`, the slowest 2 % at `tail`. */
 const run = (typical: number, tail: number): number[] =>
@@ -64,4 +64,51 @@ test('compareRounds: the same runs give the same interval (seeded), and rounds m
   const b = [90, 250, 160].map((t) => run(20, t))
   assert.deepEqual(compareRounds(a, b), compareRounds(a, b))
   assert.throws(() => compareRounds(a, b.slice(1)), /rounds differ/)
+})
+
+/** A round of a server: `perScrapeMs` per scrape over 1,000 scrapes in 10 s, idle at `idlePct` over 20 s. */
+const cpuRound = (perScrapeMs: number, idlePct: number, runIdlePct = idlePct): CpuRound => ({
+  // Housekeeping goes on during the run too (at runIdlePct), on top of the scrapes' own CPU.
+  cpuMs: perScrapeMs * 1000 + runIdlePct * 10 * 10,
+  scrapes: 1000,
+  seconds: 10,
+  idleCpuMs: idlePct * 10 * 20,
+  idleSeconds: 20,
+})
+
+test('scrapeCpu: CPU per scrape with housekeeping, the idle rate, and what is above it, pooled over the rounds', () => {
+  // 0.2 ms a scrape, housekeeping 8 % of a core (800 ms in 10 s): 200 + 800 ms over 1,000 scrapes = 1 ms; 0.2 above idle.
+  const c = scrapeCpu([cpuRound(0.2, 8), cpuRound(0.2, 8), cpuRound(0.2, 8)])
+  assert.ok(Math.abs(c.perScrape.value - 1) < 1e-9, String(c.perScrape.value))
+  assert.ok(Math.abs(c.idlePct.value - 8) < 1e-9, String(c.idlePct.value))
+  assert.ok(Math.abs(c.aboveIdle.value - 0.2) < 1e-9, String(c.aboveIdle.value))
+  assert.equal(c.perScrape.low, c.perScrape.high)
+  // Pooled as sums, not a mean of ratios: a round of 3,000 scrapes weighs three times one of 1,000.
+  const big = {...cpuRound(0.1, 0), cpuMs: 300, scrapes: 3000}
+  const p = scrapeCpu([cpuRound(0.5, 0), big])
+  assert.ok(Math.abs(p.perScrape.value - 800 / 4000) < 1e-9, String(p.perScrape.value))
+  assert.deepEqual(p.roundPerScrape, [0.5, 0.1])
+  assert.ok(p.perScrape.low < p.perScrape.value && p.perScrape.value < p.perScrape.high, formatInterval(p.perScrape, 'ms', 3))
+})
+
+test('scrapeCpu: idle measured in every round beside the runs, so housekeeping that drifts across rounds (a serve settling) does not land on the scrapes', () => {
+  // Housekeeping 20 % in the first round (still settling), 6 % after; the scrapes cost 0.2 ms throughout.
+  const c = scrapeCpu([cpuRound(0.2, 20), cpuRound(0.2, 6), cpuRound(0.2, 6)])
+  assert.ok(Math.abs(c.aboveIdle.value - 0.2) < 1e-9, String(c.aboveIdle.value))
+  assert.ok(Math.abs(c.idlePct.value - 32 / 3) < 1e-9, String(c.idlePct.value))
+  assert.ok(c.idlePct.low < c.idlePct.value && c.idlePct.high > c.idlePct.value)
+})
+
+test('compareCpu: a build cheaper per scrape in every round is told apart; the same costs are not', () => {
+  const load = [1, 1.6, 0.8, 1.3, 1.1, 0.9]
+  const a = load.map((l) => cpuRound(0.3 * l, 8 * l))
+  const cheaper = load.map((l) => cpuRound(0.2 * l, 8 * l))
+  const c = compareCpu(a, cheaper)
+  assert.equal(c.verdict, 'b lower')
+  assert.ok(c.ratio.high < 1 && c.ratio.low > 0.6, formatInterval(c.ratio, '', 2))
+  assert.equal(compareCpu(cheaper, a).verdict, 'b higher')
+  const same = [1.3, 0.9, 1.1, 0.8, 1.6, 1].map((l) => cpuRound(0.3 * l, 8 * l))
+  const s = compareCpu(a, same)
+  assert.equal(s.verdict, 'not told apart', formatInterval(s.ratio, '', 2))
+  assert.throws(() => compareCpu(a, a.slice(1)))
 })
