@@ -42,6 +42,10 @@ const NODE_OPTIONS = [
   'trace-opt',
   'trace-deopt',
   'no-flush-bytecode',
+  // What serve's slow RSS-floor rise in the soak is (soak section, session 28).
+  'trace-gc',
+  'trace-evacuation-candidates',
+  'compact-on-every-full-gc',
 ]
 // Commands of plugins (shell completion) are not in our manifest.
 const PLUGIN_COMMANDS: Record<string, string[]> = {autocomplete: ['--refresh-cache', '-r']}
