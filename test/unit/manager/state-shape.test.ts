@@ -4,8 +4,9 @@
 // bytes more a container and slower reads for the exposition and the API.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+
+import {runNodeScript} from '../../helpers/node-script.js'
 
 const src = (p: string): string => fileURLToPath(new URL(`../../../src/lib/${p}`, import.meta.url))
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url))
@@ -30,14 +31,7 @@ console.log(JSON.stringify(out))
 `
 
 test('container states share one fast shape, before and after their creation time is read', async () => {
-  const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', SCRIPT],
-      {timeout: 60_000},
-      (err, out, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(out)),
-    ),
-  )
+  const stdout = await runNodeScript(['--allow-natives-syntax'], SCRIPT, 60_000)
   const {added, read} = JSON.parse(stdout) as {
     added: Array<{name: string; fast: boolean}>
     read: Array<{name: string; created: string; fast: boolean; keys: boolean}>

@@ -2,8 +2,9 @@
 // a collector keeps is a fraction of a MiB of the serve process (issue 16: < 100 MiB).
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+
+import {runNodeScript, settledUsedSource} from '../../helpers/node-script.js'
 
 const src = (p: string): string => fileURLToPath(new URL(`../../../src/lib/${p}`, import.meta.url))
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url))
@@ -22,16 +23,7 @@ const files = new OpenFiles(64)
 const kinds = new Set(ALL_KINDS)
 const N = 2000
 // The heap after full collections, once two in a row agree.
-const used = () => {
-  let last = -1
-  for (let i = 0; i < 6; i++) {
-    gc()
-    const now = process.memoryUsage().heapUsed
-    if (Math.abs(now - last) < 65536) return now
-    last = now
-  }
-  return last
-}
+${settledUsedSource(['heapUsed'])}
 const LISTS = ['kept', 'absent', 'logs', 'quietLogs', 'quietKept']
 /** One measure: the lists' bytes a collector, and how many paths each keeps. */
 const measure = () => {
@@ -63,14 +55,7 @@ console.log(JSON.stringify(all.reduce((a, b) => (b.bytes < a.bytes ? b : a))))
 `
 
 test('a collector’s small lists are exactly their length: about 690 bytes with every kind, not 1,970', async () => {
-  const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', SCRIPT],
-      {timeout: 120_000},
-      (err, out, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(out)),
-    ),
-  )
+  const stdout = await runNodeScript(['--expose-gc'], SCRIPT)
   const {bytes, kept} = JSON.parse(stdout) as {bytes: number; kept: number}
   assert.ok(kept >= 5, `${kept} kept paths a collector: the fixture reads its hot files`)
   assert.ok(bytes > 40, `${bytes.toFixed(0)} bytes: the measure measured nothing`)

@@ -2,10 +2,10 @@
 // and 4 bytes a time where an array of numbers took 8 and a quarter spare.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
 
 import {TimeRing} from '../../../src/lib/stats/time-ring.js'
+import {runNodeScript, settledUsedSource} from '../../helpers/node-script.js'
 
 const ring = (r: TimeRing): number[] => Array.from({length: r.length}, (_, i) => r.at(i))
 
@@ -63,17 +63,7 @@ const SCRIPT = `
 const {Store} = await import(${JSON.stringify(STORE)})
 const N = 2000
 // Heap and outside it after full collections, once two in a row agree (now and then one leaves megabytes).
-const used = () => {
-  let last = -1
-  for (let i = 0; i < 6; i++) {
-    gc()
-    const m = process.memoryUsage()
-    const now = m.heapUsed + m.external
-    if (Math.abs(now - last) < 65536) return now
-    last = now
-  }
-  return last
-}
+${settledUsedSource(['heapUsed', 'external'])}
 const cpu = {usageNs: 7}, memory = {usageBytes: 1, workingSetBytes: 2}
 const fill = () => {
   const store = new Store({maxAgeMs: 120_000, maxSamples: 122})
@@ -91,14 +81,7 @@ console.log(JSON.stringify(Math.min(measure(), measure(), measure())))
 `
 
 test('a container read every second for two minutes costs the store about 1.5 KiB, its times 4 bytes each', async () => {
-  const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', SCRIPT],
-      {timeout: 120_000},
-      (err, out, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(out)),
-    ),
-  )
+  const stdout = await runNodeScript(['--expose-gc'], SCRIPT)
   const bytes = JSON.parse(stdout) as number
   // Times as an array of numbers: about 1,800 bytes (1,100 of them the times); as a ring of
   // 32-bit offsets: about 1,480.

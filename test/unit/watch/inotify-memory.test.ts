@@ -3,8 +3,9 @@
 // a pair of closures a watch holding its container's name was about 170 bytes more.
 import {test} from 'node:test'
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
 import {fileURLToPath} from 'node:url'
+
+import {runNodeScript, settledUsedSource} from '../../helpers/node-script.js'
 
 const INOTIFY = fileURLToPath(new URL('../../../src/lib/watch/inotify.ts', import.meta.url))
 
@@ -22,16 +23,7 @@ try {
   const backend = inotifyBackend()
   const h = {id: 'memory'}
   await backend.attach(h, (name) => marked.push(name), () => {}, {files: new Set(['memory.limit_in_bytes']), written: () => {}})
-  const used = () => {
-    let last = -1
-    for (let i = 0; i < 6; i++) {
-      gc()
-      const now = process.memoryUsage().heapUsed
-      if (Math.abs(now - last) < 65536) return now
-      last = now
-    }
-    return last
-  }
+  ${settledUsedSource(['heapUsed'])}
   // Names as the tree has them: strings of their own before the watch.
   const names = Array.from({length: N}, (_, i) => '/c' + i)
   backend.watchDir(h, '/warm', root).close()
@@ -49,14 +41,7 @@ try {
 `
 
 test('an inotify watch of a cgroup directory costs about 450 bytes of heap, its listeners shared', async () => {
-  const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(
-      process.execPath,
-      ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', SCRIPT],
-      {timeout: 120_000},
-      (err, out, stderr) => (err ? reject(new Error(`${err.message}: ${stderr}`)) : resolve(out)),
-    ),
-  )
+  const stdout = await runNodeScript(['--expose-gc'], SCRIPT)
   const bytes = JSON.parse(stdout) as number
   assert.ok(bytes > 200, `${bytes.toFixed(0)} bytes: the measure measured nothing`)
   // Node's FSWatcher, its handle and listener table are most of it; two closures of its own a
