@@ -3,6 +3,17 @@ import {watch, type FSWatcher} from 'node:fs'
 import type {ContainerName, Hierarchy} from '../cgroups/index.js'
 import type {DirWatch, MarkDirty, WatchBackend, WriteReport} from './backend.js'
 
+/** The container a watch is for, on the FSWatcher itself (its listeners are shared, see listenersOf). */
+const NAME = Symbol('cadv.watchName')
+
+type NamedWatch = FSWatcher & {[NAME]: ContainerName}
+
+/** One hierarchy's listeners, shared by its watches: they find the container on the watch (`this`). */
+interface Listeners {
+  change: (this: NamedWatch, type: string, entry: string | null) => void
+  error: (this: NamedWatch) => void
+}
+
 /**
  * One non-recursive fs.watch (libuv: one inotify watch) per cgroup directory, as cAdvisor's raw
  * watcher does. A 'rename' event (libuv's IN_CREATE, IN_DELETE, IN_MOVED_*) only marks the
@@ -15,17 +26,6 @@ import type {DirWatch, MarkDirty, WatchBackend, WriteReport} from './backend.js'
  * kernfs never sends IN_DELETE_SELF/IN_IGNORED for a removed cgroup, so the kernel keeps the
  * watch until we close it: the tree closes every DirWatch of a vanished directory.
  */
-/** The container a watch is for, on the FSWatcher itself (its listeners are shared, see listenersOf). */
-const NAME = Symbol('cadv.watchName')
-
-type NamedWatch = FSWatcher & {[NAME]: ContainerName}
-
-/** One hierarchy's listeners, shared by its watches: they find the container on the watch (`this`). */
-interface Listeners {
-  change: (this: NamedWatch, type: string, entry: string | null) => void
-  error: (this: NamedWatch) => void
-}
-
 export function inotifyBackend(): WatchBackend {
   /**
    * Per hierarchy. A pair of closures a watch (each holding the container's name) was about 170
