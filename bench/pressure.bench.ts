@@ -17,6 +17,7 @@ import {CADV} from '../test/helpers/cli.js'
 import {killGroup, spawnGroup} from '../test/helpers/processes.js'
 import {ServeProcess} from '../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
+import {percentile} from './lib/rounds.js'
 
 const CONTAINERS = Number(process.env.CADV_BENCH_CONTAINERS ?? 1000)
 const SECONDS = Number(process.env.CADV_BENCH_SECONDS ?? 30)
@@ -29,10 +30,6 @@ interface Figures {
   churn: {made: number; seenByServe: number; missedByServe: string[]; watchInexact: string[]}
   selfMetrics: Record<string, number>
   load: string
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
 }
 
 function httpGet(url: string, timeoutMs = 10_000): Promise<{status: number; body: string}> {
