@@ -1127,9 +1127,14 @@ export class ContainerCollector {
     return -1
   }
 
-  readHot(path: string): string | undefined {
+  /** kept's string for `path` (the one every later read shares), or undefined. */
+  private keptPath(path: string): string | undefined {
     const at = this.keptAt(path)
-    const own = at < 0 ? undefined : this.kept![at]!
+    return at < 0 ? undefined : this.kept![at]
+  }
+
+  readHot(path: string): string | undefined {
+    const own = this.keptPath(path)
     if (own !== undefined) path = own
     if (this.isAbsent(path) || (own === undefined && this.absentElsewhere(path))) return this.skipped(path, ReadOp.Hot)
     try {
@@ -1147,8 +1152,7 @@ export class ContainerCollector {
 
   countLines(path: string, keep: boolean): number | undefined {
     const op = keep ? ReadOp.CountKept : ReadOp.CountOnce
-    const at = this.keptAt(path)
-    const own = at < 0 ? undefined : this.kept![at]!
+    const own = this.keptPath(path)
     if (own !== undefined) path = own
     if (this.isAbsent(path) || (own === undefined && this.absentElsewhere(path))) return this.skipped(path, op)
     try {
