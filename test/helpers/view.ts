@@ -1,6 +1,7 @@
 /* A ContainerView over a fixed list of states, for route tests that need no manager. */
 import {EventEmitter} from 'node:events'
 
+import type {RunningView} from '../../src/lib/metrics/index.js'
 import type {ContainerState, ContainerView, ContainerViewEvents} from '../../src/lib/model/index.js'
 
 export class ListView extends EventEmitter<ContainerViewEvents> implements ContainerView {
@@ -13,6 +14,15 @@ export class ListView extends EventEmitter<ContainerViewEvents> implements Conta
   get(name: string): ContainerState | undefined {
     return this.list.find((c) => c.name === name)
   }
+}
+
+/** A ListView that startServe takes as its manager: nothing to start or stop, no directories watched. */
+export function runningListView(list: ContainerState[]): ListView & RunningView {
+  return Object.assign(new ListView(list), {
+    start: async () => undefined,
+    stop: async () => undefined,
+    watchStats: () => ({backend: 'inotify', directories: 0, polled: 0, rescans: 0}),
+  }) as unknown as ListView & RunningView
 }
 
 /** A raw cgroup with no info and no samples. */

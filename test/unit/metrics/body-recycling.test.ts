@@ -8,17 +8,10 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {ContainerState, ExpositionFormat} from '../../../src/lib/model/index.js'
 import {fullCollection} from '../../../src/lib/metrics/body-garbage.js'
-import {
-  Exposition,
-  MetricsSource,
-  readMachineInfo,
-  startServe,
-  type ExpositionOptions,
-  type RunningView,
-} from '../../../src/lib/metrics/index.js'
+import {Exposition, MetricsSource, readMachineInfo, startServe, type ExpositionOptions} from '../../../src/lib/metrics/index.js'
 import {get} from '../../helpers/http-client.js'
 import {ALL_COLLECTED, sample} from '../../helpers/states.js'
-import {ListView} from '../../helpers/view.js'
+import {ListView, runningListView} from '../../helpers/view.js'
 
 const machine = readMachineInfo()
 const NOW = 1_700_000_100_000
@@ -106,14 +99,9 @@ test('a body and the next one`s columns are one buffer: two bodies of memory in 
 })
 
 test('with the metrics thread, every body it serves is whole while the main thread builds the next ones from it', async () => {
-  const view = new ListView(statesOf(400))
-  const running = Object.assign(view, {
-    start: async () => undefined,
-    stop: async () => undefined,
-    watchStats: () => ({backend: 'inotify', directories: 0, polled: 0, rescans: 0}),
-  }) as unknown as RunningView
+  const view = runningListView(statesOf(400))
   const handle = await startServe({
-    manager: running,
+    manager: view,
     exposition: options,
     exporterMetrics: false,
     listen: ['127.0.0.1:0'],

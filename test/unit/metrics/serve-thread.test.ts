@@ -10,18 +10,14 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync} from 'node:zlib'
 
-import {readMachineInfo, startServe, type RunningView, type ServeHandle} from '../../../src/lib/metrics/index.js'
+import {readMachineInfo, startServe, type ServeHandle} from '../../../src/lib/metrics/index.js'
 import {get} from '../../helpers/http-client.js'
 import {ALL_COLLECTED, dockerState, sample} from '../../helpers/states.js'
-import {ListView} from '../../helpers/view.js'
+import {runningListView} from '../../helpers/view.js'
 import {until} from '../../helpers/wait.js'
 
 const state = dockerState()
-const view = Object.assign(new ListView([state]), {
-  start: async () => undefined,
-  stop: async () => undefined,
-  watchStats: () => ({backend: 'inotify', directories: 0, polled: 0, rescans: 0}),
-}) as unknown as RunningView
+const view = runningListView([state])
 let handle: ServeHandle
 let base: string
 let dir: string
