@@ -34,6 +34,29 @@ await build({
   logLevel: 'warning',
 })
 
+// `cadv serve`'s command line, read once with the command's flag definitions and oclif's parser,
+// as CommonJS: lib/cli/fast-serve.ts loads it with require and drops it from require's cache with
+// the modules it loaded, so that the server's heap does not keep oclif's help, ux and errors
+// modules for its whole life (cli/serve-line.ts). What it imports of dist/ is bundled in (a copy
+// that goes with it: flag modules import only small, stateless modules); packages stay in
+// node_modules. import.meta means nothing in CommonJS (esbuild makes it {}): the build fails if a
+// module in the bundle uses it (esbuild warns of modules it then leaves out too, hence silent).
+await build({
+  absWorkingDir: root,
+  entryPoints: {'serve-line': 'dist/lib/cli/serve-line.js'},
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  outdir: out,
+  outExtension: {'.js': '.cjs'},
+  logLevel: 'warning',
+  logOverride: {'empty-import-meta': 'silent'},
+})
+const serveLine = readFileSync(`${root}${out}/serve-line.cjs`, 'utf8').match(/\bimport_meta\d*\b[^\n]{0,40}/g)
+if (serveLine) throw new Error(`${out}/serve-line.cjs: import.meta in CommonJS: ${serveLine.join('; ')}`)
+
 // A module that finds a file from its own place (new URL('../../../../proto', import.meta.url))
 // finds it from its bundle's: the bundle sits as deep under dist/ as those modules do, and the
 // build fails when such a path names nothing from there or import.meta is used another way.

@@ -6,6 +6,8 @@ export {AppContext, type AppContextOptions} from './context.js'
 export {failIfUnanswered, IncompleteError, type RuntimeWaitFlagValues} from './runtime-wait.js'
 export {
   checkEndpoint,
+  DEFAULT_EVENT_AGE,
+  DEFAULT_EVENT_COUNT,
   EndpointError,
   housekeepingOptionsFrom,
   HousekeepingFlagError,
@@ -23,7 +25,7 @@ export type {ServeFlags} from './serve.js'
 export {NoInputError, resolveCommand, runResolve, type ResolveFlags, type ResolveOutcome, type ResolveRun} from './resolve.js'
 export {classify, fileLines, lines, type InputItem} from './resolve-input.js'
 export {decisionPasses, resolveInOrder, type Outcome} from './resolve-order.js'
-export {DEFAULT_EVENT_AGE, DEFAULT_EVENT_COUNT, serveEvents, type EventsFlagValues, type ServeEvents} from './serve-events.js'
+export {serveEvents, type EventsFlagValues, type ServeEvents} from './serve-events.js'
 export {compatManagerOptions, urlBasePrefix, UrlPrefixError, type CompatFlagValues} from './serve-compat.js'
 export {kindOptionsFrom, type KindsFlagValues} from './kinds-options.js'
 

@@ -7,6 +7,9 @@
 import {parseEndpoint, type ResolverOptionsInput} from '../factories/index.js'
 import type {HousekeepingOptions, StoreOptions} from '../stats/index.js'
 
+/** The events flags' defaults (cli/events-flags.ts): from here, without the events layer's index. */
+export {DEFAULT_EVENT_AGE, DEFAULT_EVENT_COUNT} from '../events/limits.js'
+
 /** A runtime call's timeout must be more than 0: the smallest accepted is 1 ms. */
 export const MIN_TIMEOUT_MS = 1
 

@@ -10,8 +10,6 @@ import type {Manager} from '../manager/index.js'
 import {MachineSource, type ServeSetup} from '../metrics/index.js'
 import type {AppContext} from './context.js'
 
-export {DEFAULT_EVENT_AGE, DEFAULT_EVENT_COUNT} from '../events/index.js'
-
 export interface EventsFlagValues {
   'event-storage-age-limit': string
   'event-storage-event-limit': string

@@ -5,7 +5,7 @@
  */
 import * as Flags from '@oclif/core/flags'
 
-import {DEFAULT_EVENT_AGE, DEFAULT_EVENT_COUNT} from '../app/index.js'
+import {DEFAULT_EVENT_AGE, DEFAULT_EVENT_COUNT} from '../app/options.js'
 import {durationFlag} from './duration-flag.js'
 
 export const eventsFlags = {

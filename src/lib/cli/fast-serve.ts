@@ -4,21 +4,20 @@
  * collation data; that and the Config stay resident for as long as the server runs, about 2 MiB
  * of RSS with nothing to show for it (README, process benchmark). Unlike the other fast paths
  * this one keeps the command's own flag definitions and oclif's own parser
- * (`@oclif/core/parser`), so every flag means exactly what it means through oclif. Anything that
- * is not a plain run goes back to oclif before a line is written: --help, a config file,
- * cAdvisor's -version, a command line the translation or the parser refuses (oclif then gives
- * the same one-line error it always has). Errors once the server starts are reported the way
- * the oclif command reports them (CadvCommand.catch, cli/main.ts).
+ * (`@oclif/core/parser`), so every flag means exactly what it means through oclif; they are read
+ * once from a bundle of their own, then dropped with oclif's modules (cli/serve-line.ts).
+ * Anything that is not a plain run goes back to oclif before a line is written: --help, a
+ * config file, cAdvisor's -version, a command line the translation or the parser refuses (oclif
+ * then gives the same one-line error it always has). Errors once the server starts are reported
+ * the way the oclif command reports them (CadvCommand.catch, cli/main.ts).
  */
-import {parse} from '@oclif/core/parser'
+import {createRequire} from 'node:module'
 
 import {AppContext, runServe} from '../app/index.js'
 import {discoverCgroups} from '../cgroups/index.js'
-import {sayServeNotices, translateServeArgs, type CommandFlag} from './cadvisor-flags.js'
 import {configPath} from './config-path.js'
 import {CONTEXT, reportError} from './errors.js'
-import {flagSpellings, globalFlags} from './global-flags.js'
-import {serveFlags} from './serve-flags.js'
+import type {ServeLine} from './serve-line.js'
 
 /** oclif's help flags (`--help`, and `-h` from package.json's additionalHelpFlags): oclif shows the help. */
 const HELP = new Set(['--help', '-h'])
@@ -31,17 +30,9 @@ const HELP = new Set(['--help', '-h'])
  */
 export async function fastServe(argv: string[], bin = 'cadv', commandInPrefix = true): Promise<number | undefined> {
   if (argv.some((a) => HELP.has(a)) || configPath() !== undefined) return undefined
-  const definitions = {...globalFlags, ...serveFlags}
-  let line: ReturnType<typeof translateServeArgs>
-  let flags
-  try {
-    line = translateServeArgs(argv, definitions as Record<string, CommandFlag>)
-    if (line.translated.version) return undefined
-    ;({flags} = await parse(line.translated.argv, {flags: definitions, args: {}, strict: true}))
-  } catch {
-    return undefined
-  }
-  sayServeNotices(line.translated, line.who)
+  const line = await readServeLineOnce(argv)
+  if (line === undefined) return undefined
+  const {flags, spellings} = line
   try {
     await runServe(
       flags,
@@ -50,8 +41,23 @@ export async function fastServe(argv: string[], bin = 'cadv', commandInPrefix = 
     )
     return 0
   } catch (err) {
-    if (typeof err === 'object' && err !== null && !(CONTEXT in err))
-      Object.assign(err, {[CONTEXT]: {command: 'serve', flags: flagSpellings(definitions)}})
+    if (typeof err === 'object' && err !== null && !(CONTEXT in err)) Object.assign(err, {[CONTEXT]: {command: 'serve', flags: spellings}})
     return reportError(err, bin, process.stderr, commandInPrefix)
+  }
+}
+
+/**
+ * cli/serve-line.ts's readServeLine, from its CommonJS bundle (dist/lib/cli/fast/serve-line.cjs),
+ * which is then dropped from require's cache with every module it loaded (oclif's and the
+ * packages they load): nothing else holds them, so the collector frees them.
+ */
+async function readServeLineOnce(argv: string[]): Promise<ServeLine | undefined> {
+  const require = createRequire(import.meta.url)
+  const before = new Set(Object.keys(require.cache))
+  try {
+    const {readServeLine} = require('./fast/serve-line.cjs') as typeof import('./serve-line.js')
+    return await readServeLine(argv)
+  } finally {
+    for (const file of Object.keys(require.cache)) if (!before.has(file)) delete require.cache[file]
   }
 }

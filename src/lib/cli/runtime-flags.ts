@@ -7,8 +7,8 @@
 import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 
-import {checkEndpoint, MIN_TIMEOUT_MS} from '../app/index.js'
-import {DEFAULT_RESOLVER_OPTIONS as D, DEFAULT_TIMEOUT_MS} from '../factories/index.js'
+import {checkEndpoint, MIN_TIMEOUT_MS} from '../app/options.js'
+import {DEFAULT_RESOLVER_OPTIONS as D, DEFAULT_TIMEOUT_MS} from '../factories/options.js'
 import {durationFlag} from './duration-flag.js'
 
 const GROUP = 'RUNTIME'

@@ -105,8 +105,9 @@ process.on('exit', () => process.stderr.write('collations in ' + (isMainThread ?
  * Starts serve on the fixture with `hook` loaded first (node --import), fetches each path,
  * stops it; what it wrote on stderr (the hooks report there when the process ends).
  */
-async function stderrOfServeWith(hook: string, env: NodeJS.ProcessEnv, paths: string[]): Promise<string> {
+async function stderrOfServeWith(hook: string, env: NodeJS.ProcessEnv, paths: string[], nodeArgs: string[] = []): Promise<string> {
   const serve = await new ServeProcess(['--cgroup-root', FIXTURE, '--runtime-wait', '0s', ...ABSENT_RUNTIMES], {env}, [
+    ...nodeArgs,
     '--import',
     hook,
   ]).ready()
@@ -187,6 +188,54 @@ test("serve loads none of oclif's command and config machinery (it would stay in
       oclif.some((f) => f.includes(`/node_modules${m}`)),
       `${m} through oclif: ${oclif.join(', ')}`,
     )
+})
+
+/**
+ * Loaded before cadv (node --import, with --expose-gc): holds weakly the exports of each module
+ * of oclif's parser, flags, errors, help and ux, and of the packages they load (ejs, debug,
+ * cli-spinners), and the functions each exports (not Node's own: ejs exports fs.readFileSync);
+ * when the process ends, after full collections, names on stderr the modules still alive.
+ */
+const RESIDENT = `data:text/javascript,${encodeURIComponent(`
+import Module, {createRequire} from 'node:module'
+const require = createRequire('/')
+const watched = /node_modules\\/(@oclif\\/core\\/lib\\/(parser|flags|errors|help|ux)|ejs|debug|cli-spinners)\\//
+const node = new Set(Object.getOwnPropertyNames(globalThis).map((k) => globalThis[k]))
+for (const m of Module.builtinModules) { try { for (const v of Object.values(require(m))) node.add(v) } catch {} }
+const held = new Map()
+const load = Module._load
+Module._load = function (request, parent, isMain) {
+  const exported = load.apply(this, arguments)
+  const file = Module._resolveFilename(request, parent, isMain)
+  if (watched.test(file) && !held.has(file) && exported !== null && typeof exported === 'object') {
+    const own = Object.values(exported).filter((v) => typeof v === 'function' && !node.has(v))
+    held.set(file, [exported, ...own].map((v) => new WeakRef(v)))
+  }
+  return exported
+}
+process.on('exit', () => {
+  globalThis.gc()
+  globalThis.gc()
+  const alive = [...held].filter(([, refs]) => refs.some((r) => r.deref() !== undefined)).map(([file]) => file)
+  process.stderr.write('watched: ' + held.size + ', alive: ' + JSON.stringify(alive) + '\\n')
+})
+`)}`
+
+/** Starts serve (holding oclif's modules weakly), scrapes it once, stops it; how many were watched, which are alive. */
+async function residentOfServe(env: NodeJS.ProcessEnv): Promise<{watched: number; alive: string[]}> {
+  const stderr = await stderrOfServeWith(RESIDENT, env, ['/metrics'], ['--expose-gc'])
+  const m = /^watched: (\d+), alive: (.*)$/m.exec(stderr)
+  assert.ok(m, stderr)
+  return {watched: Number(m[1]), alive: JSON.parse(m[2]!) as string[]}
+}
+
+test("serve keeps none of oclif's parser, flags, errors, help or ux modules once its command line is read", async () => {
+  const fast = await residentOfServe(process.env)
+  assert.ok(fast.watched >= 20, `watched ${fast.watched}`)
+  assert.deepEqual(fast.alive, [])
+  // The check sees them: through oclif (its Config, the command's flags) they stay.
+  const oclif = await residentOfServe({...process.env, CADV_NO_FAST_PATH: '1'})
+  assert.ok(oclif.alive.length >= 20, `alive through oclif: ${oclif.alive.join(', ')}`)
 })
 
 test("the built modules carry none of the sources' comments (a module's source stays in the server's heap)", () => {
