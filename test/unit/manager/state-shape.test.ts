@@ -31,7 +31,7 @@ console.log(JSON.stringify(out))
 `
 
 test('container states share one fast shape, before and after their creation time is read', async () => {
-  const stdout = await runNodeScript(['--allow-natives-syntax'], SCRIPT, 60_000)
+  const stdout = await runNodeScript(['--allow-natives-syntax'], SCRIPT)
   const {added, read} = JSON.parse(stdout) as {
     added: Array<{name: string; fast: boolean}>
     read: Array<{name: string; created: string; fast: boolean; keys: boolean}>

@@ -10,7 +10,7 @@ const src = (p: string): string => fileURLToPath(new URL(`../../../src/lib/${p}`
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url))
 
 /**
- * Run with MEASURE_FLAGS: 2,000 collectors of the v1 fixture's container read twice; then the
+ * Run with MEASURE_FLAGS: 1,000 collectors of the v1 fixture's container read twice; then the
  * bytes their small lists take: kept paths, absent files, logs and quiet logs by reader, quiet
  * parts kept. What the lists hold is held elsewhere meanwhile (as OpenFiles holds the paths in
  * cadv): only the lists' own memory is measured.
@@ -21,7 +21,7 @@ import {ALL_KINDS, ContainerCollector, OpenFiles} from ${JSON.stringify(src('sta
 const layout = discoverCgroups({cgroupRoot: ${JSON.stringify(FIXTURES + 'cgroup_v1/separate')}, procRoot: ${JSON.stringify(FIXTURES + 'proc/basic')}})
 const files = new OpenFiles(64)
 const kinds = new Set(ALL_KINDS)
-const N = 2000
+const N = 1000
 // The heap after full collections (the least reading, once two in a row agree).
 ${settledUsedSource(['heapUsed'])}
 const LISTS = ['kept', 'absent', 'logs', 'quietLogs', 'quietKept']
