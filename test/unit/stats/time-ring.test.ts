@@ -61,7 +61,7 @@ const STORE = fileURLToPath(new URL('../../../src/lib/stats/store.ts', import.me
 /** Run with MEASURE_FLAGS: bytes a container of a store holding 2 minutes at 1 s of idle containers (heap and outside it). */
 const SCRIPT = `
 const {Store} = await import(${JSON.stringify(STORE)})
-const N = 2000
+const N = 1000
 // Heap and outside it after full collections (the least reading, once two in a row agree).
 ${settledUsedSource(['heapUsed', 'external'])}
 const cpu = {usageNs: 7}, memory = {usageBytes: 1, workingSetBytes: 2}
