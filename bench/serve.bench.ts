@@ -16,6 +16,12 @@
 // rounds: all three run at once (the idle ones only housekeep) and each round gives each a gzip
 // run in turn, the order rotating; a figure's p99 is over every scrape of its rounds (a real
 // p99 of ROUNDS × 10 s of scrapes), each run's own p99 listed beside it. CADV_BENCH_ROUNDS=<n>.
+// CADV_BENCH_CPU_SHARES=<cadv>[,<before>]: each serve runs in a cpu cgroup of its own with that
+// cpu.shares (51 is what the kubelet gives the DaemonSet's `cpu: 50m` request; a second value is
+// `before`'s, so one run compares two weights: CADV_BENCH_BEFORE=$PWD/bin/run.js for the same
+// build), the load's spinners in a sibling of 1024 (another pod), both under a parent of 2048
+// (lib/cpu-weight.ts); curl and the floor stay in the benchmark's session. Unset: no cgroup
+// (each serve in its own session, as a daemon started by hand).
 import {spawn, type ChildProcess} from 'node:child_process'
 import {get} from 'node:http'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -31,6 +37,7 @@ import {ServeProcess} from '../test/helpers/serve.js'
 import {cleanupOnInterrupt, once} from './lib/interrupt.js'
 import {scopedRoot} from './lib/scoped-root.js'
 import {describeLoad, formatLoad, LoadHolder, loadTargetFromEnv, type SeenLoad} from './lib/load-holder.js'
+import {CpuGroups, LOAD_SHARES, sharesFromEnv} from './lib/cpu-weight.js'
 import {cpuNsOf, cpuTicks, median, rssMiB} from './lib/proc.js'
 import {compareCpu, compareRounds, formatInterval, percentile, scrapeCpu, type CpuRound, type ScrapeCpu} from './lib/rounds.js'
 
@@ -83,6 +90,26 @@ interface Bodies {
 }
 
 const holder = new LoadHolder(loadTargetFromEnv())
+
+/** cpu.shares of cadv's serve and of `before`'s (CADV_BENCH_CPU_SHARES), and the cgroups that carry them. */
+const SHARES = sharesFromEnv()
+let groups: CpuGroups | undefined
+let weighted = 0
+
+/** The launcher prefix that puts a new serve of `variant` in a cgroup of its own with its shares; none without the knob. */
+function weightLauncher(variant: Variant): string[] {
+  if (!groups || !SHARES) return []
+  const shares = variant === 'before' ? (SHARES[1] ?? SHARES[0]!) : SHARES[0]!
+  const name = `serve-${weighted++}`
+  groups.add(name, shares)
+  return groups.launcher(name)
+}
+
+/** A server's name in the figures, with its cpu.shares when the knob is set. */
+function label(name: string, variant: Variant): string {
+  if (!SHARES) return name
+  return `${name} (cpu.shares ${variant === 'before' ? (SHARES[1] ?? SHARES[0]) : SHARES[0]})`
+}
 
 /** How long each curl run lasts, or how many scrapes it makes (the baseline's take seconds each). */
 type Limit = {seconds: number} | {total: number}
@@ -248,7 +275,7 @@ async function start(tc: TestCgroups, variant: Variant, tmp: string): Promise<St
     ],
     {env},
     AS_NODE ? [] : AS_PROGRAM,
-    scoped?.launcher ?? [],
+    [...weightLauncher(variant), ...(scoped?.launcher ?? [])],
     variant === 'before' ? BEFORE : undefined,
   )
   running.add(serve)
@@ -419,6 +446,7 @@ async function main(): Promise<void> {
     for (const f of floors) if (f.exitCode === null) f.kill('SIGKILL')
     holder.stop()
     await tc.cleanup()
+    await groups?.cleanup()
     rmSync(tmp, {recursive: true, force: true})
   })
   cleanupOnInterrupt('serve bench', tc.root, cleanup)
@@ -429,6 +457,13 @@ async function main(): Promise<void> {
     console.log(
       `${CONTAINERS} test cgroups under ${tc.root} in ${tc.hierarchies.length} hierarchies: ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     )
+    if (SHARES) {
+      groups = new CpuGroups()
+      holder.placeIn(groups.add('load', LOAD_SHARES))
+      console.log(
+        `cpu.shares: cadv's serve ${SHARES[0]}${BEFORE ? `, before's ${SHARES[1] ?? SHARES[0]}` : ''}, the load's spinners ${groups.weightOf('load')} (CADV_BENCH_CPU_SHARES)`,
+      )
+    }
     holder.start()
     if (holder.target > 0) {
       console.log(`holding the 1-minute load average near ${holder.target} (CADV_BENCH_LOAD; 0 for no background load)`)
@@ -451,7 +486,7 @@ async function main(): Promise<void> {
       const runs: Load[][] = targets.map(() => [])
       // Each target's CPU over the other targets' runs of each round: nobody scrapes it then.
       const idle: {cpuMs: number; seconds: number}[][] = targets.map(() => [])
-      const names = [...servers.map((s) => (s === servers[0] ? 'cadv' : 'before')), 'floor']
+      const names = [...servers.map((s) => (s === servers[0] ? label('cadv', 'thread') : label('before', 'before'))), 'floor']
       try {
         for (let r = 0; r < ROUNDS; r++) {
           targets.forEach((_, i) => idle[i]!.push({cpuMs: 0, seconds: 0}))

@@ -63,6 +63,8 @@ export class LoadHolder {
   private timer: NodeJS.Timeout | undefined
   /** Runnable counts sampled for watch(). */
   private readonly listeners = new Set<(runnable: number) => void>()
+  /** A cgroup.procs file each spinner moves itself into before it spins (placeIn). */
+  private procs: string | undefined
 
   constructor(
     /** The 1-minute load average to hold; 0 holds nothing (the load is measured all the same). */
@@ -72,6 +74,11 @@ export class LoadHolder {
 
   get count(): number {
     return this.spinners.length
+  }
+
+  /** Spinners started from now on run in the cgroup of `procs` (a cgroup.procs file; lib/cpu-weight.ts). */
+  placeIn(procs: string): void {
+    this.procs = procs
   }
 
   start(): void {
@@ -148,7 +155,8 @@ export class LoadHolder {
   }
 
   private add(): void {
-    const child = spawn('/bin/sh', ['-c', SPIN], {stdio: 'ignore'})
+    const script = this.procs ? `echo $$ > '${this.procs}' && ${SPIN}` : SPIN
+    const child = spawn('/bin/sh', ['-c', script], {stdio: 'ignore'})
     child.on('error', () => {})
     this.spinners.push(child)
   }
