@@ -19,9 +19,10 @@
 // CADV_BENCH_CPU_SHARES=<cadv>[,<before>]: each serve runs in a cpu cgroup of its own with that
 // cpu.shares (51 is what the kubelet gives the DaemonSet's `cpu: 50m` request; a second value is
 // `before`'s, so one run compares two weights: CADV_BENCH_BEFORE=$PWD/bin/run.js for the same
-// build), the load's spinners in a sibling of 1024 (another pod), both under a parent of 2048
-// (lib/cpu-weight.ts); curl and the floor stay in the benchmark's session. Unset: no cgroup
-// (each serve in its own session, as a daemon started by hand).
+// build), the load's spinners in a sibling of 1024 (another pod; at least one per core, however
+// busy the rest of the machine is), both under a parent of 2048 (lib/cpu-weight.ts); curl and
+// the floor stay in the benchmark's session. Unset: no cgroup (each serve in its own session,
+// as a daemon started by hand).
 import {spawn, type ChildProcess} from 'node:child_process'
 import {get} from 'node:http'
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
@@ -459,7 +460,8 @@ async function main(): Promise<void> {
     )
     if (SHARES) {
       groups = new CpuGroups()
-      holder.placeIn(groups.add('load', LOAD_SHARES))
+      // One spinner a core at least: the sibling stays busy on every core in every run.
+      holder.placeIn(groups.add('load', LOAD_SHARES), cpus().length)
       console.log(
         `cpu.shares: cadv's serve ${SHARES[0]}${BEFORE ? `, before's ${SHARES[1] ?? SHARES[0]}` : ''}, the load's spinners ${groups.weightOf('load')} (CADV_BENCH_CPU_SHARES)`,
       )

@@ -65,6 +65,8 @@ export class LoadHolder {
   private readonly listeners = new Set<(runnable: number) => void>()
   /** A cgroup.procs file each spinner moves itself into before it spins (placeIn). */
   private procs: string | undefined
+  /** Spinners kept whatever the rest of the machine runs (placeIn). */
+  private least = 0
 
   constructor(
     /** The 1-minute load average to hold; 0 holds nothing (the load is measured all the same). */
@@ -76,9 +78,15 @@ export class LoadHolder {
     return this.spinners.length
   }
 
-  /** Spinners started from now on run in the cgroup of `procs` (a cgroup.procs file; lib/cpu-weight.ts). */
-  placeIn(procs: string): void {
+  /**
+   * Spinners started from now on run in the cgroup of `procs` (a cgroup.procs file;
+   * lib/cpu-weight.ts), and at least `least` of them run even when the rest of the machine
+   * holds the load at the target already: a busy sibling cgroup is then a condition of the run
+   * (a group's weight counts only against its siblings), not of what others run meanwhile.
+   */
+  placeIn(procs: string, least = 0): void {
     this.procs = procs
+    this.least = least
   }
 
   start(): void {
@@ -98,7 +106,7 @@ export class LoadHolder {
     for (;;) {
       const load = loadAverage1()
       if (Math.abs(load - this.target) <= tolerance) return
-      if (load > this.target && this.spinners.length === 0) return
+      if (load > this.target && this.spinners.length <= this.least) return
       if (load < this.target && this.spinners.length >= this.maxSpinners) return
       if (performance.now() - start > timeoutMs) return
       await new Promise((r) => setTimeout(r, 1000))
@@ -149,7 +157,7 @@ export class LoadHolder {
     if (this.target <= 0) return
     const shortfall = this.target - loadAverage1()
     const want = Math.round(this.target - this.ambient + Math.max(0, shortfall))
-    const n = Math.max(0, Math.min(this.maxSpinners, want))
+    const n = Math.max(this.least, Math.min(this.maxSpinners, want))
     while (this.spinners.length < n) this.add()
     while (this.spinners.length > n) this.remove()
   }
