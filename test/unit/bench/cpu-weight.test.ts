@@ -15,6 +15,5 @@ test('CADV_BENCH_CPU_SHARES: one or two cpu.shares, anything else refused', () =
   assert.equal(sharesFromEnv(''), undefined)
   assert.deepEqual(sharesFromEnv('51'), [51])
   assert.deepEqual(sharesFromEnv('51,1024'), [51, 1024])
-  for (const bad of ['1', '51,x', '0.5', '300000', '51,,1024'])
-    assert.throws(() => sharesFromEnv(bad), /CADV_BENCH_CPU_SHARES/, bad)
+  for (const bad of ['1', '51,x', '0.5', '300000', '51,,1024']) assert.throws(() => sharesFromEnv(bad), /CADV_BENCH_CPU_SHARES/, bad)
 })
