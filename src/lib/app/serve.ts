@@ -7,7 +7,15 @@ import {readFileSync} from 'node:fs'
 import type {CgroupLayout} from '../cgroups/index.js'
 import {createResolver} from '../factories/index.js'
 import {createManager, type Manager, type PendingContainer} from '../manager/index.js'
-import {checkServeSetup, readMachineFacts, readMachineInfo, renderExposition, startServe, type ExpositionOptions} from '../metrics/index.js'
+import {
+  checkServeSetup,
+  fullCollection,
+  readMachineFacts,
+  readMachineInfo,
+  renderExposition,
+  startServe,
+  type ExpositionOptions,
+} from '../metrics/index.js'
 import {selectKinds} from '../stats/index.js'
 import type {AppContext} from './context.js'
 import {failIfUnanswered, type RuntimeWaitFlagValues} from './runtime-wait.js'
@@ -21,6 +29,7 @@ import {startServeStorage, type StorageFlagValues} from './serve-storage.js'
 import {webSetupFrom, type WebUiFlagValues} from './serve-web-ui.js'
 import {endpointLimits, type EndpointFlagValues} from './serve-endpoint.js'
 import {preferSmallHeap, smallHeapWanted} from './heap.js'
+import {HeapCompaction} from './heap-compaction.js'
 
 /** How long a graceful stop lets scrapes in progress finish. */
 const STOP_GRACE_MS = 5000
@@ -54,6 +63,7 @@ export interface ServeFlags
   once: boolean
   'housekeeping-yield': boolean
   'metrics-thread-priority': number
+  'heap-compaction': boolean
 }
 
 /** cadv's version, from its package.json (one read at start). */
@@ -114,6 +124,9 @@ export function firstRound(manager: Manager, capMs: number, settleMs = 0, unref 
 
 /** The longest serve runs in V8's normal heap mode at start, reading the containers found (app/heap.ts). */
 const SMALL_HEAP_AFTER_MS = 5 * 60_000
+
+/** Bytes as MB with one decimal, for notes. */
+const mb = (bytes: number): string => (bytes / 1e6).toFixed(1)
 
 /** The housekeeping flags, and whether reads yield to requests (the hidden --no-housekeeping-yield is a benchmark's baseline). */
 function housekeepingWithPriority(flags: ServeFlags): ReturnType<typeof housekeepingOptionsFrom> {
@@ -226,7 +239,21 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
     throw err
   })
   // Every container found at start read once (or 5 minutes): what stays alive is made; from now on the heap stays small.
-  if (smallHeap) void firstRound(manager, SMALL_HEAP_AFTER_MS, 0, true).then(smallHeapNow)
+  let stopped = false
+  // And, in that mode, the pages V8's own full collections leave partly empty are emptied (app/heap-compaction.ts).
+  let compaction: HeapCompaction | undefined
+  if (smallHeap)
+    void firstRound(manager, SMALL_HEAP_AFTER_MS, 0, true).then(() => {
+      smallHeapNow()
+      const collect = flags['heap-compaction'] ? fullCollection() : undefined
+      if (collect && !stopped)
+        compaction = new HeapCompaction(collect, {
+          onCompaction: (ms, before, after) =>
+            ctx.note(
+              `heap compaction: ${ms.toFixed(0)} ms; old space ${mb(before.used)} MB in ${mb(before.committed)} MB of pages -> ${mb(after.used)} in ${mb(after.committed)}`,
+            ),
+        })
+    })
   reload = () => {
     void handle.reloadWebConfig().then((r) => r === 'none' && ctx.note('SIGHUP: there is no --web-config-file to reload'))
   }
@@ -238,6 +265,8 @@ export async function runServe(flags: ServeFlags, layout: CgroupLayout, ctx: App
   }
   const signal = await signalled
   ctx.note(`${signal}: finishing requests in progress`)
+  stopped = true
+  compaction?.stop()
   await handle.stop(STOP_GRACE_MS).catch((err: Error) => ctx.say(err.message))
   events.stop()
   await storage?.stop()

@@ -55,3 +55,4 @@ export {ApiError, encodeJson, ExactInteger, parseRfc3339, rfc3339, V1_UNLIMITED,
 export {percentilesOf, windowUsage, derivedUsage} from './api-summary.js'
 export {readMachineFacts, type MachineFacts} from './machine-families.js'
 export {DEFAULT_DELETED_LAST_SEEN_MS} from './exposition.js'
+export {fullCollection} from './body-garbage.js'
