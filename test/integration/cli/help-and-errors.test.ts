@@ -58,9 +58,10 @@ test("serve's storage flags: names only in serve -h, in full with cadv help stor
   assert.ok(block.split('\n').length <= 8, block)
   assert.doesNotMatch(serve.stdout, /kafka-topic|es-index/, 'flags of drivers cadv lacks stay out of serve -h')
   // serve has the most flags; a flag whose --help text runs past two lines wants a `summary`
-  // (its `description` stays the man page's entry).
+  // (its `description` stays the man page's entry). The budget grows by a line for a new flag
+  // with a one-line summary (224: --heap-compaction, session 29), not for a paragraph.
   const lines = serve.stdout.split('\n').length
-  assert.ok(lines < 220, `serve -h is ${lines} lines: give long flags a one-line summary`)
+  assert.ok(lines < 224, `serve -h is ${lines} lines: give long flags a one-line summary`)
   assert.match(storage.stdout, /--storage-driver-host <address>\.\.\.\s+Where a driver sends/)
   assert.match(storage.stdout, /no kafka\s+driver\): --storage-driver-kafka-broker-list,/)
 })
