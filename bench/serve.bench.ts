@@ -97,19 +97,23 @@ const SHARES = sharesFromEnv()
 let groups: CpuGroups | undefined
 let weighted = 0
 
+/** The cpu.shares a serve of `variant` runs with: `before`'s is the knob's second value, if given. */
+function sharesOf(shares: number[], variant: Variant): number {
+  return variant === 'before' ? (shares[1] ?? shares[0]!) : shares[0]!
+}
+
 /** The launcher prefix that puts a new serve of `variant` in a cgroup of its own with its shares; none without the knob. */
 function weightLauncher(variant: Variant): string[] {
   if (!groups || !SHARES) return []
-  const shares = variant === 'before' ? (SHARES[1] ?? SHARES[0]!) : SHARES[0]!
   const name = `serve-${weighted++}`
-  groups.add(name, shares)
+  groups.add(name, sharesOf(SHARES, variant))
   return groups.launcher(name)
 }
 
 /** A server's name in the figures, with its cpu.shares when the knob is set. */
 function label(name: string, variant: Variant): string {
   if (!SHARES) return name
-  return `${name} (cpu.shares ${variant === 'before' ? (SHARES[1] ?? SHARES[0]) : SHARES[0]})`
+  return `${name} (cpu.shares ${sharesOf(SHARES, variant)})`
 }
 
 /** How long each curl run lasts, or how many scrapes it makes (the baseline's take seconds each). */
@@ -463,7 +467,7 @@ async function main(): Promise<void> {
       // One spinner a core at least: the sibling stays busy on every core in every run.
       holder.placeIn(groups.add('load', LOAD_SHARES), cpus().length)
       console.log(
-        `cpu.shares: cadv's serve ${SHARES[0]}${BEFORE ? `, before's ${SHARES[1] ?? SHARES[0]}` : ''}, the load's spinners ${groups.weightOf('load')} (CADV_BENCH_CPU_SHARES)`,
+        `cpu.shares: cadv's serve ${sharesOf(SHARES, 'thread')}${BEFORE ? `, before's ${sharesOf(SHARES, 'before')}` : ''}, the load's spinners ${groups.weightOf('load')} (CADV_BENCH_CPU_SHARES)`,
       )
     }
     holder.start()
